@@ -1,0 +1,15 @@
+"""Where things live. The backend runs from a checkout (editable install): the repo root
+is the unpacked extension, and fetched assets go to ignored folders inside it."""
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(os.environ.get("PRECIS_ROOT") or Path(__file__).resolve().parents[2])
+VENDOR = REPO_ROOT / "vendor"          # Pyodide, micropip, JS libraries, wheels for Pyodide
+MODELS = REPO_ROOT / "models"          # GGUF model files
+DIST = REPO_ROOT / "dist"              # `precis pack` output
+CACHE = Path(os.environ.get("PRECIS_CACHE") or REPO_ROOT / ".cache")  # verified downloads
+
+DEFAULT_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+DEFAULT_MODEL = MODELS / DEFAULT_MODEL_FILE
+GEMMA3_MODEL = MODELS / "gemma-3-270m-Q4_K_M.gguf"
