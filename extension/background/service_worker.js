@@ -1,0 +1,70 @@
+// Service worker: registers the context-menu items and the shortcut, opens the side panel
+// on a user gesture, and hands each summarize request to the panel through storage.session.
+// It holds no model state: the engine lives in a worker owned by the side panel.
+
+export const MENU_ITEMS = [
+  { id: "precis-summarize-page", title: "Summarize page", contexts: ["page", "frame", "link", "image"] },
+  { id: "precis-summarize-selection", title: "Summarize selection", contexts: ["selection"] },
+];
+const MENU_KIND = {
+  "precis-summarize-page": "page",
+  "precis-summarize-selection": "selection",
+};
+
+function createMenuItem(item) {
+  return new Promise((resolve, reject) => {
+    chrome.contextMenus.create(item, () => {
+      const error = chrome.runtime.lastError;
+      if (error) reject(new Error(`menu ${item.id}: ${error.message}`));
+      else resolve(item.id);
+    });
+  });
+}
+
+// Menus persist in the browser across service-worker restarts; we rebuild them on install
+// and update, and remember which ones were created so the panel (and tests) can ask.
+async function registerMenus() {
+  await chrome.contextMenus.removeAll();
+  const created = [];
+  for (const item of MENU_ITEMS) created.push(await createMenuItem(item));
+  await chrome.storage.session.set({ registeredMenus: created });
+  return created;
+}
+
+chrome.runtime.onInstalled.addListener(() => {
+  registerMenus().catch((error) => console.error("Précis: could not register menus", error));
+  chrome.sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => {});
+});
+
+// A request names the tab and what to summarize; the panel picks it up (now, or when it
+// finishes loading) from storage.session, so nothing is lost if the panel was closed.
+async function requestSummary(tab, kind, source) {
+  if (!tab || tab.id === undefined) return;
+  // sidePanel.open must run synchronously inside the gesture's call stack: do it first.
+  const opening = chrome.sidePanel.open({ tabId: tab.id }).catch((error) => {
+    console.warn("Précis: could not open the side panel", error);
+  });
+  const request = { id: crypto.randomUUID(), kind, source, tabId: tab.id, url: tab.url || "", at: Date.now() };
+  await chrome.storage.session.set({ pendingRequest: request });
+  await opening;
+}
+
+chrome.contextMenus.onClicked.addListener((info, tab) => {
+  const kind = MENU_KIND[info.menuItemId];
+  if (kind) requestSummary(tab, kind, "menu");
+});
+
+chrome.commands.onCommand.addListener((command, tab) => {
+  if (command === "summarize-page") requestSummary(tab, "page", "shortcut");
+});
+
+chrome.runtime.onMessage.addListener((message, _sender, sendResponse) => {
+  if (message?.type === "precis:describe") {
+    // What this worker registered: menu ids and the commands with their keys.
+    Promise.all([chrome.storage.session.get("registeredMenus"), chrome.commands.getAll()])
+      .then(([stored, commands]) => sendResponse({ menus: stored.registeredMenus || [], commands }))
+      .catch((error) => sendResponse({ error: String(error) }));
+    return true; // keep the channel open for the async answer
+  }
+  return false;
+});
