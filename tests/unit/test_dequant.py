@@ -1,0 +1,119 @@
+"""Dequantization checked against gguf-py's `gguf.quants.dequantize` (the oracle).
+
+Real tensors from the two models for the types they hold (F32, Q8_0, Q4_1, Q5_0, Q4_K,
+Q6_K); random blocks with finite f16 scales for the rest (F16, BF16, Q4_0, Q5_1, Q5_K, and
+the others too, to cover bit patterns real weights rarely use). Tolerance: exact equality
+(both compute the same float32 products; measured max |diff| = 0)."""
+
+import functools
+
+import numpy as np
+import pytest
+
+gguf_oracle = pytest.importorskip("gguf", reason="gguf-py is the test oracle (pip install gguf)")
+from gguf import GGMLQuantizationType, quants  # noqa: E402
+
+from precis.gguf import GGML_TYPE_BY_NAME, TensorInfo, open_gguf  # noqa: E402
+from precis_build.paths import DEFAULT_MODEL, GEMMA3_MODEL  # noqa: E402
+from precis_build.reference.dequant import (  # noqa: E402
+    SUPPORTED_TYPES, DequantError, dequantize, load_tensor)
+
+# Byte offsets of the f16 scale fields inside each block type (everything else is free bits).
+F16_FIELDS = {
+    "Q8_0": (0,), "Q4_0": (0,), "Q4_1": (0, 2), "Q5_0": (0,), "Q5_1": (0, 2),
+    "Q4_K": (0, 2), "Q5_K": (0, 2), "Q6_K": (208,),
+}
+
+
+def oracle(info: TensorInfo, raw) -> np.ndarray:
+    rows = np.frombuffer(raw, dtype=np.uint8).reshape(*info.shape[:-1], -1)
+    return quants.dequantize(rows, GGMLQuantizationType[info.type_name])
+
+
+def random_tensor(type_name: str, shape: tuple[int, int], seed: int):
+    """Random bytes for a tensor of `shape` (numpy order), with finite f16/bf16 values."""
+    rng = np.random.default_rng(seed)
+    t = GGML_TYPE_BY_NAME[type_name]
+    n = shape[0] * shape[1]
+    if type_name in ("F16", "BF16", "F32"):
+        values = rng.standard_normal(n).astype(np.float32) * 3
+        if type_name == "F16":
+            raw = values.astype(np.float16).tobytes()
+        elif type_name == "BF16":
+            raw = (values.view(np.uint32) >> 16).astype(np.uint16).tobytes()
+        else:
+            raw = values.tobytes()
+    else:
+        blocks = rng.integers(0, 256, size=(n // t.block_size, t.type_size), dtype=np.uint8)
+        for off in F16_FIELDS[type_name]:
+            scale = (rng.standard_normal(len(blocks)) * 0.05).astype(np.float16)
+            blocks[:, off:off + 2] = scale.view(np.uint8).reshape(-1, 2)
+        raw = blocks.tobytes()
+    info = TensorInfo(f"random_{type_name}", tuple(reversed(shape)), t, 0, len(raw))
+    return info, raw
+
+
+@pytest.mark.parametrize("type_name", SUPPORTED_TYPES)
+def test_random_blocks_match_gguf_py(type_name):
+    info, raw = random_tensor(type_name, (8, 512), seed=len(type_name) * 7 + ord(type_name[-1]))
+    ours = dequantize(info, raw)
+    assert ours.dtype == np.float32 and ours.shape == (8, 512)
+    assert np.all(np.isfinite(ours))
+    np.testing.assert_array_equal(ours, oracle(info, raw))
+
+
+# (model, tensor): one small real tensor of each type the two models hold.
+REAL_TENSORS = [
+    (DEFAULT_MODEL, "blk.0.attn_norm.weight"),   # F32
+    (DEFAULT_MODEL, "blk.0.attn_q.weight"),      # Q4_1
+    (GEMMA3_MODEL, "blk.0.attn_v.weight"),       # Q8_0
+    (GEMMA3_MODEL, "blk.0.attn_k.weight"),       # Q5_0
+    (GEMMA3_MODEL, "blk.0.attn_output.weight"),  # Q4_K
+    (GEMMA3_MODEL, "blk.0.ffn_down.weight"),     # Q6_K
+]
+
+
+@functools.cache
+def opened(model):
+    if not model.exists():
+        pytest.fail(f"{model} missing: run `precis setup`")
+    return open_gguf(model)
+
+
+@pytest.mark.parametrize("model,name", REAL_TENSORS, ids=[n for _, n in REAL_TENSORS])
+def test_real_tensors_match_gguf_py(model, name):
+    g = opened(model)
+    info = g.tensors[name]
+    ours = load_tensor(g, name)
+    assert ours.shape == info.shape
+    np.testing.assert_array_equal(ours, oracle(info, g.tensor_bytes(name)))
+
+
+def test_each_model_type_is_covered_by_a_real_tensor():
+    covered = {opened(m).tensors[n].type_name for m, n in REAL_TENSORS}
+    for model in (DEFAULT_MODEL, GEMMA3_MODEL):
+        held = {t.type_name for t in opened(model).tensors.values()}
+        assert held <= covered, f"{model.name}: types {held - covered} not checked on real data"
+
+
+def test_known_values_q4_1():
+    # One Q4_1 block by hand: d = 0.5, m = -1, nibbles 0..15 low then 15..0 high.
+    d_m = np.array([0.5, -1.0], dtype=np.float16).view(np.uint8)
+    qs = (np.arange(16, dtype=np.uint8)) | ((15 - np.arange(16, dtype=np.uint8)) << 4)
+    raw = np.concatenate([d_m, qs]).tobytes()
+    info = TensorInfo("t", (32,), GGML_TYPE_BY_NAME["Q4_1"], 0, len(raw))
+    expected = np.concatenate([np.arange(16), 15 - np.arange(16)]) * 0.5 - 1.0
+    np.testing.assert_array_equal(dequantize(info, raw), expected.astype(np.float32))
+
+
+def test_unsupported_type_is_a_clear_error():
+    raw = bytes(84)
+    info = TensorInfo("w", (256,), GGML_TYPE_BY_NAME["Q2_K"], 0, len(raw))
+    with pytest.raises(DequantError, match=r"'w'.*cannot dequantize type Q2_K"):
+        dequantize(info, raw)
+
+
+def test_wrong_byte_count_is_a_clear_error():
+    info = TensorInfo("w", (64,), GGML_TYPE_BY_NAME["Q8_0"], 0, 68)
+    with pytest.raises(DequantError, match=r"'w'.*67 bytes for 64 elements \(expected 68\)"):
+        dequantize(info, bytes(67))
