@@ -1,0 +1,198 @@
+"""Replays a precis Plan (py/precis/plan.py) with wgpu-py: the CPython twin of the browser's JS executor.
+
+    gpu = open_device()                       # adapter + device with the limits the plan needs
+    ex = PlanExecutor(plan, gguf, gpu)        # uploads weights, compiles pipelines, builds bind groups once
+    ids, logits = ex.run(token_ids, pos)      # one step (decode if 1 token, else a prefill chunk)
+
+    model = WgpuModel.from_gguf(gguf)         # the backend: chunks prompts, tracks the position
+    ids, logits = model.next_candidates(new_ids); model.reset()
+
+Per step the executor writes the token ids and the 16-byte step uniform, encodes all dispatches into one
+compute pass, submits, and reads back only the top-64 (id, logit) pairs of the last token.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from pathlib import Path
+
+import numpy as np
+
+from precis.model_plan import build_plan
+from precis.plan import Plan
+
+KERNELS = Path(__file__).resolve().parents[2] / "kernels"
+
+
+class GPUUnavailable(RuntimeError):
+    """No WebGPU adapter (wgpu-py missing, no Vulkan driver...): the message says what is missing."""
+
+
+def _wgpu():
+    os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+    try:
+        import wgpu
+    except ImportError as e:
+        raise GPUUnavailable(f"wgpu-py is not installed ({e}); pip install wgpu") from None
+    return wgpu
+
+
+class Device:
+    """An adapter and a device requesting the adapter's largest storage bindings."""
+
+    def __init__(self, power_preference: str = "high-performance"):
+        wgpu = self.wgpu = _wgpu()
+        try:
+            self.adapter = wgpu.gpu.request_adapter_sync(power_preference=power_preference)
+        except Exception as e:  # wgpu raises a bare RuntimeError when no driver is found
+            raise GPUUnavailable(f"no WebGPU adapter: {e}") from None
+        if self.adapter is None:
+            raise GPUUnavailable("no WebGPU adapter found")
+        lim = self.adapter.limits
+        self.max_binding = int(lim["max-storage-buffer-binding-size"])
+        self.device = self.adapter.request_device_sync(required_limits={
+            "max-storage-buffer-binding-size": self.max_binding,
+            "max-buffer-size": int(lim["max-buffer-size"]),
+            "max-storage-buffers-per-shader-stage": min(8, int(lim["max-storage-buffers-per-shader-stage"])),
+            "max-compute-workgroup-storage-size": int(lim["max-compute-workgroup-storage-size"]),
+        })
+        self.features = sorted(self.adapter.features)
+        info = self.adapter.info
+        self.description = f"{info.get('device', '?')} ({info.get('backend_type', '?')}, {info.get('adapter_type', '?')})"
+
+
+_device = None
+
+
+def open_device() -> Device:
+    """One shared Device per process (creating devices is slow on lavapipe)."""
+    global _device
+    if _device is None:
+        _device = Device()
+    return _device
+
+
+def load_kernel_source(sources: list, kernels_dir: Path = KERNELS) -> str:
+    return "\n".join((kernels_dir / s).read_text() for s in sources)
+
+
+class PlanExecutor:
+    def __init__(self, plan: Plan, gguf, gpu: Device | None = None, kernels_dir: Path = KERNELS):
+        self.plan = plan
+        self.gpu = gpu or open_device()
+        wgpu, dev = self.gpu.wgpu, self.gpu.device
+        self.device = dev
+        big = [b for b in plan.buffers if b.kind == "weight" and b.size > self.gpu.max_binding]
+        if big:
+            raise ValueError(f"plan buffer {big[0].name} ({big[0].size} bytes) exceeds the adapter's binding "
+                             f"limit {self.gpu.max_binding}: rebuild the plan with max_binding={self.gpu.max_binding}")
+        storage = wgpu.BufferUsage.STORAGE | wgpu.BufferUsage.COPY_DST | wgpu.BufferUsage.COPY_SRC
+        uniform = wgpu.BufferUsage.UNIFORM | wgpu.BufferUsage.COPY_DST
+        self.buffers = []
+        for b in plan.buffers:
+            buf = dev.create_buffer(size=b.size, usage=uniform if b.usage == "uniform" else storage, label=b.name)
+            if b.kind == "weight":
+                data = gguf.view[b.file_offset:b.file_offset + b.nbytes]
+                if b.nbytes % 4:  # write_buffer wants a multiple of 4 bytes
+                    data = bytes(data) + bytes(4 - b.nbytes % 4)
+                dev.queue.write_buffer(buf, 0, data)
+            self.buffers.append(buf)
+        modules = {}
+        self.pipelines = []
+        for p in plan.pipelines:
+            key = tuple(p.sources)
+            if key not in modules:
+                modules[key] = dev.create_shader_module(code=load_kernel_source(p.sources, kernels_dir),
+                                                        label="+".join(p.sources))
+            self.pipelines.append(dev.create_compute_pipeline(
+                layout="auto", label=p.sources[-1],
+                compute={"module": modules[key], "entry_point": p.entry,
+                         "constants": {k: float(v) for k, v in p.constants.items()}}))
+        self.steps = {}
+        for name, steplist in plan.steps.items():
+            encoded = []
+            for d in steplist.dispatches:
+                pipe = self.pipelines[d.pipeline]
+                group = dev.create_bind_group(layout=pipe.get_bind_group_layout(0), entries=[
+                    {"binding": bi, "resource": {"buffer": self.buffers[b], "offset": off, "size": size}}
+                    for bi, b, off, size in d.bindings])
+                encoded.append((pipe, group, tuple(d.workgroups)))
+            self.steps[name] = (steplist.max_tokens, encoded)
+        self.readback = dev.create_buffer(size=plan.topk * 8,
+                                          usage=wgpu.BufferUsage.MAP_READ | wgpu.BufferUsage.COPY_DST)
+        self.vocab = plan.model["vocab"]
+        self.context = plan.model["context"]
+
+    def run(self, token_ids, pos: int, step: str | None = None):
+        """Runs one step on `token_ids` at positions pos, pos+1, ...: returns (ids, logits), the top-k of
+        the last token, best first (numpy int64 / float32 arrays)."""
+        n = len(token_ids)
+        step = step or ("decode" if n == 1 else "prefill")
+        max_tokens, encoded = self.steps[step]
+        if not 1 <= n <= max_tokens:
+            raise ValueError(f"{step} step takes 1..{max_tokens} tokens, got {n}")
+        if pos < 0 or pos + n > self.context:
+            raise ValueError(f"positions {pos}..{pos + n - 1} exceed the context of {self.context} tokens")
+        ids = np.asarray(token_ids, dtype=np.int64)
+        if ids.min() < 0 or ids.max() >= self.vocab:
+            raise ValueError(f"token id {int(ids.max() if ids.max() >= self.vocab else ids.min())} outside the "
+                             f"vocabulary 0..{self.vocab - 1}")
+        q = self.device.queue
+        q.write_buffer(self.buffers[self.plan.io["tokens"]], 0, ids.astype(np.uint32).tobytes())
+        q.write_buffer(self.buffers[self.plan.io["step"]], 0, struct.pack("<4I", pos, n, pos + n, 0))
+        enc = self.device.create_command_encoder()
+        cp = enc.begin_compute_pass()
+        for pipe, group, (x, y, z) in encoded:
+            cp.set_pipeline(pipe)
+            cp.set_bind_group(0, group)
+            cp.dispatch_workgroups(x, y, z)
+        cp.end()
+        enc.copy_buffer_to_buffer(self.buffers[self.plan.io["topk"]], 0, self.readback, 0, self.plan.topk * 8)
+        q.submit([enc.finish()])
+        self.readback.map_sync(self.gpu.wgpu.MapMode.READ)
+        raw = np.frombuffer(self.readback.read_mapped(), dtype=np.uint32).copy()
+        self.readback.unmap()
+        return raw[0::2].astype(np.int64), raw[1::2].view(np.float32)
+
+    def read_buffer(self, name: str) -> np.ndarray:
+        """The raw contents of a plan buffer as float32 (tests and debugging)."""
+        idx = self.plan.buffers.index(self.plan.buffer(name))
+        return np.frombuffer(self.device.queue.read_buffer(self.buffers[idx]), dtype=np.float32).copy()
+
+
+class WgpuModel:
+    """The "wgpu" generation backend: next_candidates(new_ids) -> (ids, logits) of the top-k at the last
+    position, prompts split into prefill chunks; reset() forgets the conversation."""
+
+    def __init__(self, executor: PlanExecutor):
+        self.executor = executor
+        self.chunk = executor.plan.model["chunk"]
+        self.pos = 0
+
+    @classmethod
+    def from_gguf(cls, gguf, *, chunk: int = 32, context: int | None = None, gpu: Device | None = None):
+        plan = build_plan(gguf, chunk=chunk, context=context)   # validates the model before touching the GPU
+        gpu = gpu or open_device()
+        if gpu.max_binding != plan.model["max_binding"]:
+            plan = build_plan(gguf, chunk=chunk, context=context, max_binding=gpu.max_binding)
+        return cls(PlanExecutor(plan, gguf, gpu))
+
+    def forward_topk(self, token_ids, start_pos: int, one_at_a_time: bool = False):
+        """Feeds token_ids at start_pos..; returns the top-k (ids, logits) after the last one."""
+        if len(token_ids) == 0:
+            raise ValueError("no tokens to feed")
+        step = 1 if one_at_a_time else self.chunk
+        out = None
+        for i in range(0, len(token_ids), step):
+            piece = list(token_ids[i:i + step])
+            out = self.executor.run(piece, start_pos + i, "decode" if len(piece) == 1 else "prefill")
+        return out
+
+    def next_candidates(self, new_ids):
+        out = self.forward_topk(new_ids, self.pos)
+        self.pos += len(new_ids)
+        return out
+
+    def reset(self):
+        self.pos = 0  # the KV cache is overwritten from position 0; nothing past kv_len is ever read

@@ -1,0 +1,125 @@
+// attention.wgsl — causal softmax attention of one query head of one token over the KV cache.
+// O[t, h, :] = sum_j softmax_j(SCALE * q . K[j]) * V[j] over cache positions j of kv head
+// h / (NQ / NKV) (grouped-query attention), j in [lo, p] with p = step.pos + t the token's position and
+// lo = 0, or p - WINDOW + 1 for sliding-window layers (WINDOW > 0). Serves decode (one token) and
+// prefill (tokens of the chunk attend to the cache, which rope_kv has already filled up to pos + n_tokens).
+// Keys are visited in tiles of 64 with an online softmax (running max and sum), so any context fits.
+//
+// Bindings (group 0):
+//   0 step  uniform Step {pos, n_tokens, kv_len, _}
+//   1 Q     storage read  array<f32>: [max_tokens, NQ * HD]
+//   2 Kc    storage read  array<f32>: [context, NKV * HD]
+//   3 Vc    storage read  array<f32>: [context, NKV * HD]
+//   4 O     storage rw    array<f32>: [max_tokens, NQ * HD]
+// Dispatch: (NQ, max_tokens, 1); 64 threads: thread i scores key (tile + i), then owns output dims i, i+64, ...
+// HD <= 256.
+
+struct Step { pos: u32, n_tokens: u32, kv_len: u32, pad: u32 }
+
+override HD: u32;
+override NQ: u32;
+override NKV: u32;
+override SCALE: f32;
+override WINDOW: u32 = 0u;
+
+@group(0) @binding(0) var<uniform> step: Step;
+@group(0) @binding(1) var<storage, read> Q: array<f32>;
+@group(0) @binding(2) var<storage, read> Kc: array<f32>;
+@group(0) @binding(3) var<storage, read> Vc: array<f32>;
+@group(0) @binding(4) var<storage, read_write> O: array<f32>;
+
+const NEG_BIG: f32 = -3.0e38;
+
+var<workgroup> qs: array<f32, 256>;   // SCALE * q  [HD]
+var<workgroup> pr: array<f32, 64>;    // this tile's probabilities (unnormalized)
+var<workgroup> red: array<f32, 64>;
+
+fn reduce_max(li: u32, v: f32) -> f32 {
+    red[li] = v;
+    workgroupBarrier();
+    for (var s = 32u; s > 0u; s >>= 1u) {
+        if (li < s) {
+            red[li] = max(red[li], red[li + s]);
+        }
+        workgroupBarrier();
+    }
+    let r = red[0];
+    workgroupBarrier();
+    return r;
+}
+
+fn reduce_sum(li: u32, v: f32) -> f32 {
+    red[li] = v;
+    workgroupBarrier();
+    for (var s = 32u; s > 0u; s >>= 1u) {
+        if (li < s) {
+            red[li] += red[li + s];
+        }
+        workgroupBarrier();
+    }
+    let r = red[0];
+    workgroupBarrier();
+    return r;
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
+    let t = wg.y;
+    if (t >= step.n_tokens) {
+        return;
+    }
+    let h = wg.x;
+    let kvh = h / (NQ / NKV);
+    let p = step.pos + t;
+    var lo = 0u;
+    if (WINDOW > 0u && p + 1u > WINDOW) {
+        lo = p + 1u - WINDOW;
+    }
+    let q_row = t * NQ * HD + h * HD;
+    for (var i = li; i < HD; i += 64u) {
+        qs[i] = SCALE * Q[q_row + i];
+    }
+    workgroupBarrier();
+
+    let stride = NKV * HD;
+    var m = NEG_BIG;                 // running max of scores
+    var l = 0.0;                     // running sum of exp(score - m)
+    var acc: array<f32, 4>;          // output dims li + 64 d
+    for (var tile = lo; tile <= p; tile += 64u) {
+        let j = tile + li;
+        var s = NEG_BIG;
+        if (j <= p) {
+            let kb = j * stride + kvh * HD;
+            var d = 0.0;
+            for (var i = 0u; i < HD; i++) {
+                d += qs[i] * Kc[kb + i];
+            }
+            s = d;
+        }
+        let new_m = max(m, reduce_max(li, s));
+        let e = select(0.0, exp(s - new_m), j <= p);
+        pr[li] = e;
+        let tile_sum = reduce_sum(li, e);   // its barriers also publish pr[]
+        let rescale = exp(m - new_m);
+        l = l * rescale + tile_sum;
+        let n_keys = min(64u, p + 1u - tile);
+        for (var d = 0u; d < 4u; d++) {
+            let dim = li + 64u * d;
+            if (dim < HD) {
+                var a = acc[d] * rescale;
+                for (var jj = 0u; jj < n_keys; jj++) {
+                    a += pr[jj] * Vc[(tile + jj) * stride + kvh * HD + dim];
+                }
+                acc[d] = a;
+            }
+        }
+        m = new_m;
+        workgroupBarrier();              // pr[] is rewritten by the next tile
+    }
+    for (var d = 0u; d < 4u; d++) {
+        let dim = li + 64u * d;
+        if (dim < HD) {
+            O[q_row + dim] = acc[d] / l;
+        }
+    }
+}

@@ -1,0 +1,299 @@
+"""Builds the GPU Plan (precis.plan) of a GGUF model: llama (SmolLM2) and gemma3. Pure stdlib (runs in Pyodide).
+
+    plan = build_plan(gguf, chunk=32, context=2048, max_binding=128 << 20)
+
+Everything is checked before anything is allocated: an unsupported architecture, tensor type or shape
+raises PlanError naming it. Weights are bound as stored in the file (no repacking); a tensor larger
+than `max_binding` (the adapter's maxStorageBufferBindingSize) is split into row shards.
+
+Per layer (T = tokens in the step, H = hidden, D = head dim, NQ / NKV = query / kv heads, F = FFN width):
+  xn = rmsnorm(x) * attn_norm                           rmsnorm.wgsl            xn [T, H]
+  q, k, v = Wq xn, Wk xn, Wv xn                         matmul.wgsl x3          q [T, NQ*D], k, v [T, NKV*D]
+  q, K[pos..], V[pos..] = rope(qknorm(q, k)), v         rope_kv.wgsl            caches [context, NKV*D]
+  a = attention(q, K, V)                                attention.wgsl          a [T, NQ*D]
+  llama:  x += Wo a                                     matmul.wgsl (epilogue 1: residual add)
+  gemma3: x += rmsnorm(Wo a) * post_attention_norm      matmul.wgsl + rmsnorm_add.wgsl
+  xn = rmsnorm(x) * ffn_norm
+  u = act(Wg xn) * (Wu xn)                              matmul.wgsl x2 (epilogue 2 SiLU / 3 GELU-tanh gate)
+  llama:  x += Wd u;   gemma3: x += rmsnorm(Wd u) * post_ffw_norm
+Then: last = rmsnorm(x[n_tokens - 1]) * output_norm; logits = W_out last (tied to token_embd when the file
+has no output.weight); top-64 on the GPU (topk.wgsl, topk_merge.wgsl).
+"""
+
+from __future__ import annotations
+
+import math
+
+from precis.plan import STEP_BYTES, TOPK, Plan, PlanBuilder, PlanError, StepList
+
+SUPPORTED_ARCHITECTURES = ("llama", "gemma3")
+# ggml type name -> dequantizer kernel (each defines QK, BLOCK_BYTES, dequant8).
+QUANT_KERNELS = {
+    "F32": "quant_f32.wgsl", "F16": "quant_f16.wgsl", "Q4_0": "quant_q4_0.wgsl", "Q4_1": "quant_q4_1.wgsl",
+    "Q5_0": "quant_q5_0.wgsl", "Q8_0": "quant_q8_0.wgsl", "Q4_K": "quant_q4_k.wgsl", "Q6_K": "quant_q6_k.wgsl",
+}
+DEFAULT_MAX_BINDING = 128 << 20     # WebGPU's default maxStorageBufferBindingSize
+MAX_HEAD_DIM = 256                  # rope_kv / attention keep one head in workgroup memory
+MATMUL_ROWS = 4                     # output rows per matmul workgroup
+PREFILL_TT = 8                      # tokens per matmul workgroup in prefill
+TOPK_SLICE = 4096                   # logits per topk.wgsl workgroup
+GEMMA3_GLOBAL_EVERY = 6             # gemma3: layers 5, 11, 17, ... attend globally, the others use the window
+GEMMA3_LOCAL_ROPE_BASE = 10000.0
+
+
+class _Config:
+    """The hyperparameters the plan needs, read from GGUF metadata."""
+
+    def __init__(self, g):
+        arch = g.architecture
+        if arch not in SUPPORTED_ARCHITECTURES:
+            raise PlanError(f"unsupported model architecture {arch!r} (the GPU plan supports: "
+                            f"{', '.join(SUPPORTED_ARCHITECTURES)})")
+        self.arch = arch
+
+        def need(key):
+            v = g.arch_value(key)
+            if v is None:
+                raise PlanError(f"GGUF metadata lacks {arch}.{key}")
+            return v
+
+        self.layers = int(need("block_count"))
+        self.hidden = int(need("embedding_length"))
+        self.ffn = int(need("feed_forward_length"))
+        self.n_head = int(need("attention.head_count"))
+        self.n_kv = int(g.arch_value("attention.head_count_kv", self.n_head))
+        self.head_dim = int(g.arch_value("attention.key_length", self.hidden // self.n_head))
+        if int(g.arch_value("attention.value_length", self.head_dim)) != self.head_dim:
+            raise PlanError("value_length != key_length is not supported")
+        self.eps = float(need("attention.layer_norm_rms_epsilon"))
+        self.rope_base = float(g.arch_value("rope.freq_base", 10000.0))
+        self.rope_dim = int(g.arch_value("rope.dimension_count", self.head_dim))
+        scaling = g.arch_value("rope.scaling.type")
+        if scaling not in (None, "none") and float(g.arch_value("rope.scaling.factor", 1.0)) != 1.0:
+            raise PlanError(f"rope scaling {scaling!r} is not supported")
+        if self.rope_dim != self.head_dim:
+            raise PlanError(f"partial rotary embedding (rope dim {self.rope_dim} < head dim {self.head_dim}) is not supported")
+        self.n_ctx_train = int(g.arch_value("context_length", 2048))
+        emb = g.tensors.get("token_embd.weight")
+        if emb is None:
+            raise PlanError("the model has no token_embd.weight")
+        self.vocab = int(emb.dims[1])
+        if self.head_dim > MAX_HEAD_DIM or self.head_dim % 2:
+            raise PlanError(f"head dim {self.head_dim} is not supported (even, at most {MAX_HEAD_DIM})")
+        if self.n_head % self.n_kv:
+            raise PlanError(f"{self.n_head} query heads are not a multiple of {self.n_kv} kv heads")
+        self.gemma = arch == "gemma3"
+        self.window = int(g.arch_value("attention.sliding_window", 0)) if self.gemma else 0
+
+
+def _check_matrix(g, name: str, k: int, n: int):
+    """The tensor `name` must be a [n, k] matrix (GGUF dims (k, n)) of a type we dequantize."""
+    t = g.tensors.get(name)
+    if t is None:
+        raise PlanError(f"the model has no tensor {name}")
+    if t.type_name not in QUANT_KERNELS:
+        raise PlanError(f"tensor {name} has type {t.type_name}, which the GPU kernels do not support "
+                        f"(supported: {', '.join(QUANT_KERNELS)})")
+    if tuple(t.dims[:2]) != (k, n) or any(d != 1 for d in t.dims[2:]):
+        raise PlanError(f"tensor {name} has shape {tuple(t.dims)}, expected ({k}, {n})")
+    if k % 8 or k % t.ggml_type.block_size:
+        raise PlanError(f"tensor {name}: row length {k} is not a multiple of 8 and of its block size")
+    return t
+
+
+def _check_vector(g, name: str, n: int):
+    t = g.tensors.get(name)
+    if t is None:
+        raise PlanError(f"the model has no tensor {name}")
+    if t.type_name != "F32" or t.n_elements != n:
+        raise PlanError(f"tensor {name}: expected {n} F32 values, got {t.type_name} {tuple(t.dims)}")
+    return t
+
+
+def _row_shards(t, max_binding: int):
+    """[(first_row, n_rows, file_offset, nbytes)] splitting matrix t into pieces of at most max_binding bytes."""
+    rows = t.dims[1]
+    row_bytes = t.nbytes // rows
+    per = max(1, min(rows, max_binding // row_bytes))
+    return [(r, min(per, rows - r), t.offset + r * row_bytes, min(per, rows - r) * row_bytes)
+            for r in range(0, rows, per)]
+
+
+class _ModelPlanner:
+    def __init__(self, g, chunk: int, context: int, max_binding: int):
+        self.g = g
+        self.c = _Config(g)
+        self.chunk = chunk
+        self.context = context
+        self.max_binding = max_binding
+        self.b = PlanBuilder()
+        self.out_name = "output.weight" if "output.weight" in g.tensors else "token_embd.weight"
+
+    # -- validation: everything before the first buffer -----------------------------------------
+    def check(self):
+        c, g = self.c, self.g
+        H, D = c.hidden, c.head_dim
+        _check_matrix(g, "token_embd.weight", H, c.vocab)
+        _check_matrix(g, self.out_name, H, c.vocab)
+        _check_vector(g, "output_norm.weight", H)
+        for i in range(c.layers):
+            p = f"blk.{i}."
+            _check_vector(g, p + "attn_norm.weight", H)
+            _check_vector(g, p + "ffn_norm.weight", H)
+            _check_matrix(g, p + "attn_q.weight", H, c.n_head * D)
+            _check_matrix(g, p + "attn_k.weight", H, c.n_kv * D)
+            _check_matrix(g, p + "attn_v.weight", H, c.n_kv * D)
+            _check_matrix(g, p + "attn_output.weight", c.n_head * D, H)
+            _check_matrix(g, p + "ffn_gate.weight", H, c.ffn)
+            _check_matrix(g, p + "ffn_up.weight", H, c.ffn)
+            _check_matrix(g, p + "ffn_down.weight", c.ffn, H)
+            for bias in ("attn_q.bias", "attn_k.bias", "attn_v.bias"):
+                if p + bias in g.tensors:
+                    raise PlanError(f"tensor {p + bias}: attention biases are not supported")
+            if c.gemma:
+                _check_vector(g, p + "attn_q_norm.weight", D)
+                _check_vector(g, p + "attn_k_norm.weight", D)
+                _check_vector(g, p + "post_attention_norm.weight", H)
+                _check_vector(g, p + "post_ffw_norm.weight", H)
+        if math.ceil(c.vocab / TOPK_SLICE) * TOPK > 4096:
+            raise PlanError(f"vocabulary of {c.vocab} is too large for the top-k kernels (at most 262144)")
+        if not 1 <= self.chunk <= 256:
+            raise PlanError(f"prefill chunk {self.chunk} outside 1..256")
+        if self.context < 1:
+            raise PlanError(f"context {self.context} must be positive")
+        kv_bytes = self.context * c.n_kv * D * 4
+        if kv_bytes > self.max_binding:
+            raise PlanError(f"context {self.context}: one layer's KV cache ({kv_bytes} bytes) exceeds the "
+                            f"binding limit {self.max_binding}")
+
+    # -- buffers ------------------------------------------------------------------------------------
+    def weight(self, name: str, shard=None) -> str:
+        t = self.g.tensors[name]
+        if shard is None:
+            if t.nbytes > self.max_binding:
+                raise PlanError(f"tensor {name} ({t.nbytes} bytes) exceeds the binding limit {self.max_binding}")
+            self.b.buffer(name, t.nbytes, "weight", tensor=name, file_offset=t.offset, nbytes=t.nbytes)
+            return name
+        first, n_rows, off, nbytes = shard
+        bname = f"{name}[{first}:{first + n_rows}]"
+        self.b.buffer(bname, nbytes, "weight", tensor=name, file_offset=off, nbytes=nbytes)
+        return bname
+
+    def make_buffers(self):
+        c, T, b = self.c, self.chunk, self.b
+        H, D = c.hidden, c.head_dim
+        b.buffer("step", STEP_BYTES, "io", usage="uniform")
+        b.buffer("tokens", T * 4, "io")
+        b.buffer("topk", TOPK * 8, "io")
+        b.buffer("logits", c.vocab * 4, "io")
+        f32 = 4
+        for name, n in [("x", T * H), ("xn", T * H), ("sub", T * H), ("q", T * c.n_head * D),
+                        ("k", T * c.n_kv * D), ("v", T * c.n_kv * D), ("attn", T * c.n_head * D),
+                        ("gate", T * c.ffn), ("up", T * c.ffn), ("last", H),
+                        ("candidates", math.ceil(c.vocab / TOPK_SLICE) * TOPK * 2), ("unused", 4)]:
+            b.buffer(name, n * f32, "activation")
+        for i in range(c.layers):
+            b.buffer(f"kv.{i}.k", self.context * c.n_kv * D * f32, "kv")
+            b.buffer(f"kv.{i}.v", self.context * c.n_kv * D * f32, "kv")
+
+    # -- dispatch helpers ---------------------------------------------------------------------------
+    def matmul(self, name, x, y, k, n, tokens_tt, epilogue=0, gate="unused", y_stride=None, y_offset=0,
+               fixed_tokens=0, weight_buffer=None, label=None):
+        t = self.g.tensors[name]
+        tt, max_tokens = tokens_tt
+        pipe = self.b.pipeline(
+            ["bytes.wgsl", QUANT_KERNELS[t.type_name], "matmul.wgsl"],
+            {"K": k, "N": n, "ROWS": MATMUL_ROWS, "TT": tt, "EPILOGUE": epilogue,
+             "Y_STRIDE": n if y_stride is None else y_stride, "Y_OFFSET": y_offset, "FIXED_TOKENS": fixed_tokens})
+        wb = weight_buffer or self.weight(name)
+        self.b.dispatch(pipe, ["step", wb, x, y, gate],
+                        (math.ceil(n / MATMUL_ROWS), math.ceil(max_tokens / tt)), label or name)
+
+    def rmsnorm(self, x, w, y, n_rows, last_only=False, label=""):
+        pipe = self.b.pipeline(["rmsnorm.wgsl"], {"N": self.c.hidden, "EPS": self.c.eps, "LAST_ONLY": last_only})
+        self.b.dispatch(pipe, ["step", x, self.weight(w), y], (1 if last_only else n_rows,), label or w)
+
+    def rmsnorm_add(self, r, w, x, n_rows):
+        pipe = self.b.pipeline(["rmsnorm_add.wgsl"], {"N": self.c.hidden, "EPS": self.c.eps})
+        self.b.dispatch(pipe, ["step", r, self.weight(w), x], (n_rows,), w)
+
+    # -- the forward pass for steps of up to `max_tokens` tokens ------------------------------------
+    def emit_step(self, max_tokens: int) -> StepList:
+        c, b = self.c, self.b
+        H, D, F = c.hidden, c.head_dim, c.ffn
+        b.current = StepList(max_tokens)
+        tt = (1 if max_tokens == 1 else min(PREFILL_TT, max_tokens), max_tokens)
+
+        emb = self.g.tensors["token_embd.weight"]
+        scale = math.sqrt(H) if c.gemma else 1.0
+        for shard in _row_shards(emb, self.max_binding):
+            pipe = b.pipeline(["bytes.wgsl", QUANT_KERNELS[emb.type_name], "embed.wgsl"],
+                              {"HIDDEN": H, "ROW_START": shard[0], "ROW_COUNT": shard[1], "SCALE": scale})
+            b.dispatch(pipe, ["step", "tokens", self.weight("token_embd.weight", shard), "x"],
+                       (math.ceil(H / 8 / 64), max_tokens), "token_embd")
+
+        for i in range(c.layers):
+            p = f"blk.{i}."
+            is_global = (not c.gemma) or (i + 1) % GEMMA3_GLOBAL_EVERY == 0
+            self.rmsnorm("x", p + "attn_norm.weight", "xn", max_tokens)
+            self.matmul(p + "attn_q.weight", "xn", "q", H, c.n_head * D, tt)
+            self.matmul(p + "attn_k.weight", "xn", "k", H, c.n_kv * D, tt)
+            self.matmul(p + "attn_v.weight", "xn", "v", H, c.n_kv * D, tt)
+            rope = b.pipeline(["rope_kv.wgsl"], {
+                "HD": D, "NQ": c.n_head, "NKV": c.n_kv,
+                "THETA": c.rope_base if is_global else GEMMA3_LOCAL_ROPE_BASE,
+                "NEOX": c.gemma, "QK_NORM": c.gemma, "EPS": c.eps})
+            qn = self.weight(p + "attn_q_norm.weight") if c.gemma else "unused"
+            kn = self.weight(p + "attn_k_norm.weight") if c.gemma else "unused"
+            b.dispatch(rope, ["step", "q", "k", "v", qn, kn, f"kv.{i}.k", f"kv.{i}.v"],
+                       (c.n_head + c.n_kv, max_tokens), p + "rope_kv")
+            attn = b.pipeline(["attention.wgsl"], {
+                "HD": D, "NQ": c.n_head, "NKV": c.n_kv, "SCALE": 1.0 / math.sqrt(D),
+                "WINDOW": 0 if is_global else c.window})
+            b.dispatch(attn, ["step", "q", f"kv.{i}.k", f"kv.{i}.v", "attn"], (c.n_head, max_tokens),
+                       p + "attention")
+            if c.gemma:
+                self.matmul(p + "attn_output.weight", "attn", "sub", c.n_head * D, H, tt)
+                self.rmsnorm_add("sub", p + "post_attention_norm.weight", "x", max_tokens)
+            else:
+                self.matmul(p + "attn_output.weight", "attn", "x", c.n_head * D, H, tt, epilogue=1)
+            self.rmsnorm("x", p + "ffn_norm.weight", "xn", max_tokens)
+            self.matmul(p + "ffn_gate.weight", "xn", "gate", H, F, tt)
+            self.matmul(p + "ffn_up.weight", "xn", "up", H, F, tt, epilogue=3 if c.gemma else 2, gate="gate")
+            if c.gemma:
+                self.matmul(p + "ffn_down.weight", "up", "sub", F, H, tt)
+                self.rmsnorm_add("sub", p + "post_ffw_norm.weight", "x", max_tokens)
+            else:
+                self.matmul(p + "ffn_down.weight", "up", "x", F, H, tt, epilogue=1)
+
+        self.rmsnorm("x", "output_norm.weight", "last", 1, last_only=True)
+        out = self.g.tensors[self.out_name]
+        for shard in _row_shards(out, self.max_binding):
+            self.matmul(self.out_name, "last", "logits", H, shard[1], (1, 1), y_stride=c.vocab,
+                        y_offset=shard[0], fixed_tokens=1, weight_buffer=self.weight(self.out_name, shard),
+                        label="output")
+        n_slices = math.ceil(c.vocab / TOPK_SLICE)
+        part = b.pipeline(["topk.wgsl"], {"N": c.vocab, "SLICE": TOPK_SLICE})
+        b.dispatch(part, ["logits", "candidates"], (n_slices,), "topk")
+        merge = b.pipeline(["topk_merge.wgsl"], {"N_IN": n_slices * TOPK})
+        b.dispatch(merge, ["candidates", "topk"], (1,), "topk_merge")
+        return b.current
+
+    def build(self) -> Plan:
+        self.check()
+        self.make_buffers()
+        steps = {"decode": self.emit_step(1), "prefill": self.emit_step(self.chunk)}
+        c = self.c
+        model = {"architecture": c.arch, "vocab": c.vocab, "hidden": c.hidden, "layers": c.layers,
+                 "heads": c.n_head, "kv_heads": c.n_kv, "head_dim": c.head_dim, "ffn": c.ffn,
+                 "context": self.context, "chunk": self.chunk, "max_binding": self.max_binding}
+        io = {name: self.b.index(name) for name in ("step", "tokens", "topk", "logits")}
+        return Plan(model=model, buffers=self.b.buffers, pipelines=self.b.pipelines, io=io, steps=steps)
+
+
+def build_plan(g, *, chunk: int = 32, context: int | None = None, max_binding: int = DEFAULT_MAX_BINDING) -> Plan:
+    """The Plan for GGUF file `g` (precis.gguf.GGUFFile). `context`: KV-cache positions (default: the
+    model's training context, at most 4096). `max_binding`: the adapter's maxStorageBufferBindingSize."""
+    if context is None:
+        context = min(4096, _Config(g).n_ctx_train)
+    return _ModelPlanner(g, chunk, context, max_binding).build()
