@@ -1,0 +1,199 @@
+"""Pre-tokenizers for byte-level BPE: split text into the "words" BPE merges inside.
+
+Each model family fixes its split rule as a regular expression over Unicode classes. Pyodide
+has no `regex` module (and `re` knows no \\p{L}), so each rule is a hand-written scanner here:
+at every position it tries the rule's alternatives in order, exactly as a backtracking regex
+engine would, using `unicodedata` for the classes. The rules, written as the regexes they
+stand for (\\p{L} letters, \\p{N} numbers, \\s Unicode White_Space):
+
+gpt-2 / default  's|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+
+smollm           every \\p{N} character on its own first (any script: "٢٠", "½", "²", "Ⅻ"),
+                 then the gpt-2 rule on the text between them
+llama-bpe        (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}
+                 | ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+
+qwen2            as llama-bpe, but \\p{N} one at a time instead of {1,3}
+
+Every function returns the list of pieces; joined, they give back the input.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Character classes used by the rules.
+LETTER, NUMBER, SPACE, OTHER = "L", "N", "S", "O"
+
+# Unicode White_Space (what \s means in the reference engines). Not str.isspace(): that also
+# counts U+001C..U+001F, which \s does not.
+WHITE_SPACE = frozenset(
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+_class_cache: dict[str, str] = {}
+
+
+def char_class(ch: str) -> str:
+    """LETTER (\\p{L}), NUMBER (\\p{N}), SPACE (\\s) or OTHER, memoized per character."""
+    cls = _class_cache.get(ch)
+    if cls is None:
+        if ch in WHITE_SPACE:
+            cls = SPACE
+        else:
+            major = unicodedata.category(ch)[0]
+            cls = LETTER if major == "L" else NUMBER if major == "N" else OTHER
+        _class_cache[ch] = cls
+    return cls
+
+
+def classify(text: str) -> list[str]:
+    """One class letter per character of `text`."""
+    get = _class_cache.get
+    out = []
+    for ch in text:
+        cls = get(ch)
+        out.append(cls if cls is not None else char_class(ch))
+    return out
+
+
+def _run_end(classes: list[str], i: int, cls: str) -> int:
+    """End of the run of class `cls` that starts at i."""
+    n = len(classes)
+    while i < n and classes[i] == cls:
+        i += 1
+    return i
+
+
+# Contractions: the suffixes after an apostrophe, longest alternatives need no priority here
+# because none is a prefix of another.
+_CONTRACTIONS_1 = frozenset("stmd")
+_CONTRACTIONS_2 = frozenset(("re", "ve", "ll"))
+
+
+def _contraction_end(text: str, i: int, ignore_case: bool) -> int:
+    """End of 's 't 're 've 'm 'll 'd at i (text[i] is an apostrophe), or -1."""
+    one = text[i + 1:i + 2]
+    two = text[i + 1:i + 3]
+    if ignore_case:
+        one, two = one.lower(), two.lower()
+    if one and one in _CONTRACTIONS_1:
+        return i + 2
+    if len(two) == 2 and two in _CONTRACTIONS_2:
+        return i + 3
+    return -1
+
+
+def _space_end(classes: list[str], i: int) -> int:
+    """\\s+(?!\\S) then \\s+ at i (a SPACE): a run of whitespace followed by a non-space gives
+    its last character to the next piece (so " word" stays together), unless the run is
+    one character long."""
+    j = _run_end(classes, i, SPACE)
+    if j < len(classes) and j - i >= 2:
+        return j - 1
+    return j
+
+
+def split_gpt2(text: str, classes: list[str] | None = None) -> list[str]:
+    """The GPT-2 rule (also `default` here)."""
+    if classes is None:
+        classes = classify(text)
+    n = len(text)
+    pieces = []
+    i = 0
+    while i < n:
+        ch = text[i]
+        cls = classes[i]
+        end = -1
+        if ch == "'":
+            end = _contraction_end(text, i, ignore_case=False)
+        if end < 0:
+            # " ?X+" for X in letters, numbers, other: an optional single ASCII space first.
+            if ch == " " and i + 1 < n and classes[i + 1] != SPACE:
+                end = _run_end(classes, i + 1, classes[i + 1])
+            elif cls != SPACE:
+                end = _run_end(classes, i, cls)
+            else:
+                end = _space_end(classes, i)
+        pieces.append(text[i:end])
+        i = end
+    return pieces
+
+
+def split_smollm(text: str) -> list[str]:
+    """SmolLM2: each number character alone, the gpt-2 rule in between."""
+    classes = classify(text)
+    pieces = []
+    start = 0
+    for i, cls in enumerate(classes):
+        if cls == NUMBER:
+            if start < i:
+                pieces.extend(split_gpt2(text[start:i], classes[start:i]))
+            pieces.append(text[i])
+            start = i + 1
+    if start < len(text):
+        pieces.extend(split_gpt2(text[start:], classes[start:]))
+    return pieces
+
+
+def _split_llama3_style(text: str, max_digits: int) -> list[str]:
+    """The Llama 3 rule; `max_digits` is 3 for llama-bpe, 1 for qwen2."""
+    classes = classify(text)
+    n = len(text)
+    pieces = []
+    i = 0
+    while i < n:
+        ch = text[i]
+        cls = classes[i]
+        end = -1
+        if ch == "'":
+            end = _contraction_end(text, i, ignore_case=True)
+        if end >= 0:
+            pass
+        elif cls == LETTER:
+            # [^\r\n\p{L}\p{N}]?\p{L}+ with nothing before the letters.
+            end = _run_end(classes, i, LETTER)
+        elif cls != NUMBER and ch not in "\r\n" and i + 1 < n and classes[i + 1] == LETTER:
+            # ... with one leading non-letter, non-number, non-newline (space, punctuation).
+            end = _run_end(classes, i + 1, LETTER)
+        elif cls == NUMBER:
+            end = i + 1
+            while end < n and end - i < max_digits and classes[end] == NUMBER:
+                end += 1
+        elif cls == OTHER or (ch == " " and i + 1 < n and classes[i + 1] == OTHER):
+            # " ?[^\s\p{L}\p{N}]+[\r\n]*"
+            end = _run_end(classes, i + 1 if cls == SPACE else i, OTHER)
+            while end < n and text[end] in "\r\n":
+                end += 1
+        else:
+            # Whitespace: "\s*[\r\n]+" takes the run up to and including its last newline;
+            # otherwise "\s+(?!\S)|\s+".
+            run_end = _run_end(classes, i, SPACE)
+            last_newline = -1
+            for k in range(run_end - 1, i - 1, -1):
+                if text[k] == "\n" or text[k] == "\r":
+                    last_newline = k
+                    break
+            end = last_newline + 1 if last_newline >= 0 else _space_end(classes, i)
+        pieces.append(text[i:end])
+        i = end
+    return pieces
+
+
+def split_llama3(text: str) -> list[str]:
+    return _split_llama3_style(text, max_digits=3)
+
+
+def split_qwen2(text: str) -> list[str]:
+    return _split_llama3_style(text, max_digits=1)
+
+
+# `tokenizer.ggml.pre` value -> scanner.
+PRE_TOKENIZERS = {
+    "default": split_gpt2,
+    "gpt-2": split_gpt2,
+    "gpt2": split_gpt2,
+    "smollm": split_smollm,
+    "llama-bpe": split_llama3,
+    "llama3": split_llama3,
+    "qwen2": split_qwen2,
+}
