@@ -1,0 +1,22 @@
+"""Headless Chromium with the real extension, shared by the browser tests of a module."""
+
+import pytest
+
+from precis_build import browser
+from precis_build.paths import REPO_ROOT, VENDOR
+from precis_build.project import version
+from precis_build.wheels import build_precis_wheel
+
+
+@pytest.fixture(scope="session", autouse=True)
+def current_precis_wheel():
+    """The extension installs the wheel in vendor/wheels: rebuild it so the browser runs
+    the py/precis of this checkout, not the one of the last `precis setup`."""
+    return build_precis_wheel(REPO_ROOT / "py", version(), VENDOR / "wheels")
+
+
+@pytest.fixture(scope="module")
+def driver(current_precis_wheel, tmp_path_factory):
+    log = tmp_path_factory.mktemp("chromedriver") / "chromedriver.log"
+    with browser.launch(log_path=log) as drv:
+        yield drv

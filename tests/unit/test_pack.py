@@ -1,0 +1,51 @@
+"""`precis pack`: what the zip holds, and that two builds are identical."""
+
+import json
+import subprocess
+import zipfile
+
+import pytest
+
+from precis_build.paths import REPO_ROOT
+from precis_build.project import version
+
+
+@pytest.fixture(scope="module")
+def packed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pack")
+    zips = []
+    for name in ("a.zip", "b.zip"):
+        result = subprocess.run(["precis", "pack", "--output", str(out / name)], cwd=REPO_ROOT,
+                                capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+        zips.append(out / name)
+    return zips
+
+
+def test_two_builds_are_byte_identical(packed):
+    a, b = packed
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_zip_holds_what_the_manifest_references_and_nothing_else(packed):
+    with zipfile.ZipFile(packed[0]) as zf:
+        names = set(zf.namelist())
+        manifest = json.loads(zf.read("manifest.json"))
+    assert "key" not in manifest  # the Web Store refuses uploads that pin a key
+    assert manifest["version"] == version()
+    referenced = [manifest["background"]["service_worker"], manifest["side_panel"]["default_path"],
+                  *manifest["icons"].values()]
+    for path in referenced:
+        assert path in names, path
+    assert "vendor/precis-assets.json" in names
+    assets = json.loads((REPO_ROOT / "vendor" / "precis-assets.json").read_text())
+    assert assets["precis_wheel"] in names and assets["default_model"] in names
+    for path in names:
+        top = path.split("/")[0]
+        assert top in {"manifest.json", "extension", "kernels", "vendor", "models"}, path
+        assert not path.startswith(("tests/", ".cache/", "node_modules/", "py/", "build/"))
+    assert [n for n in names if n.startswith("models/")] == [assets["default_model"]]
+
+
+def test_manifest_version_matches_pyproject():
+    assert json.loads((REPO_ROOT / "manifest.json").read_text())["version"] == version()
