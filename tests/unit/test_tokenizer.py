@@ -1,0 +1,341 @@
+"""precis.tokenizer against Hugging Face `tokenizers`, on a multilingual corpus, for both models.
+
+The references are `tokenizers.Tokenizer`s built here from the same GGUF metadata, the way
+each model's own tokenizer.json is made (no transformers, so no torch needed):
+- SmolLM2: byte-level BPE with the GGUF's merges; pre-tokenizer Digits(individual_digits=True)
+  then ByteLevel (the GPT-2 regex). The Digits step is SmolLM2's original rule (every numeric
+  character on its own, any script), which llama.cpp applies for pre "smollm" too; the
+  tokenizer.json that transformers builds from a GGUF lacks it, so we do not use that one.
+- Gemma 3: SentencePiece BPE as `tokenizers` runs it: normalizer Replace(" ", "▁"), no
+  pre-tokenizer, byte fallback, and merges derived from the scores (every split a+b of a
+  normal token, ranked by that token's score). Control and user-defined tokens (Gemma's
+  space/newline/tab runs, HTML tags) are added tokens matched in the raw text.
+"""
+
+import json
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from precis import bpe_merge, pretokenize
+from precis.tokenizer import Tokenizer, TokenizerError
+
+import tokenizers  # a test dependency (pyproject [test]): the oracle
+from tokenizers import AddedToken, Regex, decoders, models, normalizers, pre_tokenizers
+
+CORPUS_PATH = Path(__file__).resolve().parents[1] / "data" / "tokenizer_corpus.json"
+CORPUS = json.loads(CORPUS_PATH.read_text(encoding="utf-8"))
+
+CONTROL, USER_DEFINED, NORMAL = 3, 4, 1
+
+# The split rules as the regexes of the models' tokenizer.json files (oracles for the scanners).
+GPT2_REGEX = r"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"
+LLAMA3_REGEX = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}"
+                r"| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+")
+QWEN2_REGEX = LLAMA3_REGEX.replace(r"\p{N}{1,3}", r"\p{N}")
+
+
+# ---- references ----
+
+def build_hf_byte_level(gguf, *, smollm_digits: bool = True):
+    md = gguf.metadata
+    tokens, types_ = md["tokenizer.ggml.tokens"], md["tokenizer.ggml.token_type"]
+    vocab = {t: i for i, t in enumerate(tokens)}
+    merges = [tuple(m.split(" ")) for m in md["tokenizer.ggml.merges"]]
+    hf = tokenizers.Tokenizer(models.BPE(vocab, merges))
+    steps = [pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)]
+    if smollm_digits:
+        steps.insert(0, pre_tokenizers.Digits(individual_digits=True))
+    hf.pre_tokenizer = pre_tokenizers.Sequence(steps)
+    hf.decoder = decoders.ByteLevel()
+    hf.add_special_tokens([AddedToken(t, special=ty == CONTROL, normalized=False)
+                           for t, ty in zip(tokens, types_) if ty in (CONTROL, USER_DEFINED)])
+    return hf
+
+
+def build_hf_sentencepiece(gguf):
+    md = gguf.metadata
+    tokens, types_, scores = (md["tokenizer.ggml.tokens"], md["tokenizer.ggml.token_type"],
+                              md["tokenizer.ggml.scores"])
+    vocab = {t: i for i, t in enumerate(tokens)}
+    ranked = []
+    for t, ty, score in zip(tokens, types_, scores):
+        if ty != NORMAL or len(t) < 2:
+            continue
+        for k in range(1, len(t)):
+            left, right = t[:k], t[k:]
+            if left in vocab and right in vocab:
+                ranked.append((-score, vocab[left], vocab[right], left, right))
+    ranked.sort()
+    hf = tokenizers.Tokenizer(models.BPE(vocab, [(a, b) for *_, a, b in ranked],
+                                         unk_token=tokens[md["tokenizer.ggml.unknown_token_id"]],
+                                         byte_fallback=True, fuse_unk=True))
+    hf.normalizer = normalizers.Replace(" ", "▁")
+    hf.decoder = decoders.Sequence([decoders.Replace("▁", " "), decoders.ByteFallback(), decoders.Fuse()])
+    hf.add_special_tokens([AddedToken(t, special=ty == CONTROL, normalized=False)
+                           for t, ty in zip(tokens, types_) if ty in (CONTROL, USER_DEFINED)])
+    return hf
+
+
+@pytest.fixture(scope="session")
+def smollm2_tok(smollm2_gguf):
+    return Tokenizer.from_gguf(smollm2_gguf)
+
+
+@pytest.fixture(scope="session")
+def gemma3_tok(gemma3_gguf):
+    return Tokenizer.from_gguf(gemma3_gguf)
+
+
+@pytest.fixture(scope="session")
+def smollm2_hf(smollm2_gguf):
+    return build_hf_byte_level(smollm2_gguf)
+
+
+@pytest.fixture(scope="session")
+def gemma3_hf(gemma3_gguf):
+    return build_hf_sentencepiece(gemma3_gguf)
+
+
+@pytest.fixture(params=["smollm2", "gemma3"])
+def pair(request):
+    """(ours, reference) for each model."""
+    return request.getfixturevalue(f"{request.param}_tok"), request.getfixturevalue(f"{request.param}_hf")
+
+
+# ---- ids equal the reference ----
+
+def test_corpus_is_broad():
+    assert len(CORPUS) >= 60 and "" in CORPUS
+    joined = "".join(CORPUS)
+    for needle in ("你好", "日本語", "مرحبا", "नमस्ते", "\t", "👨‍👩‍👧‍👦", "٢٠", "e\u0301", "<|im_start|>", "   \n"):
+        assert needle in joined, needle
+
+
+def test_ids_equal_reference_on_corpus(pair):
+    ours, hf = pair
+    mismatches = []
+    for text in CORPUS:
+        got = ours.encode(text, add_special=False)
+        want = hf.encode(text, add_special_tokens=False).ids
+        if got != want:
+            mismatches.append((text, got, want))
+    assert not mismatches, f"{len(mismatches)} strings differ; first: {mismatches[0]}"
+
+
+@pytest.mark.parametrize("length", [200, 3000])
+def test_long_words_equal_reference(pair, length):
+    """Words past bpe_merge.SCAN_LIMIT take the heap path: a base64 blob, a run of '='."""
+    ours, hf = pair
+    blob = "".join("QmFzZTY0IGlzIGEgZ3JvdXAgb2YgYmluYXJ5LXRvLXRleHQ="[i % 47] for i in range(length))
+    for text in (blob, "=" * length, "a" * length, " ".join([blob] * 3)):
+        assert ours.encode(text, add_special=False) == hf.encode(text, add_special_tokens=False).ids
+
+
+def test_heap_and_scan_merges_agree(smollm2_tok):
+    from precis import byte_level
+    word = byte_level.text_to_symbols("internationalization, supercalifragilistic " * 3)
+    scan = bpe_merge._merge_scan(list(word), smollm2_tok._ranks, by_pair=True)
+    heap = bpe_merge._merge_heap(list(word), smollm2_tok._ranks, by_pair=True)
+    assert scan == heap and len(scan) < len(word) / 2
+
+
+def test_chat_prompt_exact_ids(smollm2_tok):
+    # <|im_start|> is one id (1), not "<", "|", "im", ...
+    assert smollm2_tok.encode("<|im_start|>user\nHello<|im_end|>") == [1, 4093, 198, 19556, 2]
+    assert smollm2_tok.encode("Hello world") == [19556, 905]
+
+
+def test_smollm_splits_every_numeral(smollm2_tok, smollm2_gguf, smollm2_hf):
+    """Arabic-Indic, fractions, superscripts, Roman numerals: one piece per character, as
+    llama.cpp and the original SmolLM2 tokenizer do. Without the Digits step the reference
+    would join them (which is why the reference needs it)."""
+    assert pretokenize.split_smollm("x ٢٠ ½ ²³ Ⅻ 1234") == [
+        "x", " ", "٢", "٠", " ", "½", " ", "²", "³", " ", "Ⅻ", " ", "1", "2", "3", "4"]
+    text = "Arabic ٢٠ and ²³"
+    no_digits_rule = build_hf_byte_level(smollm2_gguf, smollm_digits=False)
+    assert no_digits_rule.encode(text).ids != smollm2_hf.encode(text).ids
+    assert smollm2_tok.encode(text) == smollm2_hf.encode(text).ids
+
+
+@pytest.mark.parametrize("name, ours, regex", [
+    ("gpt-2", pretokenize.split_gpt2, GPT2_REGEX),
+    ("llama-bpe", pretokenize.split_llama3, LLAMA3_REGEX),
+    ("qwen2", pretokenize.split_qwen2, QWEN2_REGEX),
+])
+def test_pretokenizer_scanner_equals_regex(name, ours, regex):
+    split = pre_tokenizers.Split(Regex(regex), behavior="isolated")
+    extra = ["don'T WE'LL 'Re", "x\u00a0\u00a0y \x85z \x1c\x1c w", "a\r\n\r\n  \n b", "  ?!\n\nx", "1234567 ١٢٣٤"]
+    for text in CORPUS + extra:
+        assert ours(text) == [piece for piece, _ in split.pre_tokenize_str(text)], (name, text)
+
+
+# ---- special tokens, BOS/EOS ----
+
+def test_bos_eos_rules(smollm2_tok, gemma3_tok):
+    # SmolLM2: add_bos_token false; Gemma 3: add_bos_token true, BOS is <bos> (2).
+    assert smollm2_tok.encode("Hi") == smollm2_tok.encode("Hi", add_special=False)
+    assert (smollm2_tok.bos_id, smollm2_tok.eos_id) == (1, 2)
+    assert gemma3_tok.bos_id == 2 and gemma3_tok.id_to_token(2) == "<bos>"
+    assert gemma3_tok.encode("Hi") == [2] + gemma3_tok.encode("Hi", add_special=False)
+    assert gemma3_tok.encode("") == [2] and smollm2_tok.encode("") == []
+
+
+def test_eos_ids(smollm2_tok, gemma3_tok):
+    assert smollm2_tok.eos_ids == {smollm2_tok.token_to_id("<|im_end|>"), smollm2_tok.token_to_id("<|endoftext|>")}
+    assert gemma3_tok.eos_ids == {gemma3_tok.token_to_id("<eos>"), gemma3_tok.token_to_id("<end_of_turn>")}
+
+
+def test_gemma_special_and_user_defined_tokens(gemma3_tok):
+    ids = gemma3_tok.encode("<start_of_turn>user\n  x\t\ty", add_special=False)
+    pieces = [gemma3_tok.id_to_token(i) for i in ids]
+    assert pieces == ["<start_of_turn>", "user", "\n", "  ", "x", "\t\t", "y"]
+
+
+def test_vocab_lookups(smollm2_tok, gemma3_tok):
+    assert smollm2_tok.vocab_size == 49152 and gemma3_tok.vocab_size == 262144
+    assert smollm2_tok.token_to_id("<|im_start|>") == 1
+    assert smollm2_tok.id_to_token(19556) == "Hello"
+    assert smollm2_tok.token_to_id("no such token") is None
+    for bad in (-1, 49152, "3", 1.0):
+        with pytest.raises(ValueError, match="out of range"):
+            smollm2_tok.id_to_token(bad)
+    with pytest.raises(ValueError, match="out of range"):
+        smollm2_tok.decode([19556, 10 ** 9])
+
+
+# ---- decoding ----
+
+def test_decode_round_trip_and_reference(pair):
+    ours, hf = pair
+    for text in CORPUS:
+        ids = ours.encode(text, add_special=False)
+        assert ours.decode(ids) == text
+        assert ours.decode(ids) == hf.decode(ids, skip_special_tokens=False)
+
+
+def test_decode_skip_special(smollm2_tok, gemma3_tok):
+    ids = smollm2_tok.encode("<|im_start|>user\nHi<|im_end|>")
+    assert smollm2_tok.decode(ids, skip_special=True) == "user\nHi"
+    ids = gemma3_tok.encode("<start_of_turn>user\nHi  there")
+    # <bos> and <start_of_turn> are control; "\n" and "  " are user-defined text and stay.
+    assert gemma3_tok.decode(ids, skip_special=True) == "user\nHi  there"
+
+
+def stream(tok, ids, **kw):
+    dec = tok.stream_decoder(**kw)
+    return [dec.push(i) for i in ids], dec.flush()
+
+
+def test_stream_equals_full_decode(pair):
+    ours, _ = pair
+    for text in CORPUS:
+        ids = ours.encode(text)
+        pieces, rest = stream(ours, ids)
+        assert "".join(pieces) + rest == ours.decode(ids)
+        assert rest == ""  # the tokens of a valid string end on a character boundary
+
+
+@pytest.mark.parametrize("model", ["smollm2", "gemma3"])
+def test_stream_holds_back_partial_characters(request, model):
+    """Characters split over several byte tokens: no push may yield half of one."""
+    tok = request.getfixturevalue(f"{model}_tok")
+    text = "👨‍👩‍👧‍👦 𓀀𓀁 𠀋𠀍 ꙮ 🫠"  # ZWJ family, hieroglyphs, CJK extension B: rare, byte tokens
+    ids = tok.encode(text, add_special=False)
+    pieces, rest = stream(tok, ids)
+    assert "".join(pieces) + rest == text
+    assert all("\ufffd" not in p for p in pieces)
+    assert "" in pieces, "expected at least one token that ends mid-character"
+    # Only whole characters of the text come out, in order, at every step.
+    so_far = ""
+    for p in pieces:
+        so_far += p
+        assert text.startswith(so_far)
+
+
+def test_stream_cut_sequence_and_flush(smollm2_tok):
+    ids = smollm2_tok.encode("🙂", add_special=False)
+    assert len(ids) > 1
+    dec = smollm2_tok.stream_decoder()
+    assert dec.push(ids[0]) == ""
+    assert dec.flush() == "\ufffd"  # an unfinished character at the end is shown, not lost
+    assert dec.push(ids[0]) == "" and "".join(dec.push(i) for i in ids[1:]) == "🙂"
+
+
+def test_stream_skip_special(smollm2_tok):
+    ids = smollm2_tok.encode("<|im_start|>assistant\nOK<|im_end|>")
+    pieces, rest = stream(smollm2_tok, ids, skip_special=True)
+    assert "".join(pieces) + rest == "assistant\nOK"
+
+
+# ---- bad input ----
+
+def metadata_without(gguf, **changes):
+    md = dict(gguf.metadata)
+    for key, value in changes.items():
+        key = "tokenizer.ggml." + key
+        if value is None:
+            md.pop(key, None)
+        else:
+            md[key] = value
+    return types.SimpleNamespace(metadata=md)
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"model": None}, "no 'tokenizer.ggml.model'"),
+    ({"model": "rwkv"}, "unsupported tokenizer model 'rwkv'"),
+    ({"pre": "klingon"}, "unsupported pre-tokenizer 'klingon'"),
+    ({"merges": None}, "needs tokenizer.ggml.merges"),
+    ({"merges": ["Ġ t", "nospace"]}, r"merges\[1\]"),
+    ({"tokens": []}, "non-empty list"),
+    ({"token_type": [1, 1]}, "token_type has 2 entries"),
+    ({"eos_token_id": 10 ** 6}, "eos_token_id 1000000 is not a token id"),
+])
+def test_bad_byte_level_metadata(smollm2_gguf, changes, message):
+    with pytest.raises(TokenizerError, match=message):
+        Tokenizer.from_gguf(metadata_without(smollm2_gguf, **changes))
+
+
+def test_bad_sentencepiece_metadata(gemma3_gguf):
+    with pytest.raises(TokenizerError, match="needs tokenizer.ggml.scores"):
+        Tokenizer.from_gguf(metadata_without(gemma3_gguf, scores=[0.0]))
+
+
+def test_encode_rejects_non_text(smollm2_tok):
+    with pytest.raises(TypeError, match="needs a str"):
+        smollm2_tok.encode(b"bytes")
+
+
+# ---- CLI ----
+
+def precis_cli(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "precis_build.cli", "tokenize", *args], input=stdin,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_encode_decode(smollm2_path, gemma3_path):
+    r = precis_cli("Hello world")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == [19556, 905]
+    r = precis_cli(stdin="<|im_start|>user\nHello")
+    assert json.loads(r.stdout) == [1, 4093, 198, 19556]
+    r = precis_cli("--decode", "[1, 4093, 198, 19556]")
+    assert r.returncode == 0 and r.stdout == "<|im_start|>user\nHello\n"
+    r = precis_cli("--model", str(gemma3_path), "Hello")
+    assert json.loads(r.stdout)[0] == 2  # Gemma adds <bos>
+
+
+def test_cli_errors(tmp_path, smollm2_path):
+    r = precis_cli("--model", str(tmp_path / "missing.gguf"), "x")
+    assert r.returncode == 2 and "model not found" in r.stderr and "Traceback" not in r.stderr
+    corrupt = tmp_path / "corrupt.gguf"
+    corrupt.write_bytes(smollm2_path.read_bytes()[:4096])
+    r = precis_cli("--model", str(corrupt), "x")
+    assert r.returncode == 2 and "corrupt" in r.stderr and "Traceback" not in r.stderr
+    r = precis_cli("--decode", "[1, 99999999]")
+    assert r.returncode == 2 and "out of range" in r.stderr
+    r = precis_cli("--decode", "not json")
+    assert r.returncode == 2 and "JSON list" in r.stderr
