@@ -110,17 +110,20 @@ Source = Union[str, os.PathLike, bytes, bytearray, memoryview, BinaryIO]
 class _Cursor:
     """Bounds-checked little-endian reads over a memoryview."""
 
-    def __init__(self, view: memoryview):
+    def __init__(self, view: memoryview, file_size: int):
         self.view = view
+        self.file_size = file_size  # >= len(view) when reading a header-only prefix
         self.pos = 0
 
     def remaining(self) -> int:
-        return len(self.view) - self.pos
+        """Bytes left in the whole file: what counts and lengths are checked against."""
+        return self.file_size - self.pos
 
     def take(self, n: int, what: str) -> memoryview:
-        if n < 0 or n > self.remaining():
+        available = len(self.view) - self.pos
+        if n < 0 or n > available:
             raise GGUFError(f"truncated file: {what} needs {n} bytes at offset {self.pos}, "
-                            f"only {self.remaining()} remain")
+                            f"only {available} remain")
         chunk = self.view[self.pos:self.pos + n]
         self.pos += n
         return chunk
@@ -175,11 +178,19 @@ def _read_value(cur: _Cursor, value_type: int, key: str, depth: int = 0) -> Any:
 
 
 class GGUFFile:
-    """A parsed GGUF file. Tensor data is not copied: `tensor_bytes` returns views."""
+    """A parsed GGUF file. Tensor data is not copied: `tensor_bytes` returns views.
 
-    def __init__(self, source: Source):
+    `file_size` reads a header only: `source` is then a prefix of a file of that many bytes
+    (what the browser has before streaming the weights to the GPU); tensor extents are
+    checked against the whole file, and `tensor_bytes` is unavailable."""
+
+    def __init__(self, source: Source, file_size: int | None = None):
         self._mmap = None
         self.view = self._open(source)
+        self.header_only = file_size is not None
+        self.file_size = len(self.view) if file_size is None else file_size
+        if self.file_size < len(self.view):
+            raise GGUFError(f"file_size {self.file_size} is smaller than the {len(self.view)} bytes given")
         try:
             self._parse()
         except struct.error as e:  # defensive: _Cursor checks lengths before unpacking
@@ -228,7 +239,7 @@ class GGUFFile:
 
     # -- parsing -------------------------------------------------------------------
     def _parse(self) -> None:
-        cur = _Cursor(self.view)
+        cur = _Cursor(self.view, self.file_size)
         if len(self.view) < 4 or bytes(self.view[:4]) != MAGIC:
             head = bytes(self.view[:4])
             raise GGUFError(f"not a GGUF file: magic is {head!r}, expected {MAGIC!r}")
@@ -240,9 +251,9 @@ class GGUFFile:
         n_kv = cur.unpack("<Q", "metadata count")
         # A key-value pair takes at least 8 (key length) + 4 (type) + 1 bytes, a tensor info 8+4+8+4+8.
         if n_kv * 13 > cur.remaining():
-            raise GGUFError(f"metadata count {n_kv} is impossible for a file of {len(self.view)} bytes")
+            raise GGUFError(f"metadata count {n_kv} is impossible for a file of {self.file_size} bytes")
         if n_tensors * 32 > cur.remaining():
-            raise GGUFError(f"tensor count {n_tensors} is impossible for a file of {len(self.view)} bytes")
+            raise GGUFError(f"tensor count {n_tensors} is impossible for a file of {self.file_size} bytes")
 
         self.metadata: dict[str, Any] = {}
         self.metadata_types: dict[str, int] = {}
@@ -274,7 +285,7 @@ class GGUFFile:
             infos.append((name, dims, type_id, offset))
 
         self.data_offset = -(-cur.pos // alignment) * alignment
-        data_size = len(self.view) - self.data_offset
+        data_size = self.file_size - self.data_offset
         if n_tensors and data_size < 0:
             raise GGUFError("truncated file: tensor data section is missing")
 
@@ -290,7 +301,7 @@ class GGUFFile:
             n_elements = 1
             for d in dims:
                 n_elements *= d
-                if n_elements > len(self.view) * 8:  # more elements than the file has bits
+                if n_elements > self.file_size * 8:  # more elements than the file has bits
                     raise GGUFError(f"tensor {name!r}: dimensions {list(dims)} cannot fit in the file")
             if dims[0] % ggml_type.block_size:
                 raise GGUFError(f"tensor {name!r}: row length {dims[0]} is not a multiple of "
@@ -322,9 +333,12 @@ class GGUFFile:
 
     def tensor_bytes(self, name: str) -> memoryview:
         info = self.tensors[name]
+        if info.offset + info.nbytes > len(self.view):
+            raise GGUFError(f"tensor {name!r} is not in the bytes given (header-only read)")
         return self.view[info.offset:info.offset + info.nbytes]
 
 
-def open_gguf(source: Source) -> GGUFFile:
-    """Parse a GGUF file from a path, an open binary file, or bytes / memoryview."""
-    return GGUFFile(source)
+def open_gguf(source: Source, file_size: int | None = None) -> GGUFFile:
+    """Parse a GGUF file from a path, an open binary file, or bytes / memoryview
+    (with `file_size`: a prefix holding at least the header, of a file that long)."""
+    return GGUFFile(source, file_size)

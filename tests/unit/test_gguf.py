@@ -148,3 +148,17 @@ def test_agrees_with_gguf_py_on_the_real_models(model, request):
             continue
         value = field.contents()
         assert ours.metadata[field.name] == (pytest.approx(value) if isinstance(value, float) else value), field.name
+
+
+def test_header_only_read_of_a_prefix(smollm2_path):
+    whole = open_gguf(smollm2_path)
+    data = smollm2_path.read_bytes()
+    size = len(data)
+    header = open_gguf(data[:whole.data_offset], file_size=size)
+    assert header.header_only and header.metadata == whole.metadata and header.tensors == whole.tensors
+    with pytest.raises(GGUFError, match="header-only"):
+        header.tensor_bytes("token_embd.weight")
+    with pytest.raises(GGUFError, match="truncated"):
+        open_gguf(data[:whole.data_offset // 2], file_size=size)  # too short a prefix: read more and retry
+    with pytest.raises(GGUFError, match="past the end"):
+        open_gguf(data[:whole.data_offset], file_size=size - 1000)  # the file is shorter than its tensors
