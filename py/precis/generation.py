@@ -117,6 +117,7 @@ def generate(prompt_ids: Sequence[int], next_candidates: NextCandidates, tokeniz
     stop_ids = set(stop_ids)
     prompt = list(prompt_ids)
     generated: list = []
+    history = list(prompt)  # prompt + generated, grown in place (the sampler reads its tail)
     unseen = list(prompt)  # tokens the model must still read: the prompt first, then each sample
     decoder = tokenizer.stream_decoder()
     stream = _TextStream(stop_strings, on_text)
@@ -130,9 +131,10 @@ def generate(prompt_ids: Sequence[int], next_candidates: NextCandidates, tokeniz
             finish_reason = "max_tokens"
             break
         ids, logits = next_candidates(unseen)
-        # History for the penalties: the prompt too, as llama.cpp and transformers do.
-        token = sampler.sample(ids, logits, prompt + generated)
+        # Penalties look at the prompt too, as llama.cpp and transformers do.
+        token = sampler.sample(ids, logits, history)
         generated.append(token)
+        history.append(token)
         unseen = [token]
         if token in stop_ids:
             finish_reason = "eos"  # its text (e.g. "<|im_end|>") is not part of the answer

@@ -292,3 +292,24 @@ def test_encode_does_not_add_a_second_bos():
     with_bos.encode(tok, [{"role": "user", "content": "x"}])
     without_bos.encode(tok, [{"role": "user", "content": "x"}])
     assert tok.calls == [("<bos>x", False), ("x", True)]
+
+
+def test_prompt_ids_have_exactly_one_bos_and_whole_turn_markers():
+    # With the real tokenizers: the template's markers are single control tokens, and BOS is
+    # there once (Gemma: added by the tokenizer; SmolLM2: its BOS <|im_start|> opens each turn).
+    from precis.tokenizer import Tokenizer
+    messages = [{"role": "user", "content": "Hello there"}]
+
+    gemma = open_gguf(GEMMA3)
+    tok = Tokenizer.from_gguf(gemma)
+    ids = ChatTemplate.from_gguf(gemma).encode(tok, messages)
+    assert [tok.id_to_token(i) for i in ids] == [
+        "<bos>", "<start_of_turn>", "user", "\n", "Hello", "▁there", "<end_of_turn>", "\n",
+        "<start_of_turn>", "model", "\n"]
+
+    smollm2 = open_gguf(SMOLLM2)
+    tok = Tokenizer.from_gguf(smollm2)
+    ids = ChatTemplate.from_gguf(smollm2).encode(tok, messages)
+    assert ids[0] == tok.token_to_id("<|im_start|>") == 1
+    assert ids.count(1) == 3 and ids.count(tok.token_to_id("<|im_end|>")) == 2  # system, user, assistant header
+    assert tok.decode(ids) == ChatTemplate.from_gguf(smollm2).render(messages)
