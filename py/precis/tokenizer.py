@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import codecs
 import re
+from itertools import compress
+from operator import neg
 
 from precis import bpe_merge, byte_level, pretokenize
 from precis.special_tokens import SpecialTokenSplitter
@@ -63,7 +65,9 @@ class Tokenizer:
                  add_space_prefix: bool = False):
         if kind not in ("gpt2", "llama"):
             raise TokenizerError(f"unsupported tokenizer model {kind!r} (supported: gpt2, llama)")
-        if not isinstance(tokens, list) or not tokens or not all(isinstance(t, str) for t in tokens):
+        # (The loops over the vocabulary below run at C speed: map/zip/compress, no Python
+        # loop per token, so Gemma's 262k tokens load in well under a second.)
+        if not isinstance(tokens, list) or not tokens or set(map(type, tokens)) != {str}:
             raise TokenizerError("tokenizer.ggml.tokens must be a non-empty list of strings")
         if len(token_types) != len(tokens):
             raise TokenizerError(f"tokenizer.ggml.token_type has {len(token_types)} entries "
@@ -72,9 +76,8 @@ class Tokenizer:
         self.tokens = tokens
         self.token_types = token_types
         self.vocab_size = len(tokens)
-        self.vocab: dict[str, int] = {}
-        for i, t in enumerate(tokens):
-            self.vocab.setdefault(t, i)  # first id wins if a text repeats
+        # text -> id; built from the end so that the first id wins if a text repeats.
+        self.vocab: dict[str, int] = dict(zip(reversed(tokens), range(len(tokens) - 1, -1, -1)))
 
         def checked_id(name, value):
             if value is None:
@@ -96,12 +99,13 @@ class Tokenizer:
         self.add_space_prefix = bool(add_space_prefix)
 
         self.eos_ids = {self.eos_id} if self.eos_id is not None else set()
-        for i, (t, ty) in enumerate(zip(tokens, token_types)):
-            if ty in (CONTROL, USER_DEFINED) and t in END_OF_TURN_TEXTS:
+        for text in END_OF_TURN_TEXTS:
+            i = self.vocab.get(text)
+            if i is not None and token_types[i] in (CONTROL, USER_DEFINED):
                 self.eos_ids.add(i)
 
-        self.splitter = SpecialTokenSplitter(
-            {t: i for i, (t, ty) in enumerate(zip(tokens, token_types)) if ty in (CONTROL, USER_DEFINED)})
+        special_ids = list(compress(range(len(tokens)), map((CONTROL, USER_DEFINED).__contains__, token_types)))
+        self.splitter = SpecialTokenSplitter({tokens[i]: i for i in special_ids})
         self._cache: dict[str, tuple[int, ...]] = {}
         self._bytes_cache: dict[int, bytes] = {}
 
@@ -162,26 +166,35 @@ class Tokenizer:
             raise TokenizerError(f"a llama (SentencePiece) tokenizer needs tokenizer.ggml.scores, "
                                  f"one per token ({got} for {self.vocab_size} tokens)")
         self.pre = "sentencepiece"
+        if set(map(type, scores)) - {float, int}:
+            raise TokenizerError("tokenizer.ggml.scores must be numbers")
         # Only normal tokens are merge results; minus the score is the rank (best = lowest).
-        self._ranks = {t: -float(s) for t, s, ty in zip(self.tokens, scores, self.token_types) if ty == NORMAL}
+        normal = list(map((NORMAL).__eq__, self.token_types))
+        self._ranks = dict(zip(compress(self.tokens, normal), map(neg, compress(scores, normal))))
         # <0xXX> token for each byte, for characters that have no token.
         self._byte_ids = [self.unk_id] * 256
-        for i, (t, ty) in enumerate(zip(self.tokens, self.token_types)):
-            if ty == BYTE and len(t) == 6 and t.startswith("<0x") and t.endswith(">"):
+        for i in compress(range(self.vocab_size), map((BYTE).__eq__, self.token_types)):
+            t = self.tokens[i]
+            if len(t) == 6 and t.startswith("<0x") and t.endswith(">"):
                 try:
                     self._byte_ids[int(t[3:5], 16)] = i
                 except ValueError:
                     pass
         # Words: the text is cut before each "▁" that follows a non-"▁" character, since no
         # merge can cross such a cut... unless a token holds that character followed by "▁"
-        # (Gemma 3 has ">▁</"): those characters do not cut.
-        joiners = set()
-        for t in self._ranks:
-            for k in range(1, len(t)):
-                if t[k] == SPACE_MARK and t[k - 1] != SPACE_MARK:
-                    joiners.add(t[k - 1])
-        no_cut = "".join(re.escape(ch) for ch in sorted(joiners | {SPACE_MARK}))
-        self._word_cut = re.compile(f"(?<=[^{no_cut}])(?={SPACE_MARK})")
+        # (Gemma 3 has ">▁</"): those characters ("joiners") do not cut.
+        self._word_cut = re.compile(self._word_cut_pattern(list(self._ranks)))
+
+    @staticmethod
+    def _word_cut_pattern(merge_results: list[str]) -> str:
+        if "\n" not in "".join(merge_results):
+            # One regex pass over all tokens joined by newlines (fast for 262k tokens).
+            found = re.findall(f"([^{SPACE_MARK}\n])(?={SPACE_MARK})", "\n".join(merge_results))
+        else:
+            found = [t[k - 1] for t in merge_results for k in range(1, len(t))
+                     if t[k] == SPACE_MARK and t[k - 1] != SPACE_MARK]
+        no_cut = "".join(re.escape(ch) for ch in sorted(set(found) | {SPACE_MARK}))
+        return f"(?<=[^{no_cut}])(?={SPACE_MARK})"
 
     # ---- lookups ----
 
