@@ -64,8 +64,8 @@ def _run_end(classes: list[str], i: int, cls: str) -> int:
     return i
 
 
-# Contractions: the suffixes after an apostrophe, longest alternatives need no priority here
-# because none is a prefix of another.
+# Contractions: the suffixes after an apostrophe. None is a prefix of another, so the
+# order of the regex alternatives does not matter.
 _CONTRACTIONS_1 = frozenset("stmd")
 _CONTRACTIONS_2 = frozenset(("re", "ve", "ll"))
 

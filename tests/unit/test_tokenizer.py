@@ -184,6 +184,26 @@ def test_bos_eos_rules(smollm2_tok, gemma3_tok):
     assert gemma3_tok.encode("") == [2] and smollm2_tok.encode("") == []
 
 
+def test_add_space_prefix_equals_reference(gemma3_gguf, gemma3_hf):
+    """add_space_prefix (Llama 2 style SentencePiece; Gemma 3 has it off): one "▁" before the
+    text and after each special token, as `tokenizers` does with a Prepend("▁") normalizer;
+    decoding drops it again, as a Strip decoder does."""
+    md = dict(gemma3_gguf.metadata)
+    md["tokenizer.ggml.add_space_prefix"] = True
+    ours = Tokenizer.from_gguf(types.SimpleNamespace(metadata=md))
+    normalizer, decoder = gemma3_hf.normalizer, gemma3_hf.decoder
+    try:
+        gemma3_hf.normalizer = normalizers.Sequence([normalizers.Prepend("▁"), normalizers.Replace(" ", "▁")])
+        gemma3_hf.decoder = decoders.Sequence([decoder, decoders.Strip(" ", 1, 0)])
+        for text in CORPUS:
+            ids = ours.encode(text, add_special=False)
+            assert ids == gemma3_hf.encode(text, add_special_tokens=False).ids, text
+            assert ours.decode(ids) == gemma3_hf.decode(ids, skip_special_tokens=False), text
+    finally:
+        gemma3_hf.normalizer, gemma3_hf.decoder = normalizer, decoder
+    assert ours.id_to_token(ours.encode("Hello", add_special=False)[0]) == "▁Hello"
+
+
 def test_eos_ids(smollm2_tok, gemma3_tok):
     assert smollm2_tok.eos_ids == {smollm2_tok.token_to_id("<|im_end|>"), smollm2_tok.token_to_id("<|endoftext|>")}
     assert gemma3_tok.eos_ids == {gemma3_tok.token_to_id("<eos>"), gemma3_tok.token_to_id("<end_of_turn>")}
