@@ -69,6 +69,8 @@ class Tokenizer:
         # loop per token, so Gemma's 262k tokens load in well under a second.)
         if not isinstance(tokens, list) or not tokens or set(map(type, tokens)) != {str}:
             raise TokenizerError("tokenizer.ggml.tokens must be a non-empty list of strings")
+        if not isinstance(token_types, list):
+            raise TokenizerError("tokenizer.ggml.token_type must be a list of integers")
         if len(token_types) != len(tokens):
             raise TokenizerError(f"tokenizer.ggml.token_type has {len(token_types)} entries "
                                  f"for {len(tokens)} tokens")
