@@ -126,6 +126,20 @@ def test_ids_equal_reference_on_corpus(pair):
     assert not mismatches, f"{len(mismatches)} strings differ; first: {mismatches[0]}"
 
 
+def test_ids_equal_reference_on_random_mixtures(pair):
+    """Seeded random strings from the awkward pieces: apostrophes, numerals of any script,
+    whitespace kinds (incl. U+0085, U+00A0, U+3000, and U+001C which is not \\s), combining
+    marks, ZWJ, special tokens and Gemma's space/newline/tab/HTML tokens, glued at random."""
+    import random
+    rng = random.Random(20261127)
+    alphabet = list(" \t\n\r'sStTreRE0123456789٢٠½²Ⅻ①abcXYZé\u0301你好ひカ🙂\u200d👨🏽.,;:!?-_=<>|/\\\""
+                    "\u00a0\u3000\u2003\x85\x1c") + ["<|im_start|>", "<end_of_turn>", "  ", "\n\n", "<b>", "> </"]
+    ours, hf = pair
+    for _ in range(400):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
+        assert ours.encode(text, add_special=False) == hf.encode(text, add_special_tokens=False).ids, repr(text)
+
+
 @pytest.mark.parametrize("length", [200, 3000])
 def test_long_words_equal_reference(pair, length):
     """Words past bpe_merge.SCAN_LIMIT take the heap path: a base64 blob, a run of '='."""
