@@ -1,0 +1,147 @@
+"""RMSNorm, post-norm residual add, RoPE + KV append, attention and top-k kernels against numpy, on odd shapes."""
+
+import math
+
+import numpy as np
+import pytest
+
+from kernel_harness import f32, run_kernel, step_bytes
+
+pytestmark = pytest.mark.gpu
+
+
+def rms(x, w, eps):
+    x = x.astype(np.float64)
+    return x / np.sqrt((x * x).mean(-1, keepdims=True) + eps) * w
+
+
+def test_rmsnorm_all_tokens_and_last_only():
+    rng = np.random.default_rng(1)
+    n, max_tokens, n_tokens, eps = 200, 5, 3, 1e-5
+    x = rng.standard_normal((max_tokens, n)).astype(np.float32) * 3
+    w = rng.standard_normal(n).astype(np.float32)
+    y0 = np.zeros((max_tokens, n), np.float32)
+    out = run_kernel(["rmsnorm.wgsl"], {"N": n, "EPS": eps},
+                     [("uniform", step_bytes(7, n_tokens)), x, w, y0], (max_tokens,))
+    y = f32(out[3], (max_tokens, n))
+    np.testing.assert_allclose(y[:n_tokens], rms(x[:n_tokens], w, eps), rtol=1e-5, atol=1e-5)
+    assert (y[n_tokens:] == 0).all()
+    out = run_kernel(["rmsnorm.wgsl"], {"N": n, "EPS": eps, "LAST_ONLY": 1},
+                     [("uniform", step_bytes(0, n_tokens)), x, w, np.zeros(n, np.float32)], (1,))
+    np.testing.assert_allclose(f32(out[3]), rms(x[n_tokens - 1], w, eps), rtol=1e-5, atol=1e-5)
+
+
+def test_rmsnorm_add_updates_the_residual_in_place():
+    rng = np.random.default_rng(2)
+    n, max_tokens, n_tokens, eps = 130, 4, 4, 1e-6
+    r = rng.standard_normal((max_tokens, n)).astype(np.float32)
+    w = rng.standard_normal(n).astype(np.float32)
+    x = rng.standard_normal((max_tokens, n)).astype(np.float32)
+    out = run_kernel(["rmsnorm_add.wgsl"], {"N": n, "EPS": eps},
+                     [("uniform", step_bytes(0, n_tokens)), r, w, x], (max_tokens,))
+    np.testing.assert_allclose(f32(out[3], x.shape), x + rms(r, w, eps), rtol=1e-5, atol=1e-5)
+
+
+def rope_ref(v, positions, theta, neox):
+    """v [T, heads, D] rotated; pair i turns by p * theta^(-2i/D)."""
+    T, H, D = v.shape
+    ang = positions[:, None].astype(np.float64) * theta ** (-np.arange(0, D, 2) / D)   # [T, D/2]
+    c, s = np.cos(ang)[:, None, :], np.sin(ang)[:, None, :]
+    out = v.astype(np.float64).copy()
+    a, b = (v[..., :D // 2], v[..., D // 2:]) if neox else (v[..., 0::2], v[..., 1::2])
+    ra, rb = a * c - b * s, a * s + b * c
+    if neox:
+        out[..., :D // 2], out[..., D // 2:] = ra, rb
+    else:
+        out[..., 0::2], out[..., 1::2] = ra, rb
+    return out
+
+
+@pytest.mark.parametrize("neox,qk_norm,hd", [(False, False, 64), (True, True, 256), (True, False, 72)])
+def test_rope_kv_rotates_and_appends(neox, qk_norm, hd):
+    rng = np.random.default_rng(hd)
+    nq, nkv, max_tokens, n_tokens, pos, ctx, theta, eps = 6, 2, 4, 3, 37, 48, 10000.0, 1e-6
+    q = rng.standard_normal((max_tokens, nq, hd)).astype(np.float32)
+    k = rng.standard_normal((max_tokens, nkv, hd)).astype(np.float32)
+    v = rng.standard_normal((max_tokens, nkv, hd)).astype(np.float32)
+    qn = rng.standard_normal(hd).astype(np.float32)
+    kn = rng.standard_normal(hd).astype(np.float32)
+    kc = np.full((ctx, nkv, hd), 5.0, np.float32)
+    vc = np.full((ctx, nkv, hd), 5.0, np.float32)
+    out = run_kernel(["rope_kv.wgsl"], {"HD": hd, "NQ": nq, "NKV": nkv, "THETA": theta, "NEOX": neox,
+                                        "QK_NORM": qk_norm, "EPS": eps},
+                     [("uniform", step_bytes(pos, n_tokens)), q, k, v, qn, kn, kc, vc], (nq + nkv, max_tokens))
+    positions = np.arange(pos, pos + n_tokens)
+    qe, ke = q[:n_tokens], k[:n_tokens]
+    if qk_norm:
+        qe, ke = rms(qe, qn, eps), rms(ke, kn, eps)
+    # Angles up to ~40 rad in f32: allow 1e-4 relative to the head's scale.
+    np.testing.assert_allclose(f32(out[1], q.shape)[:n_tokens], rope_ref(qe, positions, theta, neox), atol=2e-4)
+    np.testing.assert_array_equal(f32(out[1], q.shape)[n_tokens:], q[n_tokens:])
+    kc2, vc2 = f32(out[6], kc.shape), f32(out[7], vc.shape)
+    np.testing.assert_allclose(kc2[pos:pos + n_tokens], rope_ref(ke, positions, theta, neox), atol=2e-4)
+    np.testing.assert_array_equal(vc2[pos:pos + n_tokens], v[:n_tokens])
+    untouched = np.ones(ctx, bool)
+    untouched[pos:pos + n_tokens] = False
+    assert (kc2[untouched] == 5.0).all() and (vc2[untouched] == 5.0).all()
+
+
+def attention_ref(q, kc, vc, positions, scale, window):
+    """q [T, NQ, D], caches [ctx, NKV, D]: causal (windowed) softmax attention in float64."""
+    T, nq, D = q.shape
+    nkv = kc.shape[1]
+    out = np.zeros((T, nq, D))
+    for t, p in enumerate(positions):
+        lo = max(0, p - window + 1) if window else 0
+        for h in range(nq):
+            kh = h // (nq // nkv)
+            s = scale * kc[lo:p + 1, kh].astype(np.float64) @ q[t, h]
+            e = np.exp(s - s.max())
+            out[t, h] = e @ vc[lo:p + 1, kh] / e.sum()
+    return out
+
+
+@pytest.mark.parametrize("hd,nq,nkv,pos,n_tokens,window", [
+    (64, 9, 3, 0, 1, 0),        # first token
+    (64, 9, 3, 150, 1, 0),      # decode over 151 keys: three tiles, the last partial
+    (256, 4, 1, 70, 5, 0),      # prefill chunk, big heads
+    (72, 4, 2, 130, 4, 40),     # sliding window, head dim not a multiple of 64
+])
+def test_attention_matches_softmax_reference(hd, nq, nkv, pos, n_tokens, window):
+    rng = np.random.default_rng(pos + hd)
+    max_tokens, ctx = 6, 200
+    q = rng.standard_normal((max_tokens, nq, hd)).astype(np.float32)
+    kc = rng.standard_normal((ctx, nkv, hd)).astype(np.float32)
+    vc = rng.standard_normal((ctx, nkv, hd)).astype(np.float32)
+    kc[pos + n_tokens:] = np.nan   # positions past kv_len must never be read
+    vc[pos + n_tokens:] = np.nan
+    scale = 1 / math.sqrt(hd)
+    o0 = np.zeros((max_tokens, nq, hd), np.float32)
+    out = run_kernel(["attention.wgsl"], {"HD": hd, "NQ": nq, "NKV": nkv, "SCALE": scale, "WINDOW": window},
+                     [("uniform", step_bytes(pos, n_tokens)), q, kc, vc, o0], (nq, max_tokens))
+    o = f32(out[4], o0.shape)
+    expected = attention_ref(q[:n_tokens], kc, vc, np.arange(pos, pos + n_tokens), scale, window)
+    np.testing.assert_allclose(o[:n_tokens], expected, rtol=1e-4, atol=2e-5)
+    assert (o[n_tokens:] == 0).all()
+
+
+def gpu_topk(logits: np.ndarray, slice_: int = 4096):
+    n = len(logits)
+    n_slices = math.ceil(n / slice_)
+    cand = np.zeros(n_slices * 64 * 2, np.uint32)
+    out = run_kernel(["topk.wgsl"], {"N": n, "SLICE": slice_}, [logits, cand], (n_slices,))
+    cand = np.frombuffer(out[1], np.uint32).copy()
+    out = run_kernel(["topk_merge.wgsl"], {"N_IN": n_slices * 64}, [cand, np.zeros(128, np.uint32)], (1,))
+    raw = np.frombuffer(out[1], np.uint32)
+    return raw[0::2].astype(np.int64), raw[1::2].view(np.float32)
+
+
+@pytest.mark.parametrize("n,slice_", [(10007, 4096), (49152, 4096), (100, 4096), (40, 4096), (3000, 256)])
+def test_topk_equals_numpy_with_ties_broken_by_lower_id(n, slice_):
+    rng = np.random.default_rng(n)
+    logits = np.round(rng.standard_normal(n) * 4, 1).astype(np.float32)  # rounding makes many ties
+    ids, vals = gpu_topk(logits, slice_)
+    k = min(64, n)
+    order = np.argsort(-logits, kind="stable")[:k]
+    np.testing.assert_array_equal(ids[:k], order)
+    np.testing.assert_array_equal(vals[:k], logits[order])

@@ -1,0 +1,100 @@
+"""Whole models through the Plan and our WGSL kernels on lavapipe, against the numpy reference model.
+
+Greedy tokens must be identical; logits agree within 1e-3 absolute (f32 GPU sums vs numpy, logits ~30)."""
+
+import numpy as np
+import pytest
+
+from precis.model_plan import build_plan
+from precis_build.reference.model import ReferenceModel
+from precis_build.wgpu_executor import PlanExecutor, WgpuModel, open_device
+
+pytestmark = [pytest.mark.gpu, pytest.mark.slow]
+
+# Prompts as token ids (inputs, not expected results). SmolLM2: ChatML "user: What is the capital of
+# France?" plus a 45-token one spanning two prefill chunks (the second one partial).
+SMOL_PROMPTS = [
+    [1, 4093, 198, 1780, 314, 260, 3575, 282, 4649, 47, 2, 198, 1, 520, 9531, 198],
+    [504, 3458, 282, 253, 1345, 314] * 7 + [378, 1978, 30],
+]
+GEMMA_PROMPTS = [[2, 818, 5279, 529, 7001, 563], [2, 651, 1401, 1106, 236764, 14990, 236761] * 5]
+NEW_TOKENS = 8
+
+
+def greedy(model: WgpuModel, prompt, n_new):
+    model.reset()
+    ids, _ = model.next_candidates(prompt)
+    out = [int(ids[0])]
+    for _ in range(n_new - 1):
+        ids, _ = model.next_candidates([out[-1]])
+        out.append(int(ids[0]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def smol(smollm2_gguf):
+    return WgpuModel.from_gguf(smollm2_gguf, chunk=32, context=256)
+
+
+@pytest.fixture(scope="module")
+def smol_ref(smollm2_gguf):
+    return ReferenceModel.from_gguf(smollm2_gguf)
+
+
+@pytest.mark.parametrize("prompt", SMOL_PROMPTS, ids=["chatml", "two-chunks"])
+def test_smollm2_greedy_tokens_equal_reference(smol, smol_ref, prompt):
+    assert greedy(smol, prompt, NEW_TOKENS) == smol_ref.greedy(prompt, NEW_TOKENS)
+
+
+def test_smollm2_logits_and_gpu_topk_match_reference(smol, smol_ref):
+    prompt = SMOL_PROMPTS[1]
+    smol.reset()
+    ids, vals = smol.next_candidates(prompt)
+    ref = smol_ref.logits_for(prompt)[-1]
+    gpu_logits = smol.executor.read_buffer("logits")
+    np.testing.assert_allclose(gpu_logits, ref, atol=1e-3)
+    # The GPU top-k is exactly numpy's top-k of the GPU's own logits (ties: lower id first).
+    order = np.argsort(-gpu_logits, kind="stable")[:64]
+    np.testing.assert_array_equal(ids, order)
+    np.testing.assert_array_equal(vals, gpu_logits[order])
+
+
+def test_smollm2_prefill_then_decode_equals_one_token_at_a_time(smol):
+    prompt = SMOL_PROMPTS[0][:12]
+    smol.reset()
+    chunked = smol.forward_topk(prompt, 0)
+    single = smol.forward_topk(prompt, 0, one_at_a_time=True)
+    np.testing.assert_array_equal(chunked[0], single[0])
+    np.testing.assert_allclose(chunked[1], single[1], atol=1e-4)
+
+
+def test_smollm2_sharded_weights_give_the_same_candidates(smollm2_gguf, smol):
+    """A 16 MiB binding limit splits the 30 MB Q8_0 embedding / output head into row shards."""
+    plan = build_plan(smollm2_gguf, chunk=8, context=64, max_binding=16 << 20)
+    assert sum(b.tensor == "token_embd.weight" for b in plan.buffers) == 2
+    sharded = PlanExecutor(plan, smollm2_gguf, open_device())
+    prompt = SMOL_PROMPTS[0][:8]
+    smol.reset()
+    ids, vals = smol.forward_topk(prompt, 0)
+    ids2, vals2 = sharded.run(prompt, 0)
+    np.testing.assert_array_equal(ids, ids2)
+    np.testing.assert_allclose(vals, vals2, atol=1e-4)
+
+
+def test_bad_token_and_context_overflow_are_clear_errors(smol):
+    with pytest.raises(ValueError, match="outside the vocabulary"):
+        smol.executor.run([49152], 0)
+    with pytest.raises(ValueError, match="exceed the context of 256"):
+        smol.executor.run([1, 2], 255)
+
+
+def test_gemma3_greedy_tokens_equal_reference(gemma3_gguf):
+    model = WgpuModel.from_gguf(gemma3_gguf, chunk=32, context=64)
+    ref = ReferenceModel.from_gguf(gemma3_gguf)
+    for prompt in GEMMA_PROMPTS:
+        assert greedy(model, prompt, 4) == ref.greedy(prompt, 4)
+    # Logits of the last prompt's final token, within the same tolerance as SmolLM2.
+    model.reset()
+    model.next_candidates(GEMMA_PROMPTS[0])
+    np.testing.assert_allclose(model.executor.read_buffer("logits"),
+                               ref.logits_for(GEMMA_PROMPTS[0])[-1], atol=1e-3)

@@ -1,0 +1,102 @@
+"""matmul.wgsl and embed.wgsl with every weight type, against gguf-py's dequantize (an independent oracle)
+followed by a float64 numpy product. Odd shapes: rows and tokens are not multiples of the tiles."""
+
+import math
+
+import numpy as np
+import pytest
+from gguf import GGMLQuantizationType as QT
+from gguf.quants import dequantize
+
+from kernel_harness import f32, run_kernel, step_bytes
+from precis.model_plan import QUANT_KERNELS
+
+pytestmark = pytest.mark.gpu
+
+# type name -> (elements per block, bytes per block, byte offsets of f16 scale fields in a block)
+BLOCKS = {
+    "Q4_0": (32, 18, [0]), "Q4_1": (32, 20, [0, 2]), "Q5_0": (32, 22, [0]), "Q8_0": (32, 34, [0]),
+    "Q4_K": (256, 144, [0, 2]), "Q6_K": (256, 210, [208]),
+}
+
+
+def random_tensor(type_name: str, n: int, k: int, rng) -> tuple[bytes, np.ndarray]:
+    """Random raw bytes of an [n, k] tensor of `type_name` (f16 scales kept small and finite) and its
+    dequantized float64 values according to gguf-py."""
+    if type_name == "F32":
+        w = rng.standard_normal((n, k)).astype(np.float32)
+        return w.tobytes(), w.astype(np.float64)
+    if type_name == "F16":
+        w = rng.standard_normal((n, k)).astype(np.float16)
+        return w.tobytes(), w.astype(np.float64)
+    qk, nbytes, scale_offsets = BLOCKS[type_name]
+    raw = rng.integers(0, 256, size=(n, k // qk, nbytes), dtype=np.uint8)
+    for off in scale_offsets:
+        scales = (rng.uniform(0.001, 0.02, size=(n, k // qk)) * rng.choice([-1, 1], size=(n, k // qk)))
+        raw[:, :, off:off + 2] = scales.astype(np.float16).view(np.uint8).reshape(n, k // qk, 2)
+    raw = raw.reshape(n, -1)
+    return raw.tobytes(), dequantize(raw, QT[type_name]).astype(np.float64)
+
+
+def k_for(type_name: str) -> int:
+    """Row length: 3 super-blocks for K-quants, 5 blocks for the others."""
+    return 3 * 256 if type_name in ("Q4_K", "Q6_K") else 5 * 32
+
+
+@pytest.mark.parametrize("type_name", sorted(QUANT_KERNELS))
+@pytest.mark.parametrize("tt,n_tokens,epilogue", [(1, 1, 0), (4, 7, 0), (4, 5, 1), (8, 3, 2), (2, 3, 3)])
+def test_matmul_matches_dequantized_product(type_name, tt, n_tokens, epilogue):
+    rng = np.random.default_rng(hash((type_name, tt, epilogue)) % 2**32)
+    n, k = 37, k_for(type_name)                 # 37 rows: not a multiple of the 4-row tile
+    raw, w = random_tensor(type_name, n, k, rng)
+    max_tokens = 8
+    x = rng.standard_normal((max_tokens, k)).astype(np.float32)
+    y0 = rng.standard_normal((max_tokens, n)).astype(np.float32)
+    gate = rng.standard_normal((max_tokens, n)).astype(np.float32)
+    out = run_kernel(["bytes.wgsl", QUANT_KERNELS[type_name], "matmul.wgsl"],
+                     {"K": k, "N": n, "ROWS": 4, "TT": tt, "EPILOGUE": epilogue},
+                     [("uniform", step_bytes(0, n_tokens)), raw, x, y0, gate],
+                     (math.ceil(n / 4), math.ceil(max_tokens / tt)))
+    y = f32(out[3], (max_tokens, n))
+    acc = x[:n_tokens].astype(np.float64) @ w.T
+    g = gate[:n_tokens].astype(np.float64)
+    expected = {0: acc, 1: y0[:n_tokens] + acc, 2: acc * g / (1 + np.exp(-g)),
+                3: acc * 0.5 * g * (1 + np.tanh(math.sqrt(2 / math.pi) * (g + 0.044715 * g ** 3)))}[epilogue]
+    # f32 accumulation over k <= 768 terms of magnitude ~|w||x|: relative 1e-5 of the row's L1 norm.
+    tol = 1e-5 * (np.abs(x[:n_tokens]) @ np.abs(w).T).max() + 1e-6
+    np.testing.assert_allclose(y[:n_tokens], expected, rtol=1e-4, atol=tol)
+    np.testing.assert_array_equal(y[n_tokens:], y0[n_tokens:])   # rows past n_tokens untouched
+
+
+def test_matmul_shard_writes_its_columns_only():
+    """A row shard of the output head writes columns [Y_OFFSET, Y_OFFSET + N) of the logits."""
+    rng = np.random.default_rng(5)
+    n, k, total = 21, 64, 50
+    raw, w = random_tensor("Q8_0", n, k, rng)
+    x = rng.standard_normal((1, k)).astype(np.float32)
+    y0 = np.full((1, total), 7.0, np.float32)
+    out = run_kernel(["bytes.wgsl", "quant_q8_0.wgsl", "matmul.wgsl"],
+                     {"K": k, "N": n, "Y_STRIDE": total, "Y_OFFSET": 13, "FIXED_TOKENS": 1},
+                     [("uniform", step_bytes(4, 9)), raw, x, y0, np.zeros(1, np.float32)], (math.ceil(n / 4), 1))
+    y = f32(out[3], (1, total))
+    np.testing.assert_allclose(y[0, 13:13 + n], (x.astype(np.float64) @ w.T)[0], rtol=1e-4, atol=1e-4)
+    assert (y[0, :13] == 7.0).all() and (y[0, 13 + n:] == 7.0).all()
+
+
+@pytest.mark.parametrize("type_name", ["Q8_0", "Q4_K", "F16", "Q5_0"])
+def test_embed_gathers_rows_of_its_shard(type_name):
+    rng = np.random.default_rng(11)
+    rows, hidden = 19, 256 if type_name == "Q4_K" else 96
+    raw, w = random_tensor(type_name, rows, hidden, rng)
+    row_start, max_tokens = 100, 6          # this shard holds rows 100..118 of the table
+    tokens = np.array([105, 3, 118, 100, 119, 110], np.uint32)
+    x0 = np.full((max_tokens, hidden), -1.0, np.float32)
+    out = run_kernel(["bytes.wgsl", QUANT_KERNELS[type_name], "embed.wgsl"],
+                     {"HIDDEN": hidden, "ROW_START": row_start, "ROW_COUNT": rows, "SCALE": 1.5},
+                     [("uniform", step_bytes(0, 5)), tokens, raw, x0], (math.ceil(hidden / 8 / 64), max_tokens))
+    x = f32(out[3], (max_tokens, hidden))
+    for t, tok in enumerate(tokens):
+        if t < 5 and row_start <= tok < row_start + rows:
+            np.testing.assert_allclose(x[t], 1.5 * w[tok - row_start], rtol=1e-6, atol=1e-6)
+        else:  # another shard's token, or past n_tokens
+            assert (x[t] == -1.0).all()
