@@ -111,10 +111,11 @@ def _check_vector(g, name: str, n: int):
 
 
 def _row_shards(t, max_binding: int):
-    """[(first_row, n_rows, file_offset, nbytes)] splitting matrix t into pieces of at most max_binding bytes."""
+    """[(first_row, n_rows, file_offset, nbytes)] splitting matrix t into pieces of at most max_binding bytes
+    (and at most 65535 matmul workgroups of MATMUL_ROWS rows)."""
     rows = t.dims[1]
     row_bytes = t.nbytes // rows
-    per = max(1, min(rows, max_binding // row_bytes))
+    per = max(1, min(rows, max_binding // row_bytes, 65535 * MATMUL_ROWS))
     return [(r, min(per, rows - r), t.offset + r * row_bytes, min(per, rows - r) * row_bytes)
             for r in range(0, rows, per)]
 
@@ -175,7 +176,7 @@ class _ModelPlanner:
             self.b.buffer(name, t.nbytes, "weight", tensor=name, file_offset=t.offset, nbytes=t.nbytes)
             return name
         first, n_rows, off, nbytes = shard
-        bname = f"{name}[{first}:{first + n_rows}]"
+        bname = name if n_rows == t.dims[1] else f"{name}[{first}:{first + n_rows}]"
         self.b.buffer(bname, nbytes, "weight", tensor=name, file_offset=off, nbytes=nbytes)
         return bname
 
