@@ -33,7 +33,17 @@ async function registerMenus() {
 
 chrome.runtime.onInstalled.addListener(() => {
   registerMenus().catch((error) => console.error("Précis: could not register menus", error));
-  chrome.sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => {});
+  // The toolbar button opens the panel from our own onClicked handler, not by panel behavior:
+  // only a click Chrome dispatches to the extension grants activeTab, which the panel needs
+  // to read the page (measured: with openPanelOnActionClick the grant never comes).
+  chrome.sidePanel.setPanelBehavior({ openPanelOnActionClick: false }).catch(() => {});
+});
+
+chrome.action.onClicked.addListener((tab) => {
+  if (tab?.id === undefined) return;
+  chrome.sidePanel.open({ tabId: tab.id }).catch((error) => {
+    console.warn("Précis: could not open the side panel", error);
+  });
 });
 
 // A request names the tab and what to summarize; the panel picks it up (now, or when it
@@ -59,6 +69,13 @@ chrome.commands.onCommand.addListener((command, tab) => {
 });
 
 chrome.runtime.onMessage.addListener((message, _sender, sendResponse) => {
+  if (message?.type === "precis:request") {
+    // The same request the menu makes, for a tab named by id (the CLI and the tests use it).
+    chrome.tabs.get(message.tabId)
+      .then((tab) => requestSummary(tab, message.kind === "selection" ? "selection" : "page", message.source || "message"))
+      .then(() => sendResponse({ ok: true }), (error) => sendResponse({ error: String(error?.message || error) }));
+    return true;
+  }
   if (message?.type === "precis:describe") {
     // What this worker registered: menu ids and the commands with their keys.
     Promise.all([chrome.storage.session.get("registeredMenus"), chrome.commands.getAll()])

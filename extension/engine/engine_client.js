@@ -1,9 +1,18 @@
-// The side panel's handle on the engine worker: request/response by id, progress events.
+// The side panel's handle on the engine worker: request/response by id, progress events,
+// and for generations a stream of token events routed to the request that asked.
+
+export class EngineError extends Error {
+  constructor(message, kind) {
+    super(message);
+    this.kind = kind; // "model" | "executor" | "request" | "python" | "engine"
+  }
+}
 
 export class EngineClient {
   constructor({ onProgress } = {}) {
     this.worker = new Worker(new URL("./engine_worker.js", import.meta.url), { type: "module" });
     this.pending = new Map();
+    this.streams = new Map(); // requestId -> {onToken, onProgress}
     this.nextId = 1;
     this.onProgress = onProgress || (() => {});
     this.worker.onmessage = (event) => this.#receive(event.data);
@@ -16,14 +25,19 @@ export class EngineClient {
   }
 
   #receive(message) {
+    if (message.type === "token") {
+      this.streams.get(message.requestId)?.onToken?.(message.text);
+      return;
+    }
     if (message.type === "progress") {
-      this.onProgress(message);
+      if (message.requestId !== undefined) this.streams.get(message.requestId)?.onProgress?.(message);
+      else this.onProgress(message);
       return;
     }
     const waiter = this.pending.get(message.id);
     if (!waiter) return;
     this.pending.delete(message.id);
-    if (message.type === "error") waiter.reject(new Error(message.message));
+    if (message.type === "error") waiter.reject(new EngineError(message.message, message.kind));
     else waiter.resolve(message.value);
   }
 
@@ -37,5 +51,25 @@ export class EngineClient {
 
   boot() {
     return this.request("boot");
+  }
+
+  loadModel(source) {
+    return this.request("load_model", { source });
+  }
+
+  ground(summary, text) {
+    return this.request("ground", { summary, text });
+  }
+
+  // A generation ("summarize" or "chat"): returns {requestId, done: Promise<result>}.
+  generate(type, payload, { onToken, onProgress } = {}) {
+    const requestId = `r${this.nextId++}`;
+    this.streams.set(requestId, { onToken, onProgress });
+    const done = this.request(type, { ...payload, requestId }).finally(() => this.streams.delete(requestId));
+    return { requestId, done };
+  }
+
+  cancel(requestId) {
+    return this.request("cancel", { requestId });
   }
 }

@@ -3,10 +3,24 @@
 // Pyodide core, our wheels, the model. It never touches the network.
 //
 // Messages in:  {id, type: "boot"}
-// Messages out: {type: "progress", stage, fraction, message}
-//               {id, type: "result", value} | {id, type: "error", message}
+//               {id, type: "load_model", source}             source: "package" | "opfs:<name>"
+//               {id, type: "summarize", requestId, source, page, style, length, temperature}
+//               {id, type: "chat", requestId, source, messages, page, temperature}
+//               {id, type: "ground", summary, text}          grounding only (no model needed)
+//               {id, type: "cancel", requestId}              stops that generation at its next token
+// Messages out: {type: "progress", stage, fraction, message}          (boot, model loading)
+//               {type: "progress", requestId, stage, done, total}     (map-reduce of a long page)
+//               {type: "token", requestId, text}                      (streamed answer text)
+//               {id, type: "result", value} | {id, type: "error", message, kind}
+//
+// Python (precis.session.Session) does prompts, tokenization, sampling, chunking and grounding.
+// The GPU step comes from ./webgpu_executor.js: when that module exists it must export
+//   attachExecutor({pyodide, session, modelBytes, modelInfo, adapter, progress}) -> Promise
+// which builds the plan and calls session.use_executor(next_candidates, context). Without it
+// the model still loads (and is checked), and generation says the executor is missing.
 
 import { loadPyodide } from "../../vendor/pyodide/pyodide.mjs";
+import { readModel } from "./model_source.js";
 
 // Dedicated workers have no chrome.runtime: build URLs from this module's own URL.
 const EXTENSION_ROOT = new URL("../../", import.meta.url);
@@ -96,14 +110,177 @@ await micropip.install("emfs:/tmp/wheels/${wheelName}")
   return status;
 }
 
-const handlers = {
-  boot: () => {
-    booting ??= boot().catch((error) => {
-      booting = null; // let a later request try again
-      throw error;
+function ensureBooted() {
+  booting ??= boot().catch((error) => {
+    booting = null; // let a later request try again
+    throw error;
+  });
+  return booting;
+}
+
+// ---- the model -----------------------------------------------------------------------------
+
+// An error whose message the panel shows as is; kind lets it pick the right place/wording.
+class EngineError extends Error {
+  constructor(message, kind) {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+// Python exceptions arrive as PythonError with the whole traceback: keep "Type: message".
+function pythonError(error) {
+  if (error?.type === undefined || !error.message) return error;
+  const lines = error.message.trim().split("\n");
+  const last = lines[lines.length - 1].replace(/^[\w.]+: /, "");
+  const kinds = { GGUFError: "model", TokenizerError: "model", TemplateError: "model",
+    EngineUnavailable: "executor", SummaryError: "request" };
+  return new EngineError(last, kinds[error.type] || "python");
+}
+
+let session = null;       // the Python Session (PyProxy)
+let model = null;         // {source, info}
+let loadingModel = null;  // the load in flight: {source, promise}
+let adapterInfo = null;
+
+function pySession() {
+  session ??= pyodide.runPython("from precis.session import Session; Session()");
+  return session;
+}
+
+function toJs(proxy) {
+  const value = proxy.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
+  proxy.destroy();
+  return value;
+}
+
+async function loadModel(source) {
+  await ensureBooted();
+  if (model?.source === source) return model.info;
+  if (loadingModel?.source === source) return loadingModel.promise;
+  const promise = (async () => {
+    const assets = await fetchJson("vendor/precis-assets.json");
+    const started = performance.now();
+    progress("model", 0, "Reading the model");
+    const { bytes, name } = await readModel(source, url(assets.default_model), (fraction, done) => {
+      progress("model", fraction * 0.7, `Reading the model: ${(done / 1048576).toFixed(0)} MiB`);
     });
-    return booting;
+    progress("model", 0.75, "Checking the model file");
+    let info;
+    try {
+      info = toJs(pySession().load_model(bytes, name));
+    } catch (error) {
+      const clean = pythonError(error);
+      throw new EngineError(`This model file cannot be used: ${clean.message}`, "model");
+    }
+    info.source = source;
+    info.loadMs = Math.round(performance.now() - started);
+    info.executor = await attachExecutor(bytes, info);
+    model = { source, info };
+    progress("model", 1, "Model ready");
+    return info;
+  })();
+  loadingModel = { source, promise };
+  try {
+    return await promise;
+  } catch (error) {
+    model = null;
+    throw error;
+  } finally {
+    loadingModel = null;
+  }
+}
+
+// The GPU step, from another module that may not be part of this build yet.
+async function attachExecutor(modelBytes, modelInfo) {
+  let module;
+  try {
+    module = await import("./webgpu_executor.js");
+  } catch {
+    return { available: false, reason: "the WebGPU executor is not part of this build" };
+  }
+  if (typeof module.attachExecutor !== "function") {
+    return { available: false, reason: "webgpu_executor.js exports no attachExecutor" };
+  }
+  adapterInfo ??= await describeAdapter();
+  progress("pipelines", 0.8, "Preparing the GPU pipelines");
+  try {
+    const details = await module.attachExecutor({
+      pyodide, session: pySession(), modelBytes, modelInfo, adapter: adapterInfo,
+      progress: (fraction, message) => progress("pipelines", 0.8 + 0.2 * fraction, message),
+    });
+    return { available: true, ...(details || {}) };
+  } catch (error) {
+    return { available: false, reason: `the GPU could not run this model: ${pythonError(error).message}` };
+  }
+}
+
+// ---- requests ------------------------------------------------------------------------------
+
+const cancelled = new Set(); // requestIds asked to stop
+
+function streamCallbacks(requestId) {
+  return {
+    on_text: (text) => postMessage({ type: "token", requestId, text }),
+    on_progress: (stage, done, total) => postMessage({ type: "progress", requestId, stage, done, total }),
+    should_stop: () => cancelled.has(requestId),
+  };
+}
+
+// Call a Python method so that it may suspend on a JS promise (JSPI), when Pyodide can.
+async function callPython(method, args, kwargs) {
+  const call = method.callPromisingKwargs ? method.callPromisingKwargs.bind(method) : method.callKwargs.bind(method);
+  try {
+    return toJs(await call(...args, kwargs));
+  } catch (error) {
+    throw pythonError(error);
+  } finally {
+    method.destroy();
+  }
+}
+
+// Run session.<name>(...) for a request, streaming tokens; `kwargs(on_progress)` gives the
+// request's own arguments (built after boot, when Python exists to convert them).
+async function generateWith(name, message, kwargs) {
+  const { requestId } = message;
+  await loadModel(message.source || "package");
+  const { on_text, on_progress, should_stop } = streamCallbacks(requestId);
+  try {
+    const all = { temperature: Number(message.temperature) || 0, on_text, should_stop, ...kwargs(on_progress) };
+    const result = await callPython(pySession()[name], [], all);
+    if (cancelled.has(requestId)) result.stats.finish_reason = "cancelled";
+    return result;
+  } finally {
+    cancelled.delete(requestId);
+  }
+}
+
+const handlers = {
+  boot: () => ensureBooted(),
+  load_model: (message) => loadModel(message.source || "package"),
+  summarize: (message) => generateWith("summarize", message, (on_progress) => ({
+    page: pyodide.toPy(message.page), style: message.style, length: message.length, on_progress,
+  })),
+  chat: (message) => generateWith("chat", message, () => ({
+    messages: pyodide.toPy(message.messages), page: message.page ? pyodide.toPy(message.page) : null,
+  })),
+  ground: async (message) => {
+    await ensureBooted();
+    const fn = pyodide.runPython("from precis.grounding import ground_as_dict; ground_as_dict");
+    return callPython(fn, [message.summary, message.text], {});
   },
+  cancel: (message) => {
+    cancelled.add(message.requestId);
+    return true;
+  },
+  // The WebGPU executor alone (tests, benchmarks): greedy ids for prompt_ids, and a simulated device loss.
+  generate_ids: async (message) => {
+    const info = await loadModel(message.source || "package");
+    if (!info.executor?.available) throw new EngineError(info.executor?.reason || "no WebGPU executor", "executor");
+    const { generateIds } = await import("./webgpu_executor.js");
+    return generateIds(pyodide, message.prompt_ids, message.max_tokens, message.stop_ids || []);
+  },
+  lose_device_for_test: async () => (await import("./webgpu_executor.js")).loseDeviceForTest(),
 };
 
 self.onmessage = async (event) => {
@@ -113,6 +290,6 @@ self.onmessage = async (event) => {
     if (!handler) throw new Error(`unknown engine request: ${type}`);
     postMessage({ id, type: "result", value: await handler(event.data) });
   } catch (error) {
-    postMessage({ id, type: "error", message: error?.message || String(error) });
+    postMessage({ id, type: "error", message: error?.message || String(error), kind: error?.kind || "engine" });
   }
 };

@@ -1,0 +1,211 @@
+"""Drive the real extension the way a user does: the toolbar button on a tab, the side panel.
+
+Selenium sees pages only; the side panel is a separate target and the toolbar button is
+browser UI. Both are reached through Chrome's DevTools protocol at the browser level:
+  - Extensions.triggerAction clicks our toolbar button on a tab (Chrome then grants activeTab
+    and our service worker opens the side panel), which needs Chromium started with
+    --enable-unsafe-extension-debugging;
+  - the side panel page is attached as a CDP session: evaluate, screenshot, key presses.
+Used by `precis summarize` and the browser tests.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from precis_build import browser
+from precis_build.errors import UserError
+
+ACTION_FLAG = "--enable-unsafe-extension-debugging"
+PANEL_PATH = "extension/sidepanel/sidepanel.html"
+
+
+@contextmanager
+def launch(log_path: Path | None = None):
+    """browser.launch() with the DevTools extension domain enabled (for the toolbar button)."""
+    if ACTION_FLAG not in browser.CHROMIUM_FLAGS:
+        browser.CHROMIUM_FLAGS.append(ACTION_FLAG)
+    with browser.launch(log_path=log_path) as driver:
+        yield driver
+
+
+class CDPError(RuntimeError):
+    pass
+
+
+class BrowserCDP:
+    """A browser-level DevTools connection (JSON over the websocket chromedriver's Chrome exposes)."""
+
+    def __init__(self, driver):
+        import websocket  # a dependency of selenium
+
+        address = driver.capabilities["goog:chromeOptions"]["debuggerAddress"]
+        with urllib.request.urlopen(f"http://{address}/json/version", timeout=10) as response:
+            url = json.load(response)["webSocketDebuggerUrl"]
+        self.ws = websocket.create_connection(url, suppress_origin=True, timeout=600)
+        self.next_id = 0
+        self.events: list = []  # (session_id, method, params) not yet consumed
+
+    def close(self) -> None:
+        self.ws.close()
+
+    def send(self, method: str, params: dict | None = None, session_id: str | None = None,
+             timeout: float = 600) -> dict:
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params or {}}
+        if session_id:
+            message["sessionId"] = session_id
+        self.ws.send(json.dumps(message))
+        deadline = time.monotonic() + timeout
+        while True:
+            if time.monotonic() > deadline:
+                raise CDPError(f"{method}: no answer in {timeout} s")
+            reply = json.loads(self.ws.recv())
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise CDPError(f"{method}: {reply['error'].get('message')}")
+                return reply.get("result", {})
+            if "method" in reply:
+                self.events.append((reply.get("sessionId"), reply["method"], reply.get("params", {})))
+
+    def pump(self, seconds: float = 0.05) -> None:
+        """Collect events that arrive within `seconds`."""
+        self.ws.settimeout(seconds)
+        try:
+            while True:
+                reply = json.loads(self.ws.recv())
+                if "method" in reply:
+                    self.events.append((reply.get("sessionId"), reply["method"], reply.get("params", {})))
+        except Exception:  # websocket timeout: nothing more for now
+            pass
+        finally:
+            self.ws.settimeout(600)
+
+    def targets(self, kind: str | None = None) -> list:
+        params = {"filter": [{"type": kind}]} if kind else {}
+        return self.send("Target.getTargets", params)["targetInfos"]
+
+    def attach(self, target_id: str) -> str:
+        return self.send("Target.attachToTarget", {"targetId": target_id, "flatten": True})["sessionId"]
+
+
+class Session:
+    """One attached target (a page or worker): evaluate JS, screenshots, keys."""
+
+    def __init__(self, cdp: BrowserCDP, target_id: str):
+        self.cdp = cdp
+        self.target_id = target_id
+        self.id = cdp.attach(target_id)
+
+    def send(self, method: str, params: dict | None = None, timeout: float = 600) -> dict:
+        return self.cdp.send(method, params, self.id, timeout)
+
+    def evaluate(self, expression: str, timeout: float = 600):
+        """Value of a JS expression (awaited if it is a promise); JS exceptions raise CDPError."""
+        result = self.send("Runtime.evaluate", {"expression": expression, "awaitPromise": True,
+                                                 "returnByValue": True, "userGesture": True}, timeout)
+        if "exceptionDetails" in result:
+            details = result["exceptionDetails"]
+            text = details.get("exception", {}).get("description") or details.get("text")
+            raise CDPError(f"JS error: {text}")
+        return result["result"].get("value")
+
+    def screenshot(self, path: Path) -> Path:
+        data = self.send("Page.captureScreenshot", {"format": "png"})["data"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(data))
+        return path
+
+    def key(self, key: str, code: str | None = None, key_code: int = 0, modifiers: int = 0, text: str = "") -> None:
+        """Press and release one key (e.g. "Tab", "Enter", "Escape")."""
+        base = {"key": key, "code": code or key, "windowsVirtualKeyCode": key_code,
+                "nativeVirtualKeyCode": key_code, "modifiers": modifiers}
+        self.send("Input.dispatchKeyEvent", {"type": "rawKeyDown", **base})
+        if text:
+            self.send("Input.dispatchKeyEvent", {"type": "char", "text": text, **base})
+        self.send("Input.dispatchKeyEvent", {"type": "keyUp", **base})
+
+
+KEY_CODES = {"Tab": 9, "Enter": 13, "Escape": 27}
+
+
+class ExtensionDriver:
+    """The extension as a user meets it: tabs opened with Selenium, the toolbar button and the
+    side panel through the browser-level DevTools connection."""
+
+    def __init__(self, driver):
+        self.driver = driver
+        self.cdp = BrowserCDP(driver)
+        self.panel: Session | None = None
+
+    def close(self) -> None:
+        self.cdp.close()
+
+    def tab_target(self, url_prefix: str | None = None) -> str:
+        """Target id of the tab showing Selenium's current page."""
+        url = url_prefix or self.driver.current_url
+        for target in self.cdp.targets("tab"):
+            if target["url"].startswith(url) or target["url"] == url:
+                return target["targetId"]
+        raise UserError(f"no browser tab shows {url}")
+
+    def open(self, url: str) -> str:
+        """Show `url` in Selenium's tab; return that tab's target id."""
+        self.driver.get(url)
+        return self.tab_target(self.driver.current_url)
+
+    def click_toolbar_button(self, tab_target: str) -> Session:
+        """Our toolbar button on a tab: grants activeTab and opens the side panel; returns the
+        panel, once its engine has booted."""
+        self.cdp.send("Extensions.triggerAction", {"id": browser.extension_id(), "targetId": tab_target})
+        return self.wait_for_panel()
+
+    def wait_for_panel(self, timeout: float = 60) -> Session:
+        if self.panel is not None:
+            return self.panel
+        deadline = time.monotonic() + timeout
+        panel_url = browser.extension_url(PANEL_PATH)
+        while time.monotonic() < deadline:
+            for target in self.cdp.targets("page"):
+                if target["url"].startswith(panel_url):
+                    panel = Session(self.cdp, target["targetId"])
+                    # The panel's module may still be loading: wait for its hook, then for boot.
+                    while not panel.evaluate("Boolean(window.precisPanel)"):
+                        if time.monotonic() > deadline:
+                            raise UserError("the side panel opened but its script did not start")
+                        time.sleep(0.1)
+                    panel.evaluate("window.precisPanel.ready")
+                    self.panel = panel
+                    return panel
+            time.sleep(0.2)
+        raise UserError("the side panel did not open")
+
+    def request_summary(self, kind: str = "page", source: str = "cli") -> None:
+        """Ask the service worker for a summary of the panel's tab: the same requestSummary()
+        the context menu and the shortcut call (it stores pendingRequest; the panel takes it)."""
+        self.panel.evaluate(
+            "(async () => { const tab = await window.precisPanel.activeTab();"
+            f" const answer = await chrome.runtime.sendMessage({{type: 'precis:request', tabId: tab.id,"
+            f" kind: {json.dumps(kind)}, source: {json.dumps(source)}}});"
+            " if (answer?.error) throw new Error(answer.error); return true; })()")
+
+    def wait_for_request(self, timeout: float = 600):
+        """Wait until the panel has taken the pending request and finished it; its result (or None)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            started = self.panel.evaluate("window.precisPanel.state.lastRequest !== null")
+            if started:
+                return self.panel.evaluate("window.precisPanel.state.lastRequest", timeout=timeout)
+            time.sleep(0.1)
+        raise UserError("the side panel did not take the request")
+
+    def panel_text(self, element_id: str) -> str:
+        return self.panel.evaluate(f"document.getElementById({json.dumps(element_id)}).innerText")
+
+    def reset_request(self) -> None:
+        self.panel.evaluate("window.precisPanel.state.lastRequest = null; true")
