@@ -6,7 +6,7 @@
 // Bindings (group 0):
 //   0 step  uniform Step {pos, n_tokens, kv_len, _}: active tokens = n_tokens (or FIXED_TOKENS if > 0)
 //   1 W     storage read  array<u32>: the GGUF tensor [N, K] (row n = K/QK blocks), raw bytes
-//   2 X     storage read  array<f32>: [tokens, K] row-major
+//   2 X     storage read  array<vec4f>: [tokens, K / 4] row-major (K is a multiple of 8)
 //   3 Y     storage rw    array<f32>: [tokens, Y_STRIDE]; this shard writes columns Y_OFFSET + n
 //   4 G     storage read  array<f32>: gate input, same layout as Y (read only by EPILOGUE 2 and 3)
 // Epilogue: 0 Y = acc | 1 Y += acc (residual add) | 2 Y = silu(G) * acc | 3 Y = gelu_tanh(G) * acc
@@ -26,7 +26,7 @@ override FIXED_TOKENS: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> step: Step;
 @group(0) @binding(1) var<storage, read> W: array<u32>;
-@group(0) @binding(2) var<storage, read> X: array<f32>;
+@group(0) @binding(2) var<storage, read> X: array<vec4f>;
 @group(0) @binding(3) var<storage, read_write> Y: array<f32>;
 @group(0) @binding(4) var<storage, read> G: array<f32>;
 
@@ -61,10 +61,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
             let w0 = vec4f(w[0], w[1], w[2], w[3]);
             let w1 = vec4f(w[4], w[5], w[6], w[7]);
             for (var t = 0u; t < ntt; t++) {
-                let xb = (t0 + t) * K + g * 8u;
-                let x0 = vec4f(X[xb], X[xb + 1u], X[xb + 2u], X[xb + 3u]);
-                let x1 = vec4f(X[xb + 4u], X[xb + 5u], X[xb + 6u], X[xb + 7u]);
-                acc[t] += dot(w0, x0) + dot(w1, x1);
+                let xb = ((t0 + t) * K) / 4u + g * 2u;
+                acc[t] += dot(w0, X[xb]) + dot(w1, X[xb + 1u]);
             }
         }
     }
