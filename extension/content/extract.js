@@ -68,6 +68,11 @@
       // loads nothing) and read its text only.
       const doc = new DOMParser().parseFromString(article.content || "", "text/html");
       text = blockText(doc.body);
+      // A "By <author>" line kept in the body repeats the byline: it is not article text.
+      const [first, ...rest] = text.split("\n\n");
+      if (base.byline && rest.length && /^by\s/i.test(first) && first.length < 120 && first.includes(base.byline)) {
+        text = rest.join("\n\n");
+      }
     }
   } catch (error) {
     console.warn("Précis: Readability failed", error);

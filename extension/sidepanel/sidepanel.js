@@ -252,6 +252,7 @@ async function summarize(tabId, page, request) {
   $("summary-body").hidden = false;
   const stream = streamingRenderer($("summary-body"));
   stream.finish("");
+  taskProgress(0, "Reading the page into the model…");
   const generation = engine.generate("summarize", {
     source: state.settings.model, page, style, length, temperature: state.settings.temperature,
   }, {
@@ -368,6 +369,7 @@ async function ask(question, { regenerate = false } = {}) {
     bubble.className = "message assistant streaming";
     $("messages").append(bubble);
     const stream = streamingRenderer(bubble);
+    taskProgress(0, "Reading your question into the model…");
     const conversation = tab.messages.map(({ role, content }) => ({ role, content }));
     const generation = engine.generate("chat", {
       source: state.settings.model, messages: conversation, page: tab.page, temperature: state.settings.temperature,
@@ -596,6 +598,7 @@ window.precisPanel = {
     return true;
   }),
   handleRequest,
+  readPage,
   ask,
   presentSummary,
   goToPassage,

@@ -258,17 +258,22 @@ class Session:
         self._require_ready()
         self._cancelled = False
         stats = {"started": time.perf_counter()}
-        system = CHAT_SYSTEM_PROMPT
-        if page:
-            page_obj = Page.from_dict(page)
-            budget = self.context - CHAT_MAX_NEW_TOKENS - self.count_prompt(
-                [{"role": "system", "content": system}] + messages) - 32
-            excerpt = self.fit_page_text(page_obj.text, messages[-1]["content"], budget)
-            system += f"\n\nTitle: {page_obj.title}\nPage text:\n\"\"\"\n{excerpt}\n\"\"\""
+        system = self.chat_system_prompt(Page.from_dict(page) if page else None, messages)
         conversation = [{"role": "system", "content": system}] + [
             {"role": m["role"], "content": m["content"]} for m in messages]
         text = self._complete(conversation, CHAT_MAX_NEW_TOKENS, on_text, temperature, stats, should_stop)
         return self._result(text, stats)
+
+    def chat_system_prompt(self, page: Optional[Page], messages: list) -> str:
+        """The system message of a chat: instructions, then the page text (or the passages most
+        related to the last question, when the whole page does not fit beside the conversation)."""
+        system = CHAT_SYSTEM_PROMPT
+        if page is None:
+            return system
+        budget = self.context - CHAT_MAX_NEW_TOKENS - self.count_prompt(
+            [{"role": "system", "content": system}] + list(messages)) - 32
+        excerpt = self.fit_page_text(page.text, messages[-1]["content"], budget)
+        return system + f"\n\nTitle: {page.title}\nPage text:\n\"\"\"\n{excerpt}\n\"\"\""
 
     def fit_page_text(self, text: str, question: str, budget: int) -> str:
         """The page text if it fits `budget` tokens, else the passages most related to the

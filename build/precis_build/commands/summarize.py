@@ -1,0 +1,119 @@
+"""`precis summarize PAGE`: summarize a page with the real extension in headless Chromium.
+
+PAGE is a local .html file (served by this command on 127.0.0.1) or an http(s) URL. The run
+takes the path a user's right-click "Summarize page" takes: the page is opened in a tab, our
+toolbar button is clicked on it (Chrome grants the extension access to that tab and the side
+panel opens), then the service worker's requestSummary() stores the request that the panel
+picks up, extracts the page, and streams the model's summary. The summary goes to stdout;
+time to first token, tokens/s and the grounding verdicts go to stderr.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from precis_build import extension_driver
+from precis_build.errors import UserError
+
+STYLES = ("key-points", "tldr", "teaser", "headline")
+LENGTHS = ("short", "medium", "long")
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("summarize", help="summarize a page with the extension, headless",
+                              description=__doc__.splitlines()[0])
+    p.add_argument("page", help="a local .html file, or an http(s) URL")
+    p.add_argument("--style", choices=STYLES, default="key-points")
+    p.add_argument("--length", choices=LENGTHS, default="medium")
+    p.add_argument("--timeout", type=float, default=900, help="seconds to wait for the summary (default 900)")
+    p.add_argument("--screenshot", type=Path, help="save a PNG of the side panel when done")
+    p.set_defaults(func=run)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def served(page: str):
+    """The URL Chromium should open for PAGE; local files are served from their folder."""
+    if page.startswith(("http://", "https://")):
+        yield page
+        return
+    path = Path(page).expanduser()
+    if not path.is_file():
+        raise UserError(f"{page} is not a file (give a local .html file or an http(s) URL)")
+    if path.suffix.lower() not in (".html", ".htm", ".xhtml"):
+        raise UserError(f"{page} is not an HTML file (.html, .htm)")
+    handler = functools.partial(_QuietHandler, directory=str(path.resolve().parent))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{quote(path.name)}"
+    finally:
+        server.shutdown()
+
+
+def _choose(panel, style: str, length: str) -> None:
+    # Through the panel's own controls, as a user would (kept in this run's fresh profile only).
+    panel.evaluate(f"""(() => {{
+        for (const [id, value] of [['style', {json.dumps(style)}], ['length', {json.dumps(length)}]]) {{
+            const el = document.getElementById(id); el.value = value; el.dispatchEvent(new Event('change'));
+        }}
+        return true; }})()""")
+    # The change handlers store the setting asynchronously: wait until the panel uses it.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        current = panel.evaluate("({s: window.precisPanel.state.settings.style, l: window.precisPanel.state.settings.length})")
+        if current == {"s": style, "l": length}:
+            return
+        time.sleep(0.05)
+    raise UserError("the side panel did not take the chosen style and length")
+
+
+def run(args) -> int:
+    started = time.monotonic()
+    with served(args.page) as url, extension_driver.launch() as driver:
+        ext = extension_driver.ExtensionDriver(driver)
+        try:
+            panel = ext.click_toolbar_button(ext.open(url))
+            ready = time.monotonic()
+            _choose(panel, args.style, args.length)
+            ext.reset_request()
+            ext.request_summary("page", source="cli")
+            result = ext.wait_for_request(timeout=args.timeout)
+            if args.screenshot:
+                panel.screenshot(args.screenshot)
+            if not result:
+                raise UserError(ext.panel_text("notice") or "the panel produced no summary")
+            adapter = panel.evaluate("window.precisPanel.state.status?.adapter?.name ?? ''")
+        finally:
+            ext.close()
+    text = result["text"].strip()
+    print(text)
+    stats = result.get("stats", {})
+    points = (result.get("grounding") or {}).get("points", [])
+    flagged = [p["point"] for p in points if not p["supported"]]
+    tps = stats.get("tokens_per_s")
+    lines = [
+        f"precis summarize: {result.get('model')} on {adapter or 'unknown adapter'}",
+        f"  time to first token {stats.get('ttft_s', float('nan')):.2f} s, "
+        f"{tps:.2f} tokens/s" if tps else f"  time to first token {stats.get('ttft_s', float('nan')):.2f} s",
+        f"  prompt {stats.get('prompt_tokens')} tokens, generated {stats.get('generated_tokens')} tokens "
+        f"({stats.get('finish_reason')}), generation {stats.get('total_s', 0):.1f} s; "
+        f"browser start and engine boot {ready - started:.1f} s",
+        f"  grounding: {len(points) - len(flagged)} of {len(points)} points found in the page"
+        + (f"; not found: {'; '.join(flagged)}" if flagged else ""),
+    ]
+    print("\n".join(lines), file=sys.stderr)
+    return 0

@@ -1,0 +1,319 @@
+"""The side panel as users meet it: real extension, headless Chromium, local test pages.
+
+One browser for the module: the test pages are opened in a tab with Selenium, our toolbar
+button is clicked on that tab (DevTools Extensions.triggerAction: Chrome grants activeTab and
+our service worker opens the side panel), and the panel is driven through its own DevTools
+session. Requests go through the service worker's requestSummary(), as the menu's do.
+
+These tests need no model output; the end-to-end summaries live with the GPU executor's tests.
+"""
+
+import functools
+import http.server
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from precis_build import browser, extension_driver
+from precis_build.paths import REPO_ROOT
+
+pytestmark = pytest.mark.browser
+
+PAGES = Path(__file__).parent / "pages"
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+ARTICLE_TITLE = "The Town That Rebuilt Its Bridge Out of Old Stone"
+
+
+@pytest.fixture(scope="module")
+def pages_url():
+    handler = functools.partial(_QuietHandler, directory=str(PAGES))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def ext(current_precis_wheel, tmp_path_factory):
+    log = tmp_path_factory.mktemp("chromedriver") / "chromedriver.log"
+    with extension_driver.launch(log_path=log) as driver:
+        x = extension_driver.ExtensionDriver(driver)
+        try:
+            yield x
+        finally:
+            x.close()
+
+
+def open_with_panel(ext, url):
+    """Show `url` in the tab and click our toolbar button on it; returns the panel session."""
+    tab = ext.open(url)
+    return ext.click_toolbar_button(tab)
+
+
+def request_and_wait(ext, kind="page"):
+    ext.reset_request()
+    ext.request_summary(kind)
+    return ext.wait_for_request(timeout=300)
+
+
+def js(value):
+    return json.dumps(value)
+
+
+def test_extraction_of_a_local_article(ext, pages_url):
+    panel = open_with_panel(ext, f"{pages_url}/article.html")
+    page = panel.evaluate("""(async () => {
+        const { extractPage } = await import('./page_access.js');
+        const tab = await window.precisPanel.activeTab();
+        return extractPage(tab.id, { url: tab.url });
+    })()""")
+    assert page["title"] == ARTICLE_TITLE
+    assert page["byline"] == "Maren Holt"
+    assert page["lang"] == "en"
+    assert page["url"] == f"{pages_url}/article.html"
+    assert page["kind"] == "article"
+    paragraphs = page["text"].split("\n\n")
+    assert paragraphs[0].startswith("When the spring flood of 2023 swept away the iron bridge over the Vell river")
+    assert "a crew of twenty-two masons, nine of them apprentices" in page["text"]
+    assert paragraphs[-1].endswith("to repair the town's flood walls next year.")
+    # Navigation and footer are not article text.
+    assert "Weather" not in page["text"] and "©" not in page["text"]
+    assert page["selection"] == ""
+
+
+def test_selection_is_extracted_when_there_is_one(ext, pages_url):
+    panel = open_with_panel(ext, f"{pages_url}/article.html")
+    ext.driver.execute_script("""
+        const p = document.querySelectorAll('article p')[3];
+        const range = document.createRange(); range.selectNodeContents(p);
+        const s = getSelection(); s.removeAllRanges(); s.addRange(range);""")
+    page = panel.evaluate("""(async () => {
+        const { extractPage } = await import('./page_access.js');
+        const tab = await window.precisPanel.activeTab();
+        return extractPage(tab.id, { url: tab.url, wantSelection: true });
+    })()""")
+    assert page["kind"] == "selection"
+    assert page["text"].startswith("The work was done by a crew of twenty-two masons")
+    assert page["text"].endswith("found in the parish archive.")
+
+
+def test_page_without_article_gets_a_clear_message(ext, pages_url):
+    open_with_panel(ext, f"{pages_url}/empty.html")
+    assert request_and_wait(ext) is None
+    assert ext.panel_text("notice") == "This page has no article text to summarize (1 words found)."
+    assert ext.panel.evaluate("document.getElementById('summary').hidden") is True
+
+
+def test_restricted_page_gets_a_clear_message(ext):
+    open_with_panel(ext, "chrome://version/")
+    assert request_and_wait(ext) is None
+    assert ext.panel_text("notice") == ("This is a browser or Web Store page: Chrome does not let extensions "
+                                        "read it.")
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("chrome://settings/", "Chrome's own pages"),
+    ("https://chromewebstore.google.com/detail/abc", "Chrome Web Store"),
+    ("https://chrome.google.com/webstore/detail/abc", "Chrome Web Store"),
+    ("view-source:https://example.com/", "view-source"),
+    ("chrome-extension://abcdefghijklmnop/page.html", "Pages of extensions"),
+    ("about:blank", "Browser pages"),
+    ("https://example.com/article", None),
+])
+def test_restricted_urls_are_named(ext, url, expected):
+    panel = ext.panel or open_with_panel(ext, "about:blank")
+    reason = panel.evaluate(f"import('./page_access.js').then(m => m.restrictedReason({js(url)}))")
+    if expected is None:
+        assert reason is None
+    else:
+        assert expected in reason
+
+
+def test_xss_in_the_page_stays_text(ext, pages_url):
+    """Page text reaches the panel as the page title and as grounding passages: both stay text."""
+    panel = open_with_panel(ext, f"{pages_url}/xss.html")
+    summary = "- Readers sent odd messages, which the article quotes as plain text."
+    page = panel.evaluate(f"""(async () => {{
+        const tab = await window.precisPanel.activeTab();
+        const page = await window.precisPanel.readPage(tab.id, tab.url, 'page');
+        const grounding = await window.precisEngine.ground({js(summary)}, page.text);
+        window.precisPanel.presentSummary({{ text: {js(summary)}, style: 'key-points', grounding }}, page, tab.id);
+        return page;
+    }})()""")
+    assert page["title"] == """Payload <img src=x onerror="window.parent.__xss='title'"> News"""
+    assert "<script>window.__xss = 'escaped-script'</script>" in page["text"]
+    time.sleep(0.5)  # an onerror would have fired by now
+    seen = panel.evaluate("""({
+        xss: window.__xss ?? null,
+        loaders: document.querySelectorAll('img, script:not([src]), iframe').length,
+        title: document.getElementById('page-title').textContent,
+        passage: document.querySelector('#grounding button.source')?.title,
+    })""")
+    assert seen["xss"] is None and seen["loaders"] == 0
+    assert seen["title"] == "Page: " + page["title"]
+    assert seen["passage"].startswith("Some readers wrote in with odd messages: <img src=x onerror=")
+    assert ext.driver.execute_script("return window.__xss === undefined")
+
+
+def test_xss_in_model_output_is_rendered_inert(ext, pages_url):
+    panel = ext.panel or open_with_panel(ext, f"{pages_url}/xss.html")
+    payload = ("**Bold** text <img src=x onerror=\"window.__xss='img'\"> <script>window.__xss='script'</script>\n\n"
+               "[a link](javascript:window.__xss='link') and [safe](https://example.com) "
+               "<iframe src=\"https://example.com\"></iframe> <a href=\"x\" onclick=\"window.__xss='click'\">x</a>\n\n"
+               "![tracker](https://example.com/pixel.png)")
+    seen = panel.evaluate(f"""(async () => {{
+        const tab = await window.precisPanel.activeTab();
+        window.precisPanel.presentSummary({{ text: {js(payload)}, style: 'tldr', grounding: null }}, null, tab.id);
+        // Click what could run code (not the web link: that one would open a tab).
+        document.querySelectorAll('#summary-body a:not([href^="https:"])').forEach(a => a.click());
+        await new Promise(r => setTimeout(r, 300));
+        const body = document.getElementById('summary-body');
+        return {{
+            xss: window.__xss ?? null,
+            html: body.innerHTML,
+            bold: body.querySelector('strong')?.textContent,
+            links: [...body.querySelectorAll('a')].map(a => [a.getAttribute('href'), a.getAttribute('onclick')]),
+            loaders: body.querySelectorAll('img, script, iframe, object, embed, style, link').length,
+        }};
+    }})()""")
+    assert seen["xss"] is None
+    assert seen["bold"] == "Bold"
+    assert seen["loaders"] == 0
+    # javascript: and relative (chrome-extension://) targets are dropped; web links are kept.
+    assert [href for href, _ in seen["links"]] == [None, "https://example.com", None]
+    assert all(onclick is None for _, onclick in seen["links"])
+    assert "onerror" not in seen["html"] and "javascript:" not in seen["html"]
+
+
+def test_grounded_points_link_to_the_page_and_unsupported_ones_are_flagged(ext, pages_url):
+    panel = open_with_panel(ext, f"{pages_url}/article.html")
+    summary = ("- The flood of 2023 destroyed the iron bridge over the Vell.\n"
+               "- Twenty-two masons, nine of them apprentices, cut more than four thousand blocks.\n"
+               "- The bridge was painted bright red by a famous artist from Paris.")
+    before = ext.driver.execute_script("return document.body.innerHTML")
+    shown = panel.evaluate(f"""(async () => {{
+        const {{ extractPage }} = await import('./page_access.js');
+        const tab = await window.precisPanel.activeTab();
+        const page = await extractPage(tab.id, {{ url: tab.url }});
+        const grounding = await window.precisEngine.ground({js(summary)}, page.text);
+        window.precisPanel.presentSummary({{ text: {js(summary)}, style: 'key-points', grounding }}, page, tab.id);
+        const items = [...document.querySelectorAll('#grounding li')];
+        const first = items[1].querySelector('button.source');
+        const result = await window.precisPanel.goToPassage(tab.id, first.title, first);
+        return {{
+            classes: items.map(li => li.className),
+            flags: items.map(li => li.querySelector('.flag')?.textContent ?? null),
+            buttons: items.map(li => li.querySelector('button.source')?.title ?? null),
+            result,
+        }};
+    }})()""")
+    assert shown["classes"] == ["supported", "supported", "unsupported"]
+    assert shown["flags"] == [None, None, "Not found in the page"]
+    assert shown["buttons"][0].startswith("When the spring flood of 2023 swept away the iron bridge")
+    assert shown["buttons"][1].startswith("The work was done by a crew of twenty-two masons")
+    assert shown["result"]["found"] is True
+    assert shown["result"]["text"].startswith("The work was done by a crew of twenty-two masons")
+    # The highlight is registered for the page, whose DOM is left exactly as it was.
+    assert ext.driver.execute_script("return CSS.highlights.has('precis-passage')")
+    assert ext.driver.execute_script("return document.body.innerHTML") == before
+    ARTIFACTS.mkdir(exist_ok=True)
+    panel.screenshot(ARTIFACTS / "panel-grounded-summary.png")
+
+
+def test_settings_are_kept_in_storage_and_restored(ext, pages_url):
+    panel = ext.panel or open_with_panel(ext, f"{pages_url}/article.html")
+    defaults = panel.evaluate("chrome.storage.local.clear().then(() => import('./settings.js'))"
+                              ".then(m => m.loadSettings())")
+    assert defaults == {"model": "package", "style": "key-points", "length": "medium", "temperature": 0}
+    panel.evaluate("""(() => {
+        const set = (id, value, event) => { const el = document.getElementById(id); el.value = value;
+                                            el.dispatchEvent(new Event(event)); };
+        set('style', 'headline', 'change'); set('length', 'long', 'change'); set('temperature', '0.7', 'change');
+        return true; })()""")
+    time.sleep(0.3)
+    stored = panel.evaluate("chrome.storage.local.get(null)")
+    assert stored == {"style": "headline", "length": "long", "temperature": 0.7}
+    panel.send("Page.reload")
+    ext.panel = None
+    panel = ext.wait_for_panel()
+    shown = panel.evaluate("""({style: document.getElementById('style').value,
+        length: document.getElementById('length').value,
+        temperature: document.getElementById('temperature').value})""")
+    assert shown == {"style": "headline", "length": "long", "temperature": "0.7"}
+    # A stored value that is not valid falls back to its default.
+    panel.evaluate("chrome.storage.local.set({style: 'poem', temperature: -3})")
+    assert panel.evaluate("import('./settings.js').then(m => m.loadSettings())") == {
+        "model": "package", "style": "key-points", "length": "long", "temperature": 0}
+    panel.evaluate("chrome.storage.local.clear()")
+
+
+def test_keyboard_focus_order_and_enter_sends(ext, pages_url):
+    panel = ext.panel or open_with_panel(ext, f"{pages_url}/article.html")
+    panel.evaluate("document.activeElement.blur(); window.scrollTo(0, 0); true")
+    order = []
+    for _ in range(9):
+        panel.key("Tab", key_code=9)
+        order.append(panel.evaluate(
+            "document.activeElement.id || document.activeElement.tagName.toLowerCase()"))
+    # Disabled buttons (Regenerate, Copy with nothing to copy) are skipped.
+    assert order[:7] == ["style", "length", "summarize", "question", "send", "new-chat", "summary"]
+    panel.evaluate("document.getElementById('question').focus(); true")
+    panel.send("Input.insertText", {"text": "Who built the bridge?"})
+    panel.key("Enter", key_code=13)
+    first = panel.evaluate("""new Promise(r => setTimeout(() => r({
+        question: document.getElementById('question').value,
+        user: [...document.querySelectorAll('#messages .message.user')].map(m => m.textContent)}), 200))""")
+    assert first == {"question": "", "user": ["Who built the bridge?"]}
+    # Esc stops an answer in progress; either way the panel comes back to idle.
+    panel.key("Escape", key_code=27)
+    deadline = time.monotonic() + 120
+    while panel.evaluate("document.body.dataset.busy") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert panel.evaluate("document.body.dataset.busy") == ""
+    panel.screenshot(ARTIFACTS / "panel-after-question.png")
+
+
+def test_no_request_leaves_the_extension_during_a_run(ext, pages_url):
+    """Reload the panel with network recording on (panel and its engine worker), boot, read
+    the article and ask for a summary: every request stays inside chrome-extension://."""
+    panel = open_with_panel(ext, f"{pages_url}/article.html")
+    cdp = ext.cdp
+    panel.send("Network.enable")
+    panel.send("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": True, "flatten": True})
+    cdp.events.clear()
+    panel.send("Page.reload")
+    sessions = {panel.id}
+    deadline = time.monotonic() + 120
+    ready = False
+    while time.monotonic() < deadline and not ready:
+        cdp.pump(0.1)
+        for session_id, method, params in list(cdp.events):
+            if method == "Target.attachedToTarget" and params["sessionId"] not in sessions:
+                child = params["sessionId"]
+                sessions.add(child)
+                cdp.send("Network.enable", {}, child)
+                cdp.send("Runtime.runIfWaitingForDebugger", {}, child)
+        try:
+            ready = panel.evaluate("Boolean(window.precisPanel) && window.precisPanel.ready.then(() => true)")
+        except extension_driver.CDPError:
+            ready = False  # the page is between documents
+    assert ready
+    request_and_wait(ext)
+    cdp.pump(0.5)
+    urls = [params["request"]["url"] for session_id, method, params in cdp.events
+            if method == "Network.requestWillBeSent" and session_id in sessions]
+    assert len(sessions) >= 2, "the engine worker was not recorded"
+    inside = f"chrome-extension://{browser.extension_id()}/"
+    assert any(u.endswith("pyodide.asm.wasm") for u in urls)
+    assert any(u.endswith(".gguf") for u in urls), "the model was not read during the run"
+    leaving = [u for u in urls if not (u.startswith(inside) or u.startswith(("data:", "blob:")))]
+    assert leaving == []
