@@ -251,8 +251,9 @@ class ReferenceModel:
                 caches[i] = grown
         self._capacity = new_cap
 
-    def forward(self, token_ids, start_pos: int) -> np.ndarray:
-        """Run token_ids at positions start_pos.. and return their logits [n, V] (float32).
+    def forward(self, token_ids, start_pos: int, *, last_only: bool = False) -> np.ndarray:
+        """Run token_ids at positions start_pos.. and return their logits [n, V] (float32),
+        or only the last position's [1, V] with last_only (prefill for generation).
         Keys/values are written to the cache at those positions; start_pos may rewind
         (positions >= start_pos are then forgotten) but not skip ahead."""
         c = self.config
@@ -311,6 +312,8 @@ class ReferenceModel:
             x = x + ffn
 
         self.n_cached = T
+        if last_only:
+            x = x[-1:]                                            # [1, D]
         x = rms_norm(x, self.output_norm, c.norm_eps)             # [n, D]
         return (x @ self.output.T).astype(np.float32, copy=False)  # [n, V]
 
@@ -339,7 +342,8 @@ class ReferenceModel:
 
     def greedy(self, prompt_ids, max_new: int, stop_ids=()) -> list[int]:
         """Greedy decoding from a fresh cache: the new token ids (stops after a stop id)."""
-        logits = self.logits_for(prompt_ids)[-1]
+        self.reset()
+        logits = self.forward(prompt_ids, 0, last_only=True)[-1]
         out = []
         pos = len(prompt_ids)
         for _ in range(max_new):

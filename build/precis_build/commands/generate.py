@@ -1,0 +1,79 @@
+"""`precis generate`: run a model on a prompt from the command line, streaming the text.
+
+    precis generate [--model MODEL] [--backend numpy] --prompt TEXT [--chat] [--max-tokens N]
+                    [--temperature T] [--seed S] [--json]
+
+--chat wraps the prompt as one user message in the model's chat template (its own, or the
+fallback for its architecture). --json prints {"ids": [...generated ids], "text": "..."}
+instead of streaming. Greedy by default (temperature 0)."""
+
+import json
+import sys
+
+from precis.chat_template import ChatTemplate, TemplateError
+from precis.generation import generate
+from precis.sampler import Sampler, SamplerConfig
+from precis.tokenizer import Tokenizer, TokenizerError
+from precis_build.backends import BACKENDS, make_backend
+from precis_build.errors import UserError
+from precis_build.model_file import open_model
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("generate", help="generate text from a prompt (streams to stdout)")
+    p.add_argument("--model", help="GGUF model (default: the one `precis setup` installed)")
+    p.add_argument("--backend", default="numpy", choices=sorted(BACKENDS),
+                   help="numpy: the CPU reference model; wgpu: our WGSL kernels through wgpu-py")
+    p.add_argument("--prompt", required=True, help="the prompt text")
+    p.add_argument("--chat", action="store_true", help="wrap the prompt in the model's chat template")
+    p.add_argument("--max-tokens", type=int, default=128, help="most tokens to generate (default 128)")
+    p.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
+    p.add_argument("--seed", type=int, help="random seed for sampling")
+    p.add_argument("--json", action="store_true", help='print {"ids": [...], "text": "..."} at the end')
+    p.set_defaults(func=run)
+
+
+def prompt_ids(gguf, tokenizer, prompt: str, chat: bool):
+    """Token ids of the prompt, and the stop strings its template adds (chat only)."""
+    if not chat:
+        return tokenizer.encode(prompt), []
+    template = ChatTemplate.from_gguf(gguf)
+    ids = template.encode(tokenizer, [{"role": "user", "content": prompt}], add_generation_prompt=True)
+    return ids, template.stop_strings
+
+
+def run(args) -> int:
+    if args.max_tokens < 0:
+        raise UserError(f"--max-tokens must be >= 0, got {args.max_tokens}")
+    gguf = open_model(args.model)
+    try:
+        tokenizer = Tokenizer.from_gguf(gguf)
+        ids, stop_strings = prompt_ids(gguf, tokenizer, args.prompt, args.chat)
+        sampler = Sampler(SamplerConfig(temperature=args.temperature, seed=args.seed))
+    except (TokenizerError, TemplateError, ValueError) as e:
+        raise UserError(str(e)) from None
+    if not ids:
+        raise UserError("the prompt is empty (no tokens)")
+    context = gguf.arch_value("context_length")
+    if context and len(ids) + args.max_tokens > context:
+        raise UserError(f"prompt ({len(ids)} tokens) + --max-tokens {args.max_tokens} "
+                        f"exceeds the model's context of {context}")
+
+    backend = make_backend(args.backend, gguf)
+
+    def next_candidates(new_ids):
+        cand_ids, cand_logits = backend.next_candidates(new_ids)
+        return [int(i) for i in cand_ids], [float(x) for x in cand_logits]  # sampler takes plain Python
+
+    def stream(text):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    result = generate(ids, next_candidates, tokenizer, sampler, args.max_tokens,
+                      stop_ids=tokenizer.eos_ids, stop_strings=stop_strings,
+                      on_text=None if args.json else stream)
+    if args.json:
+        print(json.dumps({"ids": result.ids, "text": result.text}, ensure_ascii=False))
+    else:
+        sys.stdout.write("\n")
+    return 0
