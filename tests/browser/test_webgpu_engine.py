@@ -1,0 +1,162 @@
+"""The model on the browser's WebGPU: the JS executor (extension/engine/webgpu_executor.js) replaying the plan
+that Python builds in Pyodide (precis.browser_backend), in real headless Chromium (SwiftShader, a CPU WebGPU:
+slow, so prompts are short and generations 2-4 tokens).
+
+Oracles: the numpy reference forward pass (precis_build.reference.model) and the wgpu-py executor on lavapipe,
+for the same prompt ids."""
+
+import time
+
+import numpy as np
+import pytest
+
+from precis.chat_template import ChatTemplate
+from precis.gguf import open_gguf
+from precis.tokenizer import Tokenizer
+from precis_build import browser
+from precis_build.paths import DEFAULT_MODEL
+from precis_build.reference.model import ReferenceModel
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+HOST = "extension/engine/engine_host.html"
+NEW_TOKENS = 4
+MESSAGES = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Capital of France?"}]
+# Logits of the prompt step vs numpy: f32 sums in another order, over 30 layers (logits of size ~20).
+LOGIT_ATOL = 0.05
+
+
+def run(driver, expression: str, timeout: float = 900):
+    """The value of a JS promise in the page, polled (a SwiftShader step can outlast a WebDriver call)."""
+    driver.execute_script(
+        "window.__outcome = null;"
+        f"Promise.resolve({expression}).then("
+        "  (value) => { window.__outcome = {ok: true, value}; },"
+        "  (error) => { window.__outcome = {ok: false, error: String(error && error.message || error)}; });")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        outcome = driver.execute_script("return window.__outcome")
+        if outcome:
+            if not outcome["ok"]:
+                raise RuntimeError(outcome["error"])
+            return outcome["value"]
+        time.sleep(0.5)
+    raise TimeoutError(f"{expression} did not finish in {timeout} s")
+
+
+def request(driver, type_: str, payload: str = "{}", timeout: float = 900):
+    return run(driver, f"window.precisEngine.request({type_!r}, {payload})", timeout)
+
+
+@pytest.fixture(scope="module")
+def gguf():
+    return open_gguf(DEFAULT_MODEL)
+
+
+@pytest.fixture(scope="module")
+def prompt_ids(gguf):
+    ids = ChatTemplate.from_gguf(gguf).encode(Tokenizer.from_gguf(gguf), MESSAGES)
+    assert 10 <= len(ids) <= 24, ids
+    return ids
+
+
+@pytest.fixture(scope="module")
+def reference(gguf, prompt_ids):
+    model = ReferenceModel.from_gguf(gguf)
+    logits = model.logits_for(prompt_ids)[-1]
+    return {"greedy": model.greedy(prompt_ids, NEW_TOKENS), "logits": logits,
+            "bos_greedy": model.greedy([1], 2)}
+
+
+@pytest.fixture(scope="module")
+def wgpu_ids(gguf, prompt_ids):
+    from precis_build.wgpu_executor import WgpuModel
+    model = WgpuModel.from_gguf(gguf, context=64)
+    ids, _ = model.next_candidates(prompt_ids)
+    out = [int(ids[0])]
+    while len(out) < NEW_TOKENS:
+        ids, _ = model.next_candidates([out[-1]])
+        out.append(int(ids[0]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def engine(driver):
+    """The engine host page with the default model loaded on the browser's WebGPU."""
+    driver.get(browser.extension_url(HOST))
+    run(driver, "window.precisBoot")
+    info = request(driver, "load_model", "{source: 'package'}")
+    assert info["executor"]["available"], info["executor"].get("reason")
+    return info
+
+
+@pytest.fixture(scope="module")
+def generated(driver, engine, prompt_ids):
+    return request(driver, "generate_ids", f"{{prompt_ids: {prompt_ids}, max_tokens: {NEW_TOKENS}}}")
+
+
+def test_model_loads_on_the_adapter(engine):
+    ex = engine["executor"]
+    assert engine["architecture"] == "llama"
+    assert ex["adapter"]
+    assert ex["dispatches"]["decode"] > 30 and ex["dispatches"]["prefill"] == ex["dispatches"]["decode"]
+    assert ex["chunk"] == 32 and ex["context"] >= 2048
+
+
+def test_greedy_tokens_equal_the_reference_and_the_wgpu_executor(generated, reference, wgpu_ids):
+    # The prompt goes in as one prefill step, then NEW_TOKENS - 1 decode steps.
+    assert generated["prompt_tokens"] > 1
+    assert generated["ids"] == reference["greedy"]
+    assert generated["ids"] == wgpu_ids
+
+
+def test_prefill_top_k_matches_the_reference_logits(generated, reference):
+    logits = reference["logits"]
+    ids = np.array(generated["first_ids"])
+    got = np.array(generated["first_logits"], dtype=np.float64)
+    assert len(ids) == 64 and len(set(ids.tolist())) == 64
+    # The GPU's candidates are the reference's top 64 (ties aside) with the reference's values, best first.
+    np.testing.assert_allclose(got, logits[ids], atol=LOGIT_ATOL)
+    assert (np.diff(got) <= 0).all()
+    expected_top = np.argsort(-logits, kind="stable")[:8]
+    assert ids[:8].tolist() == expected_top.tolist()
+
+
+def test_a_lost_device_is_a_clear_error_then_a_new_device_goes_on(driver, generated, reference):
+    lost = request(driver, "lose_device_for_test")
+    assert lost["name"] == "GpuDeviceLost"
+    assert "GPU device was lost" in lost["message"]
+    # The next request builds a new device and pipelines, re-uploads the weights, and decodes correctly.
+    again = request(driver, "generate_ids", "{prompt_ids: [1], max_tokens: 2}")
+    assert again["recoveries"] == 1
+    assert again["ids"] == reference["bos_greedy"]
+
+
+def _store_in_opfs(driver, name: str, make_bytes_js: str):
+    run(driver, f"""(async () => {{
+        const bytes = await ({make_bytes_js});
+        const root = await navigator.storage.getDirectory();
+        const dir = await root.getDirectoryHandle("models", {{create: true}});
+        const w = await (await dir.getFileHandle({name!r}, {{create: true}})).createWritable();
+        await w.write(bytes);
+        await w.close();
+        return bytes.byteLength;
+    }})()""")
+
+
+def test_a_truncated_model_file_gives_the_gguf_error(driver, generated):
+    # The first 20 MB of the real model: the header is intact, the tensor data is cut.
+    _store_in_opfs(driver, "truncated.gguf", """fetch("/models/SmolLM2-135M-Instruct.Q4_1.gguf")
+        .then((r) => r.arrayBuffer()).then((b) => new Uint8Array(b.slice(0, 20 * 1024 * 1024)))""")
+    with pytest.raises(RuntimeError) as failure:
+        request(driver, "load_model", "{source: 'opfs:truncated.gguf'}")
+    message = str(failure.value)
+    assert "runs past the end of the file" in message, message
+    assert "Traceback" not in message
+
+
+def test_a_file_that_is_not_gguf_gives_a_clear_error(driver, generated):
+    _store_in_opfs(driver, "notes.gguf", "Promise.resolve(new TextEncoder().encode('just some text, not a model'))")
+    with pytest.raises(RuntimeError) as failure:
+        request(driver, "load_model", "{source: 'opfs:notes.gguf'}")
+    assert "not a GGUF file" in str(failure.value)
