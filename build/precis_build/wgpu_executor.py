@@ -60,6 +60,7 @@ class Device:
         self.features = sorted(self.adapter.features)
         info = self.adapter.info
         self.description = f"{info.get('device', '?')} ({info.get('backend_type', '?')}, {info.get('adapter_type', '?')})"
+        self.is_cpu = info.get("adapter_type") == "CPU"   # lavapipe, SwiftShader
 
 
 _device = None
@@ -171,11 +172,15 @@ class WgpuModel:
         self.pos = 0
 
     @classmethod
-    def from_gguf(cls, gguf, *, chunk: int = 32, context: int | None = None, gpu: Device | None = None):
-        plan = build_plan(gguf, chunk=chunk, context=context)   # validates the model before touching the GPU
+    def from_gguf(cls, gguf, *, chunk: int = 32, context: int | None = None, gpu: Device | None = None,
+                  tiled_prefill: bool | None = None):
+        """tiled_prefill: None picks from the adapter (tiled on GPUs, per-row on CPU adapters)."""
+        build_plan(gguf, chunk=chunk, context=context)   # validates the model before touching the GPU
         gpu = gpu or open_device()
-        if gpu.max_binding != plan.model["max_binding"]:
-            plan = build_plan(gguf, chunk=chunk, context=context, max_binding=gpu.max_binding)
+        if tiled_prefill is None:
+            tiled_prefill = not gpu.is_cpu
+        plan = build_plan(gguf, chunk=chunk, context=context, max_binding=gpu.max_binding,
+                          tiled_prefill=tiled_prefill)
         return cls(PlanExecutor(plan, gguf, gpu))
 
     def forward_topk(self, token_ids, start_pos: int, one_at_a_time: bool = False):

@@ -8,7 +8,7 @@ than `max_binding` (the adapter's maxStorageBufferBindingSize) is split into row
 
 Per layer (T = tokens in the step, H = hidden, D = head dim, NQ / NKV = query / kv heads, F = FFN width):
   xn = rmsnorm(x) * attn_norm                           rmsnorm.wgsl            xn [T, H]
-  q, k, v = Wq xn, Wk xn, Wv xn                         matmul.wgsl x3          q [T, NQ*D], k, v [T, NKV*D]
+  q, k, v = Wq xn, Wk xn, Wv xn                         matmul.wgsl x3 (prefill: matmul_tiled.wgsl)         q [T, NQ*D], k, v [T, NKV*D]
   q, K[pos..], V[pos..] = rope(qknorm(q, k)), v         rope_kv.wgsl            caches [context, NKV*D]
   a = attention(q, K, V)                                attention.wgsl          a [T, NQ*D]
   llama:  x += Wo a                                     matmul.wgsl (epilogue 1: residual add)
@@ -35,7 +35,8 @@ QUANT_KERNELS = {
 DEFAULT_MAX_BINDING = 128 << 20     # WebGPU's default maxStorageBufferBindingSize
 MAX_HEAD_DIM = 256                  # rope_kv / attention keep one head in workgroup memory
 MATMUL_ROWS = 4                     # output rows per matmul workgroup
-PREFILL_TT = 8                      # tokens per matmul workgroup in prefill
+PREFILL_TT = 8                      # tokens per matmul.wgsl workgroup in prefill (when K % 32 != 0)
+TILED_K = 32                        # matmul_tiled.wgsl: 32 rows x 32 tokens per workgroup, K in slices of 32
 TOPK_SLICE = 4096                   # logits per topk.wgsl workgroup
 GEMMA3_GLOBAL_EVERY = 6             # gemma3: layers 5, 11, 17, ... attend globally, the others use the window
 GEMMA3_LOCAL_ROPE_BASE = 10000.0
@@ -121,8 +122,9 @@ def _row_shards(t, max_binding: int):
 
 
 class _ModelPlanner:
-    def __init__(self, g, chunk: int, context: int, max_binding: int):
+    def __init__(self, g, chunk: int, context: int, max_binding: int, tiled_prefill: bool):
         self.g = g
+        self.tiled_prefill = tiled_prefill
         self.c = _Config(g)
         self.chunk = chunk
         self.context = context
@@ -202,6 +204,13 @@ class _ModelPlanner:
                fixed_tokens=0, weight_buffer=None, label=None):
         t = self.g.tensors[name]
         tt, max_tokens = tokens_tt
+        if self.tiled_prefill and max_tokens > 1 and k % TILED_K == 0 and y_stride is None and not fixed_tokens:
+            # Prefill: 32x32 tiles dequantized once into workgroup memory.
+            pipe = self.b.pipeline(["bytes.wgsl", QUANT_KERNELS[t.type_name], "matmul_tiled.wgsl"],
+                                   {"K": k, "N": n, "EPILOGUE": epilogue})
+            self.b.dispatch(pipe, ["step", weight_buffer or self.weight(name), x, y, gate],
+                            (math.ceil(n / TILED_K), math.ceil(max_tokens / TILED_K)), label or name)
+            return
         pipe = self.b.pipeline(
             ["bytes.wgsl", QUANT_KERNELS[t.type_name], "matmul.wgsl"],
             {"K": k, "N": n, "ROWS": MATMUL_ROWS, "TT": tt, "EPILOGUE": epilogue,
@@ -287,14 +296,18 @@ class _ModelPlanner:
         c = self.c
         model = {"architecture": c.arch, "vocab": c.vocab, "hidden": c.hidden, "layers": c.layers,
                  "heads": c.n_head, "kv_heads": c.n_kv, "head_dim": c.head_dim, "ffn": c.ffn,
-                 "context": self.context, "chunk": self.chunk, "max_binding": self.max_binding}
+                 "context": self.context, "chunk": self.chunk, "max_binding": self.max_binding,
+                 "tiled_prefill": self.tiled_prefill}
         io = {name: self.b.index(name) for name in ("step", "tokens", "topk", "logits")}
         return Plan(model=model, buffers=self.b.buffers, pipelines=self.b.pipelines, io=io, steps=steps)
 
 
-def build_plan(g, *, chunk: int = 32, context: int | None = None, max_binding: int = DEFAULT_MAX_BINDING) -> Plan:
+def build_plan(g, *, chunk: int = 32, context: int | None = None, max_binding: int = DEFAULT_MAX_BINDING,
+               tiled_prefill: bool = True) -> Plan:
     """The Plan for GGUF file `g` (precis.gguf.GGUFFile). `context`: KV-cache positions (default: the
-    model's training context, at most 4096). `max_binding`: the adapter's maxStorageBufferBindingSize."""
+    model's training context, at most 4096). `max_binding`: the adapter's maxStorageBufferBindingSize.
+    `tiled_prefill`: prefill matmuls use matmul_tiled.wgsl (workgroup-memory tiles, for GPUs); False keeps
+    matmul.wgsl with 8 tokens per workgroup, which CPU adapters (lavapipe, SwiftShader) run faster."""
     if context is None:
         context = min(4096, _Config(g).n_ctx_train)
-    return _ModelPlanner(g, chunk, context, max_binding).build()
+    return _ModelPlanner(g, chunk, context, max_binding, tiled_prefill).build()

@@ -68,6 +68,31 @@ def test_matmul_matches_dequantized_product(type_name, tt, n_tokens, epilogue):
     np.testing.assert_array_equal(y[n_tokens:], y0[n_tokens:])   # rows past n_tokens untouched
 
 
+@pytest.mark.parametrize("type_name,n_tokens,max_tokens,epilogue",
+                         [(t, 37, 64, 0) for t in sorted(QUANT_KERNELS)]
+                         + [("Q4_K", 32, 32, 1), ("Q4_1", 7, 32, 2), ("Q6_K", 3, 32, 3)])
+def test_tiled_matmul_matches_dequantized_product(type_name, n_tokens, max_tokens, epilogue):
+    """The prefill kernel: 32x32 tiles; 37 rows and 37 tokens leave partial tiles on both axes."""
+    rng = np.random.default_rng(hash((type_name, n_tokens, epilogue)) % 2**32)
+    n, k = 37, k_for(type_name)
+    raw, w = random_tensor(type_name, n, k, rng)
+    x = rng.standard_normal((max_tokens, k)).astype(np.float32)
+    y0 = rng.standard_normal((max_tokens, n)).astype(np.float32)
+    gate = rng.standard_normal((max_tokens, n)).astype(np.float32)
+    out = run_kernel(["bytes.wgsl", QUANT_KERNELS[type_name], "matmul_tiled.wgsl"],
+                     {"K": k, "N": n, "EPILOGUE": epilogue},
+                     [("uniform", step_bytes(3, n_tokens)), raw, x, y0, gate],
+                     (math.ceil(n / 32), math.ceil(max_tokens / 32)))
+    y = f32(out[3], (max_tokens, n))
+    acc = x[:n_tokens].astype(np.float64) @ w.T
+    g = gate[:n_tokens].astype(np.float64)
+    expected = {0: acc, 1: y0[:n_tokens] + acc, 2: acc * g / (1 + np.exp(-g)),
+                3: acc * 0.5 * g * (1 + np.tanh(math.sqrt(2 / math.pi) * (g + 0.044715 * g ** 3)))}[epilogue]
+    tol = 1e-5 * (np.abs(x[:n_tokens]) @ np.abs(w).T).max() + 1e-6
+    np.testing.assert_allclose(y[:n_tokens], expected, rtol=1e-4, atol=tol)
+    np.testing.assert_array_equal(y[n_tokens:], y0[n_tokens:])
+
+
 def test_matmul_shard_writes_its_columns_only():
     """A row shard of the output head writes columns [Y_OFFSET, Y_OFFSET + N) of the logits."""
     rng = np.random.default_rng(5)
