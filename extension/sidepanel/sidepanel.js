@@ -205,6 +205,9 @@ async function readPage(tabId, url, kind) {
 async function stopCurrent(reason) {
   const running = state.busy;
   if (!running) return;
+  // Before the generation has an id (still reading the page or the model), the flag stops it
+  // as soon as it starts; after, the engine stops it at its next token (or prefill slice).
+  running.stopped = true;
   await engine.cancel(running.requestId).catch(() => {});
   await running.done.catch(() => {});
   if (reason) notice(reason, "info");
@@ -239,6 +242,12 @@ async function handleRequest(request) {
   }
 }
 
+// The running request now has an engine id; a Stop that came earlier applies to it now.
+function startedGeneration(generation) {
+  state.busy.requestId = generation.requestId;
+  if (state.busy.stopped) engine.cancel(generation.requestId).catch(() => {});
+}
+
 function showError(error) {
   if (error instanceof PageAccessError) notice(error.message, error.kind === "empty" ? "info" : "error");
   else notice(error.message || String(error), "error");
@@ -260,7 +269,7 @@ async function summarize(tabId, page, request) {
     onProgress: ({ stage, done, total }) => taskProgress(total ? done / total : 0,
       stage === "map" ? `Long page: reading part ${Math.min(done + 1, total)} of ${total}…` : "Combining the parts…"),
   });
-  state.busy.requestId = generation.requestId;
+  startedGeneration(generation);
   let result;
   try {
     result = await generation.done;
@@ -374,7 +383,7 @@ async function ask(question, { regenerate = false } = {}) {
     const generation = engine.generate("chat", {
       source: state.settings.model, messages: conversation, page: tab.page, temperature: state.settings.temperature,
     }, { onToken: (text) => { taskDone(); stream.append(text); } });
-    state.busy.requestId = generation.requestId;
+    startedGeneration(generation);
     const result = await generation.done;
     stream.finish(result.text);
     tab.messages.push({ role: "assistant", content: result.text, stats: result.stats });

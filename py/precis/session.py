@@ -39,6 +39,15 @@ CHAT_SYSTEM_PROMPT = ("You are a helpful assistant answering questions about a w
 DEFAULT_TEMPERATURE = 0.0
 
 
+# A long prompt is fed in slices of this many tokens, so that a cancel (checked between slices)
+# does not wait for the whole prefill: on a slow GPU a page's prefill takes minutes.
+PREFILL_SLICE = 32
+
+
+class _Cancelled(Exception):
+    """Raised inside a prefill when the request was cancelled; ends that generation."""
+
+
 class EngineUnavailable(RuntimeError):
     """A generation was asked for before a model and a GPU executor were both in place."""
 
@@ -143,14 +152,21 @@ class Session:
 
     # ---- the generation loop around the executor ----------------------------------------------
 
-    def _next_candidates(self, token_ids: list) -> tuple:
-        """generate()'s step: feed `token_ids` after what the cache holds, return candidates."""
+    def _next_candidates(self, token_ids: list, stop: Optional[Callable] = None) -> tuple:
+        """generate()'s step: feed `token_ids` after what the cache holds, return candidates.
+        Long inputs go in PREFILL_SLICE slices with a cancel check between them."""
+        token_ids = list(token_ids)
         start = len(self._cached)
-        positions = list(range(start, start + len(token_ids)))
-        if positions and positions[-1] >= self.context:
+        if start + len(token_ids) > self.context:
             raise SummaryError(f"the conversation is longer than the model's context ({self.context} tokens)")
-        result = _await_if_needed(self._step(list(token_ids), positions))
-        self._cached.extend(token_ids)
+        result = None
+        for at in range(0, len(token_ids), PREFILL_SLICE):
+            if at and stop is not None and stop():
+                raise _Cancelled()
+            piece = token_ids[at:at + PREFILL_SLICE]
+            positions = list(range(start + at, start + at + len(piece)))
+            result = _await_if_needed(self._step(piece, positions))
+            self._cached.extend(piece)
         ids, logits = result[0], result[1]
         return [int(i) for i in _to_list(ids)], [float(x) for x in _to_list(logits)]
 
@@ -196,12 +212,18 @@ class Session:
             if first_call:
                 first_call.clear()
                 unseen = unseen[common:]
-            return self._next_candidates(unseen)
+            return self._next_candidates(unseen, stop)
 
         started = time.perf_counter()
-        result = generate(prompt, step, self.tokenizer, sampler, max_tokens,
-                          stop_ids=self.tokenizer.eos_ids, stop_strings=self.template.stop_strings,
-                          on_text=text_out, should_stop=stop)
+        try:
+            result = generate(prompt, step, self.tokenizer, sampler, max_tokens,
+                              stop_ids=self.tokenizer.eos_ids, stop_strings=self.template.stop_strings,
+                              on_text=text_out, should_stop=stop)
+        except _Cancelled:
+            # Stopped inside the prefill: nothing generated; the cache holds what was fed.
+            stats["finish_reason"] = "cancelled"
+            stats["generate_s"] = round(stats.get("generate_s", 0) + time.perf_counter() - started, 4)
+            return ""
         finished = time.perf_counter()
         # The last sampled token was never fed to the model: the cache ends one before it.
         self._cached = self._cached[:len(prompt) + max(result.n_generated - 1, 0)]

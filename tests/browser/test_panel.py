@@ -307,7 +307,24 @@ def test_no_request_leaves_the_extension_during_a_run(ext, pages_url):
         except extension_driver.CDPError:
             ready = False  # the page is between documents
     assert ready
-    request_and_wait(ext)
+    ext.reset_request()
+    ext.request_summary("page")
+    # Once the model is read and generation has begun, Stop: the run ends without finishing.
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        state = panel.evaluate("({task: document.getElementById('task-message').textContent,"
+                               " notice: document.getElementById('notice').textContent,"
+                               " busy: document.body.dataset.busy})")
+        if state["task"] == "Reading the page into the model…" or not state["busy"] and state["notice"]:
+            break
+        time.sleep(0.2)
+    panel.evaluate("document.getElementById('stop').click(); true")
+    result = ext.wait_for_request(timeout=300)
+    if result is not None:
+        assert result["stats"]["finish_reason"] == "cancelled"
+        assert ext.panel_text("notice") == "Stopped."
+    else:  # a build without the GPU executor: generation could not start, and the panel says so
+        assert "executor" in ext.panel_text("notice")
     cdp.pump(0.5)
     urls = [params["request"]["url"] for session_id, method, params in cdp.events
             if method == "Network.requestWillBeSent" and session_id in sessions]

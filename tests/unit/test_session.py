@@ -132,6 +132,16 @@ def test_cancel_before_the_first_token(session, reference):
     assert result["text"] == "" and result["stats"]["finish_reason"] == "cancelled"
 
 
+def test_cancel_inside_a_long_prefill_stops_between_slices(session, reference):
+    step = ReferenceStep(reference)
+    session.use_executor(step, context=2048)
+    reference.reset()
+    checks = []
+    result = session.summarize(PAGE, "tldr", "short", should_stop=lambda: checks.append(1) or len(checks) > 1)
+    assert result["text"] == "" and result["stats"]["finish_reason"] == "cancelled"
+    assert step.fed == 32  # one slice of the prompt, then the cancel was seen
+
+
 def test_bad_requests_are_clear_errors(session):
     with pytest.raises(SummaryError, match="no text"):
         session.summarize({"title": "x", "text": "  "}, "tldr", "short")
