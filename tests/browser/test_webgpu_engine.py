@@ -160,3 +160,43 @@ def test_a_file_that_is_not_gguf_gives_a_clear_error(driver, generated):
     with pytest.raises(RuntimeError) as failure:
         request(driver, "load_model", "{source: 'opfs:notes.gguf'}")
     assert "not a GGUF file" in str(failure.value)
+
+
+def test_streamed_weights_land_byte_exact_in_their_buffers(driver, engine):
+    """model_source.js alone (no model run): the packaged file streamed once, after a header prefix was read,
+    into buffers for ranges that start and end off 4-byte boundaries, overlap, and end at the file's end."""
+    result = run(driver, """(async () => {
+        const ms = await import("/extension/engine/model_source.js");
+        const src = await ms.openModelSource("package", new URL("/", location.href));
+        const full = new Uint8Array(await (await fetch("/models/SmolLM2-135M-Instruct.Q4_1.gguf")).arrayBuffer());
+        const head = await src.readPrefix(1000003);
+        const device = await (await navigator.gpu.requestAdapter()).requestDevice();
+        const n = full.length;
+        const spans = [[0, 7], [5, 3 * 4096 + 1], [1000001, 1000001 + 5 * 65537 + 3], [999999, 1000002],
+                       [n - 4 * 1048576 - 2, n - 1048576], [n - 10, n]];
+        const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+        const ranges = spans.map(([start, end]) => ({start, end, name: `${start}`,
+            buffer: device.createBuffer({size: Math.ceil((end - start) / 4) * 4, usage})}));
+        ranges.sort((a, b) => a.start - b.start);
+        let reports = 0;
+        await ms.streamWeights(src, ranges, device, () => { reports += 1; });
+        const bad = [];
+        for (const r of ranges) {
+            const read = device.createBuffer({size: r.buffer.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST});
+            const enc = device.createCommandEncoder();
+            enc.copyBufferToBuffer(r.buffer, 0, read, 0, r.buffer.size);
+            device.queue.submit([enc.finish()]);
+            await read.mapAsync(GPUMapMode.READ);
+            const got = new Uint8Array(read.getMappedRange());
+            const want = full.subarray(r.start, r.end);
+            const same = want.every((b, i) => got[i] === b) && got.subarray(want.length).every((b) => b === 0);
+            if (!same) bad.push(r.name);
+            read.unmap();
+        }
+        const headOk = head.length === 1000003 && head.every((b, i) => b === full[i]);
+        device.destroy();
+        return {bad, headOk, reports};
+    })()""")
+    assert result["headOk"]
+    assert result["bad"] == []
+    assert result["reports"] >= 10   # progress while streaming
