@@ -1,0 +1,53 @@
+"""Every pipeline of the SmolLM2 and Gemma 3 plans compiles in Chromium's WebGPU (Tint + Dawn, SwiftShader
+adapter) with the plan's constants: the kernels are portable to the browser, not only to wgpu's Naga."""
+
+import json
+
+import pytest
+
+from precis.model_plan import build_plan
+from precis_build import browser
+from precis_build.wgpu_executor import load_kernel_source
+
+pytestmark = [pytest.mark.gpu, pytest.mark.browser]
+
+COMPILE_ALL = """
+const pipelines = arguments[0];
+const done = arguments[arguments.length - 1];
+(async () => {
+  const adapter = await navigator.gpu.requestAdapter();
+  const device = await adapter.requestDevice({requiredLimits: {
+    maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize}});
+  const errors = [];
+  for (const p of pipelines) {
+    device.pushErrorScope('validation');
+    const module = device.createShaderModule({code: p.code});
+    const info = await module.getCompilationInfo();
+    for (const m of info.messages) if (m.type === 'error') errors.push(`${p.name}: ${m.lineNum}: ${m.message}`);
+    try {
+      await device.createComputePipelineAsync({layout: 'auto',
+        compute: {module, entryPoint: p.entry, constants: p.constants}});
+    } catch (e) { errors.push(`${p.name}: pipeline: ${e.message}`); }
+    const err = await device.popErrorScope();
+    if (err) errors.push(`${p.name}: ${err.message}`);
+  }
+  return {errors, count: pipelines.length};
+})().then(done, (e) => done({errors: [String(e)], count: 0}));
+"""
+
+
+def test_all_plan_pipelines_compile_in_chromium(smollm2_gguf, gemma3_gguf):
+    pipelines, seen = [], set()
+    for g in (smollm2_gguf, gemma3_gguf):
+        # Tiled plans use both matmul kernels: matmul.wgsl in decode, matmul_tiled.wgsl in prefill.
+        for p in build_plan(g, context=64, tiled_prefill=True).pipelines:
+            key = json.dumps([p.sources, p.entry, sorted(p.constants.items())])
+            if key not in seen:
+                seen.add(key)
+                pipelines.append({"name": "+".join(p.sources), "code": load_kernel_source(p.sources),
+                                  "entry": p.entry, "constants": p.constants})
+    with browser.launch() as driver:
+        driver.get(browser.extension_url("manifest.json"))   # any page of the extension: a secure context
+        result = driver.execute_async_script(COMPILE_ALL, pipelines)
+    assert result["errors"] == []
+    assert result["count"] == len(pipelines) > 30
