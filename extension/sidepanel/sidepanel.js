@@ -201,13 +201,49 @@ async function readPage(tabId, url, kind) {
   return page;
 }
 
+// ---- the running request: at most one ------------------------------------------------------------
+
+class Stopped extends Error {
+  constructor() {
+    super("Stopped.");
+  }
+}
+
+function beginRequest(kind, tabId) {
+  let finish, stop;
+  const busy = {
+    requestId: `pending-${Date.now()}`, kind, tabId, stopped: false,
+    done: new Promise((resolve) => { finish = resolve; }),
+    stopSignal: new Promise((resolve) => { stop = resolve; }),
+  };
+  busy.finish = finish;
+  busy.stop = () => { busy.stopped = true; stop(); };
+  setBusy(busy);
+  return busy;
+}
+
+function endRequest(busy) {
+  taskDone();
+  busy.finish();
+  if (state.busy === busy) setBusy(null);
+}
+
+// Wait for a step of the request (reading the page, loading the model) unless Stop comes
+// first: then the request ends now (a model load goes on in the engine, for the next one).
+async function unlessStopped(promise) {
+  const busy = state.busy;
+  const value = await Promise.race([promise, busy.stopSignal]);
+  if (busy.stopped) throw new Stopped();
+  return value;
+}
+
 // Stop the running request (if any) and wait until the engine has let go of it.
 async function stopCurrent(reason) {
   const running = state.busy;
   if (!running) return;
-  // Before the generation has an id (still reading the page or the model), the flag stops it
-  // as soon as it starts; after, the engine stops it at its next token (or prefill slice).
-  running.stopped = true;
+  // Before the generation has an id the flag stops it as soon as it starts; after, the
+  // engine stops it at its next token (or prefill slice).
+  running.stop();
   await engine.cancel(running.requestId).catch(() => {});
   await running.done.catch(() => {});
   if (reason) notice(reason, "info");
@@ -223,22 +259,17 @@ async function handleRequest(request) {
     return null;
   }
   if (tabId !== state.tabId) showTab(tabId);
-  const requestId = `pending-${Date.now()}`;
-  let finish;
-  const done = new Promise((resolve) => { finish = resolve; });
-  setBusy({ requestId, kind: "summary", tabId, done });
+  const busy = beginRequest("summary", tabId);
   try {
     taskProgress(0, request.kind === "selection" ? "Reading the selection…" : "Reading the page…");
-    const page = await readPage(tabId, request.url, request.kind);
-    await ensureModel();
+    const page = await unlessStopped(readPage(tabId, request.url, request.kind));
+    await unlessStopped(ensureModel());
     return await summarize(tabId, page, request);
   } catch (error) {
     showError(error);
     return null;
   } finally {
-    taskDone();
-    finish();
-    if (state.busy?.done === done) setBusy(null);
+    endRequest(busy);
   }
 }
 
@@ -249,7 +280,8 @@ function startedGeneration(generation) {
 }
 
 function showError(error) {
-  if (error instanceof PageAccessError) notice(error.message, error.kind === "empty" ? "info" : "error");
+  if (error instanceof Stopped) notice("Stopped.", "info");
+  else if (error instanceof PageAccessError) notice(error.message, error.kind === "empty" ? "info" : "error");
   else notice(error.message || String(error), "error");
 }
 
@@ -361,19 +393,16 @@ async function ask(question, { regenerate = false } = {}) {
   if (tabId == null) return null;
   const tab = tabState(tabId);
   notice("");
-  const requestId = `pending-${Date.now()}`;
-  let finish;
-  const done = new Promise((resolve) => { finish = resolve; });
-  setBusy({ requestId, kind: "chat", tabId, done });
+  if (!regenerate) tab.messages.push({ role: "user", content: question });
+  renderMessages();
+  const busy = beginRequest("chat", tabId);
   try {
     if (!tab.page) {
       const current = await activeTab();
       taskProgress(0, "Reading the page…");
-      await readPage(tabId, current?.url, "page");
+      await unlessStopped(readPage(tabId, current?.url, "page"));
     }
-    if (!regenerate) tab.messages.push({ role: "user", content: question });
-    renderMessages();
-    await ensureModel();
+    await unlessStopped(ensureModel());
     const bubble = document.createElement("div");
     bubble.className = "message assistant streaming";
     $("messages").append(bubble);
@@ -394,9 +423,7 @@ async function ask(question, { regenerate = false } = {}) {
     showError(error);
     return null;
   } finally {
-    taskDone();
-    finish();
-    if (state.busy?.done === done) setBusy(null);
+    endRequest(busy);
     if (state.tabId === tabId) renderMessages();
   }
 }
