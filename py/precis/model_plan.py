@@ -11,6 +11,7 @@ Per layer (T = tokens in the step, H = hidden, D = head dim, NQ / NKV = query / 
   q, k, v = Wq xn, Wk xn, Wv xn                         matmul.wgsl x3 (prefill: matmul_tiled.wgsl)         q [T, NQ*D], k, v [T, NKV*D]
   q, K[pos..], V[pos..] = rope(qknorm(q, k)), v         rope_kv.wgsl            caches [context, NKV*D]
   a = attention(q, K, V)                                attention.wgsl          a [T, NQ*D]
+                                                        (decode: split-K over 8 slices + attention_combine.wgsl)
   llama:  x += Wo a                                     matmul.wgsl (epilogue 1: residual add)
   gemma3: x += rmsnorm(Wo a) * post_attention_norm      matmul.wgsl + rmsnorm_add.wgsl
   xn = rmsnorm(x) * ffn_norm
@@ -37,6 +38,7 @@ MAX_HEAD_DIM = 256                  # rope_kv / attention keep one head in workg
 MATMUL_ROWS = 4                     # output rows per matmul workgroup
 PREFILL_TT = 8                      # tokens per matmul.wgsl workgroup in prefill (when K % 32 != 0)
 TILED_K = 32                        # matmul_tiled.wgsl: 32 rows x 32 tokens per workgroup, K in slices of 32
+ATTN_SPLITS = 8                     # decode attention: key slices per head (attention.wgsl split-K + combine)
 TOPK_SLICE = 4096                   # logits per topk.wgsl workgroup
 GEMMA3_GLOBAL_EVERY = 6             # gemma3: layers 5, 11, 17, ... attend globally, the others use the window
 GEMMA3_LOCAL_ROPE_BASE = 10000.0
@@ -193,6 +195,7 @@ class _ModelPlanner:
         for name, n in [("x", T * H), ("xn", T * H), ("sub", T * H), ("q", T * c.n_head * D),
                         ("k", T * c.n_kv * D), ("v", T * c.n_kv * D), ("attn", T * c.n_head * D),
                         ("gate", T * c.ffn), ("up", T * c.ffn), ("last", H),
+                        ("attn_partials", c.n_head * ATTN_SPLITS * (D + 2)),
                         ("candidates", math.ceil(c.vocab / TOPK_SLICE) * TOPK * 2), ("unused", 4)]:
             b.buffer(name, n * f32, "activation")
         for i in range(c.layers):
@@ -257,11 +260,19 @@ class _ModelPlanner:
             kn = self.weight(p + "attn_k_norm.weight") if c.gemma else "unused"
             b.dispatch(rope, ["step", "q", "k", "v", qn, kn, f"kv.{i}.k", f"kv.{i}.v"],
                        (c.n_head + c.n_kv, max_tokens), p + "rope_kv")
-            attn = b.pipeline(["attention.wgsl"], {
-                "HD": D, "NQ": c.n_head, "NKV": c.n_kv, "SCALE": 1.0 / math.sqrt(D),
-                "WINDOW": 0 if is_global else c.window})
-            b.dispatch(attn, ["step", "q", f"kv.{i}.k", f"kv.{i}.v", "attn"], (c.n_head, max_tokens),
-                       p + "attention")
+            attn_consts = {"HD": D, "NQ": c.n_head, "NKV": c.n_kv, "SCALE": 1.0 / math.sqrt(D),
+                           "WINDOW": 0 if is_global else c.window}
+            if max_tokens == 1:
+                # Decode: split the keys over ATTN_SPLITS workgroups per head, then merge.
+                attn = b.pipeline(["attention.wgsl"], dict(attn_consts, SPLITS=ATTN_SPLITS))
+                b.dispatch(attn, ["step", "q", f"kv.{i}.k", f"kv.{i}.v", "attn_partials"],
+                           (c.n_head, ATTN_SPLITS), p + "attention")
+                combine = b.pipeline(["attention_combine.wgsl"], {"HD": D, "SPLITS": ATTN_SPLITS})
+                b.dispatch(combine, ["attn_partials", "attn"], (c.n_head,), p + "attention_combine")
+            else:
+                attn = b.pipeline(["attention.wgsl"], attn_consts)
+                b.dispatch(attn, ["step", "q", f"kv.{i}.k", f"kv.{i}.v", "attn"], (c.n_head, max_tokens),
+                           p + "attention")
             if c.gemma:
                 self.matmul(p + "attn_output.weight", "attn", "sub", c.n_head * D, H, tt)
                 self.rmsnorm_add("sub", p + "post_attention_norm.weight", "x", max_tokens)

@@ -125,6 +125,30 @@ def test_attention_matches_softmax_reference(hd, nq, nkv, pos, n_tokens, window)
     assert (o[n_tokens:] == 0).all()
 
 
+@pytest.mark.parametrize("hd,nq,nkv,pos,window,splits", [
+    (64, 9, 3, 300, 0, 4),      # 301 keys over 4 slices of 128: the last slice partial
+    (64, 9, 3, 5, 0, 8),        # 6 keys: slices 1..7 are empty
+    (256, 4, 1, 190, 100, 3),   # sliding window, big heads
+])
+def test_split_k_decode_attention_plus_combine(hd, nq, nkv, pos, window, splits):
+    rng = np.random.default_rng(pos + splits)
+    ctx = 320
+    q = rng.standard_normal((1, nq, hd)).astype(np.float32)
+    kc = rng.standard_normal((ctx, nkv, hd)).astype(np.float32)
+    vc = rng.standard_normal((ctx, nkv, hd)).astype(np.float32)
+    kc[pos + 1:] = np.nan
+    vc[pos + 1:] = np.nan
+    scale = 1 / math.sqrt(hd)
+    partials = np.zeros(nq * splits * (hd + 2), np.float32)
+    out = run_kernel(["attention.wgsl"],
+                     {"HD": hd, "NQ": nq, "NKV": nkv, "SCALE": scale, "WINDOW": window, "SPLITS": splits},
+                     [("uniform", step_bytes(pos, 1)), q, kc, vc, partials], (nq, splits))
+    out = run_kernel(["attention_combine.wgsl"], {"HD": hd, "SPLITS": splits},
+                     [out[4], np.zeros(nq * hd, np.float32)], (nq,))
+    expected = attention_ref(q, kc, vc, np.array([pos]), scale, window)
+    np.testing.assert_allclose(f32(out[1], (1, nq, hd)), expected, rtol=1e-4, atol=2e-5)
+
+
 def gpu_topk(logits: np.ndarray, slice_: int = 4096):
     n = len(logits)
     n_slices = math.ceil(n / slice_)

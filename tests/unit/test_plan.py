@@ -62,8 +62,10 @@ def test_plan_json_round_trip_and_consistency(smollm2_gguf):
             for binding, buf, offset, size in d.bindings:
                 assert 0 <= buf < n_buf and offset + size <= plan.buffers[buf].size and size % 4 == 0
             assert all(1 <= n <= 65535 for n in d.workgroups)
-    # 30 layers x (2 norms + 7 matmuls + rope + attention) + embed + norm + output + 2 top-k passes
-    assert len(plan.steps["decode"].dispatches) == 30 * 11 + 5
+    # 30 layers x (2 norms + 7 matmuls + rope + attention (+ combine in decode)) + embed + norm + output
+    # + 2 top-k passes
+    assert len(plan.steps["decode"].dispatches) == 30 * 12 + 5
+    assert len(plan.steps["prefill"].dispatches) == 30 * 11 + 5
     for p in plan.pipelines:
         for src in p.sources:
             first = (KERNELS / src).read_text().splitlines()[0]
