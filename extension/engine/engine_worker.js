@@ -182,10 +182,7 @@ async function loadModel(source) {
   })();
   loadingModel = { source, promise };
   try {
-    return await promise;
-  } catch (error) {
-    model = null;
-    throw error;
+    return await promise; // a failed load leaves the previous model in place
   } finally {
     loadingModel = null;
   }

@@ -166,6 +166,7 @@ function showPageTitle(tabId) {
 
 // Redraw everything that belongs to one tab: its page, summary and conversation.
 function showTab(tabId) {
+  if (tabId !== state.tabId || !state.busy) notice(""); // a message about another page no longer applies
   state.tabId = tabId;
   const tab = tabState(tabId);
   showPageTitle(tabId);
@@ -502,6 +503,7 @@ async function pickModelFile(file) {
   message.textContent = `Storing ${file.name}…`;
   let source;
   try {
+    if (!/\.gguf$/i.test(file.name)) throw new Error(`"${file.name}" is not a .gguf file`);
     source = await storeModelFile(file, (fraction) => { bar.value = fraction; });
     message.textContent = `Checking ${file.name}…`;
     const info = await engine.loadModel(source);

@@ -282,6 +282,50 @@ def test_keyboard_focus_order_and_enter_sends(ext, pages_url):
     panel.screenshot(ARTIFACTS / "panel-after-question.png")
 
 
+def _pick_file(panel, path):
+    """Choose `path` in the panel's model file input, as the file dialog would."""
+    document = panel.send("DOM.getDocument")["root"]["nodeId"]
+    node = panel.send("DOM.querySelector", {"nodeId": document, "selector": "#model-file"})["nodeId"]
+    panel.send("DOM.setFileInputFiles", {"nodeId": node, "files": [str(path)]})
+
+
+def _wait_for_model_message(panel, previous=""):
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        message = panel.evaluate("document.getElementById('model-message').textContent")
+        if message and message != previous and not message.startswith(("Storing", "Checking")):
+            return message
+        time.sleep(0.2)
+    raise AssertionError("the model picker gave no verdict")
+
+
+def test_a_bad_model_file_is_refused_with_a_clear_message(ext, pages_url, smollm2_path, tmp_path):
+    panel = ext.panel or open_with_panel(ext, f"{pages_url}/article.html")
+    cut = tmp_path / "cut-short.gguf"
+    cut.write_bytes(smollm2_path.read_bytes()[:3 * 1024 * 1024])  # a real header, then nothing
+    _pick_file(panel, cut)
+    message = _wait_for_model_message(panel)
+    assert message.startswith("This model file cannot be used: ")
+    assert "tensor" in message or "end of" in message or "truncated" in message, message
+    text = tmp_path / "notes.gguf"
+    text.write_text("<html>this is not a model</html>" * 4)
+    _pick_file(panel, text)
+    message = _wait_for_model_message(panel, message)
+    assert message.startswith("This model file cannot be used: ") and "magic" in message.lower(), message
+    wrong = tmp_path / "model.bin"
+    wrong.write_bytes(b"GGUF")
+    _pick_file(panel, wrong)
+    assert _wait_for_model_message(panel, message) == '"model.bin" is not a .gguf file'
+    # Nothing was kept: the setting, the model list and the browser's storage are as before.
+    kept = panel.evaluate("""(async () => {
+        const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('models', {create: true});
+        const names = []; for await (const [name] of dir.entries()) names.push(name);
+        return { setting: window.precisPanel.state.settings.model, stored: names,
+                 choices: [...document.querySelectorAll('#model-source option')].map(o => o.value) };
+    })()""")
+    assert kept == {"setting": "package", "stored": [], "choices": ["package"]}
+
+
 def test_no_request_leaves_the_extension_during_a_run(ext, pages_url):
     """Reload the panel with network recording on (panel and its engine worker), boot, read
     the article and ask for a summary: every request stays inside chrome-extension://."""
@@ -334,3 +378,32 @@ def test_no_request_leaves_the_extension_during_a_run(ext, pages_url):
     assert any(u.endswith(".gguf") for u in urls), "the model was not read during the run"
     leaving = [u for u in urls if not (u.startswith(inside) or u.startswith(("data:", "blob:")))]
     assert leaving == []
+
+
+def test_a_second_request_stops_the_first(ext, pages_url):
+    """Two summary requests at once: the newer one wins and the panel says so."""
+    panel = open_with_panel(ext, f"{pages_url}/article.html")
+    panel.evaluate("""(() => {
+        window.__notices = [];
+        new MutationObserver(() => window.__notices.push(document.getElementById('notice').textContent))
+            .observe(document.getElementById('notice'), {childList: true, characterData: true, subtree: true});
+        return true; })()""")
+    ext.reset_request()
+    ext.request_summary("page")
+    first = None
+    deadline = time.monotonic() + 30
+    while first is None and time.monotonic() < deadline:
+        if panel.evaluate("window.precisPanel.state.lastRequest !== null"):
+            panel.evaluate("window.__first = window.precisPanel.state.lastRequest; true")
+            first = True
+        time.sleep(0.05)
+    assert first
+    ext.reset_request()
+    ext.request_summary("page")
+    assert panel.evaluate("window.__first") is None  # the first request ended without a summary
+    panel.evaluate("""new Promise(r => { const wait = () => window.precisPanel.state.lastRequest
+        ? r(true) : setTimeout(wait, 50); wait(); })""")
+    panel.evaluate("document.getElementById('stop').click(); true")
+    ext.wait_for_request(timeout=300)
+    notices = panel.evaluate("window.__notices")
+    assert "The previous request was stopped: a newer one came in." in notices
