@@ -275,7 +275,8 @@ const handlers = {
     const info = await loadModel(message.source || "package");
     if (!info.executor?.available) throw new EngineError(info.executor?.reason || "no WebGPU executor", "executor");
     const { generateIds } = await import("./webgpu_executor.js");
-    return generateIds(pyodide, message.prompt_ids, message.max_tokens, message.stop_ids || []);
+    return generateIds(pyodide, message.prompt_ids, message.max_tokens,
+      { stopIds: message.stop_ids || [], fresh: !message.continue });
   },
   lose_device_for_test: async () => (await import("./webgpu_executor.js")).loseDeviceForTest(),
 };

@@ -35,8 +35,13 @@ export async function openGpu() {
   const limits = {};
   for (const name of [...RAISED_LIMITS, "maxStorageBuffersPerShaderStage", "maxComputeWorkgroupsPerDimension",
     "maxUniformBufferBindingSize"]) limits[name] = adapter.limits[name];
+  // CPU implementations of WebGPU (SwiftShader, llvmpipe/lavapipe) prefer the plan's per-row prefill matmul.
+  const described = [info.vendor, info.architecture, info.device, info.description].join(" ");
+  const isCpu = Boolean(info.isFallbackAdapter || adapter.isFallbackAdapter) ||
+    /swiftshader|llvmpipe|lavapipe|software/i.test(described);
   return {
     adapter,
+    isCpu,
     name: info.description || [info.vendor, info.architecture, info.device].filter(Boolean).join(" ") || "unknown adapter",
     features: [...adapter.features].sort(),
     limits,
@@ -320,9 +325,9 @@ let attached = null;   // {backend (PyProxy of precis.browser_backend.BrowserBac
 
 /** Builds an executor for `plan` on a fresh adapter + device and fills its weights from `weights` (Uint8Array of
  * the whole file, or a function returning one for the duration of the upload). */
-async function buildExecutor(plan, weights, progress) {
+async function buildExecutor(plan, weights, progress, gpu = null) {
   const started = performance.now();
-  const gpu = await openGpu();
+  gpu ??= await openGpu();   // an adapter gives one device: a rebuild asks for a new adapter
   const ex = await PlanExecutor.create(gpu, plan, { kernelsUrl: KERNELS_URL, onProgress: progress });
   const t0 = performance.now();
   progress(0.7, "Copying the weights to the GPU");
@@ -347,7 +352,7 @@ export async function attachExecutor({ pyodide, session, progress = () => {}, co
   let plan;
   const tPlan = performance.now();
   try {
-    const kwargs = {};
+    const kwargs = { cpu_adapter: gpu.isCpu };
     if (context) kwargs.context = context;
     if (chunk) kwargs.chunk = chunk;
     const planProxy = planner.plan_for_adapter.callKwargs(gguf, gpu.limits, kwargs);
@@ -363,7 +368,7 @@ export async function attachExecutor({ pyodide, session, progress = () => {}, co
     const buffer = view.getBuffer("u8");
     try { await use(buffer.data); } finally { buffer.release(); }
   };
-  const executor = await buildExecutor(plan, weights, progress);
+  const executor = await buildExecutor(plan, weights, progress, gpu);
   const rebuild = async () => {
     const fresh = await buildExecutor(plan, weights, () => {});
     if (attached) attached.executor = fresh;
@@ -377,6 +382,8 @@ export async function attachExecutor({ pyodide, session, progress = () => {}, co
   step.destroy();
   const info = {
     adapter: gpu.name,
+    cpuAdapter: gpu.isCpu,
+    tiledPrefill: !gpu.isCpu,
     features: gpu.features,
     context: plan.model.context,
     chunk: plan.steps.prefill.max_tokens,
@@ -406,17 +413,17 @@ export function detachExecutor() {
 
 /**
  * Greedy ids from the attached model: the prompt in one step, then max_tokens - 1 decode steps (tests and
- * benchmarks). Leaves the session's cache bookkeeping reset, since the KV cache now holds this prompt.
+ * benchmarks); fresh=false continues after what the previous call fed. Leaves the session's cache bookkeeping reset, since the KV cache now holds this prompt.
  * Returns {ids, prompt_tokens, ttft_s, decode_s, decode_tokens_per_s, recoveries}.
  */
-export async function generateIds(pyodide, promptIds, maxTokens, stopIds = []) {
+export async function generateIds(pyodide, promptIds, maxTokens, { stopIds = [], fresh = true } = {}) {
   if (!attached) throw new Error("no model is loaded on the GPU");
   const { backend, session } = attached;
   const greedy = backend.greedy;
   try {
     let result;
     try {
-      result = await greedy.callPromising(pyodide.toPy(promptIds), maxTokens, pyodide.toPy(stopIds));
+      result = await greedy.callPromisingKwargs(pyodide.toPy(promptIds), maxTokens, pyodide.toPy(stopIds), { fresh });
     } catch (e) {
       // A Python exception carries its whole traceback: its last line is the message.
       if (e?.type) throw new Error(e.message.trim().split("\n").pop());

@@ -30,9 +30,10 @@ DEFAULT_CONTEXT = 4096       # KV-cache positions (capped by the model's own con
 
 
 def plan_for_adapter(gguf, limits: Any = None, *, chunk: int = DEFAULT_CHUNK,
-                     context: Optional[int] = None) -> Plan:
+                     context: Optional[int] = None, cpu_adapter: bool = False) -> Plan:
     """The Plan of `gguf` (a precis.gguf.GGUFFile, header-only is enough) for an adapter whose limits are
-    `limits` (dict or JS object: maxStorageBufferBindingSize, maxBufferSize). Raises PlanError."""
+    `limits` (dict or JS object: maxStorageBufferBindingSize, maxBufferSize). `cpu_adapter` (SwiftShader,
+    lavapipe): prefill keeps the per-row matmul, which CPUs run faster than the tiled one. Raises PlanError."""
     limits = _to_py(limits) or {}
     max_binding = DEFAULT_MAX_BINDING
     if limits:
@@ -43,7 +44,8 @@ def plan_for_adapter(gguf, limits: Any = None, *, chunk: int = DEFAULT_CHUNK,
     context = min(model_context, DEFAULT_CONTEXT) if context is None else int(context)
     if context < 1:
         raise PlanError(f"context {context} must be positive")
-    return build_plan(gguf, chunk=chunk, context=min(context, model_context), max_binding=max_binding)
+    return build_plan(gguf, chunk=chunk, context=min(context, model_context), max_binding=max_binding,
+                      tiled_prefill=not cpu_adapter)
 
 
 def _to_py(value: Any) -> Any:
@@ -146,15 +148,19 @@ class BrowserBackend:
         del self.history[:]   # later positions are overwritten before they are read
 
     # -- greedy decoding with timings (tests and benchmarks) ----------------------------------------------
-    def greedy(self, prompt_ids, max_new: int, stop_ids=()) -> dict:
-        """From a fresh cache: the prompt in one step (prefill chunks), then `max_new` greedy tokens.
+    def greedy(self, prompt_ids, max_new: int, stop_ids=(), fresh: bool = True) -> dict:
+        """The prompt in one step (prefill chunks), then greedy tokens up to `max_new` in all: from an empty
+        cache, or (fresh=False) after what was fed before.
         Returns {"ids", "first_ids", "first_logits" (the prompt step's top-k), "prompt_tokens", "ttft_s",
         "decode_s", "decode_tokens_per_s"}."""
         prompt_ids = [int(t) for t in _to_py(prompt_ids)]
         stop_ids = set(int(t) for t in _to_py(stop_ids))
         if not prompt_ids:
             raise ValueError("the prompt has no tokens")
-        self.reset()
+        if max_new < 1:
+            raise ValueError(f"max_new must be at least 1, got {max_new}")
+        if fresh:
+            self.reset()
         started = time.perf_counter()
         ids, logits = self.next_candidates(prompt_ids)
         first = time.perf_counter()
@@ -165,6 +171,7 @@ class BrowserBackend:
             out.append(ids[0])
         done = time.perf_counter()
         steps = len(out) - 1
-        return {"ids": out, "first_ids": first_ids, "first_logits": first_logits, "prompt_tokens": len(prompt_ids), "ttft_s": round(first - started, 4),
+        return {"ids": out, "first_ids": first_ids, "first_logits": first_logits,
+                "prompt_tokens": len(prompt_ids), "ttft_s": round(first - started, 4),
                 "decode_s": round(done - first, 4),
                 "decode_tokens_per_s": round(steps / (done - first), 3) if steps and done > first else None}
