@@ -139,6 +139,8 @@ def load_transformers(gguf_name):
         import transformers
     except ImportError as e:
         pytest.fail(f"this check needs torch, transformers and accelerate ({e})", pytrace=False)
+    # One thread: on a busy 2-core machine torch's spinning worker threads made generation 8x slower.
+    torch.set_num_threads(1)
     model = transformers.AutoModelForCausalLM.from_pretrained(str(MODELS), gguf_file=gguf_name, dtype=torch.float32)
     model.eval()
     return torch, model
