@@ -199,10 +199,11 @@ export async function readModel(source, defaultUrl, onProgress = () => {}) {
  * multiples of 4; a file range can start or stop anywhere, so up to 3 bytes wait in `carry` for the next chunk.
  */
 class BufferFiller {
-  constructor(queue, buffer) {
+  constructor(queue, buffer, dst = 0) {
+    if (dst % 4) throw new ModelSourceError(`a weight part starts at byte ${dst} of its buffer, not a multiple of 4`);
     this.queue = queue;
     this.buffer = buffer;
-    this.at = 0;                   // bytes of the buffer written so far (a multiple of 4)
+    this.at = dst;                 // where the next whole word goes (a multiple of 4)
     this.carry = new Uint8Array(4);
     this.carried = 0;
   }
@@ -226,7 +227,8 @@ class BufferFiller {
   }
 
   finish() {
-    if (this.carried) {   // the buffer's size is padded to 4: zeros complete the last word
+    // Zeros complete the last word: the buffer's size is padded to 4, and a next part starts on a word.
+    if (this.carried) {
       this.carry.fill(0, this.carried);
       this.queue.writeBuffer(this.buffer, this.at, this.carry);
       this.at += 4;
@@ -236,8 +238,8 @@ class BufferFiller {
 }
 
 /**
- * Streams `source` once and copies each range [start, end) of `ranges` (sorted by start; {buffer, start, end})
- * into its buffer as the chunks arrive. Waits for the GPU queue every `flushBytes` so staging memory stays bounded.
+ * Streams `source` once and copies each range [start, end) of `ranges` (sorted by start; {buffer, start, end,
+ * dst}: file bytes [start, end) go to buffer bytes dst.. (dst a multiple of 4)) into its buffer as the chunks arrive. Waits for the GPU queue every `flushBytes` so staging memory stays bounded.
  */
 export async function streamWeights(source, ranges, device, onProgress = () => {}, { flushBytes = 32 << 20 } = {}) {
   let next = 0;              // first range not yet started
@@ -248,7 +250,7 @@ export async function streamWeights(source, ranges, device, onProgress = () => {
   for await (const [offset, chunk] of source.chunks()) {
     const chunkEnd = offset + chunk.byteLength;
     while (next < ranges.length && ranges[next].start < chunkEnd) {
-      active.push([ranges[next], new BufferFiller(device.queue, ranges[next].buffer)]);
+      active.push([ranges[next], new BufferFiller(device.queue, ranges[next].buffer, ranges[next].dst || 0)]);
       next++;
     }
     for (let j = active.length - 1; j >= 0; j--) {
@@ -281,12 +283,26 @@ export async function streamWeights(source, ranges, device, onProgress = () => {
   await device.queue.onSubmittedWorkDone();
 }
 
-/** Copies each range [start, end) of `ranges` from `bytes` (the whole file, in memory) into its buffer. */
+/** Copies each range [start, end) of `ranges` ({buffer, start, end, dst}) from `bytes` (the whole file, in
+ * memory) into its buffer at dst. A buffer whose parts do not all start on a word is assembled first. */
 export function uploadWeights(bytes, ranges, device) {
+  const byBuffer = new Map();
   for (const range of ranges) {
     if (range.end > bytes.length) throw new ModelSourceError(`the model file ends before weight ${range.name}`);
-    const filler = new BufferFiller(device.queue, range.buffer);
-    filler.push(bytes.subarray(range.start, range.end));
-    filler.finish();
+    if (!byBuffer.has(range.buffer)) byBuffer.set(range.buffer, []);
+    byBuffer.get(range.buffer).push(range);
+  }
+  for (const [buffer, parts] of byBuffer) {
+    if (parts.every((r) => (r.dst || 0) % 4 === 0)) {
+      for (const r of parts) {
+        const filler = new BufferFiller(device.queue, buffer, r.dst || 0);
+        filler.push(bytes.subarray(r.start, r.end));
+        filler.finish();
+      }
+    } else {
+      const whole = new Uint8Array(buffer.size);
+      for (const r of parts) whole.set(bytes.subarray(r.start, r.end), r.dst);
+      device.queue.writeBuffer(buffer, 0, whole);
+    }
   }
 }

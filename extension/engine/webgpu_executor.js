@@ -235,12 +235,22 @@ export class PlanExecutor {
   get context() { return this.plan.model.context; }
   get chunk() { return this.plan.steps.prefill.max_tokens; }
 
-  /** Weight buffers as [{buffer, start, end}] file ranges, by start (what model_source.js fills). */
+  /**
+   * The file ranges to copy into weight buffers, by file offset: [{buffer, start, end, dst, name}], one per part
+   * (a weight is one tensor's bytes, or several tensors' ("parts") back to back from byte 0 of its buffer).
+   */
   weightRanges() {
-    return this.plan.buffers
-      .map((b, i) => ({ buffer: this.buffers[i], start: b.file_offset, end: b.file_offset + b.nbytes, name: b.name, kind: b.kind }))
-      .filter((r) => r.kind === "weight")
-      .sort((a, b) => a.start - b.start);
+    const ranges = [];
+    this.plan.buffers.forEach((b, i) => {
+      if (b.kind !== "weight") return;
+      const parts = b.parts || [[b.tensor, b.file_offset, b.nbytes]];
+      let dst = 0;
+      for (const [tensor, offset, nbytes] of parts) {
+        ranges.push({ buffer: this.buffers[i], start: offset, end: offset + nbytes, dst, name: `${b.name}:${tensor}` });
+        dst += nbytes;
+      }
+    });
+    return ranges.sort((a, b) => a.start - b.start);
   }
 
   #checkAlive() {
