@@ -10,7 +10,7 @@
 //
 // Bindings (group 0):
 //   0 step  uniform Step {pos, n_tokens, kv_len, _}
-//   1 Q     storage read  array<f32>: [max_tokens, NQ * HD]
+//   1 Q     storage read  array<f32>: [max_tokens, Q_STRIDE], head h at columns [h * HD, (h + 1) * HD)
 //   2 Kc    storage read  array<f32>: [context, NKV * HD]
 //   3 Vc    storage read  array<f32>: [context, NKV * HD]
 //   4 O     storage rw    array<f32>: SPLITS == 1: [max_tokens, NQ * HD] output
@@ -27,6 +27,7 @@ override NKV: u32;
 override SCALE: f32;
 override WINDOW: u32 = 0u;
 override SPLITS: u32 = 1u;
+override Q_STRIDE: u32 = NQ * HD;
 
 @group(0) @binding(0) var<uniform> step: Step;
 @group(0) @binding(1) var<storage, read> Q: array<f32>;
@@ -90,9 +91,9 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
         lo = min(lo + wg.y * span, p + 1u);
         end = min(lo + span, p + 1u);
     }
-    let q_row = t * NQ * HD + h * HD;
+    let q_row = t * NQ * HD + h * HD;        // this head's output in O
     for (var i = li; i < HD; i += 64u) {
-        qs[i] = SCALE * Q[q_row + i];
+        qs[i] = SCALE * Q[t * Q_STRIDE + h * HD + i];
     }
     workgroupBarrier();
 

@@ -10,7 +10,11 @@
 //   3 Y     storage rw    array<f32>: [tokens, Y_STRIDE]; this shard writes columns Y_OFFSET + n
 //   4 G     storage read  array<f32>: gate input, same layout as Y (read only by EPILOGUE 2 and 3)
 // Epilogue: 0 Y = acc | 1 Y += acc (residual add) | 2 Y = silu(G) * acc | 3 Y = gelu_tanh(G) * acc
-// Dispatch: (ceil(N / ROWS), ceil(max_tokens / TT), 1); workgroup of 64 threads, 64/ROWS threads per row.
+// GATED (fused gate + up, with EPILOGUE 2 or 3): W holds the gate rows [0, N) then the up rows [N, 2N)
+// (one buffer, two tensors back to back); a workgroup computes ROWS/2 gate rows and the same ROWS/2 up
+// rows, and writes Y = act(gate) * up. G is then unused.
+// Dispatch: (ceil(N / ROWS), ceil(max_tokens / TT), 1), or (ceil(N / (ROWS/2)), ...) when GATED;
+// workgroup of 64 threads, 64/ROWS threads per weight row.
 // Workgroups whose tokens are all past n_tokens exit at once.
 
 struct Step { pos: u32, n_tokens: u32, kv_len: u32, pad: u32 }
@@ -23,6 +27,7 @@ override EPILOGUE: u32 = 0u;
 override Y_STRIDE: u32 = N;
 override Y_OFFSET: u32 = 0u;
 override FIXED_TOKENS: u32 = 0u;
+override GATED: bool = false;
 
 @group(0) @binding(0) var<uniform> step: Step;
 @group(0) @binding(1) var<storage, read> W: array<u32>;
@@ -48,14 +53,20 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
         return;
     }
     let ntt = min(TT, n_tok - t0);
-    let tpr = 64u / ROWS;                    // threads per output row
+    let tpr = 64u / ROWS;                    // threads per weight row
     let r = li / tpr;
     let lane = li % tpr;
-    let row = wg.x * ROWS + r;
+    var row = wg.x * ROWS + r;               // output column
+    var wrow = row;                          // weight row
+    if (GATED) {
+        let half = ROWS / 2u;
+        row = wg.x * half + r % half;
+        wrow = row + (r / half) * N;         // r < half: gate row, else the matching up row
+    }
 
     var acc: array<f32, 8>;
     if (row < N) {
-        let row_byte = row * (K / QK) * BLOCK_BYTES;
+        let row_byte = wrow * (K / QK) * BLOCK_BYTES;
         for (var g = lane; g < K / 8u; g += tpr) {
             let w = dequant8(row_byte, g);
             let w0 = vec4f(w[0], w[1], w[2], w[3]);
@@ -70,24 +81,38 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
         partial[t * 64u + li] = acc[t];
     }
     workgroupBarrier();
-    // One thread per (row, token) sums the row's lanes and applies the epilogue.
-    if (li < ROWS * ntt) {
-        let rr = li % ROWS;
-        let t = li / ROWS;
-        let out_row = wg.x * ROWS + rr;
+    // One thread per (output row, token) sums the row's lanes and applies the epilogue.
+    var n_out = ROWS;
+    if (GATED) {
+        n_out = ROWS / 2u;
+    }
+    if (li < n_out * ntt) {
+        let rr = li % n_out;
+        let t = li / n_out;
+        let out_row = wg.x * n_out + rr;
         if (out_row < N) {
             var s = 0.0;
+            var gv = 0.0;
             for (var i = 0u; i < tpr; i++) {
                 s += partial[t * 64u + rr * tpr + i];
             }
+            if (GATED) {                     // s is the gate row; the up row sits ROWS/2 rows later
+                gv = s;
+                s = 0.0;
+                for (var i = 0u; i < tpr; i++) {
+                    s += partial[t * 64u + (rr + n_out) * tpr + i];
+                }
+            }
             let y = (t0 + t) * Y_STRIDE + Y_OFFSET + out_row;
+            if (!GATED && EPILOGUE >= 2u) {
+                gv = G[y];
+            }
             if (EPILOGUE == 1u) {
                 s += Y[y];
             } else if (EPILOGUE == 2u) {
-                let gv = G[y];
                 s *= gv / (1.0 + exp(-gv));
             } else if (EPILOGUE == 3u) {
-                s *= gelu_tanh(G[y]);
+                s *= gelu_tanh(gv);
             }
             Y[y] = s;
         }

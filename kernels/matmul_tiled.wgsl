@@ -7,9 +7,9 @@
 //
 // Bindings (group 0), as matmul.wgsl:
 //   0 step  uniform Step {pos, n_tokens, kv_len, _}: active tokens = n_tokens
-//   1 W     storage read  array<u32>: the GGUF tensor [N, K], raw bytes
+//   1 W     storage read  array<u32>: the GGUF tensor [N, K], raw bytes, from row W_ROW_OFFSET on
 //   2 X     storage read  array<vec4f>: [tokens, K / 4]
-//   3 Y     storage rw    array<f32>: [tokens, N]
+//   3 Y     storage rw    array<f32>: [tokens, Y_STRIDE]; writes columns Y_OFFSET + n
 //   4 G     storage read  array<f32>: gate input, same layout as Y (EPILOGUE 2 and 3 only)
 // Epilogue: 0 Y = acc | 1 Y += acc | 2 Y = silu(G) * acc | 3 Y = gelu_tanh(G) * acc
 // Dispatch: (ceil(N / 32), ceil(max_tokens / 32), 1); workgroup of 64 threads (8 x 8 grid of 4x4 tiles).
@@ -19,6 +19,9 @@ struct Step { pos: u32, n_tokens: u32, kv_len: u32, pad: u32 }
 override K: u32;
 override N: u32;
 override EPILOGUE: u32 = 0u;
+override Y_STRIDE: u32 = N;
+override Y_OFFSET: u32 = 0u;
+override W_ROW_OFFSET: u32 = 0u;   // first weight row (e.g. the up half of a fused gate|up buffer)
 
 const TILE: u32 = 32u;
 const PITCH: u32 = 33u;   // padded row pitch of the workgroup tiles
@@ -58,7 +61,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
             let kg = q % 4u;
             var w: array<f32, 8>;
             if (n0 + r < N) {
-                w = dequant8((n0 + r) * row_bytes, k0 / 8u + kg);
+                w = dequant8((W_ROW_OFFSET + n0 + r) * row_bytes, k0 / 8u + kg);
             }
             for (var e = 0u; e < 8u; e++) {
                 ws[r * PITCH + kg * 8u + e] = w[e];
@@ -99,7 +102,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
         for (var j = 0u; j < 4u; j++) {
             let t = t0 + tc * 4u + j;
             if (n < N && t < n_tok) {
-                let y = t * N + n;
+                let y = t * Y_STRIDE + Y_OFFSET + n;
                 var s = acc[i * 4u + j];
                 if (EPILOGUE == 1u) {
                     s += Y[y];

@@ -8,13 +8,12 @@
 //
 // Bindings (group 0):
 //   0 step  uniform Step {pos, n_tokens, kv_len, _}
-//   1 Q     storage rw    array<f32>: [max_tokens, NQ * HD]
-//   2 Kin   storage read  array<f32>: [max_tokens, NKV * HD]
-//   3 Vin   storage read  array<f32>: [max_tokens, NKV * HD]
-//   4 qn    storage read  array<f32>: [HD] q norm weight (read only when QK_NORM)
-//   5 kn    storage read  array<f32>: [HD] k norm weight (read only when QK_NORM)
-//   6 Kc    storage rw    array<f32>: [context, NKV * HD] this layer's K cache
-//   7 Vc    storage rw    array<f32>: [context, NKV * HD] this layer's V cache
+//   1 QKV   storage rw    array<f32>: [max_tokens, QKV_STRIDE], row = q (NQ*HD) | k (NKV*HD) | v (NKV*HD);
+//                                     q is rotated in place, k and v are only read
+//   2 qn    storage read  array<f32>: [HD] q norm weight (read only when QK_NORM)
+//   3 kn    storage read  array<f32>: [HD] k norm weight (read only when QK_NORM)
+//   4 Kc    storage rw    array<f32>: [context, NKV * HD] this layer's K cache
+//   5 Vc    storage rw    array<f32>: [context, NKV * HD] this layer's V cache
 // Dispatch: (NQ + NKV, max_tokens, 1): x < NQ is a q head, x >= NQ is kv head x - NQ. 64 threads; HD <= 256.
 
 struct Step { pos: u32, n_tokens: u32, kv_len: u32, pad: u32 }
@@ -26,15 +25,14 @@ override THETA: f32;
 override NEOX: bool;
 override QK_NORM: bool = false;
 override EPS: f32 = 1e-6;
+override QKV_STRIDE: u32 = (NQ + 2u * NKV) * HD;
 
 @group(0) @binding(0) var<uniform> step: Step;
-@group(0) @binding(1) var<storage, read_write> Q: array<f32>;
-@group(0) @binding(2) var<storage, read> Kin: array<f32>;
-@group(0) @binding(3) var<storage, read> Vin: array<f32>;
-@group(0) @binding(4) var<storage, read> qn: array<f32>;
-@group(0) @binding(5) var<storage, read> kn: array<f32>;
-@group(0) @binding(6) var<storage, read_write> Kc: array<f32>;
-@group(0) @binding(7) var<storage, read_write> Vc: array<f32>;
+@group(0) @binding(1) var<storage, read_write> QKV: array<f32>;
+@group(0) @binding(2) var<storage, read> qn: array<f32>;
+@group(0) @binding(3) var<storage, read> kn: array<f32>;
+@group(0) @binding(4) var<storage, read_write> Kc: array<f32>;
+@group(0) @binding(5) var<storage, read_write> Vc: array<f32>;
 
 var<workgroup> hv: array<f32, 256>;   // the head vector being rotated [HD]
 var<workgroup> red: array<f32, 64>;
@@ -49,15 +47,18 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
     let head = select(wg.x - NQ, wg.x, is_q);
     let p = step.pos + t;
     let kv_row = p * NKV * HD + head * HD;
+    let q_at = t * QKV_STRIDE + head * HD;                    // this q head in QKV
+    let k_at = t * QKV_STRIDE + (NQ + head) * HD;             // this kv head's k in QKV
+    let v_at = t * QKV_STRIDE + (NQ + NKV + head) * HD;       // and its v
     // Load the head (and copy V straight to its cache).
     var ss = 0.0;
     for (var i = li; i < HD; i += 64u) {
         var v: f32;
         if (is_q) {
-            v = Q[t * NQ * HD + head * HD + i];
+            v = QKV[q_at + i];
         } else {
-            v = Kin[t * NKV * HD + head * HD + i];
-            Vc[kv_row + i] = Vin[t * NKV * HD + head * HD + i];
+            v = QKV[k_at + i];
+            Vc[kv_row + i] = QKV[v_at + i];
         }
         hv[i] = v;
         ss += v * v;
@@ -99,8 +100,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
         let ra = a * c - b * sn;
         let rb = a * sn + b * c;
         if (is_q) {
-            Q[t * NQ * HD + head * HD + ia] = ra;
-            Q[t * NQ * HD + head * HD + ib] = rb;
+            QKV[q_at + ia] = ra;
+            QKV[q_at + ib] = rb;
         } else {
             Kc[kv_row + ia] = ra;
             Kc[kv_row + ib] = rb;

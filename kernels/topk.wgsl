@@ -14,7 +14,7 @@ override SLICE: u32 = 4096u;
 
 const TOPK: u32 = 64u;
 const ITEMS: u32 = 16u;                 // items per thread
-const TAKEN: f32 = -3.4028235e38;       // below any real logit
+const TAKEN: f32 = -3.4028234e38;       // below any real logit
 const NO_ID: u32 = 0xffffffffu;
 
 @group(0) @binding(0) var<storage, read> L: array<f32>;

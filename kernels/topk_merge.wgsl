@@ -10,7 +10,7 @@ override N_IN: u32;
 
 const TOPK: u32 = 64u;
 const ITEMS: u32 = 16u;
-const TAKEN: f32 = -3.4028235e38;
+const TAKEN: f32 = -3.4028234e38;
 const NO_ID: u32 = 0xffffffffu;
 
 @group(0) @binding(0) var<storage, read> C: array<u32>;

@@ -94,9 +94,12 @@ class PlanExecutor:
         for b in plan.buffers:
             buf = dev.create_buffer(size=b.size, usage=uniform if b.usage == "uniform" else storage, label=b.name)
             if b.kind == "weight":
-                data = gguf.view[b.file_offset:b.file_offset + b.nbytes]
-                if b.nbytes % 4:  # write_buffer wants a multiple of 4 bytes
-                    data = bytes(data) + bytes(4 - b.nbytes % 4)
+                parts = b.weight_parts()
+                if len(parts) == 1 and parts[0][2] % 4 == 0:
+                    data = gguf.view[parts[0][1]:parts[0][1] + parts[0][2]]
+                else:  # concatenate, and pad: write_buffer wants a multiple of 4 bytes
+                    data = b"".join(bytes(gguf.view[off:off + n]) for _, off, n in parts)
+                    data += bytes(-len(data) % 4)
                 dev.queue.write_buffer(buf, 0, data)
             self.buffers.append(buf)
         modules = {}

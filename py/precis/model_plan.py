@@ -8,14 +8,17 @@ than `max_binding` (the adapter's maxStorageBufferBindingSize) is split into row
 
 Per layer (T = tokens in the step, H = hidden, D = head dim, NQ / NKV = query / kv heads, F = FFN width):
   xn = rmsnorm(x) * attn_norm                           rmsnorm.wgsl            xn [T, H]
-  q, k, v = Wq xn, Wk xn, Wv xn                         matmul.wgsl x3 (prefill: matmul_tiled.wgsl)         q [T, NQ*D], k, v [T, NKV*D]
+  qkv = (Wq | Wk | Wv) xn                               matmul.wgsl (prefill on GPUs: matmul_tiled.wgsl)
+                                                        one dispatch when the 3 tensors share a type, else 3
+                                                        qkv [T, NQ*D + 2*NKV*D], row = q | k | v
   q, K[pos..], V[pos..] = rope(qknorm(q, k)), v         rope_kv.wgsl            caches [context, NKV*D]
   a = attention(q, K, V)                                attention.wgsl          a [T, NQ*D]
                                                         (decode: split-K over 8 slices + attention_combine.wgsl)
   llama:  x += Wo a                                     matmul.wgsl (epilogue 1: residual add)
   gemma3: x += rmsnorm(Wo a) * post_attention_norm      matmul.wgsl + rmsnorm_add.wgsl
   xn = rmsnorm(x) * ffn_norm
-  u = act(Wg xn) * (Wu xn)                              matmul.wgsl x2 (epilogue 2 SiLU / 3 GELU-tanh gate)
+  u = act(Wg xn) * (Wu xn)                              matmul.wgsl GATED: gate and up rows in one buffer, one
+                                                        dispatch (act: SiLU, gemma3 GELU-tanh); else 2 dispatches
   llama:  x += Wd u;   gemma3: x += rmsnorm(Wd u) * post_ffw_norm
 Then: last = rmsnorm(x[n_tokens - 1]) * output_norm; logits = W_out last (tied to token_embd when the file
 has no output.weight); top-64 on the GPU (topk.wgsl, topk_merge.wgsl).
@@ -133,6 +136,7 @@ class _ModelPlanner:
         self.max_binding = max_binding
         self.b = PlanBuilder()
         self.out_name = "output.weight" if "output.weight" in g.tensors else "token_embd.weight"
+        self.qkv_width = (self.c.n_head + 2 * self.c.n_kv) * self.c.head_dim   # qkv row: q | k | v
 
     # -- validation: everything before the first buffer -----------------------------------------
     def check(self):
@@ -184,6 +188,16 @@ class _ModelPlanner:
         self.b.buffer(bname, nbytes, "weight", tensor=name, file_offset=off, nbytes=nbytes)
         return bname
 
+    def fused_weight(self, bname: str, names: list) -> str | None:
+        """One buffer holding tensors `names` back to back (same type and row length), or None when they
+        differ or the result would exceed the binding limit."""
+        ts = [self.g.tensors[n] for n in names]
+        if len({(t.type_name, t.dims[0]) for t in ts}) != 1 or sum(t.nbytes for t in ts) > self.max_binding:
+            return None
+        self.b.buffer(bname, sum(t.nbytes for t in ts), "weight", tensor="+".join(names),
+                      parts=[[t.name, t.offset, t.nbytes] for t in ts])
+        return bname
+
     def make_buffers(self):
         c, T, b = self.c, self.chunk, self.b
         H, D = c.hidden, c.head_dim
@@ -192,8 +206,8 @@ class _ModelPlanner:
         b.buffer("topk", TOPK * 8, "io")
         b.buffer("logits", c.vocab * 4, "io")
         f32 = 4
-        for name, n in [("x", T * H), ("xn", T * H), ("sub", T * H), ("q", T * c.n_head * D),
-                        ("k", T * c.n_kv * D), ("v", T * c.n_kv * D), ("attn", T * c.n_head * D),
+        for name, n in [("x", T * H), ("xn", T * H), ("sub", T * H), ("qkv", T * self.qkv_width),
+                        ("attn", T * c.n_head * D),
                         ("gate", T * c.ffn), ("up", T * c.ffn), ("last", H),
                         ("attn_partials", c.n_head * ATTN_SPLITS * (D + 2)),
                         ("candidates", math.ceil(c.vocab / TOPK_SLICE) * TOPK * 2), ("unused", 4)]:
@@ -204,23 +218,60 @@ class _ModelPlanner:
 
     # -- dispatch helpers ---------------------------------------------------------------------------
     def matmul(self, name, x, y, k, n, tokens_tt, epilogue=0, gate="unused", y_stride=None, y_offset=0,
-               fixed_tokens=0, weight_buffer=None, label=None):
+               fixed_tokens=0, weight_buffer=None, label=None, gated=False, w_row_offset=0):
+        """Y (op)= W X for tensor `name` (or the rows of `weight_buffer` from w_row_offset on).
+        gated: weight_buffer holds gate rows then up rows; Y = act(gate) * up in one dispatch."""
         t = self.g.tensors[name]
         tt, max_tokens = tokens_tt
-        if self.tiled_prefill and max_tokens > 1 and k % TILED_K == 0 and y_stride is None and not fixed_tokens:
+        y_stride = n if y_stride is None else y_stride
+        wb = weight_buffer or self.weight(name)
+        if self.tiled_prefill and max_tokens > 1 and k % TILED_K == 0 and not fixed_tokens and not gated:
             # Prefill: 32x32 tiles dequantized once into workgroup memory.
             pipe = self.b.pipeline(["bytes.wgsl", QUANT_KERNELS[t.type_name], "matmul_tiled.wgsl"],
-                                   {"K": k, "N": n, "EPILOGUE": epilogue})
-            self.b.dispatch(pipe, ["step", weight_buffer or self.weight(name), x, y, gate],
+                                   {"K": k, "N": n, "EPILOGUE": epilogue, "Y_STRIDE": y_stride,
+                                    "Y_OFFSET": y_offset, "W_ROW_OFFSET": w_row_offset})
+            self.b.dispatch(pipe, ["step", wb, x, y, gate],
                             (math.ceil(n / TILED_K), math.ceil(max_tokens / TILED_K)), label or name)
             return
+        assert w_row_offset == 0, "matmul.wgsl reads W from row 0"
         pipe = self.b.pipeline(
             ["bytes.wgsl", QUANT_KERNELS[t.type_name], "matmul.wgsl"],
-            {"K": k, "N": n, "ROWS": MATMUL_ROWS, "TT": tt, "EPILOGUE": epilogue,
-             "Y_STRIDE": n if y_stride is None else y_stride, "Y_OFFSET": y_offset, "FIXED_TOKENS": fixed_tokens})
-        wb = weight_buffer or self.weight(name)
+            {"K": k, "N": n, "ROWS": MATMUL_ROWS, "TT": tt, "EPILOGUE": epilogue, "Y_STRIDE": y_stride,
+             "Y_OFFSET": y_offset, "FIXED_TOKENS": fixed_tokens, "GATED": gated})
+        rows_per_group = MATMUL_ROWS // 2 if gated else MATMUL_ROWS
         self.b.dispatch(pipe, ["step", wb, x, y, gate],
-                        (math.ceil(n / MATMUL_ROWS), math.ceil(max_tokens / tt)), label or name)
+                        (math.ceil(n / rows_per_group), math.ceil(max_tokens / tt)), label or name)
+
+    def qkv_projection(self, p: str, tt):
+        """qkv [T, q | k | v] = (Wq | Wk | Wv) xn: one dispatch when the three share a type, else three."""
+        c, H, D = self.c, self.c.hidden, self.c.head_dim
+        names = [p + "attn_q.weight", p + "attn_k.weight", p + "attn_v.weight"]
+        fused = self.fused_weight(p + "attn_qkv", names)
+        if fused:
+            self.matmul(names[0], "xn", "qkv", H, self.qkv_width, tt, weight_buffer=fused, label=p + "attn_qkv")
+            return
+        offset = 0
+        for name, n in zip(names, (c.n_head * D, c.n_kv * D, c.n_kv * D)):
+            self.matmul(name, "xn", "qkv", H, n, tt, y_stride=self.qkv_width, y_offset=offset)
+            offset += n
+
+    def gate_up(self, p: str, tt, max_tokens):
+        """up [T, F] = act(Wg xn) * (Wu xn): one fused dispatch in decode (and per-row prefill) when gate and
+        up share a type; the tiled prefill kernel runs gate then up (reading the same fused buffer)."""
+        c, H, F = self.c, self.c.hidden, self.c.ffn
+        act = 3 if c.gemma else 2
+        g_name, u_name = p + "ffn_gate.weight", p + "ffn_up.weight"
+        fused = self.fused_weight(p + "ffn_gate_up", [g_name, u_name])
+        if fused is None:
+            self.matmul(g_name, "xn", "gate", H, F, tt)
+            self.matmul(u_name, "xn", "up", H, F, tt, epilogue=act, gate="gate")
+        elif self.tiled_prefill and max_tokens > 1 and H % TILED_K == 0:
+            self.matmul(g_name, "xn", "gate", H, F, tt, weight_buffer=fused, label=p + "ffn_gate")
+            self.matmul(u_name, "xn", "up", H, F, tt, epilogue=act, gate="gate", weight_buffer=fused,
+                        w_row_offset=F, label=p + "ffn_up")
+        else:
+            self.matmul(g_name, "xn", "up", H, F, tt, epilogue=act, weight_buffer=fused, gated=True,
+                        label=p + "ffn_gate_up")
 
     def rmsnorm(self, x, w, y, n_rows, last_only=False, label=""):
         pipe = self.b.pipeline(["rmsnorm.wgsl"], {"N": self.c.hidden, "EPS": self.c.eps, "LAST_ONLY": last_only})
@@ -249,29 +300,27 @@ class _ModelPlanner:
             p = f"blk.{i}."
             is_global = (not c.gemma) or (i + 1) % GEMMA3_GLOBAL_EVERY == 0
             self.rmsnorm("x", p + "attn_norm.weight", "xn", max_tokens)
-            self.matmul(p + "attn_q.weight", "xn", "q", H, c.n_head * D, tt)
-            self.matmul(p + "attn_k.weight", "xn", "k", H, c.n_kv * D, tt)
-            self.matmul(p + "attn_v.weight", "xn", "v", H, c.n_kv * D, tt)
+            self.qkv_projection(p, tt)
             rope = b.pipeline(["rope_kv.wgsl"], {
                 "HD": D, "NQ": c.n_head, "NKV": c.n_kv,
                 "THETA": c.rope_base if is_global else GEMMA3_LOCAL_ROPE_BASE,
-                "NEOX": c.gemma, "QK_NORM": c.gemma, "EPS": c.eps})
+                "NEOX": c.gemma, "QK_NORM": c.gemma, "EPS": c.eps, "QKV_STRIDE": self.qkv_width})
             qn = self.weight(p + "attn_q_norm.weight") if c.gemma else "unused"
             kn = self.weight(p + "attn_k_norm.weight") if c.gemma else "unused"
-            b.dispatch(rope, ["step", "q", "k", "v", qn, kn, f"kv.{i}.k", f"kv.{i}.v"],
+            b.dispatch(rope, ["step", "qkv", qn, kn, f"kv.{i}.k", f"kv.{i}.v"],
                        (c.n_head + c.n_kv, max_tokens), p + "rope_kv")
             attn_consts = {"HD": D, "NQ": c.n_head, "NKV": c.n_kv, "SCALE": 1.0 / math.sqrt(D),
-                           "WINDOW": 0 if is_global else c.window}
+                           "WINDOW": 0 if is_global else c.window, "Q_STRIDE": self.qkv_width}
             if max_tokens == 1:
                 # Decode: split the keys over ATTN_SPLITS workgroups per head, then merge.
                 attn = b.pipeline(["attention.wgsl"], dict(attn_consts, SPLITS=ATTN_SPLITS))
-                b.dispatch(attn, ["step", "q", f"kv.{i}.k", f"kv.{i}.v", "attn_partials"],
+                b.dispatch(attn, ["step", "qkv", f"kv.{i}.k", f"kv.{i}.v", "attn_partials"],
                            (c.n_head, ATTN_SPLITS), p + "attention")
                 combine = b.pipeline(["attention_combine.wgsl"], {"HD": D, "SPLITS": ATTN_SPLITS})
                 b.dispatch(combine, ["attn_partials", "attn"], (c.n_head,), p + "attention_combine")
             else:
                 attn = b.pipeline(["attention.wgsl"], attn_consts)
-                b.dispatch(attn, ["step", "q", f"kv.{i}.k", f"kv.{i}.v", "attn"], (c.n_head, max_tokens),
+                b.dispatch(attn, ["step", "qkv", f"kv.{i}.k", f"kv.{i}.v", "attn"], (c.n_head, max_tokens),
                            p + "attention")
             if c.gemma:
                 self.matmul(p + "attn_output.weight", "attn", "sub", c.n_head * D, H, tt)
@@ -279,8 +328,7 @@ class _ModelPlanner:
             else:
                 self.matmul(p + "attn_output.weight", "attn", "x", c.n_head * D, H, tt, epilogue=1)
             self.rmsnorm("x", p + "ffn_norm.weight", "xn", max_tokens)
-            self.matmul(p + "ffn_gate.weight", "xn", "gate", H, F, tt)
-            self.matmul(p + "ffn_up.weight", "xn", "up", H, F, tt, epilogue=3 if c.gemma else 2, gate="gate")
+            self.gate_up(p, tt, max_tokens)
             if c.gemma:
                 self.matmul(p + "ffn_down.weight", "up", "sub", F, H, tt)
                 self.rmsnorm_add("sub", p + "post_ffw_norm.weight", "x", max_tokens)

@@ -17,6 +17,8 @@ Format (`Plan.to_json()`), everything a replayer needs, nothing else:
 Buffer    {"name", "size" (bytes, multiple of 4), "kind", "usage"}
           kind "weight": filled once from the model file: "file_offset" (absolute byte offset) and
                          "nbytes" (bytes to copy; the rest of `size` is zero padding); "tensor" names it.
+                         Or "parts": [[tensor, file_offset, nbytes], ...] copied back to back from byte 0
+                         (tensors with the same row format fused into one matrix, e.g. Q|K|V or gate|up).
           kind "kv" / "activation": zero-initialized, owned by the GPU.
           kind "io": written by the executor each step (step, tokens) or read back (topk).
           usage "uniform" (the 16-byte step buffer) or "storage" (everything else; also COPY_SRC/COPY_DST).
@@ -35,6 +37,13 @@ One step (decode: n_tokens == 1; prefill: 1 <= n_tokens <= max_tokens):
   3. encode every dispatch of the chosen list, in order, into one compute pass (one command buffer), submit;
   4. read back io.topk: 64 pairs of u32 (token id, bitcast f32 logit), best first, for the LAST token.
 Dispatch counts are fixed: workgroups past n_tokens (or past kv_len) exit early inside the kernels.
+The KV cache persists between steps; to restart a conversation, start again at pos 0 (nothing past kv_len
+is ever read, so the cache need not be cleared).
+
+Device needs (WebGPU defaults suffice except the binding size): at most 7 storage buffers + 1 uniform per
+dispatch, <= 8.5 KiB workgroup memory, <= 256 invocations per workgroup, no optional features (f32 math,
+no f16, no subgroups); every weight buffer is <= model["max_binding"] bytes, the limit the plan was built
+for (request maxStorageBufferBindingSize >= it, or rebuild the plan with the adapter's limit).
 """
 
 from __future__ import annotations
@@ -61,6 +70,11 @@ class Buffer:
     tensor: str | None = None      # weight only
     file_offset: int | None = None
     nbytes: int | None = None
+    parts: list | None = None      # weight made of several tensors: [[tensor, file_offset, nbytes], ...]
+
+    def weight_parts(self) -> list:
+        """[[tensor, file_offset, nbytes], ...] to copy, back to back, into this weight buffer."""
+        return self.parts or [[self.tensor, self.file_offset, self.nbytes]]
 
 
 @dataclass

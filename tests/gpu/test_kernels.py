@@ -68,17 +68,20 @@ def test_rope_kv_rotates_and_appends(neox, qk_norm, hd):
     kn = rng.standard_normal(hd).astype(np.float32)
     kc = np.full((ctx, nkv, hd), 5.0, np.float32)
     vc = np.full((ctx, nkv, hd), 5.0, np.float32)
+    qkv = np.concatenate([q, k, v], axis=1)      # [T, q heads | k heads | v heads, hd]
     out = run_kernel(["rope_kv.wgsl"], {"HD": hd, "NQ": nq, "NKV": nkv, "THETA": theta, "NEOX": neox,
                                         "QK_NORM": qk_norm, "EPS": eps},
-                     [("uniform", step_bytes(pos, n_tokens)), q, k, v, qn, kn, kc, vc], (nq + nkv, max_tokens))
+                     [("uniform", step_bytes(pos, n_tokens)), qkv, qn, kn, kc, vc], (nq + nkv, max_tokens))
     positions = np.arange(pos, pos + n_tokens)
     qe, ke = q[:n_tokens], k[:n_tokens]
     if qk_norm:
         qe, ke = rms(qe, qn, eps), rms(ke, kn, eps)
+    qkv2 = f32(out[1], qkv.shape)
     # Angles up to ~40 rad in f32: allow 1e-4 relative to the head's scale.
-    np.testing.assert_allclose(f32(out[1], q.shape)[:n_tokens], rope_ref(qe, positions, theta, neox), atol=2e-4)
-    np.testing.assert_array_equal(f32(out[1], q.shape)[n_tokens:], q[n_tokens:])
-    kc2, vc2 = f32(out[6], kc.shape), f32(out[7], vc.shape)
+    np.testing.assert_allclose(qkv2[:n_tokens, :nq], rope_ref(qe, positions, theta, neox), atol=2e-4)
+    np.testing.assert_array_equal(qkv2[n_tokens:], qkv[n_tokens:])
+    np.testing.assert_array_equal(qkv2[:, nq:], qkv[:, nq:])       # k and v are only read
+    kc2, vc2 = f32(out[4], kc.shape), f32(out[5], vc.shape)
     np.testing.assert_allclose(kc2[pos:pos + n_tokens], rope_ref(ke, positions, theta, neox), atol=2e-4)
     np.testing.assert_array_equal(vc2[pos:pos + n_tokens], v[:n_tokens])
     untouched = np.ones(ctx, bool)

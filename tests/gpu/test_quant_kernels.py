@@ -68,6 +68,28 @@ def test_matmul_matches_dequantized_product(type_name, tt, n_tokens, epilogue):
     np.testing.assert_array_equal(y[n_tokens:], y0[n_tokens:])   # rows past n_tokens untouched
 
 
+@pytest.mark.parametrize("type_name,tt,n_tokens,epilogue", [("Q4_1", 1, 1, 2), ("Q5_0", 4, 6, 3), ("Q6_K", 1, 1, 3)])
+def test_gated_matmul_fuses_gate_and_up(type_name, tt, n_tokens, epilogue):
+    """GATED: one buffer holds the gate rows then the up rows; Y = act(gate x) * (up x)."""
+    rng = np.random.default_rng(7)
+    n, k, max_tokens = 37, k_for(type_name), 8
+    raw_g, wg = random_tensor(type_name, n, k, rng)
+    raw_u, wu = random_tensor(type_name, n, k, rng)
+    x = rng.standard_normal((max_tokens, k)).astype(np.float32)
+    out = run_kernel(["bytes.wgsl", QUANT_KERNELS[type_name], "matmul.wgsl"],
+                     {"K": k, "N": n, "ROWS": 4, "TT": tt, "EPILOGUE": epilogue, "GATED": 1},
+                     [("uniform", step_bytes(0, n_tokens)), raw_g + raw_u, x,
+                      np.zeros((max_tokens, n), np.float32), np.zeros(1, np.float32)],
+                     (math.ceil(n / 2), math.ceil(max_tokens / tt)))
+    y = f32(out[3], (max_tokens, n))
+    g = x[:n_tokens].astype(np.float64) @ wg.T
+    u = x[:n_tokens].astype(np.float64) @ wu.T
+    act = g / (1 + np.exp(-g)) if epilogue == 2 else 0.5 * g * (1 + np.tanh(math.sqrt(2 / math.pi) * (g + 0.044715 * g ** 3)))
+    tol = 1e-5 * (np.abs(x[:n_tokens]) @ np.abs(wu).T).max() * (np.abs(g).max() + 1)
+    np.testing.assert_allclose(y[:n_tokens], act * u, rtol=1e-4, atol=tol)
+    assert (y[n_tokens:] == 0).all()
+
+
 @pytest.mark.parametrize("type_name,n_tokens,max_tokens,epilogue",
                          [(t, 37, 64, 0) for t in sorted(QUANT_KERNELS)]
                          + [("Q4_K", 32, 32, 1), ("Q4_1", 7, 32, 2), ("Q6_K", 3, 32, 3)])

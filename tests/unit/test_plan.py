@@ -62,10 +62,15 @@ def test_plan_json_round_trip_and_consistency(smollm2_gguf):
             for binding, buf, offset, size in d.bindings:
                 assert 0 <= buf < n_buf and offset + size <= plan.buffers[buf].size and size % 4 == 0
             assert all(1 <= n <= 65535 for n in d.workgroups)
-    # 30 layers x (2 norms + 7 matmuls + rope + attention (+ combine in decode)) + embed + norm + output
-    # + 2 top-k passes
-    assert len(plan.steps["decode"].dispatches) == 30 * 12 + 5
-    assert len(plan.steps["prefill"].dispatches) == 30 * 11 + 5
+    # Per layer: 2 norms, fused QKV, rope, attention (+ combine in decode), Wo; decode: fused gate+up,
+    # tiled prefill: gate then up; down. Then embed, final norm, output head, 2 top-k passes.
+    assert len(plan.steps["decode"].dispatches) == 30 * 9 + 5
+    assert len(plan.steps["prefill"].dispatches) == 30 * 9 + 5
+    fused = plan.buffer("blk.0.attn_qkv")
+    q, v = smollm2_gguf.tensors["blk.0.attn_q.weight"], smollm2_gguf.tensors["blk.0.attn_v.weight"]
+    assert fused.parts[0] == ["blk.0.attn_q.weight", q.offset, q.nbytes]
+    assert fused.parts[2] == ["blk.0.attn_v.weight", v.offset, v.nbytes]
+    assert "blk.0.attn_q.weight" not in [b.name for b in plan.buffers]   # no weight is uploaded twice
     for p in plan.pipelines:
         for src in p.sources:
             first = (KERNELS / src).read_text().splitlines()[0]
@@ -74,6 +79,7 @@ def test_plan_json_round_trip_and_consistency(smollm2_gguf):
     emb = plan.buffer("token_embd.weight")
     info = smollm2_gguf.tensors["token_embd.weight"]
     assert (emb.file_offset, emb.nbytes, emb.size) == (info.offset, info.nbytes, info.nbytes)
+    assert plan.weight_bytes() <= sum(t.nbytes for t in smollm2_gguf.tensors.values()) + 4 * len(plan.buffers)
     kv = plan.buffer("kv.0.k")
     assert kv.kind == "kv" and kv.size == 512 * 3 * 64 * 4
 
