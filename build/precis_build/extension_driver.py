@@ -56,22 +56,31 @@ class BrowserCDP:
 
     def send(self, method: str, params: dict | None = None, session_id: str | None = None,
              timeout: float = 600) -> dict:
+        import websocket
+
         self.next_id += 1
         message = {"id": self.next_id, "method": method, "params": params or {}}
         if session_id:
             message["sessionId"] = session_id
         self.ws.send(json.dumps(message))
         deadline = time.monotonic() + timeout
-        while True:
-            if time.monotonic() > deadline:
-                raise CDPError(f"{method}: no answer in {timeout} s")
-            reply = json.loads(self.ws.recv())
-            if reply.get("id") == self.next_id:
-                if "error" in reply:
-                    raise CDPError(f"{method}: {reply['error'].get('message')}")
-                return reply.get("result", {})
-            if "method" in reply:
-                self.events.append((reply.get("sessionId"), reply["method"], reply.get("params", {})))
+        try:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise CDPError(f"{method}: no answer in {timeout:.0f} s")
+                self.ws.settimeout(left)
+                reply = json.loads(self.ws.recv())
+                if reply.get("id") == self.next_id:
+                    if "error" in reply:
+                        raise CDPError(f"{method}: {reply['error'].get('message')}")
+                    return reply.get("result", {})
+                if "method" in reply:
+                    self.events.append((reply.get("sessionId"), reply["method"], reply.get("params", {})))
+        except websocket.WebSocketTimeoutException:
+            raise CDPError(f"{method}: no answer in {timeout:.0f} s") from None
+        except (websocket.WebSocketConnectionClosedException, ConnectionError) as e:
+            raise CDPError(f"{method}: the browser closed the connection ({e})") from None
 
     def pump(self, seconds: float = 0.05) -> None:
         """Collect events that arrive within `seconds`."""
@@ -194,15 +203,32 @@ class ExtensionDriver:
             f" kind: {json.dumps(kind)}, source: {json.dumps(source)}}});"
             " if (answer?.error) throw new Error(answer.error); return true; })()")
 
-    def wait_for_request(self, timeout: float = 600):
-        """Wait until the panel has taken the pending request and finished it; its result (or None)."""
+    def wait_for_request(self, timeout: float = 600, on_progress=None):
+        """Wait until the panel has taken the pending request and finished it; its result (or None
+        when the panel showed a message instead). on_progress(snapshot) is called about once a
+        second with {task, notice, streamed} while it runs."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            started = self.panel.evaluate("window.precisPanel.state.lastRequest !== null")
-            if started:
-                return self.panel.evaluate("window.precisPanel.state.lastRequest", timeout=timeout)
+        while not self.panel.evaluate("window.precisPanel.state.lastRequest !== null"):
+            if time.monotonic() > deadline:
+                raise UserError("the side panel did not take the request")
             time.sleep(0.1)
-        raise UserError("the side panel did not take the request")
+        self.panel.evaluate("window.__precisOutcome = null; window.precisPanel.state.lastRequest.then("
+                            "(value) => { window.__precisOutcome = {value}; }); true")
+        while True:
+            snapshot = self.panel.evaluate(
+                "({outcome: window.__precisOutcome,"
+                " task: document.getElementById('task').hidden ? '' : document.getElementById('task-message').textContent,"
+                " notice: document.getElementById('notice').textContent,"
+                " streamed: window.precisPanel.state.streamed})")
+            if snapshot["outcome"] is not None:
+                return snapshot["outcome"]["value"]
+            if on_progress is not None:
+                on_progress(snapshot)
+            if time.monotonic() > deadline:
+                raise UserError(f"no answer within {timeout:.0f} s"
+                                + (f" (the panel shows: {snapshot['task'] or snapshot['notice']})"
+                                   if snapshot["task"] or snapshot["notice"] else ""))
+            time.sleep(1.0)
 
     def panel_text(self, element_id: str) -> str:
         return self.panel.evaluate(f"document.getElementById({json.dumps(element_id)}).innerText")

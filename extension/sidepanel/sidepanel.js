@@ -29,6 +29,7 @@ const state = {
   busy: null,            // {requestId, kind, tabId, done}
   lastResult: null,
   lastRequest: null,     // promise of the latest summary request (tests and the CLI wait on it)
+  streamed: "",          // the answer streamed so far (raw markdown) of the running generation
 };
 
 function tabState(tabId) {
@@ -99,7 +100,9 @@ function showFailure(error) {
 const engine = new EngineClient({
   onProgress: ({ stage, fraction, message }) => {
     if (stage === "model" || stage === "pipelines") {
-      taskProgress(fraction, message);
+      // Shown while a request waits for the model; a load that goes on after Stop stays quiet.
+      if (state.busy && fraction < 1) taskProgress(fraction, message);
+      else if (fraction >= 1) taskDone();
       return;
     }
     $("boot-progress").value = fraction;
@@ -131,7 +134,7 @@ function setBusy(busy) {
   $("stop").hidden = !busy;
   $("send").disabled = Boolean(busy);
   $("regenerate").disabled = Boolean(busy) || !lastAssistant();
-  $("copy").disabled = !lastAssistant() && !tabState(state.tabId ?? -1).summary;
+  $("copy").disabled = !lastAssistant() && !(state.tabId != null && state.tabs.get(state.tabId)?.summary);
   document.body.dataset.busy = busy ? busy.kind : "";
 }
 
@@ -295,10 +298,11 @@ async function summarize(tabId, page, request) {
   const stream = streamingRenderer($("summary-body"));
   stream.finish("");
   taskProgress(0, "Reading the page into the model…");
+  state.streamed = "";
   const generation = engine.generate("summarize", {
     source: state.settings.model, page, style, length, temperature: state.settings.temperature,
   }, {
-    onToken: (text) => { taskDone(); stream.append(text); },
+    onToken: (text) => { taskDone(); stream.append(text); state.streamed += text; },
     onProgress: ({ stage, done, total }) => taskProgress(total ? done / total : 0,
       stage === "map" ? `Long page: reading part ${Math.min(done + 1, total)} of ${total}…` : "Combining the parts…"),
   });
@@ -409,10 +413,11 @@ async function ask(question, { regenerate = false } = {}) {
     $("messages").append(bubble);
     const stream = streamingRenderer(bubble);
     taskProgress(0, "Reading your question into the model…");
+    state.streamed = "";
     const conversation = tab.messages.map(({ role, content }) => ({ role, content }));
     const generation = engine.generate("chat", {
       source: state.settings.model, messages: conversation, page: tab.page, temperature: state.settings.temperature,
-    }, { onToken: (text) => { taskDone(); stream.append(text); } });
+    }, { onToken: (text) => { taskDone(); stream.append(text); state.streamed += text; } });
     startedGeneration(generation);
     const result = await generation.done;
     stream.finish(result.text);

@@ -81,6 +81,26 @@ def _choose(panel, style: str, length: str) -> None:
     raise UserError("the side panel did not take the chosen style and length")
 
 
+def _progress_printer(since: float):
+    """Report on stderr what the panel is doing, when it changes (a slow GPU takes minutes)."""
+    last = {"task": None, "tokens": 0, "first": None}
+
+    def report(snapshot: dict) -> None:
+        elapsed = time.monotonic() - since
+        if snapshot["task"] and snapshot["task"] != last["task"]:
+            print(f"[{elapsed:6.1f} s] {snapshot['task']}", file=sys.stderr)
+        last["task"] = snapshot["task"]
+        streamed = snapshot.get("streamed") or ""
+        if streamed and last["first"] is None:
+            last["first"] = elapsed
+            print(f"[{elapsed:6.1f} s] first text arrived", file=sys.stderr)
+        if len(streamed) >= last["tokens"] + 80:
+            last["tokens"] = len(streamed)
+            print(f"[{elapsed:6.1f} s] {len(streamed)} characters so far", file=sys.stderr)
+
+    return report
+
+
 def run(args) -> int:
     started = time.monotonic()
     with served(args.page) as url, extension_driver.launch() as driver:
@@ -91,7 +111,7 @@ def run(args) -> int:
             _choose(panel, args.style, args.length)
             ext.reset_request()
             ext.request_summary("page", source="cli")
-            result = ext.wait_for_request(timeout=args.timeout)
+            result = ext.wait_for_request(timeout=args.timeout, on_progress=_progress_printer(ready))
             if args.screenshot:
                 panel.screenshot(args.screenshot)
             if not result:
