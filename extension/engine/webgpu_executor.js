@@ -3,15 +3,19 @@
 //
 //   const gpu = await openGpu();                               // adapter (its limits go to Python's planner)
 //   const ex = await PlanExecutor.create(gpu, plan, {kernelsUrl}); // device, buffers, pipelines, bind groups
-//   await loadWeights(ex, byteSource, onProgress);             // model_source.js streams the file into the weights
+//   uploadWeights(fileBytes, ex.weightRanges(), ex.device);    // or streamWeights(source, ...): model_source.js
 //   const {ids, logits} = await ex.feed(tokenIds, pos);        // prefill chunks then the top-k of the last token
+//
+// The engine worker uses the entry points at the bottom: attachExecutor() once Python's Session has a model
+// (plans it in Python with this adapter's limits, builds the executor, plugs precis.browser_backend's step into
+// the session), generateIds() (greedy ids: tests, benchmarks) and loseDeviceForTest().
 //
 // Per chunk: write the token ids and the 16-byte step uniform {pos, n_tokens, kv_len, 0}, encode every
 // dispatch of the step list into one compute pass, submit. Only after the last chunk is io.topk copied to a
 // MAP_READ staging buffer and read back: 64 pairs (id u32, logit f32 bits), best first.
 //
 // A lost device (driver reset, GPU removed, or destroyed behind our back) makes every later call fail with
-// GpuDeviceLost; the caller creates a new executor (openGpu() then asks for a fresh adapter and device).
+// GpuDeviceLost; precis.browser_backend then asks for a new executor (fresh adapter and device) on its next step.
 
 import { uploadWeights } from "./model_source.js";
 
