@@ -15,11 +15,11 @@ Per layer (T = tokens in the step, H = hidden, D = head dim, NQ / NKV = query / 
   a = attention(q, K, V)                                attention.wgsl          a [T, NQ*D]
                                                         (decode: split-K over 8 slices + attention_combine.wgsl)
   llama:  x += Wo a                                     matmul.wgsl (epilogue 1: residual add)
-  gemma3: x += rmsnorm(Wo a) * post_attention_norm      matmul.wgsl + rmsnorm_add.wgsl
-  xn = rmsnorm(x) * ffn_norm
+  gemma3: x += rmsnorm(Wo a) * post_attention_norm      matmul.wgsl + rmsnorm_add.wgsl, which also computes
+  xn = rmsnorm(x) * ffn_norm                            the next norm (llama: rmsnorm.wgsl)
   u = act(Wg xn) * (Wu xn)                              matmul.wgsl GATED: gate and up rows in one buffer, one
                                                         dispatch (act: SiLU, gemma3 GELU-tanh); else 2 dispatches
-  llama:  x += Wd u;   gemma3: x += rmsnorm(Wd u) * post_ffw_norm
+  llama:  x += Wd u;   gemma3: x += rmsnorm(Wd u) * post_ffw_norm (+ next layer's attn_norm / output norm)
 Then: last = rmsnorm(x[n_tokens - 1]) * output_norm; logits = W_out last (tied to token_embd when the file
 has no output.weight); top-64 on the GPU (topk.wgsl, topk_merge.wgsl).
 """
@@ -277,9 +277,11 @@ class _ModelPlanner:
         pipe = self.b.pipeline(["rmsnorm.wgsl"], {"N": self.c.hidden, "EPS": self.c.eps, "LAST_ONLY": last_only})
         self.b.dispatch(pipe, ["step", x, self.weight(w), y], (1 if last_only else n_rows,), label or w)
 
-    def rmsnorm_add(self, r, w, x, n_rows):
-        pipe = self.b.pipeline(["rmsnorm_add.wgsl"], {"N": self.c.hidden, "EPS": self.c.eps})
-        self.b.dispatch(pipe, ["step", r, self.weight(w), x], (n_rows,), w)
+    def rmsnorm_add(self, r, w, x, n_rows, next_w, y, last_only=False):
+        """x += rmsnorm(r) * w, then y = rmsnorm(x) * next_w (the next sublayer's norm), in one dispatch."""
+        pipe = self.b.pipeline(["rmsnorm_add.wgsl"], {"N": self.c.hidden, "EPS": self.c.eps,
+                                                      "NEXT_NORM": True, "LAST_ONLY": last_only})
+        self.b.dispatch(pipe, ["step", r, self.weight(w), x, self.weight(next_w), y], (n_rows,), w)
 
     # -- the forward pass for steps of up to `max_tokens` tokens ------------------------------------
     def emit_step(self, max_tokens: int) -> StepList:
@@ -299,7 +301,9 @@ class _ModelPlanner:
         for i in range(c.layers):
             p = f"blk.{i}."
             is_global = (not c.gemma) or (i + 1) % GEMMA3_GLOBAL_EVERY == 0
-            self.rmsnorm("x", p + "attn_norm.weight", "xn", max_tokens)
+            last_layer = i == c.layers - 1
+            if not c.gemma or i == 0:   # gemma3: the previous layer's rmsnorm_add produced xn
+                self.rmsnorm("x", p + "attn_norm.weight", "xn", max_tokens)
             self.qkv_projection(p, tt)
             rope = b.pipeline(["rope_kv.wgsl"], {
                 "HD": D, "NQ": c.n_head, "NKV": c.n_kv,
@@ -324,18 +328,25 @@ class _ModelPlanner:
                            p + "attention")
             if c.gemma:
                 self.matmul(p + "attn_output.weight", "attn", "sub", c.n_head * D, H, tt)
-                self.rmsnorm_add("sub", p + "post_attention_norm.weight", "x", max_tokens)
+                self.rmsnorm_add("sub", p + "post_attention_norm.weight", "x", max_tokens,
+                                 p + "ffn_norm.weight", "xn")
             else:
                 self.matmul(p + "attn_output.weight", "attn", "x", c.n_head * D, H, tt, epilogue=1)
-            self.rmsnorm("x", p + "ffn_norm.weight", "xn", max_tokens)
+                self.rmsnorm("x", p + "ffn_norm.weight", "xn", max_tokens)
             self.gate_up(p, tt, max_tokens)
             if c.gemma:
                 self.matmul(p + "ffn_down.weight", "up", "sub", F, H, tt)
-                self.rmsnorm_add("sub", p + "post_ffw_norm.weight", "x", max_tokens)
+                if last_layer:
+                    self.rmsnorm_add("sub", p + "post_ffw_norm.weight", "x", max_tokens,
+                                     "output_norm.weight", "last", last_only=True)
+                else:
+                    self.rmsnorm_add("sub", p + "post_ffw_norm.weight", "x", max_tokens,
+                                     f"blk.{i + 1}.attn_norm.weight", "xn")
             else:
                 self.matmul(p + "ffn_down.weight", "up", "x", F, H, tt, epilogue=1)
 
-        self.rmsnorm("x", "output_norm.weight", "last", 1, last_only=True)
+        if not c.gemma:   # gemma3: fused into the last layer's rmsnorm_add
+            self.rmsnorm("x", "output_norm.weight", "last", 1, last_only=True)
         out = self.g.tensors[self.out_name]
         for shard in _row_shards(out, self.max_binding):
             self.matmul(self.out_name, "last", "logits", H, shard[1], (1, 1), y_stride=c.vocab,

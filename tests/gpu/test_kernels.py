@@ -31,15 +31,29 @@ def test_rmsnorm_all_tokens_and_last_only():
     np.testing.assert_allclose(f32(out[3]), rms(x[n_tokens - 1], w, eps), rtol=1e-5, atol=1e-5)
 
 
-def test_rmsnorm_add_updates_the_residual_in_place():
+@pytest.mark.parametrize("next_norm,last_only", [(False, False), (True, False), (True, True)])
+def test_rmsnorm_add_updates_the_residual_then_normalizes(next_norm, last_only):
     rng = np.random.default_rng(2)
-    n, max_tokens, n_tokens, eps = 130, 4, 4, 1e-6
+    n, max_tokens, n_tokens, eps = 130, 4, 3, 1e-6
     r = rng.standard_normal((max_tokens, n)).astype(np.float32)
     w = rng.standard_normal(n).astype(np.float32)
+    w2 = rng.standard_normal(n).astype(np.float32)
     x = rng.standard_normal((max_tokens, n)).astype(np.float32)
-    out = run_kernel(["rmsnorm_add.wgsl"], {"N": n, "EPS": eps},
-                     [("uniform", step_bytes(0, n_tokens)), r, w, x], (max_tokens,))
-    np.testing.assert_allclose(f32(out[3], x.shape), x + rms(r, w, eps), rtol=1e-5, atol=1e-5)
+    y0 = np.zeros((max_tokens, n), np.float32)
+    out = run_kernel(["rmsnorm_add.wgsl"], {"N": n, "EPS": eps, "NEXT_NORM": next_norm, "LAST_ONLY": last_only},
+                     [("uniform", step_bytes(0, n_tokens)), r, w, x, w2, y0], (max_tokens,))
+    x_new = x[:n_tokens] + rms(r[:n_tokens], w, eps)
+    np.testing.assert_allclose(f32(out[3], x.shape)[:n_tokens], x_new, rtol=1e-5, atol=1e-5)
+    np.testing.assert_array_equal(f32(out[3], x.shape)[n_tokens:], x[n_tokens:])
+    y = f32(out[5], y0.shape)
+    if not next_norm:
+        assert (y == 0).all()
+    elif last_only:
+        np.testing.assert_allclose(y[0], rms(x_new[-1], w2, eps), rtol=1e-4, atol=1e-5)
+        assert (y[1:] == 0).all()
+    else:
+        np.testing.assert_allclose(y[:n_tokens], rms(x_new, w2, eps), rtol=1e-4, atol=1e-5)
+        assert (y[n_tokens:] == 0).all()
 
 
 def rope_ref(v, positions, theta, neox):
