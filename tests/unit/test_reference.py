@@ -203,24 +203,36 @@ def llama_cpp_logits(path, ids):
     return np.array(llm.scores[:len(ids)], dtype=np.float32)   # [n, V]
 
 
-def teacher_forced_agreement(ref, gguf, path):
+def teacher_forced(ref, gguf, path):
+    """Both models' logits [n, V] over TEXT, and the fraction of positions whose argmax agrees."""
     ids = Tokenizer.from_gguf(gguf).encode(TEXT)
     ours = ref.logits_for(ids)                                 # [n, V]
     theirs = llama_cpp_logits(path, ids)
     agree = float(np.mean(ours.argmax(-1) == theirs.argmax(-1)))
     print(f"{path.name}: {len(ids)} positions, top-1 agreement with llama.cpp {agree:.4f}, "
-          f"median |logit diff| {np.median(np.abs(ours - theirs)):.3f}")
-    return agree
+          f"mean |logit diff| {np.mean(np.abs(ours - theirs)):.3f}")
+    return ours, theirs, agree
 
 
 @pytest.mark.slow
 def test_smollm2_top1_agrees_with_llama_cpp(smol_ref, smollm2_gguf, smollm2_path):
-    assert teacher_forced_agreement(smol_ref, smollm2_gguf, smollm2_path) >= LLAMA_CPP_MIN_AGREEMENT
+    _, _, agree = teacher_forced(smol_ref, smollm2_gguf, smollm2_path)
+    assert agree >= LLAMA_CPP_MIN_AGREEMENT
 
 
 @pytest.mark.slow
 def test_gemma3_top1_agrees_with_llama_cpp(gemma_ref, gemma3_gguf, gemma3_path):
-    assert teacher_forced_agreement(gemma_ref, gemma3_gguf, gemma3_path) >= LLAMA_CPP_MIN_AGREEMENT
+    ours, theirs, agree = teacher_forced(gemma_ref, gemma3_gguf, gemma3_path)
+    assert agree >= LLAMA_CPP_MIN_AGREEMENT
+    # Past the 512-token sliding window the local layers must forget the start, as llama.cpp's do.
+    # Measured mean |logit diff|: 0.178 before position 512, 0.171 after; with the window turned
+    # off in the reference it doubles after (0.349), which this bound catches.
+    window = 512
+    assert len(ours) > window + 20
+    before = np.abs(ours[:window] - theirs[:window]).mean()
+    after = np.abs(ours[window:] - theirs[window:]).mean()
+    print(f"mean |logit diff| before the window edge {before:.3f}, after {after:.3f}")
+    assert after < 1.3 * before
 
 
 # -- qwen2 (no real model in the repo): a tiny random GGUF, loaded by transformers too -------
