@@ -147,3 +147,24 @@ def test_embed_gathers_rows_of_its_shard(type_name):
             np.testing.assert_allclose(x[t], 1.5 * w[tok - row_start], rtol=1e-6, atol=1e-6)
         else:  # another shard's token, or past n_tokens
             assert (x[t] == -1.0).all()
+
+
+def test_tiled_matmul_reads_from_a_weight_row_offset_into_output_columns():
+    """Prefill on GPUs: the up half of a fused gate|up buffer (W_ROW_OFFSET), and q/k/v tensors of different
+    types written into their columns of the qkv rows (Y_STRIDE, Y_OFFSET)."""
+    rng = np.random.default_rng(9)
+    n, k, skip, n_tokens, stride, offset = 37, 160, 40, 5, 50, 9
+    raw_skip, _ = random_tensor("Q5_0", skip, k, rng)
+    raw, w = random_tensor("Q5_0", n, k, rng)
+    x = rng.standard_normal((32, k)).astype(np.float32)
+    y0 = np.full((32, stride), 3.0, np.float32)
+    out = run_kernel(["bytes.wgsl", "quant_q5_0.wgsl", "matmul_tiled.wgsl"],
+                     {"K": k, "N": n, "Y_STRIDE": stride, "Y_OFFSET": offset, "W_ROW_OFFSET": skip},
+                     [("uniform", step_bytes(0, n_tokens)), raw_skip + raw, x, y0, np.zeros(1, np.float32)],
+                     (math.ceil(n / 32), 1))
+    y = f32(out[3], y0.shape)
+    np.testing.assert_allclose(y[:n_tokens, offset:offset + n], x[:n_tokens].astype(np.float64) @ w.T,
+                               rtol=1e-4, atol=1e-4)
+    untouched = np.ones_like(y, bool)
+    untouched[:n_tokens, offset:offset + n] = False
+    assert (y[untouched] == 3.0).all()
