@@ -17,6 +17,8 @@ from precis.tokenizer import Tokenizer, TokenizerError
 from precis_build.backends import BACKENDS, make_backend
 from precis_build.errors import UserError
 from precis_build.model_file import open_model
+from precis_build.reference.dequant import DequantError
+from precis_build.reference.model import ModelError
 
 
 def register(subparsers) -> None:
@@ -59,7 +61,10 @@ def run(args) -> int:
         raise UserError(f"prompt ({len(ids)} tokens) + --max-tokens {args.max_tokens} "
                         f"exceeds the model's context of {context}")
 
-    backend = make_backend(args.backend, gguf)
+    try:
+        backend = make_backend(args.backend, gguf)
+    except (ModelError, DequantError) as e:  # the GGUF lacks a tensor or uses a type we cannot read
+        raise UserError(f"{args.backend} backend: {e}") from None
 
     def next_candidates(new_ids):
         cand_ids, cand_logits = backend.next_candidates(new_ids)

@@ -85,6 +85,8 @@ class Config:
         n_heads = int(need("attention.head_count"))
         n_kv_heads = int(g.arch_value("attention.head_count_kv", n_heads))
         head_dim = int(g.arch_value("attention.key_length", hidden // n_heads))
+        if int(g.arch_value("attention.value_length", head_dim)) != head_dim:
+            raise ModelError("key_length != value_length is not supported")
         vocab = g.arch_value("vocab_size") or len(g.metadata.get("tokenizer.ggml.tokens", ()))
         if not vocab:
             vocab = g.tensors["token_embd.weight"].shape[0]
@@ -110,9 +112,8 @@ class Config:
             is_global = [(i + 1) % GEMMA3_GLOBAL_EVERY == 0 for i in range(n_layers)]
             cfg.layer_windows = [None if glob else window for glob in is_global]
             cfg.layer_rope_bases = [rope_base if glob else GEMMA3_LOCAL_ROPE_BASE for glob in is_global]
-        else:
-            window = g.arch_value("attention.sliding_window")
-            cfg.layer_windows = [int(window) if window else None] * n_layers
+        else:  # llama / qwen2: every layer global (llama.cpp ignores qwen2's unused window too)
+            cfg.layer_windows = [None] * n_layers
             cfg.layer_rope_bases = [rope_base] * n_layers
         return cfg
 
@@ -126,7 +127,8 @@ def rms_norm(x: np.ndarray, weight: np.ndarray, eps: float) -> np.ndarray:
 
 
 def silu(x: np.ndarray) -> np.ndarray:
-    return x / (1.0 + np.exp(-x))
+    with np.errstate(over="ignore"):  # exp(-x) overflows to inf for x << 0: x / inf = -0, as wanted
+        return x / (1.0 + np.exp(-x))
 
 
 def gelu_tanh(x: np.ndarray) -> np.ndarray:
