@@ -30,11 +30,11 @@ from typing import Any, Callable, Optional
 
 from precis import grounding
 from precis.summarize import (DEFAULT_LENGTH, DEFAULT_STYLE, Page, SummaryError, check_style,
-                              run_summary)
+                              page_system_message, run_summary)
 
 CHAT_MAX_NEW_TOKENS = 384
-CHAT_SYSTEM_PROMPT = ("You are a helpful assistant answering questions about a web page. Answer from the page "
-                      "text below; if the page does not say, say so. Be concise; markdown is fine.")
+# Without a page the chat is plain; with one, it shares the summary's system message (and KV cache).
+CHAT_SYSTEM_PROMPT = "You are a helpful assistant. Be concise; markdown is fine."
 # Sampling for each temperature: the filters only matter above 0 (0 is greedy).
 DEFAULT_TEMPERATURE = 0.0
 
@@ -269,7 +269,8 @@ class Session:
         return self._result(text, stats, grounding=grounding.ground_as_dict(text, page.text) if text else None)
 
     def chat(self, messages: list, page: Optional[dict] = None, *, temperature: float = DEFAULT_TEMPERATURE,
-             on_text: Optional[Callable] = None, should_stop: Optional[Callable] = None) -> dict:
+             on_text: Optional[Callable] = None, should_stop: Optional[Callable] = None,
+             max_tokens: int = CHAT_MAX_NEW_TOKENS) -> dict:
         """Answer the last user message of `messages` ([{role, content}], user first), about `page`."""
         if hasattr(messages, "to_py"):
             messages = messages.to_py()
@@ -283,19 +284,19 @@ class Session:
         system = self.chat_system_prompt(Page.from_dict(page) if page else None, messages)
         conversation = [{"role": "system", "content": system}] + [
             {"role": m["role"], "content": m["content"]} for m in messages]
-        text = self._complete(conversation, CHAT_MAX_NEW_TOKENS, on_text, temperature, stats, should_stop)
+        text = self._complete(conversation, int(max_tokens), on_text, temperature, stats, should_stop)
         return self._result(text, stats)
 
     def chat_system_prompt(self, page: Optional[Page], messages: list) -> str:
-        """The system message of a chat: instructions, then the page text (or the passages most
-        related to the last question, when the whole page does not fit beside the conversation)."""
-        system = CHAT_SYSTEM_PROMPT
+        """The system message of a chat: the summaries' page message (so a question after a
+        summary reuses the cached page), holding the whole page text or, when it does not fit
+        beside the conversation, the passages most related to the last question."""
         if page is None:
-            return system
-        budget = self.context - CHAT_MAX_NEW_TOKENS - self.count_prompt(
-            [{"role": "system", "content": system}] + list(messages)) - 32
+            return CHAT_SYSTEM_PROMPT
+        overhead = self.count_prompt([page_system_message(page, "")] + list(messages))
+        budget = self.context - CHAT_MAX_NEW_TOKENS - overhead - 32
         excerpt = self.fit_page_text(page.text, messages[-1]["content"], budget)
-        return system + f"\n\nTitle: {page.title}\nPage text:\n\"\"\"\n{excerpt}\n\"\"\""
+        return page_system_message(page, excerpt)["content"]
 
     def fit_page_text(self, text: str, question: str, budget: int) -> str:
         """The page text if it fits `budget` tokens, else the passages most related to the

@@ -43,7 +43,10 @@ _MAX_NEW_TOKENS = {
 }
 NOTES_MAX_NEW_TOKENS = 192  # the notes about one chunk in the map step
 
-SYSTEM_PROMPT = ("You are a careful assistant that summarizes web pages. Use only facts stated in the page. "
+# One system message for summaries and chat alike: the page text sits in it, so a follow-up
+# question after a summary starts with the same tokens and reuses the model's KV cache.
+SYSTEM_PROMPT = ("You are a careful assistant that summarizes web pages and answers questions about them. "
+                 "Use only facts stated in the page; if the page does not say, say so. "
                  "Write in the language of the page.")
 
 
@@ -90,19 +93,19 @@ def style_instruction(style: str, length: str) -> str:
     check_style(style, length)
     if style == "key-points":
         n = _POINTS[length]
-        return (f"Summarize the text below as a markdown bullet list of exactly {n} key points. "
+        return (f"Summarize the text above as a markdown bullet list of exactly {n} key points. "
                 f"Each point is one short sentence starting with \"- \". Write nothing before or after the list.")
     if style == "tldr":
         n = _SENTENCES[length]
         unit = "sentence" if n == 1 else f"{n} sentences"
-        return f"Write a TL;DR of the text below in {unit}: a short, plain paragraph, no list, no heading."
+        return f"Write a TL;DR of the text above in {unit}: a short, plain paragraph, no list, no heading."
     if style == "teaser":
         n = _SENTENCES[length]
         unit = "sentence" if n == 1 else f"{n} sentences"
-        return (f"Write a teaser for the text below in {unit}: make the reader want to read it, "
+        return (f"Write a teaser for the text above in {unit}: make the reader want to read it, "
                 f"focus on its most intriguing part, do not give the ending away. No list, no heading.")
     n = _HEADLINE_WORDS[length]
-    return f"Write one headline of at most {n} words for the text below. Write only the headline, no quotes."
+    return f"Write one headline of at most {n} words for the text above. Write only the headline, no quotes."
 
 
 def _page_header(page: Page) -> str:
@@ -114,31 +117,34 @@ def _page_header(page: Page) -> str:
     return "\n".join(lines)
 
 
+def page_system_message(page: Page, text: Optional[str] = None, what: str = "Text of the web page") -> dict:
+    """The system message holding the page: instructions, title, byline, then `text` (default:
+    the page's text) between triple quotes."""
+    body = page.text if text is None else text
+    parts = [SYSTEM_PROMPT, ""]
+    header = _page_header(page)
+    if header:
+        parts += [header, ""]
+    parts += [f"{what}:", '"""', body.strip(), '"""']
+    return {"role": "system", "content": "\n".join(parts)}
+
+
 def summary_messages(page: Page, style: str, length: str, text: Optional[str] = None,
                      from_notes: bool = False) -> list:
     """The conversation asking for a summary of `text` (default: the page's text).
 
     from_notes: the text is the notes of the map step, not the page itself.
     """
-    body = page.text if text is None else text
-    what = "Notes taken on the parts of a web page" if from_notes else "Text of the web page"
-    parts = [style_instruction(style, length), ""]
-    header = _page_header(page)
-    if header:
-        parts += [header, ""]
-    parts += [f"{what}:", '"""', body.strip(), '"""']
-    return [{"role": "system", "content": SYSTEM_PROMPT},
-            {"role": "user", "content": "\n".join(parts)}]
+    what = "Notes taken on the parts of the web page" if from_notes else "Text of the web page"
+    return [page_system_message(page, text, what),
+            {"role": "user", "content": style_instruction(style, length)}]
 
 
 def notes_messages(page: Page, chunk: str, part: int, parts: int) -> list:
     """The map step: bullet notes about one part (1-based `part` of `parts`) of a long page."""
-    header = _page_header(page)
-    content = (f"This is part {part} of {parts} of a long web page. List its main facts as short markdown "
-               f"bullet points starting with \"- \". Write nothing else.\n\n"
-               + (header + "\n\n" if header else "")
-               + f'Part {part}:\n"""\n{chunk.strip()}\n"""')
-    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": content}]
+    return [page_system_message(page, chunk, f"Part {part} of {parts} of the web page"),
+            {"role": "user", "content": "List the main facts of this part as short markdown bullet points "
+                                        "starting with \"- \". Write nothing else."}]
 
 
 # ---- splitting long text -------------------------------------------------------------------

@@ -22,6 +22,7 @@ PAGE = {
     "url": "http://127.0.0.1/rosetta.html",
 }
 TOP_K = 64
+CHAT_TOKENS = 40  # answers are cut here to keep the numpy model's time small
 
 
 class ReferenceStep:
@@ -109,19 +110,27 @@ def test_summary_streams_the_reference_models_answer(session, reference, smollm2
     assert result["grounding"]["points"], "every summary is grounded"
 
 
-def test_chat_reuses_the_cache_and_matches_a_fresh_run(session, reference, smollm2_gguf):
+def test_chat_reuses_the_cache_and_matches_a_fresh_run(session, reference, smollm2_gguf, smollm2_path):
     step = ReferenceStep(reference)
     reference.reset()
     session.use_executor(step, context=2048)
+    session.summarize(PAGE, "headline", "short")
+    # The question after the summary starts with the same page message: only the turns after it are fed.
+    page_tokens = len(Tokenizer.from_gguf(smollm2_gguf).encode(
+        session.chat_system_prompt(Page.from_dict(PAGE), [{"role": "user", "content": "x"}]), add_special=False))
     first = [{"role": "user", "content": "Which comet did Rosetta reach?"}]
-    answer = session.chat(first, PAGE)["text"]
-    fed_first = step.fed
+    result = session.chat(first, PAGE, max_tokens=CHAT_TOKENS)
+    assert result["stats"]["reused"] >= page_tokens
+    answer = result["text"]
+    fed = step.fed
     second = first + [{"role": "assistant", "content": answer},
                       {"role": "user", "content": "What did the lander do?"}]
-    result = session.chat(second, PAGE)
-    assert result["stats"]["reused"] > fed_first // 2  # the page and first turn were not fed again
+    result = session.chat(second, PAGE, max_tokens=CHAT_TOKENS)
+    # The page was not fed again: at most the turns after it (re-tokenized text may differ a little
+    # from the sampled tokens, so the reuse can stop inside the first answer).
+    assert step.fed - fed <= result["stats"]["prompt_tokens"] - page_tokens
     system = session.chat_system_prompt(Page.from_dict(PAGE), second)
-    expected = expected_text(smollm2_gguf, reference, [{"role": "system", "content": system}] + second, 384)
+    expected = expected_text(smollm2_gguf, reference, [{"role": "system", "content": system}] + second, CHAT_TOKENS)
     assert result["text"] == expected
 
 

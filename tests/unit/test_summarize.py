@@ -7,8 +7,8 @@ import pytest
 
 from precis.chat_template import ChatTemplate
 from precis.summarize import (LENGTHS, STYLES, Page, SummaryError, max_new_tokens, notes_messages,
-                              plan_summary, run_summary, split_into_chunks, style_instruction,
-                              summary_messages)
+                              page_system_message, plan_summary, run_summary, split_into_chunks,
+                              style_instruction, summary_messages)
 from precis.tokenizer import Tokenizer
 
 
@@ -54,8 +54,17 @@ def test_summary_messages_hold_title_and_text():
     page = Page(title="Bridges", text="  The bridge reopened.  ", byline="A. Writer")
     messages = summary_messages(page, "tldr", "short")
     assert [m["role"] for m in messages] == ["system", "user"]
-    user = messages[1]["content"]
-    assert "Title: Bridges" in user and "By: A. Writer" in user and '"""\nThe bridge reopened.\n"""' in user
+    system = messages[0]["content"]
+    assert "Title: Bridges" in system and "By: A. Writer" in system
+    assert system.endswith('Text of the web page:\n"""\nThe bridge reopened.\n"""')
+    assert messages[1]["content"] == style_instruction("tldr", "short")
+
+
+def test_summary_and_chat_share_the_page_message():
+    # The same system message starts both, so a question after a summary reuses the KV cache.
+    page = Page(title="Bridges", text="The bridge reopened.")
+    assert summary_messages(page, "tldr", "short")[0] == page_system_message(page)
+    assert summary_messages(page, "headline", "long")[0] == page_system_message(page)
 
 
 def test_page_from_dict_rejects_wrong_types():
@@ -93,7 +102,7 @@ def test_long_page_goes_through_notes_with_progress(counter):
 
     def complete(messages, max_tokens, on_text):
         assert count_prompt(messages) <= budget  # every prompt we send fits
-        calls.append((messages[1]["content"], max_tokens, on_text is not None))
+        calls.append(("\n".join(m["content"] for m in messages), max_tokens, on_text is not None))
         reply = f"- note {len(calls)}"
         if on_text:
             on_text(reply)
@@ -105,7 +114,7 @@ def test_long_page_goes_through_notes_with_progress(counter):
     n_map = len(plan_summary(page, "tldr", "short", count_prompt, budget).chunks)
     assert n_map > 1
     assert len(calls) == n_map + 1
-    assert all(f"part {i} of {n_map}" in calls[i - 1][0] for i in range(1, n_map + 1))
+    assert all(f"Part {i} of {n_map} of the web page" in calls[i - 1][0] for i in range(1, n_map + 1))
     assert [c[2] for c in calls] == [False] * n_map + [True]   # only the final pass streams
     final_prompt = calls[-1][0]
     assert "Notes taken on the parts" in final_prompt
@@ -136,4 +145,6 @@ def test_empty_page_and_tiny_context_are_clear_errors(counter):
 
 
 def test_notes_messages_name_the_part():
-    assert "part 2 of 7" in notes_messages(Page("t", "x"), "chunk text", 2, 7)[1]["content"]
+    system, user = notes_messages(Page("t", "x"), "chunk text", 2, 7)
+    assert 'Part 2 of 7 of the web page:\n"""\nchunk text\n"""' in system["content"]
+    assert "bullet points" in user["content"]
