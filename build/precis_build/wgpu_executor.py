@@ -176,14 +176,17 @@ class WgpuModel:
 
     @classmethod
     def from_gguf(cls, gguf, *, chunk: int = 32, context: int | None = None, gpu: Device | None = None,
-                  tiled_prefill: bool | None = None):
-        """tiled_prefill: None picks from the adapter (tiled on GPUs, per-row on CPU adapters)."""
+                  tiled_prefill: bool | None = None, rowwise_matmul: bool | None = None):
+        """tiled_prefill: None picks from the adapter (tiled on GPUs, per-row on CPU adapters).
+        rowwise_matmul: None picks matmul_rowwise.wgsl on CPU adapters (lavapipe), matmul.wgsl on GPUs."""
         build_plan(gguf, chunk=chunk, context=context)   # validates the model before touching the GPU
         gpu = gpu or open_device()
         if tiled_prefill is None:
             tiled_prefill = not gpu.is_cpu
+        if rowwise_matmul is None:
+            rowwise_matmul = gpu.is_cpu
         plan = build_plan(gguf, chunk=chunk, context=context, max_binding=gpu.max_binding,
-                          tiled_prefill=tiled_prefill)
+                          tiled_prefill=tiled_prefill, rowwise_matmul=rowwise_matmul)
         return cls(PlanExecutor(plan, gguf, gpu))
 
     def forward_topk(self, token_ids, start_pos: int, one_at_a_time: bool = False):

@@ -33,7 +33,7 @@ def plan_for_adapter(gguf, limits: Any = None, *, chunk: int = DEFAULT_CHUNK,
                      context: Optional[int] = None, cpu_adapter: bool = False) -> Plan:
     """The Plan of `gguf` (a precis.gguf.GGUFFile, header-only is enough) for an adapter whose limits are
     `limits` (dict or JS object: maxStorageBufferBindingSize, maxBufferSize). `cpu_adapter` (SwiftShader,
-    lavapipe): prefill keeps the per-row matmul, which CPUs run faster than the tiled one. Raises PlanError."""
+    lavapipe): matmuls use matmul_rowwise.wgsl (no barriers, no tiles), which CPUs run fastest. Raises PlanError."""
     limits = _to_py(limits) or {}
     max_binding = DEFAULT_MAX_BINDING
     if limits:
@@ -45,7 +45,7 @@ def plan_for_adapter(gguf, limits: Any = None, *, chunk: int = DEFAULT_CHUNK,
     if context < 1:
         raise PlanError(f"context {context} must be positive")
     return build_plan(gguf, chunk=chunk, context=min(context, model_context), max_binding=max_binding,
-                      tiled_prefill=not cpu_adapter)
+                      tiled_prefill=not cpu_adapter, rowwise_matmul=cpu_adapter)
 
 
 def _to_py(value: Any) -> Any:

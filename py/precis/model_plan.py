@@ -40,6 +40,7 @@ DEFAULT_MAX_BINDING = 128 << 20     # WebGPU's default maxStorageBufferBindingSi
 MAX_HEAD_DIM = 256                  # rope_kv / attention keep one head in workgroup memory
 MATMUL_ROWS = 4                     # output rows per matmul workgroup
 PREFILL_TT = 8                      # tokens per matmul.wgsl workgroup in prefill (when K % 32 != 0)
+ROWWISE_ROWS = 64                   # matmul_rowwise.wgsl: output rows per workgroup (one per invocation)
 TILED_K = 32                        # matmul_tiled.wgsl: 32 rows x 32 tokens per workgroup, K in slices of 32
 ATTN_SPLITS = 8                     # decode attention: key slices per head (attention.wgsl split-K + combine)
 TOPK_SLICE = 4096                   # logits per topk.wgsl workgroup
@@ -127,9 +128,11 @@ def _row_shards(t, max_binding: int):
 
 
 class _ModelPlanner:
-    def __init__(self, g, chunk: int, context: int, max_binding: int, tiled_prefill: bool):
+    def __init__(self, g, chunk: int, context: int, max_binding: int, tiled_prefill: bool,
+                 rowwise_matmul: bool = False):
         self.g = g
         self.tiled_prefill = tiled_prefill
+        self.rowwise_matmul = rowwise_matmul
         self.c = _Config(g)
         self.chunk = chunk
         self.context = context
@@ -234,11 +237,15 @@ class _ModelPlanner:
                             (math.ceil(n / TILED_K), math.ceil(max_tokens / TILED_K)), label or name)
             return
         assert w_row_offset == 0, "matmul.wgsl reads W from row 0"
+        # CPU adapters: one invocation per output row, no barriers (matmul_rowwise.wgsl, same constants).
+        kernel = "matmul_rowwise.wgsl" if self.rowwise_matmul else "matmul.wgsl"
         pipe = self.b.pipeline(
-            ["bytes.wgsl", QUANT_KERNELS[t.type_name], "matmul.wgsl"],
+            ["bytes.wgsl", QUANT_KERNELS[t.type_name], kernel],
             {"K": k, "N": n, "ROWS": MATMUL_ROWS, "TT": tt, "EPILOGUE": epilogue, "Y_STRIDE": y_stride,
              "Y_OFFSET": y_offset, "FIXED_TOKENS": fixed_tokens, "GATED": gated})
         rows_per_group = MATMUL_ROWS // 2 if gated else MATMUL_ROWS
+        if self.rowwise_matmul:
+            rows_per_group = ROWWISE_ROWS
         self.b.dispatch(pipe, ["step", wb, x, y, gate],
                         (math.ceil(n / rows_per_group), math.ceil(max_tokens / tt)), label or name)
 
@@ -367,17 +374,19 @@ class _ModelPlanner:
         model = {"architecture": c.arch, "vocab": c.vocab, "hidden": c.hidden, "layers": c.layers,
                  "heads": c.n_head, "kv_heads": c.n_kv, "head_dim": c.head_dim, "ffn": c.ffn,
                  "context": self.context, "chunk": self.chunk, "max_binding": self.max_binding,
-                 "tiled_prefill": self.tiled_prefill}
+                 "tiled_prefill": self.tiled_prefill, "rowwise_matmul": self.rowwise_matmul}
         io = {name: self.b.index(name) for name in ("step", "tokens", "topk", "logits")}
         return Plan(model=model, buffers=self.b.buffers, pipelines=self.b.pipelines, io=io, steps=steps)
 
 
 def build_plan(g, *, chunk: int = 32, context: int | None = None, max_binding: int = DEFAULT_MAX_BINDING,
-               tiled_prefill: bool = True) -> Plan:
+               tiled_prefill: bool = True, rowwise_matmul: bool = False) -> Plan:
     """The Plan for GGUF file `g` (precis.gguf.GGUFFile). `context`: KV-cache positions (default: the
     model's training context, at most 4096). `max_binding`: the adapter's maxStorageBufferBindingSize.
     `tiled_prefill`: prefill matmuls use matmul_tiled.wgsl (workgroup-memory tiles, for GPUs); False keeps
-    matmul.wgsl with 8 tokens per workgroup, which CPU adapters (lavapipe, SwiftShader) run faster."""
+    matmul.wgsl with 8 tokens per workgroup, which CPU adapters (lavapipe, SwiftShader) run faster.
+    `rowwise_matmul`: the non-tiled matmuls use matmul_rowwise.wgsl (one invocation per output row, no
+    workgroup barriers), the fast choice on CPU adapters."""
     if context is None:
         context = min(4096, _Config(g).n_ctx_train)
-    return _ModelPlanner(g, chunk, context, max_binding, tiled_prefill).build()
+    return _ModelPlanner(g, chunk, context, max_binding, tiled_prefill, rowwise_matmul).build()

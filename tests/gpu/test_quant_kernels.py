@@ -1,5 +1,5 @@
-"""matmul.wgsl and embed.wgsl with every weight type, against gguf-py's dequantize (an independent oracle)
-followed by a float64 numpy product. Odd shapes: rows and tokens are not multiples of the tiles."""
+"""matmul.wgsl, matmul_rowwise.wgsl, matmul_tiled.wgsl and embed.wgsl with every weight type, against gguf-py's
+dequantize (an independent oracle) followed by a float64 numpy product. Odd shapes: rows and tokens are not multiples of the tiles."""
 
 import math
 
@@ -38,25 +38,38 @@ def random_tensor(type_name: str, n: int, k: int, rng) -> tuple[bytes, np.ndarra
     return raw.tobytes(), dequantize(raw, QT[type_name]).astype(np.float64)
 
 
+# The per-row matmul kernels (same bindings and constants): matmul.wgsl (workgroup reduction, GPUs) and
+# matmul_rowwise.wgsl (one invocation per output row, CPU adapters).
+MATMUL_KERNELS = ["matmul.wgsl", "matmul_rowwise.wgsl"]
+
+
+def matmul_groups(kernel: str, n: int, tokens: int, tt: int, gated: bool = False) -> tuple:
+    """The plan's dispatch grid for `kernel` with n output rows (see model_plan._ModelPlanner.matmul)."""
+    rows = 64 if kernel == "matmul_rowwise.wgsl" else (2 if gated else 4)
+    return (math.ceil(n / rows), math.ceil(tokens / tt))
+
+
 def k_for(type_name: str) -> int:
     """Row length: 3 super-blocks for K-quants, 5 blocks for the others."""
     return 3 * 256 if type_name in ("Q4_K", "Q6_K") else 5 * 32
 
 
+@pytest.mark.parametrize("kernel", MATMUL_KERNELS)
 @pytest.mark.parametrize("type_name", sorted(QUANT_KERNELS))
 @pytest.mark.parametrize("tt,n_tokens,epilogue", [(1, 1, 0), (4, 7, 0), (4, 5, 1), (8, 3, 2), (2, 3, 3)])
-def test_matmul_matches_dequantized_product(type_name, tt, n_tokens, epilogue):
+def test_matmul_matches_dequantized_product(kernel, type_name, tt, n_tokens, epilogue):
     rng = np.random.default_rng(hash((type_name, tt, epilogue)) % 2**32)
-    n, k = 37, k_for(type_name)                 # 37 rows: not a multiple of the 4-row tile
+    # 37 rows: not a multiple of the 4-row tile; 70 for the row-wise kernel: two workgroups, the second partial
+    n, k = (70 if kernel == "matmul_rowwise.wgsl" else 37), k_for(type_name)
     raw, w = random_tensor(type_name, n, k, rng)
     max_tokens = 8
     x = rng.standard_normal((max_tokens, k)).astype(np.float32)
     y0 = rng.standard_normal((max_tokens, n)).astype(np.float32)
     gate = rng.standard_normal((max_tokens, n)).astype(np.float32)
-    out = run_kernel(["bytes.wgsl", QUANT_KERNELS[type_name], "matmul.wgsl"],
+    out = run_kernel(["bytes.wgsl", QUANT_KERNELS[type_name], kernel],
                      {"K": k, "N": n, "ROWS": 4, "TT": tt, "EPILOGUE": epilogue},
                      [("uniform", step_bytes(0, n_tokens)), raw, x, y0, gate],
-                     (math.ceil(n / 4), math.ceil(max_tokens / tt)))
+                     matmul_groups(kernel, n, max_tokens, tt))
     y = f32(out[3], (max_tokens, n))
     acc = x[:n_tokens].astype(np.float64) @ w.T
     g = gate[:n_tokens].astype(np.float64)
@@ -68,19 +81,21 @@ def test_matmul_matches_dequantized_product(type_name, tt, n_tokens, epilogue):
     np.testing.assert_array_equal(y[n_tokens:], y0[n_tokens:])   # rows past n_tokens untouched
 
 
-@pytest.mark.parametrize("type_name,tt,n_tokens,epilogue", [("Q4_1", 1, 1, 2), ("Q5_0", 4, 6, 3), ("Q6_K", 1, 1, 3)])
-def test_gated_matmul_fuses_gate_and_up(type_name, tt, n_tokens, epilogue):
+@pytest.mark.parametrize("kernel", MATMUL_KERNELS)
+@pytest.mark.parametrize("type_name,tt,n_tokens,epilogue", [("Q4_1", 1, 1, 2), ("Q5_0", 4, 6, 3), ("Q6_K", 1, 1, 3),
+                                                            ("Q8_0", 8, 7, 2), ("Q4_K", 2, 3, 3)])
+def test_gated_matmul_fuses_gate_and_up(kernel, type_name, tt, n_tokens, epilogue):
     """GATED: one buffer holds the gate rows then the up rows; Y = act(gate x) * (up x)."""
     rng = np.random.default_rng(7)
-    n, k, max_tokens = 37, k_for(type_name), 8
+    n, k, max_tokens = (70 if kernel == "matmul_rowwise.wgsl" else 37), k_for(type_name), 8
     raw_g, wg = random_tensor(type_name, n, k, rng)
     raw_u, wu = random_tensor(type_name, n, k, rng)
     x = rng.standard_normal((max_tokens, k)).astype(np.float32)
-    out = run_kernel(["bytes.wgsl", QUANT_KERNELS[type_name], "matmul.wgsl"],
+    out = run_kernel(["bytes.wgsl", QUANT_KERNELS[type_name], kernel],
                      {"K": k, "N": n, "ROWS": 4, "TT": tt, "EPILOGUE": epilogue, "GATED": 1},
                      [("uniform", step_bytes(0, n_tokens)), raw_g + raw_u, x,
                       np.zeros((max_tokens, n), np.float32), np.zeros(1, np.float32)],
-                     (math.ceil(n / 2), math.ceil(max_tokens / tt)))
+                     matmul_groups(kernel, n, max_tokens, tt, gated=True))
     y = f32(out[3], (max_tokens, n))
     g = x[:n_tokens].astype(np.float64) @ wg.T
     u = x[:n_tokens].astype(np.float64) @ wu.T
@@ -115,16 +130,18 @@ def test_tiled_matmul_matches_dequantized_product(type_name, n_tokens, max_token
     np.testing.assert_array_equal(y[n_tokens:], y0[n_tokens:])
 
 
-def test_matmul_shard_writes_its_columns_only():
+@pytest.mark.parametrize("kernel", MATMUL_KERNELS)
+def test_matmul_shard_writes_its_columns_only(kernel):
     """A row shard of the output head writes columns [Y_OFFSET, Y_OFFSET + N) of the logits."""
     rng = np.random.default_rng(5)
     n, k, total = 21, 64, 50
     raw, w = random_tensor("Q8_0", n, k, rng)
     x = rng.standard_normal((1, k)).astype(np.float32)
     y0 = np.full((1, total), 7.0, np.float32)
-    out = run_kernel(["bytes.wgsl", "quant_q8_0.wgsl", "matmul.wgsl"],
+    out = run_kernel(["bytes.wgsl", "quant_q8_0.wgsl", kernel],
                      {"K": k, "N": n, "Y_STRIDE": total, "Y_OFFSET": 13, "FIXED_TOKENS": 1},
-                     [("uniform", step_bytes(4, 9)), raw, x, y0, np.zeros(1, np.float32)], (math.ceil(n / 4), 1))
+                     [("uniform", step_bytes(4, 9)), raw, x, y0, np.zeros(1, np.float32)],
+                     matmul_groups(kernel, n, 1, 1))
     y = f32(out[3], (1, total))
     np.testing.assert_allclose(y[0, 13:13 + n], (x.astype(np.float64) @ w.T)[0], rtol=1e-4, atol=1e-4)
     assert (y[0, :13] == 7.0).all() and (y[0, 13 + n:] == 7.0).all()

@@ -45,6 +45,8 @@ def test_default_context_and_cpu_adapters(header):
     sources = lambda plan: {s for p in plan.pipelines for s in p.sources}
     assert "matmul_tiled.wgsl" in sources(gpu_plan)
     assert "matmul_tiled.wgsl" not in sources(cpu_plan)           # SwiftShader keeps the per-row kernel
+    assert "matmul_rowwise.wgsl" in sources(cpu_plan) and "matmul.wgsl" not in sources(cpu_plan)
+    assert "matmul_rowwise.wgsl" not in sources(gpu_plan)
 
 
 def test_a_prefix_too_short_or_a_truncated_file_is_a_gguf_error(header):
