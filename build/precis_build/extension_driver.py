@@ -225,9 +225,11 @@ class ExtensionDriver:
             if on_progress is not None:
                 on_progress(snapshot)
             if time.monotonic() > deadline:
+                shown = snapshot["task"] or snapshot["notice"]
+                streamed = snapshot.get("streamed") or ""
                 raise UserError(f"no answer within {timeout:.0f} s"
-                                + (f" (the panel shows: {snapshot['task'] or snapshot['notice']})"
-                                   if snapshot["task"] or snapshot["notice"] else ""))
+                                + (f" (the panel shows: {shown})" if shown else "")
+                                + (f"; {len(streamed)} characters had streamed" if streamed else ""))
             time.sleep(1.0)
 
     def panel_text(self, element_id: str) -> str:
