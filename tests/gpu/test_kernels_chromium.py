@@ -39,8 +39,11 @@ const done = arguments[arguments.length - 1];
 def test_all_plan_pipelines_compile_in_chromium(smollm2_gguf, gemma3_gguf):
     pipelines, seen = [], set()
     for g in (smollm2_gguf, gemma3_gguf):
-        # Tiled plans use both matmul kernels: matmul.wgsl in decode, matmul_tiled.wgsl in prefill.
-        for p in build_plan(g, context=64, tiled_prefill=True).pipelines:
+        # Tiled plans use both matmul kernels: matmul.wgsl in decode, matmul_tiled.wgsl in prefill;
+        # CPU-adapter plans (SwiftShader) use matmul_rowwise.wgsl for both.
+        plans = [build_plan(g, context=64, tiled_prefill=True),
+                 build_plan(g, context=64, tiled_prefill=False, rowwise_matmul=True)]
+        for p in (p for plan in plans for p in plan.pipelines):
             key = json.dumps([p.sources, p.entry, sorted(p.constants.items())])
             if key not in seen:
                 seen.add(key)
