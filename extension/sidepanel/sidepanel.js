@@ -424,6 +424,7 @@ async function ask(question, { regenerate = false } = {}) {
     tab.messages.push({ role: "assistant", content: result.text, stats: result.stats });
     state.lastResult = result;
     showStats(result.stats, result.model);
+    if (result.stats.finish_reason === "cancelled") notice("Stopped.", "info");
     return result;
   } catch (error) {
     showError(error);

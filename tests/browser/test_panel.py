@@ -454,3 +454,30 @@ def test_menu_path_streams_the_models_summary(ext, pages_url):
     assert result["text"] == expected["text"]
     panel.screenshot(ARTIFACTS / "panel-model-summary.png")
     panel.evaluate("chrome.storage.local.clear()")
+
+
+def test_follow_up_question_streams_and_stop_ends_it(ext, pages_url):
+    """A question about the page, answered by the real model: text streams into the chat, and
+    Stop (Esc) ends the answer mid-generation, keeping what came."""
+    panel = ext.panel or open_with_panel(ext, f"{pages_url}/short.html")
+    if "short.html" not in ext.driver.current_url:
+        panel = open_with_panel(ext, f"{pages_url}/short.html")
+    panel.evaluate("window.__answer = window.precisPanel.ask('When did the bridge reopen?'); true")
+    deadline = time.monotonic() + 1200
+    while not panel.evaluate("window.precisPanel.state.streamed") and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert panel.evaluate("window.precisPanel.state.streamed"), ext.panel_text("notice")
+    panel.evaluate("document.getElementById('question').focus(); true")
+    panel.key("Escape", key_code=27)
+    result = panel.evaluate("window.__answer", timeout=600)
+    assert result["stats"]["finish_reason"] == "cancelled"
+    assert result["text"].strip()
+    shown = panel.evaluate("""({
+        user: [...document.querySelectorAll('#messages .message.user')].map(m => m.textContent),
+        assistant: [...document.querySelectorAll('#messages .message.assistant')].map(m => m.textContent.trim()),
+        regenerate: document.getElementById('regenerate').disabled,
+        notice: document.getElementById('notice').textContent})""")
+    assert shown["user"][-1] == "When did the bridge reopen?"
+    assert shown["assistant"][-1] and result["text"].strip().startswith(shown["assistant"][-1][:10])
+    assert shown["regenerate"] is False
+    assert shown["notice"] == "Stopped."
