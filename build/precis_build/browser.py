@@ -32,6 +32,7 @@ CHROMIUM_FLAGS = [
     "--disable-default-apps",
     "--disable-dev-shm-usage",
     "--window-size=1280,900",
+    "--enable-unsafe-extension-debugging",  # DevTools may click our toolbar button (extension_driver)
 ]
 
 

@@ -21,15 +21,12 @@ from pathlib import Path
 from precis_build import browser
 from precis_build.errors import UserError
 
-ACTION_FLAG = "--enable-unsafe-extension-debugging"
 PANEL_PATH = "extension/sidepanel/sidepanel.html"
 
 
 @contextmanager
 def launch(log_path: Path | None = None):
-    """browser.launch() with the DevTools extension domain enabled (for the toolbar button)."""
-    if ACTION_FLAG not in browser.CHROMIUM_FLAGS:
-        browser.CHROMIUM_FLAGS.append(ACTION_FLAG)
+    """browser.launch(); its flags enable the DevTools extension domain (for the toolbar button)."""
     with browser.launch(log_path=log_path) as driver:
         yield driver
 

@@ -8,7 +8,6 @@ Oracles:
     GGUF loader), which also checks that we give the template the same special tokens.
 """
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SMOLLM2 = ROOT / "models" / "SmolLM2-135M-Instruct.Q4_1.gguf"
 GEMMA3 = ROOT / "models" / "gemma-3-270m-Q4_K_M.gguf"
 
-transformers = pytest.importorskip("transformers", reason="transformers is the oracle for chat templates")
+import transformers  # the oracle for chat templates
 
 CONVERSATIONS = {
     "user only": [{"role": "user", "content": "Summarize this page."}],
@@ -63,7 +62,7 @@ def smollm2_gguf_py():
 
 def gguf_py_special_tokens(path: Path) -> tuple[str, dict]:
     """The template and special token strings, read with gguf-py (independent of our reader)."""
-    gguf = pytest.importorskip("gguf", reason="gguf-py reads the model independently of precis.gguf")
+    import gguf  # reads the model independently of precis.gguf
     reader = gguf.GGUFReader(str(path))
 
     def field(key):
@@ -114,8 +113,6 @@ def test_smollm2_exact_text(smollm2_template):
                     "<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n")
 
 
-@pytest.mark.skipif(importlib.util.find_spec("torch") is None,
-                    reason="transformers' GGUF tokenizer loader needs torch")
 def test_smollm2_matches_transformers_tokenizer_from_gguf(smollm2_template):
     from transformers import AutoTokenizer
     hf = AutoTokenizer.from_pretrained(str(SMOLLM2.parent), gguf_file=SMOLLM2.name)

@@ -10,7 +10,7 @@ import functools
 import numpy as np
 import pytest
 
-gguf_oracle = pytest.importorskip("gguf", reason="gguf-py is the test oracle (pip install gguf)")
+import gguf as gguf_oracle  # the independent oracle
 from gguf import GGMLQuantizationType, quants  # noqa: E402
 
 from precis.gguf import GGML_TYPE_BY_NAME, TensorInfo, open_gguf  # noqa: E402
