@@ -1,5 +1,7 @@
-"""`precis` command line. Each subcommand lives in precis_build/commands/<name>.py and
-exposes `register(subparsers)`; it sets `func` to a callable(args) -> exit status.
+"""Précis: on-device page summaries — packaging, model tools and the extension, from the shell.
+
+Each subcommand lives in precis_build/commands/<name>.py and exposes `register(subparsers)`,
+which sets `func` to a callable(args) -> exit status.
 
 Errors the user can act on (missing or corrupt model, bad input) are `UserError`s:
 one clear line on stderr and exit status 2, never a traceback."""
@@ -17,13 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="precis", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"precis_build.commands.{name}")
-        except ModuleNotFoundError as e:
-            if e.name == f"precis_build.commands.{name}":
-                continue  # command not built yet in this checkout
-            raise
-        module.register(sub)
+        importlib.import_module(f"precis_build.commands.{name}").register(sub)
     return parser
 
 
