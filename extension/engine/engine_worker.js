@@ -266,6 +266,11 @@ const handlers = {
     const fn = pyodide.runPython("from precis.grounding import ground_as_dict; ground_as_dict");
     return callPython(fn, [message.summary, message.text], {});
   },
+  // Encode speed of the model's tokenizer inside the extension's Pyodide (python -m precis_build.bench_tokenizer --browser).
+  time_encode: async (message) => {
+    await loadModel(message.source || "package");
+    return callPython(pySession().time_encode, [message.text], { repeat: message.repeat || 3 });
+  },
   cancel: (message) => {
     cancelled.add(message.requestId);
     return true;

@@ -150,6 +150,25 @@ class Session:
     def count_prompt(self, messages: list) -> int:
         return len(self.encode_messages(messages))
 
+    def time_encode(self, text: str, repeat: int = 3) -> dict:
+        """Encode speed of the loaded tokenizer on `text` (benchmarks): the first run with an
+        empty word cache (a page seen for the first time), then the best of `repeat` warm runs."""
+        import time
+
+        if self.gguf is None:
+            raise EngineUnavailable("no model is loaded")
+        self.tokenizer._cache.clear()
+        start = time.perf_counter()
+        ids = self.tokenizer.encode(text, add_special=False)
+        cold = time.perf_counter() - start
+        warm = float("inf")
+        for _ in range(max(1, repeat)):
+            start = time.perf_counter()
+            self.tokenizer.encode(text, add_special=False)
+            warm = min(warm, time.perf_counter() - start)
+        return {"bytes": len(text.encode("utf-8")), "tokens": len(ids),
+                "cold_ms": cold * 1000, "warm_ms": warm * 1000}
+
     # ---- the generation loop around the executor ----------------------------------------------
 
     def _next_candidates(self, token_ids: list, stop: Optional[Callable] = None) -> tuple:
