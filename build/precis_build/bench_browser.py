@@ -38,21 +38,13 @@ def prompt_ids(n: int) -> list[int]:
 
 
 def run(driver, expression: str, timeout: float = 1800):
-    """A JS promise's value, polled (one WebDriver call may not outlast a slow step)."""
-    driver.execute_script(
-        "window.__outcome = null;"
-        f"Promise.resolve({expression}).then("
-        "  (value) => { window.__outcome = {ok: true, value}; },"
-        "  (error) => { window.__outcome = {ok: false, error: String(error && error.message || error)}; });")
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        outcome = driver.execute_script("return window.__outcome")
-        if outcome:
-            if not outcome["ok"]:
-                raise UserError(f"the engine failed: {outcome['error']}")
-            return outcome["value"]
-        time.sleep(0.2)
-    raise UserError(f"the engine did not answer within {timeout:.0f} s")
+    """A JS promise's value in the engine host page; failures become one-line UserErrors."""
+    try:
+        return browser.await_promise(driver, expression, timeout)
+    except RuntimeError as e:
+        raise UserError(f"the engine failed: {e}") from None
+    except TimeoutError:
+        raise UserError(f"the engine did not answer within {timeout:.0f} s") from None
 
 
 def reference_check(ids: list[int], result: dict) -> dict:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -58,8 +59,11 @@ def check_ready() -> None:
 
 
 @contextmanager
-def launch(extension_dir: Path = REPO_ROOT, *, log_path: Path | None = None):
-    """Yield a Selenium driver for headless Chromium with the extension loaded."""
+def launch(extension_dir: Path = REPO_ROOT, *, log_path: Path | None = None,
+           drop_flags: tuple = (), add_flags: tuple = ()):
+    """Yield a Selenium driver for headless Chromium with the extension loaded.
+    drop_flags / add_flags: this launch's changes to CHROMIUM_FLAGS (e.g. drop
+    "--enable-unsafe-webgpu" to get a browser with no WebGPU adapter); the list itself is left alone."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -67,7 +71,10 @@ def launch(extension_dir: Path = REPO_ROOT, *, log_path: Path | None = None):
     profile = Path(tempfile.mkdtemp(prefix="precis-chromium-"))
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in CHROMIUM_FLAGS:
+    unknown = [flag for flag in drop_flags if flag not in CHROMIUM_FLAGS]
+    if unknown:
+        raise ValueError(f"cannot drop {unknown}: not among CHROMIUM_FLAGS")
+    for flag in [f for f in CHROMIUM_FLAGS if f not in drop_flags] + list(add_flags):
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
     options.add_argument(f"--load-extension={extension_dir}")
@@ -83,14 +90,21 @@ def launch(extension_dir: Path = REPO_ROOT, *, log_path: Path | None = None):
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def await_promise(driver, expression: str):
-    """Evaluate a JS expression yielding a promise in the current page; return its value
-    or raise with the page's error message."""
-    outcome = driver.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
+def await_promise(driver, expression: str, timeout: float = 900):
+    """The value of a JS expression (a promise or a value) in the current page, or a
+    RuntimeError with the page's error message. Polled rather than one async script call:
+    a slow step on a CPU adapter (SwiftShader) can outlast a single WebDriver call."""
+    driver.execute_script(
+        "window.__precisOutcome = null;"
         f"Promise.resolve({expression}).then("
-        "  (value) => done({ok: true, value}),"
-        "  (error) => done({ok: false, error: String(error && error.message || error)}));")
-    if not outcome["ok"]:
-        raise RuntimeError(outcome["error"])
-    return outcome["value"]
+        "  (value) => { window.__precisOutcome = {ok: true, value}; },"
+        "  (error) => { window.__precisOutcome = {ok: false, error: String(error && error.message || error)}; });")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        outcome = driver.execute_script("return window.__precisOutcome")
+        if outcome:
+            if not outcome["ok"]:
+                raise RuntimeError(outcome["error"])
+            return outcome["value"]
+        time.sleep(0.2)
+    raise TimeoutError(f"{expression} did not finish in {timeout:.0f} s")

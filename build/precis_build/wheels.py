@@ -25,7 +25,7 @@ def _record_hash(data: bytes) -> str:
 def build_wheel(name: str, version: str, files: dict, requires=(), summary: str = "") -> bytes:
     """A py3-none-any wheel holding `files` (archive path -> bytes)."""
     dist_info = f"{name}-{version}.dist-info"
-    metadata = [f"Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
+    metadata = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
     if summary:
         metadata.append(f"Summary: {summary}")
     metadata += [f"Requires-Dist: {r}" for r in requires]

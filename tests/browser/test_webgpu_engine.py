@@ -6,7 +6,6 @@ Oracles: the numpy reference forward pass (precis_build.reference.model) and the
 for the same prompt ids."""
 
 import json
-import time
 
 import numpy as np
 import pytest
@@ -28,21 +27,7 @@ LOGIT_ATOL = 0.05
 
 
 def run(driver, expression: str, timeout: float = 900):
-    """The value of a JS promise in the page, polled (a SwiftShader step can outlast a WebDriver call)."""
-    driver.execute_script(
-        "window.__outcome = null;"
-        f"Promise.resolve({expression}).then("
-        "  (value) => { window.__outcome = {ok: true, value}; },"
-        "  (error) => { window.__outcome = {ok: false, error: String(error && error.message || error)}; });")
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        outcome = driver.execute_script("return window.__outcome")
-        if outcome:
-            if not outcome["ok"]:
-                raise RuntimeError(outcome["error"])
-            return outcome["value"]
-        time.sleep(0.5)
-    raise TimeoutError(f"{expression} did not finish in {timeout} s")
+    return browser.await_promise(driver, expression, timeout)
 
 
 def request(driver, type_: str, payload: str = "{}", timeout: float = 900):

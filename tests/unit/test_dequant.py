@@ -10,10 +10,9 @@ import functools
 import numpy as np
 import pytest
 
-import gguf as gguf_oracle  # the independent oracle
-from gguf import GGMLQuantizationType, quants  # noqa: E402
+from gguf import GGMLQuantizationType, quants  # gguf-py: the independent oracle
 
-from precis.gguf import GGML_TYPE_BY_NAME, TensorInfo, open_gguf  # noqa: E402
+from precis.gguf import GGML_TYPE_BY_NAME, TensorInfo, open_gguf
 from precis_build.paths import DEFAULT_MODEL, GEMMA3_MODEL  # noqa: E402
 from precis_build.reference.dequant import (  # noqa: E402
     SUPPORTED_TYPES, DequantError, dequantize, load_tensor)
