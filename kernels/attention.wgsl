@@ -11,8 +11,9 @@
 // Bindings (group 0):
 //   0 step  uniform Step {pos, n_tokens, kv_len, _}
 //   1 Q     storage read  array<f32>: [max_tokens, Q_STRIDE], head h at columns [h * HD, (h + 1) * HD)
-//   2 Kc    storage read  array<f32>: [context, NKV * HD]
-//   3 Vc    storage read  array<f32>: [context, NKV * HD]
+//   2 Kc    storage read  array<kv_t>: [context, NKV * HD]
+//   3 Vc    storage read  array<kv_t>: [context, NKV * HD]
+//   kv_t is f32 or f16 (prepend kv_f32.wgsl or kv_f16.wgsl); sums are f32 either way.
 //   4 O     storage rw    array<f32>: SPLITS == 1: [max_tokens, NQ * HD] output
 //                                     SPLITS > 1:  [NQ, SPLITS, HD + 2] partials (m, l, acc[HD]):
 //                                     m the slice's max score, l = sum exp(score - m), acc = sum exp(score - m) V
@@ -31,8 +32,8 @@ override Q_STRIDE: u32 = NQ * HD;
 
 @group(0) @binding(0) var<uniform> step: Step;
 @group(0) @binding(1) var<storage, read> Q: array<f32>;
-@group(0) @binding(2) var<storage, read> Kc: array<f32>;
-@group(0) @binding(3) var<storage, read> Vc: array<f32>;
+@group(0) @binding(2) var<storage, read> Kc: array<kv_t>;
+@group(0) @binding(3) var<storage, read> Vc: array<kv_t>;
 @group(0) @binding(4) var<storage, read_write> O: array<f32>;
 
 const NEG_BIG: f32 = -3.0e38;
@@ -108,7 +109,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
             let kb = j * stride + kvh * HD;
             var d = 0.0;
             for (var i = 0u; i < HD; i++) {
-                d += qs[i] * Kc[kb + i];
+                d += qs[i] * f32(Kc[kb + i]);
             }
             s = d;
         }
@@ -124,7 +125,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
             if (dim < HD) {
                 var a = acc[d] * rescale;
                 for (var jj = 0u; jj < n_keys; jj++) {
-                    a += pr[jj] * Vc[(tile + jj) * stride + kvh * HD + dim];
+                    a += pr[jj] * f32(Vc[(tile + jj) * stride + kvh * HD + dim]);
                 }
                 acc[d] = a;
             }

@@ -12,8 +12,9 @@
 //                                     q is rotated in place, k and v are only read
 //   2 qn    storage read  array<f32>: [HD] q norm weight (read only when QK_NORM)
 //   3 kn    storage read  array<f32>: [HD] k norm weight (read only when QK_NORM)
-//   4 Kc    storage rw    array<f32>: [context, NKV * HD] this layer's K cache
-//   5 Vc    storage rw    array<f32>: [context, NKV * HD] this layer's V cache
+//   4 Kc    storage rw    array<kv_t>: [context, NKV * HD] this layer's K cache
+//   5 Vc    storage rw    array<kv_t>: [context, NKV * HD] this layer's V cache
+//   kv_t is f32 or f16: prepend kv_f32.wgsl or kv_f16.wgsl.
 // Dispatch: (NQ + NKV, max_tokens, 1): x < NQ is a q head, x >= NQ is kv head x - NQ. 64 threads; HD <= 256.
 
 struct Step { pos: u32, n_tokens: u32, kv_len: u32, pad: u32 }
@@ -31,8 +32,8 @@ override QKV_STRIDE: u32 = (NQ + 2u * NKV) * HD;
 @group(0) @binding(1) var<storage, read_write> QKV: array<f32>;
 @group(0) @binding(2) var<storage, read> qn: array<f32>;
 @group(0) @binding(3) var<storage, read> kn: array<f32>;
-@group(0) @binding(4) var<storage, read_write> Kc: array<f32>;
-@group(0) @binding(5) var<storage, read_write> Vc: array<f32>;
+@group(0) @binding(4) var<storage, read_write> Kc: array<kv_t>;
+@group(0) @binding(5) var<storage, read_write> Vc: array<kv_t>;
 
 var<workgroup> hv: array<f32, 256>;   // the head vector being rotated [HD]
 var<workgroup> red: array<f32, 64>;
@@ -58,7 +59,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
             v = QKV[q_at + i];
         } else {
             v = QKV[k_at + i];
-            Vc[kv_row + i] = QKV[v_at + i];
+            Vc[kv_row + i] = kv_t(QKV[v_at + i]);
         }
         hv[i] = v;
         ss += v * v;
@@ -103,8 +104,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
             QKV[q_at + ia] = ra;
             QKV[q_at + ib] = rb;
         } else {
-            Kc[kv_row + ia] = ra;
-            Kc[kv_row + ib] = rb;
+            Kc[kv_row + ia] = kv_t(ra);
+            Kc[kv_row + ib] = kv_t(rb);
         }
     }
 }

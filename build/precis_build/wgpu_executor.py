@@ -25,6 +25,13 @@ from precis.plan import Plan
 KERNELS = Path(__file__).resolve().parents[2] / "kernels"
 
 
+# wgpu-py's names of the optional device features the plan's kernel variants use (WebGPU name -> wgpu name).
+WGPU_FEATURE = {"subgroups": "subgroup", "shader-f16": "shader-f16"}
+# WGSL enable directives Naga implements; it rejects `enable subgroups;` and runs subgroup builtins as soon
+# as the device has the "subgroup" feature, so that one is left out of the module.
+NAGA_ENABLES = {"f16"}
+
+
 class GPUUnavailable(RuntimeError):
     """No WebGPU adapter (wgpu-py missing, no Vulkan driver...): the message says what is missing."""
 
@@ -39,7 +46,8 @@ def _wgpu():
 
 
 class Device:
-    """An adapter and a device requesting the adapter's largest storage bindings."""
+    """An adapter and a device requesting the adapter's largest storage bindings and the optional features
+    the kernel variants use (subgroups, shader-f16) when the adapter has them."""
 
     def __init__(self, power_preference: str = "high-performance"):
         wgpu = self.wgpu = _wgpu()
@@ -51,7 +59,11 @@ class Device:
             raise GPUUnavailable("no WebGPU adapter found")
         lim = self.adapter.limits
         self.max_binding = int(lim["max-storage-buffer-binding-size"])
-        self.device = self.adapter.request_device_sync(required_limits={
+        adapter_features = set(self.adapter.features)
+        # WebGPU names of what this device can run: what build_plan(features=...) picks variants from.
+        self.plan_features = sorted(f for f, native in WGPU_FEATURE.items() if native in adapter_features)
+        self.device = self.adapter.request_device_sync(required_features=[
+            WGPU_FEATURE[f] for f in self.plan_features], required_limits={
             "max-storage-buffer-binding-size": self.max_binding,
             "max-buffer-size": int(lim["max-buffer-size"]),
             "max-storage-buffers-per-shader-stage": min(8, int(lim["max-storage-buffers-per-shader-stage"])),
@@ -74,8 +86,10 @@ def open_device() -> Device:
     return _device
 
 
-def load_kernel_source(sources: list, kernels_dir: Path = KERNELS) -> str:
-    return "\n".join((kernels_dir / s).read_text() for s in sources)
+def load_kernel_source(sources: list, kernels_dir: Path = KERNELS, enables=()) -> str:
+    """The module text of a pipeline: its kernel files joined, after the `enable` directives Naga accepts."""
+    directives = "".join(f"enable {e};\n" for e in sorted(enables) if e in NAGA_ENABLES)
+    return directives + "\n".join((kernels_dir / s).read_text() for s in sources)
 
 
 class PlanExecutor:
@@ -84,6 +98,10 @@ class PlanExecutor:
         self.gpu = gpu or open_device()
         wgpu, dev = self.gpu.wgpu, self.gpu.device
         self.device = dev
+        missing = [f for f in plan.required_features() if f not in self.gpu.plan_features]
+        if missing:
+            raise ValueError(f"the plan needs the device feature(s) {', '.join(missing)}, which this adapter lacks "
+                             f"({self.gpu.description}): rebuild the plan with features={self.gpu.plan_features}")
         big = [b for b in plan.buffers if b.kind == "weight" and b.size > self.gpu.max_binding]
         if big:
             raise ValueError(f"plan buffer {big[0].name} ({big[0].size} bytes) exceeds the adapter's binding "
@@ -105,9 +123,9 @@ class PlanExecutor:
         modules = {}
         self.pipelines = []
         for p in plan.pipelines:
-            key = tuple(p.sources)
+            key = (tuple(p.sources), tuple(p.enables))
             if key not in modules:
-                modules[key] = dev.create_shader_module(code=load_kernel_source(p.sources, kernels_dir),
+                modules[key] = dev.create_shader_module(code=load_kernel_source(p.sources, kernels_dir, p.enables),
                                                         label="+".join(p.sources))
             self.pipelines.append(dev.create_compute_pipeline(
                 layout="auto", label=p.sources[-1],
@@ -176,17 +194,20 @@ class WgpuModel:
 
     @classmethod
     def from_gguf(cls, gguf, *, chunk: int = 32, context: int | None = None, gpu: Device | None = None,
-                  tiled_prefill: bool | None = None, rowwise_matmul: bool | None = None):
+                  tiled_prefill: bool | None = None, rowwise_matmul: bool | None = None, features=None):
         """tiled_prefill: None picks from the adapter (tiled on GPUs, per-row on CPU adapters).
-        rowwise_matmul: None picks matmul_rowwise.wgsl on CPU adapters (lavapipe), matmul.wgsl on GPUs."""
+        rowwise_matmul: None picks matmul_rowwise.wgsl on CPU adapters (lavapipe), matmul.wgsl on GPUs.
+        features: WebGPU feature names the plan may use (None: all the device has; [] the f32 plan)."""
         build_plan(gguf, chunk=chunk, context=context)   # validates the model before touching the GPU
         gpu = gpu or open_device()
         if tiled_prefill is None:
             tiled_prefill = not gpu.is_cpu
         if rowwise_matmul is None:
             rowwise_matmul = gpu.is_cpu
+        if features is None:
+            features = gpu.plan_features
         plan = build_plan(gguf, chunk=chunk, context=context, max_binding=gpu.max_binding,
-                          tiled_prefill=tiled_prefill, rowwise_matmul=rowwise_matmul)
+                          tiled_prefill=tiled_prefill, rowwise_matmul=rowwise_matmul, features=features)
         return cls(PlanExecutor(plan, gguf, gpu))
 
     def forward_topk(self, token_ids, start_pos: int, one_at_a_time: bool = False):

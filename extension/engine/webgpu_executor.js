@@ -52,6 +52,9 @@ export async function openGpu() {
   };
 }
 
+// WGSL enable-extension -> the device feature it needs (the same table as py/precis/plan.py).
+const FEATURE_OF_ENABLE = { subgroups: "subgroups", f16: "shader-f16" };
+
 // Kernel sources are fetched once per file and shared by every executor of this worker.
 const kernelTexts = new Map();
 function kernelText(kernelsUrl, file) {
@@ -141,11 +144,23 @@ export class PlanExecutor {
     return required;
   }
 
+  // Optional features the plan's kernel variants use (pipelines' "enables"; plan.py FEATURE_OF_ENABLE).
+  #requiredFeatures() {
+    const needed = new Set();
+    for (const p of this.plan.pipelines) for (const e of p.enables || []) needed.add(FEATURE_OF_ENABLE[e] || e);
+    const missing = [...needed].filter((f) => !this.gpu.adapter.features.has(f));
+    if (missing.length) {
+      throw new GpuUnavailable(`This GPU cannot run the model's plan: it needs the WebGPU feature(s) ${missing.join(", ")}.`);
+    }
+    return [...needed];
+  }
+
   async #createDevice() {
     const started = performance.now();
     let device;
     try {
-      device = await this.gpu.adapter.requestDevice({ requiredLimits: this.#requiredLimits(), label: "precis" });
+      device = await this.gpu.adapter.requestDevice({
+        requiredLimits: this.#requiredLimits(), requiredFeatures: this.#requiredFeatures(), label: "precis" });
     } catch (e) {
       if (e instanceof GpuUnavailable) throw e;
       throw new GpuUnavailable(`Could not open the GPU device: ${e?.message || e}`);
@@ -182,11 +197,13 @@ export class PlanExecutor {
     const started = performance.now();
     const { plan, device } = this;
     const modules = new Map();   // "a.wgsl+b.wgsl" -> GPUShaderModule (pipelines share modules)
-    const moduleFor = async (sources) => {
-      const key = sources.join("+");
+    const moduleFor = async (sources, enables) => {
+      const key = [...enables.map((e) => `enable ${e}`), ...sources].join("+");
       if (!modules.has(key)) {
         modules.set(key, (async () => {
-          const code = (await Promise.all(sources.map((s) => kernelText(kernelsUrl, s)))).join("\n");
+          // Tint needs every WGSL extension the module uses declared at its top (enable subgroups; ...).
+          const directives = enables.map((e) => `enable ${e};\n`).join("");
+          const code = directives + (await Promise.all(sources.map((s) => kernelText(kernelsUrl, s)))).join("\n");
           const module = device.createShaderModule({ code, label: key });
           const info = await module.getCompilationInfo();
           const errors = info.messages.filter((m) => m.type === "error");
@@ -201,7 +218,7 @@ export class PlanExecutor {
     };
     this.pipelines = await scoped(device, "validation", "a kernel pipeline", () => Promise.all(
       plan.pipelines.map(async (p, i) => {
-        const module = await moduleFor(p.sources);
+        const module = await moduleFor(p.sources, p.enables || []);
         const constants = {};
         for (const [k, v] of Object.entries(p.constants)) constants[k] = Number(v);
         try {
@@ -366,7 +383,8 @@ export async function attachExecutor({ pyodide, session, progress = () => {}, co
   let plan;
   const tPlan = performance.now();
   try {
-    const kwargs = { cpu_adapter: gpu.isCpu };
+    // The adapter's features pick kernel variants (subgroups); the device then requests what the plan uses.
+    const kwargs = { cpu_adapter: gpu.isCpu, features: gpu.features };
     if (context) kwargs.context = context;
     if (chunk) kwargs.chunk = chunk;
     const planProxy = planner.plan_for_adapter.callKwargs(gguf, gpu.limits, kwargs);

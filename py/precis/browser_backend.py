@@ -30,10 +30,12 @@ DEFAULT_CONTEXT = 4096       # KV-cache positions (capped by the model's own con
 
 
 def plan_for_adapter(gguf, limits: Any = None, *, chunk: int = DEFAULT_CHUNK,
-                     context: Optional[int] = None, cpu_adapter: bool = False) -> Plan:
+                     context: Optional[int] = None, cpu_adapter: bool = False, features: Any = ()) -> Plan:
     """The Plan of `gguf` (a precis.gguf.GGUFFile, header-only is enough) for an adapter whose limits are
     `limits` (dict or JS object: maxStorageBufferBindingSize, maxBufferSize). `cpu_adapter` (SwiftShader,
-    lavapipe): matmuls use matmul_rowwise.wgsl (no barriers, no tiles), which CPUs run fastest. Raises PlanError."""
+    lavapipe): matmuls use matmul_rowwise.wgsl (no barriers, no tiles), which CPUs run fastest.
+    `features`: the adapter's feature names (list or JS array), which pick kernel variants (build_plan).
+    Raises PlanError."""
     limits = _to_py(limits) or {}
     max_binding = DEFAULT_MAX_BINDING
     if limits:
@@ -45,7 +47,8 @@ def plan_for_adapter(gguf, limits: Any = None, *, chunk: int = DEFAULT_CHUNK,
     if context < 1:
         raise PlanError(f"context {context} must be positive")
     return build_plan(gguf, chunk=chunk, context=min(context, model_context), max_binding=max_binding,
-                      tiled_prefill=not cpu_adapter, rowwise_matmul=cpu_adapter)
+                      tiled_prefill=not cpu_adapter, rowwise_matmul=cpu_adapter,
+                      features=list(_to_py(features) or ()))
 
 
 def _to_py(value: Any) -> Any:

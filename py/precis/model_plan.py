@@ -12,6 +12,7 @@ Per layer (T = tokens in the step, H = hidden, D = head dim, NQ / NKV = query / 
                                                         one dispatch when the 3 tensors share a type, else 3
                                                         qkv [T, NQ*D + 2*NKV*D], row = q | k | v
   q, K[pos..], V[pos..] = rope(qknorm(q, k)), v         rope_kv.wgsl            caches [context, NKV*D]
+                                                        (kv_f32.wgsl; f16 caches with kv_f16.wgsl)
   a = attention(q, K, V)                                attention.wgsl          a [T, NQ*D]
                                                         (decode: split-K over 8 slices + attention_combine.wgsl)
   llama:  x += Wo a                                     matmul.wgsl (epilogue 1: residual add)
@@ -129,10 +130,17 @@ def _row_shards(t, max_binding: int):
 
 class _ModelPlanner:
     def __init__(self, g, chunk: int, context: int, max_binding: int, tiled_prefill: bool,
-                 rowwise_matmul: bool = False):
+                 rowwise_matmul: bool = False, features=()):
         self.g = g
         self.tiled_prefill = tiled_prefill
         self.rowwise_matmul = rowwise_matmul
+        # Variants picked from the adapter's WebGPU features (none: the f32 plan, portable everywhere).
+        self.subgroup_matmul = "subgroups" in features and not rowwise_matmul
+        # "shader-f16": the KV cache is stored as f16 (kv_f16.wgsl), halving its memory and bandwidth.
+        self.kv_f16 = "shader-f16" in features
+        self.kv_sources = ["kv_f16.wgsl"] if self.kv_f16 else ["kv_f32.wgsl"]
+        self.kv_enables = ("f16",) if self.kv_f16 else ()
+        self.kv_elem_bytes = 2 if self.kv_f16 else 4
         self.c = _Config(g)
         self.chunk = chunk
         self.context = context
@@ -173,7 +181,7 @@ class _ModelPlanner:
             raise PlanError(f"prefill chunk {self.chunk} outside 1..256")
         if self.context < 1:
             raise PlanError(f"context {self.context} must be positive")
-        kv_bytes = self.context * c.n_kv * D * 4
+        kv_bytes = self.context * c.n_kv * D * self.kv_elem_bytes
         if kv_bytes > self.max_binding:
             raise PlanError(f"context {self.context}: one layer's KV cache ({kv_bytes} bytes) exceeds the "
                             f"binding limit {self.max_binding}")
@@ -216,8 +224,8 @@ class _ModelPlanner:
                         ("candidates", math.ceil(c.vocab / TOPK_SLICE) * TOPK * 2), ("unused", 4)]:
             b.buffer(name, n * f32, "activation")
         for i in range(c.layers):
-            b.buffer(f"kv.{i}.k", self.context * c.n_kv * D * f32, "kv")
-            b.buffer(f"kv.{i}.v", self.context * c.n_kv * D * f32, "kv")
+            b.buffer(f"kv.{i}.k", self.context * c.n_kv * D * self.kv_elem_bytes, "kv")
+            b.buffer(f"kv.{i}.v", self.context * c.n_kv * D * self.kv_elem_bytes, "kv")
 
     # -- dispatch helpers ---------------------------------------------------------------------------
     def matmul(self, name, x, y, k, n, tokens_tt, epilogue=0, gate="unused", y_stride=None, y_offset=0,
@@ -238,11 +246,16 @@ class _ModelPlanner:
             return
         assert w_row_offset == 0, "matmul.wgsl reads W from row 0"
         # CPU adapters: one invocation per output row, no barriers (matmul_rowwise.wgsl, same constants).
-        kernel = "matmul_rowwise.wgsl" if self.rowwise_matmul else "matmul.wgsl"
+        # Adapters with subgroups: the same matmul reduced with subgroupAdd (matmul_subgroup.wgsl).
+        kernel, enables = "matmul.wgsl", ()
+        if self.rowwise_matmul:
+            kernel = "matmul_rowwise.wgsl"
+        elif self.subgroup_matmul:
+            kernel, enables = "matmul_subgroup.wgsl", ("subgroups",)
         pipe = self.b.pipeline(
             ["bytes.wgsl", QUANT_KERNELS[t.type_name], kernel],
             {"K": k, "N": n, "ROWS": MATMUL_ROWS, "TT": tt, "EPILOGUE": epilogue, "Y_STRIDE": y_stride,
-             "Y_OFFSET": y_offset, "FIXED_TOKENS": fixed_tokens, "GATED": gated})
+             "Y_OFFSET": y_offset, "FIXED_TOKENS": fixed_tokens, "GATED": gated}, enables=enables)
         rows_per_group = MATMUL_ROWS // 2 if gated else MATMUL_ROWS
         if self.rowwise_matmul:
             rows_per_group = ROWWISE_ROWS
@@ -312,7 +325,7 @@ class _ModelPlanner:
             if not c.gemma or i == 0:   # gemma3: the previous layer's rmsnorm_add produced xn
                 self.rmsnorm("x", p + "attn_norm.weight", "xn", max_tokens)
             self.qkv_projection(p, tt)
-            rope = b.pipeline(["rope_kv.wgsl"], {
+            rope = b.pipeline(self.kv_sources + ["rope_kv.wgsl"], enables=self.kv_enables, constants={
                 "HD": D, "NQ": c.n_head, "NKV": c.n_kv,
                 "THETA": c.rope_base if is_global else GEMMA3_LOCAL_ROPE_BASE,
                 "NEOX": c.gemma, "QK_NORM": c.gemma, "EPS": c.eps, "QKV_STRIDE": self.qkv_width})
@@ -324,13 +337,14 @@ class _ModelPlanner:
                            "WINDOW": 0 if is_global else c.window, "Q_STRIDE": self.qkv_width}
             if max_tokens == 1:
                 # Decode: split the keys over ATTN_SPLITS workgroups per head, then merge.
-                attn = b.pipeline(["attention.wgsl"], dict(attn_consts, SPLITS=ATTN_SPLITS))
+                attn = b.pipeline(self.kv_sources + ["attention.wgsl"], dict(attn_consts, SPLITS=ATTN_SPLITS),
+                                  enables=self.kv_enables)
                 b.dispatch(attn, ["step", "qkv", f"kv.{i}.k", f"kv.{i}.v", "attn_partials"],
                            (c.n_head, ATTN_SPLITS), p + "attention")
                 combine = b.pipeline(["attention_combine.wgsl"], {"HD": D, "SPLITS": ATTN_SPLITS})
                 b.dispatch(combine, ["attn_partials", "attn"], (c.n_head,), p + "attention_combine")
             else:
-                attn = b.pipeline(["attention.wgsl"], attn_consts)
+                attn = b.pipeline(self.kv_sources + ["attention.wgsl"], attn_consts, enables=self.kv_enables)
                 b.dispatch(attn, ["step", "qkv", f"kv.{i}.k", f"kv.{i}.v", "attn"], (c.n_head, max_tokens),
                            p + "attention")
             if c.gemma:
@@ -376,17 +390,25 @@ class _ModelPlanner:
                  "context": self.context, "chunk": self.chunk, "max_binding": self.max_binding,
                  "tiled_prefill": self.tiled_prefill, "rowwise_matmul": self.rowwise_matmul}
         io = {name: self.b.index(name) for name in ("step", "tokens", "topk", "logits")}
-        return Plan(model=model, buffers=self.b.buffers, pipelines=self.b.pipelines, io=io, steps=steps)
+        plan = Plan(model=model, buffers=self.b.buffers, pipelines=self.b.pipelines, io=io, steps=steps)
+        if plan.required_features():   # absent from f32 plans, which stay as they were
+            model["features"] = plan.required_features()
+        return plan
 
 
 def build_plan(g, *, chunk: int = 32, context: int | None = None, max_binding: int = DEFAULT_MAX_BINDING,
-               tiled_prefill: bool = True, rowwise_matmul: bool = False) -> Plan:
+               tiled_prefill: bool = True, rowwise_matmul: bool = False, features=()) -> Plan:
     """The Plan for GGUF file `g` (precis.gguf.GGUFFile). `context`: KV-cache positions (default: the
     model's training context, at most 4096). `max_binding`: the adapter's maxStorageBufferBindingSize.
     `tiled_prefill`: prefill matmuls use matmul_tiled.wgsl (workgroup-memory tiles, for GPUs); False keeps
     matmul.wgsl with 8 tokens per workgroup, which CPU adapters (lavapipe, SwiftShader) run faster.
     `rowwise_matmul`: the non-tiled matmuls use matmul_rowwise.wgsl (one invocation per output row, no
-    workgroup barriers), the fast choice on CPU adapters."""
+    workgroup barriers), the fast choice on CPU adapters.
+    `features`: the adapter's WebGPU feature names (e.g. adapter.features); they pick kernel variants:
+    "subgroups" -> the per-row matmuls (decode, and prefill when not tiled) use matmul_subgroup.wgsl
+    (unless rowwise_matmul); "shader-f16" -> the KV cache is f16 (kv_f16.wgsl before rope_kv.wgsl and
+    attention.wgsl, "enables": ["f16"]). Empty (the default): the f32 plan with no optional feature, unchanged."""
     if context is None:
         context = min(4096, _Config(g).n_ctx_train)
-    return _ModelPlanner(g, chunk, context, max_binding, tiled_prefill, rowwise_matmul).build()
+    features = [str(f) for f in (features or ())]
+    return _ModelPlanner(g, chunk, context, max_binding, tiled_prefill, rowwise_matmul, features).build()

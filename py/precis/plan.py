@@ -23,8 +23,14 @@ Buffer    {"name", "size" (bytes, multiple of 4), "kind", "usage"}
           kind "io": written by the executor each step (step, tokens) or read back (topk).
           usage "uniform" (the 16-byte step buffer) or "storage" (everything else; also COPY_SRC/COPY_DST).
 Pipeline  {"sources": ["bytes.wgsl", "quant_q4_1.wgsl", "matmul.wgsl"], "entry": "main",
-           "constants": {"K": 576, ...}}
+           "constants": {"K": 576, ...}, "enables": ["subgroups"]}
           The shader module is the concatenation, in order, of the files in kernels/ (joined with "\\n").
+          "enables" (optional, absent = none): WGSL extensions the module uses, which the executor must
+          declare and whose device feature it must request (FEATURE_OF_ENABLE): "subgroups" (feature
+          "subgroups") or "f16" (feature "shader-f16"). The kernel files never carry the directive
+          themselves: Chrome's Tint needs `enable subgroups;` / `enable f16;` at the top of the module,
+          while wgpu's Naga rejects `enable subgroups;` (it runs subgroup builtins once the device has the
+          feature) and accepts `enable f16;`. Plans built without adapter features have no "enables".
           Constants are WebGPU pipeline-overridable constants (numbers; booleans as 0/1).
           Bind group layouts are the pipeline's automatic layout (layout: "auto"), group 0.
 Dispatch  {"pipeline": p, "bindings": [[binding, buffer, offset, size], ...], "workgroups": [x, y, z],
@@ -42,7 +48,8 @@ is ever read, so the cache need not be cleared).
 
 Device needs (WebGPU defaults suffice except the binding size): at most 7 storage buffers + 1 uniform per
 dispatch, <= 8.5 KiB workgroup memory, <= 256 invocations per workgroup, no optional features (f32 math,
-no f16, no subgroups); every weight buffer is <= model["max_binding"] bytes, the limit the plan was built
+no f16, no subgroups) unless pipelines list "enables" (then Plan.required_features(), also in
+model["features"]); every weight buffer is <= model["max_binding"] bytes, the limit the plan was built
 for (request maxStorageBufferBindingSize >= it, or rebuild the plan with the adapter's limit).
 """
 
@@ -55,6 +62,10 @@ FORMAT = "precis-plan"
 VERSION = 1
 TOPK = 64
 STEP_BYTES = 16           # Step {pos, n_tokens, kv_len, pad}: four u32
+
+
+# WGSL enable-extension -> the WebGPU device feature it needs.
+FEATURE_OF_ENABLE = {"subgroups": "subgroups", "f16": "shader-f16"}
 
 
 class PlanError(ValueError):
@@ -82,6 +93,7 @@ class Pipeline:
     sources: list
     entry: str
     constants: dict
+    enables: list = field(default_factory=list)   # WGSL extensions ("subgroups", "f16"); see the format
 
 
 @dataclass
@@ -117,7 +129,8 @@ class Plan:
         return {
             "format": FORMAT, "version": VERSION, "model": self.model, "topk": self.topk,
             "buffers": [{k: v for k, v in asdict(b).items() if v is not None} for b in self.buffers],
-            "pipelines": [asdict(p) for p in self.pipelines],
+            # "enables" only when present, so f32 plans serialize exactly as before the field existed.
+            "pipelines": [{k: v for k, v in asdict(p).items() if k != "enables" or v} for p in self.pipelines],
             "io": self.io,
             "steps": {name: asdict(s) for name, s in self.steps.items()},
         }
@@ -140,6 +153,10 @@ class Plan:
     @classmethod
     def from_json(cls, text: str) -> "Plan":
         return cls.from_dict(json.loads(text))
+
+    def required_features(self) -> list:
+        """The WebGPU device features the pipelines need (sorted), e.g. ["shader-f16", "subgroups"]."""
+        return sorted({FEATURE_OF_ENABLE[e] for p in self.pipelines for e in p.enables})
 
     def weight_bytes(self) -> int:
         return sum(b.size for b in self.buffers if b.kind == "weight")
@@ -169,11 +186,14 @@ class PlanBuilder:
     def index(self, name: str) -> int:
         return self._buffer_index[name]
 
-    def pipeline(self, sources: list, constants: dict, entry: str = "main") -> int:
+    def pipeline(self, sources: list, constants: dict, entry: str = "main", enables: tuple = ()) -> int:
         constants = {k: (int(v) if isinstance(v, bool) else v) for k, v in constants.items()}
-        key = json.dumps([sources, entry, sorted(constants.items())])
+        unknown = [e for e in enables if e not in FEATURE_OF_ENABLE]
+        if unknown:
+            raise PlanError(f"unknown WGSL enable {unknown[0]!r} (known: {', '.join(FEATURE_OF_ENABLE)})")
+        key = json.dumps([sources, entry, sorted(constants.items()), sorted(enables)])
         if key not in self._pipeline_index:
-            self.pipelines.append(Pipeline(list(sources), entry, constants))
+            self.pipelines.append(Pipeline(list(sources), entry, constants, sorted(enables)))
             self._pipeline_index[key] = len(self.pipelines) - 1
         return self._pipeline_index[key]
 

@@ -57,7 +57,7 @@ def reference(gguf, prompt_ids):
 @pytest.fixture(scope="module")
 def wgpu_ids(gguf, prompt_ids):
     from precis_build.wgpu_executor import WgpuModel
-    model = WgpuModel.from_gguf(gguf, context=64)
+    model = WgpuModel.from_gguf(gguf, context=64, features=[])   # the f32 plan, as SwiftShader runs
     ids, _ = model.next_candidates(prompt_ids)
     out = [int(ids[0])]
     while len(out) < NEW_TOKENS:

@@ -12,12 +12,13 @@ def step_bytes(pos: int, n_tokens: int) -> bytes:
     return struct.pack("<4I", pos, n_tokens, pos + n_tokens, 0)
 
 
-def run_kernel(sources, constants, bindings, workgroups, entry="main"):
+def run_kernel(sources, constants, bindings, workgroups, entry="main", enables=()):
     """bindings: list, in binding order, of ("uniform", bytes) or (numpy array / bytes) for storage buffers.
+    enables: the pipeline's WGSL extensions ("f16", "subgroups"), declared the way the wgpu executor does.
     Returns the contents of every storage binding after the dispatch, as bytes."""
     gpu = open_device()
     wgpu, dev = gpu.wgpu, gpu.device
-    module = dev.create_shader_module(code=load_kernel_source(sources))
+    module = dev.create_shader_module(code=load_kernel_source(sources, enables=enables))
     pipe = dev.create_compute_pipeline(layout="auto", compute={
         "module": module, "entry_point": entry,
         "constants": {k: float(v) for k, v in constants.items()}})

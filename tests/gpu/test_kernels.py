@@ -83,7 +83,7 @@ def test_rope_kv_rotates_and_appends(neox, qk_norm, hd):
     kc = np.full((ctx, nkv, hd), 5.0, np.float32)
     vc = np.full((ctx, nkv, hd), 5.0, np.float32)
     qkv = np.concatenate([q, k, v], axis=1)      # [T, q heads | k heads | v heads, hd]
-    out = run_kernel(["rope_kv.wgsl"], {"HD": hd, "NQ": nq, "NKV": nkv, "THETA": theta, "NEOX": neox,
+    out = run_kernel(["kv_f32.wgsl", "rope_kv.wgsl"], {"HD": hd, "NQ": nq, "NKV": nkv, "THETA": theta, "NEOX": neox,
                                         "QK_NORM": qk_norm, "EPS": eps},
                      [("uniform", step_bytes(pos, n_tokens)), qkv, qn, kn, kc, vc], (nq + nkv, max_tokens))
     positions = np.arange(pos, pos + n_tokens)
@@ -134,7 +134,7 @@ def test_attention_matches_softmax_reference(hd, nq, nkv, pos, n_tokens, window)
     vc[pos + n_tokens:] = np.nan
     scale = 1 / math.sqrt(hd)
     o0 = np.zeros((max_tokens, nq, hd), np.float32)
-    out = run_kernel(["attention.wgsl"], {"HD": hd, "NQ": nq, "NKV": nkv, "SCALE": scale, "WINDOW": window},
+    out = run_kernel(["kv_f32.wgsl", "attention.wgsl"], {"HD": hd, "NQ": nq, "NKV": nkv, "SCALE": scale, "WINDOW": window},
                      [("uniform", step_bytes(pos, n_tokens)), q, kc, vc, o0], (nq, max_tokens))
     o = f32(out[4], o0.shape)
     expected = attention_ref(q[:n_tokens], kc, vc, np.arange(pos, pos + n_tokens), scale, window)
@@ -157,7 +157,7 @@ def test_split_k_decode_attention_plus_combine(hd, nq, nkv, pos, window, splits)
     vc[pos + 1:] = np.nan
     scale = 1 / math.sqrt(hd)
     partials = np.zeros(nq * splits * (hd + 2), np.float32)
-    out = run_kernel(["attention.wgsl"],
+    out = run_kernel(["kv_f32.wgsl", "attention.wgsl"],
                      {"HD": hd, "NQ": nq, "NKV": nkv, "SCALE": scale, "WINDOW": window, "SPLITS": splits},
                      [("uniform", step_bytes(pos, 1)), q, kc, vc, partials], (nq, splits))
     out = run_kernel(["attention_combine.wgsl"], {"HD": hd, "SPLITS": splits},

@@ -1,5 +1,7 @@
 """Every pipeline of the SmolLM2 and Gemma 3 plans compiles in Chromium's WebGPU (Tint + Dawn, SwiftShader
-adapter) with the plan's constants: the kernels are portable to the browser, not only to wgpu's Naga."""
+adapter) with the plan's constants: the kernels are portable to the browser, not only to wgpu's Naga.
+Plans built with the adapter feature "subgroups" (matmul_subgroup.wgsl) compile with the `enable`
+directives the extension's executor prepends from the pipelines' "enables"."""
 
 import json
 
@@ -16,7 +18,7 @@ const pipelines = arguments[0];
 const done = arguments[arguments.length - 1];
 (async () => {
   const adapter = await navigator.gpu.requestAdapter();
-  const device = await adapter.requestDevice({requiredLimits: {
+  const device = await adapter.requestDevice({requiredFeatures: ['subgroups'], requiredLimits: {
     maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize}});
   const errors = [];
   for (const p of pipelines) {
@@ -42,15 +44,18 @@ def test_all_plan_pipelines_compile_in_chromium(smollm2_gguf, gemma3_gguf):
         # Tiled plans use both matmul kernels: matmul.wgsl in decode, matmul_tiled.wgsl in prefill;
         # CPU-adapter plans (SwiftShader) use matmul_rowwise.wgsl for both.
         plans = [build_plan(g, context=64, tiled_prefill=True),
-                 build_plan(g, context=64, tiled_prefill=False, rowwise_matmul=True)]
+                 build_plan(g, context=64, tiled_prefill=False, rowwise_matmul=True),
+                 build_plan(g, context=64, tiled_prefill=True, features=["subgroups"])]
         for p in (p for plan in plans for p in plan.pipelines):
-            key = json.dumps([p.sources, p.entry, sorted(p.constants.items())])
+            key = json.dumps([p.sources, p.entry, sorted(p.constants.items()), p.enables])
             if key not in seen:
                 seen.add(key)
-                pipelines.append({"name": "+".join(p.sources), "code": load_kernel_source(p.sources),
+                directives = "".join(f"enable {e};\n" for e in p.enables)   # as webgpu_executor.js does
+                pipelines.append({"name": "+".join(p.sources), "code": directives + load_kernel_source(p.sources),
                                   "entry": p.entry, "constants": p.constants})
     with browser.launch() as driver:
         driver.get(browser.extension_url("manifest.json"))   # any page of the extension: a secure context
         result = driver.execute_async_script(COMPILE_ALL, pipelines)
     assert result["errors"] == []
     assert result["count"] == len(pipelines) > 30
+    assert sum(p["code"].startswith("enable subgroups;") for p in pipelines) >= 8   # both models' variants

@@ -19,6 +19,9 @@ SMOL_PROMPTS = [
 ]
 GEMMA_PROMPTS = [[2, 818, 5279, 529, 7001, 563], [2, 651, 1401, 1106, 236764, 14990, 236761] * 5]
 NEW_TOKENS = 8
+# The f32 plan (no optional features), what every adapter can run: compared with the reference at 1e-3.
+# lavapipe also offers shader-f16 and subgroups; those variants have their own tests at the end.
+F32 = []
 
 
 def greedy(model: WgpuModel, prompt, n_new):
@@ -33,7 +36,7 @@ def greedy(model: WgpuModel, prompt, n_new):
 
 @pytest.fixture(scope="module")
 def smol(smollm2_gguf):
-    return WgpuModel.from_gguf(smollm2_gguf, chunk=32, context=256)
+    return WgpuModel.from_gguf(smollm2_gguf, chunk=32, context=256, features=F32)
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +73,7 @@ def test_smollm2_prefill_then_decode_equals_one_token_at_a_time(smol):
 
 def test_smollm2_tiled_prefill_gives_the_same_candidates(smollm2_gguf, smol):
     """The GPU prefill path (matmul_tiled.wgsl) against the per-row path lavapipe runs by default."""
-    tiled = WgpuModel.from_gguf(smollm2_gguf, chunk=16, context=64, tiled_prefill=True)
+    tiled = WgpuModel.from_gguf(smollm2_gguf, chunk=16, context=64, tiled_prefill=True, features=F32)
     assert any(p.sources[-1] == "matmul_tiled.wgsl" for p in tiled.executor.plan.pipelines)
     prompt = SMOL_PROMPTS[0][:12]
     smol.reset()
@@ -101,7 +104,7 @@ def test_bad_token_and_context_overflow_are_clear_errors(smol):
 
 
 def test_gemma3_greedy_tokens_equal_reference(gemma3_gguf):
-    model = WgpuModel.from_gguf(gemma3_gguf, chunk=32, context=64)
+    model = WgpuModel.from_gguf(gemma3_gguf, chunk=32, context=64, features=F32)
     ref = ReferenceModel.from_gguf(gemma3_gguf)
     for prompt, n_new in zip(GEMMA_PROMPTS, (4, 2)):   # the second prompt spans two prefill chunks
         assert greedy(model, prompt, n_new) == ref.greedy(prompt, n_new)
@@ -114,9 +117,33 @@ def test_gemma3_greedy_tokens_equal_reference(gemma3_gguf):
 
 def test_gemma3_tiled_prefill_matches_reference(gemma3_gguf):
     """Gemma's q/k/v have different types (three matmul_tiled dispatches into the qkv columns)."""
-    model = WgpuModel.from_gguf(gemma3_gguf, chunk=32, context=64, tiled_prefill=True)
+    model = WgpuModel.from_gguf(gemma3_gguf, chunk=32, context=64, tiled_prefill=True, features=F32)
     ref = ReferenceModel.from_gguf(gemma3_gguf)
     ids, _ = model.next_candidates(GEMMA_PROMPTS[0])   # one chunk: tiled prefill is slow on lavapipe
     logits = ref.logits_for(GEMMA_PROMPTS[0])[-1]
     np.testing.assert_allclose(model.executor.read_buffer("logits"), logits, atol=1e-3)
     assert int(ids[0]) == int(np.argmax(logits))
+
+
+def test_smollm2_subgroup_matmul_plan_greedy_equals_reference(smollm2_gguf, smol_ref):
+    """The "subgroups" variant (matmul_subgroup.wgsl for decode and the per-row prefill) on lavapipe, whose
+    device wgpu opens with the "subgroup" feature."""
+    if "subgroups" not in open_device().plan_features:
+        pytest.fail("lavapipe's adapter is expected to offer subgroups (wgpu's 'subgroup' feature)")
+    model = WgpuModel.from_gguf(smollm2_gguf, chunk=32, context=64, tiled_prefill=False, rowwise_matmul=False,
+                                features=["subgroups"])
+    assert model.executor.plan.required_features() == ["subgroups"]
+    prompt = SMOL_PROMPTS[0]
+    assert greedy(model, prompt, NEW_TOKENS) == smol_ref.greedy(prompt, NEW_TOKENS)
+
+
+def test_smollm2_f16_kv_cache_greedy_equals_reference(smollm2_gguf, smol_ref):
+    """The "shader-f16" variant: K and V caches stored as f16 (kv_f16.wgsl), half the bytes."""
+    if "shader-f16" not in open_device().plan_features:
+        pytest.fail("lavapipe's adapter is expected to offer shader-f16")
+    model = WgpuModel.from_gguf(smollm2_gguf, chunk=32, context=64, features=["shader-f16"])
+    plan = model.executor.plan
+    assert plan.required_features() == ["shader-f16"]
+    assert plan.buffer("kv.0.k").size == 64 * 3 * 64 * 2          # context x kv heads x head dim x 2 bytes
+    prompt = SMOL_PROMPTS[0]
+    assert greedy(model, prompt, NEW_TOKENS) == smol_ref.greedy(prompt, NEW_TOKENS)

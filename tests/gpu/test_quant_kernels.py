@@ -38,9 +38,10 @@ def random_tensor(type_name: str, n: int, k: int, rng) -> tuple[bytes, np.ndarra
     return raw.tobytes(), dequantize(raw, QT[type_name]).astype(np.float64)
 
 
-# The per-row matmul kernels (same bindings and constants): matmul.wgsl (workgroup reduction, GPUs) and
-# matmul_rowwise.wgsl (one invocation per output row, CPU adapters).
-MATMUL_KERNELS = ["matmul.wgsl", "matmul_rowwise.wgsl"]
+# The per-row matmul kernels (same bindings and constants): matmul.wgsl (workgroup reduction, GPUs),
+# matmul_subgroup.wgsl (subgroupAdd reduction; lavapipe's device has the "subgroup" feature, subgroups of 8,
+# and Naga needs no `enable` directive) and matmul_rowwise.wgsl (one invocation per output row, CPU adapters).
+MATMUL_KERNELS = ["matmul.wgsl", "matmul_subgroup.wgsl", "matmul_rowwise.wgsl"]
 
 
 def matmul_groups(kernel: str, n: int, tokens: int, tt: int, gated: bool = False) -> tuple:
