@@ -25,9 +25,9 @@ PANEL_PATH = "extension/sidepanel/sidepanel.html"
 
 
 @contextmanager
-def launch(log_path: Path | None = None):
+def launch(log_path: Path | None = None, *, drop_flags: tuple = (), add_flags: tuple = ()):
     """browser.launch(); its flags enable the DevTools extension domain (for the toolbar button)."""
-    with browser.launch(log_path=log_path) as driver:
+    with browser.launch(log_path=log_path, drop_flags=drop_flags, add_flags=add_flags) as driver:
         yield driver
 
 

@@ -5,7 +5,7 @@
 // Messages in:  {id, type: "boot"}
 //               {id, type: "load_model", source}             source: "package" | "opfs:<name>"
 //               {id, type: "summarize", requestId, source, page, style, length, temperature}
-//               {id, type: "chat", requestId, source, messages, page, temperature}
+//               {id, type: "chat", requestId, source, messages, page, temperature, max_tokens?}
 //               {id, type: "ground", summary, text}          grounding only (no model needed)
 //               {id, type: "cancel", requestId}              stops that generation at its next token
 // Messages out: {type: "progress", stage, fraction, message}          (boot, model loading)
@@ -260,6 +260,7 @@ const handlers = {
   })),
   chat: (message) => generateWith("chat", message, () => ({
     messages: pyodide.toPy(message.messages), page: message.page ? pyodide.toPy(message.page) : null,
+    ...(message.max_tokens ? { max_tokens: Number(message.max_tokens) } : {}),  // else the session's default
   })),
   ground: async (message) => {
     await ensureBooted();

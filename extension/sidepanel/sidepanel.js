@@ -30,6 +30,7 @@ const state = {
   lastResult: null,
   lastRequest: null,     // promise of the latest summary request (tests and the CLI wait on it)
   streamed: "",          // the answer streamed so far (raw markdown) of the running generation
+  chatMaxTokens: null,   // cap on a chat answer's length (tests on slow adapters); null: the engine's default
 };
 
 function tabState(tabId) {
@@ -87,7 +88,14 @@ function showStatus(status) {
   $("loading").hidden = true;
   $("engine").hidden = false;
   setState(adapter.available ? "ready" : "error", adapter.available ? "Ready" : "No GPU");
-  if (!adapter.available) notice(`WebGPU is not available here: ${adapter.reason} Précis needs a GPU to run the model.`, "error");
+  if (!adapter.available) notice(noGpuMessage(), "error");
+}
+
+// Without a WebGPU adapter no answer can come: requests say so at once instead of loading the model.
+function noGpuMessage() {
+  const adapter = state.status?.adapter;
+  if (!adapter || adapter.available) return null;
+  return `WebGPU is not available here: ${adapter.reason} Précis needs a GPU to run the model.`;
 }
 
 function showFailure(error) {
@@ -258,6 +266,10 @@ async function handleRequest(request) {
   if (state.busy) await stopCurrent("The previous request was stopped: a newer one came in.");
   else notice("");
   const tabId = request.tabId ?? state.tabId;
+  if (noGpuMessage()) {
+    notice(noGpuMessage(), "error");
+    return null;
+  }
   if (tabId == null) {
     notice("Open a web page in this window, then summarize it.", "error");
     return null;
@@ -396,6 +408,10 @@ async function ask(question, { regenerate = false } = {}) {
   if (state.busy) return null; // Send is disabled while an answer runs; Esc or Stop ends it
   const tabId = state.tabId;
   if (tabId == null) return null;
+  if (noGpuMessage()) {
+    notice(noGpuMessage(), "error");
+    return null;
+  }
   const tab = tabState(tabId);
   notice("");
   if (!regenerate) tab.messages.push({ role: "user", content: question });
@@ -417,6 +433,7 @@ async function ask(question, { regenerate = false } = {}) {
     const conversation = tab.messages.map(({ role, content }) => ({ role, content }));
     const generation = engine.generate("chat", {
       source: state.settings.model, messages: conversation, page: tab.page, temperature: state.settings.temperature,
+      max_tokens: state.chatMaxTokens,
     }, { onToken: (text) => { taskDone(); stream.append(text); state.streamed += text; } });
     startedGeneration(generation);
     const result = await generation.done;
