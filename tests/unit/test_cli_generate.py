@@ -1,4 +1,4 @@
-"""`precis generate --backend numpy` through a real subprocess.
+"""`precis generate` (numpy and wgpu backends) through a real subprocess.
 
 The generated ids must be exactly the reference model's greedy ids for the same prompt ids
 (computed here in-process with precis' tokenizer and chat template), and the text their
@@ -38,6 +38,15 @@ def test_generate_json_equals_reference_greedy(smollm2_path, smol_expected):
     assert r.returncode == 0, r.stderr
     result = json.loads(r.stdout)
     assert result == {"ids": smol_expected[0], "text": smol_expected[1]}
+
+
+@pytest.mark.gpu
+def test_generate_wgpu_backend_equals_reference_greedy(smollm2_path, smol_expected):
+    """Our WGSL kernels (wgpu-py on lavapipe here) through the same command: the reference's greedy text."""
+    r = precis("generate", "--model", smollm2_path, "--backend", "wgpu", "--prompt", "What is 2 + 2?",
+               "--chat", "--max-tokens", MAX_TOKENS, "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == {"ids": smol_expected[0], "text": smol_expected[1]}
 
 
 def test_generate_streams_the_same_text(smollm2_path, smol_expected):
