@@ -7,10 +7,13 @@ feature off, a fresh profile each time.
 """
 
 import base64
+import functools
 import hashlib
+import http.server
 import json
 import shutil
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -108,3 +111,22 @@ def await_promise(driver, expression: str, timeout: float = 900):
             return outcome["value"]
         time.sleep(0.2)
     raise TimeoutError(f"{expression} did not finish in {timeout:.0f} s")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def serve_folder(folder: Path):
+    """Serve `folder` on 127.0.0.1 (an ephemeral port) while the block runs; yields its base URL.
+    Pages are opened over http, as users see them: extensions get no access to file:// by default."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

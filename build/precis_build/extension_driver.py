@@ -171,6 +171,10 @@ class ExtensionDriver:
         self.cdp.send("Extensions.triggerAction", {"id": browser.extension_id(), "targetId": tab_target})
         return self.wait_for_panel()
 
+    def open_with_panel(self, url: str) -> Session:
+        """Show `url` in the tab and click our toolbar button on it, as a user does."""
+        return self.click_toolbar_button(self.open(url))
+
     def wait_for_panel(self, timeout: float = 60) -> Session:
         if self.panel is not None:
             return self.panel

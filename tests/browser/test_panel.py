@@ -8,12 +8,8 @@ session. Requests go through the service worker's requestSummary(), as the menu'
 These tests need no model output; the end-to-end summaries live with the GPU executor's tests.
 """
 
-import functools
-import http.server
 import json
-import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -22,41 +18,10 @@ from precis_build.paths import REPO_ROOT
 
 pytestmark = pytest.mark.browser
 
-PAGES = Path(__file__).parent / "pages"
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 ARTICLE_TITLE = "The Town That Rebuilt Its Bridge Out of Old Stone"
 
 
-@pytest.fixture(scope="module")
-def pages_url():
-    handler = functools.partial(_QuietHandler, directory=str(PAGES))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def ext(current_precis_wheel, tmp_path_factory):
-    log = tmp_path_factory.mktemp("chromedriver") / "chromedriver.log"
-    with extension_driver.launch(log_path=log) as driver:
-        x = extension_driver.ExtensionDriver(driver)
-        try:
-            yield x
-        finally:
-            x.close()
-
-
-def open_with_panel(ext, url):
-    """Show `url` in the tab and click our toolbar button on it; returns the panel session."""
-    tab = ext.open(url)
-    return ext.click_toolbar_button(tab)
 
 
 def request_and_wait(ext, kind="page"):
@@ -70,7 +35,7 @@ def js(value):
 
 
 def test_extraction_of_a_local_article(ext, pages_url):
-    panel = open_with_panel(ext, f"{pages_url}/article.html")
+    panel = ext.open_with_panel(f"{pages_url}/article.html")
     page = panel.evaluate("""(async () => {
         const { extractPage } = await import('./page_access.js');
         const tab = await window.precisPanel.activeTab();
@@ -91,7 +56,7 @@ def test_extraction_of_a_local_article(ext, pages_url):
 
 
 def test_selection_is_extracted_when_there_is_one(ext, pages_url):
-    panel = open_with_panel(ext, f"{pages_url}/article.html")
+    panel = ext.open_with_panel(f"{pages_url}/article.html")
     ext.driver.execute_script("""
         const p = document.querySelectorAll('article p')[3];
         const range = document.createRange(); range.selectNodeContents(p);
@@ -107,14 +72,14 @@ def test_selection_is_extracted_when_there_is_one(ext, pages_url):
 
 
 def test_page_without_article_gets_a_clear_message(ext, pages_url):
-    open_with_panel(ext, f"{pages_url}/empty.html")
+    ext.open_with_panel(f"{pages_url}/empty.html")
     assert request_and_wait(ext) is None
     assert ext.panel_text("notice") == "This page has no article text to summarize (1 words found)."
     assert ext.panel.evaluate("document.getElementById('summary').hidden") is True
 
 
 def test_restricted_page_gets_a_clear_message(ext):
-    open_with_panel(ext, "chrome://version/")
+    ext.open_with_panel("chrome://version/")
     assert request_and_wait(ext) is None
     assert ext.panel_text("notice") == ("This is a browser or Web Store page: Chrome does not let extensions "
                                         "read it.")
@@ -130,7 +95,7 @@ def test_restricted_page_gets_a_clear_message(ext):
     ("https://example.com/article", None),
 ])
 def test_restricted_urls_are_named(ext, url, expected):
-    panel = ext.panel or open_with_panel(ext, "about:blank")
+    panel = ext.panel or ext.open_with_panel("about:blank")
     reason = panel.evaluate(f"import('./page_access.js').then(m => m.restrictedReason({js(url)}))")
     if expected is None:
         assert reason is None
@@ -140,7 +105,7 @@ def test_restricted_urls_are_named(ext, url, expected):
 
 def test_xss_in_the_page_stays_text(ext, pages_url):
     """Page text reaches the panel as the page title and as grounding passages: both stay text."""
-    panel = open_with_panel(ext, f"{pages_url}/xss.html")
+    panel = ext.open_with_panel(f"{pages_url}/xss.html")
     summary = "- Readers sent odd messages, which the article quotes as plain text."
     page = panel.evaluate(f"""(async () => {{
         const tab = await window.precisPanel.activeTab();
@@ -165,7 +130,7 @@ def test_xss_in_the_page_stays_text(ext, pages_url):
 
 
 def test_xss_in_model_output_is_rendered_inert(ext, pages_url):
-    panel = ext.panel or open_with_panel(ext, f"{pages_url}/xss.html")
+    panel = ext.panel or ext.open_with_panel(f"{pages_url}/xss.html")
     payload = ("**Bold** text <img src=x onerror=\"window.__xss='img'\"> <script>window.__xss='script'</script>\n\n"
                "[a link](javascript:window.__xss='link') and [safe](https://example.com) "
                "<iframe src=\"https://example.com\"></iframe> <a href=\"x\" onclick=\"window.__xss='click'\">x</a>\n\n"
@@ -195,7 +160,7 @@ def test_xss_in_model_output_is_rendered_inert(ext, pages_url):
 
 
 def test_grounded_points_link_to_the_page_and_unsupported_ones_are_flagged(ext, pages_url):
-    panel = open_with_panel(ext, f"{pages_url}/article.html")
+    panel = ext.open_with_panel(f"{pages_url}/article.html")
     summary = ("- The flood of 2023 destroyed the iron bridge over the Vell.\n"
                "- Twenty-two masons, nine of them apprentices, cut more than four thousand blocks.\n"
                "- The bridge was painted bright red by a famous artist from Paris.")
@@ -230,7 +195,7 @@ def test_grounded_points_link_to_the_page_and_unsupported_ones_are_flagged(ext, 
 
 
 def test_settings_are_kept_in_storage_and_restored(ext, pages_url):
-    panel = ext.panel or open_with_panel(ext, f"{pages_url}/article.html")
+    panel = ext.panel or ext.open_with_panel(f"{pages_url}/article.html")
     defaults = panel.evaluate("chrome.storage.local.clear().then(() => import('./settings.js'))"
                               ".then(m => m.loadSettings())")
     assert defaults == {"model": "package", "style": "key-points", "length": "medium", "temperature": 0}
@@ -257,7 +222,7 @@ def test_settings_are_kept_in_storage_and_restored(ext, pages_url):
 
 
 def test_keyboard_focus_order_and_enter_sends(ext, pages_url):
-    panel = ext.panel or open_with_panel(ext, f"{pages_url}/article.html")
+    panel = ext.panel or ext.open_with_panel(f"{pages_url}/article.html")
     panel.evaluate("document.activeElement.blur(); window.scrollTo(0, 0); true")
     order = []
     for _ in range(9):
@@ -300,7 +265,7 @@ def _wait_for_model_message(panel, previous=""):
 
 
 def test_a_bad_model_file_is_refused_with_a_clear_message(ext, pages_url, smollm2_path, tmp_path):
-    panel = ext.panel or open_with_panel(ext, f"{pages_url}/article.html")
+    panel = ext.panel or ext.open_with_panel(f"{pages_url}/article.html")
     cut = tmp_path / "cut-short.gguf"
     cut.write_bytes(smollm2_path.read_bytes()[:3 * 1024 * 1024])  # a real header, then nothing
     _pick_file(panel, cut)
@@ -329,7 +294,7 @@ def test_a_bad_model_file_is_refused_with_a_clear_message(ext, pages_url, smollm
 def test_no_request_leaves_the_extension_during_a_run(ext, pages_url):
     """Reload the panel with network recording on (panel and its engine worker), boot, read
     the article and ask for a summary: every request stays inside chrome-extension://."""
-    panel = open_with_panel(ext, f"{pages_url}/article.html")
+    panel = ext.open_with_panel(f"{pages_url}/article.html")
     cdp = ext.cdp
     panel.send("Network.enable")
     panel.send("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": True, "flatten": True})
@@ -382,7 +347,7 @@ def test_no_request_leaves_the_extension_during_a_run(ext, pages_url):
 
 def test_a_second_request_stops_the_first(ext, pages_url):
     """Two summary requests at once: the newer one wins and the panel says so."""
-    panel = open_with_panel(ext, f"{pages_url}/article.html")
+    panel = ext.open_with_panel(f"{pages_url}/article.html")
     panel.evaluate("""(() => {
         window.__notices = [];
         new MutationObserver(() => window.__notices.push(document.getElementById('notice').textContent))
@@ -422,7 +387,7 @@ def test_menu_path_streams_the_models_summary(ext, pages_url):
     from precis_build.paths import DEFAULT_MODEL
     from precis_build.reference.model import ReferenceModel
 
-    panel = open_with_panel(ext, f"{pages_url}/short.html")
+    panel = ext.open_with_panel(f"{pages_url}/short.html")
     panel.evaluate("""(() => { const set = (id, v) => { const el = document.getElementById(id); el.value = v;
         el.dispatchEvent(new Event('change')); }; set('style', 'headline'); set('length', 'short'); return true; })()""")
     ext.reset_request()
@@ -459,9 +424,9 @@ def test_menu_path_streams_the_models_summary(ext, pages_url):
 def test_follow_up_question_streams_and_stop_ends_it(ext, pages_url):
     """A question about the page, answered by the real model: text streams into the chat, and
     Stop (Esc) ends the answer mid-generation, keeping what came."""
-    panel = ext.panel or open_with_panel(ext, f"{pages_url}/short.html")
+    panel = ext.panel or ext.open_with_panel(f"{pages_url}/short.html")
     if "short.html" not in ext.driver.current_url:
-        panel = open_with_panel(ext, f"{pages_url}/short.html")
+        panel = ext.open_with_panel(f"{pages_url}/short.html")
     panel.evaluate("window.__answer = window.precisPanel.ask('When did the bridge reopen?'); true")
     deadline = time.monotonic() + 1200
     while not panel.evaluate("window.precisPanel.state.streamed") and time.monotonic() < deadline:

@@ -6,12 +6,8 @@ browser that has no WebGPU at all. SwiftShader decodes slowly here, so chat answ
 at a few tokens (the panel's chatMaxTokens) and the page is two sentences.
 """
 
-import functools
-import http.server
 import json
-import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -22,37 +18,9 @@ pytestmark = pytest.mark.browser
 
 QUESTION = "Who built the bridge?"
 ANSWER_TOKENS = 3  # greedy, so a Regenerate must give the same few tokens
-PAGES = Path(__file__).parent / "pages"
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def pages_url():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(PAGES)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-def open_with_panel(ext, url):
-    """Show `url` in the tab and click our toolbar button on it; returns the panel session."""
-    return ext.click_toolbar_button(ext.open(url))
-
-
-@pytest.fixture(scope="module")
-def ext(current_precis_wheel, tmp_path_factory):
-    log = tmp_path_factory.mktemp("chromedriver") / "chromedriver.log"
-    with extension_driver.launch(log_path=log) as driver:
-        x = extension_driver.ExtensionDriver(driver)
-        try:
-            yield x
-        finally:
-            x.close()
 
 
 def chat_view(panel):
@@ -82,7 +50,7 @@ def click_and_wait_idle(panel, button_id, timeout=600):
 @pytest.fixture(scope="module")
 def first_answer(ext, pages_url):
     """A question typed and sent in the panel; the answer as the chat shows it."""
-    panel = open_with_panel(ext, f"{pages_url}/short.html")
+    panel = ext.open_with_panel(f"{pages_url}/short.html")
     panel.evaluate(f"window.precisPanel.state.chatMaxTokens = {ANSWER_TOKENS}; true")
     panel.evaluate(f"document.getElementById('question').value = {json.dumps(QUESTION)}; true")
     result = click_and_wait_idle(panel, "send")
@@ -188,7 +156,7 @@ def test_without_webgpu_the_panel_says_so_and_summarize_does_not_hang(current_pr
                                  drop_flags=("--enable-unsafe-webgpu",)) as driver:
         x = extension_driver.ExtensionDriver(driver)
         try:
-            panel = open_with_panel(x, f"{pages_url}/short.html")
+            panel = x.open_with_panel(f"{pages_url}/short.html")
             status = panel.evaluate("window.precisStatus")
             assert status["adapter"]["available"] is False
             assert panel.evaluate("document.getElementById('engine-state').textContent") == "No GPU"

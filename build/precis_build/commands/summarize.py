@@ -10,17 +10,14 @@ time to first token, tokens/s and the grounding verdicts go to stderr.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import sys
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-from precis_build import extension_driver
+from precis_build import browser, extension_driver
 from precis_build.errors import UserError
 
 STYLES = ("key-points", "tldr", "teaser", "headline")
@@ -38,11 +35,6 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @contextmanager
 def served(page: str):
     """The URL Chromium should open for PAGE; local files are served from their folder."""
@@ -54,14 +46,8 @@ def served(page: str):
         raise UserError(f"{page} is not a file (give a local .html file or an http(s) URL)")
     if path.suffix.lower() not in (".html", ".htm", ".xhtml"):
         raise UserError(f"{page} is not an HTML file (.html, .htm)")
-    handler = functools.partial(_QuietHandler, directory=str(path.resolve().parent))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/{quote(path.name)}"
-    finally:
-        server.shutdown()
+    with browser.serve_folder(path.resolve().parent) as base:
+        yield f"{base}/{quote(path.name)}"
 
 
 def _choose(panel, style: str, length: str) -> None:
@@ -106,7 +92,7 @@ def run(args) -> int:
     with served(args.page) as url, extension_driver.launch() as driver:
         ext = extension_driver.ExtensionDriver(driver)
         try:
-            panel = ext.click_toolbar_button(ext.open(url))
+            panel = ext.open_with_panel(url)
             ready = time.monotonic()
             _choose(panel, args.style, args.length)
             ext.reset_request()
