@@ -1,7 +1,8 @@
 // matmul.wgsl — Y[t, n] (op)= sum_k W[n, k] * X[t, k] for the active tokens t of this step.
 // Used for decode (TT = 1, one token) and prefill (TT tokens per workgroup share each dequantized
 // weight group, so weights are read once per TT tokens). Prepended with bytes.wgsl and one
-// quant_<type>.wgsl, which provide QK, BLOCK_BYTES and dequant8(row_byte, g).
+// quant_<type>.wgsl, which provide QK, BLOCK_BYTES and dequant8(row_byte, g), and matmul_epilogue.wgsl
+// (store_output: the epilogue below; model_plan.matmul_sources lists them).
 //
 // Bindings (group 0):
 //   0 step  uniform Step {pos, n_tokens, kv_len, _}: active tokens = n_tokens (or FIXED_TOKENS if > 0)
@@ -36,11 +37,6 @@ override GATED: bool = false;
 @group(0) @binding(4) var<storage, read> G: array<f32>;
 
 var<workgroup> partial: array<f32, 512>;   // [TT <= 8][64 threads]
-
-fn gelu_tanh(x: f32) -> f32 {
-    let inner = 0.7978845608028654 * (x + 0.044715 * x * x * x);
-    return 0.5 * x * (1.0 + tanh(clamp(inner, -15.0, 15.0)));
-}
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
@@ -107,14 +103,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
             if (!GATED && EPILOGUE >= 2u) {
                 gv = G[y];
             }
-            if (EPILOGUE == 1u) {
-                s += Y[y];
-            } else if (EPILOGUE == 2u) {
-                s *= gv / (1.0 + exp(-gv));
-            } else if (EPILOGUE == 3u) {
-                s *= gelu_tanh(gv);
-            }
-            Y[y] = s;
+            store_output(y, s, gv);
         }
     }
 }

@@ -4,7 +4,7 @@
 // no barriers: CPU adapters run a workgroup's invocations as SIMD lanes of one thread and implement
 // barriers as coroutine switches, so matmul.wgsl's shared-memory reduction dominates there.
 // Same bindings, constants and epilogues as matmul.wgsl (the plan swaps one for the other); prepended
-// with bytes.wgsl and one quant_<type>.wgsl (QK, BLOCK_BYTES, dequant8).
+// with bytes.wgsl, one quant_<type>.wgsl (QK, BLOCK_BYTES, dequant8) and matmul_epilogue.wgsl.
 //
 // Bindings (group 0):
 //   0 step  uniform Step {pos, n_tokens, kv_len, _}: active tokens = n_tokens (or FIXED_TOKENS if > 0)
@@ -37,11 +37,6 @@ const WG: u32 = 64u;              // output rows per workgroup
 @group(0) @binding(2) var<storage, read> X: array<vec4f>;
 @group(0) @binding(3) var<storage, read_write> Y: array<f32>;
 @group(0) @binding(4) var<storage, read> G: array<f32>;
-
-fn gelu_tanh(x: f32) -> f32 {
-    let inner = 0.7978845608028654 * (x + 0.044715 * x * x * x);
-    return 0.5 * x * (1.0 + tanh(clamp(inner, -15.0, 15.0)));
-}
 
 // acc[t] = sum_k W[wrow, k] * X[t0 + t, k] for t < ntt (acc: [8], entries past ntt stay 0).
 fn row_dot(wrow: u32, t0: u32, ntt: u32) -> array<f32, 8> {
@@ -87,13 +82,6 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
         } else if (EPILOGUE >= 2u) {
             gv = G[y];
         }
-        if (EPILOGUE == 1u) {
-            s += Y[y];
-        } else if (EPILOGUE == 2u) {
-            s *= gv / (1.0 + exp(-gv));
-        } else if (EPILOGUE == 3u) {
-            s *= gelu_tanh(gv);
-        }
-        Y[y] = s;
+        store_output(y, s, gv);
     }
 }

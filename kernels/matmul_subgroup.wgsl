@@ -35,11 +35,6 @@ override GATED: bool = false;
 
 var<workgroup> partial: array<f32, 512>;   // [TT][ROWS][64 / subgroup_size]
 
-fn gelu_tanh(x: f32) -> f32 {
-    let inner = 0.7978845608028654 * (x + 0.044715 * x * x * x);
-    return 0.5 * x * (1.0 + tanh(clamp(inner, -15.0, 15.0)));
-}
-
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32,
         @builtin(subgroup_size) sg_size: u32, @builtin(subgroup_invocation_id) sg_lane: u32) {
@@ -117,14 +112,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
             if (!GATED && EPILOGUE >= 2u) {
                 gv = G[y];
             }
-            if (EPILOGUE == 1u) {
-                s += Y[y];
-            } else if (EPILOGUE == 2u) {
-                s *= gv / (1.0 + exp(-gv));
-            } else if (EPILOGUE == 3u) {
-                s *= gelu_tanh(gv);
-            }
-            Y[y] = s;
+            store_output(y, s, gv);
         }
     }
 }

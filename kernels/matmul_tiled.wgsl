@@ -3,7 +3,7 @@
 // the 32x32 weight tile and loads the 32x32 activation tile into workgroup memory once, then each of its
 // 64 threads accumulates a 4-row x 4-token register tile: every weight is dequantized once per 32 tokens
 // and every loaded value is reused 4 times. Prepended with bytes.wgsl and one quant_<type>.wgsl
-// (QK, BLOCK_BYTES, dequant8). Requires K % 32 == 0.
+// (QK, BLOCK_BYTES, dequant8) and matmul_epilogue.wgsl. Requires K % 32 == 0.
 //
 // Bindings (group 0), as matmul.wgsl:
 //   0 step  uniform Step {pos, n_tokens, kv_len, _}: active tokens = n_tokens
@@ -34,11 +34,6 @@ const PITCH: u32 = 33u;   // padded row pitch of the workgroup tiles
 
 var<workgroup> ws: array<f32, 1056>;   // [32 rows][PITCH] dequantized weights of this K slice
 var<workgroup> xs: array<f32, 1056>;   // [32 tokens][PITCH] activations of this K slice
-
-fn gelu_tanh(x: f32) -> f32 {
-    let inner = 0.7978845608028654 * (x + 0.044715 * x * x * x);
-    return 0.5 * x * (1.0 + tanh(clamp(inner, -15.0, 15.0)));
-}
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
@@ -103,16 +98,11 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
             let t = t0 + tc * 4u + j;
             if (n < N && t < n_tok) {
                 let y = t * Y_STRIDE + Y_OFFSET + n;
-                var s = acc[i * 4u + j];
-                if (EPILOGUE == 1u) {
-                    s += Y[y];
-                } else if (EPILOGUE == 2u) {
-                    let gv = G[y];
-                    s *= gv / (1.0 + exp(-gv));
-                } else if (EPILOGUE == 3u) {
-                    s *= gelu_tanh(G[y]);
+                var gv = 0.0;
+                if (EPILOGUE >= 2u) {
+                    gv = G[y];
                 }
-                Y[y] = s;
+                store_output(y, acc[i * 4u + j], gv);
             }
         }
     }

@@ -49,6 +49,11 @@ GEMMA3_GLOBAL_EVERY = 6             # gemma3: layers 5, 11, 17, ... attend globa
 GEMMA3_LOCAL_ROPE_BASE = 10000.0
 
 
+def matmul_sources(type_name: str, kernel: str) -> list:
+    """A matmul pipeline's WGSL: byte readers, the weight type's dequantizer, the shared output
+    step, then the kernel itself (last, as plans and tests look for it there)."""
+    return ["bytes.wgsl", QUANT_KERNELS[type_name], "matmul_epilogue.wgsl", kernel]
+
 class _Config:
     """The hyperparameters the plan needs, read from GGUF metadata."""
 
@@ -238,7 +243,7 @@ class _ModelPlanner:
         wb = weight_buffer or self.weight(name)
         if self.tiled_prefill and max_tokens > 1 and k % TILED_K == 0 and not fixed_tokens and not gated:
             # Prefill: 32x32 tiles dequantized once into workgroup memory.
-            pipe = self.b.pipeline(["bytes.wgsl", QUANT_KERNELS[t.type_name], "matmul_tiled.wgsl"],
+            pipe = self.b.pipeline(matmul_sources(t.type_name, "matmul_tiled.wgsl"),
                                    {"K": k, "N": n, "EPILOGUE": epilogue, "Y_STRIDE": y_stride,
                                     "Y_OFFSET": y_offset, "W_ROW_OFFSET": w_row_offset})
             self.b.dispatch(pipe, ["step", wb, x, y, gate],
@@ -253,7 +258,7 @@ class _ModelPlanner:
         elif self.subgroup_matmul:
             kernel, enables = "matmul_subgroup.wgsl", ("subgroups",)
         pipe = self.b.pipeline(
-            ["bytes.wgsl", QUANT_KERNELS[t.type_name], kernel],
+            matmul_sources(t.type_name, kernel),
             {"K": k, "N": n, "ROWS": MATMUL_ROWS, "TT": tt, "EPILOGUE": epilogue, "Y_STRIDE": y_stride,
              "Y_OFFSET": y_offset, "FIXED_TOKENS": fixed_tokens, "GATED": gated}, enables=enables)
         rows_per_group = MATMUL_ROWS // 2 if gated else MATMUL_ROWS

@@ -9,7 +9,7 @@ from gguf import GGMLQuantizationType as QT
 from gguf.quants import dequantize
 
 from kernel_harness import f32, run_kernel, step_bytes
-from precis.model_plan import QUANT_KERNELS
+from precis.model_plan import QUANT_KERNELS, matmul_sources
 
 pytestmark = pytest.mark.gpu
 
@@ -67,7 +67,7 @@ def test_matmul_matches_dequantized_product(kernel, type_name, tt, n_tokens, epi
     x = rng.standard_normal((max_tokens, k)).astype(np.float32)
     y0 = rng.standard_normal((max_tokens, n)).astype(np.float32)
     gate = rng.standard_normal((max_tokens, n)).astype(np.float32)
-    out = run_kernel(["bytes.wgsl", QUANT_KERNELS[type_name], kernel],
+    out = run_kernel(matmul_sources(type_name, kernel),
                      {"K": k, "N": n, "ROWS": 4, "TT": tt, "EPILOGUE": epilogue},
                      [("uniform", step_bytes(0, n_tokens)), raw, x, y0, gate],
                      matmul_groups(kernel, n, max_tokens, tt))
@@ -92,7 +92,7 @@ def test_gated_matmul_fuses_gate_and_up(kernel, type_name, tt, n_tokens, epilogu
     raw_g, wg = random_tensor(type_name, n, k, rng)
     raw_u, wu = random_tensor(type_name, n, k, rng)
     x = rng.standard_normal((max_tokens, k)).astype(np.float32)
-    out = run_kernel(["bytes.wgsl", QUANT_KERNELS[type_name], kernel],
+    out = run_kernel(matmul_sources(type_name, kernel),
                      {"K": k, "N": n, "ROWS": 4, "TT": tt, "EPILOGUE": epilogue, "GATED": 1},
                      [("uniform", step_bytes(0, n_tokens)), raw_g + raw_u, x,
                       np.zeros((max_tokens, n), np.float32), np.zeros(1, np.float32)],
@@ -117,7 +117,7 @@ def test_tiled_matmul_matches_dequantized_product(type_name, n_tokens, max_token
     x = rng.standard_normal((max_tokens, k)).astype(np.float32)
     y0 = rng.standard_normal((max_tokens, n)).astype(np.float32)
     gate = rng.standard_normal((max_tokens, n)).astype(np.float32)
-    out = run_kernel(["bytes.wgsl", QUANT_KERNELS[type_name], "matmul_tiled.wgsl"],
+    out = run_kernel(matmul_sources(type_name, "matmul_tiled.wgsl"),
                      {"K": k, "N": n, "EPILOGUE": epilogue},
                      [("uniform", step_bytes(3, n_tokens)), raw, x, y0, gate],
                      (math.ceil(n / 32), math.ceil(max_tokens / 32)))
@@ -139,7 +139,7 @@ def test_matmul_shard_writes_its_columns_only(kernel):
     raw, w = random_tensor("Q8_0", n, k, rng)
     x = rng.standard_normal((1, k)).astype(np.float32)
     y0 = np.full((1, total), 7.0, np.float32)
-    out = run_kernel(["bytes.wgsl", "quant_q8_0.wgsl", kernel],
+    out = run_kernel(matmul_sources("Q8_0", kernel),
                      {"K": k, "N": n, "Y_STRIDE": total, "Y_OFFSET": 13, "FIXED_TOKENS": 1},
                      [("uniform", step_bytes(4, 9)), raw, x, y0, np.zeros(1, np.float32)],
                      matmul_groups(kernel, n, 1, 1))
@@ -176,7 +176,7 @@ def test_tiled_matmul_reads_from_a_weight_row_offset_into_output_columns():
     raw, w = random_tensor("Q5_0", n, k, rng)
     x = rng.standard_normal((32, k)).astype(np.float32)
     y0 = np.full((32, stride), 3.0, np.float32)
-    out = run_kernel(["bytes.wgsl", "quant_q5_0.wgsl", "matmul_tiled.wgsl"],
+    out = run_kernel(matmul_sources("Q5_0", "matmul_tiled.wgsl"),
                      {"K": k, "N": n, "Y_STRIDE": stride, "Y_OFFSET": offset, "W_ROW_OFFSET": skip},
                      [("uniform", step_bytes(0, n_tokens)), raw_skip + raw, x, y0, np.zeros(1, np.float32)],
                      (math.ceil(n / 32), 1))

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from precis.model_plan import QUANT_KERNELS
+from precis.model_plan import matmul_sources
 from precis_build import browser
 from precis_build.wgpu_executor import load_kernel_source
 
@@ -82,8 +82,7 @@ def test_subgroup_matmul_matches_numpy_in_chromium():
         x = rng.standard_normal((max_tokens, k)).astype(np.float32)
         y0 = rng.standard_normal((max_tokens, n)).astype(np.float32)
         gate = rng.standard_normal((max_tokens, n)).astype(np.float32)
-        code = "enable subgroups;\n" + load_kernel_source(["bytes.wgsl", QUANT_KERNELS[type_name],
-                                                            "matmul_subgroup.wgsl"])
+        code = "enable subgroups;\n" + load_kernel_source(matmul_sources(type_name, "matmul_subgroup.wgsl"))
         rows = 2 if gated else 4
         jobs.append({"code": code, "constants": {"K": k, "N": n, "ROWS": 4, "TT": tt, "EPILOGUE": epilogue,
                                                  "GATED": int(gated)},
