@@ -29,24 +29,22 @@ from __future__ import annotations
 
 import math
 
+from precis import model_spec
+from precis.model_spec import SUPPORTED_ARCHITECTURES, ModelSpec, ModelSpecError
 from precis.plan import STEP_BYTES, TOPK, Plan, PlanBuilder, PlanError, StepList
 
-SUPPORTED_ARCHITECTURES = ("llama", "gemma3")
 # ggml type name -> dequantizer kernel (each defines QK, BLOCK_BYTES, dequant8).
 QUANT_KERNELS = {
     "F32": "quant_f32.wgsl", "F16": "quant_f16.wgsl", "Q4_0": "quant_q4_0.wgsl", "Q4_1": "quant_q4_1.wgsl",
     "Q5_0": "quant_q5_0.wgsl", "Q8_0": "quant_q8_0.wgsl", "Q4_K": "quant_q4_k.wgsl", "Q6_K": "quant_q6_k.wgsl",
 }
 DEFAULT_MAX_BINDING = 128 << 20     # WebGPU's default maxStorageBufferBindingSize
-MAX_HEAD_DIM = 256                  # rope_kv / attention keep one head in workgroup memory
 MATMUL_ROWS = 4                     # output rows per matmul workgroup
 PREFILL_TT = 8                      # tokens per matmul.wgsl workgroup in prefill (when K % 32 != 0)
 ROWWISE_ROWS = 64                   # matmul_rowwise.wgsl: output rows per workgroup (one per invocation)
 TILED_K = 32                        # matmul_tiled.wgsl: 32 rows x 32 tokens per workgroup, K in slices of 32
 ATTN_SPLITS = 8                     # decode attention: key slices per head (attention.wgsl split-K + combine)
 TOPK_SLICE = 4096                   # logits per topk.wgsl workgroup
-GEMMA3_GLOBAL_EVERY = 6             # gemma3: layers 5, 11, 17, ... attend globally, the others use the window
-GEMMA3_LOCAL_ROPE_BASE = 10000.0
 
 
 def matmul_sources(type_name: str, kernel: str) -> list:
@@ -54,73 +52,15 @@ def matmul_sources(type_name: str, kernel: str) -> list:
     step, then the kernel itself (last, as plans and tests look for it there)."""
     return ["bytes.wgsl", QUANT_KERNELS[type_name], "matmul_epilogue.wgsl", kernel]
 
-class _Config:
-    """The hyperparameters the plan needs, read from GGUF metadata."""
-
-    def __init__(self, g):
-        arch = g.architecture
-        if arch not in SUPPORTED_ARCHITECTURES:
-            raise PlanError(f"unsupported model architecture {arch!r} (the GPU plan supports: "
-                            f"{', '.join(SUPPORTED_ARCHITECTURES)})")
-        self.arch = arch
-
-        def need(key):
-            v = g.arch_value(key)
-            if v is None:
-                raise PlanError(f"GGUF metadata lacks {arch}.{key}")
-            return v
-
-        self.layers = int(need("block_count"))
-        self.hidden = int(need("embedding_length"))
-        self.ffn = int(need("feed_forward_length"))
-        self.n_head = int(need("attention.head_count"))
-        self.n_kv = int(g.arch_value("attention.head_count_kv", self.n_head))
-        self.head_dim = int(g.arch_value("attention.key_length", self.hidden // self.n_head))
-        if int(g.arch_value("attention.value_length", self.head_dim)) != self.head_dim:
-            raise PlanError("value_length != key_length is not supported")
-        self.eps = float(need("attention.layer_norm_rms_epsilon"))
-        self.rope_base = float(g.arch_value("rope.freq_base", 10000.0))
-        self.rope_dim = int(g.arch_value("rope.dimension_count", self.head_dim))
-        scaling = g.arch_value("rope.scaling.type")
-        if scaling not in (None, "none") and float(g.arch_value("rope.scaling.factor", 1.0)) != 1.0:
-            raise PlanError(f"rope scaling {scaling!r} is not supported")
-        if self.rope_dim != self.head_dim:
-            raise PlanError(f"partial rotary embedding (rope dim {self.rope_dim} < head dim {self.head_dim}) is not supported")
-        self.n_ctx_train = int(g.arch_value("context_length", 2048))
-        emb = g.tensors.get("token_embd.weight")
-        if emb is None:
-            raise PlanError("the model has no token_embd.weight")
-        self.vocab = int(emb.dims[1])
-        if self.head_dim > MAX_HEAD_DIM or self.head_dim % 2:
-            raise PlanError(f"head dim {self.head_dim} is not supported (even, at most {MAX_HEAD_DIM})")
-        if self.n_head % self.n_kv:
-            raise PlanError(f"{self.n_head} query heads are not a multiple of {self.n_kv} kv heads")
-        self.gemma = arch == "gemma3"
-        self.window = int(g.arch_value("attention.sliding_window", 0)) if self.gemma else 0
-
-
-def _check_matrix(g, name: str, k: int, n: int):
-    """The tensor `name` must be a [n, k] matrix (GGUF dims (k, n)) of a type we dequantize."""
-    t = g.tensors.get(name)
-    if t is None:
-        raise PlanError(f"the model has no tensor {name}")
-    if t.type_name not in QUANT_KERNELS:
-        raise PlanError(f"tensor {name} has type {t.type_name}, which the GPU kernels do not support "
-                        f"(supported: {', '.join(QUANT_KERNELS)})")
-    if tuple(t.dims[:2]) != (k, n) or any(d != 1 for d in t.dims[2:]):
-        raise PlanError(f"tensor {name} has shape {tuple(t.dims)}, expected ({k}, {n})")
-    if k % 8 or k % t.ggml_type.block_size:
-        raise PlanError(f"tensor {name}: row length {k} is not a multiple of 8 and of its block size")
-    return t
-
-
-def _check_vector(g, name: str, n: int):
-    t = g.tensors.get(name)
-    if t is None:
-        raise PlanError(f"the model has no tensor {name}")
-    if t.type_name != "F32" or t.n_elements != n:
-        raise PlanError(f"tensor {name}: expected {n} F32 values, got {t.type_name} {tuple(t.dims)}")
-    return t
+def check_model(g, context: int | None = None) -> ModelSpec:
+    """THE check that the GPU plan can run GGUF file `g` (header only is enough): architecture, metadata,
+    every tensor's presence, shape and type (the kernels' types, QUANT_KERNELS). Returns the ModelSpec, or
+    raises ModelSpecError (a PlanError) with a one-line reason. The reference model and `precis inspect` run
+    the same precis.model_spec.check_model; the engine and the panel's model picker call this one."""
+    spec = model_spec.check_model(g, QUANT_KERNELS)
+    if math.ceil(spec.vocab / TOPK_SLICE) * TOPK > 4096:
+        raise ModelSpecError(f"vocabulary of {spec.vocab} is too large for the top-k kernels (at most 262144)")
+    return spec
 
 
 def _row_shards(t, max_binding: int):
@@ -146,47 +86,24 @@ class _ModelPlanner:
         self.kv_sources = ["kv_f16.wgsl"] if self.kv_f16 else ["kv_f32.wgsl"]
         self.kv_enables = ("f16",) if self.kv_f16 else ()
         self.kv_elem_bytes = 2 if self.kv_f16 else 4
-        self.c = _Config(g)
+        self.c = check_model(g)
         self.chunk = chunk
         self.context = context
         self.max_binding = max_binding
         self.b = PlanBuilder()
-        self.out_name = "output.weight" if "output.weight" in g.tensors else "token_embd.weight"
+        self.out_name = self.c.output
         self.qkv_width = (self.c.n_head + 2 * self.c.n_kv) * self.c.head_dim   # qkv row: q | k | v
+        self.rope_factors = self.c.rope_factors(context)    # Llama 3 / LongRoPE factor tensor, or None
 
     # -- validation: everything before the first buffer -----------------------------------------
     def check(self):
-        c, g = self.c, self.g
-        H, D = c.hidden, c.head_dim
-        _check_matrix(g, "token_embd.weight", H, c.vocab)
-        _check_matrix(g, self.out_name, H, c.vocab)
-        _check_vector(g, "output_norm.weight", H)
-        for i in range(c.layers):
-            p = f"blk.{i}."
-            _check_vector(g, p + "attn_norm.weight", H)
-            _check_vector(g, p + "ffn_norm.weight", H)
-            _check_matrix(g, p + "attn_q.weight", H, c.n_head * D)
-            _check_matrix(g, p + "attn_k.weight", H, c.n_kv * D)
-            _check_matrix(g, p + "attn_v.weight", H, c.n_kv * D)
-            _check_matrix(g, p + "attn_output.weight", c.n_head * D, H)
-            _check_matrix(g, p + "ffn_gate.weight", H, c.ffn)
-            _check_matrix(g, p + "ffn_up.weight", H, c.ffn)
-            _check_matrix(g, p + "ffn_down.weight", c.ffn, H)
-            for bias in ("attn_q.bias", "attn_k.bias", "attn_v.bias"):
-                if p + bias in g.tensors:
-                    raise PlanError(f"tensor {p + bias}: attention biases are not supported")
-            if c.gemma:
-                _check_vector(g, p + "attn_q_norm.weight", D)
-                _check_vector(g, p + "attn_k_norm.weight", D)
-                _check_vector(g, p + "post_attention_norm.weight", H)
-                _check_vector(g, p + "post_ffw_norm.weight", H)
-        if math.ceil(c.vocab / TOPK_SLICE) * TOPK > 4096:
-            raise PlanError(f"vocabulary of {c.vocab} is too large for the top-k kernels (at most 262144)")
+        """What this plan adds to check_model (run in __init__): chunk, context and the KV binding size."""
+        c = self.c
         if not 1 <= self.chunk <= 256:
             raise PlanError(f"prefill chunk {self.chunk} outside 1..256")
         if self.context < 1:
             raise PlanError(f"context {self.context} must be positive")
-        kv_bytes = self.context * c.n_kv * D * self.kv_elem_bytes
+        kv_bytes = self.context * c.n_kv * c.head_dim * self.kv_elem_bytes
         if kv_bytes > self.max_binding:
             raise PlanError(f"context {self.context}: one layer's KV cache ({kv_bytes} bytes) exceeds the "
                             f"binding limit {self.max_binding}")
@@ -233,6 +150,21 @@ class _ModelPlanner:
             b.buffer(f"kv.{i}.v", self.context * c.n_kv * D * self.kv_elem_bytes, "kv")
 
     # -- dispatch helpers ---------------------------------------------------------------------------
+    def rope_constants(self, i: int) -> dict:
+        """rope_kv.wgsl's constants for layer i: the family's options, each only when it is not the default
+        (so plans of families without it stay as they were)."""
+        c, L = self.c, self.c.layer[i]
+        k = {"HD": c.head_dim, "NQ": c.n_head, "NKV": c.n_kv, "THETA": L.rope_base, "NEOX": c.rope_neox,
+             "QK_NORM": c.qk_norm, "EPS": c.eps, "QKV_STRIDE": self.qkv_width}
+        rope_dim = c.rope_dim if L.rope else 0
+        extra = {"ROPE_DIM": (rope_dim, c.head_dim), "QKV_BIAS": (c.qkv_bias, False),
+                 "FREQ_FACTORS": (bool(self.rope_factors), False), "FREQ_SCALE": (L.freq_scale, 1.0),
+                 "EXT_FACTOR": (c.ext_factor, 0.0), "MSCALE": (c.yarn_mscale(i), 1.0)}
+        if c.ext_factor:
+            extra["CORR_LOW"], extra["CORR_HIGH"] = (c.corr_dims[0], 0.0), (c.corr_dims[1], 0.0)
+        k.update({name: v for name, (v, default) in extra.items() if v != default})
+        return k
+
     def matmul(self, name, x, y, k, n, tokens_tt, epilogue=0, gate="unused", y_stride=None, y_offset=0,
                fixed_tokens=0, weight_buffer=None, label=None, gated=False, w_row_offset=0):
         """Y (op)= W X for tensor `name` (or the rows of `weight_buffer` from w_row_offset on).
@@ -267,10 +199,15 @@ class _ModelPlanner:
         self.b.dispatch(pipe, ["step", wb, x, y, gate],
                         (math.ceil(n / rows_per_group), math.ceil(max_tokens / tt)), label or name)
 
-    def qkv_projection(self, p: str, tt):
-        """qkv [T, q | k | v] = (Wq | Wk | Wv) xn: one dispatch when the three share a type, else three."""
+    def qkv_projection(self, i: int, tt):
+        """qkv [T, q | k | v] = (Wq | Wk | Wv) xn: one dispatch when the file fuses them (attn_qkv) or the
+        three share a type, else three."""
         c, H, D = self.c, self.c.hidden, self.c.head_dim
-        names = [p + "attn_q.weight", p + "attn_k.weight", p + "attn_v.weight"]
+        p = f"blk.{i}."
+        names = c.qkv_tensors(i)
+        if len(names) == 1:
+            self.matmul(names[0], "xn", "qkv", H, self.qkv_width, tt, label=p + "attn_qkv")
+            return
         fused = self.fused_weight(p + "attn_qkv", names)
         if fused:
             self.matmul(names[0], "xn", "qkv", H, self.qkv_width, tt, weight_buffer=fused, label=p + "attn_qkv")
@@ -280,13 +217,31 @@ class _ModelPlanner:
             self.matmul(name, "xn", "qkv", H, n, tt, y_stride=self.qkv_width, y_offset=offset)
             offset += n
 
-    def gate_up(self, p: str, tt, max_tokens):
-        """up [T, F] = act(Wg xn) * (Wu xn): one fused dispatch in decode (and per-row prefill) when gate and
-        up share a type; the tiled prefill kernel runs gate then up (reading the same fused buffer)."""
+    def qkv_bias(self, i: int) -> str:
+        """One buffer of layer i's q | k | v biases (qwen2), read by rope_kv.wgsl; "unused" without biases."""
+        names = self.c.bias_tensors(i)
+        if not names:
+            return "unused"
+        ts = [self.g.tensors[n] for n in names]
+        bname = f"blk.{i}.attn_qkv_bias"
+        self.b.buffer(bname, sum(t.nbytes for t in ts), "weight", tensor="+".join(names),
+                      parts=[[t.name, t.offset, t.nbytes] for t in ts])
+        return bname
+
+    def gate_up(self, i: int, tt, max_tokens):
+        """up [T, F] = act(Wg xn) * (Wu xn): one fused dispatch in decode (and per-row prefill) when the file
+        fuses gate|up (phi3's ffn_up) or gate and up share a type; the tiled prefill kernel runs gate then up
+        (reading the same fused buffer)."""
         c, H, F = self.c, self.c.hidden, self.c.ffn
-        act = 3 if c.gemma else 2
-        g_name, u_name = p + "ffn_gate.weight", p + "ffn_up.weight"
-        fused = self.fused_weight(p + "ffn_gate_up", [g_name, u_name])
+        act = 3 if c.activation == "gelu_tanh" else 2
+        p = f"blk.{i}."
+        names = c.gate_up_tensors(i)
+        if len(names) == 1:
+            g_name = u_name = names[0]
+            fused = self.weight(names[0])
+        else:
+            g_name, u_name = names
+            fused = self.fused_weight(p + "ffn_gate_up", names)
         if fused is None:
             self.matmul(g_name, "xn", "gate", H, F, tt)
             self.matmul(u_name, "xn", "up", H, F, tt, epilogue=act, gate="gate")
@@ -316,7 +271,7 @@ class _ModelPlanner:
         tt = (1 if max_tokens == 1 else min(PREFILL_TT, max_tokens), max_tokens)
 
         emb = self.g.tensors["token_embd.weight"]
-        scale = math.sqrt(H) if c.gemma else 1.0
+        scale = c.embed_scale
         for shard in _row_shards(emb, self.max_binding):
             pipe = b.pipeline(["bytes.wgsl", QUANT_KERNELS[emb.type_name], "embed.wgsl"],
                               {"HIDDEN": H, "ROW_START": shard[0], "ROW_COUNT": shard[1], "SCALE": scale})
@@ -325,21 +280,19 @@ class _ModelPlanner:
 
         for i in range(c.layers):
             p = f"blk.{i}."
-            is_global = (not c.gemma) or (i + 1) % GEMMA3_GLOBAL_EVERY == 0
             last_layer = i == c.layers - 1
-            if not c.gemma or i == 0:   # gemma3: the previous layer's rmsnorm_add produced xn
+            if not c.post_norms or i == 0:   # gemma3: the previous layer's rmsnorm_add produced xn
                 self.rmsnorm("x", p + "attn_norm.weight", "xn", max_tokens)
-            self.qkv_projection(p, tt)
-            rope = b.pipeline(self.kv_sources + ["rope_kv.wgsl"], enables=self.kv_enables, constants={
-                "HD": D, "NQ": c.n_head, "NKV": c.n_kv,
-                "THETA": c.rope_base if is_global else GEMMA3_LOCAL_ROPE_BASE,
-                "NEOX": c.gemma, "QK_NORM": c.gemma, "EPS": c.eps, "QKV_STRIDE": self.qkv_width})
-            qn = self.weight(p + "attn_q_norm.weight") if c.gemma else "unused"
-            kn = self.weight(p + "attn_k_norm.weight") if c.gemma else "unused"
-            b.dispatch(rope, ["step", "qkv", qn, kn, f"kv.{i}.k", f"kv.{i}.v"],
+            self.qkv_projection(i, tt)
+            rope = b.pipeline(self.kv_sources + ["rope_kv.wgsl"], enables=self.kv_enables,
+                              constants=self.rope_constants(i))
+            qn = self.weight(p + "attn_q_norm.weight") if c.qk_norm else "unused"
+            kn = self.weight(p + "attn_k_norm.weight") if c.qk_norm else "unused"
+            factors = self.weight(self.rope_factors) if self.rope_factors else "unused"
+            b.dispatch(rope, ["step", "qkv", qn, kn, f"kv.{i}.k", f"kv.{i}.v", self.qkv_bias(i), factors],
                        (c.n_head + c.n_kv, max_tokens), p + "rope_kv")
-            attn_consts = {"HD": D, "NQ": c.n_head, "NKV": c.n_kv, "SCALE": 1.0 / math.sqrt(D),
-                           "WINDOW": 0 if is_global else c.window, "Q_STRIDE": self.qkv_width}
+            attn_consts = {"HD": D, "NQ": c.n_head, "NKV": c.n_kv, "SCALE": c.attention_scale,
+                           "WINDOW": c.layer[i].window, "Q_STRIDE": self.qkv_width}
             if max_tokens == 1:
                 # Decode: split the keys over ATTN_SPLITS workgroups per head, then merge.
                 attn = b.pipeline(self.kv_sources + ["attention.wgsl"], dict(attn_consts, SPLITS=ATTN_SPLITS),
@@ -352,15 +305,15 @@ class _ModelPlanner:
                 attn = b.pipeline(self.kv_sources + ["attention.wgsl"], attn_consts, enables=self.kv_enables)
                 b.dispatch(attn, ["step", "qkv", f"kv.{i}.k", f"kv.{i}.v", "attn"], (c.n_head, max_tokens),
                            p + "attention")
-            if c.gemma:
+            if c.post_norms:
                 self.matmul(p + "attn_output.weight", "attn", "sub", c.n_head * D, H, tt)
                 self.rmsnorm_add("sub", p + "post_attention_norm.weight", "x", max_tokens,
                                  p + "ffn_norm.weight", "xn")
             else:
                 self.matmul(p + "attn_output.weight", "attn", "x", c.n_head * D, H, tt, epilogue=1)
                 self.rmsnorm("x", p + "ffn_norm.weight", "xn", max_tokens)
-            self.gate_up(p, tt, max_tokens)
-            if c.gemma:
+            self.gate_up(i, tt, max_tokens)
+            if c.post_norms:
                 self.matmul(p + "ffn_down.weight", "up", "sub", F, H, tt)
                 if last_layer:
                     self.rmsnorm_add("sub", p + "post_ffw_norm.weight", "x", max_tokens,
@@ -371,7 +324,7 @@ class _ModelPlanner:
             else:
                 self.matmul(p + "ffn_down.weight", "up", "x", F, H, tt, epilogue=1)
 
-        if not c.gemma:   # gemma3: fused into the last layer's rmsnorm_add
+        if not c.post_norms:   # gemma3: fused into the last layer's rmsnorm_add
             self.rmsnorm("x", "output_norm.weight", "last", 1, last_only=True)
         out = self.g.tensors[self.out_name]
         for shard in _row_shards(out, self.max_binding):
@@ -414,6 +367,6 @@ def build_plan(g, *, chunk: int = 32, context: int | None = None, max_binding: i
     (unless rowwise_matmul); "shader-f16" -> the KV cache is f16 (kv_f16.wgsl before rope_kv.wgsl and
     attention.wgsl, "enables": ["f16"]). Empty (the default): the f32 plan with no optional feature, unchanged."""
     if context is None:
-        context = min(4096, _Config(g).n_ctx_train)
+        context = min(4096, check_model(g).n_ctx_train)
     features = [str(f) for f in (features or ())]
     return _ModelPlanner(g, chunk, context, max_binding, tiled_prefill, rowwise_matmul, features).build()

@@ -8,21 +8,16 @@ It is the oracle for the WGSL kernels, so clarity beats speed here.
     logits = model.forward([next_id], start_pos=len(prompt_ids))
     model.reset()                                          # empty the KV cache
 
-Families (all pre-norm decoders; what differs is listed in `Config`):
-- llama  (SmolLM2): RMSNorm, RoPE on adjacent pairs, GQA, SwiGLU FFN, output tied to
-          token_embd when there is no output.weight. llama.cpp's converter permutes the rows
-          of q/k so that its "normal" RoPE, which rotates (x[2i], x[2i+1]), reproduces HF's
-          rotate-half RoPE: with GGUF weights, adjacent pairs are right.
-- qwen2:  as llama plus biases on q, k, v, and NEOX RoPE (rotates (x[i], x[i + d/2])):
-          qwen2 q/k rows are not permuted by the converter.
-- gemma3: embeddings scaled by sqrt(hidden); RMSNorm on q and k of each head (QK-norm);
-          extra norms after attention and after the FFN (before the residual add); GeGLU
-          FFN with tanh-approximated GELU; NEOX RoPE; 5 of every 6 layers use sliding-window
-          attention (window from metadata) with RoPE base 10000, every 6th layer is global
-          with the metadata base; attention scale 1/sqrt(key_length).
-          The GGUF stores Gemma's norm weights already as (1 + w) (llama.cpp's converter
-          adds 1; transformers subtracts it again when it loads a GGUF), so every norm here
-          is a plain x_normed * weight.
+Families (all pre-norm decoders): what differs is data in precis.model_spec.ModelSpec, which also
+checks every tensor's presence, shape and type before anything is loaded (the same check the GPU plan
+and `precis inspect` run). Notes on the GGUF side of each:
+- llama (SmolLM2, Llama 3, Mistral): llama.cpp's converter permutes the rows of q/k so that its
+          "normal" RoPE, which rotates (x[2i], x[2i+1]), reproduces HF's rotate-half RoPE: with GGUF
+          weights, adjacent pairs are right. Llama 3's rope scaling is the rope_freqs.weight tensor.
+- qwen2 / qwen3 / phi3 / gemma3: q/k rows are not permuted; NEOX RoPE (x[i], x[i + r/2]).
+- phi3: q|k|v fused in attn_qkv, gate|up fused in ffn_up (split here after loading).
+- gemma3: The GGUF stores Gemma's norm weights already as (1 + w) (llama.cpp's converter adds 1;
+          transformers subtracts it again when it loads a GGUF), so every norm is x_normed * weight.
 
 Shapes in comments: n = tokens in this call, T = cached positions after this call,
 D = hidden size, H = query heads, Hkv = key/value heads, hd = head dim, F = FFN size, V = vocab.
@@ -31,91 +26,16 @@ D = hidden size, H = query heads, Hkv = key/value heads, hd = head dim, F = FFN 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from precis_build.reference.dequant import load_tensor
+from precis.model_spec import LayerSpec, ModelSpec, ModelSpecError, check_model
+from precis_build.reference.dequant import SUPPORTED_TYPES, load_tensor
 
-SUPPORTED_ARCHITECTURES = ("llama", "qwen2", "gemma3")
-GEMMA3_GLOBAL_EVERY = 6            # llama.cpp and HF: layers 5, 11, 17... attend globally
-GEMMA3_LOCAL_ROPE_BASE = 10000.0   # sliding-window layers' RoPE base (not in the GGUF)
-
-
-class ModelError(ValueError):
-    """The GGUF lacks something the forward pass needs, or the input is out of range."""
-
-
-@dataclass
-class Config:
-    arch: str
-    n_layers: int
-    hidden: int               # D
-    ffn: int                  # F
-    n_heads: int              # H
-    n_kv_heads: int           # Hkv (GQA: each group of H/Hkv query heads shares one)
-    head_dim: int             # hd (key_length; value_length is the same for our families)
-    vocab: int                # V
-    context: int              # trained context length
-    norm_eps: float
-    rope_base: float          # RoPE base of global layers (all layers for llama/qwen2)
-    rope_dims: int            # leading dims of each head that RoPE rotates (usually hd)
-    rope_neox: bool           # True: pairs (i, i+rope_dims/2); False: pairs (2i, 2i+1)
-    rope_scale: float = 1.0   # linear RoPE scaling: positions are divided by this
-    attention_scale: float = 0.0
-    # Per layer: sliding window (None = global) and RoPE base.
-    layer_windows: list = field(default_factory=list)
-    layer_rope_bases: list = field(default_factory=list)
-
-    @classmethod
-    def from_gguf(cls, g) -> "Config":
-        arch = g.architecture
-        if arch not in SUPPORTED_ARCHITECTURES:
-            raise ModelError(f"unsupported architecture {arch!r} "
-                             f"(supported: {', '.join(SUPPORTED_ARCHITECTURES)})")
-
-        def need(key):
-            value = g.arch_value(key)
-            if value is None:
-                raise ModelError(f"missing metadata {arch}.{key}")
-            return value
-
-        n_layers = int(need("block_count"))
-        hidden = int(need("embedding_length"))
-        n_heads = int(need("attention.head_count"))
-        n_kv_heads = int(g.arch_value("attention.head_count_kv", n_heads))
-        head_dim = int(g.arch_value("attention.key_length", hidden // n_heads))
-        if int(g.arch_value("attention.value_length", head_dim)) != head_dim:
-            raise ModelError("key_length != value_length is not supported")
-        vocab = g.arch_value("vocab_size") or len(g.metadata.get("tokenizer.ggml.tokens", ()))
-        if not vocab:
-            vocab = g.tensors["token_embd.weight"].shape[0]
-        if n_heads % n_kv_heads:
-            raise ModelError(f"{n_heads} query heads do not split into {n_kv_heads} KV groups")
-        rope_base = float(g.arch_value("rope.freq_base", 10000.0))
-        scaling = g.arch_value("rope.scaling.type")
-        rope_scale = float(g.arch_value("rope.scaling.factor", 1.0)) if scaling == "linear" else 1.0
-        if scaling not in (None, "none", "linear"):
-            raise ModelError(f"unsupported RoPE scaling {scaling!r}")
-
-        cfg = cls(
-            arch=arch, n_layers=n_layers, hidden=hidden, ffn=int(need("feed_forward_length")),
-            n_heads=n_heads, n_kv_heads=n_kv_heads, head_dim=head_dim, vocab=int(vocab),
-            context=int(g.arch_value("context_length", 2048)),
-            norm_eps=float(need("attention.layer_norm_rms_epsilon")),
-            rope_base=rope_base, rope_dims=int(g.arch_value("rope.dimension_count", head_dim)),
-            rope_neox=arch != "llama", rope_scale=rope_scale,
-            attention_scale=1.0 / math.sqrt(head_dim),
-        )
-        if arch == "gemma3":
-            window = int(need("attention.sliding_window"))
-            is_global = [(i + 1) % GEMMA3_GLOBAL_EVERY == 0 for i in range(n_layers)]
-            cfg.layer_windows = [None if glob else window for glob in is_global]
-            cfg.layer_rope_bases = [rope_base if glob else GEMMA3_LOCAL_ROPE_BASE for glob in is_global]
-        else:  # llama / qwen2: every layer global (llama.cpp ignores qwen2's unused window too)
-            cfg.layer_windows = [None] * n_layers
-            cfg.layer_rope_bases = [rope_base] * n_layers
-        return cfg
+SUPPORTED_ARCHITECTURES = ("llama", "qwen2", "qwen3", "phi3", "gemma3", "smollm3")
+ModelError = ModelSpecError   # one error type for a model we cannot run, here and in the GPU plan
+Config = ModelSpec            # the hyperparameters: precis.model_spec (one check for every backend)
 
 
 # -- the building blocks ----------------------------------------------------------------
@@ -136,11 +56,23 @@ def gelu_tanh(x: np.ndarray) -> np.ndarray:
     return 0.5 * x * (1.0 + np.tanh(np.float32(math.sqrt(2.0 / math.pi)) * (x + np.float32(0.044715) * x * x * x)))
 
 
-def rope_cos_sin(positions: np.ndarray, rope_dims: int, base: float, scale: float):
-    """cos, sin [n, rope_dims/2] for pair i at each position: angle = pos / scale * base^(-2i/rope_dims)."""
-    inv_freq = base ** (-np.arange(0, rope_dims, 2, dtype=np.float64) / rope_dims)   # [rope_dims/2]
-    angles = (positions.astype(np.float64) / scale)[:, None] * inv_freq[None, :]       # [n, rope_dims/2]
-    return np.cos(angles).astype(np.float32), np.sin(angles).astype(np.float32)
+def rope_cos_sin(positions: np.ndarray, rope_dims: int, base: float, scale: float = 1.0, *, factors=None,
+                 ext_factor: float = 0.0, corr_dims=(0.0, 0.0), mscale: float = 1.0):
+    """cos, sin [n, rope_dims/2] for pair i at each position, as ggml's rope_yarn (see precis.model_spec):
+    theta_extrap = pos * base^(-2i/rope_dims) / factors[i]; theta = theta_extrap / scale, blended back toward
+    theta_extrap by YaRN's ramp when ext_factor != 0; cos and sin are multiplied by mscale."""
+    i = np.arange(rope_dims // 2, dtype=np.float64)
+    inv_freq = base ** (-2.0 * i / rope_dims)                                          # [rope_dims/2]
+    if factors is not None:
+        inv_freq = inv_freq / np.asarray(factors, np.float64)
+    extrap = positions.astype(np.float64)[:, None] * inv_freq[None, :]                 # [n, rope_dims/2]
+    theta = extrap / scale
+    if ext_factor != 0.0:
+        low, high = corr_dims
+        ramp = 1.0 - np.clip((i - low) / max(0.001, high - low), 0.0, 1.0)            # 1: extrapolate
+        mix = ramp * ext_factor
+        theta = theta * (1.0 - mix) + extrap * mix
+    return (np.cos(theta) * mscale).astype(np.float32), (np.sin(theta) * mscale).astype(np.float32)
 
 
 def apply_rope(x: np.ndarray, cos: np.ndarray, sin: np.ndarray, neox: bool) -> np.ndarray:
@@ -182,56 +114,65 @@ class LayerWeights:
     bq: np.ndarray | None = None          # [H*hd]   qwen2
     bk: np.ndarray | None = None          # [Hkv*hd] qwen2
     bv: np.ndarray | None = None          # [Hkv*hd] qwen2
-    q_norm: np.ndarray | None = None      # [hd]     gemma3
-    k_norm: np.ndarray | None = None      # [hd]     gemma3
+    q_norm: np.ndarray | None = None      # [hd]     qwen3, gemma3
+    k_norm: np.ndarray | None = None      # [hd]     qwen3, gemma3
     post_attn_norm: np.ndarray | None = None  # [D]  gemma3
     post_ffn_norm: np.ndarray | None = None   # [D]  gemma3
 
 
-def _load_layer(g, i: int) -> LayerWeights:
-    def get(name, required=True):
-        full = f"blk.{i}.{name}.weight" if not name.endswith(".bias") else f"blk.{i}.{name}"
-        if full not in g.tensors:
-            if required:
-                raise ModelError(f"missing tensor {full}")
-            return None
-        return load_tensor(g, full)
+def _load_layer(g, spec: ModelSpec, i: int) -> LayerWeights:
+    """Layer i's weights (check_model has already checked every name, shape and type)."""
+    p = f"blk.{i}."
+    D, NQ, NKV, F = spec.head_dim, spec.n_head, spec.n_kv, spec.ffn
 
+    def get(name):
+        return load_tensor(g, p + name) if p + name in g.tensors else None
+
+    if spec.fused_qkv:                    # phi3: rows q | k | v
+        qkv = get("attn_qkv.weight")
+        wq, wk, wv = np.split(qkv, [NQ * D, (NQ + NKV) * D])
+    else:
+        wq, wk, wv = get("attn_q.weight"), get("attn_k.weight"), get("attn_v.weight")
+    if spec.fused_gate_up:                # phi3: rows gate | up
+        w_gate, w_up = np.split(get("ffn_up.weight"), [F])
+    else:
+        w_gate, w_up = get("ffn_gate.weight"), get("ffn_up.weight")
+    biases = [get(n[len(p):]) for n in spec.bias_tensors(i)] or [None, None, None]
     return LayerWeights(
-        attn_norm=get("attn_norm"), wq=get("attn_q"), wk=get("attn_k"), wv=get("attn_v"),
-        wo=get("attn_output"), ffn_norm=get("ffn_norm"), w_gate=get("ffn_gate"),
-        w_up=get("ffn_up"), w_down=get("ffn_down"),
-        bq=get("attn_q.bias", False), bk=get("attn_k.bias", False), bv=get("attn_v.bias", False),
-        q_norm=get("attn_q_norm", False), k_norm=get("attn_k_norm", False),
-        post_attn_norm=get("post_attention_norm", False), post_ffn_norm=get("post_ffw_norm", False),
+        attn_norm=get("attn_norm.weight"), wq=wq, wk=wk, wv=wv, wo=get("attn_output.weight"),
+        ffn_norm=get("ffn_norm.weight"), w_gate=w_gate, w_up=w_up, w_down=get("ffn_down.weight"),
+        bq=biases[0], bk=biases[1], bv=biases[2],
+        q_norm=get("attn_q_norm.weight") if spec.qk_norm else None,
+        k_norm=get("attn_k_norm.weight") if spec.qk_norm else None,
+        post_attn_norm=get("post_attention_norm.weight") if spec.post_norms else None,
+        post_ffn_norm=get("post_ffw_norm.weight") if spec.post_norms else None,
     )
 
 
 # -- the model -------------------------------------------------------------------------------
 
 class ReferenceModel:
-    def __init__(self, config: Config, token_embd, output_norm, output, layers):
+    def __init__(self, config: ModelSpec, token_embd, output_norm, output, layers, rope_factors=None):
         self.config = config
         self.token_embd = token_embd      # [V, D]
         self.output_norm = output_norm    # [D]
         self.output = output              # [V, D] (the same array as token_embd when tied)
         self.layers = layers              # n_layers x LayerWeights
+        self.rope_factors = rope_factors  # [rope_dim/2] frequency factors (Llama 3, LongRoPE) or None
         self.reset()
 
     @classmethod
-    def from_gguf(cls, g) -> "ReferenceModel":
-        cfg = Config.from_gguf(g)
-        for name in ("token_embd.weight", "output_norm.weight"):
-            if name not in g.tensors:
-                raise ModelError(f"missing tensor {name}")
+    def from_gguf(cls, g, context: int | None = None) -> "ReferenceModel":
+        """`context`: the context the model is run at (default: its training context). It only matters for
+        LongRoPE files (phi3), whose long factors apply past the original context, as in llama.cpp."""
+        spec = check_model(g, SUPPORTED_TYPES)
+        context = spec.n_ctx_train if context is None else context
         token_embd = load_tensor(g, "token_embd.weight")
-        output = load_tensor(g, "output.weight") if "output.weight" in g.tensors else token_embd
-        layers = [_load_layer(g, i) for i in range(cfg.n_layers)]
-        expected = (cfg.n_heads * cfg.head_dim, cfg.hidden)
-        if layers[0].wq.shape != expected:
-            raise ModelError(f"attn_q has shape {layers[0].wq.shape}, metadata implies {expected}")
-        cfg.vocab = token_embd.shape[0]
-        return cls(cfg, token_embd, load_tensor(g, "output_norm.weight"), output, layers)
+        output = token_embd if spec.output == "token_embd.weight" else load_tensor(g, spec.output)
+        layers = [_load_layer(g, spec, i) for i in range(spec.layers)]
+        factors_name = spec.rope_factors(context)
+        factors = load_tensor(g, factors_name) if factors_name else None
+        return cls(spec, token_embd, load_tensor(g, "output_norm.weight"), output, layers, factors)
 
     def reset(self) -> None:
         """Empty the KV cache."""
@@ -239,8 +180,8 @@ class ReferenceModel:
         self.n_cached = 0
         self._capacity = 0
         # Per layer: keys and values of every cached position, [capacity, Hkv, hd].
-        self.k_cache = [np.zeros((0, c.n_kv_heads, c.head_dim), np.float32) for _ in range(c.n_layers)]
-        self.v_cache = [np.zeros((0, c.n_kv_heads, c.head_dim), np.float32) for _ in range(c.n_layers)]
+        self.k_cache = [np.zeros((0, c.n_kv, c.head_dim), np.float32) for _ in range(c.layers)]
+        self.v_cache = [np.zeros((0, c.n_kv, c.head_dim), np.float32) for _ in range(c.layers)]
 
     def _ensure_capacity(self, total: int) -> None:
         if total <= self._capacity:
@@ -252,6 +193,14 @@ class ReferenceModel:
                 grown[:self.n_cached] = old[:self.n_cached]
                 caches[i] = grown
         self._capacity = new_cap
+
+    def _rope(self, i: int, positions):
+        """cos, sin [n, rope_dim/2] of layer i (None when the layer has no rotary embedding)."""
+        c, L = self.config, self.config.layer[i]
+        if not L.rope or c.rope_dim == 0:
+            return None
+        return rope_cos_sin(positions, c.rope_dim, L.rope_base, 1.0 / L.freq_scale, factors=self.rope_factors,
+                            ext_factor=c.ext_factor, corr_dims=c.corr_dims, mscale=c.yarn_mscale(i))
 
     def forward(self, token_ids, start_pos: int, *, last_only: bool = False) -> np.ndarray:
         """Run token_ids at positions start_pos.. and return their logits [n, V] (float32),
@@ -272,70 +221,70 @@ class ReferenceModel:
         positions = np.arange(start_pos, T)                       # [n]
 
         x = self.token_embd[ids]                                  # [n, D]
-        if c.arch == "gemma3":
-            x = x * np.float32(math.sqrt(c.hidden))
+        if c.embed_scale != 1.0:                                  # gemma3
+            x = x * np.float32(c.embed_scale)
+        act = gelu_tanh if c.activation == "gelu_tanh" else silu
 
         for i, L in enumerate(self.layers):
             # --- attention block ---
-            h = rms_norm(x, L.attn_norm, c.norm_eps)              # [n, D]
+            h = rms_norm(x, L.attn_norm, c.eps)                   # [n, D]
             q = h @ L.wq.T                                        # [n, H*hd]
             k = h @ L.wk.T                                        # [n, Hkv*hd]
             v = h @ L.wv.T                                        # [n, Hkv*hd]
-            if L.bq is not None:
+            if L.bq is not None:                                  # qwen2
                 q, k, v = q + L.bq, k + L.bk, v + L.bv
-            q = q.reshape(n, c.n_heads, c.head_dim)               # [n, H, hd]
-            k = k.reshape(n, c.n_kv_heads, c.head_dim)            # [n, Hkv, hd]
-            v = v.reshape(n, c.n_kv_heads, c.head_dim)            # [n, Hkv, hd]
-            if L.q_norm is not None:                              # gemma3 QK-norm, per head
-                q = rms_norm(q, L.q_norm, c.norm_eps)
-                k = rms_norm(k, L.k_norm, c.norm_eps)
-            cos, sin = rope_cos_sin(positions, c.rope_dims, c.layer_rope_bases[i],
-                                    c.rope_scale if c.layer_windows[i] is None else 1.0)
-            q = apply_rope(q, cos, sin, c.rope_neox)
-            k = apply_rope(k, cos, sin, c.rope_neox)
+            q = q.reshape(n, c.n_head, c.head_dim)                # [n, H, hd]
+            k = k.reshape(n, c.n_kv, c.head_dim)                  # [n, Hkv, hd]
+            v = v.reshape(n, c.n_kv, c.head_dim)                  # [n, Hkv, hd]
+            if L.q_norm is not None:                              # QK-norm, per head
+                q = rms_norm(q, L.q_norm, c.eps)
+                k = rms_norm(k, L.k_norm, c.eps)
+            rope = self._rope(i, positions)
+            if rope is not None:
+                q = apply_rope(q, *rope, c.rope_neox)
+                k = apply_rope(k, *rope, c.rope_neox)
 
             self.k_cache[i][start_pos:T] = k
             self.v_cache[i][start_pos:T] = v
             att = self._attention(q, self.k_cache[i][:T], self.v_cache[i][:T],
-                                  positions, c.layer_windows[i])  # [n, H*hd]
+                                  positions, c.layer[i].window)   # [n, H*hd]
             att = att @ L.wo.T                                    # [n, D]
             if L.post_attn_norm is not None:
-                att = rms_norm(att, L.post_attn_norm, c.norm_eps)
+                att = rms_norm(att, L.post_attn_norm, c.eps)
             x = x + att
 
             # --- feed-forward block ---
-            h = rms_norm(x, L.ffn_norm, c.norm_eps)               # [n, D]
+            h = rms_norm(x, L.ffn_norm, c.eps)                    # [n, D]
             gate = h @ L.w_gate.T                                 # [n, F]
             up = h @ L.w_up.T                                     # [n, F]
-            act = gelu_tanh(gate) if c.arch == "gemma3" else silu(gate)
-            ffn = (act * up) @ L.w_down.T                         # [n, D]
+            ffn = (act(gate) * up) @ L.w_down.T                   # [n, D]
             if L.post_ffn_norm is not None:
-                ffn = rms_norm(ffn, L.post_ffn_norm, c.norm_eps)
+                ffn = rms_norm(ffn, L.post_ffn_norm, c.eps)
             x = x + ffn
 
         self.n_cached = T
         if last_only:
             x = x[-1:]                                            # [1, D]
-        x = rms_norm(x, self.output_norm, c.norm_eps)             # [n, D]
+        x = rms_norm(x, self.output_norm, c.eps)                  # [n, D]
         return (x @ self.output.T).astype(np.float32, copy=False)  # [n, V]
 
     def _attention(self, q, keys, values, positions, window):
         """Causal (optionally sliding-window) attention of q [n, H, hd] over the cached
         keys/values [T, Hkv, hd]; query at position p sees key j when j <= p and, with a
-        window, p - j < window. Returns [n, H*hd]."""
+        window (> 0), p - j < window. Returns [n, H*hd]."""
         c = self.config
         n, T = q.shape[0], keys.shape[0]
-        group = c.n_heads // c.n_kv_heads
-        qg = q.reshape(n, c.n_kv_heads, group, c.head_dim)        # [n, Hkv, g, hd]
+        group = c.n_head // c.n_kv
+        qg = q.reshape(n, c.n_kv, group, c.head_dim)              # [n, Hkv, g, hd]
         scores = np.einsum("nkgd,tkd->kgnt", qg, keys) * np.float32(c.attention_scale)  # [Hkv, g, n, T]
         key_pos = np.arange(T)
         allowed = key_pos[None, :] <= positions[:, None]          # [n, T]
-        if window is not None:
+        if window:
             allowed &= (positions[:, None] - key_pos[None, :]) < window
         scores = np.where(allowed, scores, np.float32(-np.inf))
         probs = softmax(scores, axis=-1)                          # [Hkv, g, n, T]
         out = np.einsum("kgnt,tkd->nkgd", probs, values)          # [n, Hkv, g, hd]
-        return out.reshape(n, c.n_heads * c.head_dim)
+        return out.reshape(n, c.n_head * c.head_dim)
 
     def logits_for(self, token_ids) -> np.ndarray:
         """Convenience for tests: reset, then logits [n, V] of a whole sequence."""
