@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from precis.gguf import open_gguf
+from precis_build.errors import UserError
 from precis_build.paths import DEFAULT_MODEL, GEMMA3_MODEL
 
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")  # wgpu / Vulkan loaders warn without it
@@ -37,3 +38,15 @@ def smollm2_gguf(smollm2_path):
 @pytest.fixture(scope="session")
 def gemma3_gguf(gemma3_path):
     return open_gguf(gemma3_path)
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory, smollm2_path):
+    """Tiny random-weight models of every family (precis_build.tiny_models), each built on first use, once
+    per session: transformers -> llama.cpp's converter -> llama.cpp's quantizer."""
+    from precis_build.tiny_models import TinyModels, converter_script
+    try:
+        converter_script()
+    except UserError as e:
+        pytest.fail(str(e), pytrace=False)
+    return TinyModels(tmp_path_factory.mktemp("tiny-models"))

@@ -56,6 +56,14 @@ GEMMA3_PARTS = tuple(
     ], start=1))
 GEMMA3_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
 
+# llama.cpp's converter for the tiny-model tests: the llama-cpp-python source distribution vendors llama.cpp
+# whole (the same version bootstrap.sh builds the binding from); setup unpacks only the converter's files.
+LLAMA_CPP_SDIST = Download(
+    "llama-cpp-python-sdist", "pypi", "llama-cpp-python==0.3.36", "llama_cpp_python-0.3.36.tar.gz",
+    "832db0699007f1be95a7e41ef12e88926b02ba836461e36a36372db2760c1a2e", sdist=True)
+LLAMA_CPP_SDIST_ROOT = "llama_cpp_python-0.3.36/vendor/llama.cpp/"
+LLAMA_CPP_CONVERTER_FILES = ("convert_hf_to_gguf.py", "conversion/", "gguf-py/", "LICENSE")
+
 # JS libraries (versions pinned in package.json / package-lock.json): node_modules path -> vendor/js name.
 JS_LIBRARIES = {
     "@mozilla/readability/Readability.js": "Readability.js",

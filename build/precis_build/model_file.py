@@ -3,10 +3,9 @@
 from pathlib import Path
 
 from precis.gguf import GGUFError, GGUFFile, open_gguf
+from precis.model_spec import SUPPORTED_ARCHITECTURES, ModelSpecError, check_model
 from precis_build.errors import UserError
 from precis_build.paths import DEFAULT_MODEL
-
-SUPPORTED_ARCHITECTURES = ("llama", "qwen2", "gemma3")
 
 
 def resolve_model_path(model) -> Path:
@@ -18,14 +17,19 @@ def resolve_model_path(model) -> Path:
 
 
 def open_model(model=None, *, check_architecture: bool = True) -> GGUFFile:
-    """Open MODEL (default: the model `precis setup` installed) and check we can run it."""
+    """Open MODEL (default: the model `precis setup` installed) and check we can run it: precis.model_spec's
+    check (architecture, metadata, every tensor's shape and type the numpy reference reads), the one check
+    every backend runs, so a malformed file is refused here in one line, before any backend starts."""
     path = resolve_model_path(model)
     try:
         gguf = open_gguf(path)
         arch = gguf.architecture
     except GGUFError as e:
         raise UserError(f"{path}: corrupt or unreadable GGUF: {e}") from None
-    if check_architecture and arch not in SUPPORTED_ARCHITECTURES:
-        raise UserError(f"{path}: unsupported model architecture {arch!r} "
-                        f"(supported: {', '.join(SUPPORTED_ARCHITECTURES)})")
+    if check_architecture:
+        from precis_build.reference.dequant import SUPPORTED_TYPES
+        try:
+            check_model(gguf, SUPPORTED_TYPES)
+        except ModelSpecError as e:
+            raise UserError(f"{path}: {e}") from None
     return gguf

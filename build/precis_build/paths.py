@@ -13,3 +13,6 @@ CACHE = Path(os.environ.get("PRECIS_CACHE") or REPO_ROOT / ".cache")  # verified
 DEFAULT_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 DEFAULT_MODEL = MODELS / DEFAULT_MODEL_FILE
 GEMMA3_MODEL = MODELS / "gemma-3-270m-Q4_K_M.gguf"
+# llama.cpp's HF -> GGUF converter (convert_hf_to_gguf.py, conversion/, gguf-py/), unpacked by
+# `precis setup --test-models` from the llama-cpp-python sdist; the tiny-model tests run it.
+LLAMA_CPP_CONVERTER = VENDOR / "llama.cpp"

@@ -123,7 +123,7 @@ def _yarn_corr_dims(rope_dim: int, n_ctx_orig: int, base: float, beta_fast: floa
     """ggml_rope_yarn_corr_dims: the pair-index range over which YaRN blends interpolation into extrapolation."""
     def corr(n_rot):
         return rope_dim * math.log(n_ctx_orig / (n_rot * 2 * math.pi)) / (2 * math.log(base))
-    return max(0.0, math.floor(corr(beta_fast))), min(rope_dim - 1.0, math.ceil(corr(beta_slow)))
+    return max(0.0, float(math.floor(corr(beta_fast)))), min(rope_dim - 1.0, float(math.ceil(corr(beta_slow))))
 
 
 def _read_spec(g) -> ModelSpec:

@@ -19,7 +19,8 @@ import pytest
 from precis.chat_template import ChatTemplate
 from precis.tokenizer import Tokenizer
 from precis_build.paths import MODELS
-from precis_build.reference.model import Config, LayerWeights, ModelError, ReferenceModel, apply_rope, rope_cos_sin
+from precis.model_spec import LayerSpec, ModelSpec
+from precis_build.reference.model import LayerWeights, ModelError, ReferenceModel, apply_rope, rope_cos_sin
 from reference_text import TEXT
 
 LOGIT_ATOL = 1e-3
@@ -75,9 +76,10 @@ def tiny_model(window):
     def w(*shape):
         return rng.standard_normal(shape).astype(np.float32) * 0.5
 
-    cfg = Config(arch="gemma3", n_layers=1, hidden=D, ffn=F, n_heads=H, n_kv_heads=Hkv, head_dim=hd,
-                 vocab=V, context=64, norm_eps=1e-6, rope_base=10000.0, rope_dims=hd, rope_neox=True,
-                 attention_scale=hd ** -0.5, layer_windows=[window], layer_rope_bases=[10000.0])
+    cfg = ModelSpec(arch="gemma3", layers=1, hidden=D, ffn=F, n_head=H, n_kv=Hkv, head_dim=hd, vocab=V,
+                    eps=1e-6, n_ctx_train=64, rope_dim=hd, rope_neox=True, attention_scale=hd ** -0.5,
+                    layer=[LayerSpec(window=window or 0, rope_base=10000.0)], qk_norm=True, post_norms=True,
+                    embed_scale=D ** 0.5, activation="gelu_tanh")
     layer = LayerWeights(attn_norm=w(D), wq=w(H * hd, D), wk=w(Hkv * hd, D), wv=w(Hkv * hd, D), wo=w(D, H * hd),
                          ffn_norm=w(D), w_gate=w(F, D), w_up=w(F, D), w_down=w(D, F),
                          q_norm=w(hd), k_norm=w(hd), post_attn_norm=w(D), post_ffn_norm=w(D))
@@ -126,10 +128,10 @@ def test_bad_input_is_a_clear_error(smol_ref):
 
 def test_gemma3_layer_pattern(gemma_ref):
     c = gemma_ref.config
-    globals_ = [i for i, w in enumerate(c.layer_windows) if w is None]
+    globals_ = [i for i, L in enumerate(c.layer) if L.window == 0]
     assert globals_ == [5, 11, 17]
-    assert set(c.layer_windows) - {None} == {512}
-    assert [c.layer_rope_bases[i] for i in (0, 5)] == [10000.0, 1e6]
+    assert {L.window for L in c.layer} - {0} == {512}
+    assert [c.layer[i].rope_base for i in (0, 5)] == [10000.0, 1e6]
     assert c.attention_scale == 1 / 16 and c.rope_neox
 
 

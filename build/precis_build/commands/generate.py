@@ -1,11 +1,12 @@
 """`precis generate`: run a model on a prompt from the command line, streaming the text.
 
-    precis generate [--model MODEL] [--backend numpy] --prompt TEXT [--chat] [--max-tokens N]
-                    [--temperature T] [--seed S] [--json]
+    precis generate [--model MODEL] [--backend numpy] (--prompt TEXT [--chat] | --prompt-ids 1,2,3)
+                    [--max-tokens N] [--temperature T] [--seed S] [--json]
 
 --chat wraps the prompt as one user message in the model's chat template (its own, or the
 fallback for its architecture). --json prints {"ids": [...generated ids], "text": "..."}
-instead of streaming. Greedy by default (temperature 0)."""
+instead of streaming. --prompt-ids feeds token ids as given (no tokenizer, no template), for exact
+comparisons with other implementations. Greedy by default (temperature 0)."""
 
 import json
 import sys
@@ -26,13 +27,27 @@ def register(subparsers) -> None:
     p.add_argument("--model", help="GGUF model (default: the one `precis setup` installed)")
     p.add_argument("--backend", default="numpy", choices=sorted(BACKENDS),
                    help="numpy: the CPU reference model; wgpu: our WGSL kernels through wgpu-py")
-    p.add_argument("--prompt", required=True, help="the prompt text")
+    prompt = p.add_mutually_exclusive_group(required=True)
+    prompt.add_argument("--prompt", help="the prompt text")
+    prompt.add_argument("--prompt-ids", help="the prompt as comma-separated token ids, e.g. 1,2,3")
     p.add_argument("--chat", action="store_true", help="wrap the prompt in the model's chat template")
     p.add_argument("--max-tokens", type=int, default=128, help="most tokens to generate (default 128)")
     p.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
     p.add_argument("--seed", type=int, help="random seed for sampling")
     p.add_argument("--json", action="store_true", help='print {"ids": [...], "text": "..."} at the end')
     p.set_defaults(func=run)
+
+
+def parse_prompt_ids(text: str, vocab: int) -> list:
+    """"1, 2,3" -> [1, 2, 3]; anything else, or an id outside the vocabulary, is a UserError."""
+    try:
+        ids = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise UserError(f"--prompt-ids must be comma-separated integers, got {text!r}") from None
+    bad = [i for i in ids if not 0 <= i < vocab]
+    if bad:
+        raise UserError(f"--prompt-ids: token id {bad[0]} is outside the vocabulary [0, {vocab})")
+    return ids
 
 
 def prompt_ids(gguf, tokenizer, prompt: str, chat: bool):
@@ -50,7 +65,12 @@ def run(args) -> int:
     gguf = open_model(args.model)
     try:
         tokenizer = Tokenizer.from_gguf(gguf)
-        ids, stop_strings = prompt_ids(gguf, tokenizer, args.prompt, args.chat)
+        if args.prompt_ids is not None:
+            if args.chat:
+                raise UserError("--chat applies to --prompt text, not to --prompt-ids")
+            ids, stop_strings = parse_prompt_ids(args.prompt_ids, gguf.tensors["token_embd.weight"].dims[1]), []
+        else:
+            ids, stop_strings = prompt_ids(gguf, tokenizer, args.prompt, args.chat)
         sampler = Sampler(SamplerConfig(temperature=args.temperature, seed=args.seed))
     except (TokenizerError, TemplateError, ValueError) as e:
         raise UserError(str(e)) from None

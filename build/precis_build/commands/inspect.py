@@ -1,12 +1,18 @@
-"""`precis inspect [MODEL]`: what a GGUF model is, as JSON on stdout.
+"""`precis inspect [MODEL] [--context N]`: what a GGUF model is, as JSON on stdout.
 
-Architecture, hyperparameters, tokenizer kind, whether a chat template is present, and
-tensor counts by type. Reads only the header (no tensor data), so it is instant."""
+Architecture, hyperparameters, tokenizer kind, whether a chat template is present, tensor counts by
+type; whether the GPU plan can run it ("supported", else "reason": the one-line refusal of
+precis.model_plan.check_model, the same check every backend runs) and the GPU memory it needs at
+--context positions (weights + KV cache + activations, from the plan's own buffers). Reads only the
+header (no tensor data), so it is instant."""
 
 import json
 from collections import Counter
 
-from precis_build.model_file import SUPPORTED_ARCHITECTURES, open_model, resolve_model_path
+from precis.model_plan import build_plan, check_model
+from precis.plan import PlanError
+from precis_build.errors import UserError
+from precis_build.model_file import open_model, resolve_model_path
 
 # (JSON name, metadata key under the architecture prefix)
 HYPERPARAMETERS = [
@@ -28,7 +34,22 @@ HYPERPARAMETERS = [
 ]
 
 
-def describe(gguf, path) -> dict:
+def support(gguf, context=None) -> dict:
+    """{"supported": True, "memory": {...bytes}} or {"supported": False, "reason": one line}."""
+    try:
+        check_model(gguf)
+        plan = build_plan(gguf, context=context)
+    except PlanError as e:
+        return {"supported": False, "reason": str(e)}
+    by_kind = Counter()
+    for b in plan.buffers:
+        by_kind[b.kind] += b.size
+    memory = {"context": plan.model["context"], "weights": by_kind["weight"], "kv_cache": by_kind["kv"],
+              "activations": by_kind["activation"] + by_kind["io"], "total": plan.total_bytes()}
+    return {"supported": True, "memory": memory}
+
+
+def describe(gguf, path, context=None) -> dict:
     md = gguf.metadata
     hp = {name: gguf.arch_value(key) for name, key in HYPERPARAMETERS}
     # Fill what the GGUF leaves implicit, the way the loaders do.
@@ -44,7 +65,7 @@ def describe(gguf, path) -> dict:
         "path": str(path),
         "name": md.get("general.name"),
         "architecture": gguf.architecture,
-        "supported": gguf.architecture in SUPPORTED_ARCHITECTURES,
+        **support(gguf, context),
         "gguf_version": gguf.version,
         "hyperparameters": hp,
         "tokenizer": {
@@ -68,12 +89,16 @@ def describe(gguf, path) -> dict:
 
 
 def run(args) -> int:
+    if args.context is not None and args.context < 1:
+        raise UserError(f"--context must be positive, got {args.context}")
     gguf = open_model(args.model, check_architecture=False)
-    print(json.dumps(describe(gguf, resolve_model_path(args.model)), indent=2))
+    print(json.dumps(describe(gguf, resolve_model_path(args.model), args.context), indent=2))
     return 0
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("inspect", help="print a model's architecture, hyperparameters and tensor types as JSON")
     p.add_argument("model", nargs="?", help="GGUF file (default: the installed default model)")
+    p.add_argument("--context", type=int, help="KV-cache positions for the memory figure "
+                                                "(default: the model's training context, at most 4096)")
     p.set_defaults(func=run)

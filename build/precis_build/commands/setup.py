@@ -5,6 +5,7 @@
     vendor/js/        Readability, marked, DOMPurify (from npm, pinned by package-lock.json)
     vendor/precis-assets.json   what the engine loads, by name
     models/           the default model (and, with --test-models, Gemma 3 270M for the tests)
+    vendor/llama.cpp/ with --test-models: llama.cpp's HF -> GGUF converter (tests build tiny models with it)
 
 A second run re-hashes what is in place and fetches only what is missing or corrupt.
 """
@@ -19,7 +20,7 @@ import zipfile
 from precis_build import assets
 from precis_build.errors import UserError
 from precis_build.fetch import copy_stream, fetch, log, place_verified, sha256_file, write_atomic
-from precis_build.paths import CACHE, DEFAULT_MODEL, GEMMA3_MODEL, REPO_ROOT, VENDOR
+from precis_build.paths import CACHE, DEFAULT_MODEL, GEMMA3_MODEL, LLAMA_CPP_CONVERTER, REPO_ROOT, VENDOR
 from precis_build.project import version
 from precis_build.wheels import build_markupsafe_wheel, build_precis_wheel
 
@@ -28,7 +29,8 @@ DOWNLOADS = CACHE / "downloads"
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("setup", help="fetch and verify everything the extension needs (no network at run time)")
-    p.add_argument("--test-models", action="store_true", help="also fetch Gemma 3 270M, used by the tests")
+    p.add_argument("--test-models", action="store_true",
+                   help="also fetch Gemma 3 270M and llama.cpp's converter, used by the tests")
     p.set_defaults(func=run)
 
 
@@ -39,6 +41,7 @@ def run(args) -> int:
     setup_model()
     if args.test_models:
         setup_gemma3()
+        setup_llama_cpp_converter()
     wheel = build_precis_wheel(REPO_ROOT / "py", version(), VENDOR / "wheels")
     write_asset_manifest(wheel.name)
     log(f"ready in {time.monotonic() - start:.1f} s")
@@ -125,6 +128,33 @@ def setup_gemma3() -> None:
 
     if place_verified(GEMMA3_MODEL, assets.GEMMA3_SHA256, concatenate):
         log(f"placed {GEMMA3_MODEL.relative_to(REPO_ROOT)}")
+
+
+def setup_llama_cpp_converter() -> None:
+    """convert_hf_to_gguf.py with its conversion/ package and gguf-py, from the pinned llama-cpp-python sdist,
+    into vendor/llama.cpp. Unpacked into a temporary folder and renamed into place; a stamp holding the sdist's
+    sha256 says the folder is complete (a second run does nothing)."""
+    stamp = LLAMA_CPP_CONVERTER / ".precis-sdist-sha256"
+    if stamp.exists() and stamp.read_text() == assets.LLAMA_CPP_SDIST.sha256:
+        return
+    sdist = fetch(assets.LLAMA_CPP_SDIST, DOWNLOADS)
+    root = assets.LLAMA_CPP_SDIST_ROOT
+    tmp = LLAMA_CPP_CONVERTER.with_name(".llama.cpp.partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    with tarfile.open(sdist) as tar:
+        members = [m for m in tar.getmembers() if m.isfile() and m.name.startswith(root)
+                   and m.name[len(root):].startswith(assets.LLAMA_CPP_CONVERTER_FILES)]
+        if not any(m.name.endswith("/convert_hf_to_gguf.py") for m in members):
+            raise UserError(f"{sdist.name} holds no {root}convert_hf_to_gguf.py")
+        for m in members:
+            dest = tmp / m.name[len(root):]
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            with tar.extractfile(m) as src, open(dest, "wb") as out:
+                copy_stream(src, out)
+    (tmp / stamp.name).write_text(assets.LLAMA_CPP_SDIST.sha256)
+    shutil.rmtree(LLAMA_CPP_CONVERTER, ignore_errors=True)
+    tmp.rename(LLAMA_CPP_CONVERTER)
+    log(f"placed {LLAMA_CPP_CONVERTER.relative_to(REPO_ROOT)} (llama.cpp's converter, {len(members)} files)")
 
 
 def write_asset_manifest(precis_wheel: str) -> None:
