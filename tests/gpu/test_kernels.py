@@ -8,6 +8,7 @@ import pytest
 from kernel_harness import f32, run_kernel, step_bytes
 
 pytestmark = pytest.mark.gpu
+UNUSED = np.zeros(1, np.float32)   # rope_kv bias / frequency-factor bindings when their option is off
 
 
 def rms(x, w, eps):
@@ -85,7 +86,7 @@ def test_rope_kv_rotates_and_appends(neox, qk_norm, hd):
     qkv = np.concatenate([q, k, v], axis=1)      # [T, q heads | k heads | v heads, hd]
     out = run_kernel(["kv_f32.wgsl", "rope_kv.wgsl"], {"HD": hd, "NQ": nq, "NKV": nkv, "THETA": theta, "NEOX": neox,
                                         "QK_NORM": qk_norm, "EPS": eps},
-                     [("uniform", step_bytes(pos, n_tokens)), qkv, qn, kn, kc, vc], (nq + nkv, max_tokens))
+                     [("uniform", step_bytes(pos, n_tokens)), qkv, qn, kn, kc, vc, UNUSED, UNUSED], (nq + nkv, max_tokens))
     positions = np.arange(pos, pos + n_tokens)
     qe, ke = q[:n_tokens], k[:n_tokens]
     if qk_norm:
@@ -101,6 +102,53 @@ def test_rope_kv_rotates_and_appends(neox, qk_norm, hd):
     untouched = np.ones(ctx, bool)
     untouched[pos:pos + n_tokens] = False
     assert (kc2[untouched] == 5.0).all() and (vc2[untouched] == 5.0).all()
+
+
+@pytest.mark.parametrize("case", ["qwen2-bias", "llama3-factors", "phi3-partial-longrope", "yarn", "linear",
+                                  "no-rope"])
+def test_rope_kv_family_options(case):
+    """Biases, frequency factors, partial rotary, YaRN, linear scaling and no rotary, against the numpy
+    reference's RoPE (precis_build.reference.model.rope_cos_sin, ggml's rope_yarn)."""
+    from precis_build.reference.model import apply_rope, rope_cos_sin
+    rng = np.random.default_rng(7)
+    nq, nkv, hd, max_tokens, n_tokens, pos, ctx, theta, eps = 4, 2, 64, 3, 3, 21, 32, 10000.0, 1e-6
+    o = {"neox": True, "rope_dim": hd, "bias": False, "factors": False, "freq_scale": 1.0, "ext": 0.0,
+         "corr": (0.0, 0.0), "mscale": 1.0, "qk_norm": False}
+    o.update({"qwen2-bias": dict(bias=True), "llama3-factors": dict(neox=False, factors=True),
+              "phi3-partial-longrope": dict(rope_dim=48, factors=True, mscale=1.19),
+              "yarn": dict(freq_scale=0.25, ext=1.0, corr=(3.0, 20.0), mscale=1.1386, qk_norm=True),
+              "linear": dict(freq_scale=0.125), "no-rope": dict(rope_dim=0)}[case])
+    width = (nq + 2 * nkv) * hd
+    qkv = rng.standard_normal((max_tokens, nq + 2 * nkv, hd)).astype(np.float32)
+    qn, kn = rng.standard_normal(hd).astype(np.float32), rng.standard_normal(hd).astype(np.float32)
+    bias = rng.standard_normal(width).astype(np.float32) if o["bias"] else UNUSED
+    factors = (1.0 + 3 * rng.random(o["rope_dim"] // 2)).astype(np.float32) if o["factors"] else UNUSED
+    kc = np.zeros((ctx, nkv, hd), np.float32)
+    vc = np.zeros((ctx, nkv, hd), np.float32)
+    consts = {"HD": hd, "NQ": nq, "NKV": nkv, "THETA": theta, "NEOX": o["neox"], "QK_NORM": o["qk_norm"],
+              "EPS": eps, "ROPE_DIM": o["rope_dim"], "QKV_BIAS": o["bias"], "FREQ_FACTORS": o["factors"],
+              "FREQ_SCALE": o["freq_scale"], "EXT_FACTOR": o["ext"], "CORR_LOW": o["corr"][0],
+              "CORR_HIGH": o["corr"][1], "MSCALE": o["mscale"]}
+    out = run_kernel(["kv_f32.wgsl", "rope_kv.wgsl"], consts,
+                     [("uniform", step_bytes(pos, n_tokens)), qkv, qn, kn, kc, vc, bias, factors],
+                     (nq + nkv, max_tokens))
+    x = qkv.reshape(max_tokens, -1)[:n_tokens] + (bias if o["bias"] else 0)
+    x = x.reshape(n_tokens, nq + 2 * nkv, hd)
+    q, k, v = x[:, :nq], x[:, nq:nq + nkv], x[:, nq + nkv:]
+    if o["qk_norm"]:
+        q, k = rms(q, qn, eps), rms(k, kn, eps)
+    if o["rope_dim"]:
+        cos, sin = rope_cos_sin(np.arange(pos, pos + n_tokens), o["rope_dim"], theta, 1.0 / o["freq_scale"],
+                                factors=factors if o["factors"] else None, ext_factor=o["ext"],
+                                corr_dims=o["corr"], mscale=o["mscale"])
+        q, k = apply_rope(q, cos, sin, o["neox"]), apply_rope(k, cos, sin, o["neox"])
+    qkv2 = f32(out[1], qkv.shape)
+    np.testing.assert_allclose(qkv2[:n_tokens, :nq], q, atol=2e-4)
+    kc2, vc2 = f32(out[4], kc.shape), f32(out[5], vc.shape)
+    np.testing.assert_allclose(kc2[pos:pos + n_tokens], k, atol=2e-4)
+    np.testing.assert_allclose(vc2[pos:pos + n_tokens], v, atol=1e-6)
+    if o["rope_dim"] < hd:   # dims past the rotary part pass through (normalized when QK_NORM)
+        np.testing.assert_allclose(kc2[pos:pos + n_tokens, :, o["rope_dim"]:], k[..., o["rope_dim"]:], atol=1e-6)
 
 
 def attention_ref(q, kc, vc, positions, scale, window):

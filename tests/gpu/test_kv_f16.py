@@ -14,6 +14,7 @@ from test_kernels import attention_ref, rms, rope_ref
 pytestmark = pytest.mark.gpu
 F16 = ["kv_f16.wgsl"]
 HALF_ULP = 2.0 ** -10          # relative spacing of f16: a stored value is within one step of the f32 one
+UNUSED = np.zeros(1, np.float32)   # rope_kv bias / frequency-factor bindings when their option is off
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -36,7 +37,7 @@ def test_rope_kv_stores_f16_keys_and_values(neox, qk_norm, hd):
     qkv = np.concatenate([q, k, v], axis=1)
     out = run_kernel(F16 + ["rope_kv.wgsl"], {"HD": hd, "NQ": nq, "NKV": nkv, "THETA": theta, "NEOX": neox,
                                               "QK_NORM": qk_norm, "EPS": eps},
-                     [("uniform", step_bytes(pos, n_tokens)), qkv, qn, kn, kc, vc], (nq + nkv, max_tokens),
+                     [("uniform", step_bytes(pos, n_tokens)), qkv, qn, kn, kc, vc, UNUSED, UNUSED], (nq + nkv, max_tokens),
                      enables=["f16"])
     positions = np.arange(pos, pos + n_tokens)
     qe, ke = q[:n_tokens], k[:n_tokens]
