@@ -296,6 +296,8 @@ class ChatTemplate:
         pieces = re.split(re.escape(tag) + "(\\d+)\U000f0002", marked)
         spans = _locate_contents(text, pieces, contents)
         if spans is None:
+            spans = _locate_transformed_contents(text, pieces, contents)
+        if spans is None:
             out, spans = [], []
             for k, piece in enumerate(pieces):
                 if k % 2:
@@ -347,6 +349,29 @@ def _locate_contents(text: str, pieces: list, contents: list):
                 break
         else:
             return None
+    return spans if pos == len(text) else None
+
+
+def _locate_transformed_contents(text: str, pieces: list, contents: list):
+    """Spans of the contents in `text` when the template cut them (Qwen3 keeps only what follows
+    '</think>'): the template text is found in order, and what lies between must be a part of
+    the content of that place. A content that copies template text cannot move the split: the
+    text it pushes into the next place is no part of that place's content, and the search ends
+    exactly at the end. None when that does not hold."""
+    spans, pos = [], 0
+    if not text.startswith(pieces[0]):
+        return None
+    pos = len(pieces[0])
+    for k in range(1, len(pieces), 2):
+        content = contents[int(pieces[k])]
+        following = pieces[k + 1]
+        last = k + 2 >= len(pieces)
+        end = (len(text) - len(following) if text.endswith(following) else -1) if last else \
+            (text.find(following, pos) if following else -1)
+        if end < pos or text[pos:end] not in content:
+            return None
+        spans.append((pos, end))
+        pos = end + len(following)
     return spans if pos == len(text) else None
 
 
