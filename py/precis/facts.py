@@ -72,7 +72,8 @@ peninsula coast region festival prize award
 CJK_TYPE_SUFFIXES = ("河", "江", "湖", "海", "山", "岛", "島", "市", "省", "县", "縣", "県", "镇", "町", "村",
                      "区", "街", "路", "桥", "橋", "站", "駅", "港", "湾", "州", "峰", "川", "大学", "学院",
                      "医院", "病院", "公司", "会社", "集团", "银行", "銀行", "博物馆", "博物館", "机场", "空港",
-                     "委员会", "协会", "研究所", "通り")
+                     "委员会", "协会", "研究所", "研究院", "基金会", "財団", "财团", "出版社", "电视台",
+                     "図書館", "图书馆", "通り")
 NAME_TITLES = frozenset("the dr mr mrs ms prof sir st".split())  # left out when names are compared
 NAME_CONNECTORS = frozenset("of the de del della der van von da du la le y and & for".split())
 
@@ -83,10 +84,12 @@ _YEAR = r"(?:,?\s+(?P<year>\d{4})(?!\d))?"
 _CJK_NUM = "[0-9０-９" + "".join(numbers.CJK_DIGITS) + "十]"
 
 _PATTERNS = [
-    ("domain", re.compile(r"(?i)\bhttps?://[^\s<>\"'()（）「」\[\]{}]+")),
-    ("domain", re.compile(r"(?i)(?<![\w@.-])[\w.+-]+@(?:[a-z0-9-]+\.)+[a-z]{2,24}(?![\w-])")),
-    ("domain", re.compile(r"(?i)(?<![\w@./-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,24})(?![\w-])"
-                          r"(?:/[^\s<>\"'()（）「」\[\]{}]*)?")),
+    # Domains in CJK text touch the characters around them ("在esterby.gov查阅"): the edges
+    # are looked for among Latin letters and digits only.
+    ("domain", re.compile(rf"(?i)(?<![A-Za-z0-9])https?://[^\s<>\"'()（）「」\[\]{{}}{_CJK}。、，！？]+")),
+    ("domain", re.compile(r"(?i)(?<![A-Za-z0-9@.+-])[A-Za-z0-9._+-]+@(?:[a-z0-9-]+\.)+[a-z]{2,24}(?![A-Za-z0-9-])")),
+    ("domain", re.compile(r"(?i)(?<![A-Za-z0-9@./-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,24})"
+                          rf"(?![A-Za-z0-9-])(?:/[^\s<>\"'()（）「」\[\]{{}}{_CJK}。、，！？]*)?")),
     ("date", re.compile(r"(?<!\d)(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?!\d)")),
     ("date", re.compile(rf"(?:(?P<year>\d{{2,4}}|[〇零一二三四五六七八九]{{2,4}})\s*年\s*)?"
                         rf"(?P<month>{_CJK_NUM}{{1,3}})\s*月(?:\s*(?P<day>{_CJK_NUM}{{1,3}})\s*[日号號])?")),
@@ -433,10 +436,21 @@ _CJK_NAME = re.compile(f"(?:(?![{''.join(CJK_FUNCTION_CHARS)}{numbers.CJK_NUMERA
                        f"(?:{'|'.join(sorted(CJK_TYPE_SUFFIXES, key=len, reverse=True))})")
 
 
+# A foreign name written in Chinese or Japanese: its parts joined by a middle dot (安娜·伯格,
+# アンナ・ベルグ).
+_DOTTED_NAME = re.compile("[\u4e00-\u9fff\u30a1-\u30fa\u30fc]{1,8}(?:[·・•‧][\u4e00-\u9fff\u30a1-\u30fa\u30fc]{1,8})+")
+
+
 def _cjk_names(text: str) -> list:
-    """A CJK name with the kind of place it names (维尔河, 埃斯特比市): the two characters before
-    the suffix and the suffix (a shorter name is checked as written)."""
+    """CJK names: one with the kind of place it names (维尔河, 埃斯特比市: the content characters
+    before the suffix, and the suffix), and dotted foreign names (安娜·伯格)."""
     out = []
+    for m in _DOTTED_NAME.finditer(text):
+        # Where the name starts and ends is not marked: what must match is two characters on
+        # each side of every dot ("尔斯·奎斯" of "拉尔斯·奎斯特"), any middle dot alike.
+        parts = re.split("[·・•‧]", m.group(0))
+        joints = tuple(a[-2:] + "·" + b[:2] for a, b in zip(parts, parts[1:]))
+        out.append(Fact("name", m.start(), m.end(), m.group(0), ("dotted",) + joints))
     for m in _CJK_NAME.finditer(text):
         span = m.group(0)
         out.append(Fact("name", m.start(), m.end(), span, ("cjk", span)))
@@ -447,7 +461,7 @@ def _cjk_names(text: str) -> list:
 
 _NEGATION_EN = re.compile(r"(?i)\b(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|"
                           r"no\s+longer)\b|n['’]t\b|\bfail(?:s|ed)?\s+to\b")
-_NEGATION_ZH = re.compile(r"(?<![除是])(?:没有|沒有|未|没|沒|无法|無法|不|非|毫无|毫無|并非|並非)"
+_NEGATION_ZH = re.compile(r"(?<![除是而])(?:没有|沒有|未|没|沒|无法|無法|不|非|毫无|毫無|并非|並非)"
                           r"(?!过|過|仅|僅|但|断|斷|少|久|论|論|常|来|來|洲|得不|同|如|管)")
 _NEGATION_JA = re.compile(r"(?<![少危幼汚])(?:ない|なかった|ません|ず(?=[、。にとも]|$)|ぬ(?=[、。]|$))|"
                           r"(?<![\u4e00-\u9fff])無(?!料|事)")

@@ -36,7 +36,7 @@ MAX_UNSUPPORTED_SPANS = 3
 _BULLET = re.compile(r"^\s*(?:[-*+•・·]|\d+[.)、])\s*(.*\S)\s*$")
 _MARKDOWN_NOISE = re.compile(r"\*\*|__|[*`#>]+|\[([^\]]*)\]\([^)]*\)")
 # Where a clause ends inside a sentence (negation is compared clause by clause).
-_CLAUSE_BREAK = re.compile(r"[,;:，；、：]|\b(?:but|although|though|while|whereas|however|yet)\b"
+_CLAUSE_BREAK = re.compile(r"[,;:，；、：]|\b(?:but|although|though|while|whereas|however)\b"
                            r"|但是|但|然而|可是|けど|けれど|が、", re.IGNORECASE)
 
 
@@ -93,6 +93,7 @@ class _PassageFacts:
         self.facts = fact_rules.extract_facts(text)
         self.word_keys = [fact_rules.word_key(w) for w in fact_rules._WORD.findall(text)]
         self.folded = re.sub(r"\s+", " ", text.casefold())
+        self.dotted = re.sub("[·・•‧]", "·", text)
 
 
 class PassageIndex:
@@ -238,6 +239,8 @@ def _contains_run(haystack: list, needle: tuple) -> bool:
 def _name_held(key: tuple, context: list) -> bool:
     if key and key[0] == "cjk":
         return any(key[1] in pf.text for pf in context)
+    if key and key[0] == "dotted":
+        return any(all(j in pf.dotted for j in key[1:]) for pf in context)
     variants = [key]
     if len(key) > 1 and key[-1] in fact_rules.TYPE_NOUNS:  # "Esterby river" ~ "river Esterby", "river of Esterby"
         variants += [(key[-1],) + key[:-1], (key[-1], "of") + key[:-1]]

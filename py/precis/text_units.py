@@ -11,8 +11,9 @@ Content units (what BM25 and the support check count):
     "launches" meets "launched";
   - numbers: their digits (so "2014" meets "2014");
   - Chinese and Japanese runs (Han, kana, Hangul): overlapping character bigrams, as
-    Lucene's CJK analyzer does (a lone character is its own unit); bigrams of two hiragana
-    (particles, verb endings: "した", "ます") and of two CJK function characters are dropped.
+    Lucene's CJK analyzer does, plus each Han character on its own (not kana, not function
+    characters such as 的, 了, 是); bigrams of two hiragana (particles, verb endings: "した",
+    "ます") and of two CJK function characters are dropped.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ _CJK_CLASS = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\
 _CJK_RUN = re.compile(f"[{_CJK_CLASS}]+")
 _TOKEN = re.compile(f"([{_CJK_CLASS}]+)|([^\\W_{_CJK_CLASS}]+(?:['’][^\\W_{_CJK_CLASS}]+)?)", re.UNICODE)
 _HIRAGANA = re.compile("[\u3040-\u309f]")
+_KANA = re.compile("[\u3040-\u30ff]")
 
 # Sentence boundaries: Latin enders need whitespace after them; CJK enders do not.
 _LATIN_END = r"[.!?]+[\"'”’»)\]]*\s+"
@@ -122,12 +124,13 @@ def is_cjk(ch: str) -> bool:
 
 
 def _cjk_units(run: str, out: list, spans: list | None, at: int) -> None:
-    if len(run) == 1:
-        if run not in CJK_FUNCTION_CHARS and not _HIRAGANA.match(run):
-            out.append(run)
+    # Bigrams carry the words; the characters themselves (not function characters or kana)
+    # let an honest paraphrase keep its content ("用钠代替锂" still has 钠 and 锂).
+    for i, ch in enumerate(run):
+        if ch not in CJK_FUNCTION_CHARS and not _KANA.match(ch):
+            out.append(ch)
             if spans is not None:
-                spans.append((at, at + 1))
-        return
+                spans.append((at + i, at + i + 1))
     for i in range(len(run) - 1):
         pair = run[i:i + 2]
         if (_HIRAGANA.match(pair[0]) and _HIRAGANA.match(pair[1])) or \
