@@ -349,7 +349,12 @@ def _quotes(text: str) -> list:
 
 
 _CODE = re.compile(rf"(?<!{_LATIN_CHAR})(?=[\w-]*\d)(?=[\w-]*[^\W\d_])[^\W_{_CJK}][\w-]*[^\W_{_CJK}](?!{_LATIN_CHAR})")
-_KATAKANA_WORD = re.compile(r"[\u30a1-\u30fa\u30fc]{3,}")
+# A katakana word is a loanword more often than a name (オープン, エネルギー): it is checked as a
+# name only where the text marks it as one: before a title (ボルトラ氏, パイク博士) or after a
+# role ("メーカーのボルトラ", "建築家のリンド").
+_KATAKANA_WORD = re.compile(r"(?:(?<=者の)|(?<=家の)|(?<=長の)|(?<=社の)|(?<=メーカーの)|(?<=企業の)|(?<=会社の))"
+                            r"[\u30a1-\u30fa\u30fc]{2,}"
+                            r"|[\u30a1-\u30fa\u30fc]{2,}(?=氏|さん|博士|教授|社長|町長|市長|館長|監督|選手)")
 
 
 def _codes(text: str) -> list:
@@ -414,7 +419,8 @@ def _names(text: str) -> list:
         if run:
             end_word = run[-1]
             after = words[j] if j < len(words) else None
-            if after is not None and after.group(0).lower() in TYPE_NOUNS and \
+            possessive = end_word.group(0).lower().endswith(("'s", "’s"))  # "Marrow's city library"
+            if after is not None and not possessive and after.group(0).lower() in TYPE_NOUNS and \
                     text[end_word.end():after.start()] == " ":
                 end_word = after  # "Esterby river": the name and what it names
             start, end = run[0].start(), end_word.end()
@@ -460,7 +466,7 @@ def _cjk_names(text: str) -> list:
 # ---- negation ------------------------------------------------------------------------------
 
 _NEGATION_EN = re.compile(r"(?i)\b(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|"
-                          r"no\s+longer)\b|n['’]t\b|\bfail(?:s|ed)?\s+to\b")
+                          r"no\s+longer)\b|n['’]t\b|\bfail(?:s|ed)?\s+to\b|\bnon-?(?=[a-z])")
 _NEGATION_ZH = re.compile(r"(?<![除是而])(?:没有|沒有|未|没|沒|无法|無法|不|非|毫无|毫無|并非|並非)"
                           r"(?!过|過|仅|僅|但|断|斷|少|久|论|論|常|来|來|洲|得不|同|如|管)")
 _NEGATION_JA = re.compile(r"(?<![少危幼汚])(?:ない|なかった|ません|ず(?=[、。にとも]|$)|ぬ(?=[、。]|$))|"

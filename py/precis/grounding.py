@@ -27,7 +27,9 @@ from dataclasses import asdict, dataclass, field
 from precis import facts as fact_rules
 from precis.text_units import content_units, sentence_spans
 
-SUPPORT_THRESHOLD = 0.5
+# On the tuned half of the labeled set, unsupported claims reach a support of 0.28 and honest
+# paraphrases start at 0.54: the threshold sits between them.
+SUPPORT_THRESHOLD = 0.4
 BM25_K1 = 1.2
 BM25_B = 0.75
 RUNNER_UP_RATIO = 0.7  # a second passage scoring this close to the best joins the window
@@ -91,7 +93,8 @@ class _PassageFacts:
     def __init__(self, text: str):
         self.text = text
         self.facts = fact_rules.extract_facts(text)
-        self.word_keys = [fact_rules.word_key(w) for w in fact_rules._WORD.findall(text)]
+        self.words = fact_rules._WORD.findall(text)
+        self.word_keys = [fact_rules.word_key(w) for w in self.words]
         self.folded = re.sub(r"\s+", " ", text.casefold())
         self.dotted = re.sub("[·・•‧]", "·", text)
 
@@ -236,15 +239,35 @@ def _contains_run(haystack: list, needle: tuple) -> bool:
     return n > 0 and any(tuple(haystack[i:i + n]) == needle for i in range(len(haystack) - n + 1))
 
 
+_LOCATIVES = ("in", "at", "of", "near", "on")
+
+
+def _located_unnamed(key: tuple, pf) -> bool:
+    """Whether the sentence has the kind of place key[-1] without a name of its own (no
+    capitalized word before it) and says it is in/at/of/near the name: "the stone bridge
+    over the Vell river in Esterby" makes "Esterby bridge", not "Esterby river" (the river is
+    the Vell)."""
+    name, kind = key[:-1], key[-1]
+    if not any(_contains_run(pf.word_keys, (prep,) + name) for prep in _LOCATIVES):
+        return False
+    for i, k in enumerate(pf.word_keys):
+        if k == kind and not (i > 0 and pf.words[i - 1][:1].isupper()):
+            return True
+    return False
+
+
 def _name_held(key: tuple, context: list) -> bool:
     if key and key[0] == "cjk":
         return any(key[1] in pf.text for pf in context)
     if key and key[0] == "dotted":
         return any(all(j in pf.dotted for j in key[1:]) for pf in context)
     variants = [key]
-    if len(key) > 1 and key[-1] in fact_rules.TYPE_NOUNS:  # "Esterby river" ~ "river Esterby", "river of Esterby"
+    typed = len(key) > 1 and key[-1] in fact_rules.TYPE_NOUNS
+    if typed:  # "Esterby river" ~ "river Esterby", "river of Esterby"
         variants += [(key[-1],) + key[:-1], (key[-1], "of") + key[:-1]]
-    return any(_contains_run(pf.word_keys, v) for pf in context for v in variants)
+    if any(_contains_run(pf.word_keys, v) for pf in context for v in variants):
+        return True
+    return typed and any(_located_unnamed(key, pf) for pf in context)
 
 
 def _fact_held(fact, context: list, page_numbers: list) -> bool:
@@ -305,30 +328,38 @@ def _clauses(text: str) -> list:
 
 
 def _negation_conflicts(point: str, context: list) -> list:
-    """Spans of point clauses whose polarity differs from the page clause they match best."""
+    """Spans of point clauses whose polarity differs from the page clause they match best,
+    unless another clause of the point matches that page clause with its polarity ("According
+    to Mei Olsen, no books were removed" against "Mei Olsen said the library did not remove any
+    books": the second clause carries the denial)."""
     page_clauses = []
     for pf in context:
         for s, e in _clauses(pf.text):
             units = set(content_units(pf.text[s:e]))
             if units:
                 page_clauses.append((units, bool(fact_rules.negation_cues(pf.text[s:e]))))
-    conflicts = []
+    if not page_clauses:
+        return []
+    matched = []  # (point clause span, its cues, page clause index, page clause negated)
     for s, e in _clauses(point):
         clause = point[s:e]
         units = set(content_units(clause))
-        if len(units) < 2 or not page_clauses:
+        if len(units) < 2:
             continue
-        overlap, negated_page = max(((len(units & u) / len(units), neg) for u, neg in page_clauses),
-                                    key=lambda t: t[0])
-        if overlap < 0.5:
+        overlap, k = max((len(units & u) / len(units), k) for k, (u, _) in enumerate(page_clauses))
+        if overlap >= 0.5:
+            matched.append(((s, e), fact_rules.negation_cues(clause), k, page_clauses[k][1]))
+    explained = {k for _, cues, k, negated in matched if bool(cues) == negated}
+    conflicts = []
+    for (s, e), cues, k, negated in matched:
+        if bool(cues) == negated or k in explained:
             continue
-        cues = fact_rules.negation_cues(clause)
-        if bool(cues) != negated_page:
-            if cues:
-                conflicts += [(s + a, s + b) for a, b in cues]
-            else:
-                lead = len(clause) - len(clause.lstrip())
-                conflicts.append((s + lead, s + len(clause.rstrip(" .。!！?？"))))
+        if cues:
+            conflicts += [(s + a, s + b) for a, b in cues]
+        else:
+            clause = point[s:e]
+            lead = len(clause) - len(clause.lstrip())
+            conflicts.append((s + lead, s + len(clause.rstrip(" .。!！?？"))))
     return conflicts
 
 
