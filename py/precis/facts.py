@@ -381,6 +381,9 @@ def word_key(word: str) -> str:
     return stem(w)
 
 
+TYPE_NOUN_KEYS = frozenset(word_key(t) for t in TYPE_NOUNS)  # as names are compared: "bridg", "river"
+
+
 def _names(text: str) -> list:
     """Capitalized runs ("Matt Taylor", "Bank of England"), and a name followed by the kind of
     place it names ("Esterby river")."""
@@ -444,7 +447,11 @@ _CJK_NAME = re.compile(f"(?:(?![{''.join(CJK_FUNCTION_CHARS)}{numbers.CJK_NUMERA
 
 # A foreign name written in Chinese or Japanese: its parts joined by a middle dot (安娜·伯格,
 # アンナ・ベルグ).
-_DOTTED_NAME = re.compile("[\u4e00-\u9fff\u30a1-\u30fa\u30fc]{1,8}(?:[·・•‧][\u4e00-\u9fff\u30a1-\u30fa\u30fc]{1,8})+")
+_DOTTED_NAME = re.compile("[\u4e00-\u9fff\u30a1-\u30fa\u30fc]{1,4}(?:[·・•‧][\u4e00-\u9fff\u30a1-\u30fa\u30fc]{1,4})+")
+# A role before a dotted name (工程师, 镇长, 合著者) ends with one of these; words after it begin
+# with a function character or a verb of saying.
+_ROLE_ENDS = "师长者家员人"
+_NAME_STOPS = "".join(CJK_FUNCTION_CHARS) + "表说称负于"
 
 
 def _cjk_names(text: str) -> list:
@@ -454,9 +461,19 @@ def _cjk_names(text: str) -> list:
     for m in _DOTTED_NAME.finditer(text):
         # Where the name starts and ends is not marked: what must match is two characters on
         # each side of every dot ("尔斯·奎斯" of "拉尔斯·奎斯特"), any middle dot alike.
-        parts = re.split("[·・•‧]", m.group(0))
+        start, end = m.start(), m.end()
+        head = max(m.group(0).rfind(ch, 0, re.search("[·・•‧]", m.group(0)).start()) for ch in _ROLE_ENDS)
+        if head >= 0:
+            start += head + 1  # "工程师拉尔斯" -> "拉尔斯"
+        tail = re.search(f"[·・•‧][^·・•‧]*?([{_NAME_STOPS}])[^·・•‧]*$", text[start:end])
+        if tail:
+            end = start + tail.start(1)  # "奎斯特负责" -> "奎斯特"
+        name = text[start:end]
+        parts = re.split("[·・•‧]", name)
+        if len(parts) < 2 or not all(parts):
+            continue
         joints = tuple(a[-2:] + "·" + b[:2] for a, b in zip(parts, parts[1:]))
-        out.append(Fact("name", m.start(), m.end(), m.group(0), ("dotted",) + joints))
+        out.append(Fact("name", start, end, name, ("dotted",) + joints))
     for m in _CJK_NAME.finditer(text):
         span = m.group(0)
         out.append(Fact("name", m.start(), m.end(), span, ("cjk", span)))

@@ -186,11 +186,11 @@ class PassageIndex:
         ranked = self.ranked(query)
         best, score = (ranked[0][1], ranked[0][0]) if ranked else (-1, 0.0)
         window = self.window(ranked)
-        failed, held = [], []  # (start, end) in the point
-        if window:
-            context = [self.passage_facts(j) for j in window]
-            failed, held = _check_facts(point, context)
-            failed += _negation_conflicts(point, context)
+        # (start, end) in the point of the facts the window lacks / holds (with no window at
+        # all, every fact of the point is one the page lacks).
+        context = [self.passage_facts(j) for j in window]
+        failed, held = _check_facts(point, context)
+        failed += _negation_conflicts(point, context)
         # Units inside a fact the page holds count as found: "十月一日" is the page's "10月1日".
         nearby = set()
         for j in window:
@@ -262,7 +262,7 @@ def _name_held(key: tuple, context: list) -> bool:
     if key and key[0] == "dotted":
         return any(all(j in pf.dotted for j in key[1:]) for pf in context)
     variants = [key]
-    typed = len(key) > 1 and key[-1] in fact_rules.TYPE_NOUNS
+    typed = len(key) > 1 and key[-1] in fact_rules.TYPE_NOUN_KEYS
     if typed:  # "Esterby river" ~ "river Esterby", "river of Esterby"
         variants += [(key[-1],) + key[:-1], (key[-1], "of") + key[:-1]]
     if any(_contains_run(pf.word_keys, v) for pf in context for v in variants):

@@ -112,10 +112,14 @@ def sentence_spans(text: str) -> list:
 
 
 def stem(word: str) -> str:
-    """Just enough to match inflections: plural -s/-es, -ed, -ing, -ly."""
+    """Just enough to match inflections: plural -s/-es, -ed, -ing, -ly, and a final -e
+    ("remove" meets "removed", "make" meets "making")."""
     for suffix in ("ingly", "edly", "ing", "ies", "ied", "es", "ed", "ly", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
+            word = word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
+            break
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
     return word
 
 
