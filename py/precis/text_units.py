@@ -90,7 +90,8 @@ def _cut_long(text: str, start: int, end: int) -> list:
 
 def sentence_spans(text: str) -> list:
     """[(start, end)] of the sentences of `text`, in order, whitespace trimmed. Fragments
-    shorter than MIN_SENTENCE_CHARS join the next sentence. Linear in len(text)."""
+    shorter than MIN_SENTENCE_CHARS join the next sentence unless a line break ends them.
+    Linear in len(text)."""
     spans = []
     start = 0            # where the current sentence began
     for match in _SENTENCE_BOUNDARY.finditer(text):
@@ -101,8 +102,9 @@ def sentence_spans(text: str) -> list:
         if text[end:end + 1] == "." and _ends_with_abbreviation(text, end + 1):
             continue  # "Dr. Smith": the same sentence goes on
         s, e = _strip_span(text, start, ender_end)
-        if e - s < MIN_SENTENCE_CHARS:
-            continue  # too short to stand alone: it joins the next one
+        if e - s < MIN_SENTENCE_CHARS and "\n" not in text[match.start():match.end()]:
+            continue  # too short to stand alone ("Ok."): it joins the next one, but a heading
+            # or a short paragraph before a line break stands alone
         spans.extend(_cut_long(text, s, e))
         start = match.end()
     s, e = _strip_span(text, start, len(text))
