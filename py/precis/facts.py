@@ -125,6 +125,8 @@ _NUMBER_PATTERNS = [
 ]
 # A single CJK numeral is a number only before a measure word or a unit (一座桥, 三名, 五年).
 _MEASURE = tuple("个個座名位人年月日号號时時点點分秒次回项項家条條种種本元円米吨噸岁歳倍件台张張枚只匹头頭辆輛层層階周週天届期场場篇架艘棵所间間章国國万萬亿億千百成%％")
+# 一 before these is the article "a" ("一个", "一位", "一项"), not a count to check.
+_ARTICLE_MEASURES = tuple("个個位项項种種座家条條")
 # Numeral runs that are words: 千万 "be sure to", 万一 "in case", 十分 "very", 一一 "one by one".
 _NUMERAL_WORDS = ("千万", "万一", "十分", "一一", "一些", "一样", "一般", "一直", "一定", "一起", "之一", "统一",
                   "唯一", "一切", "一度", "一旦", "一致", "一方", "一部", "一緒", "一番", "一応", "一層", "万全")
@@ -198,6 +200,8 @@ def _number_fact(m: re.Match) -> Fact | None:
             return None
         if len(run) == 1 and not g.get("di") and not after.startswith(_MEASURE) and not unit:
             return None
+        if run == "一" and not g.get("di") and not unit and after.startswith(_ARTICLE_MEASURES):
+            return None  # "一个星期二", "一项调查": the article "a", as "one" is in English
         value = _cjk_value(run.strip(".．,，"))
         if value is None:
             return None
