@@ -36,6 +36,7 @@ RUNNER_UP_RATIO = 0.7  # a second passage scoring this close to the best joins t
 MAX_UNSUPPORTED_SPANS = 3
 
 _BULLET = re.compile(r"^\s*(?:[-*+•・·]|\d+[.)、])\s*(.*\S)\s*$")
+_ITEM_NUMBER = re.compile(r"^\d{1,2}[.)、]\s*(?=\S)")
 _MARKDOWN_NOISE = re.compile(r"\*\*|__|[*`#>]+|\[([^\]]*)\]\([^)]*\)")
 # Where a clause ends inside a sentence (negation is compared clause by clause).
 _CLAUSE_BREAK = re.compile(r"[,;:，；、：]|\b(?:but|although|though|while|whereas|however)\b"
@@ -82,6 +83,7 @@ def summary_points(summary: str) -> list:
     points = []
     for item in raw:
         clean = _MARKDOWN_NOISE.sub(lambda m: m.group(1) or "", item).strip()
+        clean = _ITEM_NUMBER.sub("", clean)  # "- 2. Masons built ...": the 2 is the list's, not a fact
         if clean:
             points.append(clean)
     return points

@@ -219,3 +219,11 @@ def test_long_sentences_are_cut_into_bounded_passages():
     passages = split_passages("x. " * 40_000)
     assert all(p.end - p.start <= 600 for p in passages)
     assert passages[0].start == 0 and passages[-1].end == 3 * 40_000 - 1
+
+
+def test_a_numbered_bullet_keeps_its_number_out_of_the_facts():
+    # SmolLM2 with the "- " prefill writes "- 1. ...": the 1 and 2 number the list.
+    summary = "- 1. Twenty-two masons built the arches.\n- 2. The masons built the arches by hand."
+    page = "Twenty-two masons built its three granite arches by hand."
+    assert summary_points(summary) == ["Twenty-two masons built the arches.", "The masons built the arches by hand."]
+    assert [p["supported"] for p in ground_points(summary, page)] == [True, True]
