@@ -18,12 +18,12 @@ fn dequant8(row_byte: u32, g: u32) -> array<f32, 8> {
     let minv = dd.y * f32(sc >> 4u);
     let q = blk + 16u + 32u * h + l0;
     let shift = 2u * j;
-    let lo = load_u32(q);
-    let hi = load_u32(q + 4u);
+    let lo = (load_u32(q) >> shift) & 0x03030303u;          // four 2-bit values, one per byte
+    let hi = (load_u32(q + 4u) >> shift) & 0x03030303u;
     var out: array<f32, 8>;
     for (var i = 0u; i < 4u; i++) {
-        out[i] = scale * f32((byte_of(lo, i) >> shift) & 3u) - minv;
-        out[i + 4u] = scale * f32((byte_of(hi, i) >> shift) & 3u) - minv;
+        out[i] = scale * f32(byte_of(lo, i)) - minv;
+        out[i + 4u] = scale * f32(byte_of(hi, i)) - minv;
     }
     return out;
 }

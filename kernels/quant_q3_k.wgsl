@@ -19,16 +19,17 @@ fn dequant8(row_byte: u32, g: u32) -> array<f32, 8> {
     let sc_lo = (load_u8(blk + 96u + i % 8u) >> (4u * (i / 8u))) & 15u;
     let sc_hi = (load_u8(blk + 104u + i % 4u) >> (2u * (i / 4u))) & 3u;
     let scale = load_f16(blk + 108u) * (f32(sc_lo | (sc_hi << 4u)) - 32.0);
+    let offset = 4.0 * scale;               // weight = scale * q = scale * (q + 4) - 4 scale
     let qshift = 2u * j;
     let hbit = 4u * h + j;
     var out: array<f32, 8>;
     for (var w = 0u; w < 2u; w++) {
-        let qs = load_u32(blk + 32u + 32u * h + l0 + 4u * w);
-        let hm = load_u32(blk + l0 + 4u * w);
+        // q + 4 of four weights, one per byte: the 2 low bits, plus 4 where the hmask bit is set
+        let low = (load_u32(blk + 32u + 32u * h + l0 + 4u * w) >> qshift) & 0x03030303u;
+        let high = (load_u32(blk + l0 + 4u * w) >> hbit) & 0x01010101u;
+        let q4 = low | (high << 2u);
         for (var b = 0u; b < 4u; b++) {
-            let low = (byte_of(qs, b) >> qshift) & 3u;
-            let high = (byte_of(hm, b) >> hbit) & 1u;
-            out[4u * w + b] = scale * (f32(low) - 4.0 * f32(1u - high));
+            out[4u * w + b] = scale * f32(byte_of(q4, b)) - offset;
         }
     }
     return out;

@@ -12,15 +12,14 @@ fn dequant8(row_byte: u32, g: u32) -> array<f32, 8> {
     let qh = load_u32(blk + 4u);
     let q = blk + 8u + (sub % 2u) * 8u;
     let shift = (sub / 2u) * 4u;
-    let lo = load_u32(q);
-    let hi = load_u32(q + 4u);
-    let j0 = sub * 8u;
+    let bits = qh >> (sub * 8u);            // the 5th bits of this group's 8 weights
+    // four 5-bit values per word, one per byte; (b * 0x00204081) & 0x01010101 moves bit i of a nibble to byte i
+    let lo = ((load_u32(q) >> shift) & 0x0f0f0f0fu) | ((((bits & 15u) * 0x00204081u) & 0x01010101u) << 4u);
+    let hi = ((load_u32(q + 4u) >> shift) & 0x0f0f0f0fu) | (((((bits >> 4u) & 15u) * 0x00204081u) & 0x01010101u) << 4u);
     var out: array<f32, 8>;
     for (var i = 0u; i < 4u; i++) {
-        let h0 = ((qh >> (j0 + i)) & 1u) << 4u;
-        let h1 = ((qh >> (j0 + i + 4u)) & 1u) << 4u;
-        out[i] = dm.x * f32(((byte_of(lo, i) >> shift) & 15u) | h0) + dm.y;
-        out[i + 4u] = dm.x * f32(((byte_of(hi, i) >> shift) & 15u) | h1) + dm.y;
+        out[i] = dm.x * f32(byte_of(lo, i)) + dm.y;
+        out[i + 4u] = dm.x * f32(byte_of(hi, i)) + dm.y;
     }
     return out;
 }

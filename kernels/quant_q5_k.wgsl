@@ -19,11 +19,11 @@ fn dequant8(row_byte: u32, g: u32) -> array<f32, 8> {
     let shift = (s % 2u) * 4u;
     var out: array<f32, 8>;
     for (var h = 0u; h < 2u; h++) {
-        let ql = load_u32(q + 4u * h);
-        let qh = load_u32(blk + 16u + l0 + 4u * h);
+        // four 5-bit values, one per byte: the nibble and bit s of the matching qh byte
+        let v = ((load_u32(q + 4u * h) >> shift) & 0x0f0f0f0fu)
+              | (((load_u32(blk + 16u + l0 + 4u * h) >> s) & 0x01010101u) << 4u);
         for (var i = 0u; i < 4u; i++) {
-            let v = ((byte_of(ql, i) >> shift) & 15u) | (((byte_of(qh, i) >> s) & 1u) << 4u);
-            out[4u * h + i] = scale * f32(v) - minv;
+            out[4u * h + i] = scale * f32(byte_of(v, i)) - minv;
         }
     }
     return out;

@@ -8,7 +8,8 @@ Kernels (the plan's constants): decode = matmul.wgsl, 1 token, 4 rows per workgr
 rowwise = matmul_rowwise.wgsl, 1 token (CPU adapters' decode); subgroup = matmul_subgroup.wgsl, 1 token
 (only where the adapter has subgroups); tiled = matmul_tiled.wgsl, 32 tokens (GPU prefill; its GB/s counts
 each weight byte once per 32-token dispatch). Weights: random normal rows through the real quantizer
-(precis_build.ggml_quantize). Each figure is the best of --repeat submits of --reps dispatches in one pass.
+(precis_build.ggml_quantize). Each figure is the best of --repeat submits of --reps dispatches in one pass, the submits of all
+(type, kernel) pairs taken in rounds.
 Prints figures only; nothing is asserted.
 """
 
@@ -42,9 +43,9 @@ def dispatch_grid(kernel: str, rows: int, tokens: int) -> tuple:
     return (math.ceil(rows / per), tokens, 1)
 
 
-def time_kernel(gpu, type_name: str, kernel: str, tokens: int, raw: bytes, rows: int, k: int,
-                reps: int, repeat: int) -> float:
-    """Best seconds per dispatch of `kernel` reading the [rows, k] weights `raw` of `type_name`."""
+def prepare(gpu, type_name: str, kernel: str, tokens: int, raw: bytes, rows: int, k: int):
+    """A function run(n) that submits n dispatches of `kernel` reading the [rows, k] weights `raw` of
+    `type_name` in one compute pass and waits for them."""
     wgpu, dev = gpu.wgpu, gpu.device
     module = dev.create_shader_module(code=load_kernel_source(matmul_sources(type_name, kernel)))
     constants = {"K": k, "N": rows}
@@ -76,12 +77,7 @@ def time_kernel(gpu, type_name: str, kernel: str, tokens: int, raw: bytes, rows:
         dev.queue.read_buffer(buffers[4])   # waits for the submitted work
 
     run(1)   # warm-up: pipeline creation and first touch of the buffers
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run(reps)
-        best = min(best, (time.perf_counter() - start) / reps)
-    return best
+    return run
 
 
 def main(argv=None):
@@ -106,14 +102,23 @@ def main(argv=None):
     gpu = open_device()
     kernels = [n for n in kernels if KERNELS[n][2] is None or KERNELS[n][2] in gpu.plan_features]
     w = np.random.default_rng(0).standard_normal((a.rows, a.k)).astype(np.float32)
-    results = {}
+    runs, sizes = {}, {}
     for t in types:
         raw = quantize_rows(w, t)
-        results[t] = {"bytes_per_weight": len(raw) / w.size, "gb_s": {}}
+        sizes[t] = len(raw)
         for n in kernels:
             kernel, tokens, _ = KERNELS[n]
-            s = time_kernel(gpu, t, kernel, tokens, raw, a.rows, a.k, a.reps, a.repeat)
-            results[t]["gb_s"][n] = len(raw) / s / 1e9
+            runs[t, n] = prepare(gpu, t, kernel, tokens, raw, a.rows, a.k)
+    # Rounds over all (type, kernel) pairs, best time of each kept: a machine whose load changes during the
+    # run slows every type alike instead of whichever ran at the wrong moment.
+    best = {key: float("inf") for key in runs}
+    for _ in range(a.repeat):
+        for key, run in runs.items():
+            start = time.perf_counter()
+            run(a.reps)
+            best[key] = min(best[key], (time.perf_counter() - start) / a.reps)
+    results = {t: {"bytes_per_weight": sizes[t] / w.size,
+                   "gb_s": {n: sizes[t] / best[t, n] / 1e9 for n in kernels}} for t in types}
     base = results.get("Q4_1")
     if a.json:
         print(json.dumps({"adapter": gpu.description, "rows": a.rows, "k": a.k, "results": results}, indent=1))
