@@ -109,7 +109,8 @@ def test_matmul_matches_dequantized_product(kernel, type_name, tt, n_tokens, epi
 
 @pytest.mark.parametrize("kernel", MATMUL_KERNELS)
 @pytest.mark.parametrize("type_name,tt,n_tokens,epilogue", [("Q4_1", 1, 1, 2), ("Q5_0", 4, 6, 3), ("Q6_K", 1, 1, 3),
-                                                            ("Q8_0", 8, 7, 2), ("Q4_K", 2, 3, 3)])
+                                                            ("Q8_0", 8, 7, 2), ("Q4_K", 2, 3, 3),
+                                                            ("Q3_K", 1, 1, 2), ("IQ4_NL", 4, 6, 3)])
 def test_gated_matmul_fuses_gate_and_up(kernel, type_name, tt, n_tokens, epilogue):
     """GATED: one buffer holds the gate rows then the up rows; Y = act(gate x) * (up x)."""
     rng = np.random.default_rng(7)
