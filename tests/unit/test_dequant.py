@@ -142,3 +142,11 @@ def test_wrong_byte_count_is_a_clear_error():
     info = TensorInfo("w", (64,), GGML_TYPE_BY_NAME["Q8_0"], 0, 68)
     with pytest.raises(DequantError, match=r"'w'.*67 bytes for 64 elements \(expected 68\)"):
         dequantize(info, bytes(67))
+
+
+def test_type_table_matches_gguf_py():
+    """precis.gguf's type ids and block sizes (what the plan and the reader trust) are gguf-py's."""
+    from gguf.constants import GGML_QUANT_SIZES
+    for t in GGML_TYPE_BY_NAME.values():
+        assert GGMLQuantizationType[t.name].value == t.id
+        assert GGML_QUANT_SIZES[GGMLQuantizationType[t.name]] == (t.block_size, t.type_size), t.name
