@@ -187,6 +187,37 @@ def test_pretokenizer_scanner_equals_regex(name, ours, regex):
         assert ours(text) == [piece for piece, _ in split.pre_tokenize_str(text)], (name, text)
 
 
+class _WithPre:
+    """The SmolLM2 GGUF's tokenizer metadata with another tokenizer.ggml.pre."""
+
+    def __init__(self, gguf, pre):
+        self.metadata = dict(gguf.metadata, **{"tokenizer.ggml.pre": pre})
+
+
+@pytest.mark.parametrize("pre, regex", [("gpt-2", GPT2_REGEX), ("llama-bpe", LLAMA3_REGEX), ("qwen2", QWEN2_REGEX)])
+def test_each_family_pre_tokenizer_ids_equal_hf(smollm2_gguf, pre, regex):
+    """Whole-tokenizer ids, not only pieces: each family's split rule (Llama 3's llama-bpe, Qwen2's qwen2,
+    GPT-2's) over SmolLM2's real vocabulary and merges, against HF tokenizers built with the same rule as those
+    models' tokenizer.json do (a Split regex, then byte-level without its own regex; Llama 3 also
+    ignore_merges). smollm and SentencePiece are covered by test_ids_equal_reference_on_corpus."""
+    md = smollm2_gguf.metadata
+    tokens, types_ = md["tokenizer.ggml.tokens"], md["tokenizer.ggml.token_type"]
+    vocab = {t: i for i, t in enumerate(tokens)}
+    merges = [tuple(m.split(" ")) for m in md["tokenizer.ggml.merges"]]
+    hf = tokenizers.Tokenizer(models.BPE(vocab, merges, ignore_merges=pre == "llama-bpe"))
+    hf.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.Split(Regex(regex), behavior="isolated"),
+        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
+    hf.add_special_tokens([AddedToken(t, special=ty == CONTROL, normalized=False)
+                           for t, ty in zip(tokens, types_) if ty in (CONTROL, USER_DEFINED)])
+    ours = Tokenizer.from_gguf(_WithPre(smollm2_gguf, pre))
+    assert ours.pre == pre
+    mismatches = [(text, ours.encode(text, add_special=False), hf.encode(text, add_special_tokens=False).ids)
+                  for text in CORPUS + ["1234567 ١٢٣٤ don'T WE'LL", "a\r\n\r\n  \n b"]]
+    mismatches = [m for m in mismatches if m[1] != m[2]]
+    assert not mismatches, f"{len(mismatches)} strings differ; first: {mismatches[0]}"
+
+
 # ---- special tokens, BOS/EOS ----
 
 def test_bos_eos_rules(smollm2_tok, gemma3_tok):
