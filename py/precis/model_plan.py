@@ -1,9 +1,14 @@
-"""Builds the GPU Plan (precis.plan) of a GGUF model: llama (SmolLM2) and gemma3. Pure stdlib (runs in Pyodide).
+"""Builds the GPU Plan (precis.plan) of a GGUF model of any family precis.model_spec describes (llama incl.
+Llama 3 and Mistral, qwen2, qwen3, phi3, gemma3, smollm3). Pure stdlib (runs in Pyodide).
 
+    spec = check_model(gguf)        # THE check: ModelSpec, or ModelSpecError (a PlanError) in one line
     plan = build_plan(gguf, chunk=32, context=2048, max_binding=128 << 20)
 
-Everything is checked before anything is allocated: an unsupported architecture, tensor type or shape
-raises PlanError naming it. Weights are bound as stored in the file (no repacking); a tensor larger
+Everything is checked before anything is allocated (check_model, then the plan's own limits): an
+unsupported architecture, tensor type or shape raises PlanError naming it. A family's differences are
+data in the ModelSpec reaching one kernel option each: q/k/v biases, q/k norms, frequency factors,
+partial rotary, YaRN / linear scaling and layers without RoPE in rope_kv.wgsl; windows in attention.wgsl;
+fused attn_qkv (one matmul) and fused gate|up in ffn_up (the gated matmul) through the existing matmuls. Weights are bound as stored in the file (no repacking); a tensor larger
 than `max_binding` (the adapter's maxStorageBufferBindingSize) is split into row shards.
 
 Per layer (T = tokens in the step, H = hidden, D = head dim, NQ / NKV = query / kv heads, F = FFN width):
@@ -11,7 +16,7 @@ Per layer (T = tokens in the step, H = hidden, D = head dim, NQ / NKV = query / 
   qkv = (Wq | Wk | Wv) xn                               matmul.wgsl (prefill on GPUs: matmul_tiled.wgsl)
                                                         one dispatch when the 3 tensors share a type, else 3
                                                         qkv [T, NQ*D + 2*NKV*D], row = q | k | v
-  q, K[pos..], V[pos..] = rope(qknorm(q, k)), v         rope_kv.wgsl            caches [context, NKV*D]
+  q, K[pos..], V[pos..] = rope(qknorm(q, k + bias)), v   rope_kv.wgsl            caches [context, NKV*D]
                                                         (kv_f32.wgsl; f16 caches with kv_f16.wgsl)
   a = attention(q, K, V)                                attention.wgsl          a [T, NQ*D]
                                                         (decode: split-K over 8 slices + attention_combine.wgsl)
