@@ -57,8 +57,14 @@ GEMMA3_PARTS = tuple(
 GEMMA3_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
 
 # JS libraries (versions pinned in package.json / package-lock.json): node_modules path -> vendor/js name.
+# wllama (llama.cpp compiled to WebAssembly) is the CPU device's engine (extension/engine/wllama_device.js):
+# its ES module and both wasm builds (multi-threaded, needs cross-origin isolation; single-threaded).
 JS_LIBRARIES = {
     "@mozilla/readability/Readability.js": "Readability.js",
     "marked/lib/marked.esm.js": "marked.esm.js",
     "dompurify/dist/purify.es.mjs": "purify.es.mjs",
+    "@wllama/wllama/esm/index.js": "wllama/index.js",
+    "@wllama/wllama/esm/multi-thread/wllama.wasm": "wllama/multi-thread/wllama.wasm",
+    "@wllama/wllama/esm/single-thread/wllama.wasm": "wllama/single-thread/wllama.wasm",
+    "@wllama/wllama/LICENCE": "wllama/LICENCE",
 }
