@@ -6,7 +6,10 @@
 //               {id, type: "load_model", source, device?}    source: "package" | "opfs:<name>"
 //               {id, type: "summarize", requestId, source, device?, page, style, length, temperature}
 //               {id, type: "chat", requestId, source, device?, messages, page, temperature, max_tokens?}
-//                 device: "auto" (default) | "gpu" | "cpu": which device runs the model (chooseDevice)
+//                 device: "auto" (default) | "gpu" | "cpu": which device runs the model (chooseDevice); a
+//                 load_model may also set context (KV positions, default: the model's, at most 4096) and
+//                 threads (the CPU device's; default: Python's choice). Each stays as it is for requests that
+//                 do not name it.
 //               {id, type: "ground", summary, text}          grounding only (no model needed)
 //               {id, type: "cancel", requestId}              stops that generation at its next token
 // Messages out: {type: "progress", stage, fraction, message}          (boot, model loading)
@@ -164,9 +167,13 @@ function toJs(proxy) {
   return value;
 }
 
-async function loadModel(source, deviceSetting = "auto") {
+async function loadModel(source, { device, context, threads } = {}) {
   await ensureBooted();
-  const key = `${source}|${deviceSetting || "auto"}`;   // a new device setting loads the model again
+  // A request that names no device (context, threads) keeps the current one; a new one loads the model again.
+  const options = { deviceSetting: device || model?.options.deviceSetting || "auto",
+    context: Number(context) || model?.options.context || null,
+    threads: Number(threads) || model?.options.threads || null };
+  const key = `${source}|${options.deviceSetting}|${options.context}|${options.threads}`;
   if (model?.key === key) return model.info;
   if (loadingModel?.key === key) return loadingModel.promise;
   const promise = (async () => {
@@ -186,9 +193,9 @@ async function loadModel(source, deviceSetting = "auto") {
     }
     info.source = source;
     info.loadMs = Math.round(performance.now() - started);
-    info.executor = await attachDevice(bytes, info, source, deviceSetting, assets.default_model);
+    info.executor = await attachDevice(bytes, info, { source, ...options, defaultModelPath: assets.default_model });
     info.device = info.executor.device || null;   // {kind, name, threads}: the panel shows it
-    model = { source, key, info };
+    model = { source, key, options, info };
     progress("model", 1, "Model ready");
     return info;
   })();
@@ -214,12 +221,12 @@ async function chooseDevice(deviceSetting) {
   }
 }
 
-async function attachDevice(modelBytes, modelInfo, source, deviceSetting, defaultModelPath) {
+async function attachDevice(modelBytes, modelInfo, { source, deviceSetting, context, threads, defaultModelPath }) {
   const choice = await chooseDevice(deviceSetting);
   const cpu = await import("./cpu_device_plugin.js");
   if (choice.kind !== "cpu") {
     await cpu.detachCpuDevice();
-    const attached = await attachExecutor(modelBytes, modelInfo);
+    const attached = await attachExecutor(modelBytes, modelInfo, context);
     if (attached.available) attached.device = { kind: "webgpu", name: attached.adapter, reason: choice.reason };
     return attached;
   }
@@ -227,7 +234,7 @@ async function attachDevice(modelBytes, modelInfo, source, deviceSetting, defaul
   progress("device", 0.8, "Loading the model for the CPU (llama.cpp)");
   try {
     const details = await cpu.attachCpuDevice({
-      pyodide, session: pySession(), source, defaultModelPath, threads: choice.threads,
+      pyodide, session: pySession(), source, defaultModelPath, threads: threads || choice.threads, context,
       progress: (fraction, message) => progress("device", 0.8 + 0.2 * fraction, message),
     });
     details.device.reason = choice.reason;
@@ -238,7 +245,7 @@ async function attachDevice(modelBytes, modelInfo, source, deviceSetting, defaul
 }
 
 // The GPU step, from another module that may not be part of this build yet.
-async function attachExecutor(modelBytes, modelInfo) {
+async function attachExecutor(modelBytes, modelInfo, context = null) {
   let module;
   try {
     module = await import("./webgpu_executor.js");
@@ -252,7 +259,7 @@ async function attachExecutor(modelBytes, modelInfo) {
   progress("pipelines", 0.8, "Preparing the GPU pipelines");
   try {
     const details = await module.attachExecutor({
-      pyodide, session: pySession(), modelBytes, modelInfo, adapter: adapterInfo,
+      pyodide, session: pySession(), modelBytes, modelInfo, adapter: adapterInfo, context,
       progress: (fraction, message) => progress("pipelines", 0.8 + 0.2 * fraction, message),
     });
     return { available: true, ...(details || {}) };
@@ -289,7 +296,7 @@ async function callPython(method, args, kwargs) {
 // request's own arguments (built after boot, when Python exists to convert them).
 async function generateWith(name, message, kwargs) {
   const { requestId } = message;
-  await loadModel(message.source || "package", message.device);
+  await loadModel(message.source || "package", message);
   const { on_text, on_progress, should_stop } = streamCallbacks(requestId);
   try {
     const all = { temperature: Number(message.temperature) || 0, on_text, should_stop, ...kwargs(on_progress) };
@@ -303,7 +310,7 @@ async function generateWith(name, message, kwargs) {
 
 const handlers = {
   boot: () => ensureBooted(),
-  load_model: (message) => loadModel(message.source || "package", message.device),
+  load_model: (message) => loadModel(message.source || "package", message),
   summarize: (message) => generateWith("summarize", message, (on_progress) => ({
     page: pyodide.toPy(message.page), style: message.style, length: message.length, on_progress,
   })),
@@ -318,7 +325,7 @@ const handlers = {
   },
   // Encode speed of the model's tokenizer inside the extension's Pyodide (python -m precis_build.bench_tokenizer --browser).
   time_encode: async (message) => {
-    await loadModel(message.source || "package", message.device);
+    await loadModel(message.source || "package", message);
     return callPython(pySession().time_encode, [message.text], { repeat: message.repeat || 3 });
   },
   cancel: (message) => {
@@ -327,13 +334,14 @@ const handlers = {
   },
   // The device alone (tests, benchmarks): greedy ids for prompt_ids, and a simulated GPU device loss.
   generate_ids: async (message) => {
-    const info = await loadModel(message.source || "package", message.device);
+    const info = await loadModel(message.source || "package", message);
     if (!info.executor?.available) throw new EngineError(info.executor?.reason || "no WebGPU executor", "executor");
     const { generateIds } = await import(info.device?.kind === "cpu" ? "./cpu_device_plugin.js" : "./webgpu_executor.js");
     return generateIds(pyodide, message.prompt_ids, message.max_tokens,
       { stopIds: message.stop_ids || [], fresh: !message.continue });
   },
-  lose_device_for_test: async () => (await import("./webgpu_executor.js")).loseDeviceForTest(),
+  lose_device_for_test: async () => (await import(model?.info.device?.kind === "cpu" ? "./cpu_device_plugin.js"
+    : "./webgpu_executor.js")).loseDeviceForTest(),
 };
 
 self.onmessage = async (event) => {

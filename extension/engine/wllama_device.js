@@ -95,6 +95,7 @@ class WllamaDevice {
     this.context = 0;
     this.batch = 0;
     this.closed = false;
+    this.lost = null;            // the DeviceError every later step throws once llama.cpp's worker has died
     this.queue = Promise.resolve();   // steps run one after another (one KV cache)
     this.loadMs = 0;
   }
@@ -139,6 +140,16 @@ class WllamaDevice {
     }
     const info = wllama.getLoadedContextInfo();
     this.wllama = wllama;
+    // A crash of llama.cpp's worker (an uncaught error, a wasm trap) ends this device: later steps say so at
+    // once instead of waiting for an answer that cannot come; the engine then builds a new device.
+    this.lostSignal = new Promise((resolve) => {
+      this.markLost = (why) => {
+        if (this.lost || this.closed) return;
+        this.lost = new DeviceError("device_lost", `The CPU device was lost (${why}). The model must be loaded again.`);
+        resolve();
+      };
+    });
+    wllama.proxy?.worker?.addEventListener("error", (event) => this.markLost(event.message || "its worker failed"));
     this.vocab = info.n_vocab;
     this.context = info.n_ctx;
     this.batch = info.n_batch;
@@ -154,6 +165,7 @@ class WllamaDevice {
   }
 
   async #step(tokenIds, positions, k) {
+    if (this.lost) throw this.lost;
     if (this.closed || !this.wllama) throw new DeviceError("internal", "the CPU device holds no model");
     const n = tokenIds.length;
     if (n === 0 || positions.length !== n) {
@@ -175,16 +187,17 @@ class WllamaDevice {
     }
     if (!(Number.isInteger(k) && k >= 1)) throw new DeviceError("bad_input", `top-k must be a positive integer, got ${k}`);
     const w = this.wllama;
+    const call = (promise) => Promise.race([promise, this.lostSignal.then(() => { throw this.lost; })]);
     try {
       // A first position below what the cache holds truncates it there (a new prompt sharing a prefix).
       if (start < this.cached) {
-        if (start === 0) await w.kvClear();
-        else await w.kvRemove(start, -1);
+        if (start === 0) await call(w.kvClear());
+        else await call(w.kvRemove(start, -1));
         this.cached = start;
       }
-      await w.decode(Array.from(tokenIds), {});
+      await call(w.decode(Array.from(tokenIds), {}));
       this.cached = start + n;
-      const top = await w.getLogits(Math.min(k, this.vocab));
+      const top = await call(w.getLogits(Math.min(k, this.vocab)));
       const ids = new Int32Array(top.length);
       const logits = new Float32Array(top.length);
       for (let i = 0; i < top.length; i++) {
@@ -198,6 +211,10 @@ class WllamaDevice {
     } catch (error) {
       // The cache may hold part of what was fed: say nothing is reusable.
       this.cached = Math.min(this.cached, start);
+      if (/abort signal from llama\.cpp|RuntimeError|unreachable/i.test(String(error?.message || error))) {
+        this.markLost(String(error?.message || error));   // llama.cpp aborted: its state is gone
+      }
+      if (this.lost) throw this.lost;
       throw deviceError(error, "running a step");
     }
   }

@@ -44,3 +44,51 @@ def ext(current_precis_wheel, tmp_path_factory):
             yield x
         finally:
             x.close()
+
+
+def llama_cpp_step(llm, top_k: int = 64):
+    """A precis Session step, (token_ids, positions) -> (top-k ids, their logits), computed by llama.cpp on the
+    CPU (llama-cpp-python, built here), with the CPU device's semantics (extension/engine/wllama_device.js): the
+    KV cache truncated at positions[0], and logits as log-softmax (wllama returns probabilities, not raw
+    logits). The outside oracle for what the CPU device runs."""
+    import numpy as np
+
+    def step(token_ids, positions):
+        if positions[0] > llm.n_tokens:
+            raise ValueError(f"position {positions[0]} skips past the {llm.n_tokens} tokens llama.cpp holds")
+        llm.n_tokens = positions[0]          # eval() drops the cache from n_tokens on
+        llm.eval(list(token_ids))
+        logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)).astype(np.float64)
+        shifted = logits - logits.max()
+        log_softmax = shifted - np.log(np.exp(shifted).sum())
+        ids = np.argsort(-logits, kind="stable")[:top_k]
+        return [int(i) for i in ids], [float(x) for x in log_softmax[ids]]
+
+    return step
+
+
+@pytest.fixture(scope="session")
+def llama_cpp():
+    """The default model in native llama.cpp (4096 positions, 2 threads): the CPU device's oracle.
+    llama_cpp_step(llama_cpp) plugs it into a CPython precis Session."""
+    from llama_cpp import Llama
+
+    from precis_build.paths import DEFAULT_MODEL
+    return Llama(model_path=str(DEFAULT_MODEL), n_ctx=4096, n_threads=2, n_batch=512, verbose=False)
+
+
+@pytest.fixture(scope="session")
+def llama_cpp_session(llama_cpp):
+    """make(context) -> a fresh CPython precis Session whose step is llama.cpp (llama_cpp_step): what the
+    browser's engine on the CPU device must give, token for token, for the same request."""
+    from precis.session import Session
+    from precis_build.paths import DEFAULT_MODEL
+
+    def make(context: int = 4096):
+        session = Session()
+        session.load_model(DEFAULT_MODEL.read_bytes(), DEFAULT_MODEL.name)
+        llama_cpp.n_tokens = 0
+        session.use_executor(llama_cpp_step(llama_cpp), context=context)
+        return session
+
+    return make
