@@ -2,7 +2,8 @@
 // `precis setup`) runs the model's layers where the browser has no real GPU. It implements DEVICE_CONTRACT.md:
 //
 //   const device = await createDevice({context, threads, batch}, {onLog});
-//   await device.loadWeights({kind: "package", path} | {kind: "opfs", name}, (done, total) => ...);
+//   await device.loadWeights({kind: "package", path} | {kind: "opfs", name} | an open model_source.js source,
+//                            (done, total) => ...);
 //   const {ids, logits} = await device.step(Int32Array ids, Int32Array positions, k);
 //   device.describe();  // {kind: "cpu", name, threads, batch, multithread, logits: "log_softmax"}
 //   await device.close();
@@ -105,7 +106,9 @@ class WllamaDevice {
     if (this.wllama) throw new DeviceError("internal", "the CPU device already holds a model");
     const started = performance.now();
     let opened;
-    if (source?.kind === "package") {
+    if (typeof source?.chunks === "function") {
+      opened = source;             // already open (model_source.js openModelSource), maybe past a header prefix
+    } else if (source?.kind === "package") {
       opened = await openModelSource("package", EXTENSION_ROOT,
         source.path ? { defaultUrl: new URL(source.path, EXTENSION_ROOT).href } : {});
     } else if (source?.kind === "opfs" && typeof source.name === "string") {
