@@ -145,7 +145,8 @@ def main(argv=None) -> int:
             out["wllama"] = against
             ours, theirs = out["decode_tokens_per_s"], against["decode_tok_s"]
             out["decode_ratio_vs_wllama"] = round(ours / theirs, 3) if ours and theirs else None
-            out["same_greedy_ids_as_wllama"] = against.pop("ids") == result["ids"][:len(against["ids"])]
+            theirs_ids = against.pop("ids")   # wllama stops at an end-of-generation token without returning it
+            out["same_greedy_ids_as_wllama"] = theirs_ids == result["ids"][:len(theirs_ids)]
         print(json.dumps(out, indent=1))
         return 0
     except UserError as e:
