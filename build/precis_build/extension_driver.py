@@ -184,8 +184,9 @@ class ExtensionDriver:
             for target in self.cdp.targets("page"):
                 if target["url"].startswith(panel_url):
                     panel = Session(self.cdp, target["targetId"])
-                    # The panel's module may still be loading: wait for its hook, then for boot.
-                    while not panel.evaluate("Boolean(window.precisPanel)"):
+                    # The panel's module may still be loading: wait for its hook, then for boot. A page that is
+                    # cross-origin isolated (manifest.json's COOP/COEP) may have no execution context yet.
+                    while not self._evaluate_when_ready(panel, "Boolean(window.precisPanel)", deadline):
                         if time.monotonic() > deadline:
                             raise UserError("the side panel opened but its script did not start")
                         time.sleep(0.1)
@@ -194,6 +195,17 @@ class ExtensionDriver:
                     return panel
             time.sleep(0.2)
         raise UserError("the side panel did not open")
+
+    @staticmethod
+    def _evaluate_when_ready(panel: Session, expression: str, deadline: float):
+        """panel.evaluate, retried while the page has no execution context yet (it is still being created)."""
+        while True:
+            try:
+                return panel.evaluate(expression)
+            except CDPError as e:
+                if "Cannot find default execution context" not in str(e) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
 
     def request_summary(self, kind: str = "page", source: str = "cli") -> None:
         """Ask the service worker for a summary of the panel's tab: the same requestSummary()

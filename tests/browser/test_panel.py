@@ -376,10 +376,11 @@ def test_a_second_request_stops_the_first(ext, pages_url):
     assert "The previous request was stopped: a newer one came in." in notices
 
 
-def test_menu_path_streams_the_models_summary(ext, pages_url, llama_cpp_session):
+def test_menu_path_streams_the_models_summary(ext, pages_url, llama_cpp_would_write):
     """End to end with the real default model on the device the engine chooses here (no real GPU: the CPU
-    device, llama.cpp in wasm): the menu's request, extraction, streaming, grounding, timings; the text equals
-    what native llama.cpp gives for the same page through the same Python engine (conftest.llama_cpp_step)."""
+    device, llama.cpp in wasm): the menu's request, extraction, streaming, grounding, timings; every token of
+    the text is native llama.cpp's greedy choice for the same prompt, or within a near-tie of it
+    (conftest.llama_cpp_would_write: wasm and x86 kernels round differently)."""
     panel = ext.open_with_panel(f"{pages_url}/short.html")
     panel.evaluate("""(() => { const set = (id, v) => { const el = document.getElementById(id); el.value = v;
         el.dispatchEvent(new Event('change')); }; set('style', 'headline'); set('length', 'short'); return true; })()""")
@@ -395,10 +396,9 @@ def test_menu_path_streams_the_models_summary(ext, pages_url, llama_cpp_session)
     assert result["grounding"]["points"][0]["point"] == result["text"].strip()
     assert ext.panel_text("stats").startswith("First token ")
 
-    # The same request on CPython, with native llama.cpp as the step.
+    # The same request on CPython, teacher-forced through native llama.cpp.
     page = panel.evaluate("window.precisPanel.state.tabs.get(window.precisPanel.state.tabId).page")
-    expected = llama_cpp_session(4096).summarize(page, "headline", "short")
-    assert result["text"] == expected["text"]
+    llama_cpp_would_write(page, "headline", "short", result["text"], stats["finish_reason"])
     panel.screenshot(ARTIFACTS / "panel-model-summary.png")
     panel.evaluate("chrome.storage.local.clear()")
 
