@@ -195,6 +195,7 @@ class ExtensionDriver:
                 if target["url"].startswith(panel_url):
                     panel = Session(self.cdp, target["targetId"])
                     # The probe, now and after every reload of the panel; then wait for it and for boot.
+                    panel.send("Page.enable")  # (addScriptToEvaluateOnNewDocument acts only with it)
                     panel.send("Page.addScriptToEvaluateOnNewDocument", {"source": f"{PROBE_IMPORT};"})
                     panel.evaluate(f"{PROBE_IMPORT}.then(() => true)")
                     while not panel.evaluate("Boolean(window.precisPanel)"):

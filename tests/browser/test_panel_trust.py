@@ -177,3 +177,64 @@ def test_the_panel_names_the_device_that_runs_the_model(ext, pages_url):
     assert labels["labels"] == ["CPU, 4 threads", "Some GPU", labels["adapter"], labels["adapter"]]
     # After the previous test's load, the panel's facts say what runs the model.
     assert f"Runs on{labels['adapter']}" in labels["facts"]
+
+
+def _opfs_write(panel, name, text):
+    panel.evaluate(f"""(async () => {{
+        const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('models', {{create: true}});
+        const writable = await (await dir.getFileHandle({js(name)}, {{create: true}})).createWritable();
+        await writable.write({js(text)}); await writable.close();
+        await (await import('./model_picker.js')).fillModelChoices();
+        return true; }})()""")
+
+
+def _model_picker(panel):
+    return panel.evaluate("""(async () => {
+        const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('models', {create: true});
+        const files = {};
+        for await (const [name, handle] of dir.entries()) files[name] = await (await handle.getFile()).text();
+        return {message: document.getElementById('model-message').textContent,
+                selected: document.getElementById('model-source').value,
+                saved: (await chrome.storage.local.get('model')).model ?? null, files};
+    })()""")
+
+
+def _wait_for_verdict(panel, starts=("Loading", "Storing", "Checking")):
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        message = panel.evaluate("document.getElementById('model-message').textContent")
+        if message and not message.startswith(starts):
+            return message
+        time.sleep(0.2)
+    raise AssertionError("the model picker gave no verdict")
+
+
+def test_choosing_a_stored_model_the_engine_refuses_keeps_the_previous_one(ext, pages_url, tmp_path):
+    panel = ext.panel or ext.open_with_panel(f"{pages_url}/article.html")
+    panel.evaluate("chrome.storage.local.clear().then(() => true)")
+    _opfs_write(panel, "broken.gguf", "not a model at all, just text" * 8)
+    panel.evaluate("""(() => { const el = document.getElementById('model-source'); el.value = 'opfs:broken.gguf';
+        el.dispatchEvent(new Event('change')); return true; })()""")
+    message = _wait_for_verdict(panel)
+    assert message.startswith("This model file cannot be used: ") and "magic" in message.lower(), message
+    shown = _model_picker(panel)
+    # Not saved, the previous model selected again; the user's stored file is left alone.
+    assert (shown["selected"], shown["saved"]) == ("package", None)
+    assert list(shown["files"]) == ["broken.gguf"]
+    assert panel.evaluate("window.precisPanel.state.settings.model") == "package"
+
+    # A new file named like a stored one is refused before anything is written over it.
+    clash = tmp_path / "broken.gguf"
+    clash.write_bytes(b"GGUF" + bytes(60))
+    document = panel.send("DOM.getDocument")["root"]["nodeId"]
+    node = panel.send("DOM.querySelector", {"nodeId": document, "selector": "#model-file"})["nodeId"]
+    panel.send("DOM.setFileInputFiles", {"nodeId": node, "files": [str(clash)]})
+    message = _wait_for_verdict(panel)
+    assert message == ('A model named "broken.gguf" is already stored: choose it in the list, '
+                       "or rename the new file."), message
+    shown = _model_picker(panel)
+    assert shown["files"] == {"broken.gguf": "not a model at all, just text" * 8}
+    assert (shown["selected"], shown["saved"]) == ("package", None)
+    panel.evaluate("""(async () => { const root = await navigator.storage.getDirectory();
+        await root.removeEntry('models', {recursive: true});
+        await (await import('./model_picker.js')).fillModelChoices(); return true; })()""")
