@@ -12,8 +12,9 @@ Every problem with the input (bad magic, absurd counts, truncation, unknown type
 tensors past the end or overlapping) raises GGUFError with a message naming it, before
 any large allocation: the file's size is known first, and every count and length is checked
 against the bytes that remain and against the caps below before objects are built. Numeric
-arrays are stored compactly (NumericArray: the file's bytes, not one Python object per
-element), so what the metadata costs in memory stays near what it takes in the file.
+arrays longer than SMALL_NUMERIC_ARRAY are stored compactly (NumericArray: the file's bytes, not
+one Python object per element), so what the metadata costs in memory stays near what it takes in
+the file; shorter ones (per-layer values) are plain lists.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ MAX_TENSORS = 1 << 16
 MAX_METADATA_KEYS = 1 << 16
 MAX_STRING_BYTES = 1 << 24          # one string (a chat template is tens of kB)
 MAX_NUMERIC_ARRAY = 1 << 24         # elements of one numeric array (stored compactly)
-MAX_METADATA_OBJECTS = 1 << 21      # strings and nested arrays built from all the metadata
+MAX_METADATA_OBJECTS = 1 << 21      # strings, nested arrays and small-array numbers built in all
+SMALL_NUMERIC_ARRAY = 4096          # up to this many numbers an array is a list; longer, a NumericArray
 HEADER_SIZE = 24                    # magic, version, tensor count, metadata count
 
 # GGUF metadata value types.
@@ -188,7 +190,7 @@ class _Cursor:
     def count_objects(self, n: int, what: str) -> None:
         self.objects += n
         if self.objects > MAX_METADATA_OBJECTS:
-            raise GGUFError(f"{what}: more than {MAX_METADATA_OBJECTS} strings and arrays in the metadata "
+            raise GGUFError(f"{what}: more than {MAX_METADATA_OBJECTS} strings, arrays and numbers in the metadata "
                             "(no real model has that many)")
 
     def remaining(self) -> int:
@@ -247,12 +249,15 @@ def _read_value(cur: _Cursor, value_type: int, key: str, depth: int = 0) -> Any:
             raise GGUFError(f"metadata {key!r}: array of {count} elements cannot fit in the "
                             f"{cur.remaining()} bytes left in the file")
         elem_fmt = _SCALAR_FORMATS.get(elem_type)
-        if elem_fmt is not None:  # numeric arrays (token scores, types): one packed buffer
+        if elem_fmt is not None:
             if count > MAX_NUMERIC_ARRAY:
                 raise GGUFError(f"metadata {key!r}: array of {count} numbers exceeds the cap of "
                                 f"{MAX_NUMERIC_ARRAY}")
             raw = cur.take(count * struct.calcsize(elem_fmt), f"array {key!r}")
-            return NumericArray(elem_type, raw)
+            if count <= SMALL_NUMERIC_ARRAY:  # per-layer values and the like: a plain list
+                cur.count_objects(count, f"metadata {key!r}")
+                return list(struct.unpack(f"<{count}{elem_fmt[1]}", raw))
+            return NumericArray(elem_type, raw)  # token scores, types: one packed buffer
         # Strings and nested arrays become one Python object each: counted before they are built.
         cur.count_objects(count, f"metadata {key!r}")
         return [_read_value(cur, elem_type, key, depth + 1) for _ in range(count)]

@@ -210,13 +210,19 @@ def test_a_numeric_array_past_the_cap_is_refused():
 
 
 def test_numeric_arrays_read_like_lists():
-    g = open_gguf(gguf([kv("b", 9, struct.pack("<IQ", 7, 3) + bytes([1, 0, 1])),
-                        kv("f", 9, struct.pack("<IQ", 6, 2) + struct.pack("<2f", 0.5, -2.0)),
-                        kv("q", 9, struct.pack("<IQ", 11, 1) + struct.pack("<q", -2**40))]))
-    assert g.metadata["b"] == [True, False, True] and list(g.metadata["b"]) == [True, False, True]
-    assert g.metadata["b"][1] is False
-    assert [0.5, -2.0] == g.metadata["f"] and g.metadata["f"][:1] == [0.5]
-    assert g.metadata["q"] == (-2**40,) and g.metadata["q"] != [0]
+    """Short arrays (per-layer values) are lists; long ones are packed but read alike."""
+    n = 5000
+    g = open_gguf(gguf([kv("b", 9, struct.pack("<IQ", 7, n) + bytes([1, 0]) * (n // 2)),
+                        kv("f", 9, struct.pack("<IQ", 6, n) + struct.pack(f"<{n}f", *([0.5, -2.0] * (n // 2)))),
+                        kv("q", 9, struct.pack("<IQ", 11, n) + struct.pack(f"<{n}q", *([-2**40] * n))),
+                        kv("short", 9, struct.pack("<IQ", 5, 3) + struct.pack("<3i", 4, 4, 4))]))
+    b, f, q = g.metadata["b"], g.metadata["f"], g.metadata["q"]
+    assert type(b).__name__ == "NumericArray" and len(b) == n
+    assert b[:3] == [True, False, True] and b[1] is False and list(b)[-2:] == [True, False]
+    assert b == [True, False] * (n // 2) and b != [True] * n
+    assert [0.5, -2.0] * (n // 2) == f and f[:1] == [0.5] and f[-1] == -2.0
+    assert q == (-2**40,) * n and q != [0] * n and q.tolist()[0] == -2**40
+    assert g.metadata["short"] == [4, 4, 4] and isinstance(g.metadata["short"], list)
 
 
 def test_too_many_tensors_are_refused_before_any_is_built():
@@ -253,7 +259,7 @@ def test_too_many_strings_are_refused():
 
     count = MAX_METADATA_OBJECTS + 1
     data = gguf([kv("words", 9, struct.pack("<IQ", 8, count) + s("a") * count)])
-    with pytest.raises(GGUFError, match=f"more than {MAX_METADATA_OBJECTS} strings and arrays"):
+    with pytest.raises(GGUFError, match=f"more than {MAX_METADATA_OBJECTS} strings, arrays and numbers"):
         open_gguf(data)
 
 
