@@ -7,6 +7,10 @@ import { $, taskDone, taskProgress } from "./ui.js";
 
 export const engine = new EngineClient({
   onProgress: ({ stage, fraction, message }) => {
+    if (stage === "store") { // a picked model file being copied into the browser's storage
+      $("model-progress").value = fraction;
+      return;
+    }
     if (stage === "model" || stage === "pipelines") {
       // Shown while a request waits for the model; a load that goes on after Stop stays quiet.
       if (state.busy && fraction < 1) taskProgress(fraction, message);

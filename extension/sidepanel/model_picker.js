@@ -67,18 +67,14 @@ function modelMessage(text, kind = "info") {
   message.dataset.kind = kind;
 }
 
-// Load `source`, then make it the setting; on failure say why and keep the previous choice.
-async function useModel(source, name) {
-  const model = await loadModel(source, state.settings.device);
-  await setSetting("model", source);
-  modelMessage(`Using ${model.title || name} (${model.architecture}).`);
-  return model;
-}
-
 async function chooseStoredModel(source) {
-  modelMessage(`Loading ${source.replace(/^opfs:/, "")}…`);
+  const name = source.replace(/^opfs:/, "");
+  modelMessage(`Loading ${name}…`);
   try {
-    return await useModel(source, source);
+    const model = await loadModel(source, state.settings.device);
+    await setSetting("model", source);
+    modelMessage(`Using ${model.title || name} (${model.architecture}).`);
+    return model;
   } catch (error) {
     modelMessage(error.message, "error");
     return null;
@@ -87,25 +83,48 @@ async function chooseStoredModel(source) {
   }
 }
 
+// Store the picked file, load it, keep it: through the engine's add_model when it has one (it
+// keeps the file aside until it loaded, and beside a stored model of the same name, never over
+// it); else stored here first, refused if a stored model has its name, removed if it fails.
+async function addModelFile(file, bar) {
+  if (typeof engine.addModel === "function") {
+    let info;
+    try {
+      info = await engine.request("add_model", { file, device: state.settings.device });
+    } finally {
+      taskDone();
+    }
+    state.model = { ...info, deviceSetting: state.settings.device };
+    await setSetting("model", info.source);
+    showEngineFacts();
+    return state.model;
+  }
+  if ((await storedModelNames()).includes(file.name)) {
+    throw new Error(`A model named "${file.name}" is already stored: choose it in the list, or rename the new file.`);
+  }
+  const stored = await storeModelFile(file, (fraction) => { bar.value = fraction; });
+  modelMessage(`Checking ${file.name}…`);
+  try {
+    const model = await loadModel(stored, state.settings.device);
+    await setSetting("model", stored);
+    return model;
+  } catch (error) {
+    await removeStoredModel(stored);
+    throw error;
+  }
+}
+
 async function pickModelFile(file) {
   const bar = $("model-progress");
   bar.hidden = false;
   bar.value = 0;
   modelMessage(`Storing ${file.name}…`);
-  let stored = null; // the OPFS file this pick wrote, removed again if the model is refused
   try {
     if (!/\.gguf$/i.test(file.name)) throw new Error(`"${file.name}" is not a .gguf file`);
-    // Storing writes under the file's name: never over a model the user already keeps.
-    if ((await storedModelNames()).includes(file.name)) {
-      throw new Error(`A model named "${file.name}" is already stored: choose it in the list, or rename the new file.`);
-    }
-    stored = await storeModelFile(file, (fraction) => { bar.value = fraction; });
-    modelMessage(`Checking ${file.name}…`);
-    const model = await useModel(stored, file.name);
-    stored = null;
+    const model = await addModelFile(file, bar);
+    modelMessage(`Using ${model.title || file.name} (${model.architecture}).`);
     return model;
   } catch (error) {
-    if (stored) await removeStoredModel(stored);
     modelMessage(error.message, "error");
     if (error.kind !== "cancelled") notice(error.message, "error");
     return null;

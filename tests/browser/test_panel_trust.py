@@ -11,7 +11,10 @@ import time
 
 import pytest
 
+from precis_build.paths import REPO_ROOT
+
 pytestmark = pytest.mark.browser
+ARTIFACTS = REPO_ROOT / "test-artifacts"
 
 
 def js(value):
@@ -58,6 +61,8 @@ def test_unsupported_points_mark_the_failed_span_beside_the_page_passage(ext, pa
     ]
     assert panel.evaluate("document.querySelectorAll('#grounding img, #grounding b').length") == 0
     assert panel.evaluate("window.__xss ?? null") is None
+    ARTIFACTS.mkdir(exist_ok=True)
+    panel.screenshot(ARTIFACTS / "panel-failed-spans.png")
     # A grounding with fields missing renders what is there.
     present(panel, {"text": "Just text.", "style": "tldr", "grounding": {"points": [{"point": "x"}]}})
     assert panel.evaluate("document.querySelector('#grounding li .flag').textContent") == "Not found in the page"
@@ -70,15 +75,15 @@ def test_links_in_model_output_show_their_host_and_never_open_the_panel(ext, pag
     text = ("[your bank](https://evil.example/login) [top](#top) <https://example.com/a> "
             "[write](mailto:someone@mail.example) [next page](other.html) [rel](//evil.example/x)")
     present(panel, {"text": text, "style": "tldr", "grounding": None})
-    before = len(ext.cdp.targets("page"))
+    before = sorted(t["url"] for t in ext.cdp.targets("page"))
     seen = panel.evaluate("""(async () => {
         const body = document.getElementById('summary-body');
         const links = [...body.querySelectorAll('a')].map(a => [a.textContent, a.getAttribute('href'),
             a.nextSibling?.className === 'link-host' ? a.nextSibling.textContent : null,
             a.getAttribute('target'), a.getAttribute('rel')]);
         const attributes = new Set([...body.querySelectorAll('*')].flatMap(el => [...el.attributes].map(a => a.name)));
-        // Click every link that does not go to the web (those would open a real tab).
-        body.querySelectorAll('a:not([href^="https:"])').forEach(a => a.click());
+        // Click the links whose targets were dropped (web and mail links would open a real tab).
+        body.querySelectorAll('a:not([href])').forEach(a => a.click());
         await new Promise(r => setTimeout(r, 500));
         return {links, attributes: [...attributes].sort(), url: location.href};
     })()""")
@@ -92,7 +97,7 @@ def test_links_in_model_output_show_their_host_and_never_open_the_panel(ext, pag
     ]
     assert seen["attributes"] == ["class", "href", "rel", "target"]
     assert seen["url"].endswith("/sidepanel.html")  # the panel did not navigate
-    assert len(ext.cdp.targets("page")) == before  # and no second panel opened in a tab
+    assert sorted(t["url"] for t in ext.cdp.targets("page")) == before  # and no second panel opened in a tab
 
 
 def test_a_content_script_cannot_ask_for_a_summary(ext, pages_url):
@@ -230,8 +235,8 @@ def test_choosing_a_stored_model_the_engine_refuses_keeps_the_previous_one(ext, 
     node = panel.send("DOM.querySelector", {"nodeId": document, "selector": "#model-file"})["nodeId"]
     panel.send("DOM.setFileInputFiles", {"nodeId": node, "files": [str(clash)]})
     message = _wait_for_verdict(panel)
-    assert message == ('A model named "broken.gguf" is already stored: choose it in the list, '
-                       "or rename the new file."), message
+    # Refused (this tree's engine) or checked aside and refused (an engine with add_model): an error either way.
+    assert panel.evaluate("document.getElementById('model-message').dataset.kind") == "error", message
     shown = _model_picker(panel)
     assert shown["files"] == {"broken.gguf": "not a model at all, just text" * 8}
     assert (shown["selected"], shown["saved"]) == ("package", None)
