@@ -11,11 +11,17 @@ function setPill(name, label) {
 }
 
 // What runs the model: the engine's own account of the loaded model's device when it gives one
-// ({kind: "webgpu"|"cpu", name, threads}), else the WebGPU adapter it found at boot.
-export function deviceLabel() {
-  const device = state.model?.device;
+// (info.device: {kind: "webgpu"|"cpu", name, threads}); before a load, what the engine said at
+// boot that "auto" would use (status.device, optional), else the WebGPU adapter it found.
+function describeDevice(device) {
   if (device?.kind === "cpu") return device.threads ? `CPU, ${device.threads} threads` : "CPU";
-  if (device?.name) return device.name;
+  return device?.name || null;
+}
+
+export function deviceLabel() {
+  const loaded = describeDevice(state.model?.device);
+  if (loaded) return loaded;
+  if (state.status?.device?.kind === "cpu" && state.settings.device !== "gpu") return describeDevice(state.status.device);
   const adapter = state.status?.adapter;
   return adapter?.available ? adapter.name : null;
 }
@@ -40,12 +46,14 @@ export function showEngineFacts() {
 }
 
 // Whether requests can run at all: without a WebGPU adapter only a CPU device can answer, and
-// only an engine that says it has one (status.devices, optional) and a setting that allows it.
+// only when the engine says "auto" runs on one (status.device, optional) and the setting allows it.
+function cpuCanRun() {
+  return state.status?.device?.kind === "cpu" && state.settings.device !== "gpu";
+}
+
 export function cannotRunMessage() {
   const adapter = state.status?.adapter;
-  if (!adapter || adapter.available) return null;
-  const cpu = Array.isArray(state.status.devices) && state.status.devices.includes("cpu");
-  if (cpu && state.settings.device !== "gpu") return null;
+  if (!adapter || adapter.available || cpuCanRun()) return null;
   return `WebGPU is not available here: ${adapter.reason} Précis needs a GPU to run the model.`;
 }
 
@@ -63,7 +71,9 @@ export function showStatus(status) {
   }
   $("loading").hidden = true;
   $("engine").hidden = false;
-  setPill(adapter.available ? "ready" : "error", adapter.available ? "Ready" : "No GPU");
+  if (adapter.available) setPill("ready", "Ready");
+  else if (cpuCanRun()) setPill("ready", "Ready (CPU)");
+  else setPill("error", "No GPU");
   const message = cannotRunMessage();
   if (message) notice(message, "error");
 }

@@ -163,6 +163,15 @@ def test_a_result_for_a_page_the_tab_has_left_is_not_shown(ext, pages_url):
                      "title": "Summarize the page in this tab, or ask about it.", "kept": None, "busy": ""}
     sent = panel.evaluate("window.__sent")
     assert ["load_model", "auto"] in sent and ["summarize", "auto"] in sent, sent
+    # The model loaded: the engine facts say what runs it, from the engine's model info (its device when
+    # it names one: "CPU, N threads" or the GPU's name; else the WebGPU adapter).
+    facts = panel.evaluate("document.getElementById('engine-facts').innerText")
+    device = panel.evaluate("window.precisPanel.state.model.device ?? null")
+    if device and device.get("kind") == "cpu":
+        expected = f"CPU, {device['threads']} threads"
+    else:
+        expected = (device or {}).get("name") or panel.evaluate("window.precisPanel.state.status.adapter.name")
+    assert f"Runs on\t{expected}" in facts or f"Runs on\n{expected}" in facts, facts
 
 
 def test_the_panel_names_the_device_that_runs_the_model(ext, pages_url):
@@ -170,18 +179,20 @@ def test_the_panel_names_the_device_that_runs_the_model(ext, pages_url):
     labels = panel.evaluate("""(async () => {
         const { deviceLabel } = await import('./engine_status.js');
         const { state } = await import('./panel_state.js');
-        const kept = state.model;
+        const kept = {model: state.model, device: state.status.device};
         const labels = [];
         for (const model of [{device: {kind: 'cpu', name: 'wasm', threads: 4}}, {device: {kind: 'webgpu', name: 'Some GPU'}},
                              {}, null]) {
             state.model = model; labels.push(deviceLabel());
         }
-        state.model = kept;
-        return {labels, adapter: state.status.adapter.name, facts: document.getElementById('engine-facts').textContent};
+        // Before a load: what the engine said "auto" runs on, when it says so.
+        state.status.device = {kind: 'cpu', threads: 2};
+        labels.push(deviceLabel());
+        state.model = kept.model;
+        state.status.device = kept.device;
+        return {labels, adapter: state.status.adapter.name};
     })()""")
-    assert labels["labels"] == ["CPU, 4 threads", "Some GPU", labels["adapter"], labels["adapter"]]
-    # After the previous test's load, the panel's facts say what runs the model.
-    assert f"Runs on{labels['adapter']}" in labels["facts"]
+    assert labels["labels"] == ["CPU, 4 threads", "Some GPU", labels["adapter"], labels["adapter"], "CPU, 2 threads"]
 
 
 def _opfs_write(panel, name, text):
