@@ -183,13 +183,16 @@ def test_grounded_points_link_to_the_page_and_unsupported_ones_are_flagged(ext, 
         const result = await window.precisPanel.goToPassage(tab.id, first.title, first);
         return {{
             classes: items.map(li => li.className),
-            flags: items.map(li => li.querySelector('.flag')?.textContent ?? null),
+            flags: items.map(li => [...li.querySelectorAll('.flag')].map(f => f.textContent)),
+            beside: items.map(li => li.querySelector('.passage')?.textContent ?? null),
             buttons: items.map(li => li.querySelector('button.source')?.title ?? null),
             result,
         }};
     }})()""")
     assert shown["classes"] == ["supported", "supported", "unsupported"]
-    assert shown["flags"] == [None, None, "Not found in the page"]
+    # The third point's fact the page does not hold is named (precis.grounding's unsupported_spans).
+    assert shown["flags"] == [[], [], ["Paris: not in the page"]], shown["flags"]
+    assert shown["beside"][:2] == [None, None]
     assert shown["buttons"][0].startswith("When the spring flood of 2023 swept away the iron bridge")
     assert shown["buttons"][1].startswith("The work was done by a crew of twenty-two masons")
     assert shown["result"]["found"] is True
