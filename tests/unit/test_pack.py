@@ -56,6 +56,8 @@ def test_zip_leaves_out_what_only_tests_open(packed):
     assert "extension/engine/engine_host.html" not in names  # ...absent from the zip
     assert "extension/engine/engine_host.js" not in names
     assert "extension/engine/engine_test_hooks.js" not in names  # the worker's *_for_test requests
+    assert (REPO_ROOT / "extension/engine/bench_wllama.js").exists()
+    assert "extension/engine/bench_wllama.js" not in names  # bench_browser --against wllama only
     assert not [n for n in names if "probe" in n or n.endswith("_test.js")]
     panel = sorted(p.relative_to(REPO_ROOT).as_posix() for p in (REPO_ROOT / "extension/sidepanel").iterdir())
     assert [n for n in panel if n not in names] == []

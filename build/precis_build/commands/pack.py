@@ -21,7 +21,7 @@ SHIPPED_FOLDERS = ("extension", "kernels", "vendor")
 # Files in those folders that only tests and benchmarks open: never in the store zip. (The
 # panel's test hook lives outside them: build/precis_build/panel_probe.js.)
 TEST_ONLY = ("extension/engine/engine_host.html", "extension/engine/engine_host.js",
-             "extension/engine/engine_test_hooks.js")
+             "extension/engine/engine_test_hooks.js", "extension/engine/bench_wllama.js")
 # Already-compressed or incompressible payloads are stored as they are: faster, same size.
 STORED_SUFFIXES = (".wasm", ".gguf", ".whl", ".zip", ".png")
 
