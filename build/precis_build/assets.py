@@ -65,8 +65,14 @@ LLAMA_CPP_SDIST_ROOT = "llama_cpp_python-0.3.36/vendor/llama.cpp/"
 LLAMA_CPP_CONVERTER_FILES = ("convert_hf_to_gguf.py", "conversion/", "gguf-py/", "LICENSE")
 
 # JS libraries (versions pinned in package.json / package-lock.json): node_modules path -> vendor/js name.
+# wllama (llama.cpp compiled to WebAssembly) is the CPU device's engine (extension/engine/wllama_device.js):
+# its ES module and both wasm builds (multi-threaded, needs cross-origin isolation; single-threaded).
 JS_LIBRARIES = {
     "@mozilla/readability/Readability.js": "Readability.js",
     "marked/lib/marked.esm.js": "marked.esm.js",
     "dompurify/dist/purify.es.mjs": "purify.es.mjs",
+    "@wllama/wllama/esm/index.js": "wllama/index.js",
+    "@wllama/wllama/esm/multi-thread/wllama.wasm": "wllama/multi-thread/wllama.wasm",
+    "@wllama/wllama/esm/single-thread/wllama.wasm": "wllama/single-thread/wllama.wasm",
+    "@wllama/wllama/LICENCE": "wllama/LICENCE",
 }

@@ -1,7 +1,12 @@
-"""Benchmark of the engine inside the browser: the real extension in headless Chromium, Pyodide driving the
-JS WebGPU executor (whatever adapter Chromium finds: SwiftShader, a CPU WebGPU, on machines without a GPU).
+"""Benchmark of the engine inside the browser: the real extension in headless Chromium, Pyodide driving a
+device: the JS WebGPU executor (whatever adapter Chromium finds: SwiftShader, a CPU WebGPU, on machines without
+a GPU) or the CPU device (llama.cpp in wasm, extension/engine/wllama_device.js).
 
-    python -m precis_build.bench_browser [--prompt-tokens 16] [--new-tokens 8] [--check]
+    python -m precis_build.bench_browser [--device auto|cpu|webgpu] [--threads N] [--against wllama]
+                                         [--prompt-tokens 16] [--new-tokens 8] [--check]
+
+--against wllama: in the same run, wllama's own completion API (its tokenizer, sampler and loop; no Python) on
+the same prompt and model, with the same threads: the ratio of the two is the cost of our orchestration.
 
 Prints one JSON object: adapter, engine boot time, model load time (file read + Python check, then plan,
 pipelines and weight upload), time to first token (the prompt's prefill steps), prefill and decode tokens/s.
@@ -47,6 +52,25 @@ def run(driver, expression: str, timeout: float = 1800):
         raise UserError(f"the engine did not answer within {timeout:.0f} s") from None
 
 
+# --device -> the engine's device setting
+DEVICES = {"auto": "auto", "cpu": "cpu", "webgpu": "gpu"}
+
+
+def wllama_run(driver, ids: list[int], new_tokens: int, device: dict, executor: dict) -> dict:
+    """wllama's own completion API on the prompt our ids spell (special tokens as text, which its tokenizer
+    parses back), with our device's threads and context; after our engine's run, never beside it."""
+    from precis.gguf import open_gguf
+    from precis.tokenizer import Tokenizer
+
+    text = Tokenizer.from_gguf(open_gguf(DEFAULT_MODEL)).decode(ids)
+    options = {"promptText": text, "newTokens": new_tokens, "threads": device.get("threads") or 1,
+               "context": executor.get("context") or 4096}
+    out = run(driver, "import('./bench_wllama.js').then((m) => m.wllamaCompletion("
+                      f"{json.dumps(options)}))")
+    out["same_prompt_ids"] = out.pop("prompt_ids") == ids
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in out.items()}
+
+
 def reference_check(ids: list[int], result: dict) -> dict:
     import numpy as np
 
@@ -67,6 +91,10 @@ def main(argv=None) -> int:
     parser.add_argument("--prompt-tokens", type=int, default=16)
     parser.add_argument("--new-tokens", type=int, default=8)
     parser.add_argument("--check", action="store_true", help="compare with the numpy reference")
+    parser.add_argument("--device", choices=DEVICES, default="auto",
+                        help="the device our engine runs the model on (default: what the engine chooses)")
+    parser.add_argument("--threads", type=int, help="CPU device threads (default: what the engine chooses)")
+    parser.add_argument("--against", choices=("wllama",), help="also run wllama's own completion API")
     args = parser.parse_args(argv)
     try:
         if args.prompt_tokens < 1 or args.new_tokens < 1:
@@ -82,21 +110,27 @@ def main(argv=None) -> int:
             status = run(driver, "window.precisBoot")
             boot_s = time.monotonic() - started
             started = time.monotonic()
-            info = run(driver, "window.precisEngine.request('load_model', {source: 'package'})")
+            load = {"source": "package", "device": DEVICES[args.device]}
+            if args.threads:
+                load["threads"] = args.threads
+            info = run(driver, f"window.precisEngine.request('load_model', {json.dumps(load)})")
             load_s = time.monotonic() - started
             ex = info.get("executor", {})
             if not ex.get("available"):
-                raise UserError(f"no WebGPU executor: {ex.get('reason')}")
+                raise UserError(f"no device could run the model: {ex.get('reason')}")
             result = run(driver, f"window.precisEngine.request('generate_ids', "
                                  f"{{prompt_ids: {ids}, max_tokens: {args.new_tokens}}})")
+            device = info.get("device") or {}
+            against = wllama_run(driver, ids, args.new_tokens, device, ex) if args.against else None
         out = {
-            "where": "headless Chromium, extension engine worker (Pyodide + JS WebGPU executor)",
-            "adapter": ex["adapter"],
+            "where": f"headless Chromium, extension engine worker (Pyodide + {device.get('kind', '?')} device)",
+            "device": device,
+            "adapter": ex.get("adapter"),
             "model": DEFAULT_MODEL.name,
             "engine_boot_s": round(boot_s, 2),
             "model_load_s": round(load_s, 2),
             "executor_load_ms": ex["timings"],
-            "gpu_buffers_mib": ex["gpuMiB"],
+            "gpu_buffers_mib": ex.get("gpuMiB"),
             "prompt_tokens": result["prompt_tokens"],
             "new_tokens": len(result["ids"]),
             "ttft_s": result["ttft_s"],
@@ -107,6 +141,12 @@ def main(argv=None) -> int:
         }
         if args.check:
             out.update(reference_check(ids, result))
+        if against:
+            out["wllama"] = against
+            ours, theirs = out["decode_tokens_per_s"], against["decode_tok_s"]
+            out["decode_ratio_vs_wllama"] = round(ours / theirs, 3) if ours and theirs else None
+            theirs_ids = against.pop("ids")   # wllama stops at an end-of-generation token without returning it
+            out["same_greedy_ids_as_wllama"] = theirs_ids == result["ids"][:len(theirs_ids)]
         print(json.dumps(out, indent=1))
         return 0
     except UserError as e:

@@ -3,9 +3,13 @@
 // Pyodide core, our wheels, the model. It never touches the network.
 //
 // Messages in:  {id, type: "boot"}
-//               {id, type: "load_model", source}             source: "package" | "opfs:<name>"
-//               {id, type: "summarize", requestId, source, page, style, length, temperature}
-//               {id, type: "chat", requestId, source, messages, page, temperature, max_tokens?}
+//               {id, type: "load_model", source, device?}    source: "package" | "opfs:<name>"
+//               {id, type: "summarize", requestId, source, device?, page, style, length, temperature}
+//               {id, type: "chat", requestId, source, device?, messages, page, temperature, max_tokens?}
+//                 device: "auto" (default) | "gpu" | "cpu": which device runs the model (chooseDevice); a
+//                 load_model may also set context (KV positions, default: the model's, at most 4096) and
+//                 threads (the CPU device's; default: Python's choice). Each stays as it is for requests that
+//                 do not name it.
 //               {id, type: "ground", summary, text}          grounding only (no model needed)
 //               {id, type: "cancel", requestId}              stops that generation at its next token
 // Messages out: {type: "progress", stage, fraction, message}          (boot, model loading)
@@ -14,7 +18,9 @@
 //               {id, type: "result", value} | {id, type: "error", message, kind}
 //
 // Python (precis.session.Session) does prompts, tokenization, sampling, chunking and grounding.
-// The GPU step comes from ./webgpu_executor.js: when that module exists it must export
+// The step runs on one of two devices, chosen by Python (precis.device_choice) at each model load: the CPU
+// device (./cpu_device_plugin.js over ./wllama_device.js, llama.cpp in wasm) where there is no real GPU or the
+// request asks for it; else the GPU step from ./webgpu_executor.js: when that module exists it must export
 //   attachExecutor({pyodide, session, modelBytes, modelInfo, adapter, progress}) -> Promise
 // which builds the plan and calls session.use_executor(next_candidates, context). Without it
 // the model still loads (and is checked), and generation says the executor is missing.
@@ -59,6 +65,9 @@ async function describeAdapter() {
     name: info.description || [info.vendor, info.architecture, info.device].filter(Boolean).join(" ") || "unknown adapter",
     vendor: info.vendor || "",
     architecture: info.architecture || "",
+    device: info.device || "",
+    description: info.description || "",
+    isFallbackAdapter: Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter),
     features: [...adapter.features].sort(),
     limits,
   };
@@ -96,6 +105,9 @@ await micropip.install("emfs:/tmp/wheels/${wheelName}")
 
   progress("gpu", 0.9, "Looking for a WebGPU adapter");
   const adapter = await describeAdapter();
+  adapterInfo = adapter;
+  // What "auto" will run the model on ({kind: "webgpu" | "cpu", reason, threads}): without a GPU the CPU works.
+  const device = await chooseDevice("auto");
 
   const status = {
     precisVersion,
@@ -103,6 +115,7 @@ await micropip.install("emfs:/tmp/wheels/${wheelName}")
     pythonVersion: pyodide.runPython("import sys; sys.version.split()[0]"),
     pyodideVersion: pyodide.version,
     adapter,
+    device,
     bootMs: Math.round(performance.now() - started),
     pyodideMs: Math.round(pyodideMs),
   };
@@ -134,7 +147,7 @@ function pythonError(error) {
   const lines = error.message.trim().split("\n");
   const last = lines[lines.length - 1].replace(/^[\w.]+: /, "");
   const kinds = { GGUFError: "model", TokenizerError: "model", TemplateError: "model",
-    EngineUnavailable: "executor", SummaryError: "request" };
+    EngineUnavailable: "executor", SummaryError: "request", DeviceChoiceError: "executor" };
   return new EngineError(last, kinds[error.type] || "python");
 }
 
@@ -154,10 +167,15 @@ function toJs(proxy) {
   return value;
 }
 
-async function loadModel(source) {
+async function loadModel(source, { device, context, threads } = {}) {
   await ensureBooted();
-  if (model?.source === source) return model.info;
-  if (loadingModel?.source === source) return loadingModel.promise;
+  // A request that names no device (context, threads) keeps the current one; a new one loads the model again.
+  const options = { deviceSetting: device || model?.options.deviceSetting || "auto",
+    context: Number(context) || model?.options.context || null,
+    threads: Number(threads) || model?.options.threads || null };
+  const key = `${source}|${options.deviceSetting}|${options.context}|${options.threads}`;
+  if (model?.key === key) return model.info;
+  if (loadingModel?.key === key) return loadingModel.promise;
   const promise = (async () => {
     const assets = await fetchJson("vendor/precis-assets.json");
     const started = performance.now();
@@ -175,12 +193,13 @@ async function loadModel(source) {
     }
     info.source = source;
     info.loadMs = Math.round(performance.now() - started);
-    info.executor = await attachExecutor(bytes, info);
-    model = { source, info };
+    info.executor = await attachDevice(bytes, info, { source, ...options, defaultModelPath: assets.default_model });
+    info.device = info.executor.device || null;   // {kind, name, threads}: the panel shows it
+    model = { source, key, options, info };
     progress("model", 1, "Model ready");
     return info;
   })();
-  loadingModel = { source, promise };
+  loadingModel = { source, key, promise };
   try {
     return await promise; // a failed load leaves the previous model in place
   } finally {
@@ -188,8 +207,45 @@ async function loadModel(source) {
   }
 }
 
+// The device that runs the model: Python decides (precis.device_choice) from the adapter and the setting.
+async function chooseDevice(deviceSetting) {
+  adapterInfo ??= await describeAdapter();
+  const choose = pyodide.runPython("from precis.device_choice import choose_device; choose_device");
+  try {
+    return toJs(choose.callKwargs(pyodide.toPy(adapterInfo), deviceSetting || "auto", {
+      hardware_concurrency: navigator.hardwareConcurrency || 1, cross_origin_isolated: Boolean(self.crossOriginIsolated) }));
+  } catch (error) {
+    throw pythonError(error);
+  } finally {
+    choose.destroy();
+  }
+}
+
+async function attachDevice(modelBytes, modelInfo, { source, deviceSetting, context, threads, defaultModelPath }) {
+  const choice = await chooseDevice(deviceSetting);
+  const cpu = await import("./cpu_device_plugin.js");
+  if (choice.kind !== "cpu") {
+    await cpu.detachCpuDevice();
+    const attached = await attachExecutor(modelBytes, modelInfo, context);
+    if (attached.available) attached.device = { kind: "webgpu", name: attached.adapter, reason: choice.reason };
+    return attached;
+  }
+  (await import("./webgpu_executor.js").catch(() => null))?.detachExecutor?.();
+  progress("device", 0.8, "Loading the model for the CPU (llama.cpp)");
+  try {
+    const details = await cpu.attachCpuDevice({
+      pyodide, session: pySession(), source, defaultModelPath, threads: threads || choice.threads, context,
+      progress: (fraction, message) => progress("device", 0.8 + 0.2 * fraction, message),
+    });
+    details.device.reason = choice.reason;
+    return { available: true, ...details };
+  } catch (error) {
+    return { available: false, reason: `the CPU device could not run this model: ${error?.message || error}` };
+  }
+}
+
 // The GPU step, from another module that may not be part of this build yet.
-async function attachExecutor(modelBytes, modelInfo) {
+async function attachExecutor(modelBytes, modelInfo, context = null) {
   let module;
   try {
     module = await import("./webgpu_executor.js");
@@ -203,7 +259,7 @@ async function attachExecutor(modelBytes, modelInfo) {
   progress("pipelines", 0.8, "Preparing the GPU pipelines");
   try {
     const details = await module.attachExecutor({
-      pyodide, session: pySession(), modelBytes, modelInfo, adapter: adapterInfo,
+      pyodide, session: pySession(), modelBytes, modelInfo, adapter: adapterInfo, context,
       progress: (fraction, message) => progress("pipelines", 0.8 + 0.2 * fraction, message),
     });
     return { available: true, ...(details || {}) };
@@ -240,7 +296,7 @@ async function callPython(method, args, kwargs) {
 // request's own arguments (built after boot, when Python exists to convert them).
 async function generateWith(name, message, kwargs) {
   const { requestId } = message;
-  await loadModel(message.source || "package");
+  await loadModel(message.source || "package", message);
   const { on_text, on_progress, should_stop } = streamCallbacks(requestId);
   try {
     const all = { temperature: Number(message.temperature) || 0, on_text, should_stop, ...kwargs(on_progress) };
@@ -254,7 +310,7 @@ async function generateWith(name, message, kwargs) {
 
 const handlers = {
   boot: () => ensureBooted(),
-  load_model: (message) => loadModel(message.source || "package"),
+  load_model: (message) => loadModel(message.source || "package", message),
   summarize: (message) => generateWith("summarize", message, (on_progress) => ({
     page: pyodide.toPy(message.page), style: message.style, length: message.length, on_progress,
   })),
@@ -269,22 +325,23 @@ const handlers = {
   },
   // Encode speed of the model's tokenizer inside the extension's Pyodide (python -m precis_build.bench_tokenizer --browser).
   time_encode: async (message) => {
-    await loadModel(message.source || "package");
+    await loadModel(message.source || "package", message);
     return callPython(pySession().time_encode, [message.text], { repeat: message.repeat || 3 });
   },
   cancel: (message) => {
     cancelled.add(message.requestId);
     return true;
   },
-  // The WebGPU executor alone (tests, benchmarks): greedy ids for prompt_ids, and a simulated device loss.
+  // The device alone (tests, benchmarks): greedy ids for prompt_ids, and a simulated GPU device loss.
   generate_ids: async (message) => {
-    const info = await loadModel(message.source || "package");
+    const info = await loadModel(message.source || "package", message);
     if (!info.executor?.available) throw new EngineError(info.executor?.reason || "no WebGPU executor", "executor");
-    const { generateIds } = await import("./webgpu_executor.js");
+    const { generateIds } = await import(info.device?.kind === "cpu" ? "./cpu_device_plugin.js" : "./webgpu_executor.js");
     return generateIds(pyodide, message.prompt_ids, message.max_tokens,
       { stopIds: message.stop_ids || [], fresh: !message.continue });
   },
-  lose_device_for_test: async () => (await import("./webgpu_executor.js")).loseDeviceForTest(),
+  lose_device_for_test: async () => (await import(model?.info.device?.kind === "cpu" ? "./cpu_device_plugin.js"
+    : "./webgpu_executor.js")).loseDeviceForTest(),
 };
 
 self.onmessage = async (event) => {

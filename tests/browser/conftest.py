@@ -21,6 +21,7 @@ def current_precis_wheel():
 def driver(current_precis_wheel, tmp_path_factory):
     log = tmp_path_factory.mktemp("chromedriver") / "chromedriver.log"
     with browser.launch(log_path=log) as drv:
+        extension_driver.install_probe(drv)  # the panel's test hook (window.precisPanel, precisStatus)
         yield drv
 
 
@@ -44,3 +45,107 @@ def ext(current_precis_wheel, tmp_path_factory):
             yield x
         finally:
             x.close()
+
+
+def llama_cpp_step(llm, top_k: int = 64):
+    """A precis Session step, (token_ids, positions) -> (top-k ids, their logits), computed by llama.cpp on the
+    CPU (llama-cpp-python, built here), with the CPU device's semantics (extension/engine/wllama_device.js): the
+    KV cache truncated at positions[0], and logits as log-softmax (wllama returns probabilities, not raw
+    logits). The outside oracle for what the CPU device runs."""
+    import numpy as np
+
+    def step(token_ids, positions):
+        if positions[0] > llm.n_tokens:
+            raise ValueError(f"position {positions[0]} skips past the {llm.n_tokens} tokens llama.cpp holds")
+        llm.n_tokens = positions[0]          # eval() drops the cache from n_tokens on
+        llm.eval(list(token_ids))
+        logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)).astype(np.float64)
+        shifted = logits - logits.max()
+        log_softmax = shifted - np.log(np.exp(shifted).sum())
+        ids = np.argsort(-logits, kind="stable")[:top_k]
+        return [int(i) for i in ids], [float(x) for x in log_softmax[ids]]
+
+    return step
+
+
+@pytest.fixture(scope="session")
+def llama_cpp():
+    """The default model in native llama.cpp (4096 positions, 2 threads): the CPU device's oracle.
+    llama_cpp_step(llama_cpp) plugs it into a CPython precis Session."""
+    from llama_cpp import Llama
+
+    from precis_build.paths import DEFAULT_MODEL
+    return Llama(model_path=str(DEFAULT_MODEL), n_ctx=4096, n_threads=2, n_batch=512, verbose=False)
+
+
+@pytest.fixture(scope="session")
+def llama_cpp_session(llama_cpp):
+    """make(context) -> a fresh CPython precis Session whose step is llama.cpp (llama_cpp_step): what the
+    browser's engine on the CPU device must give, token for token, for the same request."""
+    from precis.session import Session
+    from precis_build.paths import DEFAULT_MODEL
+
+    def make(context: int = 4096):
+        session = Session()
+        session.load_model(DEFAULT_MODEL.read_bytes(), DEFAULT_MODEL.name)
+        llama_cpp.n_tokens = 0
+        session.use_executor(llama_cpp_step(llama_cpp), context=context)
+        return session
+
+    return make
+
+
+# How far below llama.cpp's best candidate a token the CPU device chose may score: native and wasm llama.cpp
+# differ by up to ~0.3 in log-probability on this model (and native by ~0.55 between batched and one-by-one
+# feeding), so a near-tie may fall either way; a wrong token scores several nats lower.
+NEAR_TIE = 0.6
+
+
+@pytest.fixture(scope="session")
+def llama_cpp_would_write(llama_cpp, llama_cpp_session):
+    """check(page, style, length, text, finish_reason): the summary the browser wrote, teacher-forced through
+    native llama.cpp with our engine's prompt and sampler (greedy after the repetition penalty, on
+    log-softmax): every token of `text`, then the end of turn when it stopped there, must be llama.cpp's
+    choice or within NEAR_TIE of it. Returns the largest gap seen. Pages that fit one prompt only."""
+    import numpy as np
+
+    from precis.sampler import Sampler, SamplerConfig
+
+    def check(page, style, length, text, finish_reason):
+        fed = {}
+        session = llama_cpp_session(4096)
+        step = session._step
+
+        def recording(token_ids, positions):
+            for p, t in zip(positions, token_ids):
+                fed[p] = t
+            return step(token_ids, positions)
+
+        session._step = recording
+        expected = session.summarize(page, style, length)
+        prompt = [fed[p] for p in range(expected["stats"]["prompt_tokens"])]
+        forced = session.tokenizer.encode(text, add_special=False)
+        if finish_reason == "eos":
+            forced.append(None)          # any of the end-of-turn ids
+        sampler = Sampler(SamplerConfig(temperature=0.0, repetition_penalty=1.1))
+        llama_cpp.n_tokens = 0
+        llama_cpp.eval(prompt)
+        history, worst = list(prompt), 0.0
+        for i, token in enumerate(forced):
+            logits = np.ctypeslib.as_array(llama_cpp._ctx.get_logits(), shape=(llama_cpp.n_vocab(),)).astype(np.float64)
+            shifted = logits - logits.max()
+            log_softmax = shifted - np.log(np.exp(shifted).sum())
+            top = [int(t) for t in np.argsort(-logits, kind="stable")[:64]]
+            scores = dict(zip(top, sampler.penalize(top, [float(log_softmax[t]) for t in top], history)))
+            if token is None:
+                token = max((t for t in session.tokenizer.eos_ids if t in scores), key=scores.get, default=-1)
+            assert token in top, f"token {i} ({token}) of the browser's text is not among llama.cpp's top 64"
+            gap = max(scores.values()) - scores[token]
+            assert gap <= NEAR_TIE, (f"token {i} ({session.tokenizer.decode([token])!r}) scores {gap:.2f} below "
+                                     f"llama.cpp's choice; llama.cpp wrote {expected['text']!r}")
+            worst = max(worst, gap)
+            history.append(token)
+            llama_cpp.eval([token])
+        return worst
+
+    return check

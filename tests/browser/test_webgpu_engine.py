@@ -68,10 +68,11 @@ def wgpu_ids(gguf, prompt_ids):
 
 @pytest.fixture(scope="module")
 def engine(driver):
-    """The engine host page with the default model loaded on the browser's WebGPU."""
+    """The engine host page with the default model loaded on the browser's WebGPU (asked for: "auto" picks the
+    CPU device on SwiftShader)."""
     driver.get(browser.extension_url(HOST))
     run(driver, "window.precisBoot")
-    info = request(driver, "load_model", "{source: 'package'}")
+    info = request(driver, "load_model", "{source: 'package', device: 'gpu'}")
     assert info["executor"]["available"], info["executor"].get("reason")
     return info
 

@@ -2,7 +2,8 @@
 
     vendor/pyodide/   Pyodide core, our pyodide-lock.json, wheels loadPackage installs (micropip, jinja2, markupsafe)
     vendor/wheels/    the precis wheel, built from py/ (installed by micropip inside the engine)
-    vendor/js/        Readability, marked, DOMPurify (from npm, pinned by package-lock.json)
+    vendor/js/        Readability, marked, DOMPurify, wllama (llama.cpp in wasm: the CPU device) from npm,
+                      pinned by package-lock.json
     vendor/precis-assets.json   what the engine loads, by name
     models/           the default model (and, with --test-models, Gemma 3 270M for the tests)
     vendor/llama.cpp/ with --test-models: llama.cpp's HF -> GGUF converter (tests build tiny models with it)
