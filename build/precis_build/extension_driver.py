@@ -198,6 +198,12 @@ class ExtensionDriver:
                     # that is cross-origin isolated (manifest.json's COOP/COEP) may have no execution context yet.
                     panel.send("Page.enable")  # (addScriptToEvaluateOnNewDocument acts only with it)
                     panel.send("Page.addScriptToEvaluateOnNewDocument", {"source": f"{PROBE_IMPORT};"})
+                    # Under load the panel's first context can exist before the extension's APIs are bound
+                    # into it: wait for chrome.runtime before importing the probe through it.
+                    while not self._evaluate_when_ready(panel, "Boolean(globalThis.chrome?.runtime?.getURL)", deadline):
+                        if time.monotonic() > deadline:
+                            raise UserError("the side panel opened but has no extension APIs")
+                        time.sleep(0.1)
                     self._evaluate_when_ready(panel, f"{PROBE_IMPORT}.then(() => true)", deadline)
                     while not self._evaluate_when_ready(panel, "Boolean(window.precisPanel)", deadline):
                         if time.monotonic() > deadline:
