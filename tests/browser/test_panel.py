@@ -24,6 +24,14 @@ ARTICLE_TITLE = "The Town That Rebuilt Its Bridge Out of Old Stone"
 
 
 
+def reference_summary(page: dict, style: str, length: str) -> dict:
+    """The same request in CPython: precis.engine with the numpy reference model as its device."""
+    from precis_build.backends import reference_engine
+    from precis_build.paths import DEFAULT_MODEL
+
+    return reference_engine(DEFAULT_MODEL).summarize(page, style, length)
+
+
 def request_and_wait(ext, kind="page"):
     ext.reset_request()
     ext.request_summary(kind)
@@ -380,13 +388,6 @@ def test_menu_path_streams_the_models_summary(ext, pages_url):
     """End to end with the real default model and the WebGPU executor (SwiftShader here, so the
     page is tiny and the summary a short headline): the menu's request, extraction, streaming,
     grounding, timings; the text equals what the numpy reference model gives for the same page."""
-    import numpy as np
-
-    from precis.gguf import open_gguf
-    from precis.session import Session
-    from precis_build.paths import DEFAULT_MODEL
-    from precis_build.reference.model import ReferenceModel
-
     panel = ext.open_with_panel(f"{pages_url}/short.html")
     panel.evaluate("""(() => { const set = (id, v) => { const el = document.getElementById(id); el.value = v;
         el.dispatchEvent(new Event('change')); }; set('style', 'headline'); set('length', 'short'); return true; })()""")
@@ -402,20 +403,9 @@ def test_menu_path_streams_the_models_summary(ext, pages_url):
     assert result["grounding"]["points"][0]["point"] == result["text"].strip()
     assert ext.panel_text("stats").startswith("First token ")
 
-    # The same request on CPython, with the numpy reference model as the GPU step.
+    # The same request on CPython, with the numpy reference model as the device.
     page = panel.evaluate("window.precisPanel.state.tabs.get(window.precisPanel.state.tabId).page")
-    gguf = open_gguf(DEFAULT_MODEL)
-    model = ReferenceModel.from_gguf(gguf)
-
-    def step(token_ids, positions):
-        logits = model.forward(token_ids, positions[0])[-1]
-        ids = np.argsort(-logits, kind="stable")[:64]
-        return [int(i) for i in ids], [float(x) for x in logits[ids]]
-
-    session = Session()
-    session.load_model(DEFAULT_MODEL.read_bytes(), DEFAULT_MODEL.name)
-    session.use_executor(step, context=2048)
-    expected = session.summarize(page, "headline", "short")
+    expected = reference_summary(page, "headline", "short")
     assert result["text"] == expected["text"]
     panel.screenshot(ARTIFACTS / "panel-model-summary.png")
     panel.evaluate("chrome.storage.local.clear()")
