@@ -295,7 +295,10 @@ function generation(message, reply, run) {
     current = request;
     try {
       await loadNow(message.source || model?.source || "package");
-      if (request.cancelled) return;
+      if (request.cancelled) {
+        request.settle({ value: cancelledResult(request) });
+        return;
+      }
       const value = await run();
       if (request.cancelled) value.stats = { ...value.stats, finish_reason: "cancelled" };
       request.settle({ value });

@@ -1,7 +1,7 @@
 // Where the model's bytes come from, and how they reach the GPU: never a whole copy in memory.
 //
-// Sources ("package" | "opfs:<name>" | "incoming:<name>"; also "default" | {opfs: name}): the default model
-// packaged with the extension (vendor/precis-assets.json "default_model", fetched from the extension's own
+// Sources ("package" | "package:<path>" | "opfs:<name>" | "incoming:<name>"; also "default" | {opfs: name}):
+// the default model packaged with the extension (or another file inside the extension's folder) (vendor/precis-assets.json "default_model", fetched from the extension's own
 // URL), a GGUF the user picked, kept in the origin-private file system (OPFS, survives restarts), or one
 // being added (OPFS folder INCOMING_DIR until it has loaded: a file that fails its checks never replaces a
 // stored model). Never the network.
@@ -88,11 +88,16 @@ class ByteSource {
 }
 
 
-/** `source`: "package" | "opfs:<name>" | "incoming:<name>" (or "default" | {opfs: name}). `extensionRoot`:
+/** `source`: "package" | "package:<path>" | "opfs:<name>" | "incoming:<name>" (or "default" | {opfs: name}). `extensionRoot`:
  * URL of the extension's root folder. */
 export async function openModelSource(source, extensionRoot, { defaultUrl } = {}) {
   if (typeof source === "string" && source.startsWith("opfs:")) source = { opfs: source.slice(5) };
   if (typeof source === "string" && source.startsWith("incoming:")) source = { opfs: source.slice(9), folder: INCOMING_DIR };
+  if (typeof source === "string" && source.startsWith("package:")) {
+    // Another GGUF inside the extension's folder (benchmarks, `precis summarize --model`).
+    defaultUrl = new URL(source.slice(8), extensionRoot).href;
+    source = "package";
+  }
   if (source === "default" || source === "package" || source == null) {
     if (!defaultUrl) {
       const assets = await (await fetch(new URL("vendor/precis-assets.json", extensionRoot))).json();

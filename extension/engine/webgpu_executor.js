@@ -105,7 +105,8 @@ export async function createDevice(spec, { kernelsUrl, onProgress = () => {} } =
   return device;
 }
 
-class WebGpuDevice {
+// Exported so that tests/browser can make a load fail at a chosen stage (engine_test_hooks.js).
+export class WebGpuDevice {
   constructor(plan, spec) {
     this.plan = plan;
     this.spec = spec;
