@@ -286,8 +286,12 @@ function generation(message, reply, run) {
     request.settled = true;
     reply(outcome);
   };
-  if (current) current.cancelled = true;        // the newest request wins
-  if (waiting) waiting.settle({ value: cancelledResult(waiting) });
+  // The newest request wins: the running one and any still waiting end "cancelled", answered now.
+  for (const older of [current, waiting]) {
+    if (!older) continue;
+    older.cancelled = true;
+    older.settle({ value: cancelledResult(older) });
+  }
   waiting = request;
   serialized(async () => {
     if (waiting === request) waiting = null;
@@ -327,12 +331,7 @@ const handlers = {
   add_model: (m) => serialized(() => addModel(m.file, { context: m.context, memoryBudget: m.memory_budget })),
   ground: async (m) => {
     await ensureBooted();
-    const fn = pyodide.runPython("from precis.grounding import ground_as_dict; ground_as_dict");
-    try {
-      return toJs(fn(m.summary, m.text));
-    } finally {
-      fn.destroy();
-    }
+    return call("ground", { summary: m.summary, text: m.text });
   },
   // Encode speed of the model's tokenizer inside the extension's Pyodide (bench_tokenizer --browser).
   time_encode: (m) => serialized(async () => {

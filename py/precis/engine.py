@@ -18,6 +18,7 @@ parsed. The calls, in order:
     engine.handle("summarize", {page, style, length, temperature, on_progress?})
     engine.handle("chat", {messages, page, temperature, max_tokens?})
     engine.handle("greedy", {prompt_ids, max_tokens, stop_ids?, fresh?})   # benchmarks and tests
+    engine.handle("ground", {summary, text})               # grounding alone (no model needed)
 
 The device, as Python sees it (JS: the worker's link around webgpu_executor.js; CPython: any object with
 these methods; each returns a dict, or a promise of one that Python waits for with JSPI's run_sync):
@@ -199,7 +200,7 @@ class Engine:
             return {"error": error_info(e)}
 
     METHODS = ("set_adapter", "prepare", "commit", "abort", "summarize", "chat", "greedy", "time_encode",
-               "model_info")
+               "model_info", "ground")
 
     # ---- adapter and model loading (a transaction: prepare, then commit or abort) ------------------
 
@@ -533,6 +534,10 @@ class Engine:
             chosen.append(i)
             used += cost
         return "\n…\n".join(passages[i].text for i in sorted(chosen))
+
+    def ground(self, summary: str, text: str) -> dict:
+        """The grounding of a summary's points in a page's text (no model needed)."""
+        return grounding.ground_as_dict(str(summary), str(text))
 
     def _result(self, text: str, stats: dict, grounding: Optional[dict] = None) -> dict:
         if self.device is not None and self._text:
