@@ -99,7 +99,7 @@ def test_copy_puts_the_answer_on_the_clipboard(ext, first_answer):
 def test_after_a_lost_device_the_next_answer_comes_from_a_new_device(ext, first_answer):
     panel = ext.panel
     lost = panel.evaluate("window.precisEngine.request('lose_device_for_test')")
-    assert lost["name"] == "GpuDeviceLost" and "GPU device was lost" in lost["message"]
+    assert lost["lost"] and lost["kind"] == "device_lost" and "GPU device was lost" in lost["message"]
     # The panel is not told: its next answer rebuilds the device and goes on, greedy as before.
     result = click_and_wait_idle(panel, "regenerate")
     assert result is not None, chat_view(panel)["notice"]
