@@ -75,11 +75,13 @@ async function call(method, args = {}, raw = {}) {
   for (const [k, v] of Object.entries(raw)) all.set(k, v);
   pyArgs.destroy?.();
   dict.destroy();
+  const handle = engine.handle;
   let answer;
   try {
-    answer = toJs(await engine.handle.callPromising(method, all));
+    answer = toJs(await handle.callPromising(method, all));
   } finally {
     all.destroy();
+    handle.destroy();
   }
   if (answer.error) throw new EngineError(answer.error.message, answer.error.kind);
   return answer.value;

@@ -52,6 +52,10 @@ def test_repeated_failed_loads_leave_no_gpu_memory_and_the_working_model(driver,
         assert error["kind"] in ("internal", "unsupported_model") and "(test)" in error["message"], error
         assert live(driver) == engine["live"]           # every buffer and device of the failed load destroyed
     assert greedy(driver) == engine["ids"]              # the working model still answers the same
+    # A failed load is not remembered: the same file then loads, and the old device is closed once it has.
+    assert attempt(driver, "load_model", {"source": SAME_FILE})["value"]["source"] == SAME_FILE
+    assert attempt(driver, "load_model", {"source": "package"})["value"]["source"] == "package"
+    assert live(driver) == engine["live"] and greedy(driver) == engine["ids"]
 
 
 def test_a_model_that_does_not_fit_is_refused_naming_the_sizes(driver, engine):
