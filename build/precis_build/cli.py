@@ -12,7 +12,7 @@ import sys
 
 from precis_build.errors import UserError
 
-COMMANDS = ["setup", "pack", "status", "inspect", "tokenize", "generate", "bench", "summarize"]
+COMMANDS = ["setup", "pack", "status", "inspect", "tokenize", "generate", "bench", "summarize", "ground", "prompt"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -77,7 +77,11 @@
   } catch (error) {
     console.warn("Précis: Readability failed", error);
   }
-  if (text.split(/\s+/).filter(Boolean).length < 40 && document.body) {
+  // Words: space-separated runs, and each Chinese/Japanese/Korean character (those scripts put
+  // no spaces between words, so a whole Chinese article would otherwise count as a few words).
+  const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]/g;
+  const countWords = (s) => (s.match(CJK) || []).length + s.replace(CJK, " ").split(/\s+/).filter(Boolean).length;
+  if (countWords(text) < 40 && document.body) {
     // No article found: fall back to what the page shows.
     const visible = blockText(document.body);
     if (visible.length > text.length) {
@@ -85,6 +89,6 @@
       kind = "page-text";
     }
   }
-  const words = text.split(/\s+/).filter(Boolean).length;
+  const words = countWords(text);
   return { ...base, kind, text, words };
 })();

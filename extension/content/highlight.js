@@ -8,11 +8,15 @@
 
 export function highlightPassage(passage) {
   const NAME = "precis-passage";
-  const normalize = (s) => s.toLowerCase().replace(/\s+/g, " ");
+  // The page text and the passage are compared without whitespace and case-folded one UTF-16
+  // unit at a time: Chinese and Japanese text has no spaces to line up, inline elements split
+  // words ("<b>石桥</b>于", "<i>Ves</i>sel"), and folding can change a string's length
+  // ("İ".toLowerCase() is two units), so each folded unit keeps the place it came from.
+  const fold = (ch) => ch.toLowerCase();
+  const SPACE = /\s/;
 
-  // Every visible text node of the page, concatenated with whitespace collapsed, keeping for
-  // each character of the flat text the node and offset it came from.
-  const nodes = [];
+  // Every visible text node of the page, concatenated without whitespace, keeping for each
+  // unit of the flat text the node and offset it came from.
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
     acceptNode(node) {
       const parent = node.parentElement;
@@ -20,27 +24,25 @@ export function highlightPassage(passage) {
       return NodeFilter.FILTER_ACCEPT;
     },
   });
-  let flat = "";
+  const parts = [];
   const map = []; // flat index -> [node, offset]
-  let lastSpace = true;
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    nodes.push(node);
     const value = node.nodeValue;
     for (let i = 0; i < value.length; i++) {
-      const space = /\s/.test(value[i]);
-      if (space && lastSpace) continue;
-      flat += space ? " " : value[i].toLowerCase();
-      map.push([node, i]);
-      lastSpace = space;
+      if (SPACE.test(value[i])) continue;
+      const folded = fold(value[i]);
+      parts.push(folded);
+      for (let k = 0; k < folded.length; k++) map.push([node, i]);
     }
-    if (!lastSpace) { flat += " "; map.push([node, value.length]); lastSpace = true; }
   }
+  const flat = parts.join("");
 
-  // The whole passage, else its start (the page may split it across elements differently).
-  const target = normalize(passage).trim();
-  let at = flat.indexOf(target);
+  let target = "";
+  for (let i = 0; i < passage.length; i++) if (!SPACE.test(passage[i])) target += fold(passage[i]);
+  // The whole passage, else its start (the page may hold it differently further on).
+  let at = target ? flat.indexOf(target) : -1;
   let length = target.length;
-  for (const cut of [120, 60, 30]) {
+  for (const cut of [120, 60, 30, 15]) {
     if (at >= 0 || target.length <= cut) break;
     at = flat.indexOf(target.slice(0, cut));
     length = cut;
@@ -51,7 +53,10 @@ export function highlightPassage(passage) {
   const [startNode, startOffset] = map[at];
   const [endNode, endOffset] = map[Math.min(at + length - 1, map.length - 1)];
   range.setStart(startNode, startOffset);
-  range.setEnd(endNode, Math.min(endOffset + 1, endNode.nodeValue.length));
+  // End after the last source character (a surrogate pair: after both of its halves).
+  const last = endNode.nodeValue.charCodeAt(endOffset);
+  const width = last >= 0xd800 && last <= 0xdbff ? 2 : 1;
+  range.setEnd(endNode, Math.min(endOffset + width, endNode.nodeValue.length));
 
   if (!document.adoptedStyleSheets.some((sheet) => sheet.precisOwned)) {
     const sheet = new CSSStyleSheet();

@@ -13,12 +13,27 @@ prompt is byte-identical to what the model saw in training:
 A model without a template gets a fallback: Gemma's turn format for the gemma3 architecture,
 ChatML for everything else.
 
+Untrusted text never becomes a control token. Message contents (the page, its title, a
+selection, the user's own words) are data: `render_marked` finds where each content lands in
+the rendered prompt (by rendering once more with each content replaced by a unique sentinel),
+and `encode` tokenizes those spans with control-token matching off, so `<|im_end|>` or
+`<start_of_turn>` written in a page stays text. Only the template's own markers are special.
+
+A hostile template cannot run forever: rendering has a step budget (RENDER_STEP_BUDGET lines
+of template code executed) and an output cap, and stops with a TemplateError.
+
+A conversation may end with an assistant message marked {"prefix": True}: the answer is
+started for the model (the key-points summary starts "- "), rendered after the generation
+prompt as untrusted text.
+
 Only jinja2 (+ markupsafe) and the stdlib are needed, so this runs in Pyodide too.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import sys
 from datetime import datetime
 from typing import Any, Iterable
 
@@ -75,6 +90,32 @@ _SPECIAL_TOKEN_KEYS = {
 }
 
 
+# Rendering limits: template code lines executed, and characters of output beyond the contents.
+RENDER_STEP_BUDGET = 2_000_000
+RENDER_EXTRA_CHARS = 1_000_000
+_TEMPLATE_FILE = "<template>"  # the file name Jinja gives code compiled from a string
+
+
+class _StepBudget:
+    """A trace function counting the lines run in template code; over budget it raises."""
+
+    def __init__(self, budget: int):
+        self.left = budget
+
+    def __call__(self, frame, event, arg):
+        if frame.f_code.co_filename != _TEMPLATE_FILE:
+            return None  # no line tracing outside the template
+        return self._line
+
+    def _line(self, frame, event, arg):
+        if event == "line":
+            self.left -= 1
+            if self.left < 0:
+                raise TemplateError(f"chat template rendering stopped: it ran more than {RENDER_STEP_BUDGET:,} steps "
+                                    f"(a template that loops without end?)")
+        return self._line
+
+
 def _raise_exception(message: Any) -> None:
     # Templates call this to reject a conversation (e.g. "roles must alternate").
     raise jinja2.exceptions.TemplateError(str(message))
@@ -91,8 +132,23 @@ def _strftime_now(fmt: str) -> str:
     return datetime.now().strftime(fmt)
 
 
+class _BoundedSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, with `*` and `**` checked so a template cannot build a huge value at once."""
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "*" and isinstance(right, int) and isinstance(left, (str, list, tuple)) or \
+                operator == "*" and isinstance(left, int) and isinstance(right, (str, list, tuple)):
+            size = len(left if not isinstance(left, int) else right) * (right if isinstance(right, int) else left)
+            if size > RENDER_EXTRA_CHARS:
+                raise TemplateError("chat template rendering stopped: it builds a value too large")
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 1000:
+            raise TemplateError("chat template rendering stopped: it computes a number too large")
+        return super().call_binop(context, operator, left, right)
+
+
 def _make_environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[jinja2.ext.loopcontrols])
+    env = _BoundedSandbox(trim_blocks=True, lstrip_blocks=True, extensions=[jinja2.ext.loopcontrols])
     env.filters["tojson"] = _tojson
     env.globals["raise_exception"] = _raise_exception
     env.globals["strftime_now"] = _strftime_now
@@ -181,20 +237,80 @@ class ChatTemplate:
         """The prompt text for `messages` (each {'role': ..., 'content': ...}).
 
         With add_generation_prompt, the text ends with the header of an assistant turn, so the
-        model's next tokens are its answer.
+        model's next tokens are its answer. A final assistant message with "prefix": True is
+        written after that header (the answer's start).
         """
-        checked = _check_messages(messages)
+        return self.render_marked(messages, add_generation_prompt)[0]
+
+    def _render_checked(self, checked: list, add_generation_prompt: bool) -> str:
         variables = dict(self.special_tokens)
         variables.update(messages=checked, tools=None, documents=None,
                          add_generation_prompt=bool(add_generation_prompt))
+        limit = sum(len(m["content"]) for m in checked) * 4 + RENDER_EXTRA_CHARS
+        budget = _StepBudget(RENDER_STEP_BUDGET)
+        previous = sys.gettrace()
+        sys.settrace(budget)
         try:
-            return self._template.render(**variables)
+            out, size = [], 0
+            for piece in self._template.generate(**variables):
+                out.append(piece)
+                size += len(piece)
+                if size > limit:
+                    raise TemplateError(f"chat template rendering stopped: its output passed {limit:,} characters")
+            return "".join(out)
+        except TemplateError:
+            raise
         except jinja2.exceptions.TemplateError as exc:
             # raise_exception() from the template, sandbox violations, undefined calls...
             raise TemplateError(f"chat template rejected the conversation: {exc}") from exc
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError) as exc:
+        except RecursionError as exc:
+            raise TemplateError("chat template rendering stopped: it recursed too deep") from exc
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError, OverflowError) as exc:
             # Template code doing something invalid with our data, e.g. 'a' + 1.
             raise TemplateError(f"chat template failed while rendering: {type(exc).__name__}: {exc}") from exc
+        finally:
+            sys.settrace(previous)
+
+    def render_marked(self, messages: list[dict], add_generation_prompt: bool = True) -> tuple:
+        """(prompt text, [(start, end)] of the untrusted text in it: every message's content).
+
+        The template renders the real contents (the text transformers gives), and once more with
+        each content replaced by a sentinel; the sentinel render's template text, matched
+        against the real one, tells where each content (as written, or as the template trimmed
+        it) lies. A template that branches on a content's text so that the two renders part
+        gets the sentinel render with the contents put in as written: safe, if not identical.
+        """
+        checked = _check_messages(messages)
+        prefix = ""
+        if checked and checked[-1]["role"] == "assistant" and checked[-1].get("prefix"):
+            prefix = checked.pop()["content"]
+            add_generation_prompt = True
+        text = self._render_checked(checked, add_generation_prompt)
+        contents = [m["content"] for m in checked]
+        tag = "\U000f0000"
+        while any(tag in c for c in contents):
+            tag += "\U000f0001"
+        sentinel = lambda i: f"{tag}{i}\U000f0002"  # noqa: E731
+        marked_messages = [dict(m, content=sentinel(i)) for i, m in enumerate(checked)]
+        marked = self._render_checked(marked_messages, add_generation_prompt)
+        pieces = re.split(re.escape(tag) + "(\\d+)\U000f0002", marked)
+        spans = _locate_contents(text, pieces, contents)
+        if spans is None:
+            spans = _locate_transformed_contents(text, pieces, contents)
+        if spans is None:
+            out, spans = [], []
+            for k, piece in enumerate(pieces):
+                if k % 2:
+                    start = sum(map(len, out))
+                    out.append(contents[int(piece)])
+                    spans.append((start, start + len(out[-1])))
+                else:
+                    out.append(piece)
+            text = "".join(out)
+        if prefix:
+            spans.append((len(text), len(text) + len(prefix)))
+            text += prefix
+        return text, _merge_spans(spans)
 
     def adds_bos(self, text: str) -> bool:
         """Whether rendered `text` already starts with the BOS token (so the tokenizer must not add another)."""
@@ -202,10 +318,68 @@ class ChatTemplate:
         return bool(bos) and text.startswith(bos)
 
     def encode(self, tokenizer: Any, messages: list[dict], add_generation_prompt: bool = True) -> list[int]:
-        """Render and tokenize, letting the tokenizer add BOS only when the template did not write it."""
-        text = self.render(messages, add_generation_prompt=add_generation_prompt)
-        return tokenizer.encode(text, add_special=not self.adds_bos(text))
+        """Render and tokenize: the template's own markers are special tokens, the contents are
+        text (no control token can come from them); the tokenizer adds BOS only when the
+        template did not write it."""
+        text, spans = self.render_marked(messages, add_generation_prompt=add_generation_prompt)
+        return tokenizer.encode(text, add_special=not self.adds_bos(text), plain_spans=spans)
 
     def __repr__(self) -> str:
         kind = "model" if self.has_model_template else "fallback"
         return f"ChatTemplate({kind}, {len(self.source)} chars, stop_strings={self.stop_strings!r})"
+
+
+def _locate_contents(text: str, pieces: list, contents: list):
+    """Spans of the contents in `text`, given the sentinel render split into [template text,
+    content index, template text, ...]; None when `text` is not that template text around the
+    contents (as written or trimmed)."""
+    spans, pos = [], 0
+    for k, piece in enumerate(pieces):
+        if k % 2 == 0:
+            if not text.startswith(piece, pos):
+                return None
+            pos += len(piece)
+            continue
+        content = contents[int(piece)]
+        following = pieces[k + 1] if k + 1 < len(pieces) else ""
+        for form in dict.fromkeys((content, content.strip(), content.rstrip(), content.lstrip())):
+            if text.startswith(form, pos) and (following == "" or text.startswith(following, pos + len(form))):
+                spans.append((pos, pos + len(form)))
+                pos += len(form)
+                break
+        else:
+            return None
+    return spans if pos == len(text) else None
+
+
+def _locate_transformed_contents(text: str, pieces: list, contents: list):
+    """Spans of the contents in `text` when the template cut them (Qwen3 keeps only what follows
+    '</think>'): the template text is found in order, and what lies between must be a part of
+    the content of that place. A content that copies template text cannot move the split: the
+    text it pushes into the next place is no part of that place's content, and the search ends
+    exactly at the end. None when that does not hold."""
+    spans, pos = [], 0
+    if not text.startswith(pieces[0]):
+        return None
+    pos = len(pieces[0])
+    for k in range(1, len(pieces), 2):
+        content = contents[int(pieces[k])]
+        following = pieces[k + 1]
+        last = k + 2 >= len(pieces)
+        end = (len(text) - len(following) if text.endswith(following) else -1) if last else \
+            (text.find(following, pos) if following else -1)
+        if end < pos or text[pos:end] not in content:
+            return None
+        spans.append((pos, end))
+        pos = end + len(following)
+    return spans if pos == len(text) else None
+
+
+def _merge_spans(spans: list) -> list:
+    out: list = []
+    for s, e in sorted(sp for sp in spans if sp[1] > sp[0]):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out

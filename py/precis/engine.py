@@ -146,29 +146,6 @@ class Model:
         }
 
 
-class _TokenCounter:
-    """Token counts of texts made of pieces joined by blank lines (the page's paragraphs, sentences, words:
-    what the long-page splitter packs), each piece tokenized once: packing a page stays linear."""
-
-    SEPARATOR = "\n\n"
-
-    def __init__(self, tokenizer):
-        self.tokenizer = tokenizer
-        self.pieces: dict = {}
-        count = lambda s: len(tokenizer.encode(s, add_special=False))  # noqa: E731
-        self.separator = count("a" + self.SEPARATOR + "b") - count("a") - count("b")
-
-    def count(self, text: str) -> int:
-        pieces = text.split(self.SEPARATOR)
-        total = self.separator * (len(pieces) - 1)
-        for p in pieces:
-            n = self.pieces.get(p)
-            if n is None:
-                n = self.pieces[p] = len(self.tokenizer.encode(p, add_special=False))
-            total += n
-        return total
-
-
 class Engine:
     """The engine (see the module docstring)."""
 
@@ -182,8 +159,6 @@ class Engine:
         self._cancelled = False
         self._text: list = []               # streamed text not yet handed to the device link
         self._last_crossing = time.perf_counter()
-        self._counter: Optional[_TokenCounter] = None
-        self._empty_cost: tuple = (None, 0)   # (model, tokens of a prompt with one empty user message)
 
     # ---- the one entry point from JS ---------------------------------------------------------------
 
@@ -349,17 +324,9 @@ class Engine:
         return self.model.template.encode(self.model.tokenizer, messages, add_generation_prompt=True)
 
     def count_prompt(self, messages: list) -> int:
-        """Tokens of the prompt for `messages`. A lone user message is the long-page splitter asking for a
-        text's size: counted piece by piece (_TokenCounter), so packing a page is linear."""
+        """Tokens of the prompt for `messages`; also a stop check (the long-page planner calls it often)."""
         self._checkpoint()
-        if len(messages) == 1 and messages[0].get("role") == "user" and self._counter is not None:
-            return self._empty_prompt_tokens() + self._counter.count(messages[0]["content"])
         return len(self.encode_messages(messages))
-
-    def _empty_prompt_tokens(self) -> int:
-        if self._empty_cost[0] is not self.model:
-            self._empty_cost = (self.model, len(self.encode_messages([{"role": "user", "content": ""}])))
-        return self._empty_cost[1]
 
     def time_encode(self, text: str, repeat: int = 3) -> dict:
         """Encode speed of the loaded tokenizer on `text` (benchmarks): the first run with an empty word
@@ -458,7 +425,6 @@ class Engine:
         self._begin_request()
         stats = {"started": time.perf_counter()}
         budget = model.context - 64 - max(256, CHAT_MAX_NEW_TOKENS)
-        self._counter = _TokenCounter(model.tokenizer)
 
         def complete(messages, max_tokens, on_text):
             return self._complete(messages, max_tokens, on_text is not None, temperature, stats)
@@ -468,15 +434,15 @@ class Engine:
                 on_progress(stage, done, total)
 
         try:
+            # on_text: what run_summary itself streams (the answer's prefix, "- "), like the model's text,
+            # rides on the next step.
             text = run_summary(page, style, length, complete=complete, count_prompt=self.count_prompt,
-                               prompt_budget=budget, on_text=lambda _: None, on_progress=progress,
+                               prompt_budget=budget, on_text=self._text.append, on_progress=progress,
                                should_stop=lambda: self._cancelled)
             self._checkpoint()
             found = grounding.ground_as_dict(text, page.text) if text else None
         except Cancelled:
             text, found = "", None
-        finally:
-            self._counter = None
         if self._cancelled:
             stats["finish_reason"] = "cancelled"
         return self._result(text, stats, grounding=found)

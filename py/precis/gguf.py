@@ -65,6 +65,8 @@ GGML_TYPES = {t.id: t for t in [
     GGMLType(13, "Q5_K", 256, 2 + 2 + 12 + 32 + 128),
     GGMLType(14, "Q6_K", 256, 2 + 128 + 64 + 16),
     GGMLType(15, "Q8_K", 256, 4 + 256 + 32),
+    GGMLType(20, "IQ4_NL", 32, 2 + 16),
+    GGMLType(23, "IQ4_XS", 256, 2 + 2 + 4 + 128),
     GGMLType(24, "I8", 1, 1),
     GGMLType(25, "I16", 1, 2),
     GGMLType(26, "I32", 1, 4),

@@ -34,8 +34,10 @@ from precis.plan import STEP_BYTES, TOPK, Plan, PlanBuilder, PlanError, StepList
 SUPPORTED_ARCHITECTURES = ("llama", "gemma3")
 # ggml type name -> dequantizer kernel (each defines QK, BLOCK_BYTES, dequant8).
 QUANT_KERNELS = {
-    "F32": "quant_f32.wgsl", "F16": "quant_f16.wgsl", "Q4_0": "quant_q4_0.wgsl", "Q4_1": "quant_q4_1.wgsl",
-    "Q5_0": "quant_q5_0.wgsl", "Q8_0": "quant_q8_0.wgsl", "Q4_K": "quant_q4_k.wgsl", "Q6_K": "quant_q6_k.wgsl",
+    "F32": "quant_f32.wgsl", "F16": "quant_f16.wgsl", "BF16": "quant_bf16.wgsl",
+    "Q4_0": "quant_q4_0.wgsl", "Q4_1": "quant_q4_1.wgsl", "Q5_0": "quant_q5_0.wgsl", "Q5_1": "quant_q5_1.wgsl",
+    "Q8_0": "quant_q8_0.wgsl", "Q2_K": "quant_q2_k.wgsl", "Q3_K": "quant_q3_k.wgsl", "Q4_K": "quant_q4_k.wgsl",
+    "Q5_K": "quant_q5_k.wgsl", "Q6_K": "quant_q6_k.wgsl", "IQ4_NL": "quant_iq4_nl.wgsl", "IQ4_XS": "quant_iq4_xs.wgsl",
 }
 DEFAULT_MAX_BINDING = 128 << 20     # WebGPU's default maxStorageBufferBindingSize
 MAX_HEAD_DIM = 256                  # rope_kv / attention keep one head in workgroup memory

@@ -12,6 +12,15 @@ A page whose text does not fit the model's context is summarized in two steps:
     reduce: the notes of all parts (joined; split again and re-noted while they are still too
             long) -> the summary in the requested style
 Progress is reported as on_progress(stage, done, total) with stage "map" or "reduce".
+Chunk budgets are counted in the model's tokens (each piece counted once, so packing is
+linear), and pieces are cut at sentence ends of every script (precis.text_units), so a
+Chinese page without spaces is chunked like an English one.
+
+The prompt asks for the answer in the page's language (from the script of its text, else its
+lang attribute). The key-points answer is started for the model: the conversation ends with
+an assistant message {"content": "- ", "prefix": True} that the chat template writes after
+the generation prompt, and the returned (and streamed) summary starts with that "- ".
+Page text over MAX_PAGE_CHARS is cut there, and the prompt says how much was left out.
 
 The model itself is reached through one callable, complete(messages, max_tokens, on_text) -> text,
 so this file knows nothing about the GPU, the tokenizer or the sampler.
@@ -20,8 +29,10 @@ so this file knows nothing about the GPU, the tokenizer or the sampler.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Optional
+
+from precis.text_units import sentence_spans
 
 STYLES = ("key-points", "tldr", "teaser", "headline")
 LENGTHS = ("short", "medium", "long")
@@ -42,6 +53,10 @@ _MAX_NEW_TOKENS = {
     "headline": {"short": 40, "medium": 48, "long": 64},
 }
 NOTES_MAX_NEW_TOKENS = 192  # the notes about one chunk in the map step
+# Page text beyond this is cut before anything else (a page can be megabytes of text).
+MAX_PAGE_CHARS = 100_000
+# The answer's first characters, written for the model: a list starts with its first bullet.
+BULLET_PREFIX = "- "
 
 # One system message for summaries and chat alike: the page text sits in it, so a follow-up
 # question after a summary starts with the same tokens and reuses the model's KV cache.
@@ -56,12 +71,14 @@ class SummaryError(ValueError):
 
 @dataclass(frozen=True)
 class Page:
-    """What the extraction script returns about a page (text is the article or the selection)."""
+    """What the extraction script returns about a page (text is the article or the selection).
+    cut_chars: how many characters of the page's text were cut off (MAX_PAGE_CHARS)."""
     title: str
     text: str
     url: str = ""
     byline: str = ""
     lang: str = ""
+    cut_chars: int = 0
 
     @classmethod
     def from_dict(cls, d: dict) -> "Page":
@@ -73,7 +90,69 @@ class Page:
             if not isinstance(value, str):
                 raise SummaryError(f"page {name} must be a string, got {type(value).__name__}")
             fields[name] = value
-        return cls(**fields)
+        return cls(**fields).capped()
+
+    def capped(self, limit: int = MAX_PAGE_CHARS) -> "Page":
+        """This page with its text cut to at most `limit` characters (at a paragraph, sentence or
+        word end when one is near), the cut recorded in cut_chars."""
+        if len(self.text) <= limit:
+            return self
+        cut = limit
+        for mark in ("\n\n", "。", ". ", "\n", " "):
+            at = self.text.rfind(mark, limit - limit // 10, limit)
+            if at > 0:
+                cut = at + len(mark.rstrip(" "))
+                break
+        return replace(self, text=self.text[:cut], cut_chars=self.cut_chars + len(self.text) - cut)
+
+
+# ---- the page's language -------------------------------------------------------------------
+
+LANGUAGE_NAMES = {"en": "English", "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "fr": "French",
+                  "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese", "ru": "Russian",
+                  "nl": "Dutch", "pl": "Polish", "sv": "Swedish", "da": "Danish", "no": "Norwegian",
+                  "nb": "Norwegian", "fi": "Finnish", "tr": "Turkish", "cs": "Czech", "uk": "Ukrainian",
+                  "el": "Greek", "ar": "Arabic", "he": "Hebrew", "fa": "Persian", "hi": "Hindi",
+                  "th": "Thai", "vi": "Vietnamese", "id": "Indonesian", "ms": "Malay"}
+_SCRIPTS = [("Japanese", re.compile("[\u3040-\u30ff]")), ("Chinese", re.compile("[\u4e00-\u9fff]")),
+            ("Korean", re.compile("[\uac00-\ud7af]")), ("Russian", re.compile("[\u0400-\u04ff]")),
+            ("Greek", re.compile("[\u0370-\u03ff]")), ("Arabic", re.compile("[\u0600-\u06ff]")),
+            ("Hebrew", re.compile("[\u0590-\u05ff]")), ("Thai", re.compile("[\u0e00-\u0e7f]")),
+            ("Hindi", re.compile("[\u0900-\u097f]")), ("Latin", re.compile("[A-Za-z\u00c0-\u024f]"))]
+LANGUAGE_SAMPLE_CHARS = 4000
+_ENGLISH_MARKERS = frozenset("the of and to in is was for that with on as by it are be this from at an has have "
+                             "which were its their after".split())
+
+
+def page_language(page: Page) -> str:
+    """The page's language as an English name ("Chinese"), or "" when it cannot be told.
+
+    The script of the text decides when it names one language (kana: Japanese; Han without
+    kana: Chinese; Hangul, Cyrillic ...); Latin-script text takes the page's lang attribute."""
+    sample = page.text[:LANGUAGE_SAMPLE_CHARS]
+    counts = {name: len(pattern.findall(sample)) for name, pattern in _SCRIPTS}
+    letters = sum(counts.values())
+    attribute = LANGUAGE_NAMES.get(page.lang.split("-")[0].strip().lower(), "")
+    if not letters:
+        return attribute
+    if counts["Japanese"] >= 0.1 * (counts["Japanese"] + counts["Chinese"]) and counts["Japanese"] > 0 \
+            and counts["Japanese"] + counts["Chinese"] >= 0.3 * letters:
+        return "Japanese"
+    script = max(counts, key=counts.get)
+    if script == "Latin" or counts[script] < 0.3 * letters:
+        if attribute and attribute not in ("Chinese", "Japanese", "Korean"):
+            return attribute
+        words = re.findall(r"[A-Za-z]+", sample.lower())
+        # English text is about half function words; other Latin-script languages share few.
+        if words and sum(w in _ENGLISH_MARKERS for w in words) >= 0.15 * len(words):
+            return "English"
+        return ""
+    return script
+
+
+def language_instruction(page: Page) -> str:
+    language = page_language(page)
+    return f"Write the answer in {language}." if language else "Write the answer in the language of the page."
 
 
 def check_style(style: str, length: str) -> None:
@@ -126,7 +205,21 @@ def page_system_message(page: Page, text: Optional[str] = None, what: str = "Tex
     if header:
         parts += [header, ""]
     parts += [f"{what}:", '"""', body.strip(), '"""']
+    if page.cut_chars and text is None:
+        parts.append(f"(The page is longer: its last {page.cut_chars:,} characters were cut off "
+                     f"and are not shown.)")
     return {"role": "system", "content": "\n".join(parts)}
+
+
+def answer_prefix(style: str) -> str:
+    """What the answer in `style` starts with, written for the model ("- " for key-points)."""
+    return BULLET_PREFIX if style == "key-points" else ""
+
+
+def _prefilled(messages: list, prefix: str) -> list:
+    if prefix:
+        messages.append({"role": "assistant", "content": prefix, "prefix": True})
+    return messages
 
 
 def summary_messages(page: Page, style: str, length: str, text: Optional[str] = None,
@@ -136,75 +229,88 @@ def summary_messages(page: Page, style: str, length: str, text: Optional[str] = 
     from_notes: the text is the notes of the map step, not the page itself.
     """
     what = "Notes taken on the parts of the web page" if from_notes else "Text of the web page"
-    return [page_system_message(page, text, what),
-            {"role": "user", "content": style_instruction(style, length)}]
+    instruction = f"{style_instruction(style, length)} {language_instruction(page)}"
+    return _prefilled([page_system_message(page, text, what), {"role": "user", "content": instruction}],
+                      answer_prefix(style))
 
 
 def notes_messages(page: Page, chunk: str, part: int, parts: int) -> list:
     """The map step: bullet notes about one part (1-based `part` of `parts`) of a long page."""
-    return [page_system_message(page, chunk, f"Part {part} of {parts} of the web page"),
-            {"role": "user", "content": "List the main facts of this part as short markdown bullet points "
-                                        "starting with \"- \". Write nothing else."}]
+    instruction = ("List the main facts of this part as short markdown bullet points starting with \"- \". "
+                   f"Write nothing else. {language_instruction(page)}")
+    return _prefilled([page_system_message(page, chunk, f"Part {part} of {parts} of the web page"),
+                       {"role": "user", "content": instruction}], BULLET_PREFIX)
 
 
 # ---- splitting long text -------------------------------------------------------------------
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+SEPARATOR = "\n\n"  # between the pieces of a chunk
 
 
 def _pieces(text: str) -> list:
-    """Paragraphs, each split further into sentences; empty ones dropped."""
-    out = []
-    for paragraph in _PARAGRAPH_BREAK.split(text):
-        paragraph = paragraph.strip()
-        if paragraph:
-            out.append(paragraph)
-    return out
+    """Paragraphs; empty ones dropped."""
+    return [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
+
+
+def _sentences(text: str) -> list:
+    return [text[s:e] for s, e in sentence_spans(text)]
 
 
 def split_into_chunks(text: str, count_tokens: Callable[[str], int], max_tokens: int) -> list:
     """Pack `text` into chunks of at most `max_tokens` tokens, cutting between paragraphs,
-    else between sentences, else between words (a single word longer than the budget is cut
-    by characters). Chunks keep the text's order; joined, they hold all its words.
+    else between sentences (of any script), else between words (a single word longer than the
+    budget is cut by characters). Chunks keep the text's order; joined, they hold all its words.
+
+    Each piece is counted once and a chunk's count is the sum of its pieces' and separators'
+    (linear in the text); a chunk the sum underestimated is split again.
     """
     if max_tokens < 1:
         raise SummaryError(f"chunk budget must be at least one token, got {max_tokens}")
+    separator_cost = max(count_tokens("a" + SEPARATOR + "a") - 2 * count_tokens("a"), 0)
     chunks: list = []
     current: list = []
+    used = [0]
 
     def flush():
         if current:
-            chunks.append("\n\n".join(current))
+            chunks.append(SEPARATOR.join(current))
             current.clear()
+            used[0] = 0
 
-    def fits(candidate: list) -> bool:
-        return count_tokens("\n\n".join(candidate)) <= max_tokens
-
-    def add(piece: str, finer: list) -> None:
-        if fits(current + [piece]):
+    def add(piece: str, cost: int, finer: list) -> None:
+        extra = cost + (separator_cost if current else 0)
+        if used[0] + extra <= max_tokens:
             current.append(piece)
+            used[0] += extra
             return
         flush()
-        if fits([piece]):
+        if cost <= max_tokens:
             current.append(piece)
+            used[0] = cost
             return
         if not finer:  # one word over the budget: cut it by characters
-            for part in _cut_characters(piece, count_tokens, max_tokens):
-                chunks.append(part)
+            chunks.extend(_cut_characters(piece, count_tokens, max_tokens))
             return
         splitter, rest = finer[0], finer[1:]
-        pieces = [p for p in splitter(piece) if p.strip()]
-        for sub in pieces:
-            add(sub.strip(), rest)
+        for sub in splitter(piece):
+            sub = sub.strip()
+            if sub:
+                add(sub, count_tokens(sub), rest)
         flush()  # a split piece never shares a chunk with the next paragraph's start
 
-    sentence_split = lambda s: _SENTENCE_END.split(s)  # noqa: E731
     word_split = lambda s: s.split()  # noqa: E731
     for paragraph in _pieces(text):
-        add(paragraph, [sentence_split, word_split])
+        add(paragraph, count_tokens(paragraph), [_sentences, word_split])
     flush()
-    return chunks
+    out = []
+    for chunk in chunks:  # the sum is exact in practice; a chunk it got wrong is cut again
+        if count_tokens(chunk) <= max_tokens or max_tokens < 4:
+            out.append(chunk)
+        else:
+            out.extend(split_into_chunks(chunk.replace(SEPARATOR, " "), count_tokens, max_tokens - 2)
+                       if len(chunk) > 1 else [chunk])
+    return out
 
 
 def _cut_characters(word: str, count_tokens: Callable[[str], int], max_tokens: int) -> list:
@@ -274,10 +380,19 @@ def run_summary(page: Page, style: str, length: str, *, complete: Complete,
     """
     progress = on_progress or (lambda stage, done, total: None)
     stopped = should_stop or (lambda: False)
+    page = page.capped()
     plan = plan_summary(page, style, length, count_prompt, prompt_budget)
     final_tokens = max_new_tokens(style, length)
+    prefix = answer_prefix(style)
+
+    def final(messages: list) -> str:
+        # The prefix was written for the model: it is part of the answer the reader gets.
+        if prefix and on_text is not None:
+            on_text(prefix)
+        return prefix + complete(messages, final_tokens, on_text)
+
     if not plan.map_reduce:
-        return complete(summary_messages(page, style, length), final_tokens, on_text)
+        return final(summary_messages(page, style, length))
 
     notes = []
     total = len(plan.chunks)
@@ -285,7 +400,8 @@ def run_summary(page: Page, style: str, length: str, *, complete: Complete,
     for i, chunk in enumerate(plan.chunks, 1):
         if stopped():
             return ""
-        notes.append(complete(notes_messages(page, chunk, i, total), NOTES_MAX_NEW_TOKENS, None).strip())
+        notes.append((BULLET_PREFIX + complete(notes_messages(page, chunk, i, total), NOTES_MAX_NEW_TOKENS,
+                                               None)).strip())
         progress("map", i, total)
 
     combined = "\n".join(n for n in notes if n)
@@ -294,7 +410,7 @@ def run_summary(page: Page, style: str, length: str, *, complete: Complete,
         rounds += 1
         if rounds > 4:
             raise SummaryError("the notes on this page stay longer than the model's context")
-        sub_plan = plan_summary(Page(page.title, combined, page.url, page.byline, page.lang),
+        sub_plan = plan_summary(replace(page, text=combined, cut_chars=0),
                                 style, length, count_prompt, prompt_budget)
         chunks = sub_plan.chunks or [combined]
         progress("reduce", 0, len(chunks))
@@ -302,11 +418,11 @@ def run_summary(page: Page, style: str, length: str, *, complete: Complete,
         for i, chunk in enumerate(chunks, 1):
             if stopped():
                 return ""
-            reduced.append(complete(notes_messages(page, chunk, i, len(chunks)), NOTES_MAX_NEW_TOKENS,
-                                    None).strip())
+            reduced.append((BULLET_PREFIX + complete(notes_messages(page, chunk, i, len(chunks)),
+                                                     NOTES_MAX_NEW_TOKENS, None)).strip())
             progress("reduce", i, len(chunks))
         combined = "\n".join(r for r in reduced if r)
     progress("reduce", 1, 1)
     if stopped():
         return ""
-    return complete(summary_messages(page, style, length, combined, from_notes=True), final_tokens, on_text)
+    return final(summary_messages(page, style, length, combined, from_notes=True))

@@ -107,7 +107,8 @@ class Tokenizer:
                 self.eos_ids.add(i)
 
         special_ids = list(compress(range(len(tokens)), map((CONTROL, USER_DEFINED).__contains__, token_types)))
-        self.splitter = SpecialTokenSplitter({tokens[i]: i for i in special_ids})
+        self.splitter = SpecialTokenSplitter({tokens[i]: i for i in special_ids},
+                                             control_ids=[i for i in special_ids if token_types[i] == CONTROL])
         self._cache: dict[str, tuple[int, ...]] = {}
         self._bytes_cache: dict[int, bytes] = {}
 
@@ -218,15 +219,17 @@ class Tokenizer:
 
     # ---- encoding ----
 
-    def encode(self, text: str, add_special: bool = True) -> list[int]:
-        """Token ids for `text`. add_special: prepend BOS / append EOS where the model asks."""
+    def encode(self, text: str, add_special: bool = True, plain_spans=()) -> list[int]:
+        """Token ids for `text`. add_special: prepend BOS / append EOS where the model asks.
+        plain_spans: sorted (start, end) spans of untrusted text, where control tokens are not
+        matched (they are encoded as the text they spell); see precis.special_tokens."""
         if not isinstance(text, str):
             raise TypeError(f"encode() needs a str, got {type(text).__name__}")
         ids: list[int] = []
         if add_special and self.add_bos:
             ids.append(self.bos_id)
         prev_special = True
-        for piece in self.splitter.split(text):
+        for piece in self.splitter.split(text, plain_spans):
             if isinstance(piece, int):
                 ids.append(piece)
                 prev_special = True
@@ -245,6 +248,10 @@ class Tokenizer:
         if len(self._cache) > CACHE_LIMIT:
             self._cache.clear()
         return ids
+
+    def encode_plain(self, text: str) -> list[int]:
+        """Ids for untrusted text on its own (no BOS/EOS, no control token matched)."""
+        return self.encode(text, add_special=False, plain_spans=((0, len(text)),))
 
     def _encode_byte_level(self, text: str, out: list[int]) -> None:
         cache = self._cache

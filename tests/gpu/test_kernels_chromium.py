@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from precis.model_plan import build_plan
+from precis.model_plan import QUANT_KERNELS, build_plan, matmul_sources
 from precis_build import browser
 from precis_build.wgpu_executor import load_kernel_source
 
@@ -59,3 +59,29 @@ def test_all_plan_pipelines_compile_in_chromium(smollm2_gguf, gemma3_gguf):
     assert result["errors"] == []
     assert result["count"] == len(pipelines) > 30
     assert sum(p["code"].startswith("enable subgroups;") for p in pipelines) >= 8   # both models' variants
+
+
+def test_every_weight_type_compiles_in_chromium():
+    """Every dequantizer in every kernel that reads weights (decode / per-row / subgroup / tiled matmul, gated
+    and not, and embed) compiles in Tint, for the types the two models do not exercise as well."""
+    pipelines = []
+    for type_name, quant in sorted(QUANT_KERNELS.items()):
+        k = 512
+        variants = [("matmul.wgsl", {"K": k, "N": 37, "ROWS": 4, "TT": 8}, ()),
+                    ("matmul.wgsl", {"K": k, "N": 37, "ROWS": 4, "TT": 1, "EPILOGUE": 2, "GATED": 1}, ()),
+                    ("matmul_rowwise.wgsl", {"K": k, "N": 37, "TT": 8}, ()),
+                    ("matmul_subgroup.wgsl", {"K": k, "N": 37, "ROWS": 4, "TT": 1}, ("subgroups",)),
+                    ("matmul_tiled.wgsl", {"K": k, "N": 37, "EPILOGUE": 1}, ())]
+        for kernel, constants, enables in variants:
+            pipelines.append({"name": f"{type_name} {kernel} {constants}",
+                              "code": "".join(f"enable {e};\n" for e in enables)
+                              + load_kernel_source(matmul_sources(type_name, kernel)),
+                              "entry": "main", "constants": constants})
+        pipelines.append({"name": f"{type_name} embed.wgsl", "entry": "main",
+                          "code": load_kernel_source(["bytes.wgsl", quant, "embed.wgsl"]),
+                          "constants": {"HIDDEN": k, "ROW_COUNT": 19, "SCALE": 1.5}})
+    with browser.launch() as driver:
+        driver.get(browser.extension_url("manifest.json"))
+        result = driver.execute_async_script(COMPILE_ALL, pipelines)
+    assert result["errors"] == []
+    assert result["count"] == len(pipelines) == 6 * len(QUANT_KERNELS)

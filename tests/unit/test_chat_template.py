@@ -277,8 +277,8 @@ class _RecordingTokenizer:
     def __init__(self):
         self.calls = []
 
-    def encode(self, text, add_special=True):
-        self.calls.append((text, add_special))
+    def encode(self, text, add_special=True, plain_spans=()):
+        self.calls.append((text, add_special, list(plain_spans)))
         return [len(text)]
 
 
@@ -288,7 +288,8 @@ def test_encode_does_not_add_a_second_bos():
     tok = _RecordingTokenizer()
     with_bos.encode(tok, [{"role": "user", "content": "x"}])
     without_bos.encode(tok, [{"role": "user", "content": "x"}])
-    assert tok.calls == [("<bos>x", False), ("x", True)]
+    # The content "x" is untrusted text: its span is passed on so no control token comes from it.
+    assert tok.calls == [("<bos>x", False, [(5, 6)]), ("x", True, [(0, 1)])]
 
 
 def test_prompt_ids_have_exactly_one_bos_and_whole_turn_markers():

@@ -1,8 +1,9 @@
 """Dequantization checked against gguf-py's `gguf.quants.dequantize` (the oracle).
 
 Real tensors from the two models for the types they hold (F32, Q8_0, Q4_1, Q5_0, Q4_K,
-Q6_K); random blocks with finite f16 scales for the rest (F16, BF16, Q4_0, Q5_1, Q5_K, and
-the others too, to cover bit patterns real weights rarely use). Tolerance: exact equality
+Q6_K); the other types quantized by real quantizers (gguf-py's where it has one, else llama.cpp's
+ggml_quantize_chunk: precis_build.ggml_quantize); random blocks with finite f16 scales for every
+type, to cover bit patterns real weights rarely use. Tolerance: exact equality
 (both compute the same float32 products; measured max |diff| = 0)."""
 
 import functools
@@ -13,6 +14,7 @@ import pytest
 from gguf import GGMLQuantizationType, quants  # gguf-py: the independent oracle
 
 from precis.gguf import GGML_TYPE_BY_NAME, TensorInfo, open_gguf
+from precis_build.ggml_quantize import quantize_rows  # noqa: E402
 from precis_build.paths import DEFAULT_MODEL, GEMMA3_MODEL  # noqa: E402
 from precis_build.reference.dequant import (  # noqa: E402
     SUPPORTED_TYPES, DequantError, dequantize, load_tensor)
@@ -20,7 +22,8 @@ from precis_build.reference.dequant import (  # noqa: E402
 # Byte offsets of the f16 scale fields inside each block type (everything else is free bits).
 F16_FIELDS = {
     "Q8_0": (0,), "Q4_0": (0,), "Q4_1": (0, 2), "Q5_0": (0,), "Q5_1": (0, 2),
-    "Q4_K": (0, 2), "Q5_K": (0, 2), "Q6_K": (208,),
+    "Q2_K": (80, 82), "Q3_K": (108,), "Q4_K": (0, 2), "Q5_K": (0, 2), "Q6_K": (208,),
+    "IQ4_NL": (0,), "IQ4_XS": (0,),
 }
 
 
@@ -59,6 +62,29 @@ def test_random_blocks_match_gguf_py(type_name):
     assert ours.dtype == np.float32 and ours.shape == (8, 512)
     assert np.all(np.isfinite(ours))
     np.testing.assert_array_equal(ours, oracle(info, raw))
+
+
+# Types the two models do not hold: checked on what a real quantizer writes for them.
+QUANTIZED_TYPES = ["F16", "BF16", "Q4_0", "Q5_1", "Q2_K", "Q3_K", "Q5_K", "IQ4_NL", "IQ4_XS"]
+
+
+@pytest.mark.parametrize("type_name", QUANTIZED_TYPES)
+def test_quantizer_output_matches_gguf_py(type_name):
+    rng = np.random.default_rng(QUANTIZED_TYPES.index(type_name) + 40)
+    # 6 rows of 3 super-blocks, each row at its own scale (quantizers pick block scales from the data)
+    w = (rng.standard_normal((6, 768)) * rng.uniform(0.01, 4, size=(6, 1))).astype(np.float32)
+    raw = quantize_rows(w, type_name)
+    t = GGML_TYPE_BY_NAME[type_name]
+    info = TensorInfo(f"quantized_{type_name}", (768, 6), t, 0, len(raw))
+    ours = dequantize(info, raw)
+    np.testing.assert_array_equal(ours, oracle(info, raw))
+    # and it is a quantization of w, not garbage the two decoders agree on
+    assert np.abs(ours - w).mean() < 0.35 * np.abs(w).mean()
+
+
+def test_every_supported_type_is_checked_on_quantizer_or_real_data():
+    real = {opened(m).tensors[n].type_name for m, n in REAL_TENSORS}
+    assert set(SUPPORTED_TYPES) <= real | set(QUANTIZED_TYPES)
 
 
 # (model, tensor): one small real tensor of each type the two models hold.
@@ -106,9 +132,9 @@ def test_known_values_q4_1():
 
 
 def test_unsupported_type_is_a_clear_error():
-    raw = bytes(84)
-    info = TensorInfo("w", (256,), GGML_TYPE_BY_NAME["Q2_K"], 0, len(raw))
-    with pytest.raises(DequantError, match=r"'w'.*cannot dequantize type Q2_K"):
+    raw = bytes(292)
+    info = TensorInfo("w", (256,), GGML_TYPE_BY_NAME["Q8_K"], 0, len(raw))
+    with pytest.raises(DequantError, match=r"'w'.*cannot dequantize type Q8_K"):
         dequantize(info, raw)
 
 
@@ -116,3 +142,11 @@ def test_wrong_byte_count_is_a_clear_error():
     info = TensorInfo("w", (64,), GGML_TYPE_BY_NAME["Q8_0"], 0, 68)
     with pytest.raises(DequantError, match=r"'w'.*67 bytes for 64 elements \(expected 68\)"):
         dequantize(info, bytes(67))
+
+
+def test_type_table_matches_gguf_py():
+    """precis.gguf's type ids and block sizes (what the plan and the reader trust) are gguf-py's."""
+    from gguf.constants import GGML_QUANT_SIZES
+    for t in GGML_TYPE_BY_NAME.values():
+        assert GGMLQuantizationType[t.name].value == t.id
+        assert GGML_QUANT_SIZES[GGMLQuantizationType[t.name]] == (t.block_size, t.type_size), t.name

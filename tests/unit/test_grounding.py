@@ -72,3 +72,158 @@ def test_empty_inputs():
     assert split_passages("") == []
     passages, groundings = ground("- Something.", "")
     assert passages == [] and groundings[0].passage == -1 and not groundings[0].supported
+
+
+# ---- issue 10: facts, scripts, spans ---------------------------------------------------------
+
+from precis import facts as fact_rules  # noqa: E402
+from precis.grounding import ground_points  # noqa: E402
+from precis.numbers import cjk_number, english_number  # noqa: E402
+from precis.text_units import content_units, sentence_spans  # noqa: E402
+
+ESTERBY = "The stone bridge over the Vell river in Esterby reopened on the first of October."
+
+
+def test_shared_words_are_not_shared_facts():
+    # The issue's case: every word of the point is in the page, two of its facts are not.
+    (point,) = ground_points("- The stone bridge over Esterby river reopened on October 10.", ESTERBY)
+    assert point["supported"] is False
+    assert point["unsupported_spans"] == ["Esterby river", "October 10"]
+    assert point["passage"] == {"start": 0, "end": len(ESTERBY), "text": ESTERBY}
+    (honest,) = ground_points("- The Vell river bridge in Esterby reopened on October 1.", ESTERBY)
+    assert honest["supported"] is True and honest["unsupported_spans"] == []
+
+
+def test_panel_dict_carries_unsupported_spans():
+    d = ground_as_dict("- The bridge reopened on October 10.\n- The bridge reopened on 1 October.", ESTERBY)
+    assert [(p["supported"], p["unsupported_spans"], p["passage"]) for p in d["points"]] == [
+        (False, ["October 10"], 0), (True, [], 0)]
+    assert d["passages"]["0"]["text"] == ESTERBY
+
+
+@pytest.mark.parametrize("a, b", [
+    ("October 1", "the first of October"), ("October 1", "1 Oct."), ("October 1", "10月1日"),
+    ("10月1日", "十月一日"), ("2024-10-01", "October 1st, 2024"), ("Monday", "星期一"), ("Monday", "月曜日"),
+    ("9:30 p.m.", "21:30"), ("晚上9点半", "9:30 pm"), ("午後3時", "3 pm"),
+])
+def test_dates_and_times_normalize_alike(a, b):
+    fa, fb = fact_rules.extract_facts(a), fact_rules.extract_facts(b)
+    assert len(fa) == len(fb) == 1 and fa[0].kind == fb[0].kind
+    if fa[0].kind == "date" and (fa[0].key[0] is None or fb[0].key[0] is None):
+        assert fa[0].key[1:] == fb[0].key[1:]
+    else:
+        assert fa[0].key == fb[0].key
+
+
+def test_numbers_in_words_digits_and_cjk_numerals():
+    assert english_number("two hundred and fifty thousand") == 250_000
+    assert english_number("twenty-five") == 25
+    assert cjk_number("三千一百四十亿") == cjk_number("3140亿") == 314_000_000_000
+    assert cjk_number("三千百四十億") == 314_000_000_000
+    assert cjk_number("1亿2000万") == 120_000_000
+    assert cjk_number("二〇二四") == 2024
+    assert cjk_number("一千零五") == 1005
+    keys = [f.key for f in fact_rules.extract_facts("eleven, 3140亿元, 百分之十二, 12%, $2.4 million, twice")]
+    assert keys == [("", 11.0, 0, 1.0), ("CNY", 314e9, 0, 1e8), ("%", 12.0, 0, 1.0), ("%", 12.0, 0, 1.0),
+                    ("USD", 2.4e6, 1, 1e6), ("", 2.0, 0, 1.0)]
+
+
+@pytest.mark.parametrize("point, page, supported", [
+    ("- Revenue was 3.1 billion dollars.", "Revenue was $3,140,000,000 last year.", True),   # rounded
+    ("- Revenue was 3.2 billion dollars.", "Revenue was $3,140,000,000 last year.", False),
+    ("- Turnout was 12%.", "Turnout was 12.4% this time.", True),
+    ("- Turnout was 12 people.", "Turnout was 12.4% this time.", False),                   # not a percent
+    ("- It cost 5 million euros.", "It cost $5 million in the end.", False),               # currency
+    ("- 产值达到三千一百四十亿元。", "全国电池产业去年的产值达到3140亿元。", True),
+    ("- See the report at www.Esterby.gov/bridge.", "Read it at https://esterby.gov/bridge now.", True),
+    ("- See the report at esterby-bridge.com.", "Read it at https://esterby.gov/bridge now.", False),
+    ('- Berg said "the bridge is older than the town hall".',
+     '"The bridge is older than the town hall," Berg told reporters.', True),
+    ('- Berg said "the bridge is older than the church".',
+     '"The bridge is older than the town hall," Berg told reporters.', False),
+    ("- Dr. Priya Natarajan led the team.", "The team was led by Dr. Priya Natarajan of Kestrel.", True),
+    ("- Dr. Priya Raman led the team.", "The team was led by Dr. Priya Natarajan of Kestrel.", False),
+    ("- The 67P comet was reached.", "The probe reached comet 67P in 2014.", True),
+    ("- The 76P comet was reached.", "The probe reached comet 67P in 2014.", False),
+])
+def test_fact_check_examples(point, page, supported):
+    (g,) = ground_points(point, page)
+    assert g["supported"] is supported, g
+
+
+@pytest.mark.parametrize("point, span", [
+    ("- The bridge did not reopen in October.", "not"),
+    ("- The bridge would carry heavy trucks.", "The bridge would carry heavy trucks"),
+    ("- 石桥没有重新开放。", "没有"),
+    ("- 石橋は再開通しなかった。", "なかった"),
+])
+def test_negation_against_the_page(point, span):
+    page = ("The stone bridge reopened in October. The bridge would not carry heavy trucks. "
+            "石桥于10月1日重新开放。石橋は10月1日に再開通した。")
+    (g,) = ground_points(point, page)
+    assert g["supported"] is False and g["unsupported_spans"] == [span]
+
+
+def test_a_reporting_clause_does_not_flip_the_negation():
+    page = "Chief librarian Mei Olsen said the library did not remove any books to make room."
+    (g,) = ground_points("- According to Mei Olsen, no books were removed to make room.", page)
+    assert g["supported"] is True
+
+
+def test_cjk_sentences_end_without_whitespace():
+    text = "石桥于10月1日重新开放。维尔河上的桥建于1890年！他说：“我们走吧。”然后离开了。橋は再開した？はい。"
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "石桥于10月1日重新开放。", "维尔河上的桥建于1890年！", "他说：“我们走吧。”然后离开了。", "橋は再開した？はい。"]
+
+
+def test_cjk_content_units_and_latin_words_inside():
+    # Latin words and digits inside Chinese are units of their own; 于 (a function character) is not.
+    assert content_units("Apple的iPhone 15于2023年发布") == ["appl", "iphon", "15", "2023", "年", "发", "布", "年发", "发布"]
+    assert content_units("石桥开放した") == ["石", "桥", "开", "放", "石桥", "桥开", "开放", "放し"]
+
+
+def test_chinese_page_gets_passages_and_checks():
+    page = "维尔河上的石桥于10月1日重新开放。修缮工程历时十一个月，耗资三千一百四十万元。"
+    points = ground_points("- 石桥于十月一日重新开放。\n- 修缮耗资3150万元。\n- 埃斯特比河上的石桥重新开放了。", page)
+    assert [(p["supported"], p["passage"]["start"], p["unsupported_spans"]) for p in points] == [
+        (True, 0, []), (False, page.index("修缮"), ["3150万元"]), (False, 0, ["埃斯特比河"])]
+
+
+class _CountingText(str):
+    """A str that counts the characters its slices and indexing hand out: the splitter's work."""
+    handed_out = 0
+
+    def __getitem__(self, key):
+        piece = str.__getitem__(self, key)
+        _CountingText.handed_out += len(piece)
+        return piece
+
+
+def _splitter_work(text: str) -> int:
+    _CountingText.handed_out = 0
+    sentence_spans(_CountingText(text))
+    return _CountingText.handed_out
+
+
+@pytest.mark.parametrize("unit", ["x. ", "Dr. ", "a.b. ", "很好。", "word "])
+def test_sentence_splitting_is_linear(unit):
+    # Issue 8: 120 kB of "x. " took 48 s (each abbreviation re-read the whole sentence so far).
+    # Structural check: the characters the splitter reads grow linearly with the input.
+    small, large = unit * 10_000, unit * 40_000
+    work_small, work_large = _splitter_work(small), _splitter_work(large)
+    assert work_large <= 10 * len(large)
+    assert work_large <= 4.5 * work_small  # 4x the input: about 4x the work (quadratic: 16x)
+
+
+def test_long_sentences_are_cut_into_bounded_passages():
+    passages = split_passages("x. " * 40_000)
+    assert all(p.end - p.start <= 600 for p in passages)
+    assert passages[0].start == 0 and passages[-1].end == 3 * 40_000 - 1
+
+
+def test_a_numbered_bullet_keeps_its_number_out_of_the_facts():
+    # SmolLM2 with the "- " prefill writes "- 1. ...": the 1 and 2 number the list.
+    summary = "- 1. Twenty-two masons built the arches.\n- 2. The masons built the arches by hand."
+    page = "Twenty-two masons built its three granite arches by hand."
+    assert summary_points(summary) == ["Twenty-two masons built the arches.", "The masons built the arches by hand."]
+    assert [p["supported"] for p in ground_points(summary, page)] == [True, True]

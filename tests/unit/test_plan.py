@@ -36,7 +36,7 @@ def tiny_llama(path, arch="llama", q_type=None):
     if q_type is None:
         t("blk.0.attn_q.weight", 64, 64)
     else:  # 64 rows of two 32-weight blocks, raw bytes of the given type
-        block = {GGMLQuantizationType.Q5_1: 24}[q_type]
+        block = {GGMLQuantizationType.Q8_1: 40}[q_type]
         w.add_tensor("blk.0.attn_q.weight", np.zeros((64, 2 * block), np.uint8), raw_dtype=q_type)
     for name, shape in [("attn_k", (64, 64)), ("attn_v", (64, 64)), ("attn_output", (64, 64)),
                         ("ffn_gate", (96, 64)), ("ffn_up", (96, 64)), ("ffn_down", (64, 96))]:
@@ -117,8 +117,8 @@ def test_unsupported_architecture_is_a_clear_error(tmp_path):
 
 
 def test_unsupported_tensor_type_names_the_tensor(tmp_path):
-    g = tiny_llama(tmp_path / "m.gguf", q_type=GGMLQuantizationType.Q5_1)
-    with pytest.raises(PlanError, match=r"blk\.0\.attn_q\.weight has type Q5_1"):
+    g = tiny_llama(tmp_path / "m.gguf", q_type=GGMLQuantizationType.Q8_1)
+    with pytest.raises(PlanError, match=r"blk\.0\.attn_q\.weight has type Q8_1"):
         build_plan(g)
 
 

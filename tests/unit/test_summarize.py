@@ -6,9 +6,9 @@ are those the extension uses."""
 import pytest
 
 from precis.chat_template import ChatTemplate
-from precis.summarize import (LENGTHS, STYLES, Page, SummaryError, max_new_tokens, notes_messages,
-                              page_system_message, plan_summary, run_summary, split_into_chunks,
-                              style_instruction, summary_messages)
+from precis.summarize import (LENGTHS, MAX_PAGE_CHARS, STYLES, Page, SummaryError, max_new_tokens,
+                              notes_messages, page_language, page_system_message, plan_summary, run_summary,
+                              split_into_chunks, style_instruction, summary_messages)
 from precis.tokenizer import Tokenizer
 
 
@@ -57,7 +57,7 @@ def test_summary_messages_hold_title_and_text():
     system = messages[0]["content"]
     assert "Title: Bridges" in system and "By: A. Writer" in system
     assert system.endswith('Text of the web page:\n"""\nThe bridge reopened.\n"""')
-    assert messages[1]["content"] == style_instruction("tldr", "short")
+    assert messages[1]["content"] == style_instruction("tldr", "short") + " Write the answer in English."
 
 
 def test_summary_and_chat_share_the_page_message():
@@ -145,6 +145,77 @@ def test_empty_page_and_tiny_context_are_clear_errors(counter):
 
 
 def test_notes_messages_name_the_part():
-    system, user = notes_messages(Page("t", "x"), "chunk text", 2, 7)
+    system, user, started = notes_messages(Page("t", "x"), "chunk text", 2, 7)
+    assert started == {"role": "assistant", "content": "- ", "prefix": True}
     assert 'Part 2 of 7 of the web page:\n"""\nchunk text\n"""' in system["content"]
     assert "bullet points" in user["content"]
+
+
+def test_key_points_answer_is_started_as_a_list(smollm2_gguf):
+    # The prompt ends with the generation prompt and "- ": the model continues the first bullet,
+    # and the summary the reader gets (returned and streamed) starts with that "- ".
+    page = Page("Bridges", "The stone bridge over the Vell river reopened on the first of October.")
+    messages = summary_messages(page, "key-points", "short")
+    assert messages[-1] == {"role": "assistant", "content": "- ", "prefix": True}
+    assert summary_messages(page, "tldr", "short")[-1]["role"] == "user"  # other styles: no prefix
+    text = ChatTemplate.from_gguf(smollm2_gguf).render(messages)
+    assert text.endswith("<|im_end|>\n<|im_start|>assistant\n- ")
+    streamed = []
+    out = run_summary(page, "key-points", "short", complete=lambda m, n, on_text: "Reopened.\n- In October.",
+                      count_prompt=lambda m: 10, prompt_budget=1000, on_text=streamed.append)
+    assert out == "- Reopened.\n- In October." and streamed == ["- "]
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("维尔河上的石桥于10月1日重新开放，修缮工程历时十一个月。", "en", "Chinese"),  # the script wins over a wrong lang
+    ("石橋は10月1日に再開した。工事は十一か月かかった。", "", "Japanese"),
+    ("The bridge reopened on the first of October after eleven months of work.", "", "English"),
+    ("Le pont a rouvert le premier octobre après onze mois de travaux.", "fr-FR", "French"),
+    ("Le pont a rouvert le premier octobre après onze mois de travaux.", "", ""),
+    ("Мост снова открыли первого октября.", "", "Russian"),
+])
+def test_page_language_from_script_then_lang_attribute(text, lang, expected):
+    assert page_language(Page("", text, lang=lang)) == expected
+
+
+def test_prompt_asks_for_the_page_language():
+    zh = summary_messages(Page("桥", "维尔河上的石桥于10月1日重新开放。"), "tldr", "short")
+    assert zh[1]["content"].endswith("Write the answer in Chinese.")
+    unknown = summary_messages(Page("", "Le pont a rouvert."), "tldr", "short")
+    assert unknown[1]["content"].endswith("Write the answer in the language of the page.")
+
+
+def test_page_text_is_capped_and_the_prompt_says_what_was_cut():
+    text = ("Sentence number one of a long page. " * 5000)  # 180,000 characters
+    page = Page.from_dict({"title": "Long", "text": text})
+    assert len(page.text) <= MAX_PAGE_CHARS and page.text.endswith("page.")
+    assert page.cut_chars == len(text) - len(page.text) > 0
+    system = page_system_message(page)["content"]
+    assert f"its last {page.cut_chars:,} characters were cut off" in system
+
+
+def test_chinese_page_is_chunked_at_sentence_ends_by_tokens(counter):
+    # No spaces anywhere: chunks are cut at 。 and their real token counts fit the budget.
+    _, count_text = counter
+    sentences = [f"第{i}段讲述了维尔河畔的小镇在{1900 + i}年洪水之后如何重建石桥。" for i in range(40)]
+    text = "".join(sentences)
+    chunks = split_into_chunks(text, count_text, 150)
+    assert len(chunks) > 1
+    assert all(count_text(c) <= 150 for c in chunks)
+    assert "".join(c.replace("\n\n", "") for c in chunks) == text
+    assert all(c.endswith("。") for c in chunks)  # never inside a sentence
+
+
+def test_chunking_counts_each_piece_once(counter):
+    # Linear packing: the tokenizer sees each sentence once, plus one check per chunk, not the
+    # growing chunk again for every sentence added.
+    _, count_text = counter
+    seen = []
+
+    def counting(text):
+        seen.append(len(text))
+        return count_text(text)
+    text = " ".join(f"Sentence {i} is about the bridge." for i in range(400))
+    chunks = split_into_chunks(text, counting, 200)
+    assert sum(seen) <= 3 * len(text) + 100
+    assert len(chunks) > 5

@@ -117,7 +117,7 @@ def run(args) -> int:
     print(text)
     stats = result.get("stats", {})
     points = (result.get("grounding") or {}).get("points", [])
-    flagged = [p["point"] for p in points if not p["supported"]]
+    flagged = [p for p in points if not p["supported"]]
     tps = stats.get("tokens_per_s")
     lines = [
         f"precis summarize: {result.get('model')} on {adapter or 'unknown adapter'}",
@@ -126,8 +126,21 @@ def run(args) -> int:
         f"  prompt {stats.get('prompt_tokens')} tokens, generated {stats.get('generated_tokens')} tokens "
         f"({stats.get('finish_reason')}), generation {stats.get('total_s', 0):.1f} s; "
         f"browser start and engine boot {ready - started:.1f} s",
-        f"  grounding: {len(points) - len(flagged)} of {len(points)} points found in the page"
-        + (f"; not found: {'; '.join(flagged)}" if flagged else ""),
+        f"  grounding: {len(points) - len(flagged)} of {len(points)} points supported by the page",
     ]
+    lines += flagged_lines(points)
     print("\n".join(lines), file=sys.stderr)
     return 0
+
+
+def flagged_lines(points: list) -> list:
+    """One stderr line per flagged point, with what of it the page does not hold:
+    "  flagged: <point>  [October 10: not in the page]"."""
+    lines = []
+    for point in points:
+        if point["supported"]:
+            continue
+        spans = point.get("unsupported_spans") or []
+        failed = "; ".join(f"{span}: not in the page" for span in spans) or "not found in the page"
+        lines.append(f"  flagged: {point['point']}  [{failed}]")
+    return lines

@@ -17,6 +17,17 @@ Block layouts (little-endian; "f16" is IEEE half):
         (low nibbles) and 2c+1 (high nibbles).
   Q5_K  (256 w, 176 B): f16 d | f16 dmin | u8 scales[12] | u8 qh[32] | u8 qs[128]
         as Q4_K, plus a 5th bit: bit s of qh[l] belongs to element l of sub-block s.
+  Q2_K  (256 w, 84 B):  u8 scales[16] | u8 qs[64] | f16 d | f16 dmin
+        16 sub-blocks of 16: scale = scales[i] & 15, min = scales[i] >> 4; w = d*scale*q - dmin*min.
+        Element 128h + 32j + l (l < 32) is the 2-bit field j of qs[32h + l].
+  Q3_K  (256 w, 110 B): u8 hmask[32] | u8 qs[64] | u8 scales[12] | f16 d
+        As Q2_K's 2-bit fields, plus a high bit: bit 4h + j of hmask[l]; q = low - 4 where it is 0.
+        16 six-bit scales stored with offset 32: low nibbles in scales[0:8] (low nibbles first),
+        top 2 bits in scales[8:12] (bit pairs 0-1 for scales 0-3, 2-3 for 4-7, ...); w = d*(sc-32)*q.
+  IQ4_NL (32 w, 18 B): f16 d | u8 qs[16]               as Q4_0, with w = d*IQ4_VALUES[nibble]
+  IQ4_XS (256 w, 136 B): f16 d | u16 scales_h | u8 scales_l[4] | u8 qs[128]
+        8 sub-blocks of 32, each an IQ4_NL block's nibbles with a 6-bit scale stored with offset 32:
+        low 4 bits from scales_l (nibble b of the 8), top 2 bits = bits 2b, 2b+1 of scales_h.
   Q6_K  (256 w, 210 B): u8 ql[128] | u8 qh[64] | i8 scales[16] | f16 d
         16 sub-blocks of 16 with an int8 scale; w = d*sc*(q6 - 32). Two halves of 128:
         half h uses ql[64h:64h+64], qh[32h:32h+32]; for l in 0..31 the four elements
@@ -118,6 +129,56 @@ def _q5_k(b: np.ndarray) -> np.ndarray:
     return w.reshape(n, 256)
 
 
+def _two_bit_fields(qs64: np.ndarray) -> np.ndarray:
+    """Q2_K / Q3_K: [n, 64] bytes -> [n, 256] 2-bit values; element 128h + 32j + l is (qs[32h + l] >> 2j) & 3."""
+    shifts = np.array([0, 2, 4, 6], dtype=np.uint8)[None, None, :, None]
+    return ((qs64.reshape(-1, 2, 1, 32) >> shifts) & 3).reshape(-1, 256)
+
+
+def _q2_k(b: np.ndarray) -> np.ndarray:
+    n = b.shape[0]
+    scales = b[:, 0:16]
+    d, dmin = _f16(b, 80), _f16(b, 82)
+    dl = (d * (scales & 0x0F).astype(np.float32))[:, :, None]      # [n, 16 sub-blocks, 1]
+    ml = (dmin * (scales >> 4).astype(np.float32))[:, :, None]
+    q = _two_bit_fields(b[:, 16:80]).reshape(n, 16, 16).astype(np.float32)
+    return (dl * q - ml).reshape(n, 256)
+
+
+def _q3_k(b: np.ndarray) -> np.ndarray:
+    n = b.shape[0]
+    hmask, sc12 = b[:, 0:32], b[:, 96:108]
+    d = _f16(b, 108)
+    low4 = np.concatenate([sc12[:, 0:8] & 0x0F, sc12[:, 0:8] >> 4], axis=1)             # scales 0-7, 8-15
+    top2 = (sc12[:, None, 8:12] >> np.array([0, 2, 4, 6], dtype=np.uint8)[None, :, None]) & 3  # [n, 4, 4]
+    scales = (low4 | (top2.reshape(n, 16) << 4)).astype(np.int8) - np.int8(32)
+    dl = (d * scales.astype(np.float32))[:, :, None]
+    # High bit b of hmask[l] belongs to element 32b + l; where it is clear, the value is offset by -4.
+    high = (hmask[:, None, :] >> np.arange(8, dtype=np.uint8)[None, :, None]) & 1         # [n, 8, 32]
+    q = _two_bit_fields(b[:, 32:96]).astype(np.int8) - ((1 - high.reshape(n, 256)) << 2).astype(np.int8)
+    return (dl * q.reshape(n, 16, 16).astype(np.float32)).reshape(n, 256)
+
+
+# IQ4_NL / IQ4_XS: the fixed non-linear codebook a 4-bit index selects (ggml's kvalues_iq4nl).
+IQ4_VALUES = np.array([-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113], dtype=np.float32)
+
+
+def _iq4_nl(b: np.ndarray) -> np.ndarray:
+    return _f16(b, 0) * IQ4_VALUES[_nibbles(b[:, 2:18])]
+
+
+def _iq4_xs(b: np.ndarray) -> np.ndarray:
+    n = b.shape[0]
+    d = _f16(b, 0)
+    scales_h = b[:, 2:4].copy().view(np.uint16)                                            # [n, 1]
+    low4 = _nibbles(b[:, 4:8]).reshape(n, 2, 4).transpose(0, 2, 1).reshape(n, 8)         # nibble b of scales_l
+    top2 = (scales_h >> (2 * np.arange(8, dtype=np.uint16))[None, :]) & 3                   # [n, 8]
+    scales = (low4 | (top2.astype(np.uint8) << 4)).astype(np.int8) - np.int8(32)
+    dl = (d * scales.astype(np.float32))[:, :, None]                                        # [n, 8, 1]
+    q = IQ4_VALUES[_nibbles(b[:, 8:136].reshape(n * 8, 16))].reshape(n, 8, 32)
+    return (dl * q).reshape(n, 256)
+
+
 def _q6_k(b: np.ndarray) -> np.ndarray:
     n = b.shape[0]
     ql = b[:, 0:128].reshape(n, 2, 2, 32)                    # [n, half, first/second 32 bytes, l]
@@ -134,7 +195,7 @@ def _q6_k(b: np.ndarray) -> np.ndarray:
 
 _BLOCK_DECODERS = {
     "Q8_0": _q8_0, "Q4_0": _q4_0, "Q4_1": _q4_1, "Q5_0": _q5_0, "Q5_1": _q5_1,
-    "Q4_K": _q4_k, "Q5_K": _q5_k, "Q6_K": _q6_k,
+    "Q2_K": _q2_k, "Q3_K": _q3_k, "Q4_K": _q4_k, "Q5_K": _q5_k, "Q6_K": _q6_k, "IQ4_NL": _iq4_nl, "IQ4_XS": _iq4_xs,
 }
 SUPPORTED_TYPES = ("F32", "F16", "BF16", *_BLOCK_DECODERS)
 

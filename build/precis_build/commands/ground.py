@@ -1,0 +1,59 @@
+"""`precis ground PAGE_TEXT_FILE SUMMARY_FILE [--json]`: check a summary against a page.
+
+The page is plain UTF-8 text (what the extension's extraction returns), the summary markdown.
+Each point of the summary (its bullets, else its sentences) is tied to the page passage it
+rests on, and its facts (numbers, dates, names, quotes, domains, negation) are checked there
+(precis.grounding, the code the extension runs). --json prints
+{"points": [{"point", "supported", "passage": {"start", "end", "text"} | null, "unsupported_spans"}]}
+in the order of the summary's points; otherwise one line per point.
+"""
+
+import json
+from pathlib import Path
+
+from precis.grounding import ground_points
+from precis_build.errors import UserError
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("ground", help="check a summary's points against a page's text",
+                              description=__doc__.splitlines()[0])
+    p.add_argument("page", type=Path, help="the page as a UTF-8 text file")
+    p.add_argument("summary", type=Path, help="the summary as a markdown file")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(func=run)
+
+
+def read_text(path: Path, what: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such {what} file") from None
+    except IsADirectoryError:
+        raise UserError(f"{path}: is a folder, not a {what} file") from None
+    except UnicodeDecodeError as e:
+        raise UserError(f"{path}: not UTF-8 text (byte {e.start})") from None
+    except OSError as e:
+        raise UserError(f"{path}: cannot read the {what} file: {e.strerror}") from None
+
+
+def describe(point: dict) -> str:
+    """One line for a point: its verdict, and for a flagged one what the page does not hold."""
+    if point["supported"]:
+        return f"supported: {point['point']}"
+    spans = "; ".join(f"{s}: not in the page" for s in point["unsupported_spans"]) or "not found in the page"
+    return f"FLAGGED: {point['point']}  [{spans}]"
+
+
+def run(args) -> int:
+    page = read_text(args.page, "page")
+    summary = read_text(args.summary, "summary")
+    points = ground_points(summary, page)
+    if args.json:
+        print(json.dumps({"points": points}, ensure_ascii=False))
+        return 0
+    for point in points:
+        print(describe(point))
+    flagged = sum(not p["supported"] for p in points)
+    print(f"{len(points) - flagged} of {len(points)} points supported by the page")
+    return 0
