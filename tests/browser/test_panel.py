@@ -25,7 +25,7 @@ ARTICLE_TITLE = "The Town That Rebuilt Its Bridge Out of Old Stone"
 
 
 # The greedy headline (short) of pages/short.html, as the extension and the reference engine both give it.
-GOLDEN_SHORT_HEADLINE = "Esterby Bridge: The Stone Bridge Reopens"
+GOLDEN_SHORT_HEADLINE = "Esterby Bridge Reopened: A New Bridge to Ether!"
 
 
 def reference_summary(page: dict, style: str, length: str) -> dict:

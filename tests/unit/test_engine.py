@@ -187,17 +187,17 @@ def test_a_cancel_during_long_planning_is_seen_at_a_poll(engine, smollm2_gguf):
     assert device.steps == [] and device.polls >= 1
 
 
-def test_packing_a_long_page_tokenizes_each_paragraph_once(engine, smollm2_gguf, monkeypatch):
-    """The long-page splitter asks for the size of ever longer chunks; the engine counts them piece by piece,
-    so the text tokenized while planning stays proportional to the page (not to the page x chunk size)."""
+def test_planning_a_long_page_tokenizes_it_a_bounded_number_of_times(engine, smollm2_gguf, monkeypatch):
+    """Planning a long page (fitting check, chunking, the first part's prompt) tokenizes text in proportion
+    to the page, not to the page x the chunk size (each piece counted once by summarize.split_into_chunks)."""
     fresh_device(engine, smollm2_gguf, cancel_after=0)   # planning only: cancelled at the first step
     tokenizer = engine.model.tokenizer
     encoded = [0]
     original = tokenizer.encode
 
-    def counting(text, add_special=True):
+    def counting(text, *args, **kwargs):
         encoded[0] += len(text)
-        return original(text, add_special)
+        return original(text, *args, **kwargs)
 
     monkeypatch.setattr(tokenizer, "encode", counting)
     monkeypatch.setattr("precis.engine.POLL_S", 1e9)    # no poll: the whole page is planned
