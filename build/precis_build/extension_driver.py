@@ -22,6 +22,16 @@ from precis_build import browser
 from precis_build.errors import UserError
 
 PANEL_PATH = "extension/sidepanel/sidepanel.html"
+# The panel's test/CLI hook (window.precisPanel, precisEngine, precisStatus): injected into the
+# panel page by this driver, never shipped (see panel_probe.js).
+PROBE_PATH = "build/precis_build/panel_probe.js"
+PROBE_IMPORT = f"import(chrome.runtime.getURL({json.dumps(PROBE_PATH)}))"
+
+
+def install_probe(driver) -> None:
+    """For Selenium pages: every extension page loaded from now on gets the panel probe."""
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
+                           {"source": f"if (location.pathname.endsWith('/sidepanel.html')) {PROBE_IMPORT};"})
 
 
 @contextmanager
@@ -184,7 +194,10 @@ class ExtensionDriver:
             for target in self.cdp.targets("page"):
                 if target["url"].startswith(panel_url):
                     panel = Session(self.cdp, target["targetId"])
-                    # The panel's module may still be loading: wait for its hook, then for boot.
+                    # The probe, now and after every reload of the panel; then wait for it and for boot.
+                    panel.send("Page.enable")  # (addScriptToEvaluateOnNewDocument acts only with it)
+                    panel.send("Page.addScriptToEvaluateOnNewDocument", {"source": f"{PROBE_IMPORT};"})
+                    panel.evaluate(f"{PROBE_IMPORT}.then(() => true)")
                     while not panel.evaluate("Boolean(window.precisPanel)"):
                         if time.monotonic() > deadline:
                             raise UserError("the side panel opened but its script did not start")
@@ -197,12 +210,45 @@ class ExtensionDriver:
 
     def request_summary(self, kind: str = "page", source: str = "cli") -> None:
         """Ask the service worker for a summary of the panel's tab: the same requestSummary()
-        the context menu and the shortcut call (it stores pendingRequest; the panel takes it)."""
+        the context menu and the shortcut call (it stores pendingRequest; the panel takes it).
+        click_menu() takes the menu's own path instead."""
         self.panel.evaluate(
             "(async () => { const tab = await window.precisPanel.activeTab();"
             f" const answer = await chrome.runtime.sendMessage({{type: 'precis:request', tabId: tab.id,"
             f" kind: {json.dumps(kind)}, source: {json.dumps(source)}}});"
             " if (answer?.error) throw new Error(answer.error); return true; })()")
+
+    def service_worker(self) -> Session:
+        """The extension's service worker as a CDP session (woken by a message if it sleeps)."""
+        worker_url = browser.extension_url("extension/background/service_worker.js")
+        for _ in range(50):
+            for target in self.cdp.targets("service_worker"):
+                if target["url"] == worker_url:
+                    return Session(self.cdp, target["targetId"])
+            self.panel.evaluate("chrome.runtime.sendMessage({type: 'precis:describe'}).then(() => true)")
+            time.sleep(0.1)
+        raise UserError("the extension's service worker is not running")
+
+    def click_menu(self, item_id: str, tab_id: int) -> None:
+        """Our context-menu item clicked on a tab: calls the listener the service worker itself
+        registered with chrome.contextMenus.onClicked (found among the worker's functions by name
+        and checked with hasListener), with what Chrome passes it: (info, tab)."""
+        worker = self.service_worker()
+        proto = worker.send("Runtime.evaluate", {"expression": "Function.prototype"})["result"]["objectId"]
+        functions = worker.send("Runtime.queryObjects", {"prototypeObjectId": proto})["objects"]["objectId"]
+        result = worker.send("Runtime.callFunctionOn", {
+            "objectId": functions, "awaitPromise": True, "returnByValue": True, "userGesture": True,
+            "arguments": [{"value": item_id}, {"value": tab_id}],
+            "functionDeclaration": """async function (menuItemId, tabId) {
+                const listener = this.find((f) => f.name === "onMenuClicked"
+                                           && chrome.contextMenus.onClicked.hasListener(f));
+                if (!listener) throw new Error("no onMenuClicked listener is registered");
+                listener({ menuItemId, pageUrl: (await chrome.tabs.get(tabId)).url }, await chrome.tabs.get(tabId));
+                return true;
+            }"""})
+        if "exceptionDetails" in result:
+            details = result["exceptionDetails"]
+            raise CDPError(f"JS error: {details.get('exception', {}).get('description') or details.get('text')}")
 
     def wait_for_request(self, timeout: float = 600, on_progress=None):
         """Wait until the panel has taken the pending request and finished it; its result (or None

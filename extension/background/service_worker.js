@@ -59,17 +59,29 @@ async function requestSummary(tab, kind, source) {
   await opening;
 }
 
-chrome.contextMenus.onClicked.addListener((info, tab) => {
+function onMenuClicked(info, tab) {
   const kind = MENU_KIND[info.menuItemId];
   if (kind) requestSummary(tab, kind, "menu");
-});
+}
+chrome.contextMenus.onClicked.addListener(onMenuClicked);
 
 chrome.commands.onCommand.addListener((command, tab) => {
   if (command === "summarize-page") requestSummary(tab, "page", "shortcut");
 });
 
-chrome.runtime.onMessage.addListener((message, _sender, sendResponse) => {
+// Our own pages (the panel, chrome-extension://<id>/...) may send requests; a content script,
+// which runs inside a web page and can be steered by it, may not.
+function fromExtensionPage(sender) {
+  return sender.id === chrome.runtime.id && typeof sender.url === "string"
+    && sender.url.startsWith(chrome.runtime.getURL(""));
+}
+
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (message?.type === "precis:request") {
+    if (!fromExtensionPage(sender)) {
+      sendResponse({ error: "precis:request is only accepted from the extension's own pages" });
+      return false;
+    }
     // The same request the menu makes, for a tab named by id (the CLI and the tests use it).
     chrome.tabs.get(message.tabId)
       .then((tab) => requestSummary(tab, message.kind === "selection" ? "selection" : "page", message.source || "message"))

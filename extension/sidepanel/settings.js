@@ -5,11 +5,13 @@ export const DEFAULTS = Object.freeze({
   style: "key-points",  // key-points | tldr | teaser | headline
   length: "medium",     // short | medium | long
   temperature: 0,       // 0 = greedy
+  device: "auto",       // auto | gpu | cpu: what runs the model (sent with every engine request)
 });
 
 const VALID = {
   style: ["key-points", "tldr", "teaser", "headline"],
   length: ["short", "medium", "long"],
+  device: ["auto", "gpu", "cpu"],
 };
 
 // Stored values that are no longer valid fall back to the default, so a bad value never sticks.

@@ -10,14 +10,21 @@ A string is u64 length + UTF-8 bytes; an array is u32 element type + u64 count +
 
 Every problem with the input (bad magic, absurd counts, truncation, unknown types,
 tensors past the end or overlapping) raises GGUFError with a message naming it, before
-any large allocation: counts are checked against the bytes that remain.
+any large allocation: the file's size is known first, and every count and length is checked
+against the bytes that remain and against the caps below before objects are built. Numeric
+arrays longer than SMALL_NUMERIC_ARRAY are stored compactly (NumericArray: the file's bytes, not
+one Python object per element), so what the metadata costs in memory stays near what it takes in
+the file; shorter ones (per-layer values) are plain lists.
 """
 
 from __future__ import annotations
 
+import array
 import mmap
 import os
 import struct
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Union
 
@@ -26,6 +33,17 @@ SUPPORTED_VERSIONS = (2, 3)
 DEFAULT_ALIGNMENT = 32
 MAX_DIMS = 4  # ggml tensors have at most 4 dimensions
 MAX_NESTED_ARRAY_DEPTH = 4
+# Caps far above any real model (the largest vocabularies have ~260k tokens and ~500k merges,
+# the largest models ~2,000 tensors) and far below what would exhaust memory: each string,
+# nested array or tensor costs ~100-300 bytes as a Python object, so a small hostile file
+# could otherwise ask for gigabytes.
+MAX_TENSORS = 1 << 16
+MAX_METADATA_KEYS = 1 << 16
+MAX_STRING_BYTES = 1 << 24          # one string (a chat template is tens of kB)
+MAX_NUMERIC_ARRAY = 1 << 24         # elements of one numeric array (stored compactly)
+MAX_METADATA_OBJECTS = 1 << 21      # strings, nested arrays and small-array numbers built in all
+SMALL_NUMERIC_ARRAY = 4096          # up to this many numbers an array is a list; longer, a NumericArray
+HEADER_SIZE = 24                    # magic, version, tensor count, metadata count
 
 # GGUF metadata value types.
 UINT8, INT8, UINT16, INT16, UINT32, INT32, FLOAT32, BOOL, STRING, ARRAY, UINT64, INT64, FLOAT64 = range(13)
@@ -108,6 +126,59 @@ class TensorInfo:
 
 Source = Union[str, os.PathLike, bytes, bytearray, memoryview, BinaryIO]
 
+# array typecodes of the numeric value types (bool is stored as bytes, read back as bool).
+_ARRAY_CODES = {
+    UINT8: "B", INT8: "b", UINT16: "H", INT16: "h", UINT32: "I", INT32: "i",
+    FLOAT32: "f", BOOL: "B", UINT64: "Q", INT64: "q", FLOAT64: "d",
+}
+for _code, _size in (("H", 2), ("I", 4), ("Q", 8)):  # the platform's C sizes must be GGUF's
+    assert array.array(_code).itemsize == _size
+
+
+class NumericArray(Sequence):
+    """A GGUF numeric array kept as one packed buffer (array.array), read like a list:
+    indexing, iteration, len, and == with any sequence of equal values."""
+
+    __slots__ = ("_items", "_bool")
+    __hash__ = None
+
+    def __init__(self, value_type: int, raw: bytes | memoryview):
+        self._items = array.array(_ARRAY_CODES[value_type])
+        self._items.frombytes(raw)
+        if self._items.itemsize > 1 and sys.byteorder == "big":
+            self._items.byteswap()  # GGUF is little-endian
+        self._bool = value_type == BOOL
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [bool(v) for v in self._items[index]] if self._bool else self._items[index].tolist()
+        value = self._items[index]
+        return bool(value) if self._bool else value
+
+    def __iter__(self):
+        return map(bool, self._items) if self._bool else iter(self._items)
+
+    def __eq__(self, other):
+        if isinstance(other, NumericArray):
+            return self._bool == other._bool and self._items == other._items
+        if isinstance(other, (list, tuple)):
+            return len(other) == len(self) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    def tolist(self) -> list:
+        return self[:]
+
+    @property
+    def nbytes(self) -> int:
+        return len(self._items) * self._items.itemsize
+
+    def __repr__(self) -> str:
+        head = ", ".join(map(repr, self[:8]))
+        return f"NumericArray([{head}{', ...' if len(self) > 8 else ''}], n={len(self)})"
+
 
 class _Cursor:
     """Bounds-checked little-endian reads over a memoryview."""
@@ -116,6 +187,13 @@ class _Cursor:
         self.view = view
         self.file_size = file_size  # >= len(view) when reading a header-only prefix
         self.pos = 0
+        self.objects = 0  # strings and nested arrays built so far (MAX_METADATA_OBJECTS)
+
+    def count_objects(self, n: int, what: str) -> None:
+        self.objects += n
+        if self.objects > MAX_METADATA_OBJECTS:
+            raise GGUFError(f"{what}: more than {MAX_METADATA_OBJECTS} strings, arrays and numbers in the metadata "
+                            "(no real model has that many)")
 
     def remaining(self) -> int:
         """Bytes left in the whole file: what counts and lengths are checked against."""
@@ -138,6 +216,8 @@ class _Cursor:
         if length > self.remaining():
             raise GGUFError(f"string length {length} for {what} at offset {self.pos - 8} "
                             f"exceeds the {self.remaining()} bytes left in the file")
+        if length > MAX_STRING_BYTES:
+            raise GGUFError(f"string length {length} for {what} exceeds the cap of {MAX_STRING_BYTES} bytes")
         raw = self.take(length, what)
         try:
             return bytes(raw).decode("utf-8")
@@ -171,10 +251,17 @@ def _read_value(cur: _Cursor, value_type: int, key: str, depth: int = 0) -> Any:
             raise GGUFError(f"metadata {key!r}: array of {count} elements cannot fit in the "
                             f"{cur.remaining()} bytes left in the file")
         elem_fmt = _SCALAR_FORMATS.get(elem_type)
-        if elem_fmt is not None:  # fast path for numeric arrays (token scores, types)
-            size = struct.calcsize(elem_fmt)
-            raw = cur.take(count * size, f"array {key!r}")
-            return list(struct.unpack(f"<{count}{elem_fmt[1]}", raw))
+        if elem_fmt is not None:
+            if count > MAX_NUMERIC_ARRAY:
+                raise GGUFError(f"metadata {key!r}: array of {count} numbers exceeds the cap of "
+                                f"{MAX_NUMERIC_ARRAY}")
+            raw = cur.take(count * struct.calcsize(elem_fmt), f"array {key!r}")
+            if count <= SMALL_NUMERIC_ARRAY:  # per-layer values and the like: a plain list
+                cur.count_objects(count, f"metadata {key!r}")
+                return list(struct.unpack(f"<{count}{elem_fmt[1]}", raw))
+            return NumericArray(elem_type, raw)  # token scores, types: one packed buffer
+        # Strings and nested arrays become one Python object each: counted before they are built.
+        cur.count_objects(count, f"metadata {key!r}")
         return [_read_value(cur, elem_type, key, depth + 1) for _ in range(count)]
     raise GGUFError(f"metadata {key!r}: unknown value type {value_type}")
 
@@ -205,6 +292,12 @@ class GGUFFile:
         if isinstance(source, memoryview):
             return source.cast("B") if source.format != "B" else source
         if isinstance(source, (str, os.PathLike)):
+            try:
+                size = os.stat(source).st_size
+            except FileNotFoundError:
+                raise GGUFError(f"no such file: {os.fspath(source)}") from None
+            if 0 < size < HEADER_SIZE and not os.path.isdir(source):
+                raise GGUFError(f"not a GGUF file: {size} bytes, shorter than a GGUF header ({HEADER_SIZE})")
             try:
                 with open(source, "rb") as f:
                     return self._map(f)
@@ -256,6 +349,12 @@ class GGUFFile:
             raise GGUFError(f"metadata count {n_kv} is impossible for a file of {self.file_size} bytes")
         if n_tensors * 32 > cur.remaining():
             raise GGUFError(f"tensor count {n_tensors} is impossible for a file of {self.file_size} bytes")
+        if n_kv > MAX_METADATA_KEYS:
+            raise GGUFError(f"metadata count {n_kv} exceeds the cap of {MAX_METADATA_KEYS}")
+        if n_tensors > MAX_TENSORS:
+            raise GGUFError(f"tensor count {n_tensors} exceeds the cap of {MAX_TENSORS}")
+        # The tensor infos become one object each, and every key one string.
+        cur.count_objects(n_kv + n_tensors, "header")
 
         self.metadata: dict[str, Any] = {}
         self.metadata_types: dict[str, int] = {}

@@ -26,6 +26,7 @@ from itertools import compress
 from operator import neg
 
 from precis import bpe_merge, byte_level, pretokenize
+from precis.gguf import NumericArray  # how GGUF numeric arrays arrive (packed, list-like)
 from precis.special_tokens import SpecialTokenSplitter
 
 # tokenizer.ggml.token_type values (llama.cpp's llama_token_type).
@@ -69,7 +70,7 @@ class Tokenizer:
         # loop per token, so Gemma's 262k tokens load in well under a second.)
         if not isinstance(tokens, list) or not tokens or set(map(type, tokens)) != {str}:
             raise TokenizerError("tokenizer.ggml.tokens must be a non-empty list of strings")
-        if not isinstance(token_types, list):
+        if not isinstance(token_types, (list, NumericArray)):
             raise TokenizerError("tokenizer.ggml.token_type must be a list of integers")
         if len(token_types) != len(tokens):
             raise TokenizerError(f"tokenizer.ggml.token_type has {len(token_types)} entries "
@@ -164,8 +165,8 @@ class Tokenizer:
         self._ranks = ranks
 
     def _init_sentencepiece(self, scores) -> None:
-        if not isinstance(scores, list) or len(scores) != self.vocab_size:
-            got = len(scores) if isinstance(scores, list) else "no"
+        if not isinstance(scores, (list, NumericArray)) or len(scores) != self.vocab_size:
+            got = len(scores) if isinstance(scores, (list, NumericArray)) else "no"
             raise TokenizerError(f"a llama (SentencePiece) tokenizer needs tokenizer.ggml.scores, "
                                  f"one per token ({got} for {self.vocab_size} tokens)")
         self.pre = "sentencepiece"

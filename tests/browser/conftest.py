@@ -21,6 +21,7 @@ def current_precis_wheel():
 def driver(current_precis_wheel, tmp_path_factory):
     log = tmp_path_factory.mktemp("chromedriver") / "chromedriver.log"
     with browser.launch(log_path=log) as drv:
+        extension_driver.install_probe(drv)  # the panel's test hook (window.precisPanel, precisStatus)
         yield drv
 
 

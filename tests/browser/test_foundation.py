@@ -1,8 +1,11 @@
 """The walking skeleton, in a real headless Chromium with the real extension loaded."""
 
+import json
+
 import pytest
 
 from precis_build import browser
+from precis_build.paths import REPO_ROOT
 from precis_build.project import version
 
 pytestmark = pytest.mark.browser
@@ -13,7 +16,8 @@ PANEL = "extension/sidepanel/sidepanel.html"
 @pytest.fixture(scope="module")
 def engine_status(driver):
     driver.get(browser.extension_url(PANEL))
-    return browser.await_promise(driver, "window.precisStatus")
+    # The probe (conftest's driver) exposes the panel's boot status; ready: the panel has shown it.
+    return browser.await_promise(driver, "window.precisPanel.ready.then(() => window.precisStatus)")
 
 
 def test_extension_loads_with_its_stable_id(driver):
@@ -52,3 +56,27 @@ def test_service_worker_registered_menus_and_shortcut(driver):
     commands = {c["name"]: c for c in described["commands"]}
     assert commands["summarize-page"]["description"] == "Summarize the current page"
     assert commands["summarize-page"]["shortcut"].replace(" ", "") in ("Alt+Shift+S", "⌥⇧S")
+
+
+def test_manifest_asks_for_the_chrome_the_engine_needs_and_a_strict_csp():
+    manifest = json.loads((REPO_ROOT / "manifest.json").read_text())
+    assert manifest["minimum_chrome_version"] == "137"  # JSPI on by default (PLATFORM.md)
+    csp = dict(part.strip().split(" ", 1) for part in manifest["content_security_policy"]["extension_pages"].split(";"))
+    assert csp["default-src"] == "'self'"
+    assert csp["script-src"] == "'self' 'wasm-unsafe-eval'"  # Pyodide compiles its wasm
+    assert csp["object-src"] == "'none'"
+
+
+def test_csp_blocks_every_load_from_outside_while_pyodide_runs(driver, engine_status):
+    """The engine booted under this CSP (engine_status); a fetch or image from the web is refused
+    by the policy itself, before any network."""
+    seen = browser.await_promise(driver, """new Promise((resolve) => {
+        const violations = [];
+        document.addEventListener('securitypolicyviolation',
+            (e) => violations.push([e.effectiveDirective, e.blockedURI]));
+        fetch('https://example.com/data.json').catch(() => {});
+        const img = new Image(); img.src = 'https://example.com/pixel.png';
+        setTimeout(() => resolve(violations), 500);
+    })""")
+    assert sorted(seen) == [["connect-src", "https://example.com/data.json"],
+                            ["img-src", "https://example.com/pixel.png"]]

@@ -42,6 +42,10 @@ def request_and_wait(ext, kind="page"):
     return ext.wait_for_request(timeout=300)
 
 
+def panel_tab_id(ext):
+    return ext.panel.evaluate("window.precisPanel.activeTab().then((tab) => tab.id)")
+
+
 def js(value):
     return json.dumps(value)
 
@@ -84,8 +88,11 @@ def test_selection_is_extracted_when_there_is_one(ext, pages_url):
 
 
 def test_page_without_article_gets_a_clear_message(ext, pages_url):
+    """Through the menu: the service worker's own contextMenus.onClicked listener."""
     ext.open_with_panel(f"{pages_url}/empty.html")
-    assert request_and_wait(ext) is None
+    ext.reset_request()
+    ext.click_menu("precis-summarize-page", panel_tab_id(ext))
+    assert ext.wait_for_request(timeout=300) is None
     assert ext.panel_text("notice") == "This page has no article text to summarize (1 words found)."
     assert ext.panel.evaluate("document.getElementById('summary').hidden") is True
 
@@ -188,13 +195,16 @@ def test_grounded_points_link_to_the_page_and_unsupported_ones_are_flagged(ext, 
         const result = await window.precisPanel.goToPassage(tab.id, first.title, first);
         return {{
             classes: items.map(li => li.className),
-            flags: items.map(li => li.querySelector('.flag')?.textContent ?? null),
+            flags: items.map(li => [...li.querySelectorAll('.flag')].map(f => f.textContent)),
+            beside: items.map(li => li.querySelector('.passage')?.textContent ?? null),
             buttons: items.map(li => li.querySelector('button.source')?.title ?? null),
             result,
         }};
     }})()""")
     assert shown["classes"] == ["supported", "supported", "unsupported"]
-    assert shown["flags"] == [None, None, "Not found in the page"]
+    # The third point's fact the page does not hold is named (precis.grounding's unsupported_spans).
+    assert shown["flags"] == [[], [], ["Paris: not in the page"]], shown["flags"]
+    assert shown["beside"][:2] == [None, None]
     assert shown["buttons"][0].startswith("When the spring flood of 2023 swept away the iron bridge")
     assert shown["buttons"][1].startswith("The work was done by a crew of twenty-two masons")
     assert shown["result"]["found"] is True
@@ -210,26 +220,29 @@ def test_settings_are_kept_in_storage_and_restored(ext, pages_url):
     panel = ext.panel or ext.open_with_panel(f"{pages_url}/article.html")
     defaults = panel.evaluate("chrome.storage.local.clear().then(() => import('./settings.js'))"
                               ".then(m => m.loadSettings())")
-    assert defaults == {"model": "package", "style": "key-points", "length": "medium", "temperature": 0}
+    assert defaults == {"model": "package", "style": "key-points", "length": "medium", "temperature": 0,
+                        "device": "auto"}
     panel.evaluate("""(() => {
         const set = (id, value, event) => { const el = document.getElementById(id); el.value = value;
                                             el.dispatchEvent(new Event(event)); };
         set('style', 'headline', 'change'); set('length', 'long', 'change'); set('temperature', '0.7', 'change');
+        set('device', 'cpu', 'change');
         return true; })()""")
     time.sleep(0.3)
     stored = panel.evaluate("chrome.storage.local.get(null)")
-    assert stored == {"style": "headline", "length": "long", "temperature": 0.7}
+    assert stored == {"style": "headline", "length": "long", "temperature": 0.7, "device": "cpu"}
     panel.send("Page.reload")
     ext.panel = None
     panel = ext.wait_for_panel()
     shown = panel.evaluate("""({style: document.getElementById('style').value,
         length: document.getElementById('length').value,
-        temperature: document.getElementById('temperature').value})""")
-    assert shown == {"style": "headline", "length": "long", "temperature": "0.7"}
+        temperature: document.getElementById('temperature').value,
+        device: document.getElementById('device').value})""")
+    assert shown == {"style": "headline", "length": "long", "temperature": "0.7", "device": "cpu"}
     # A stored value that is not valid falls back to its default.
-    panel.evaluate("chrome.storage.local.set({style: 'poem', temperature: -3})")
+    panel.evaluate("chrome.storage.local.set({style: 'poem', temperature: -3, device: 'tpu'})")
     assert panel.evaluate("import('./settings.js').then(m => m.loadSettings())") == {
-        "model": "package", "style": "key-points", "length": "long", "temperature": 0}
+        "model": "package", "style": "key-points", "length": "long", "temperature": 0, "device": "auto"}
     panel.evaluate("chrome.storage.local.clear()")
 
 
@@ -298,9 +311,11 @@ def test_a_bad_model_file_is_refused_with_a_clear_message(ext, pages_url, smollm
         const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('models', {create: true});
         const names = []; for await (const [name] of dir.entries()) names.push(name);
         return { setting: window.precisPanel.state.settings.model, stored: names,
+                 saved: (await chrome.storage.local.get('model')).model ?? null,
+                 selected: document.getElementById('model-source').value,
                  choices: [...document.querySelectorAll('#model-source option')].map(o => o.value) };
     })()""")
-    assert kept == {"setting": "package", "stored": [], "choices": ["package"]}
+    assert kept == {"setting": "package", "stored": [], "saved": None, "selected": "package", "choices": ["package"]}
 
 
 def test_no_request_leaves_the_extension_during_a_run(ext, pages_url):
@@ -396,7 +411,7 @@ def test_menu_path_streams_the_models_summary(ext, pages_url):
     panel.evaluate("""(() => { const set = (id, v) => { const el = document.getElementById(id); el.value = v;
         el.dispatchEvent(new Event('change')); }; set('style', 'headline'); set('length', 'short'); return true; })()""")
     ext.reset_request()
-    ext.request_summary("page", source="menu")
+    ext.click_menu("precis-summarize-page", panel_tab_id(ext))  # the service worker's own menu listener
     result = ext.wait_for_request(timeout=1500)
     assert result is not None, ext.panel_text("notice")
     stats = result["stats"]

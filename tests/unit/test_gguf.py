@@ -162,3 +162,109 @@ def test_header_only_read_of_a_prefix(smollm2_path):
         open_gguf(data[:whole.data_offset // 2], file_size=size)  # too short a prefix: read more and retry
     with pytest.raises(GGUFError, match="past the end"):
         open_gguf(data[:whole.data_offset], file_size=size - 1000)  # the file is shorter than its tensors
+
+
+# --- hostile sizes: refused at a cap, or parsed in memory close to the file's size ----------------
+# Issue 8 measured the old reader: a 50 MB file with one u8 array cost 781 MB, and 1.5 M one-byte
+# tensors with alignment 1 cost 801 MB. Memory is measured with tracemalloc's peak (bytes Python
+# allocated while parsing; the file's own bytes are built before tracing starts).
+
+
+def parse_peak(data: bytes):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        g = open_gguf(data)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return g, peak
+
+
+def u8_array_file(count: int) -> bytes:
+    return gguf([VALID_KVS[0], kv("big", 9, struct.pack("<IQ", 0, count) + bytes(range(256)) * (count // 256))])
+
+
+def one_byte_tensors_file(count: int) -> bytes:
+    infos = [tensor_info(f"t{i}", [1], 24, i) for i in range(count)]  # I8, one element each
+    return gguf([VALID_KVS[0], kv("general.alignment", 4, struct.pack("<I", 1))], infos,
+                bytes(count), alignment=1)
+
+
+def test_a_large_numeric_array_is_stored_compactly():
+    count = 8 * 1024 * 1024
+    g, peak = parse_peak(u8_array_file(count))
+    big = g.metadata["big"]
+    assert len(big) == count and big[0] == 0 and big[255] == 255 and big[-1] == 255
+    assert big.nbytes == count
+    # One byte per element (the packed copy) plus small change; a list would take ~8 bytes each.
+    assert peak < 1.25 * count, peak
+
+
+def test_a_numeric_array_past_the_cap_is_refused():
+    from precis.gguf import MAX_NUMERIC_ARRAY
+
+    with pytest.raises(GGUFError, match=f"array of {MAX_NUMERIC_ARRAY + 256} numbers exceeds the cap"):
+        open_gguf(u8_array_file(MAX_NUMERIC_ARRAY + 256))
+
+
+def test_numeric_arrays_read_like_lists():
+    """Short arrays (per-layer values) are lists; long ones are packed but read alike."""
+    n = 5000
+    g = open_gguf(gguf([kv("b", 9, struct.pack("<IQ", 7, n) + bytes([1, 0]) * (n // 2)),
+                        kv("f", 9, struct.pack("<IQ", 6, n) + struct.pack(f"<{n}f", *([0.5, -2.0] * (n // 2)))),
+                        kv("q", 9, struct.pack("<IQ", 11, n) + struct.pack(f"<{n}q", *([-2**40] * n))),
+                        kv("short", 9, struct.pack("<IQ", 5, 3) + struct.pack("<3i", 4, 4, 4))]))
+    b, f, q = g.metadata["b"], g.metadata["f"], g.metadata["q"]
+    assert type(b).__name__ == "NumericArray" and len(b) == n
+    assert b[:3] == [True, False, True] and b[1] is False and list(b)[-2:] == [True, False]
+    assert b == [True, False] * (n // 2) and b != [True] * n
+    assert [0.5, -2.0] * (n // 2) == f and f[:1] == [0.5] and f[-1] == -2.0
+    assert q == (-2**40,) * n and q != [0] * n and q.tolist()[0] == -2**40
+    assert g.metadata["short"] == [4, 4, 4] and isinstance(g.metadata["short"], list)
+
+
+def test_too_many_tensors_are_refused_before_any_is_built():
+    from precis.gguf import MAX_TENSORS
+
+    import tracemalloc
+
+    data = one_byte_tensors_file(MAX_TENSORS + 1)
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(GGUFError, match=f"tensor count {MAX_TENSORS + 1} exceeds the cap"):
+            open_gguf(data)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1024 * 1024, peak
+
+
+def test_the_most_tensors_allowed_parse_in_bounded_memory():
+    from precis.gguf import MAX_TENSORS
+
+    g = open_gguf(one_byte_tensors_file(MAX_TENSORS))
+    assert len(g.tensors) == MAX_TENSORS and g.tensors["t65535"].offset == g.data_offset + 65535
+    # Per tensor, a few hundred bytes of Python objects (measured on fewer: tracemalloc is slow),
+    # so the cap bounds the whole at MAX_TENSORS x 600 B, about 40 MB.
+    count = 8192
+    _, peak = parse_peak(one_byte_tensors_file(count))
+    assert peak < 600 * count, peak / count
+
+
+def test_too_many_strings_are_refused():
+    from precis.gguf import MAX_METADATA_OBJECTS
+
+    count = MAX_METADATA_OBJECTS + 1
+    data = gguf([kv("words", 9, struct.pack("<IQ", 8, count) + s("a") * count)])
+    with pytest.raises(GGUFError, match=f"more than {MAX_METADATA_OBJECTS} strings, arrays and numbers"):
+        open_gguf(data)
+
+
+def test_a_file_shorter_than_a_header_is_refused_by_its_size(tmp_path):
+    short = tmp_path / "short.gguf"
+    short.write_bytes(b"GGUF\x03\0\0\0")
+    with pytest.raises(GGUFError, match="8 bytes, shorter than a GGUF header"):
+        open_gguf(short)

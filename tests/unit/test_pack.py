@@ -47,5 +47,25 @@ def test_zip_holds_what_the_manifest_references_and_nothing_else(packed):
     assert [n for n in names if n.startswith("models/")] == [assets["default_model"]]
 
 
+def test_zip_leaves_out_what_only_tests_open(packed):
+    """The engine host page (and its script) and the panel's probe are test hooks: not shipped,
+    while every module the panel itself imports is."""
+    with zipfile.ZipFile(packed[0]) as zf:
+        names = set(zf.namelist())
+    assert (REPO_ROOT / "extension/engine/engine_host.html").exists()  # present in the tree...
+    assert "extension/engine/engine_host.html" not in names  # ...absent from the zip
+    assert "extension/engine/engine_host.js" not in names
+    assert "extension/engine/engine_test_hooks.js" not in names  # the worker's *_for_test requests
+    assert not [n for n in names if "probe" in n or n.endswith("_test.js")]
+    panel = sorted(p.relative_to(REPO_ROOT).as_posix() for p in (REPO_ROOT / "extension/sidepanel").iterdir())
+    assert [n for n in panel if n not in names] == []
+    # No shipped script reads a test hook from the window.
+    for name in names:
+        if name.startswith("extension/") and name.endswith(".js"):
+            with zipfile.ZipFile(packed[0]) as zf:
+                text = zf.read(name).decode()
+            assert "precisPanel" not in text and "precisProbe" not in text, name
+
+
 def test_manifest_version_matches_pyproject():
     assert json.loads((REPO_ROOT / "manifest.json").read_text())["version"] == version()

@@ -5,7 +5,7 @@ import json
 import sys
 import time
 
-from precis_build import browser
+from precis_build import browser, extension_driver
 
 
 def register(subparsers) -> None:
@@ -16,6 +16,7 @@ def register(subparsers) -> None:
 def run(args) -> int:
     started = time.monotonic()
     with browser.launch() as driver:
+        extension_driver.install_probe(driver)  # window.precisStatus: the panel's boot status
         driver.get(browser.extension_url("extension/sidepanel/sidepanel.html"))
         status = browser.await_promise(driver, "window.precisStatus")
     print(json.dumps(status, indent=2))

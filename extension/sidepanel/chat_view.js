@@ -1,0 +1,123 @@
+// Questions about the page: the conversation of the tab shown, Send (Enter), Regenerate, Copy
+// and New chat. The user's messages are text; the model's answers are sanitized markdown.
+
+import { engine, modelChoice } from "./engine.js";
+import { cannotRunMessage, showStats } from "./engine_status.js";
+import { ensureModel } from "./model_picker.js";
+import { state, tabState } from "./panel_state.js";
+import { renderMarkdown, streamingRenderer } from "./render.js";
+import { PanelError, requestEvents, runRequest, startedGeneration, unlessStopped } from "./requests.js";
+import { activeTab, readPage } from "./tabs.js";
+import { $, notice, taskDone, taskProgress } from "./ui.js";
+
+function lastAssistant() {
+  if (state.tabId == null) return null;
+  return [...tabState(state.tabId).messages].reverse().find((m) => m.role === "assistant") || null;
+}
+
+// Buttons follow the running request and what there is to regenerate or copy.
+export function updateChatButtons() {
+  const busy = Boolean(state.busy);
+  $("send").disabled = busy;
+  $("regenerate").disabled = busy || !lastAssistant();
+  $("copy").disabled = !lastAssistant() && !(state.tabId != null && state.tabs.get(state.tabId)?.summary);
+}
+
+export function renderMessages() {
+  const box = $("messages");
+  box.replaceChildren();
+  if (state.tabId != null) {
+    for (const message of tabState(state.tabId).messages) {
+      const div = document.createElement("div");
+      div.className = `message ${message.role}`;
+      if (message.role === "assistant") renderMarkdown(div, message.content);
+      else div.textContent = message.content;
+      box.append(div);
+    }
+  }
+  updateChatButtons();
+}
+
+export async function ask(question, { regenerate = false } = {}) {
+  if (state.busy) return null; // Send is disabled while an answer runs; Esc or Stop ends it
+  const tabId = state.tabId;
+  if (tabId == null) return null;
+  const tab = tabState(tabId);
+  notice("");
+  if (!regenerate) tab.messages.push({ role: "user", content: question });
+  renderMessages();
+  const result = await runRequest("chat", tabId, async () => {
+    const cannotRun = cannotRunMessage();
+    if (cannotRun) throw new PanelError(cannotRun);
+    if (!tab.page) {
+      const current = await activeTab();
+      taskProgress(0, "Reading the page…");
+      await unlessStopped(readPage(tabId, current?.url, "page"));
+    }
+    await unlessStopped(ensureModel());
+    const bubble = document.createElement("div");
+    bubble.className = "message assistant streaming";
+    $("messages").append(bubble);
+    const stream = streamingRenderer(bubble);
+    taskProgress(0, "Reading your question into the model…");
+    const conversation = tab.messages.map(({ role, content }) => ({ role, content }));
+    const generation = engine.generate("chat", {
+      ...modelChoice(), messages: conversation, page: tab.page, temperature: state.settings.temperature,
+    }, { onToken: (text) => { taskDone(); stream.append(text); } });
+    startedGeneration(generation);
+    const answer = await generation.done;
+    if (state.tabs.get(tabId) !== tab) throw new PanelError("The page changed: the answer about the previous page was not kept.");
+    stream.finish(answer.text);
+    tab.messages.push({ role: "assistant", content: answer.text, stats: answer.stats });
+    showStats(answer.stats, answer.model);
+    if (answer.stats.finish_reason === "cancelled") notice("Stopped.", "info");
+    return answer;
+  });
+  if (state.tabId === tabId) renderMessages();
+  return result;
+}
+
+async function regenerate() {
+  const tab = tabState(state.tabId);
+  const last = tab.messages[tab.messages.length - 1];
+  if (!last || last.role !== "assistant" || state.busy) return;
+  tab.messages.pop();
+  await ask(null, { regenerate: true });
+}
+
+async function copyLast() {
+  const text = lastAssistant()?.content ?? tabState(state.tabId).summary?.text ?? "";
+  try {
+    await navigator.clipboard.writeText(text);
+    notice("Copied.", "info");
+  } catch {
+    notice("Could not copy (the clipboard needs the panel to be focused).", "error");
+  }
+}
+
+function newChat() {
+  if (state.tabId == null) return;
+  tabState(state.tabId).messages = [];
+  renderMessages();
+  $("question").focus();
+}
+
+export function wireChat() {
+  requestEvents.addEventListener("busy", updateChatButtons);
+  $("chat-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const question = $("question").value.trim();
+    if (!question || state.busy) return;
+    $("question").value = "";
+    ask(question);
+  });
+  $("question").addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      $("chat-form").requestSubmit();
+    }
+  });
+  $("regenerate").addEventListener("click", regenerate);
+  $("copy").addEventListener("click", copyLast);
+  $("new-chat").addEventListener("click", newChat);
+}

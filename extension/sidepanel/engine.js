@@ -1,0 +1,28 @@
+// The panel's one engine (a worker running Pyodide), and what its progress events show: the boot
+// bar while it starts, the task line while a request waits for the model.
+
+import { EngineClient } from "../engine/engine_client.js";
+import { state } from "./panel_state.js";
+import { $, taskDone, taskProgress } from "./ui.js";
+
+export const engine = new EngineClient({
+  onProgress: ({ stage, fraction, message }) => {
+    if (stage === "store") { // a picked model file being copied into the browser's storage
+      $("model-progress").value = fraction;
+      return;
+    }
+    if (stage === "model" || stage === "pipelines") {
+      // Shown while a request waits for the model; a load that goes on after Stop stays quiet.
+      if (state.busy && fraction < 1) taskProgress(fraction, message);
+      else if (fraction >= 1) taskDone();
+      return;
+    }
+    $("boot-progress").value = fraction;
+    $("boot-message").textContent = message;
+  },
+});
+
+// What every engine request carries from the settings: the model file and the device to run it on.
+export function modelChoice() {
+  return { source: state.settings.model, device: state.settings.device };
+}
