@@ -152,8 +152,10 @@ def test_summarize_selection_with_the_model(ext, first_answer):
     panel.screenshot(ARTIFACTS / "panel-selection-summary.png")
 
 
-def test_without_webgpu_the_panel_says_so_and_summarize_does_not_hang(current_precis_wheel, pages_url,
-                                                                      tmp_path):
+def test_without_webgpu_the_panel_offers_the_cpu_and_a_gpu_setting_says_so_at_once(current_precis_wheel, pages_url,
+                                                                                   tmp_path):
+    """No WebGPU adapter: "auto" runs the CPU device (the boot status says so, the pill reads Ready (CPU));
+    with the device set to GPU, a summary request ends at once with the reason instead of loading the model."""
     with extension_driver.launch(log_path=tmp_path / "chromedriver.log",
                                  drop_flags=("--enable-unsafe-webgpu",)) as driver:
         x = extension_driver.ExtensionDriver(driver)
@@ -161,9 +163,10 @@ def test_without_webgpu_the_panel_says_so_and_summarize_does_not_hang(current_pr
             panel = x.open_with_panel(f"{pages_url}/short.html")
             status = panel.evaluate("window.precisStatus")
             assert status["adapter"]["available"] is False
-            assert panel.evaluate("document.getElementById('engine-state').textContent") == "No GPU"
-            notice = x.panel_text("notice")
-            assert notice.startswith("WebGPU is not available here: ") and "needs a GPU" in notice
+            assert status["device"]["kind"] == "cpu" and status["device"]["reason"].startswith("no WebGPU adapter")
+            assert panel.evaluate("document.getElementById('engine-state').textContent") == "Ready (CPU)"
+            panel.evaluate("""(() => { const el = document.getElementById('device'); el.value = 'gpu';
+                el.dispatchEvent(new Event('change')); return true; })()""")
             x.reset_request()
             x.request_summary("page", source="menu")
             started = time.monotonic()
