@@ -1,48 +1,181 @@
-"""Benchmark of the engine inside the browser: the real extension in headless Chromium, Pyodide driving a
-device: the JS WebGPU executor (whatever adapter Chromium finds: SwiftShader, a CPU WebGPU, on machines without
-a GPU) or the CPU device (llama.cpp in wasm, extension/engine/wllama_device.js).
+"""Benchmark of the engine inside the browser: the real extension in headless Chromium, Python's engine in
+Pyodide driving a device: the JS WebGPU device (whatever adapter Chromium finds: SwiftShader, a CPU WebGPU, on
+machines without a GPU) or the CPU device (llama.cpp in wasm, extension/engine/wllama_device.js), and the
+browser's whole memory while it loads and generates.
 
     python -m precis_build.bench_browser [--device auto|cpu|webgpu] [--threads N] [--against wllama]
-                                         [--prompt-tokens 16] [--new-tokens 8] [--check]
+                                         [--model M] [--prompt-tokens 16] [--new-tokens 8] [--context N]
+                                         [--check] [--json]
 
 --against wllama: in the same run, wllama's own completion API (its tokenizer, sampler and loop; no Python) on
-the same prompt and model, with the same threads: the ratio of the two is the cost of our orchestration.
+the same prompt and the default model, with the same threads: the ratio of the two is the cost of our
+orchestration.
 
-Prints one JSON object: adapter, engine boot time, model load time (file read + Python check, then plan,
-pipelines and weight upload), time to first token (the prompt's prefill steps), prefill and decode tokens/s.
---check also runs the numpy reference on the same ids and reports whether the greedy tokens agree and the
-largest difference between the prompt step's top-k logits and the reference's.
+Prints one JSON object: model_bytes (the file), gpu_bytes (the sum of the GPU buffers the plan allocated),
+load_s (header, plan, device, pipelines, weights streamed), ttft_s (the prompt's prefill steps),
+prefill_tok_s, decode_tok_s, and peak_pss_bytes: the peak over the run of the proportional set size summed
+over every process of the browser (/proc/PID/smaps_rollup, sampled every SAMPLE_S), with the peak during the
+load and the value after boot beside it. --model takes any GGUF: it is linked into models/ inside the
+extension folder and loaded as a packaged file. --check also runs the numpy reference on the same ids
+(default model only) and reports whether the greedy tokens agree.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import threading
 import time
+from pathlib import Path
 
 from precis_build import browser
 from precis_build.errors import UserError
 from precis_build.paths import DEFAULT_MODEL, REPO_ROOT, VENDOR
 
 HOST = "extension/engine/engine_host.html"
+SAMPLE_S = 0.04          # 25 samples a second asked (at least 10 wanted on a busy machine)
 TEXT = ("The quick brown fox jumps over the lazy dog. Précis summarizes the page you are on with a small "
         "language model that runs on your own GPU, and nothing leaves the machine. ")
 
 
-def prompt_ids(n: int) -> list[int]:
+def prompt_ids(model: Path, n: int) -> list[int]:
     """n token ids: a chat turn asking about a repeated English paragraph, cut to n tokens."""
     from precis.chat_template import ChatTemplate
     from precis.gguf import open_gguf
     from precis.tokenizer import Tokenizer
 
-    g = open_gguf(DEFAULT_MODEL)
+    g = open_gguf(model)
     tok = Tokenizer.from_gguf(g)
     ids = ChatTemplate.from_gguf(g).encode(tok, [{"role": "user", "content": TEXT * (1 + n // 20)}])
     return ids[:n]
 
 
-def run(driver, expression: str, timeout: float = 1800):
+def package_source(model: Path) -> str:
+    """The engine's source for a GGUF file: "package" for the default model, else "package:<path>" of a
+    link to it inside the extension folder (models/linked/), which the engine streams like the packaged one."""
+    model = model.resolve()
+    if model == DEFAULT_MODEL.resolve():
+        return "package"
+    try:
+        relative = model.relative_to(REPO_ROOT.resolve())
+    except ValueError:
+        linked = REPO_ROOT / "models" / "linked" / model.name
+        linked.parent.mkdir(parents=True, exist_ok=True)
+        if linked.exists() or linked.is_symlink():
+            linked.unlink()
+        try:
+            os.link(model, linked)
+        except OSError:          # another file system: a symlink still serves through the extension's URL
+            linked.symlink_to(model)
+        relative = linked.relative_to(REPO_ROOT)
+    return f"package:{relative.as_posix()}"
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        for child in children.get(pid, []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+class PssSampler:
+    """PSS summed over every process under chromedriver (the browser and all its children) every SAMPLE_S.
+    Each process is read by its own thread (a big process's smaps_rollup takes a while to walk), the sum
+    of the latest values is taken every SAMPLE_S; `mark(name)` starts a named phase, whose peak is kept too.
+    `min_reads_per_s`: the sampling rate of the slowest process."""
+
+    def __init__(self, root_pid: int):
+        self.root = root_pid
+        self.peak = 0
+        self.samples = 0
+        self.phases: dict = {}
+        self.phase = "boot"
+        self.last = 0
+        self.latest: dict = {}          # pid -> its latest PSS
+        self.reads: dict = {}           # pid -> [reads, first read time]
+        self._stop = threading.Event()
+        self._threads: dict = {}
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _watch(self, pid: int):
+        started = time.monotonic()
+        while not self._stop.is_set():
+            value = _pss(pid)
+            if not value and not os.path.exists(f"/proc/{pid}"):
+                self.latest.pop(pid, None)
+                self.reads.pop(pid, None)
+                return
+            self.latest[pid] = value
+            n = self.reads.setdefault(pid, [0, started])
+            n[0] += 1
+            self._stop.wait(SAMPLE_S)
+
+    def _run(self):
+        pids_at = 0.0
+        next_at = time.monotonic()
+        while not self._stop.is_set():
+            now = time.monotonic()
+            if now - pids_at > 0.25:        # processes come and go (the GPU process, renderers)
+                pids_at = now
+                for pid in [self.root] + _descendants(self.root):
+                    if pid not in self._threads:
+                        self._threads[pid] = threading.Thread(target=self._watch, args=(pid,), daemon=True)
+                        self._threads[pid].start()
+            total = sum(self.latest.values())
+            self.last = total
+            self.samples += 1
+            self.peak = max(self.peak, total)
+            self.phases[self.phase] = max(self.phases.get(self.phase, 0), total)
+            next_at = max(next_at + SAMPLE_S, time.monotonic())   # a fixed schedule, not SAMPLE_S after the work
+            self._stop.wait(next_at - time.monotonic())
+
+    @property
+    def min_reads_per_s(self) -> float:
+        now = time.monotonic()
+        rates = [n / (now - t0) for n, t0 in self.reads.values() if now - t0 > 1]
+        return round(min(rates), 1) if rates else 0.0
+
+    def mark(self, phase: str) -> int:
+        self.phase = phase
+        return self.last
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self.thread.join()
+        for t in self._threads.values():
+            t.join()
+
+
+def run(driver, expression: str, timeout: float = 3600):
     """A JS promise's value in the engine host page; failures become one-line UserErrors."""
     try:
         return browser.await_promise(driver, expression, timeout)
@@ -56,7 +189,7 @@ def run(driver, expression: str, timeout: float = 1800):
 DEVICES = {"auto": "auto", "cpu": "cpu", "webgpu": "gpu"}
 
 
-def wllama_run(driver, ids: list[int], new_tokens: int, device: dict, executor: dict) -> dict:
+def wllama_run(driver, ids: list[int], new_tokens: int, device: dict) -> dict:
     """wllama's own completion API on the prompt our ids spell (special tokens as text, which its tokenizer
     parses back), with our device's threads and context; after our engine's run, never beside it."""
     from precis.gguf import open_gguf
@@ -64,7 +197,7 @@ def wllama_run(driver, ids: list[int], new_tokens: int, device: dict, executor: 
 
     text = Tokenizer.from_gguf(open_gguf(DEFAULT_MODEL)).decode(ids)
     options = {"promptText": text, "newTokens": new_tokens, "threads": device.get("threads") or 1,
-               "context": executor.get("context") or 4096}
+               "context": device.get("context") or 4096}
     out = run(driver, "import('./bench_wllama.js').then((m) => m.wllamaCompletion("
                       f"{json.dumps(options)}))")
     out["same_prompt_ids"] = out.pop("prompt_ids") == ids
@@ -88,54 +221,74 @@ def reference_check(ids: list[int], result: dict) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m precis_build.bench_browser", description=__doc__.split("\n")[0])
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="any GGUF file (default: the packaged model)")
     parser.add_argument("--prompt-tokens", type=int, default=16)
     parser.add_argument("--new-tokens", type=int, default=8)
-    parser.add_argument("--check", action="store_true", help="compare with the numpy reference")
+    parser.add_argument("--context", type=int, default=None, help="KV-cache positions (default: the engine's)")
+    parser.add_argument("--check", action="store_true", help="compare with the numpy reference (default model)")
+    parser.add_argument("--json", action="store_true", help="print one compact JSON object")
     parser.add_argument("--device", choices=DEVICES, default="auto",
                         help="the device our engine runs the model on (default: what the engine chooses)")
     parser.add_argument("--threads", type=int, help="CPU device threads (default: what the engine chooses)")
-    parser.add_argument("--against", choices=("wllama",), help="also run wllama's own completion API")
+    parser.add_argument("--against", choices=("wllama",), help="also run wllama's own completion API (default model)")
     args = parser.parse_args(argv)
     try:
         if args.prompt_tokens < 1 or args.new_tokens < 1:
             raise UserError("--prompt-tokens and --new-tokens must be at least 1")
+        if not args.model.is_file():
+            raise UserError(f"{args.model} is not a file")
         from precis_build.project import version
         from precis_build.wheels import build_precis_wheel
 
         build_precis_wheel(REPO_ROOT / "py", version(), VENDOR / "wheels")   # the browser runs this checkout
-        ids = prompt_ids(args.prompt_tokens)
-        with browser.launch() as driver:
+        ids = prompt_ids(args.model, args.prompt_tokens)
+        source = package_source(args.model)
+        load = {"source": source, "device": DEVICES[args.device], **({"context": args.context} if args.context else {}),
+                **({"threads": args.threads} if args.threads else {})}
+        if args.against and source != "package":
+            raise UserError("--against wllama runs the default model only")
+        with browser.launch() as driver, PssSampler(driver.service.process.pid) as pss:
+            pss_started = time.monotonic()
             driver.get(browser.extension_url(HOST))
             started = time.monotonic()
             status = run(driver, "window.precisBoot")
             boot_s = time.monotonic() - started
+            after_boot = pss.mark("load")
             started = time.monotonic()
-            load = {"source": "package", "device": DEVICES[args.device]}
-            if args.threads:
-                load["threads"] = args.threads
             info = run(driver, f"window.precisEngine.request('load_model', {json.dumps(load)})")
             load_s = time.monotonic() - started
-            ex = info.get("executor", {})
-            if not ex.get("available"):
-                raise UserError(f"no device could run the model: {ex.get('reason')}")
+            pss.mark("generate")
             result = run(driver, f"window.precisEngine.request('generate_ids', "
                                  f"{{prompt_ids: {ids}, max_tokens: {args.new_tokens}}})")
-            device = info.get("device") or {}
-            against = wllama_run(driver, ids, args.new_tokens, device, ex) if args.against else None
+            live = run(driver, "window.precisEngine.request('gpu_memory')")
+            reads_per_s = pss.min_reads_per_s
+            samples_per_s = round(pss.samples / (time.monotonic() - pss_started), 1)
+            device = info["device"]
+            against = wllama_run(driver, ids, args.new_tokens, device) if args.against else None
         out = {
-            "where": f"headless Chromium, extension engine worker (Pyodide + {device.get('kind', '?')} device)",
-            "device": device,
-            "adapter": ex.get("adapter"),
-            "model": DEFAULT_MODEL.name,
+            "where": f"headless Chromium, extension engine worker (Pyodide engine + JS {device['kind']} device)",
+            "device": {k: v for k, v in device.items() if k != "timings"},
+            "adapter": status["adapter"].get("name"),
+            "model": args.model.name,
+            "model_bytes": args.model.stat().st_size,
+            "gpu_bytes": info["gpu_bytes"],
+            "gpu_bytes_live": live["bytes"],
+            "context": info["context"],
             "engine_boot_s": round(boot_s, 2),
-            "model_load_s": round(load_s, 2),
-            "executor_load_ms": ex["timings"],
-            "gpu_buffers_mib": ex.get("gpuMiB"),
+            "load_s": round(load_s, 2),
+            "device_ms": device.get("timings"),
             "prompt_tokens": result["prompt_tokens"],
             "new_tokens": len(result["ids"]),
             "ttft_s": result["ttft_s"],
-            "prefill_tokens_per_s": round(result["prompt_tokens"] / result["ttft_s"], 3),
-            "decode_tokens_per_s": result["decode_tokens_per_s"],
+            "prefill_tok_s": round(result["prompt_tokens"] / result["ttft_s"], 3),
+            "decode_tok_s": result["decode_tokens_per_s"],
+            "peak_pss_bytes": pss.peak,
+            "pss_after_boot_bytes": after_boot,
+            "peak_pss_load_bytes": pss.phases.get("load", 0),
+            "peak_pss_generate_bytes": pss.phases.get("generate", 0),
+            "pss_samples": pss.samples,
+            "pss_samples_per_s": samples_per_s,
+            "pss_min_reads_per_s": reads_per_s,
             "ids": result["ids"],
             "precis": status.get("precisVersion"),
         }
@@ -143,11 +296,11 @@ def main(argv=None) -> int:
             out.update(reference_check(ids, result))
         if against:
             out["wllama"] = against
-            ours, theirs = out["decode_tokens_per_s"], against["decode_tok_s"]
+            ours, theirs = out["decode_tok_s"], against["decode_tok_s"]
             out["decode_ratio_vs_wllama"] = round(ours / theirs, 3) if ours and theirs else None
             theirs_ids = against.pop("ids")   # wllama stops at an end-of-generation token without returning it
             out["same_greedy_ids_as_wllama"] = theirs_ids == result["ids"][:len(theirs_ids)]
-        print(json.dumps(out, indent=1))
+        print(json.dumps(out) if args.json else json.dumps(out, indent=1))
         return 0
     except UserError as e:
         print(f"error: {e}", file=sys.stderr)

@@ -297,6 +297,23 @@ class ExtensionDriver:
                                 + (f"; {len(streamed)} characters had streamed" if streamed else ""))
             time.sleep(1.0)
 
+    def add_model(self, path: Path, timeout: float = 1800) -> str:
+        """Picks the GGUF at `path` in the panel's "Add a model (.gguf)" input, as the file dialog would,
+        and waits for the panel's verdict (the model message); returns it. The panel stores the file in
+        OPFS, loads it, and makes it the model setting once it loaded."""
+        panel = self.panel
+        previous = panel.evaluate("document.getElementById('model-message').textContent")
+        document = panel.send("DOM.getDocument")["root"]["nodeId"]
+        node = panel.send("DOM.querySelector", {"nodeId": document, "selector": "#model-file"})["nodeId"]
+        panel.send("DOM.setFileInputFiles", {"nodeId": node, "files": [str(Path(path).resolve())]})
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            message = panel.evaluate("document.getElementById('model-message').textContent")
+            if message and message != previous and not message.startswith(("Storing", "Checking")):
+                return message
+            time.sleep(0.5)
+        raise UserError(f"the panel gave no verdict on {path} within {timeout:.0f} s")
+
     def panel_text(self, element_id: str) -> str:
         return self.panel.evaluate(f"document.getElementById({json.dumps(element_id)}).innerText")
 

@@ -7,6 +7,9 @@
     model = WgpuModel.from_gguf(gguf)         # the backend: chunks prompts, tracks the position
     ids, logits = model.next_candidates(new_ids); model.reset()
 
+    device = WgpuDevice.create(spec, path)    # the device contract (precis.engine) for the Python engine:
+    device.step(ids, positions, k); device.close()   # spec from engine.prepare, weights streamed from `path`
+
 Per step the executor writes the token ids and the 16-byte step uniform, encodes all dispatches into one
 compute pass, submits, and reads back only the top-64 (id, logit) pairs of the last token.
 """
@@ -93,7 +96,9 @@ def load_kernel_source(sources: list, kernels_dir: Path = KERNELS, enables=()) -
 
 
 class PlanExecutor:
-    def __init__(self, plan: Plan, gguf, gpu: Device | None = None, kernels_dir: Path = KERNELS):
+    """`gguf`: weights uploaded from its (mapped) file at once; None: left zero until load_weights(path)."""
+
+    def __init__(self, plan: Plan, gguf=None, gpu: Device | None = None, kernels_dir: Path = KERNELS):
         self.plan = plan
         self.gpu = gpu or open_device()
         wgpu, dev = self.gpu.wgpu, self.gpu.device
@@ -111,7 +116,7 @@ class PlanExecutor:
         self.buffers = []
         for b in plan.buffers:
             buf = dev.create_buffer(size=b.size, usage=uniform if b.usage == "uniform" else storage, label=b.name)
-            if b.kind == "weight":
+            if b.kind == "weight" and gguf is not None:
                 parts = b.weight_parts()
                 if len(parts) == 1 and parts[0][2] % 4 == 0:
                     data = gguf.view[parts[0][1]:parts[0][1] + parts[0][2]]
@@ -145,6 +150,27 @@ class PlanExecutor:
                                           usage=wgpu.BufferUsage.MAP_READ | wgpu.BufferUsage.COPY_DST)
         self.vocab = plan.model["vocab"]
         self.context = plan.model["context"]
+
+    def load_weights(self, path, slice_bytes: int = 32 << 20) -> None:
+        """Streams each weight's file range from `path` into its buffer, `slice_bytes` at a time (the file is
+        never read whole), as the browser's device does."""
+        with open(path, "rb") as f:
+            for b, buf in zip(self.plan.buffers, self.buffers):
+                if b.kind != "weight":
+                    continue
+                dst = 0
+                for _, offset, nbytes in b.weight_parts():
+                    if dst % 4:   # a part after one of odd length: write_buffer wants words; pad the part before
+                        raise ValueError(f"weight {b.name}: a part starts at byte {dst}, not on a word")
+                    f.seek(offset)
+                    left = nbytes
+                    while left:
+                        data = f.read(min(slice_bytes, left))
+                        if not data:
+                            raise ValueError(f"{path} ends before weight {b.name}")
+                        left -= len(data)
+                        self.device.queue.write_buffer(buf, dst, data + bytes(-len(data) % 4))
+                        dst += len(data)
 
     def run(self, token_ids, pos: int, step: str | None = None):
         """Runs one step on `token_ids` at positions pos, pos+1, ...: returns (ids, logits), the top-k of
@@ -231,3 +257,49 @@ class WgpuModel:
 
     def reset(self):
         self.pos = 0  # the KV cache is overwritten from position 0; nothing past kv_len is ever read
+
+
+class WgpuDevice:
+    """The device contract of precis.engine (DEVICE_CONTRACT.md) on wgpu-py: created from the spec the engine
+    prepared (the plan JSON), weights streamed from the model file; step(ids, positions, k, text) -> dict."""
+
+    def __init__(self, executor: PlanExecutor):
+        self.executor = executor
+        self.streamed = ""
+
+    @classmethod
+    def create(cls, spec: dict, path, gpu: Device | None = None) -> "WgpuDevice":
+        plan = Plan.from_json(spec["plan"]) if isinstance(spec["plan"], str) else Plan.from_dict(spec["plan"])
+        executor = PlanExecutor(plan, None, gpu)
+        executor.load_weights(path)
+        return cls(executor)
+
+    def step(self, ids, positions, k, text=""):
+        self.streamed += text
+        ids, positions = [int(i) for i in ids], [int(p) for p in positions]
+        top, logits = self.executor.run(ids, positions[0])
+        return {"ids": top[:k].tolist(), "logits": logits[:k].tolist()}
+
+    def poll(self, text=""):
+        self.streamed += text
+        return {"cancelled": False}
+
+    def describe(self) -> dict:
+        return {"kind": "webgpu", "name": self.executor.gpu.description,
+                "gpuBytes": sum(b.size for b in self.executor.plan.buffers)}
+
+    def close(self) -> None:
+        for buf in self.executor.buffers:
+            buf.destroy()
+        self.executor.buffers = []
+
+
+def adapter_report(gpu: Device) -> dict:
+    """The raw adapter report JS gives (webgpu_executor.js adapterReport), from wgpu-py's adapter."""
+    info = gpu.adapter.info
+    lim = gpu.adapter.limits
+    return {"available": True, "info": {"vendor": str(info.get("vendor", "")), "architecture": "",
+                                        "device": str(info.get("device", "")), "description": gpu.description},
+            "isFallbackAdapter": gpu.is_cpu, "features": gpu.plan_features,
+            "limits": {"maxStorageBufferBindingSize": gpu.max_binding, "maxBufferSize": int(lim["max-buffer-size"]),
+                       "maxStorageBuffersPerShaderStage": min(8, int(lim["max-storage-buffers-per-shader-stage"]))}}

@@ -1,10 +1,19 @@
-// The side panel's handle on the engine worker: request/response by id, progress events,
-// and for generations a stream of token events routed to the request that asked.
+// The side panel's handle on the engine worker: request/response by id, progress events, and for
+// generations a stream of token events routed to the request that asked.
+//
+//   const engine = new EngineClient({onProgress});
+//   await engine.boot();                          // status: versions, adapter (precis.adapter's description)
+//   await engine.loadModel(source);               // "package" | "opfs:<name>"; the working model stays on failure
+//   await engine.addModel(file);                  // a picked File, kept in OPFS only once it loaded; info.source
+//   const {requestId, done} = engine.generate("summarize" | "chat", payload, {onToken, onProgress});
+//   engine.cancel(requestId);                     // `done` then resolves at once, finish_reason "cancelled"
+// Failures reject with EngineError: .kind is one of precis.engine.ERROR_KINDS ("unsupported_model",
+// "out_of_memory", "device_lost", "cancelled", "bad_input", "no_model", "internal"); .message is for the user.
 
 export class EngineError extends Error {
   constructor(message, kind) {
     super(message);
-    this.kind = kind; // "model" | "executor" | "request" | "python" | "engine"
+    this.kind = kind;
   }
 }
 
@@ -18,7 +27,7 @@ export class EngineClient {
     this.worker.onmessage = (event) => this.#receive(event.data);
     this.worker.onerror = (event) => {
       // A worker that fails to load (e.g. a missing vendor file) reports here, not by message.
-      const error = new Error(event.message || "the engine worker failed to start");
+      const error = new EngineError(event.message || "the engine worker failed to start", "internal");
       for (const { reject } of this.pending.values()) reject(error);
       this.pending.clear();
     };
@@ -55,6 +64,10 @@ export class EngineClient {
 
   loadModel(source) {
     return this.request("load_model", { source });
+  }
+
+  addModel(file) {
+    return this.request("add_model", { file });
   }
 
   ground(summary, text) {

@@ -1,39 +1,57 @@
-// The engine: a module Worker that owns Pyodide (and, later, the GPUDevice). Loaded once by
-// the side panel and kept warm. Everything it runs comes from the extension package:
-// Pyodide core, our wheels, the model. It never touches the network.
+// The engine worker: a module Worker that owns Pyodide, the Python engine (precis.engine.Engine) and the
+// device it drives (DEVICE_CONTRACT.md): ./webgpu_executor.js on a GPU, ./wllama_device.js (llama.cpp in wasm)
+// on the CPU, as Python chooses (precis.device_choice). Loaded once by the side panel and kept warm.
+// Everything it runs comes from the extension package; it never touches the network.
 //
 // Messages in:  {id, type: "boot"}
-//               {id, type: "load_model", source, device?}    source: "package" | "opfs:<name>"
-//               {id, type: "summarize", requestId, source, device?, page, style, length, temperature}
-//               {id, type: "chat", requestId, source, device?, messages, page, temperature, max_tokens?}
-//                 device: "auto" (default) | "gpu" | "cpu": which device runs the model (chooseDevice); a
-//                 load_model may also set context (KV positions, default: the model's, at most 4096) and
-//                 threads (the CPU device's; default: Python's choice). Each stays as it is for requests that
-//                 do not name it.
+//               {id, type: "load_model", source, context?, memory_budget?, device?, threads?}
+//                 source: "package" | "opfs:<name>"; device: "auto" (default) | "gpu" | "cpu", also on
+//                 summarize / chat / generate_ids (the panel's setting): another device loads the model again
+//               {id, type: "add_model", file, context?, device?}      a picked File: kept in OPFS only once it has loaded
+//               {id, type: "summarize", requestId, source, page, style, length, temperature}
+//               {id, type: "chat", requestId, source, messages, page, temperature, max_tokens?}
+//               {id, type: "generate_ids", requestId?, source, prompt_ids, max_tokens, stop_ids?, continue?}
 //               {id, type: "ground", summary, text}          grounding only (no model needed)
-//               {id, type: "cancel", requestId}              stops that generation at its next token
+//               {id, type: "cancel", requestId}              answered at once; that generation ends "cancelled"
+//               {id, type: "gpu_memory"}                     {devices, buffers, bytes} alive (tests, benchmarks)
 // Messages out: {type: "progress", stage, fraction, message}          (boot, model loading)
 //               {type: "progress", requestId, stage, done, total}     (map-reduce of a long page)
 //               {type: "token", requestId, text}                      (streamed answer text)
 //               {id, type: "result", value} | {id, type: "error", message, kind}
+// Error kinds: precis.engine.ERROR_KINDS ("unsupported_model", "out_of_memory", "device_lost", "cancelled",
+// "bad_input", "no_model", "internal"), always structured, never parsed from a traceback.
 //
-// Python (precis.session.Session) does prompts, tokenization, sampling, chunking and grounding.
-// The step runs on one of two devices, chosen by Python (precis.device_choice) at each model load: the CPU
-// device (./cpu_device_plugin.js over ./wllama_device.js, llama.cpp in wasm) where there is no real GPU or the
-// request asks for it; else the GPU step from ./webgpu_executor.js: when that module exists it must export
-//   attachExecutor({pyodide, session, modelBytes, modelInfo, adapter, progress}) -> Promise
-// which builds the plan and calls session.use_executor(next_candidates, context). Without it
-// the model still loads (and is checked), and generation says the executor is missing.
+// One thing touches the engine at a time (`serialized`): loads and generations run one after another. The
+// newest generation wins: a new one cancels the running one and supersedes any still waiting. A cancel is
+// answered at once and the request's result is sent then (what streamed so far, finish_reason "cancelled");
+// Python sees the cancel at its next step or poll (precis.engine: at most POLL_S of Python between two).
+//
+// A load is a transaction: Python checks the header (a prefix of the file) and plans; only then is a device
+// created and the weights streamed into it; only once that worked does Python commit to the new model and is
+// the old device closed. Any failure closes the new device and leaves the working model as it was.
 
 import { loadPyodide } from "../../vendor/pyodide/pyodide.mjs";
-import { readModel } from "./model_source.js";
+import { INCOMING_DIR, keepIncoming, modelFileName, openModelSource, removeStoredModel, saveToOpfs } from "./model_source.js";
+import { adapterReport, createDevice as createGpuDevice, liveGpuMemory } from "./webgpu_executor.js";
+import { createDevice as createCpuDevice } from "./wllama_device.js";
 
 // Dedicated workers have no chrome.runtime: build URLs from this module's own URL.
 const EXTENSION_ROOT = new URL("../../", import.meta.url);
+const KERNELS_URL = new URL("kernels/", EXTENSION_ROOT);
 const url = (path) => new URL(path, EXTENSION_ROOT).href;
+const FIRST_PREFIX = 4 << 20;   // bytes read for the header first (Python asks for more if it needs it)
+
+class EngineError extends Error {
+  constructor(message, kind = "internal") {
+    super(message);
+    this.kind = kind;
+  }
+}
 
 let pyodide = null;
-let booting = null; // the one boot in flight or done: concurrent requests share it
+let engine = null;        // PyProxy of precis.engine.Engine
+let booting = null;       // the one boot in flight or done: concurrent requests share it
+let status = null;
 
 function progress(stage, fraction, message) {
   postMessage({ type: "progress", stage, fraction, message });
@@ -41,36 +59,36 @@ function progress(stage, fraction, message) {
 
 async function fetchJson(path) {
   const response = await fetch(url(path));
-  if (!response.ok) throw new Error(`${path} is missing from the extension (run \`precis setup\`)`);
+  if (!response.ok) throw new EngineError(`${path} is missing from the extension (run \`precis setup\`)`);
   return response.json();
 }
 
-async function describeAdapter() {
-  if (!("gpu" in navigator)) {
-    return { available: false, reason: "This browser exposes no WebGPU (navigator.gpu is missing)." };
+function toJs(proxy) {
+  if (!proxy?.toJs) return proxy;
+  const value = proxy.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
+  proxy.destroy();
+  return value;
+}
+
+// engine.handle(method, args): Python answers {value} or {error: {kind, message}}; it may suspend on JS
+// promises (JSPI), so it is entered with callPromising. `raw`: arguments handed over as JS objects.
+async function call(method, args = {}, raw = {}) {
+  const pyArgs = pyodide.toPy(args);
+  const dict = pyodide.globals.get("dict");
+  const all = dict(pyArgs);
+  for (const [k, v] of Object.entries(raw)) all.set(k, v);
+  pyArgs.destroy?.();
+  dict.destroy();
+  const handle = engine.handle;
+  let answer;
+  try {
+    answer = toJs(await handle.callPromising(method, all));
+  } finally {
+    all.destroy();
+    handle.destroy();
   }
-  const adapter = await navigator.gpu.requestAdapter();
-  if (!adapter) {
-    return { available: false, reason: "WebGPU is present but no GPU adapter was found." };
-  }
-  const info = adapter.info || {};
-  const limits = {};
-  for (const name of ["maxStorageBufferBindingSize", "maxBufferSize", "maxComputeWorkgroupStorageSize",
-    "maxComputeInvocationsPerWorkgroup", "maxComputeWorkgroupSizeX", "maxStorageBuffersPerShaderStage",
-    "maxComputeWorkgroupsPerDimension"]) {
-    limits[name] = adapter.limits[name];
-  }
-  return {
-    available: true,
-    name: info.description || [info.vendor, info.architecture, info.device].filter(Boolean).join(" ") || "unknown adapter",
-    vendor: info.vendor || "",
-    architecture: info.architecture || "",
-    device: info.device || "",
-    description: info.description || "",
-    isFallbackAdapter: Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter),
-    features: [...adapter.features].sort(),
-    limits,
-  };
+  if (answer.error) throw new EngineError(answer.error.message, answer.error.kind);
+  return answer.value;
 }
 
 async function boot() {
@@ -94,28 +112,25 @@ async function boot() {
   progress("precis", 0.75, "Installing Précis");
   const wheelName = assets.precis_wheel.split("/").pop();
   const wheelResponse = await fetch(url(assets.precis_wheel));
-  if (!wheelResponse.ok) throw new Error(`${assets.precis_wheel} is missing (run \`precis setup\`)`);
+  if (!wheelResponse.ok) throw new EngineError(`${assets.precis_wheel} is missing (run \`precis setup\`)`);
   pyodide.FS.mkdirTree("/tmp/wheels");
   pyodide.FS.writeFile(`/tmp/wheels/${wheelName}`, new Uint8Array(await wheelResponse.arrayBuffer()));
   await pyodide.runPythonAsync(`
 import micropip
 await micropip.install("emfs:/tmp/wheels/${wheelName}")
 `);
-  const precisVersion = pyodide.runPython("import precis; precis.__version__");
+  engine = pyodide.runPython("from precis.engine import Engine; Engine()");
 
   progress("gpu", 0.9, "Looking for a WebGPU adapter");
-  const adapter = await describeAdapter();
-  adapterInfo = adapter;
-  // What "auto" will run the model on ({kind: "webgpu" | "cpu", reason, threads}): without a GPU the CPU works.
-  const device = await chooseDevice("auto");
-
-  const status = {
-    precisVersion,
+  const adapter = await call("set_adapter", { hardware_concurrency: navigator.hardwareConcurrency || 1,
+    cross_origin_isolated: Boolean(self.crossOriginIsolated) }, { raw: pyodide.toPy(await adapterReport()) });
+  status = {
+    precisVersion: pyodide.runPython("import precis; precis.__version__"),
     packageVersion: assets.version,
     pythonVersion: pyodide.runPython("import sys; sys.version.split()[0]"),
     pyodideVersion: pyodide.version,
     adapter,
-    device,
+    device: adapter.device,   // what "auto" runs on ({kind, reason, threads}): the panel shows it before a load
     bootMs: Math.round(performance.now() - started),
     pyodideMs: Math.round(pyodideMs),
   };
@@ -131,226 +146,260 @@ function ensureBooted() {
   return booting;
 }
 
-// ---- the model -----------------------------------------------------------------------------
+// ---- one thing at a time ----------------------------------------------------------------------------
 
-// An error whose message the panel shows as is; kind lets it pick the right place/wording.
-class EngineError extends Error {
-  constructor(message, kind) {
-    super(message);
-    this.kind = kind;
-  }
+let queue = Promise.resolve();
+function serialized(task) {
+  const run = queue.then(task);
+  queue = run.catch(() => {});
+  return run;
 }
 
-// Python exceptions arrive as PythonError with the whole traceback: keep "Type: message".
-function pythonError(error) {
-  if (error?.type === undefined || !error.message) return error;
-  const lines = error.message.trim().split("\n");
-  const last = lines[lines.length - 1].replace(/^[\w.]+: /, "");
-  const kinds = { GGUFError: "model", TokenizerError: "model", TemplateError: "model",
-    EngineUnavailable: "executor", SummaryError: "request", DeviceChoiceError: "executor" };
-  return new EngineError(last, kinds[error.type] || "python");
+// ---- the model: a load is a transaction --------------------------------------------------------------
+
+let model = null;   // {source, info, slot}; slot: {device, spec, source} (the link reads the current device)
+
+function deviceProgress(fraction, message) {
+  progress("model", fraction, message);
 }
 
-let session = null;       // the Python Session (PyProxy)
-let model = null;         // {source, info}
-let loadingModel = null;  // the load in flight: {source, promise}
-let adapterInfo = null;
-
-function pySession() {
-  session ??= pyodide.runPython("from precis.session import Session; Session()");
-  return session;
-}
-
-function toJs(proxy) {
-  const value = proxy.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
-  proxy.destroy();
-  return value;
-}
-
-async function loadModel(source, { device, context, threads } = {}) {
-  await ensureBooted();
-  // A request that names no device (context, threads) keeps the current one; a new one loads the model again.
-  const options = { deviceSetting: device || model?.options.deviceSetting || "auto",
-    context: Number(context) || model?.options.context || null,
-    threads: Number(threads) || model?.options.threads || null };
-  const key = `${source}|${options.deviceSetting}|${options.context}|${options.threads}`;
-  if (model?.key === key) return model.info;
-  if (loadingModel?.key === key) return loadingModel.promise;
-  const promise = (async () => {
-    const assets = await fetchJson("vendor/precis-assets.json");
-    const started = performance.now();
-    progress("model", 0, "Reading the model");
-    const { bytes, name } = await readModel(source, url(assets.default_model), (fraction, done) => {
-      progress("model", fraction * 0.7, `Reading the model: ${(done / 1048576).toFixed(0)} MiB`);
+// The device Python's spec names: our WGSL on the GPU, or llama.cpp's wasm build on the CPU.
+function createDevice(spec, options) {
+  if (spec.kind !== "cpu") return createGpuDevice(spec, options);
+  return createCpuDevice(spec, { onLog: (level, text) => (level === "error" ? console.error : console.warn)("[wllama]", text) })
+    .then((device) => {
+      const load = device.loadWeights.bind(device);   // (fraction, bytes) progress, as the GPU device reports
+      device.loadWeights = (src, onProgress = () => {}) => load(src, (done, total) => onProgress(done / total, done));
+      return device;
     });
-    progress("model", 0.75, "Checking the model file");
-    let info;
-    try {
-      info = toJs(pySession().load_model(bytes, name));
-    } catch (error) {
-      const clean = pythonError(error);
-      throw new EngineError(`This model file cannot be used: ${clean.message}`, "model");
+}
+
+/** Loads `source` unless it is the working model; the working model stays until the new one is ready. */
+async function loadNow(source, { context = null, memoryBudget = null, device: setting = null, threads = null } = {}) {
+  await ensureBooted();
+  setting ||= model?.setting || "auto";   // a request naming no device keeps the current one
+  if (model?.source === source && model.setting === setting && !context && !memoryBudget && !threads) {
+    return model.info;
+  }
+  const started = performance.now();
+  progress("model", 0, "Reading the model's header");
+  const src = await openModelSource(source, EXTENSION_ROOT).catch((e) => {
+    throw new EngineError(e.message, "unsupported_model");
+  });
+  let device = null;
+  try {
+    let want = FIRST_PREFIX;
+    let prepared;
+    for (;;) {
+      const prefix = await src.readPrefix(want);
+      const args = { file_size: src.size, name: src.name, source };
+      if (context) args.context = context;
+      if (memoryBudget) args.memory_budget = memoryBudget;
+      args.device = setting;
+      if (threads) args.threads = threads;
+      prepared = await call("prepare", args, { prefix });
+      if (!prepared.need_bytes) break;
+      if (prepared.need_bytes <= prefix.length) throw new EngineError("the model's header could not be read", "internal");
+      want = prepared.need_bytes;
     }
-    info.source = source;
+    const spec = prepared.spec;
+    progress("model", 0.1, spec.kind === "cpu" ? "Preparing the CPU device" : "Preparing the GPU");
+    device = await createDevice(spec, { kernelsUrl: KERNELS_URL, onProgress: (f, m) => deviceProgress(0.1 + 0.1 * f, m) });
+    progress("model", 0.2, "Copying the weights to the GPU");
+    await device.loadWeights(src, (fraction, done) => deviceProgress(0.2 + 0.8 * fraction,
+      `Copying the weights to the GPU: ${(done / 1048576).toFixed(0)} MiB`));
+    const slot = { device, spec, source };
+    const info = await call("commit", {}, { device: new DeviceLink(slot) });
+    const previous = model;
+    model = { source, slot, info, setting };
+    previous?.slot.device.close();
+    info.device = { available: true, ...device.describe(), ...(spec.reason ? { reason: spec.reason } : {}) };
+    info.executor = info.device;   // the panel's name for it
     info.loadMs = Math.round(performance.now() - started);
-    info.executor = await attachDevice(bytes, info, { source, ...options, defaultModelPath: assets.default_model });
-    info.device = info.executor.device || null;   // {kind, name, threads}: the panel shows it
-    model = { source, key, options, info };
     progress("model", 1, "Model ready");
     return info;
-  })();
-  loadingModel = { source, key, promise };
-  try {
-    return await promise; // a failed load leaves the previous model in place
-  } finally {
-    loadingModel = null;
-  }
-}
-
-// The device that runs the model: Python decides (precis.device_choice) from the adapter and the setting.
-async function chooseDevice(deviceSetting) {
-  adapterInfo ??= await describeAdapter();
-  const choose = pyodide.runPython("from precis.device_choice import choose_device; choose_device");
-  try {
-    return toJs(choose.callKwargs(pyodide.toPy(adapterInfo), deviceSetting || "auto", {
-      hardware_concurrency: navigator.hardwareConcurrency || 1, cross_origin_isolated: Boolean(self.crossOriginIsolated) }));
   } catch (error) {
-    throw pythonError(error);
-  } finally {
-    choose.destroy();
+    src.cancel();
+    device?.close();
+    await call("abort").catch(() => {});
+    throw error instanceof EngineError ? error : new EngineError(error?.message || String(error), error?.kind || "internal");
   }
 }
 
-async function attachDevice(modelBytes, modelInfo, { source, deviceSetting, context, threads, defaultModelPath }) {
-  const choice = await chooseDevice(deviceSetting);
-  const cpu = await import("./cpu_device_plugin.js");
-  if (choice.kind !== "cpu") {
-    await cpu.detachCpuDevice();
-    const attached = await attachExecutor(modelBytes, modelInfo, context);
-    if (attached.available) attached.device = { kind: "webgpu", name: attached.adapter, reason: choice.reason };
-    return attached;
-  }
-  (await import("./webgpu_executor.js").catch(() => null))?.detachExecutor?.();
-  progress("device", 0.8, "Loading the model for the CPU (llama.cpp)");
+/** A picked File: written to OPFS's incoming folder, loaded, and only then kept among the stored models. */
+async function addModel(file, options) {
+  await ensureBooted();
+  const name = modelFileName(file);
+  await saveToOpfs(file, name, (f) => progress("store", f, `Storing ${name}`), INCOMING_DIR)
+    .catch((e) => { throw new EngineError(e.message, "bad_input"); });
+  let info;
   try {
-    const details = await cpu.attachCpuDevice({
-      pyodide, session: pySession(), source, defaultModelPath, threads: threads || choice.threads, context,
-      progress: (fraction, message) => progress("device", 0.8 + 0.2 * fraction, message),
-    });
-    details.device.reason = choice.reason;
-    return { available: true, ...details };
+    info = await loadNow(`incoming:${name}`, options);
   } catch (error) {
-    return { available: false, reason: `the CPU device could not run this model: ${error?.message || error}` };
+    await removeStoredModel(`incoming:${name}`);
+    throw error;
+  }
+  const source = await keepIncoming(name);
+  model.source = source;
+  model.slot.source = source;
+  info.source = source;
+  return info;
+}
+
+// What Python calls: one crossing per step, carrying the text streamed since the last one and answering
+// whether the current request was cancelled. A class instance, so Pyodide hands it to Python as a JS object.
+class DeviceLink {
+  constructor(slot) {
+    this.slot = slot;
+  }
+
+  async step(ids, positions, k, text) {
+    stream(text);
+    try {
+      const slot = this.slot;
+      if (slot.device.lost) {
+        await rebuild(slot);
+        return { rebuilt: true, cancelled: isCancelled() };
+      }
+      const { ids: top, logits } = await slot.device.step(ids, positions, k);
+      return { ids: top, logits, cancelled: isCancelled() };
+    } catch (e) {
+      return { error: { kind: e?.kind || "internal", message: e?.message || String(e) } };
+    }
+  }
+
+  async poll(text) {
+    stream(text);
+    await new Promise((resolve) => setTimeout(resolve, 0));   // lets this worker take its messages
+    return { cancelled: isCancelled() };
   }
 }
 
-// The GPU step, from another module that may not be part of this build yet.
-async function attachExecutor(modelBytes, modelInfo, context = null) {
-  let module;
-  try {
-    module = await import("./webgpu_executor.js");
-  } catch {
-    return { available: false, reason: "the WebGPU executor is not part of this build" };
-  }
-  if (typeof module.attachExecutor !== "function") {
-    return { available: false, reason: "webgpu_executor.js exports no attachExecutor" };
-  }
-  adapterInfo ??= await describeAdapter();
-  progress("pipelines", 0.8, "Preparing the GPU pipelines");
-  try {
-    const details = await module.attachExecutor({
-      pyodide, session: pySession(), modelBytes, modelInfo, adapter: adapterInfo, context,
-      progress: (fraction, message) => progress("pipelines", 0.8 + 0.2 * fraction, message),
-    });
-    return { available: true, ...(details || {}) };
-  } catch (error) {
-    return { available: false, reason: `the GPU could not run this model: ${pythonError(error).message}` };
-  }
+/** A lost device: a new one from the same spec, its weights streamed again from the model's file. */
+async function rebuild(slot) {
+  slot.device.close();
+  const device = await createDevice(slot.spec, { kernelsUrl: KERNELS_URL });
+  await device.loadWeights(await openModelSource(slot.source, EXTENSION_ROOT));
+  slot.device = device;
 }
 
-// ---- requests ------------------------------------------------------------------------------
+// ---- requests ------------------------------------------------------------------------------------------
 
-const cancelled = new Set(); // requestIds asked to stop
+let current = null;    // the generation that owns the engine: {requestId, cancelled, streamed, settle}
+let waiting = null;    // the newest generation waiting for its turn
 
-function streamCallbacks(requestId) {
-  return {
-    on_text: (text) => postMessage({ type: "token", requestId, text }),
-    on_progress: (stage, done, total) => postMessage({ type: "progress", requestId, stage, done, total }),
-    should_stop: () => cancelled.has(requestId),
+function isCancelled() {
+  return Boolean(current?.cancelled);
+}
+
+function stream(text) {
+  if (!text || !current) return;
+  current.streamed += text;
+  if (!current.settled) postMessage({ type: "token", requestId: current.requestId, text });
+}
+
+function cancelledResult(request) {
+  return { text: request.streamed, stats: { finish_reason: "cancelled" }, cancelled: true };
+}
+
+// A generation request: settles its message once, either with the engine's answer or, on cancel, at once.
+function generation(message, reply, run) {
+  const request = { requestId: message.requestId, cancelled: false, streamed: "", settled: false };
+  request.settle = (outcome) => {
+    if (request.settled) return;
+    request.settled = true;
+    reply(outcome);
   };
+  // The newest request wins: the running one and any still waiting end "cancelled", answered now.
+  for (const older of [current, waiting]) {
+    if (!older) continue;
+    older.cancelled = true;
+    older.settle({ value: cancelledResult(older) });
+  }
+  waiting = request;
+  serialized(async () => {
+    if (waiting === request) waiting = null;
+    if (request.settled) return;
+    current = request;
+    try {
+      await loadNow(message.source || model?.source || "package", { device: message.device });
+      if (request.cancelled) {
+        request.settle({ value: cancelledResult(request) });
+        return;
+      }
+      const value = await run();
+      if (request.cancelled) value.stats = { ...value.stats, finish_reason: "cancelled" };
+      request.settle({ value });
+    } catch (error) {
+      request.settle({ error });
+    } finally {
+      current = null;
+    }
+  });
 }
 
-// Call a Python method so that it may suspend on a JS promise (JSPI), when Pyodide can.
-async function callPython(method, args, kwargs) {
-  const call = method.callPromisingKwargs ? method.callPromisingKwargs.bind(method) : method.callKwargs.bind(method);
-  try {
-    return toJs(await call(...args, kwargs));
-  } catch (error) {
-    throw pythonError(error);
-  } finally {
-    method.destroy();
+function cancel(requestId) {
+  for (const request of [current, waiting]) {
+    if (request && (requestId == null || request.requestId === requestId)) {
+      request.cancelled = true;
+      request.settle({ value: cancelledResult(request) });
+    }
   }
-}
-
-// Run session.<name>(...) for a request, streaming tokens; `kwargs(on_progress)` gives the
-// request's own arguments (built after boot, when Python exists to convert them).
-async function generateWith(name, message, kwargs) {
-  const { requestId } = message;
-  await loadModel(message.source || "package", message);
-  const { on_text, on_progress, should_stop } = streamCallbacks(requestId);
-  try {
-    const all = { temperature: Number(message.temperature) || 0, on_text, should_stop, ...kwargs(on_progress) };
-    const result = await callPython(pySession()[name], [], all);
-    if (cancelled.has(requestId)) result.stats.finish_reason = "cancelled";
-    return result;
-  } finally {
-    cancelled.delete(requestId);
-  }
+  return true;
 }
 
 const handlers = {
   boot: () => ensureBooted(),
-  load_model: (message) => loadModel(message.source || "package", message),
-  summarize: (message) => generateWith("summarize", message, (on_progress) => ({
-    page: pyodide.toPy(message.page), style: message.style, length: message.length, on_progress,
-  })),
-  chat: (message) => generateWith("chat", message, () => ({
-    messages: pyodide.toPy(message.messages), page: message.page ? pyodide.toPy(message.page) : null,
-    ...(message.max_tokens ? { max_tokens: Number(message.max_tokens) } : {}),  // else the session's default
-  })),
-  ground: async (message) => {
+  load_model: (m) => serialized(() => loadNow(m.source || "package",
+    { context: m.context, memoryBudget: m.memory_budget, device: m.device, threads: m.threads })),
+  add_model: (m) => serialized(() => addModel(m.file, { context: m.context, memoryBudget: m.memory_budget,
+    device: m.device })),
+  ground: async (m) => {
     await ensureBooted();
-    const fn = pyodide.runPython("from precis.grounding import ground_as_dict; ground_as_dict");
-    return callPython(fn, [message.summary, message.text], {});
+    return call("ground", { summary: m.summary, text: m.text });
   },
-  // Encode speed of the model's tokenizer inside the extension's Pyodide (python -m precis_build.bench_tokenizer --browser).
-  time_encode: async (message) => {
-    await loadModel(message.source || "package", message);
-    return callPython(pySession().time_encode, [message.text], { repeat: message.repeat || 3 });
-  },
-  cancel: (message) => {
-    cancelled.add(message.requestId);
-    return true;
-  },
-  // The device alone (tests, benchmarks): greedy ids for prompt_ids, and a simulated GPU device loss.
-  generate_ids: async (message) => {
-    const info = await loadModel(message.source || "package", message);
-    if (!info.executor?.available) throw new EngineError(info.executor?.reason || "no WebGPU executor", "executor");
-    const { generateIds } = await import(info.device?.kind === "cpu" ? "./cpu_device_plugin.js" : "./webgpu_executor.js");
-    return generateIds(pyodide, message.prompt_ids, message.max_tokens,
-      { stopIds: message.stop_ids || [], fresh: !message.continue });
-  },
-  lose_device_for_test: async () => (await import(model?.info.device?.kind === "cpu" ? "./cpu_device_plugin.js"
-    : "./webgpu_executor.js")).loseDeviceForTest(),
+  // Encode speed of the model's tokenizer inside the extension's Pyodide (bench_tokenizer --browser).
+  time_encode: (m) => serialized(async () => {
+    await loadNow(m.source || model?.source || "package");
+    return call("time_encode", { text: m.text, repeat: m.repeat || 3 });
+  }),
+  gpu_memory: () => liveGpuMemory(),
+  cancel: (m) => cancel(m.requestId),
 };
 
+// Generations answer through generation(): at once when cancelled, else with the engine's result.
+const generations = {
+  summarize: (m) => call("summarize", { page: m.page, style: m.style, length: m.length,
+    temperature: Number(m.temperature) || 0 },
+  { on_progress: (stage, done, total) => postMessage({ type: "progress", requestId: m.requestId, stage, done, total }) }),
+  chat: (m) => call("chat", { messages: m.messages, page: m.page || null, temperature: Number(m.temperature) || 0,
+    ...(m.max_tokens ? { max_tokens: Number(m.max_tokens) } : {}) }),
+  // The device alone (tests, benchmarks): greedy ids for prompt_ids.
+  generate_ids: (m) => call("greedy", { prompt_ids: m.prompt_ids, max_tokens: m.max_tokens,
+    stop_ids: m.stop_ids || [], fresh: !m.continue }),
+};
+
+function post(id, outcome) {
+  if (outcome.error) {
+    const error = outcome.error;
+    postMessage({ id, type: "error", message: error?.message || String(error), kind: error?.kind || "internal" });
+  } else {
+    postMessage({ id, type: "result", value: outcome.value });
+  }
+}
+
 self.onmessage = async (event) => {
-  const { id, type } = event.data || {};
-  const handler = handlers[type];
+  const message = event.data || {};
+  const { id, type } = message;
+  if (generations[type]) {
+    generation(message, (outcome) => post(id, outcome), () => generations[type](message));
+    return;
+  }
   try {
-    if (!handler) throw new Error(`unknown engine request: ${type}`);
-    postMessage({ id, type: "result", value: await handler(event.data) });
+    const handler = handlers[type] || (type?.endsWith("_for_test") && (await import("./engine_test_hooks.js")).hooks[type]);
+    if (!handler) throw new EngineError(`unknown engine request: ${type}`);
+    post(id, { value: await handler(message, { model: () => model }) });
   } catch (error) {
-    postMessage({ id, type: "error", message: error?.message || String(error), kind: error?.kind || "engine" });
+    post(id, { error });
   }
 };

@@ -1,20 +1,32 @@
-// Where the model's bytes come from, and how they reach the GPU.
+// Where the model's bytes come from, and how they reach the GPU: never a whole copy in memory.
 //
-// Sources ("package" | "opfs:<name>"; also "default" | {opfs: name}): the default model packaged with the
-// extension (vendor/precis-assets.json "default_model", fetched from the extension's own URL) or a GGUF the
-// user picked, copied into the origin-private file system (OPFS, survives restarts) by storeModelFile().
-// Never the network.
+// Sources ("package" | "package:<path>" | "opfs:<name>" | "incoming:<name>"; also "default" | {opfs: name}):
+// the default model packaged with the extension (or another file inside the extension's folder) (vendor/precis-assets.json "default_model", fetched from the extension's own
+// URL), a GGUF the user picked, kept in the origin-private file system (OPFS, survives restarts), or one
+// being added (OPFS folder INCOMING_DIR until it has loaded: a file that fails its checks never replaces a
+// stored model). Never the network.
 //
-//   const {bytes, name} = await readModel(source, defaultUrl, onProgress);   // the whole file (what the worker
-//                                                                            // hands to Python's Session today)
-//   const src = await openModelSource(source, extensionRoot);               // or: a forward-only stream
+//   const src = await openModelSource(source, extensionRoot);    // a forward-only stream with .size, .name
 //   const header = await src.readPrefix(n);       // the first n bytes (kept for the weights pass: no second read)
-//   await streamWeights(src, executor.weightRanges(), device, onProgress);   // each weight's range -> its buffer
-//   uploadWeights(bytes, executor.weightRanges(), device);                  // same, from bytes already in memory
+//   await streamWeights(src, ranges, device, onProgress);   // each weight's file range -> its GPU buffer
 
 export const OPFS_DIR = "models";
+export const INCOMING_DIR = "models-incoming";   // files being added, until they have loaded
 
-export class ModelSourceError extends Error {}
+export class ModelSourceError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ModelSourceError";
+  }
+}
+
+async function opfsFolder(folder, create = false) {
+  if (!navigator.storage?.getDirectory) throw new ModelSourceError("this browser has no origin-private file system");
+  const root = await navigator.storage.getDirectory();
+  return root.getDirectoryHandle(folder, { create });
+}
+
+const opfsModels = (create = false) => opfsFolder(OPFS_DIR, create);
 
 /** A model file as a forward-only byte stream with its size and a name to show. */
 class ByteSource {
@@ -75,15 +87,17 @@ class ByteSource {
   }
 }
 
-async function opfsModels(create = false) {
-  if (!navigator.storage?.getDirectory) throw new ModelSourceError("this browser has no origin-private file system");
-  const root = await navigator.storage.getDirectory();
-  return root.getDirectoryHandle(OPFS_DIR, { create });
-}
 
-/** `source`: "default" or {opfs: name}. `extensionRoot`: URL of the extension's root folder. */
+/** `source`: "package" | "package:<path>" | "opfs:<name>" | "incoming:<name>" (or "default" | {opfs: name}). `extensionRoot`:
+ * URL of the extension's root folder. */
 export async function openModelSource(source, extensionRoot, { defaultUrl } = {}) {
   if (typeof source === "string" && source.startsWith("opfs:")) source = { opfs: source.slice(5) };
+  if (typeof source === "string" && source.startsWith("incoming:")) source = { opfs: source.slice(9), folder: INCOMING_DIR };
+  if (typeof source === "string" && source.startsWith("package:")) {
+    // Another GGUF inside the extension's folder (benchmarks, `precis summarize --model`).
+    defaultUrl = new URL(source.slice(8), extensionRoot).href;
+    source = "package";
+  }
   if (source === "default" || source === "package" || source == null) {
     if (!defaultUrl) {
       const assets = await (await fetch(new URL("vendor/precis-assets.json", extensionRoot))).json();
@@ -103,7 +117,7 @@ export async function openModelSource(source, extensionRoot, { defaultUrl } = {}
   if (typeof source === "object" && typeof source.opfs === "string") {
     let file;
     try {
-      const dir = await opfsModels();
+      const dir = await opfsFolder(source.folder || OPFS_DIR);
       file = await (await dir.getFileHandle(source.opfs)).getFile();
     } catch (e) {
       if (e?.name === "NotFoundError" || e?.name === "TypeError") {
@@ -114,14 +128,19 @@ export async function openModelSource(source, extensionRoot, { defaultUrl } = {}
     if (file.size === 0) throw new ModelSourceError(`${source.opfs} is empty (0 bytes)`);
     return new ByteSource(source.opfs, file.size, file.stream());
   }
-  throw new ModelSourceError(`unknown model source ${JSON.stringify(source)}: use "default" or {opfs: name}`);
+  throw new ModelSourceError(`unknown model source ${JSON.stringify(source)}: use "package" or "opfs:<name>"`);
 }
 
-/** Copies a user-picked File (or Blob) into OPFS as `name`, chunk by chunk; returns its size. */
-export async function saveToOpfs(file, name, onProgress = () => {}) {
+/** A model file name OPFS can keep: the picked file's own name, sanitized. */
+export function modelFileName(file) {
+  return (file.name || "model.gguf").replace(/[^\w.\- ]/g, "_").slice(-200);
+}
+
+/** Copies a user-picked File (or Blob) into OPFS folder `folder` as `name`, chunk by chunk; returns its size. */
+export async function saveToOpfs(file, name, onProgress = () => {}, folder = OPFS_DIR) {
   if (!file.size) throw new ModelSourceError(`${name} is empty (0 bytes)`);
   if (!/^[\w.\- ]{1,200}$/.test(name)) throw new ModelSourceError(`unusable model file name ${JSON.stringify(name)}`);
-  const dir = await opfsModels(true);
+  const dir = await opfsFolder(folder, true);
   const handle = await dir.getFileHandle(name, { create: true });
   const writable = await handle.createWritable();
   let written = 0;
@@ -157,41 +176,52 @@ export async function listOpfsModels() {
   return out;
 }
 
-export async function removeOpfsModel(name) {
-  await (await opfsModels()).removeEntry(name);
+export async function removeOpfsModel(name, folder = OPFS_DIR) {
+  await (await opfsFolder(folder)).removeEntry(name);
 }
 
-/** The panel's picker: stores `file` in OPFS under its own (sanitized) name; returns its source "opfs:<name>". */
+/** A name in OPFS_DIR not used yet: `name`, else "stem (2).gguf", "stem (3).gguf", ... */
+async function freeName(dir, name) {
+  const dot = name.lastIndexOf(".");
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ""];
+  for (let i = 1; ; i++) {
+    const candidate = i === 1 ? name : `${stem} (${i})${ext}`;
+    try {
+      await dir.getFileHandle(candidate);
+    } catch (e) {
+      if (e?.name === "NotFoundError") return candidate;
+      throw e;
+    }
+  }
+}
+
+/** An added model that loaded: moves it from INCOMING_DIR into OPFS_DIR, under its name or, when a stored
+ * model already has that name, a free variant of it (a stored model is never overwritten). Returns "opfs:<name>". */
+export async function keepIncoming(name) {
+  const incoming = await opfsFolder(INCOMING_DIR);
+  const dir = await opfsModels(true);
+  const target = await freeName(dir, name);
+  const handle = await incoming.getFileHandle(name);
+  await handle.move(dir, target);
+  return `opfs:${target}`;
+}
+
+/** The panel's picker without the engine's checks: stores `file` in OPFS under its own (sanitized) name, or a
+ * free variant of it when a stored model has that name; returns its source "opfs:<name>". Prefer the engine's
+ * add_model, which keeps the file only once it has loaded. */
 export async function storeModelFile(file, onProgress = () => {}) {
-  const name = (file.name || "model.gguf").replace(/[^\w.\- ]/g, "_").slice(-200);
+  const name = await freeName(await opfsModels(true), modelFileName(file));
   await saveToOpfs(file, name, onProgress);
   return `opfs:${name}`;
 }
 
-/** Forgets a stored model ("opfs:<name>"); the built-in one cannot be removed. */
+/** Forgets a stored model ("opfs:<name>" or "incoming:<name>"); the built-in one cannot be removed. */
 export async function removeStoredModel(source) {
   if (typeof source === "string" && source.startsWith("opfs:")) {
     await removeOpfsModel(source.slice(5)).catch(() => {});
+  } else if (typeof source === "string" && source.startsWith("incoming:")) {
+    await removeOpfsModel(source.slice(9), INCOMING_DIR).catch(() => {});
   }
-}
-
-/**
- * The whole model file in memory: {bytes: Uint8Array, name}. `defaultUrl`: the packaged model's URL.
- * onProgress(fraction, bytesRead).
- */
-export async function readModel(source, defaultUrl, onProgress = () => {}) {
-  const src = await openModelSource(source, null, { defaultUrl });
-  const bytes = new Uint8Array(src.size);
-  let last = -1;
-  for await (const [offset, chunk] of src.chunks()) {
-    bytes.set(chunk, offset);
-    const percent = Math.floor((100 * (offset + chunk.byteLength)) / src.size);
-    if (percent !== last) {
-      last = percent;
-      onProgress((offset + chunk.byteLength) / src.size, offset + chunk.byteLength);
-    }
-  }
-  return { bytes, name: src.name };
 }
 
 /**
@@ -281,28 +311,4 @@ export async function streamWeights(source, ranges, device, onProgress = () => {
     throw new ModelSourceError(`${source.name} ended before all weights were read`);
   }
   await device.queue.onSubmittedWorkDone();
-}
-
-/** Copies each range [start, end) of `ranges` ({buffer, start, end, dst}) from `bytes` (the whole file, in
- * memory) into its buffer at dst. A buffer whose parts do not all start on a word is assembled first. */
-export function uploadWeights(bytes, ranges, device) {
-  const byBuffer = new Map();
-  for (const range of ranges) {
-    if (range.end > bytes.length) throw new ModelSourceError(`the model file ends before weight ${range.name}`);
-    if (!byBuffer.has(range.buffer)) byBuffer.set(range.buffer, []);
-    byBuffer.get(range.buffer).push(range);
-  }
-  for (const [buffer, parts] of byBuffer) {
-    if (parts.every((r) => (r.dst || 0) % 4 === 0)) {
-      for (const r of parts) {
-        const filler = new BufferFiller(device.queue, buffer, r.dst || 0);
-        filler.push(bytes.subarray(r.start, r.end));
-        filler.finish();
-      }
-    } else {
-      const whole = new Uint8Array(buffer.size);
-      for (const r of parts) whole.set(bytes.subarray(r.start, r.end), r.dst);
-      device.queue.writeBuffer(buffer, 0, whole);
-    }
-  }
 }

@@ -1,73 +1,78 @@
-// Replays a precis Plan (py/precis/plan.py documents the format) with the browser's WebGPU: the JS twin of
-// build/precis_build/wgpu_executor.py. Python builds the plan; this file only runs it.
+// The WebGPU device (DEVICE_CONTRACT.md): replays a precis Plan (py/precis/plan.py documents the format) with
+// the browser's WebGPU, the JS twin of build/precis_build/wgpu_executor.py. Python (precis.engine) decides
+// everything: the plan, the limits and features to request, what the KV cache holds, the prefill slices.
 //
-//   const gpu = await openGpu();                               // adapter (its limits go to Python's planner)
-//   const ex = await PlanExecutor.create(gpu, plan, {kernelsUrl}); // device, buffers, pipelines, bind groups
-//   uploadWeights(fileBytes, ex.weightRanges(), ex.device);    // or streamWeights(source, ...): model_source.js
-//   const {ids, logits} = await ex.feed(tokenIds, pos);        // prefill chunks then the top-k of the last token
+//   const raw = await adapterReport();                 // the adapter, raw, for Python's precis.adapter
+//   const device = await createDevice(spec, {kernelsUrl}); // spec from Python: {plan, requiredLimits, requiredFeatures}
+//   await device.loadWeights(source, onProgress);      // the file streamed in bounded slices into GPU buffers
+//   const {ids, logits} = await device.step(ids, positions, k);   // one step: at most the plan's chunk
+//   device.describe(); device.close();                 // close frees every buffer and the device; idempotent
 //
-// The engine worker uses the entry points at the bottom: attachExecutor() once Python's Session has a model
-// (plans it in Python with this adapter's limits, builds the executor, plugs precis.browser_backend's step into
-// the session), generateIds() (greedy ids: tests, benchmarks) and loseDeviceForTest().
+// A step writes the token ids and the 16-byte step uniform {pos, n_tokens, kv_len, 0}, encodes every dispatch
+// of the decode (1 token) or prefill list into one compute pass, submits, and reads back io.topk: 64 pairs
+// (id u32, logit f32 bits), best first.
 //
-// Per chunk: write the token ids and the 16-byte step uniform {pos, n_tokens, kv_len, 0}, encode every
-// dispatch of the step list into one compute pass, submit. Only after the last chunk is io.topk copied to a
-// MAP_READ staging buffer and read back: 64 pairs (id u32, logit f32 bits), best first.
-//
-// A lost device (driver reset, GPU removed, or destroyed behind our back) makes every later call fail with
-// GpuDeviceLost; precis.browser_backend then asks for a new executor (fresh adapter and device) on its next step.
+// Failures close the device before they are thrown (no buffer or device outlives a failed create or load:
+// liveGpuMemory() counts what is alive) and carry a `kind` for the engine: "out_of_memory", "device_lost",
+// "unsupported_model", "internal".
 
-import { uploadWeights } from "./model_source.js";
+import { openModelSource, streamWeights } from "./model_source.js";
 
-export class GpuUnavailable extends Error {}
-export class GpuDeviceLost extends Error {}
-export class GpuOutOfMemory extends Error {}
+export class DeviceError extends Error {
+  constructor(message, kind = "internal") {
+    super(message);
+    this.kind = kind;
+  }
+}
 
 const MiB = 1024 * 1024;
 const mib = (n) => `${(n / MiB).toFixed(1)} MiB`;
+const POWER_PREFERENCE = "high-performance";   // the one place the adapter is asked for
 
-// Adapter limits the plan may need raised above WebGPU's defaults: requested at the adapter's value.
-const RAISED_LIMITS = ["maxStorageBufferBindingSize", "maxBufferSize", "maxComputeWorkgroupStorageSize",
-  "maxComputeInvocationsPerWorkgroup", "maxComputeWorkgroupSizeX"];
+// What is alive across every device of this worker: tests check that failed loads leave nothing behind.
+const live = { devices: 0, buffers: 0, bytes: 0 };
+export function liveGpuMemory() {
+  return { ...live };
+}
 
-/** The adapter, described for Python's planner and for the user. */
-export async function openGpu() {
-  if (!("gpu" in navigator)) throw new GpuUnavailable("This browser exposes no WebGPU (navigator.gpu is missing).");
-  const adapter = await navigator.gpu.requestAdapter({ powerPreference: "high-performance" });
-  if (!adapter) throw new GpuUnavailable("WebGPU is present but no GPU adapter was found.");
+async function requestAdapter() {
+  if (!("gpu" in navigator)) return { reason: "This browser exposes no WebGPU (navigator.gpu is missing)." };
+  const adapter = await navigator.gpu.requestAdapter({ powerPreference: POWER_PREFERENCE });
+  if (!adapter) return { reason: "WebGPU is present but no GPU adapter was found." };
+  return { adapter };
+}
+
+/** The adapter as WebGPU reports it, for precis.adapter.describe_adapter (which makes every decision). */
+export async function adapterReport() {
+  const { adapter, reason } = await requestAdapter();
+  if (!adapter) return { available: false, reason };
   const info = adapter.info || {};
   const limits = {};
-  for (const name of [...RAISED_LIMITS, "maxStorageBuffersPerShaderStage", "maxComputeWorkgroupsPerDimension",
-    "maxUniformBufferBindingSize"]) limits[name] = adapter.limits[name];
-  // CPU implementations of WebGPU (SwiftShader, llvmpipe/lavapipe) prefer the plan's per-row prefill matmul.
-  const described = [info.vendor, info.architecture, info.device, info.description].join(" ");
-  const isCpu = Boolean(info.isFallbackAdapter || adapter.isFallbackAdapter) ||
-    /swiftshader|llvmpipe|lavapipe|software/i.test(described);
+  for (const name in adapter.limits) limits[name] = adapter.limits[name];
   return {
-    adapter,
-    isCpu,
-    name: info.description || [info.vendor, info.architecture, info.device].filter(Boolean).join(" ") || "unknown adapter",
-    features: [...adapter.features].sort(),
+    available: true,
+    info: { vendor: info.vendor || "", architecture: info.architecture || "", device: info.device || "",
+      description: info.description || "" },
+    isFallbackAdapter: Boolean(info.isFallbackAdapter || adapter.isFallbackAdapter),
+    features: [...adapter.features],
     limits,
+    deviceMemoryGiB: navigator.deviceMemory || null,
   };
 }
 
-// WGSL enable-extension -> the device feature it needs (the same table as py/precis/plan.py).
-const FEATURE_OF_ENABLE = { subgroups: "subgroups", f16: "shader-f16" };
-
-// Kernel sources are fetched once per file and shared by every executor of this worker.
+// Kernel sources are fetched once per file and shared by every device of this worker.
 const kernelTexts = new Map();
 function kernelText(kernelsUrl, file) {
   if (!kernelTexts.has(file)) {
     kernelTexts.set(file, fetch(new URL(file, kernelsUrl)).then((r) => {
-      if (!r.ok) throw new Error(`kernel ${file} is missing from the extension (HTTP ${r.status})`);
+      if (!r.ok) throw new DeviceError(`kernel ${file} is missing from the extension (HTTP ${r.status})`);
       return r.text();
     }).catch((e) => { kernelTexts.delete(file); throw e; }));
   }
   return kernelTexts.get(file);
 }
 
-/** Runs `make` inside an error scope; a GPU error becomes an exception with `what` in its message. */
+/** Runs `make` inside an error scope; a GPU error becomes a DeviceError with `what` in its message. */
 async function scoped(device, filter, what, make) {
   device.pushErrorScope(filter);
   let value, thrown;
@@ -76,124 +81,90 @@ async function scoped(device, filter, what, make) {
   if (thrown) throw thrown;
   if (error) {
     if (filter === "out-of-memory") {
-      throw new GpuOutOfMemory(`The GPU ran out of memory ${what}: ${error.message || "out of memory"}. ` +
-        "Close other GPU-heavy tabs, or pick a smaller model.");
+      throw new DeviceError(`The GPU ran out of memory ${what}: ${error.message || "out of memory"}. ` +
+        "Close other GPU-heavy tabs, or pick a smaller model.", "out_of_memory");
     }
-    throw new Error(`WebGPU rejected ${what}: ${error.message}`);
+    throw new DeviceError(`WebGPU rejected ${what}: ${error.message}`);
   }
   return value;
 }
 
-export class PlanExecutor {
-  /**
-   * gpu: from openGpu(); plan: the parsed Plan JSON; kernelsUrl: URL of the extension's kernels/ folder.
-   * Creates the device, every buffer (weights zeroed until loadWeights), pipelines and bind groups.
-   */
-  static async create(gpu, plan, { kernelsUrl, onProgress = () => {} } = {}) {
-    if (plan?.format !== "precis-plan" || plan.version !== 1) throw new Error("not a precis-plan v1 document");
-    const ex = new PlanExecutor(gpu, plan);
-    await ex.#createDevice();
-    await ex.#createBuffers();
-    onProgress(0.5, "Compiling the GPU kernels");
-    await ex.#createPipelines(kernelsUrl);
-    ex.#createBindGroups();
-    return ex;
+/** Creates the device for `spec` (from precis.engine's prepare); on any failure nothing is left allocated. */
+export async function createDevice(spec, { kernelsUrl, onProgress = () => {} } = {}) {
+  const plan = typeof spec.plan === "string" ? JSON.parse(spec.plan) : spec.plan;
+  if (plan?.format !== "precis-plan" || plan.version !== 1) throw new DeviceError("not a precis-plan v1 document");
+  const device = new WebGpuDevice(plan, spec);
+  try {
+    await device.open();
+    onProgress(0.3, "Compiling the GPU kernels");
+    await device.compile(kernelsUrl);
+  } catch (e) {
+    device.close();
+    throw e instanceof DeviceError ? e : new DeviceError(`Could not prepare the GPU: ${e?.message || e}`);
   }
+  return device;
+}
 
-  constructor(gpu, plan) {
-    this.gpu = gpu;
+// Exported so that tests/browser can make a load fail at a chosen stage (engine_test_hooks.js).
+export class WebGpuDevice {
+  constructor(plan, spec) {
     this.plan = plan;
+    this.spec = spec;
     this.device = null;
-    this.lost = null;          // the GpuDeviceLost to throw once the device is gone
-    this.closing = false;
-    this.queue = Promise.resolve();   // feeds run one after another (one staging buffer)
+    this.buffers = [];
+    this.lost = null;          // the DeviceError to throw once the device is gone
+    this.closed = false;
+    this.queue = Promise.resolve();   // steps run one after another (one staging buffer)
     this.timings = {};
+    this.gpuBytes = 0;
+    this.name = "";
   }
 
-  // Limits the plan needs, checked against the adapter before asking for them.
-  #requiredLimits() {
-    const { plan } = this;
-    const lim = this.gpu.adapter.limits;
-    let biggest = 0, biggestBinding = 0, storagePerStage = 0;
-    for (const b of plan.buffers) biggest = Math.max(biggest, b.size);
-    for (const list of Object.values(plan.steps)) {
-      for (const d of list.dispatches) {
-        let storage = 0;
-        for (const [, buf, , size] of d.bindings) {
-          if (plan.buffers[buf].usage !== "uniform") {
-            storage += 1;
-            biggestBinding = Math.max(biggestBinding, size);
-          }
-        }
-        storagePerStage = Math.max(storagePerStage, storage);
-      }
-    }
-    const problems = [];
-    if (biggest > lim.maxBufferSize) problems.push(`a ${mib(biggest)} buffer (the adapter allows ${mib(lim.maxBufferSize)})`);
-    if (biggestBinding > lim.maxStorageBufferBindingSize) {
-      problems.push(`a ${mib(biggestBinding)} storage binding (the adapter allows ${mib(lim.maxStorageBufferBindingSize)})`);
-    }
-    if (storagePerStage > lim.maxStorageBuffersPerShaderStage) {
-      problems.push(`${storagePerStage} storage buffers in one kernel (the adapter allows ${lim.maxStorageBuffersPerShaderStage})`);
-    }
-    if (problems.length) throw new GpuUnavailable(`This GPU cannot run the model: it needs ${problems.join(" and ")}.`);
-    const required = { maxStorageBuffersPerShaderStage: Math.max(storagePerStage, 8) };
-    for (const name of RAISED_LIMITS) required[name] = lim[name];
-    required.maxStorageBuffersPerShaderStage = Math.min(required.maxStorageBuffersPerShaderStage,
-      lim.maxStorageBuffersPerShaderStage);
-    return required;
-  }
-
-  // Optional features the plan's kernel variants use (pipelines' "enables"; plan.py FEATURE_OF_ENABLE).
-  #requiredFeatures() {
-    const needed = new Set();
-    for (const p of this.plan.pipelines) for (const e of p.enables || []) needed.add(FEATURE_OF_ENABLE[e] || e);
-    const missing = [...needed].filter((f) => !this.gpu.adapter.features.has(f));
-    if (missing.length) {
-      throw new GpuUnavailable(`This GPU cannot run the model's plan: it needs the WebGPU feature(s) ${missing.join(", ")}.`);
-    }
-    return [...needed];
-  }
-
-  async #createDevice() {
+  async open() {
     const started = performance.now();
-    let device;
+    const { adapter, reason } = await requestAdapter();   // an adapter gives one device: ask for a fresh one
+    if (!adapter) throw new DeviceError(reason, "device_lost");
+    this.name = adapter.info?.description || adapter.info?.vendor || "WebGPU adapter";
     try {
-      device = await this.gpu.adapter.requestDevice({
-        requiredLimits: this.#requiredLimits(), requiredFeatures: this.#requiredFeatures(), label: "precis" });
+      this.device = await adapter.requestDevice({
+        requiredLimits: this.spec.requiredLimits || {}, requiredFeatures: this.spec.requiredFeatures || [],
+        label: "precis" });
     } catch (e) {
-      if (e instanceof GpuUnavailable) throw e;
-      throw new GpuUnavailable(`Could not open the GPU device: ${e?.message || e}`);
+      throw new DeviceError(`Could not open the GPU device: ${e?.message || e}`, "unsupported_model");
     }
-    this.device = device;
+    live.devices += 1;
+    const device = this.device;
     device.lost.then((info) => {
-      if (this.closing) return;
-      this.lost = new GpuDeviceLost(`The GPU device was lost (${info.reason || "unknown"}: ` +
-        `${info.message || "no details"}). The model must be loaded again on a new device.`);
+      if (this.closed) return;
+      this.lost = new DeviceError(`The GPU device was lost (${info.reason || "unknown"}: ` +
+        `${info.message || "no details"}).`, "device_lost");
     });
-    // Errors nobody scoped (there should be none) are logged rather than lost silently.
     device.onuncapturederror = (event) => console.error("[webgpu]", event.error?.message);
-    this.timings.device_ms = performance.now() - started;
-  }
-
-  async #createBuffers() {
-    const { plan, device } = this;
     const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
     const uniform = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
-    const total = plan.buffers.reduce((s, b) => s + b.size, 0);
-    this.totalBytes = total;
-    this.buffers = await scoped(device, "out-of-memory", `allocating the model's ${mib(total)} of buffers`, () =>
-      scoped(device, "validation", "the model's buffers", () => plan.buffers.map((b) =>
-        device.createBuffer({ size: b.size, usage: b.usage === "uniform" ? uniform : storage, label: b.name }))));
-    this.readback = device.createBuffer({
-      size: plan.topk * 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: "topk readback",
-    });
+    const { plan } = this;
+    const total = plan.buffers.reduce((s, b) => s + b.size, 0) + plan.topk * 8;
+    await scoped(device, "out-of-memory", `allocating the model's ${mib(total)} of buffers`, () =>
+      scoped(device, "validation", "the model's buffers", () => {
+        for (const b of plan.buffers) this.#buffer(b.size, b.usage === "uniform" ? uniform : storage, b.name);
+        this.readback = this.#buffer(plan.topk * 8, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, "topk readback");
+      }));
     this.tokens = this.buffers[plan.io.tokens];
     this.stepUniform = this.buffers[plan.io.step];
     this.topk = this.buffers[plan.io.topk];
+    this.timings.device_ms = performance.now() - started;
   }
 
-  async #createPipelines(kernelsUrl) {
+  #buffer(size, usage, label) {
+    const buffer = this.device.createBuffer({ size, usage, label });
+    this.buffers.push(buffer);
+    this.gpuBytes += size;
+    live.buffers += 1;
+    live.bytes += size;
+    return buffer;
+  }
+
+  async compile(kernelsUrl) {
     const started = performance.now();
     const { plan, device } = this;
     const modules = new Map();   // "a.wgsl+b.wgsl" -> GPUShaderModule (pipelines share modules)
@@ -208,7 +179,7 @@ export class PlanExecutor {
           const info = await module.getCompilationInfo();
           const errors = info.messages.filter((m) => m.type === "error");
           if (errors.length) {
-            throw new Error(`kernel ${key} does not compile: ` +
+            throw new DeviceError(`kernel ${key} does not compile: ` +
               errors.map((m) => `line ${m.lineNum}: ${m.message}`).join("; "));
           }
           return module;
@@ -227,19 +198,13 @@ export class PlanExecutor {
             compute: { module, entryPoint: p.entry, constants },
           });
         } catch (e) {
-          throw new Error(`pipeline ${i} (${p.sources.join("+")}) failed: ${e?.message || e}`);
+          throw new DeviceError(`pipeline ${i} (${p.sources.join("+")}) failed: ${e?.message || e}`);
         }
       })));
-    this.timings.pipelines_ms = performance.now() - started;
-  }
-
-  #createBindGroups() {
-    const { plan, device } = this;
     this.steps = {};
-    for (const [name, list] of Object.entries(plan.steps)) {
-      this.steps[name] = {
-        maxTokens: list.max_tokens,
-        encoded: list.dispatches.map((d) => {
+    await scoped(device, "validation", "the bind groups", () => {
+      for (const [name, list] of Object.entries(plan.steps)) {
+        this.steps[name] = list.dispatches.map((d) => {
           const pipeline = this.pipelines[d.pipeline];
           const group = device.createBindGroup({
             layout: pipeline.getBindGroupLayout(0), label: d.label,
@@ -247,19 +212,13 @@ export class PlanExecutor {
               { binding, resource: { buffer: this.buffers[buf], offset, size } })),
           });
           return [pipeline, group, d.workgroups];
-        }),
-      };
-    }
+        });
+      }
+    });
+    this.timings.pipelines_ms = performance.now() - started;
   }
 
-  get vocab() { return this.plan.model.vocab; }
-  get context() { return this.plan.model.context; }
-  get chunk() { return this.plan.steps.prefill.max_tokens; }
-
-  /**
-   * The file ranges to copy into weight buffers, by file offset: [{buffer, start, end, dst, name}], one per part
-   * (a weight is one tensor's bytes, or several tensors' ("parts") back to back from byte 0 of its buffer).
-   */
+  /** The file ranges to copy into weight buffers, sorted by file offset: [{buffer, start, end, dst, name}]. */
   weightRanges() {
     const ranges = [];
     this.plan.buffers.forEach((b, i) => {
@@ -274,217 +233,108 @@ export class PlanExecutor {
     return ranges.sort((a, b) => a.start - b.start);
   }
 
-  #checkAlive() {
-    if (this.lost) throw this.lost;
-    if (this.closing) throw new GpuDeviceLost("the GPU executor was closed");
+  /**
+   * Streams the weights from `source` (an open model_source ByteSource, which may hold the header prefix
+   * already read, or {kind: "package"} | {kind: "opfs", name}) into their buffers. Closes the device on failure.
+   */
+  async loadWeights(source, onProgress = () => {}) {
+    const started = performance.now();
+    try {
+      this.#checkAlive();
+      const src = typeof source?.chunks === "function" ? source
+        : await openModelSource(source.kind === "opfs" ? `opfs:${source.name}` : "package", new URL("../../", import.meta.url));
+      await scoped(this.device, "validation", "the weight upload", () =>
+        streamWeights(src, this.weightRanges(), this.device, onProgress));
+      this.#checkAlive();
+    } catch (e) {
+      this.close();
+      if (e instanceof DeviceError) throw e;
+      throw new DeviceError(`Could not load the weights: ${e?.message || e}`,
+        e?.name === "ModelSourceError" ? "unsupported_model" : "internal");
+    }
+    this.timings.weights_ms = performance.now() - started;
   }
 
-  /**
-   * Feeds token ids at positions pos, pos+1, ... (prefill chunks of plan max_tokens, single tokens use the
-   * decode list) and returns the top-k after the last one: {ids: Int32Array, logits: Float32Array}, best first.
-   * One call per generation step from Python.
-   */
-  feed(tokenIds, pos) {
-    const run = this.queue.then(() => this.#feed(tokenIds, pos));
+  #checkAlive() {
+    if (this.lost) throw this.lost;
+    if (this.closed) throw new DeviceError("the GPU device was closed", "device_lost");
+  }
+
+  /** Feeds tokenIds at positions (consecutive, at most the plan's chunk); the top-k after the last token. */
+  step(tokenIds, positions, k = this.plan.topk) {
+    const run = this.queue.then(() => this.#step(tokenIds, positions, k));
     this.queue = run.catch(() => {});
     return run;
   }
 
-  async #feed(tokenIds, pos) {
+  async #step(tokenIds, positions, k) {
     this.#checkAlive();
-    const ids = Uint32Array.from(tokenIds);
-    const n = ids.length;
-    if (n === 0) throw new Error("no tokens to feed");
-    if (!Number.isInteger(pos) || pos < 0 || pos + n > this.context) {
-      throw new Error(`positions ${pos}..${pos + n - 1} exceed the context of ${this.context} tokens`);
+    const n = tokenIds.length;
+    const pos = positions[0];
+    const { plan, device } = this;
+    const chunk = plan.steps.prefill.max_tokens;
+    if (n === 0 || n > chunk) throw new DeviceError(`a step takes 1..${chunk} tokens, got ${n}`);
+    if (positions.length !== n || positions.some((p, i) => p !== pos + i)) {
+      throw new DeviceError("positions must be consecutive, one per token");
+    }
+    if (!Number.isInteger(pos) || pos < 0 || pos + n > plan.model.context) {
+      throw new DeviceError(`positions ${pos}..${pos + n - 1} exceed the context of ${plan.model.context} tokens`);
     }
     for (const id of tokenIds) {
-      if (!(id >= 0 && id < this.vocab)) throw new Error(`token id ${id} outside the vocabulary 0..${this.vocab - 1}`);
+      if (!(id >= 0 && id < plan.model.vocab)) throw new DeviceError(`token id ${id} outside the vocabulary`);
     }
-    const { device } = this;
-    const chunk = this.chunk;
-    for (let i = 0; i < n; i += chunk) {
-      const piece = ids.subarray(i, Math.min(n, i + chunk));
-      const step = this.steps[piece.length === 1 ? "decode" : "prefill"];
-      const start = pos + i;
-      device.queue.writeBuffer(this.tokens, 0, piece);
-      device.queue.writeBuffer(this.stepUniform, 0, new Uint32Array([start, piece.length, start + piece.length, 0]));
-      const encoder = device.createCommandEncoder();
-      const pass = encoder.beginComputePass();
-      for (const [pipeline, group, [x, y, z]] of step.encoded) {
-        pass.setPipeline(pipeline);
-        pass.setBindGroup(0, group);
-        pass.dispatchWorkgroups(x, y, z);
-      }
-      pass.end();
-      if (i + chunk >= n) encoder.copyBufferToBuffer(this.topk, 0, this.readback, 0, this.plan.topk * 8);
-      device.queue.submit([encoder.finish()]);
+    device.queue.writeBuffer(this.tokens, 0, Uint32Array.from(tokenIds));
+    device.queue.writeBuffer(this.stepUniform, 0, new Uint32Array([pos, n, pos + n, 0]));
+    const encoder = device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    for (const [pipeline, group, [x, y, z]] of this.steps[n === 1 ? "decode" : "prefill"]) {
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, group);
+      pass.dispatchWorkgroups(x, y, z);
     }
+    pass.end();
+    encoder.copyBufferToBuffer(this.topk, 0, this.readback, 0, plan.topk * 8);
+    device.queue.submit([encoder.finish()]);
     try {
       await this.readback.mapAsync(GPUMapMode.READ);
     } catch (e) {
       // A lost device rejects mapAsync: give device.lost a moment to say so, then say it plainly.
-      await Promise.race([this.device.lost, new Promise((resolve) => setTimeout(resolve, 100))]);
+      await Promise.race([device.lost, new Promise((resolve) => setTimeout(resolve, 100))]);
       await new Promise((resolve) => setTimeout(resolve, 0));
       this.#checkAlive();
-      throw new Error(`reading the GPU result failed: ${e?.message || e}`);
+      throw new DeviceError(`reading the GPU result failed: ${e?.message || e}`);
     }
     const raw = new Uint32Array(this.readback.getMappedRange().slice(0));
     this.readback.unmap();
-    const k = this.plan.topk;
-    const out = { ids: new Int32Array(k), logits: new Float32Array(k) };
+    const count = Math.min(k, plan.topk);
+    const out = { ids: new Int32Array(count), logits: new Float32Array(count) };
     const asFloat = new Float32Array(raw.buffer);
-    for (let j = 0; j < k; j++) {
+    for (let j = 0; j < count; j++) {
       out.ids[j] = raw[2 * j];
       out.logits[j] = asFloat[2 * j + 1];
     }
     return out;
   }
 
-  /** Frees the device (its buffers with it). Not a loss: later calls say the executor was closed. */
+  describe() {
+    return { kind: "webgpu", name: this.name, gpuBytes: this.gpuBytes, chunk: this.plan.steps.prefill.max_tokens,
+      context: this.plan.model.context, timings: this.timings };
+  }
+
+  /** Frees every buffer and the device. Not a loss: later calls say the device was closed. Idempotent. */
   close() {
-    if (this.closing) return;
-    this.closing = true;
-    this.device?.destroy();
-  }
-}
-
-// ---- the engine worker's plug-in: Python plans, this module runs --------------------------------------------
-
-const KERNELS_URL = new URL("../../kernels/", import.meta.url);
-let attached = null;   // {backend (PyProxy of precis.browser_backend.BrowserBackend), session, executor, info}
-
-/** Builds an executor for `plan` on a fresh adapter + device and fills its weights from `weights` (Uint8Array of
- * the whole file, or a function returning one for the duration of the upload). */
-async function buildExecutor(plan, weights, progress, gpu = null) {
-  const started = performance.now();
-  gpu ??= await openGpu();   // an adapter gives one device: a rebuild asks for a new adapter
-  const ex = await PlanExecutor.create(gpu, plan, { kernelsUrl: KERNELS_URL, onProgress: progress });
-  const t0 = performance.now();
-  progress(0.7, "Copying the weights to the GPU");
-  await weights((bytes) => uploadWeights(bytes, ex.weightRanges(), ex.device));
-  await ex.device.queue.onSubmittedWorkDone();
-  ex.timings.weights_ms = performance.now() - t0;
-  ex.timings.executor_ms = performance.now() - started;
-  return ex;
-}
-
-/**
- * Called by engine_worker.js once Python's Session has loaded a model (session.gguf: the parsed file, whole):
- * plans the model for this adapter (Python), builds the executor, and plugs its step into the session with
- * session.use_executor(backend.step, backend.context). Returns what the panel shows.
- */
-export async function attachExecutor({ pyodide, session, progress = () => {}, context = null, chunk = null }) {
-  const started = performance.now();
-  detachExecutor();
-  const gpu = await openGpu();
-  const planner = pyodide.pyimport("precis.browser_backend");
-  const gguf = session.gguf;
-  let plan;
-  const tPlan = performance.now();
-  try {
-    // The adapter's features pick kernel variants (subgroups); the device then requests what the plan uses.
-    const kwargs = { cpu_adapter: gpu.isCpu, features: gpu.features };
-    if (context) kwargs.context = context;
-    if (chunk) kwargs.chunk = chunk;
-    const planProxy = planner.plan_for_adapter.callKwargs(gguf, gpu.limits, kwargs);
-    plan = JSON.parse(planProxy.to_json());
-    planProxy.destroy();
-  } finally {
-    planner.destroy();
-  }
-  const planMs = performance.now() - tPlan;
-  // The weights come from Python's copy of the file (zero-copy view of the wasm heap), also after a device loss.
-  const view = gguf.view;   // borrowed from gguf: both live until detachExecutor()
-  const weights = async (use) => {
-    const buffer = view.getBuffer("u8");
-    try { await use(buffer.data); } finally { buffer.release(); }
-  };
-  const executor = await buildExecutor(plan, weights, progress, gpu);
-  const rebuild = async () => {
-    const fresh = await buildExecutor(plan, weights, () => {});
-    if (attached) attached.executor = fresh;
-    return fresh;
-  };
-  const BrowserBackend = pyodide.pyimport("precis.browser_backend").BrowserBackend;
-  const backend = BrowserBackend.callKwargs(executor, plan.model, { rebuild });
-  BrowserBackend.destroy();
-  const step = backend.step;
-  session.use_executor(step, plan.model.context);
-  step.destroy();
-  const info = {
-    adapter: gpu.name,
-    cpuAdapter: gpu.isCpu,
-    tiledPrefill: !gpu.isCpu,
-    features: gpu.features,
-    context: plan.model.context,
-    chunk: plan.steps.prefill.max_tokens,
-    gpuMiB: Math.round(executor.totalBytes / MiB),
-    dispatches: { decode: plan.steps.decode.dispatches.length, prefill: plan.steps.prefill.dispatches.length },
-    timings: {
-      plan_ms: Math.round(planMs),
-      device_ms: Math.round(executor.timings.device_ms),
-      pipelines_ms: Math.round(executor.timings.pipelines_ms),
-      weights_ms: Math.round(executor.timings.weights_ms),
-      total_ms: Math.round(performance.now() - started),
-    },
-  };
-  attached = { backend, session, executor, gguf, view, info };
-  return info;
-}
-
-/** Frees the current executor (a new model is coming, or the worker is closing). */
-export function detachExecutor() {
-  if (!attached) return;
-  attached.executor.close();
-  attached.backend.destroy();
-  attached.view.destroy();
-  attached.gguf.destroy();
-  attached = null;
-}
-
-/**
- * Greedy ids from the attached model: the prompt in one step, then max_tokens - 1 decode steps (tests and
- * benchmarks); fresh=false continues after what the previous call fed. Leaves the session's cache bookkeeping reset, since the KV cache now holds this prompt.
- * Returns {ids, prompt_tokens, ttft_s, decode_s, decode_tokens_per_s, recoveries}.
- */
-export async function generateIds(pyodide, promptIds, maxTokens, { stopIds = [], fresh = true } = {}) {
-  if (!attached) throw new Error("no model is loaded on the GPU");
-  const { backend, session } = attached;
-  const greedy = backend.greedy;
-  try {
-    let result;
-    try {
-      result = await greedy.callPromisingKwargs(pyodide.toPy(promptIds), maxTokens, pyodide.toPy(stopIds), { fresh });
-    } catch (e) {
-      // A Python exception carries its whole traceback: its last line is the message.
-      if (e?.type) throw new Error(e.message.trim().split("\n").pop());
-      throw e;
+    if (this.closed) return;
+    this.closed = true;
+    for (const buffer of this.buffers) {
+      buffer.destroy();
+      live.buffers -= 1;
+      live.bytes -= buffer.size;
     }
-    const value = result.toJs({ dict_converter: Object.fromEntries });
-    result.destroy();
-    value.recoveries = backend.recoveries;
-    return value;
-  } finally {
-    greedy.destroy();
-    const step = backend.step;
-    session.use_executor(step, backend.context);
-    step.destroy();
+    this.buffers = [];
+    if (this.device) {
+      this.device.destroy();
+      live.devices -= 1;
+      this.device = null;
+    }
   }
-}
-
-/** Test hook: destroys the device behind the executor's back, as a driver reset would; returns the error a
- * step on the lost executor gives. The backend's next step builds a new device. */
-export async function loseDeviceForTest() {
-  if (!attached) throw new Error("no model is loaded on the GPU");
-  const { executor } = attached;
-  executor.device.destroy();
-  await executor.device.lost;
-  await new Promise((resolve) => setTimeout(resolve, 0));   // our lost handler runs first
-  try {
-    await executor.feed([0], 0);
-  } catch (e) {
-    return { name: e.constructor.name, message: e.message };
-  }
-  throw new Error("a step on the lost device did not fail");
 }

@@ -5,8 +5,8 @@ CPU (extension/engine/wllama_device.js). Pure stdlib; the engine worker asks onc
                            cross_origin_isolated=self.crossOriginIsolated)
     # {"kind": "webgpu" | "cpu", "reason": "...", "threads": n (cpu only)}
 
-`adapter`: a plain description of the WebGPU adapter, {"available": bool, "reason" (when not), "name",
-"vendor", "architecture", "device", "description", "isFallbackAdapter"} (GPUAdapter.info), or None.
+`adapter`: precis.adapter.describe_adapter's dict ({"available", "reason" (when not), "name", "cpu": whether it
+is the CPU in disguise, ...}), or None.
 `setting`: the request's device setting, "auto" (the default), "gpu" or "cpu".
 
 A real GPU runs our WGSL. An adapter that is the CPU in disguise (the browser's fallback adapter: SwiftShader
@@ -20,12 +20,34 @@ from typing import Any, Optional
 
 DEVICE_SETTINGS = ("auto", "gpu", "cpu")
 
-# Software implementations of a GPU, as they name themselves in GPUAdapterInfo (architecture, description or
-# vendor). Only consulted when the browser does not flag the adapter as its fallback itself.
-SOFTWARE_RENDERERS = ("swiftshader", "llvmpipe", "lavapipe", "softpipe", "basic render driver")
-
 # Most CPU threads the wasm device uses: past this, llama.cpp's decode is bound by memory bandwidth.
 MAX_CPU_THREADS = 8
+CPU_BATCH = 64          # prefill tokens per step on the CPU device: a cancel waits at most one such step
+CPU_TOP_K = 64          # candidates per step, as the WebGPU plan's top-k
+WASM_MEMORY = 4 << 30   # wllama's wasm64 heap: the model file and its KV cache must fit in it
+
+
+def cpu_spec(gguf, choice: dict, context: Optional[int], default_context: int) -> dict:
+    """The CPU device's spec (extension/engine/wllama_device.js createDevice) for `gguf` (header is enough):
+    KV positions, threads, batch; raises DeviceChoiceError (kind "out_of_memory") when the file and its
+    f16 KV cache do not fit the wasm heap."""
+    model_context = int(gguf.arch_value("context_length", default_context) or default_context)
+    context = min(model_context, int(context or default_context))
+    if context < 1:
+        raise DeviceChoiceError(f"context {context} must be positive")
+    layers = int(gguf.arch_value("block_count", 0) or 0)
+    heads = int(gguf.arch_value("attention.head_count", 1) or 1)
+    kv_heads = int(gguf.arch_value("attention.head_count_kv", heads) or heads)
+    head_dim = int(gguf.arch_value("attention.key_length", 0) or 0) or \
+        int(gguf.arch_value("embedding_length", 0) or 0) // heads
+    kv_bytes = 2 * layers * kv_heads * head_dim * context * 2
+    need = int(gguf.file_size) + kv_bytes
+    if need > WASM_MEMORY:
+        raise DeviceChoiceError(f"the model ({gguf.file_size / 2**20:.0f} MiB) and its KV cache for {context} "
+                                f"positions ({kv_bytes / 2**20:.0f} MiB) do not fit the CPU device's 4 GiB of "
+                                "WebAssembly memory: choose a smaller model or context", kind="out_of_memory")
+    return {"kind": "cpu", "context": context, "threads": int(choice["threads"]), "batch": CPU_BATCH,
+            "topk": CPU_TOP_K, "reason": choice["reason"]}
 
 
 class DeviceChoiceError(ValueError):
@@ -38,17 +60,6 @@ class DeviceChoiceError(ValueError):
 
 def _plain(value: Any) -> Any:
     return value.to_py() if hasattr(value, "to_py") else value
-
-
-def adapter_is_cpu(adapter: Optional[dict]) -> bool:
-    """True when the WebGPU adapter runs on the CPU: the browser says so (isFallbackAdapter), or its info names
-    a software renderer (SwiftShader, llvmpipe, lavapipe, WARP: "Basic Render Driver")."""
-    adapter = _plain(adapter) or {}
-    if adapter.get("isFallbackAdapter"):
-        return True
-    info = " ".join(str(adapter.get(key) or "") for key in ("architecture", "description", "device", "vendor", "name"))
-    info = info.lower()
-    return any(name in info for name in SOFTWARE_RENDERERS)
 
 
 def cpu_threads(hardware_concurrency: Any, cross_origin_isolated: bool) -> int:
@@ -90,6 +101,6 @@ def choose_device(adapter: Optional[dict], setting: str = "auto", *, hardware_co
         return {"kind": "webgpu", "reason": "the GPU was chosen in the settings"}
     if not available:
         return cpu(f"no WebGPU adapter ({adapter.get('reason') or 'none found'})")
-    if adapter_is_cpu(adapter):
+    if adapter.get("cpu"):
         return cpu(f"{name} is a CPU emulation of a GPU")
     return {"kind": "webgpu", "reason": f"{name} is a GPU"}

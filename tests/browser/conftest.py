@@ -47,31 +47,40 @@ def ext(current_precis_wheel, tmp_path_factory):
             x.close()
 
 
-def llama_cpp_step(llm, top_k: int = 64):
-    """A precis Session step, (token_ids, positions) -> (top-k ids, their logits), computed by llama.cpp on the
-    CPU (llama-cpp-python, built here), with the CPU device's semantics (extension/engine/wllama_device.js): the
-    KV cache truncated at positions[0], and logits as log-softmax (wllama returns probabilities, not raw
-    logits). The outside oracle for what the CPU device runs."""
-    import numpy as np
+class LlamaCppDevice:
+    """The device contract (DEVICE_CONTRACT.md) in CPython, computed by llama.cpp on the CPU (llama-cpp-python,
+    built here), with the CPU device's semantics (extension/engine/wllama_device.js): the KV cache truncated at
+    positions[0], and logits as log-softmax (wllama returns probabilities, not raw logits). The outside oracle
+    for what the CPU device runs. `fed`: the token at each position fed."""
 
-    def step(token_ids, positions):
+    def __init__(self, llm):
+        self.llm = llm
+        self.fed: dict = {}
+        llm.n_tokens = 0
+
+    def step(self, token_ids, positions, k, text=""):
+        import numpy as np
+
+        llm = self.llm
         if positions[0] > llm.n_tokens:
             raise ValueError(f"position {positions[0]} skips past the {llm.n_tokens} tokens llama.cpp holds")
+        self.fed.update(zip(positions, token_ids))
         llm.n_tokens = positions[0]          # eval() drops the cache from n_tokens on
         llm.eval(list(token_ids))
         logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)).astype(np.float64)
         shifted = logits - logits.max()
         log_softmax = shifted - np.log(np.exp(shifted).sum())
-        ids = np.argsort(-logits, kind="stable")[:top_k]
-        return [int(i) for i in ids], [float(x) for x in log_softmax[ids]]
+        ids = np.argsort(-logits, kind="stable")[:k]
+        return {"ids": [int(i) for i in ids], "logits": [float(x) for x in log_softmax[ids]]}
 
-    return step
+    def poll(self, text=""):
+        return {"cancelled": False}
 
 
 @pytest.fixture(scope="session")
 def llama_cpp():
-    """The default model in native llama.cpp (4096 positions, 2 threads): the CPU device's oracle.
-    llama_cpp_step(llama_cpp) plugs it into a CPython precis Session."""
+    """The default model in native llama.cpp (4096 positions, 2 threads): the CPU device's oracle
+    (LlamaCppDevice plugs it into a CPython precis Engine)."""
     from llama_cpp import Llama
 
     from precis_build.paths import DEFAULT_MODEL
@@ -79,18 +88,20 @@ def llama_cpp():
 
 
 @pytest.fixture(scope="session")
-def llama_cpp_session(llama_cpp):
-    """make(context) -> a fresh CPython precis Session whose step is llama.cpp (llama_cpp_step): what the
-    browser's engine on the CPU device must give, token for token, for the same request."""
-    from precis.session import Session
+def llama_cpp_engine(llama_cpp):
+    """make(context) -> a fresh CPython precis Engine on the CPU device's spec whose device is llama.cpp
+    (LlamaCppDevice): what the browser's engine on the CPU device must give, token for token, for the same
+    request. The engine's `device.fed` records every token fed."""
+    from precis.engine import Engine
     from precis_build.paths import DEFAULT_MODEL
 
     def make(context: int = 4096):
-        session = Session()
-        session.load_model(DEFAULT_MODEL.read_bytes(), DEFAULT_MODEL.name)
-        llama_cpp.n_tokens = 0
-        session.use_executor(llama_cpp_step(llama_cpp), context=context)
-        return session
+        engine = Engine()
+        engine.set_adapter({"available": False, "reason": "native llama.cpp"})
+        data = DEFAULT_MODEL.read_bytes()
+        engine.prepare(data, len(data), DEFAULT_MODEL.name, "package", context=context, device="cpu")
+        engine.commit(LlamaCppDevice(llama_cpp))
+        return engine
 
     return make
 
@@ -102,7 +113,7 @@ NEAR_TIE = 0.6
 
 
 @pytest.fixture(scope="session")
-def llama_cpp_would_write(llama_cpp, llama_cpp_session):
+def llama_cpp_would_write(llama_cpp, llama_cpp_engine):
     """check(page, style, length, text, finish_reason): the summary the browser wrote, teacher-forced through
     native llama.cpp with our engine's prompt and sampler (greedy after the repetition penalty, on
     log-softmax): every token of `text`, then the end of turn when it stopped there, must be llama.cpp's
@@ -112,19 +123,12 @@ def llama_cpp_would_write(llama_cpp, llama_cpp_session):
     from precis.sampler import Sampler, SamplerConfig
 
     def check(page, style, length, text, finish_reason):
-        fed = {}
-        session = llama_cpp_session(4096)
-        step = session._step
-
-        def recording(token_ids, positions):
-            for p, t in zip(positions, token_ids):
-                fed[p] = t
-            return step(token_ids, positions)
-
-        session._step = recording
-        expected = session.summarize(page, style, length)
+        engine = llama_cpp_engine(4096)
+        expected = engine.summarize(page, style, length)
+        fed = engine.device.fed
         prompt = [fed[p] for p in range(expected["stats"]["prompt_tokens"])]
-        forced = session.tokenizer.encode(text, add_special=False)
+        tokenizer = engine.model.tokenizer
+        forced = tokenizer.encode(text, add_special=False)
         if finish_reason == "eos":
             forced.append(None)          # any of the end-of-turn ids
         sampler = Sampler(SamplerConfig(temperature=0.0, repetition_penalty=1.1))
@@ -138,10 +142,10 @@ def llama_cpp_would_write(llama_cpp, llama_cpp_session):
             top = [int(t) for t in np.argsort(-logits, kind="stable")[:64]]
             scores = dict(zip(top, sampler.penalize(top, [float(log_softmax[t]) for t in top], history)))
             if token is None:
-                token = max((t for t in session.tokenizer.eos_ids if t in scores), key=scores.get, default=-1)
+                token = max((t for t in tokenizer.eos_ids if t in scores), key=scores.get, default=-1)
             assert token in top, f"token {i} ({token}) of the browser's text is not among llama.cpp's top 64"
             gap = max(scores.values()) - scores[token]
-            assert gap <= NEAR_TIE, (f"token {i} ({session.tokenizer.decode([token])!r}) scores {gap:.2f} below "
+            assert gap <= NEAR_TIE, (f"token {i} ({tokenizer.decode([token])!r}) scores {gap:.2f} below "
                                      f"llama.cpp's choice; llama.cpp wrote {expected['text']!r}")
             worst = max(worst, gap)
             history.append(token)

@@ -131,7 +131,7 @@ def test_a_page_longer_than_the_context_goes_through_map_reduce(driver, engine, 
             "text": "\n\n".join(paragraphs)}
     gguf = open_gguf(DEFAULT_MODEL)
     tokenizer, template = Tokenizer.from_gguf(gguf), ChatTemplate.from_gguf(gguf)
-    budget = MAP_REDUCE_CONTEXT - 64 - 384          # precis.session's prompt budget for summaries
+    budget = MAP_REDUCE_CONTEXT - 64 - 384          # precis.engine's prompt budget for summaries
     plan = plan_summary(Page.from_dict(page), "tldr", "short",
                         lambda messages: len(template.encode(tokenizer, messages, add_generation_prompt=True)), budget)
     assert plan.map_reduce and len(plan.chunks) >= 2

@@ -395,7 +395,8 @@ def test_menu_path_streams_the_models_summary(ext, pages_url, llama_cpp_would_wr
     """End to end with the real default model on the device the engine chooses here (no real GPU: the CPU
     device, llama.cpp in wasm): the menu's request, extraction, streaming, grounding, timings; every token of
     the text is native llama.cpp's greedy choice for the same prompt, or within a near-tie of it
-    (conftest.llama_cpp_would_write: wasm and x86 kernels round differently)."""
+    (conftest.llama_cpp_would_write: wasm and x86 kernels round differently). The WebGPU path's exact greedy
+    text of the same page is pinned in test_webgpu_engine.py."""
     panel = ext.open_with_panel(f"{pages_url}/short.html")
     panel.evaluate("""(() => { const set = (id, v) => { const el = document.getElementById(id); el.value = v;
         el.dispatchEvent(new Event('change')); }; set('style', 'headline'); set('length', 'short'); return true; })()""")

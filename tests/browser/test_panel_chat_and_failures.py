@@ -100,8 +100,8 @@ def test_after_a_lost_device_the_next_answer_comes_from_a_new_device(ext, first_
     panel = ext.panel
     # Whichever device the engine chose (here, with no real GPU: the CPU device, whose llama.cpp worker dies).
     lost = panel.evaluate("window.precisEngine.request('lose_device_for_test')")
-    assert (lost["name"] == "GpuDeviceLost" and "GPU device was lost" in lost["message"]
-            or lost["kind"] == "device_lost" and lost["message"].startswith("The CPU device was lost"))
+    assert lost["lost"] and lost["kind"] == "device_lost" and (
+        "GPU device was lost" in lost["message"] or lost["message"].startswith("The CPU device was lost"))
     # The panel is not told: its next answer rebuilds the device and goes on, greedy as before.
     result = click_and_wait_idle(panel, "regenerate")
     assert result is not None, chat_view(panel)["notice"]
@@ -152,8 +152,10 @@ def test_summarize_selection_with_the_model(ext, first_answer):
     panel.screenshot(ARTIFACTS / "panel-selection-summary.png")
 
 
-def test_without_webgpu_the_panel_says_so_and_summarize_does_not_hang(current_precis_wheel, pages_url,
-                                                                      tmp_path):
+def test_without_webgpu_the_panel_offers_the_cpu_and_a_gpu_setting_says_so_at_once(current_precis_wheel, pages_url,
+                                                                                   tmp_path):
+    """No WebGPU adapter: "auto" runs the CPU device (the boot status says so, the pill reads Ready (CPU));
+    with the device set to GPU, a summary request ends at once with the reason instead of loading the model."""
     with extension_driver.launch(log_path=tmp_path / "chromedriver.log",
                                  drop_flags=("--enable-unsafe-webgpu",)) as driver:
         x = extension_driver.ExtensionDriver(driver)
@@ -161,9 +163,10 @@ def test_without_webgpu_the_panel_says_so_and_summarize_does_not_hang(current_pr
             panel = x.open_with_panel(f"{pages_url}/short.html")
             status = panel.evaluate("window.precisStatus")
             assert status["adapter"]["available"] is False
-            assert panel.evaluate("document.getElementById('engine-state').textContent") == "No GPU"
-            notice = x.panel_text("notice")
-            assert notice.startswith("WebGPU is not available here: ") and "needs a GPU" in notice
+            assert status["device"]["kind"] == "cpu" and status["device"]["reason"].startswith("no WebGPU adapter")
+            assert panel.evaluate("document.getElementById('engine-state').textContent") == "Ready (CPU)"
+            panel.evaluate("""(() => { const el = document.getElementById('device'); el.value = 'gpu';
+                el.dispatchEvent(new Event('change')); return true; })()""")
             x.reset_request()
             x.request_summary("page", source="menu")
             started = time.monotonic()

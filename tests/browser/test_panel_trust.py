@@ -181,7 +181,7 @@ def test_the_panel_names_the_device_that_runs_the_model(ext, pages_url):
         const { state } = await import('./panel_state.js');
         const kept = {model: state.model, device: state.status.device};
         const labels = [];
-        state.status.device = null;  // an engine that names no device: the adapter's name is shown
+        state.status.device = undefined;   // a boot status that names no device: the adapter, before a load
         for (const model of [{device: {kind: 'cpu', name: 'wasm', threads: 4}}, {device: {kind: 'webgpu', name: 'Some GPU'}},
                              {}, null]) {
             state.model = model; labels.push(deviceLabel());

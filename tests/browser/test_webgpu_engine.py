@@ -1,5 +1,5 @@
-"""The model on the browser's WebGPU: the JS executor (extension/engine/webgpu_executor.js) replaying the plan
-that Python builds in Pyodide (precis.browser_backend), in real headless Chromium (SwiftShader, a CPU WebGPU:
+"""The model on the browser's WebGPU: the JS device (extension/engine/webgpu_executor.js) replaying the plan
+that Python's engine builds in Pyodide (precis.engine), in real headless Chromium (SwiftShader, a CPU WebGPU:
 slow, so prompts are short and generations 2-4 tokens).
 
 Oracles: the numpy reference forward pass (precis_build.reference.model) and the wgpu-py executor on lavapipe,
@@ -22,6 +22,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 HOST = "extension/engine/engine_host.html"
 NEW_TOKENS = 4
 MESSAGES = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Capital of France?"}]
+# pages/short.html as the panel's extraction gives it (under 40 words: the visible text, title first).
+SHORT_PAGE = {"title": "Esterby bridge reopens", "lang": "en", "kind": "page-text",
+              "text": "Esterby bridge reopens\n\nThe stone bridge over the Vell river in Esterby reopened on the first "
+                      "of October, eleven months after the spring flood destroyed the old iron bridge. Twenty-two "
+                      "masons built its three granite arches by hand."}
+# Its greedy headline (short) on the WebGPU path, as the numpy reference engine also gives it (committed).
+GOLDEN_SHORT_HEADLINE = "Esterby Bridge Reopened: A New Bridge to Ether!"
 # Logits of the prompt step vs numpy: f32 sums in another order, over 30 layers (logits of size ~20).
 LOGIT_ATOL = 0.05
 
@@ -32,6 +39,12 @@ def run(driver, expression: str, timeout: float = 900):
 
 def request(driver, type_: str, payload: str = "{}", timeout: float = 900):
     return run(driver, f"window.precisEngine.request({type_!r}, {payload})", timeout)
+
+
+def attempt(driver, type_: str, payload: str = "{}", timeout: float = 900) -> dict:
+    """{"value": ...} or {"error": {"kind", "message"}}: the engine's structured answer."""
+    return run(driver, f"window.precisEngine.request({type_!r}, {payload}).then((value) => ({{value}}),"
+                       f" (e) => ({{error: {{kind: e.kind, message: e.message}}}}))", timeout)
 
 
 @pytest.fixture(scope="module")
@@ -72,9 +85,7 @@ def engine(driver):
     CPU device on SwiftShader)."""
     driver.get(browser.extension_url(HOST))
     run(driver, "window.precisBoot")
-    info = request(driver, "load_model", "{source: 'package', device: 'gpu'}")
-    assert info["executor"]["available"], info["executor"].get("reason")
-    return info
+    return request(driver, "load_model", "{source: 'package', device: 'gpu'}")
 
 
 @pytest.fixture(scope="module")
@@ -82,15 +93,20 @@ def generated(driver, engine, prompt_ids):
     return request(driver, "generate_ids", f"{{prompt_ids: {prompt_ids}, max_tokens: {NEW_TOKENS}}}")
 
 
-def test_model_loads_on_the_adapter(engine):
-    ex = engine["executor"]
-    assert engine["architecture"] == "llama"
-    assert ex["adapter"]
-    assert ex["dispatches"]["decode"] > 30 and ex["dispatches"]["prefill"] > 30
-    assert ex["chunk"] == 32 and ex["context"] >= 2048
-    assert ex["gpuMiB"] > 100                     # weights (98 MB file) + KV cache + activations
-    if "swiftshader" in ex["adapter"].lower():    # a CPU adapter: the per-row prefill kernel
-        assert ex["cpuAdapter"] and not ex["tiledPrefill"]
+def test_model_loads_on_the_adapter(driver, engine):
+    device = engine["device"]
+    status = run(driver, "window.precisBoot")
+    assert engine["architecture"] == "llama" and device["kind"] == "webgpu"
+    assert device["chunk"] == engine["chunk"] == 32 and device["context"] == engine["context"] == 4096
+    # Every byte the plan allocated is one of its buffers, as Python estimated before creating the device.
+    assert device["gpuBytes"] == engine["gpu_bytes"] == engine["memory"]["total"]
+    live = request(driver, "gpu_memory")
+    assert live["devices"] == 1 and live["bytes"] == device["gpuBytes"] and live["buffers"] > 100
+    adapter = status["adapter"]
+    assert adapter["available"] and adapter["name"]
+    if "swiftshader" in (adapter["name"] + adapter["architecture"]).lower():
+        assert adapter["cpu"]                         # decided in Python (precis.adapter), not in JS
+        assert status["device"]["kind"] == "cpu"      # so "auto" runs the CPU device (precis.device_choice)
 
 
 def test_greedy_tokens_equal_the_reference_and_the_wgpu_executor(generated, reference, wgpu_ids):
@@ -112,18 +128,29 @@ def test_prefill_top_k_matches_the_reference_logits(generated, reference):
     assert ids[:8].tolist() == expected_top.tolist()
 
 
-def test_a_lost_device_is_a_clear_error_then_a_new_device_goes_on(driver, generated, reference):
+def test_a_lost_device_is_rebuilt_and_the_cache_fed_again(driver, generated, reference):
     # Two tokens after BOS: the cache then holds [BOS, first] (the second was never fed).
     before = request(driver, "generate_ids", "{prompt_ids: [1], max_tokens: 2}")
     assert before["ids"] == reference["bos_greedy"][:2]
     lost = request(driver, "lose_device_for_test")
-    assert lost["name"] == "GpuDeviceLost"
-    assert "GPU device was lost" in lost["message"]
-    # The next step builds a new device and pipelines, re-uploads the weights, feeds again the two tokens the
-    # lost KV cache held, then goes on from position 2 as if nothing had happened.
+    assert lost["lost"] and lost["kind"] == "device_lost" and "GPU device was lost" in lost["message"]
+    # The next step builds a new device, streams the weights again, feeds again the two tokens the lost KV
+    # cache held (Python's record), then goes on from position 2 as if nothing had happened.
     after = request(driver, "generate_ids", f"{{prompt_ids: [{before['ids'][1]}], max_tokens: 1, continue: true}}")
     assert after["recoveries"] == 1
     assert after["ids"] == reference["bos_greedy"][2:3]
+    assert request(driver, "gpu_memory")["devices"] == 1      # the lost one was closed
+
+
+def test_a_summary_on_the_webgpu_device_is_the_committed_greedy_headline(driver, engine):
+    """The whole request (prompt, prefill in the plan's chunks, sampler, stop, detokenization) on the WebGPU
+    device: exact greedy text, pinned as a string and checked against precis.engine on the numpy reference."""
+    from precis_build.backends import reference_engine
+
+    payload = json.dumps({"page": SHORT_PAGE, "style": "headline", "length": "short"})
+    result = run(driver, f"window.precisEngine.generate('summarize', {payload}).done", 1500)
+    expected = reference_engine(DEFAULT_MODEL).summarize(SHORT_PAGE, "headline", "short")
+    assert result["text"] == expected["text"] == GOLDEN_SHORT_HEADLINE
 
 
 def _store_in_opfs(driver, name: str, make_bytes_js: str):
@@ -142,18 +169,15 @@ def test_a_truncated_model_file_gives_the_gguf_error(driver, generated):
     # The first 20 MB of the real model: the header is intact, the tensor data is cut.
     _store_in_opfs(driver, "truncated.gguf", """fetch("/models/SmolLM2-135M-Instruct.Q4_1.gguf")
         .then((r) => r.arrayBuffer()).then((b) => new Uint8Array(b.slice(0, 20 * 1024 * 1024)))""")
-    with pytest.raises(RuntimeError) as failure:
-        request(driver, "load_model", "{source: 'opfs:truncated.gguf'}")
-    message = str(failure.value)
-    assert "runs past the end of the file" in message, message
-    assert "Traceback" not in message
+    error = attempt(driver, "load_model", "{source: 'opfs:truncated.gguf'}")["error"]
+    assert error["kind"] == "unsupported_model"
+    assert "runs past the end of the file" in error["message"] and "Traceback" not in error["message"]
 
 
 def test_a_file_that_is_not_gguf_gives_a_clear_error(driver, generated):
     _store_in_opfs(driver, "notes.gguf", "Promise.resolve(new TextEncoder().encode('just some text, not a model'))")
-    with pytest.raises(RuntimeError) as failure:
-        request(driver, "load_model", "{source: 'opfs:notes.gguf'}")
-    assert "not a GGUF file" in str(failure.value)
+    error = attempt(driver, "load_model", "{source: 'opfs:notes.gguf'}")["error"]
+    assert error["kind"] == "unsupported_model" and "not a GGUF file" in error["message"]
 
 
 def test_streamed_weights_land_byte_exact_in_their_buffers(driver, engine):

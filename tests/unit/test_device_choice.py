@@ -1,22 +1,19 @@
-"""precis.device_choice: which device runs the model, from the adapter's plain description and the setting."""
+"""precis.device_choice: which device runs the model, from precis.adapter's description of the adapter and the
+request's setting; the CPU device's spec."""
 
 import pytest
 
-from precis.device_choice import DeviceChoiceError, adapter_is_cpu, choose_device, cpu_threads
+from precis.adapter import describe_adapter
+from precis.device_choice import DeviceChoiceError, choose_device, cpu_spec, cpu_threads
+from precis.gguf import open_gguf
 
 # GPUAdapterInfo as Chromium reports it here (headless, --enable-unsafe-webgpu): SwiftShader, flagged as the
 # fallback adapter; and as a real GPU reports it.
-SWIFTSHADER = {"available": True, "name": "google swiftshader", "vendor": "google", "architecture": "swiftshader",
-               "device": "", "description": "", "isFallbackAdapter": True}
-NVIDIA = {"available": True, "name": "NVIDIA H200", "vendor": "nvidia", "architecture": "hopper",
-          "device": "", "description": "NVIDIA H200", "isFallbackAdapter": False}
-NO_ADAPTER = {"available": False, "reason": "WebGPU is present but no GPU adapter was found."}
-
-
-def test_the_browsers_fallback_flag_marks_a_cpu_adapter_whatever_its_name():
-    assert adapter_is_cpu({**NVIDIA, "isFallbackAdapter": True})
-    assert adapter_is_cpu(SWIFTSHADER)
-    assert not adapter_is_cpu(NVIDIA)
+SWIFTSHADER = describe_adapter({"available": True, "isFallbackAdapter": True,
+                                "info": {"vendor": "google", "architecture": "swiftshader"}})
+NVIDIA = describe_adapter({"available": True, "isFallbackAdapter": False,
+                           "info": {"vendor": "nvidia", "architecture": "hopper", "description": "NVIDIA H200"}})
+NO_ADAPTER = describe_adapter({"available": False, "reason": "WebGPU is present but no GPU adapter was found."})
 
 
 @pytest.mark.parametrize("info", [
@@ -26,7 +23,8 @@ def test_the_browsers_fallback_flag_marks_a_cpu_adapter_whatever_its_name():
     {"vendor": "microsoft", "description": "Microsoft Basic Render Driver"},     # WARP on Windows
 ])
 def test_software_renderers_that_the_browser_does_not_flag_are_still_cpu(info):
-    assert adapter_is_cpu({"available": True, "isFallbackAdapter": False, **info})
+    adapter = describe_adapter({"available": True, "isFallbackAdapter": False, "info": info})
+    assert adapter["cpu"] and choose_device(adapter)["kind"] == "cpu"
 
 
 def test_auto_runs_our_wgsl_on_a_real_gpu_and_the_cpu_device_otherwise():
@@ -56,3 +54,29 @@ def test_threads_are_half_the_cores_and_need_cross_origin_isolation():
     assert cpu_threads(16, False) == 1       # no SharedArrayBuffer: the single-threaded build
     assert cpu_threads(None, True) == 1
     assert cpu_threads("x", True) == 1
+
+
+class _Header:
+    """What cpu_spec reads of a GGUF header: the architecture's values and the file's size."""
+
+    def __init__(self, file_size, **values):
+        self.file_size = file_size
+        self.values = values
+
+    def arch_value(self, key, default=None):
+        return self.values.get(key, default)
+
+
+def test_the_cpu_spec_caps_the_context_and_refuses_what_the_wasm_heap_cannot_hold(smollm2_path):
+    choice = {"kind": "cpu", "reason": "r", "threads": 2}
+    gguf = open_gguf(smollm2_path)
+    assert cpu_spec(gguf, choice, None, 4096) == {"kind": "cpu", "context": 4096, "threads": 2, "batch": 64,
+                                                   "topk": 64, "reason": "r"}
+    assert cpu_spec(gguf, choice, 100000, 4096)["context"] == 8192     # the model's own context
+    # A 3.5 GiB file with 32 layers of 8 KV heads of 128: 128 KiB of f16 KV a position; 4,096 fit, 8,192 not.
+    big = _Header(3584 << 20, context_length=32768, block_count=32, **{
+        "attention.head_count": 32, "attention.head_count_kv": 8, "attention.key_length": 128})
+    assert cpu_spec(big, choice, 4096, 4096)["context"] == 4096
+    with pytest.raises(DeviceChoiceError, match="do not fit the CPU device's 4 GiB") as e:
+        cpu_spec(big, choice, 8192, 4096)
+    assert e.value.kind == "out_of_memory"

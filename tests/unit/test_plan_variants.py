@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from precis.browser_backend import plan_for_adapter
+from precis.adapter import plan_for_adapter
 from precis.model_plan import build_plan
 from precis.plan import Plan, PlanBuilder, PlanError
 
@@ -59,9 +59,10 @@ def test_enables_survive_json_and_older_plans_still_load(smollm2_gguf):
 
 def test_browser_planner_passes_the_adapter_features(smollm2_gguf):
     limits = {"maxStorageBufferBindingSize": 1 << 30, "maxBufferSize": 1 << 30}
-    gpu = plan_for_adapter(smollm2_gguf, limits, context=64, features=SWIFTSHADER_FEATURES)
+    gpu = plan_for_adapter(smollm2_gguf, {"limits": limits, "features": SWIFTSHADER_FEATURES}, context=64)
     assert gpu.required_features() == ["subgroups"]
-    cpu = plan_for_adapter(smollm2_gguf, limits, context=64, cpu_adapter=True, features=SWIFTSHADER_FEATURES)
+    cpu = plan_for_adapter(smollm2_gguf, {"limits": limits, "features": SWIFTSHADER_FEATURES, "cpu": True},
+                           context=64)
     assert cpu.required_features() == []
 
 

@@ -1,8 +1,8 @@
 """`precis prompt PAGE_TEXT_FILE [--model M] [--style S] [--length L] [--question Q] --json`:
 the exact prompt the engine feeds the model for a summary of the page (or a chat question).
 
-The engine itself builds it: a precis.session.Session loads the model's tokenizer and chat
-template, and runs the request against a recording executor that answers end-of-text at once,
+The engine itself builds it: a precis.engine.Engine loads the model's tokenizer and chat
+template, and runs the request against a recording device that answers end-of-text at once,
 so the ids are those the GPU would get (for a page that needs map-reduce: the first part's
 notes prompt). Prints {"text": ..., "ids": [...]}; text is the ids decoded.
 """
@@ -10,15 +10,31 @@ notes prompt). Prints {"text": ..., "ids": [...]}; text is the ids decoded.
 import json
 from pathlib import Path
 
-from precis.session import Session
+from precis.engine import Engine, EngineError
 from precis.summarize import LENGTHS, STYLES, SummaryError
 from precis_build.commands.ground import read_text
 from precis_build.errors import UserError
 from precis_build.model_file import resolve_model_path
 
 
-class _Recorded(Exception):
-    """Raised by the recording executor once the first prompt has been fed."""
+class _RecordingDevice:
+    """The device contract (precis.engine) answering end-of-text at once: records the first prompt fed;
+    a second prompt (map-reduce) is answered as cancelled, so the request ends there."""
+
+    def __init__(self):
+        self.eos = 0
+        self.fed: list = []
+        self.done = False
+
+    def step(self, ids, positions, k, text=""):
+        if self.fed and positions[0] != len(self.fed):
+            self.done = True
+        if not self.done:
+            self.fed.extend(int(i) for i in ids)
+        return {"ids": [self.eos], "logits": [0.0], "cancelled": self.done}
+
+    def poll(self, text=""):
+        return {"cancelled": self.done}
 
 
 def register(subparsers) -> None:
@@ -34,38 +50,31 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def engine_prompt(session: Session, page: dict, style: str, length: str, question: str | None) -> list:
-    """The ids of the first prompt the session's request feeds its executor."""
-    fed: list = []
-    eos = min(session.tokenizer.eos_ids) if session.tokenizer.eos_ids else 0
-
-    def next_candidates(ids, positions):
-        if fed and positions and positions[0] == 0:
-            raise _Recorded()  # a second prompt (map-reduce): the first is the one asked for
-        if fed and positions and positions[0] != len(fed):
-            raise _Recorded()
-        fed.extend(int(i) for i in ids)
-        return [eos], [0.0]  # end of text at once: nothing is generated after the prompt
-
-    session.use_executor(next_candidates)
-    try:
-        if question:
-            session.chat([{"role": "user", "content": question}], page)
-        else:
-            session.summarize(page, style, length)
-    except _Recorded:
-        pass
-    return fed
+def engine_prompt(engine: Engine, page: dict, style: str, length: str, question: str | None) -> list:
+    """The ids of the first prompt the request feeds the device (`engine`: prepared, not committed)."""
+    device = _RecordingDevice()
+    engine.commit(device)
+    tokenizer = engine.model.tokenizer
+    device.eos = min(tokenizer.eos_ids) if tokenizer.eos_ids else 0
+    if question:
+        answer = engine.handle("chat", {"messages": [{"role": "user", "content": question}], "page": page})
+    else:
+        answer = engine.handle("summarize", {"page": page, "style": style, "length": length})
+    if "error" in answer:
+        raise UserError(answer["error"]["message"])
+    return device.fed
 
 
 def run(args) -> int:
     text = read_text(args.page, "page")
-    session = Session()
     path = resolve_model_path(args.model)
+    data = path.read_bytes()
+    engine = Engine()
+    engine.set_adapter({"available": True, "info": {"description": "none (prompt only)"}})
     try:
-        session.load_model(str(path), path.name)
-        ids = engine_prompt(session, {"title": args.title, "text": text}, args.style, args.length, args.question)
-    except (SummaryError, ValueError) as e:
+        engine.prepare(data, len(data), path.name, str(path))
+    except (EngineError, SummaryError, ValueError) as e:
         raise UserError(str(e)) from None
-    print(json.dumps({"text": session.tokenizer.decode(ids), "ids": ids}, ensure_ascii=False))
+    ids = engine_prompt(engine, {"title": args.title, "text": text}, args.style, args.length, args.question)
+    print(json.dumps({"text": engine.model.tokenizer.decode(ids), "ids": ids}, ensure_ascii=False))
     return 0

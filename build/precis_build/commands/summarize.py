@@ -32,6 +32,7 @@ def register(subparsers) -> None:
     p.add_argument("--length", choices=LENGTHS, default="medium")
     p.add_argument("--timeout", type=float, default=900, help="seconds to wait for the summary (default 900)")
     p.add_argument("--screenshot", type=Path, help="save a PNG of the side panel when done")
+    p.add_argument("--model", type=Path, help="any GGUF file: added through the panel's model picker, then used")
     p.set_defaults(func=run)
 
 
@@ -93,6 +94,13 @@ def run(args) -> int:
         ext = extension_driver.ExtensionDriver(driver)
         try:
             panel = ext.open_with_panel(url)
+            if args.model:
+                if not args.model.is_file():
+                    raise UserError(f"{args.model} is not a file")
+                verdict = ext.add_model(args.model)
+                if not verdict.startswith("Using "):
+                    raise UserError(verdict)
+                print(f"precis summarize: {verdict}", file=sys.stderr)
             ready = time.monotonic()
             _choose(panel, args.style, args.length)
             ext.reset_request()
