@@ -12,7 +12,6 @@ import argparse
 import json
 import statistics
 import time
-from pathlib import Path
 
 from precis.grounding import ground, ground_as_dict
 from precis_build.paths import REPO_ROOT

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from precis.gguf import GGUFError, GGUFFile, open_gguf
-from precis.model_spec import SUPPORTED_ARCHITECTURES, ModelSpecError, check_model
+from precis.model_spec import ModelSpecError, check_model
 from precis_build.errors import UserError
 from precis_build.paths import DEFAULT_MODEL
 
@@ -23,7 +23,7 @@ def open_model(model=None, *, check_architecture: bool = True) -> GGUFFile:
     path = resolve_model_path(model)
     try:
         gguf = open_gguf(path)
-        arch = gguf.architecture
+        gguf.architecture  # a missing architecture key is a GGUFError too: refused in the same line
     except GGUFError as e:
         raise UserError(f"{path}: corrupt or unreadable GGUF: {e}") from None
     if check_architecture:

@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 
 from precis import model_spec
-from precis.model_spec import SUPPORTED_ARCHITECTURES, ModelSpec, ModelSpecError
+from precis.model_spec import ModelSpec, ModelSpecError
 from precis.plan import STEP_BYTES, TOPK, Plan, PlanBuilder, PlanError, StepList
 
 # ggml type name -> dequantizer kernel (each defines QK, BLOCK_BYTES, dequant8).

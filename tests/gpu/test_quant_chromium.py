@@ -4,7 +4,6 @@ used) on weights from a real quantizer, against gguf-py's dequantize and a float
 tolerance as on lavapipe: relative 1e-5 of the largest row L1 norm."""
 
 import base64
-import math
 
 import numpy as np
 import pytest

@@ -30,10 +30,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from precis.model_spec import LayerSpec, ModelSpec, ModelSpecError, check_model
+from precis.model_spec import ModelSpec, ModelSpecError, check_model
 from precis_build.reference.dequant import SUPPORTED_TYPES, load_tensor
 
-SUPPORTED_ARCHITECTURES = ("llama", "qwen2", "qwen3", "phi3", "gemma3", "smollm3")
 ModelError = ModelSpecError   # one error type for a model we cannot run, here and in the GPU plan
 Config = ModelSpec            # the hyperparameters: precis.model_spec (one check for every backend)
 
