@@ -14,7 +14,7 @@ function setPill(name, label) {
 // (info.device: {kind: "webgpu"|"cpu", name, threads}); before a load, what the engine said at
 // boot that "auto" would use (status.device, optional), else the WebGPU adapter it found.
 function describeDevice(device) {
-  if (device?.kind === "cpu") return device.threads ? `CPU, ${device.threads} threads` : "CPU";
+  if (device?.kind === "cpu") return device.threads ? `CPU, ${device.threads} thread${device.threads === 1 ? "" : "s"}` : "CPU";
   return device?.name || null;
 }
 
