@@ -50,3 +50,17 @@ fn iq4_value(q: u32) -> f32 {
     let word = select(select(0xbfad9881u, 0xf6eaddcfu, q >= 4u), select(0x26190d01u, 0x71594535u, q >= 12u), q >= 8u);
     return f32(extractBits(bitcast<i32>(word), (q & 3u) * 8u, 8u));
 }
+
+// IQ4_NL / IQ4_XS: 8 weights of one 32-weight sub-block. `q` is the byte offset of the sub-block's 8 bytes
+// of nibbles that hold this group (weights 0..3 in the first word, 4..7 in the second), `shift` 0 for the low
+// nibbles, 4 for the high ones; each codebook value is multiplied by `scale`.
+fn iq4_group8(q: u32, shift: u32, scale: f32) -> array<f32, 8> {
+    let lo = (load_u32(q) >> shift) & 0x0f0f0f0fu;          // four codebook indices, one per byte
+    let hi = (load_u32(q + 4u) >> shift) & 0x0f0f0f0fu;
+    var out: array<f32, 8>;
+    for (var i = 0u; i < 4u; i++) {
+        out[i] = scale * iq4_value(byte_of(lo, i));
+        out[i + 4u] = scale * iq4_value(byte_of(hi, i));
+    }
+    return out;
+}

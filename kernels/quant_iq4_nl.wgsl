@@ -10,12 +10,5 @@ fn dequant8(row_byte: u32, g: u32) -> array<f32, 8> {
     let d = load_f16(blk);
     let q = blk + 2u + (sub % 2u) * 8u;     // groups 0,2 use qs[0..8], groups 1,3 use qs[8..16]
     let shift = (sub / 2u) * 4u;            // groups 2,3 are the high nibbles
-    let lo = (load_u32(q) >> shift) & 0x0f0f0f0fu;          // four codebook indices, one per byte
-    let hi = (load_u32(q + 4u) >> shift) & 0x0f0f0f0fu;
-    var out: array<f32, 8>;
-    for (var i = 0u; i < 4u; i++) {
-        out[i] = d * iq4_value(byte_of(lo, i));
-        out[i + 4u] = d * iq4_value(byte_of(hi, i));
-    }
-    return out;
+    return iq4_group8(q, shift, d);
 }

@@ -17,12 +17,5 @@ fn dequant8(row_byte: u32, g: u32) -> array<f32, 8> {
     let dl = unpack2x16float(head & 0xffffu).x * (f32(ls) - 32.0);
     let q = blk + 8u + 16u * b + (sub % 2u) * 8u;
     let shift = (sub / 2u) * 4u;
-    let lo = (load_u32(q) >> shift) & 0x0f0f0f0fu;          // four codebook indices, one per byte
-    let hi = (load_u32(q + 4u) >> shift) & 0x0f0f0f0fu;
-    var out: array<f32, 8>;
-    for (var i = 0u; i < 4u; i++) {
-        out[i] = dl * iq4_value(byte_of(lo, i));
-        out[i + 4u] = dl * iq4_value(byte_of(hi, i));
-    }
-    return out;
+    return iq4_group8(q, shift, dl);
 }
