@@ -168,7 +168,8 @@ def test_a_result_for_a_page_the_tab_has_left_is_not_shown(ext, pages_url):
     facts = panel.evaluate("document.getElementById('engine-facts').innerText")
     device = panel.evaluate("window.precisPanel.state.model.device ?? null")
     if device and device.get("kind") == "cpu":
-        expected = f"CPU, {device['threads']} threads"
+        threads = device["threads"]
+        expected = f"CPU, {threads} thread" if threads == 1 else f"CPU, {threads} threads"
     else:
         expected = (device or {}).get("name") or panel.evaluate("window.precisPanel.state.status.adapter.name")
     assert f"Runs on\t{expected}" in facts or f"Runs on\n{expected}" in facts, facts
@@ -182,7 +183,8 @@ def test_the_panel_names_the_device_that_runs_the_model(ext, pages_url):
         const kept = {model: state.model, device: state.status.device};
         const labels = [];
         state.status.device = undefined;   // a boot status that names no device: the adapter, before a load
-        for (const model of [{device: {kind: 'cpu', name: 'wasm', threads: 4}}, {device: {kind: 'webgpu', name: 'Some GPU'}},
+        for (const model of [{device: {kind: 'cpu', name: 'wasm', threads: 4}}, {device: {kind: 'cpu', name: 'wasm', threads: 1}},
+                             {device: {kind: 'webgpu', name: 'Some GPU'}},
                              {}, null]) {
             state.model = model; labels.push(deviceLabel());
         }
@@ -193,7 +195,7 @@ def test_the_panel_names_the_device_that_runs_the_model(ext, pages_url):
         state.status.device = kept.device;
         return {labels, adapter: state.status.adapter.name};
     })()""")
-    assert labels["labels"] == ["CPU, 4 threads", "Some GPU", labels["adapter"], labels["adapter"], "CPU, 2 threads"]
+    assert labels["labels"] == ["CPU, 4 threads", "CPU, 1 thread", "Some GPU", labels["adapter"], labels["adapter"], "CPU, 2 threads"]
 
 
 def _opfs_write(panel, name, text):
