@@ -4,18 +4,25 @@ machines without a GPU) or the CPU device (llama.cpp in wasm, extension/engine/w
 browser's whole memory while it loads and generates.
 
     python -m precis_build.bench_browser [--device auto|cpu|webgpu] [--threads N] [--against wllama]
-                                         [--model M] [--prompt-tokens 16] [--new-tokens 8] [--context N]
-                                         [--check] [--json]
+                                         [--rounds 3] [--model M] [--prompt-tokens 16] [--new-tokens 8]
+                                         [--context N] [--check] [--json]
 
---against wllama: in the same run, wllama's own completion API (its tokenizer, sampler and loop; no Python) on
-the same prompt and the default model, with the same threads: the ratio of the two is the cost of our
-orchestration.
+Two passes in one browser. The memory pass loads the model and generates once while the browser's memory is
+sampled: peak_pss_bytes is the peak of the proportional set size summed over every process of the browser
+(/proc/PID/smaps_rollup, sampled every SAMPLE_S), with the peak during the load and the value after boot beside
+it. The sampler then stops (reading smaps_rollup 25 times a second costs the kernel most of a core, which the
+model's threads would otherwise share), and --rounds timed rounds follow, each generating from an empty cache.
+The figures are their medians.
+
+Our side is Python's engine running the loop every summary runs (precis.generation: sampler, stream decoder,
+stop checks, text crossing the seam on each step) with greedy sampling. --against wllama: in each round, wllama's
+own completion API too (its tokenizer, sampler and loop; no Python) on the same prompt and the default model,
+with the same threads and context; the two alternate which goes first. decode_ratio_vs_wllama, the median of the
+rounds' ratios, is the cost of our orchestration.
 
 Prints one JSON object: model_bytes (the file), gpu_bytes (the sum of the GPU buffers the plan allocated),
 load_s (header, plan, device, pipelines, weights streamed), ttft_s (the prompt's prefill steps),
-prefill_tok_s, decode_tok_s, and peak_pss_bytes: the peak over the run of the proportional set size summed
-over every process of the browser (/proc/PID/smaps_rollup, sampled every SAMPLE_S), with the peak during the
-load and the value after boot beside it. --model takes any GGUF: it is linked into models/ inside the
+prefill_tok_s, decode_tok_s, the memory figures above, and rounds (each round's figures). --model takes any GGUF: it is linked into models/ inside the
 extension folder and loaded as a packaged file. --check also runs the numpy reference on the same ids
 (default model only) and reports whether the greedy tokens agree.
 """
@@ -168,11 +175,16 @@ class PssSampler:
         self.thread.start()
         return self
 
-    def __exit__(self, *exc):
+    def stop(self):
+        """Stops sampling (idempotent); the figures so far stay."""
         self._stop.set()
-        self.thread.join()
+        if self.thread.is_alive():
+            self.thread.join()
         for t in self._threads.values():
             t.join()
+
+    def __exit__(self, *exc):
+        self.stop()
 
 
 def run(driver, expression: str, timeout: float = 3600):
@@ -191,7 +203,7 @@ DEVICES = {"auto": "auto", "cpu": "cpu", "webgpu": "gpu"}
 
 def wllama_run(driver, ids: list[int], new_tokens: int, device: dict) -> dict:
     """wllama's own completion API on the prompt our ids spell (special tokens as text, which its tokenizer
-    parses back), with our device's threads and context; after our engine's run, never beside it."""
+    parses back), with our device's threads and context; before or after our engine's run, never beside it."""
     from precis.gguf import open_gguf
     from precis.tokenizer import Tokenizer
 
@@ -202,6 +214,42 @@ def wllama_run(driver, ids: list[int], new_tokens: int, device: dict) -> dict:
                       f"{json.dumps(options)}))")
     out["same_prompt_ids"] = out.pop("prompt_ids") == ids
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in out.items()}
+
+
+def ours_run(driver, ids: list[int], new_tokens: int) -> dict:
+    """Our engine from an empty cache: the prompt, then greedy tokens through the generation loop."""
+    result = run(driver, f"window.precisEngine.request('generate_ids', "
+                         f"{{prompt_ids: {ids}, max_tokens: {new_tokens}}})")
+    result["prefill_tok_s"] = round(result["prompt_tokens"] / result["ttft_s"], 3)
+    return result
+
+
+def median(values: list):
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    mid = len(values) // 2
+    return round(values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2, 3)
+
+
+def timed_rounds(driver, ids: list[int], new_tokens: int, device: dict, rounds: int, against: bool) -> list:
+    """`rounds` rounds of ours (and wllama's, alternating which goes first); each round's figures."""
+    out = []
+    for r in range(rounds):
+        entry = {}
+        order = ("ours", "wllama") if r % 2 == 0 else ("wllama", "ours")
+        for side in order:
+            if side == "ours":
+                result = ours_run(driver, ids, new_tokens)
+                entry["ours"] = {"ttft_s": result["ttft_s"], "prefill_tok_s": result["prefill_tok_s"],
+                                 "decode_tok_s": result["decode_tokens_per_s"], "ids": result["ids"]}
+            elif against:
+                entry["wllama"] = wllama_run(driver, ids, new_tokens, device)
+        if against:
+            ours, theirs = entry["ours"]["decode_tok_s"], entry["wllama"]["decode_tok_s"]
+            entry["decode_ratio"] = round(ours / theirs, 3) if ours and theirs else None
+        out.append(entry)
+    return out
 
 
 def reference_check(ids: list[int], result: dict) -> dict:
@@ -231,10 +279,11 @@ def main(argv=None) -> int:
                         help="the device our engine runs the model on (default: what the engine chooses)")
     parser.add_argument("--threads", type=int, help="CPU device threads (default: what the engine chooses)")
     parser.add_argument("--against", choices=("wllama",), help="also run wllama's own completion API (default model)")
+    parser.add_argument("--rounds", type=int, default=3, help="timed rounds after the memory pass (default 3)")
     args = parser.parse_args(argv)
     try:
-        if args.prompt_tokens < 1 or args.new_tokens < 1:
-            raise UserError("--prompt-tokens and --new-tokens must be at least 1")
+        if args.prompt_tokens < 1 or args.new_tokens < 1 or args.rounds < 1:
+            raise UserError("--prompt-tokens, --new-tokens and --rounds must be at least 1")
         if not args.model.is_file():
             raise UserError(f"{args.model} is not a file")
         from precis_build.project import version
@@ -258,13 +307,14 @@ def main(argv=None) -> int:
             info = run(driver, f"window.precisEngine.request('load_model', {json.dumps(load)})")
             load_s = time.monotonic() - started
             pss.mark("generate")
-            result = run(driver, f"window.precisEngine.request('generate_ids', "
-                                 f"{{prompt_ids: {ids}, max_tokens: {args.new_tokens}}})")
+            result = ours_run(driver, ids, args.new_tokens)
             live = run(driver, "window.precisEngine.request('gpu_memory')")
             reads_per_s = pss.min_reads_per_s
             samples_per_s = round(pss.samples / (time.monotonic() - pss_started), 1)
+            pss.stop()
             device = info["device"]
-            against = wllama_run(driver, ids, args.new_tokens, device) if args.against else None
+            rounds = timed_rounds(driver, ids, args.new_tokens, device, args.rounds, bool(args.against))
+        ours = [r["ours"] for r in rounds]
         out = {
             "where": f"headless Chromium, extension engine worker (Pyodide engine + JS {device['kind']} device)",
             "device": {k: v for k, v in device.items() if k != "timings"},
@@ -279,9 +329,11 @@ def main(argv=None) -> int:
             "device_ms": device.get("timings"),
             "prompt_tokens": result["prompt_tokens"],
             "new_tokens": len(result["ids"]),
-            "ttft_s": result["ttft_s"],
-            "prefill_tok_s": round(result["prompt_tokens"] / result["ttft_s"], 3),
-            "decode_tok_s": result["decode_tokens_per_s"],
+            "ttft_s": median([r["ttft_s"] for r in ours]),
+            "prefill_tok_s": median([r["prefill_tok_s"] for r in ours]),
+            "decode_tok_s": median([r["decode_tok_s"] for r in ours]),
+            "memory_pass": {"ttft_s": result["ttft_s"], "prefill_tok_s": result["prefill_tok_s"],
+                            "decode_tok_s": result["decode_tokens_per_s"]},
             "peak_pss_bytes": pss.peak,
             "pss_after_boot_bytes": after_boot,
             "peak_pss_load_bytes": pss.phases.get("load", 0),
@@ -292,14 +344,22 @@ def main(argv=None) -> int:
             "ids": result["ids"],
             "precis": status.get("precisVersion"),
         }
+        out["same_ids_every_round"] = all(r["ids"] == result["ids"] for r in ours)
         if args.check:
             out.update(reference_check(ids, result))
-        if against:
-            out["wllama"] = against
-            ours, theirs = out["decode_tok_s"], against["decode_tok_s"]
-            out["decode_ratio_vs_wllama"] = round(ours / theirs, 3) if ours and theirs else None
-            theirs_ids = against.pop("ids")   # wllama stops at an end-of-generation token without returning it
-            out["same_greedy_ids_as_wllama"] = theirs_ids == result["ids"][:len(theirs_ids)]
+        if args.against:
+            theirs = [r["wllama"] for r in rounds]
+            out["wllama"] = {key: median([t[key] for t in theirs])
+                             for key in ("load_s", "ttft_s", "prefill_tok_s", "decode_tok_s")}
+            out["wllama"].update(threads=theirs[0]["threads"], multithread=theirs[0]["multithread"],
+                                 same_prompt_ids=all(t["same_prompt_ids"] for t in theirs))
+            out["decode_ratio_vs_wllama"] = median([r["decode_ratio"] for r in rounds])
+            # wllama stops at an end-of-generation token without returning it
+            out["same_greedy_ids_as_wllama"] = all(t["ids"] == result["ids"][:len(t["ids"])] for t in theirs)
+        for r in rounds:
+            r["ours"].pop("ids")
+            r.get("wllama", {}).pop("ids", None)
+        out["rounds"] = rounds
         print(json.dumps(out) if args.json else json.dumps(out, indent=1))
         return 0
     except UserError as e:

@@ -548,9 +548,14 @@ class Engine:
 
     def greedy(self, prompt_ids: Any, max_tokens: int, stop_ids: Any = (), fresh: bool = True) -> dict:
         """The prompt (in chunk slices), then greedy tokens up to `max_tokens` in all: from an empty cache,
-        or (fresh=False) after what the cache holds. Returns {"ids", "first_ids", "first_logits" (the prompt
-        step's top-k), "prompt_tokens", "ttft_s", "decode_s", "decode_tokens_per_s", "recoveries"}."""
-        self._require_model()
+        or (fresh=False) after what the cache holds. It runs the loop every summary runs (precis.generation:
+        the sampler, the stream decoder, the text riding on each step), so a benchmark of it measures our
+        whole orchestration. Returns {"ids", "first_ids", "first_logits" (the prompt step's top-k),
+        "prompt_tokens", "ttft_s", "decode_s", "decode_tokens_per_s", "recoveries"}."""
+        from precis.generation import generate
+        from precis.sampler import Sampler, SamplerConfig
+
+        model = self._require_model()
         prompt_ids = [int(t) for t in to_py(prompt_ids)]
         stop_ids = {int(t) for t in to_py(stop_ids) or ()}
         if not prompt_ids:
@@ -560,18 +565,25 @@ class Engine:
         self._begin_request()
         if fresh:
             self.kv = []
-        started = time.perf_counter()
-        ids, logits = self._feed(prompt_ids)
-        first = time.perf_counter()
-        first_ids, first_logits = ids, logits
-        out = [ids[0]]
-        while len(out) < int(max_tokens) and out[-1] not in stop_ids and not self._cancelled:
-            ids, _ = self._feed([out[-1]])
-            out.append(ids[0])
+        first_step: list = []
+        times = [time.perf_counter()]
+
+        def next_candidates(unseen: list) -> tuple:
+            candidates = self._feed(list(unseen))
+            times.append(time.perf_counter())
+            if not first_step:
+                first_step.extend(candidates)
+            return candidates
+
+        result = generate(prompt_ids, next_candidates, model.tokenizer, Sampler(SamplerConfig(temperature=0.0)),
+                          int(max_tokens), stop_ids=stop_ids, on_text=self._text.append,
+                          should_stop=lambda: self._cancelled)
+        self._flush()          # the last text crosses now, not with the next request's first step
         done = time.perf_counter()
-        steps = len(out) - 1
-        return {"ids": out, "first_ids": first_ids, "first_logits": first_logits,
-                "prompt_tokens": len(prompt_ids), "ttft_s": round(first - started, 4),
+        first = times[1]
+        steps = len(result.ids) - 1
+        return {"ids": result.ids, "first_ids": first_step[0], "first_logits": first_step[1],
+                "prompt_tokens": len(prompt_ids), "ttft_s": round(first - times[0], 4),
                 "decode_s": round(done - first, 4),
                 "decode_tokens_per_s": round(steps / (done - first), 3) if steps and done > first else None,
                 "recoveries": self.recoveries}
