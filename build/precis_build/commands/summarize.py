@@ -110,7 +110,10 @@ def run(args) -> int:
                 panel.screenshot(args.screenshot)
             if not result:
                 raise UserError(ext.panel_text("notice") or "the panel produced no summary")
-            adapter = panel.evaluate("window.precisPanel.state.status?.adapter?.name ?? ''")
+            # What runs the model, as the panel's engine facts say it ("CPU, 1 thread" or the GPU's name).
+            runs_on = panel.evaluate("""(() => {
+                const term = [...document.querySelectorAll('#engine-facts dt')].find((dt) => dt.textContent === 'Runs on');
+                return term?.nextElementSibling?.textContent ?? ''; })()""")
         finally:
             ext.close()
     text = result["text"].strip()
@@ -120,7 +123,7 @@ def run(args) -> int:
     flagged = [p for p in points if not p["supported"]]
     tps = stats.get("tokens_per_s")
     lines = [
-        f"precis summarize: {result.get('model')} on {adapter or 'unknown adapter'}",
+        f"precis summarize: {result.get('model')} on {runs_on or 'an unnamed device'}",
         f"  time to first token {stats.get('ttft_s', float('nan')):.2f} s, "
         f"{tps:.2f} tokens/s" if tps else f"  time to first token {stats.get('ttft_s', float('nan')):.2f} s",
         f"  prompt {stats.get('prompt_tokens')} tokens, generated {stats.get('generated_tokens')} tokens "
