@@ -8,12 +8,14 @@ after 30-40 tokens), so whole requests are checked against the device's own run 
 truncation) and against CPython's plan of the request (map-reduce), not against native text."""
 
 import json
+import os
 import re
 
 import numpy as np
 import pytest
 
 from precis.chat_template import ChatTemplate
+from precis.device_choice import cpu_threads
 from precis.gguf import open_gguf
 from precis.tokenizer import Tokenizer
 from precis_build import browser
@@ -54,6 +56,11 @@ def engine(driver):
     return info
 
 
+def _default_threads(driver, engine):
+    """The engine back on the CPU device with the thread count Python chose (the module's fixture)."""
+    request(driver, "load_model", {"source": "package", "device": "cpu", "threads": engine["device"]["threads"]})
+
+
 def llama_cpp_greedy(llm, ids, n):
     """n greedy ids after `ids` from native llama.cpp, and the prompt step's logits as log-softmax."""
     llm.reset()
@@ -73,8 +80,10 @@ def llama_cpp_greedy(llm, ids, n):
 def test_the_load_names_the_cpu_device_and_its_threads(engine):
     device = engine["device"]
     assert device["kind"] == "cpu"
-    # Python's choice on this 2-core machine (precis.device_choice.cpu_threads): one thread.
-    assert device["threads"] == 1 and device["name"] == "CPU (llama.cpp WebAssembly, 1 thread)"
+    # Python's choice (precis.device_choice.cpu_threads): two threads on this 2-core machine.
+    threads = cpu_threads(os.cpu_count(), True)
+    assert device["threads"] == threads
+    assert device["name"] == f"CPU (llama.cpp WebAssembly, {threads} thread{'' if threads == 1 else 's'})"
     assert device["crossOriginIsolated"] is True       # manifest.json: COOP/COEP, so threads could run
     assert device["logits"] == "log_softmax"
     assert engine["executor"]["context"] == 4096
@@ -86,7 +95,7 @@ def test_greedy_ids_equal_native_llama_cpp_on_two_wasm_threads(driver, engine, p
     try:
         result = request(driver, "generate_ids", {"prompt_ids": prompt_ids, "max_tokens": NEW_TOKENS})
     finally:
-        request(driver, "load_model", {"source": "package", "device": "cpu", "threads": 1})
+        _default_threads(driver, engine)
     expected, log_softmax = llama_cpp_greedy(llama_cpp, prompt_ids, NEW_TOKENS)
     assert result["ids"] == expected
     top = np.array(result["first_ids"])
@@ -108,11 +117,12 @@ def test_a_second_request_sharing_a_prefix_truncates_the_cache_and_equals_a_fres
     reused = request(driver, "chat", {"requestId": "q2", "messages": second, "page": page, "max_tokens": 24})
     assert reused["stats"]["reused"] > 40          # the system message and page came from the cache
     # A new device (another thread count): its cache starts empty.
-    request(driver, "load_model", {"source": "package", "device": "cpu", "threads": 2})
+    other = 1 if engine["device"]["threads"] != 1 else 2
+    request(driver, "load_model", {"source": "package", "device": "cpu", "threads": other})
     try:
         fresh = request(driver, "chat", {"requestId": "q3", "messages": second, "page": page, "max_tokens": 24})
     finally:
-        request(driver, "load_model", {"source": "package", "device": "cpu", "threads": 1})
+        _default_threads(driver, engine)
     assert fresh["stats"]["reused"] == 0
     assert fresh["stats"]["generated_tokens"] == reused["stats"]["generated_tokens"] >= 8
     assert reused["text"] == fresh["text"]

@@ -47,8 +47,11 @@ def test_the_setting_forces_a_device():
     assert choose_device(NVIDIA, "")["kind"] == "webgpu"            # empty: auto
 
 
-def test_threads_are_half_the_cores_and_need_cross_origin_isolation():
-    assert cpu_threads(2, True) == 1
+def test_threads_are_half_the_cores_but_two_of_two_and_need_cross_origin_isolation():
+    assert cpu_threads(1, True) == 1
+    assert cpu_threads(2, True) == 2
+    assert cpu_threads(3, True) == 2
+    assert cpu_threads(4, True) == 2
     assert cpu_threads(8, True) == 4
     assert cpu_threads(64, True) == 8
     assert cpu_threads(16, False) == 1       # no SharedArrayBuffer: the single-threaded build
