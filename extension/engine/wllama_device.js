@@ -198,9 +198,14 @@ class WllamaDevice {
         else await call(w.kvRemove(start, -1));
         this.cached = start;
       }
-      await call(w.decode(Array.from(tokenIds), {}));
+      // Both asked at once: llama.cpp's worker takes its messages in order, so the top-k is read right after
+      // the decode, without a round trip to this worker between them (a decode that fails makes it moot).
+      const decoded = call(w.decode(Array.from(tokenIds), {}));
+      const read = call(w.getLogits(Math.min(k, this.vocab)));
+      read.catch(() => {});
+      await decoded;
       this.cached = start + n;
-      const top = await call(w.getLogits(Math.min(k, this.vocab)));
+      const top = await read;
       const ids = new Int32Array(top.length);
       const logits = new Float32Array(top.length);
       for (let i = 0; i < top.length; i++) {
