@@ -213,7 +213,8 @@ async function loadNow(source, { context = null, memoryBudget = null, device: se
     const previous = model;
     model = { source, slot, info, setting };
     previous?.slot.device.close();
-    info.device = { available: true, ...device.describe(), ...(spec.reason ? { reason: spec.reason } : {}) };
+    info.device = { available: true, ...device.describe(), ...(spec.reason ? { reason: spec.reason } : {}),
+                    ...(spec.fallback ? { fallback: true } : {}) };
     info.executor = info.device;   // the panel's name for it
     info.loadMs = Math.round(performance.now() - started);
     progress("model", 1, "Model ready");

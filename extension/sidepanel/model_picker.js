@@ -61,6 +61,14 @@ export async function fillModelChoices() {
   if (select.value !== state.settings.model) select.value = "package";
 }
 
+// "Using <model> (<architecture>)." and, when our GPU kernels could not run it and llama.cpp on the CPU
+// does (the engine's "auto" fallback), why it runs there.
+export function usingMessage(model, name) {
+  const using = `Using ${model.title || name} (${model.architecture}).`;
+  const device = model.device || model.executor;
+  return device?.fallback ? `${using} It runs on the CPU: ${device.reason}.` : using;
+}
+
 function modelMessage(text, kind = "info") {
   const message = $("model-message");
   message.textContent = text;
@@ -73,7 +81,7 @@ async function chooseStoredModel(source) {
   try {
     const model = await loadModel(source, state.settings.device);
     await setSetting("model", source);
-    modelMessage(`Using ${model.title || name} (${model.architecture}).`);
+    modelMessage(usingMessage(model, name));
     return model;
   } catch (error) {
     modelMessage(error.message, "error");
@@ -122,7 +130,7 @@ async function pickModelFile(file) {
   try {
     if (!/\.gguf$/i.test(file.name)) throw new Error(`"${file.name}" is not a .gguf file`);
     const model = await addModelFile(file, bar);
-    modelMessage(`Using ${model.title || file.name} (${model.architecture}).`);
+    modelMessage(usingMessage(model, file.name));
     return model;
   } catch (error) {
     modelMessage(error.message, "error");

@@ -47,7 +47,7 @@ def cpu_spec(gguf, choice: dict, context: Optional[int], default_context: int) -
                                 f"positions ({kv_bytes / 2**20:.0f} MiB) do not fit the CPU device's 4 GiB of "
                                 "WebAssembly memory: choose a smaller model or context", kind="out_of_memory")
     return {"kind": "cpu", "context": context, "threads": int(choice["threads"]), "batch": CPU_BATCH,
-            "topk": CPU_TOP_K, "reason": choice["reason"]}
+            "topk": CPU_TOP_K, "reason": choice["reason"], "fallback": bool(choice.get("fallback"))}
 
 
 class DeviceChoiceError(ValueError):
@@ -80,6 +80,15 @@ def cpu_threads(hardware_concurrency: Any, cross_origin_isolated: bool) -> int:
     except (TypeError, ValueError):
         cores = 1
     return max(1, min(max(cores // 2, 2), cores, MAX_CPU_THREADS))
+
+
+def gpu_fallback(host: dict, why: str) -> dict:
+    """The CPU device for a model our WGSL cannot run on the GPU (`why`: the plan's one-line refusal), under
+    "auto": llama.cpp runs more architectures and tensor types than our kernels. host: the engine's
+    {"hardware_concurrency", "cross_origin_isolated"}. The reason says so, for the model picker."""
+    threads = cpu_threads(host.get("hardware_concurrency"), bool(host.get("cross_origin_isolated")))
+    return {"kind": "cpu", "threads": threads, "fallback": True,
+            "reason": f"our GPU kernels cannot run this model ({why}), so llama.cpp runs it on the CPU"}
 
 
 def choose_device(adapter: Optional[dict], setting: str = "auto", *, hardware_concurrency: Any = 1,

@@ -10,7 +10,9 @@ parsed. The calls, in order:
         # JS's raw adapter report -> precis.adapter, plus what "auto" runs on (precis.device_choice)
     engine.handle("prepare", {prefix, file_size, name, source, context?, memory_budget?, device?, threads?})
         # device: "auto" | "gpu" | "cpu" (precis.device_choice). The CPU device (llama.cpp in wasm) gets a
-        # spec with no plan (context, threads, batch, topk; precis.device_choice.cpu_spec).
+        # spec with no plan (context, threads, batch, topk; precis.device_choice.cpu_spec). A model the GPU
+        # plan refuses (an architecture or tensor type our WGSL lacks) goes to the CPU device under "auto"
+        # (spec.fallback, spec.reason say why) and is refused under "gpu", the message naming the way out.
         # the model's header from a prefix of the file (never the whole file): {"need_bytes": n} when the
         # header runs past the prefix; else tokenizer, template and Plan are built and the plan's memory
         # is checked against the adapter, BEFORE anything is allocated: {"spec", "info", "memory"}.
@@ -47,7 +49,7 @@ from typing import Any, Callable, Optional
 
 from precis import grounding
 from precis.adapter import DEFAULT_CHUNK, DEFAULT_CONTEXT, describe_adapter, plan_for_adapter, to_py
-from precis.device_choice import DeviceChoiceError, choose_device, cpu_spec
+from precis.device_choice import DeviceChoiceError, choose_device, cpu_spec, gpu_fallback
 from precis.summarize import (DEFAULT_LENGTH, DEFAULT_STYLE, Page, SummaryError, check_style,
                               page_system_message, run_summary)
 
@@ -205,6 +207,7 @@ class Engine:
         from precis.chat_template import ChatTemplate
         from precis.gguf import GGUFError, open_gguf
         from precis.memory import check_fits, device_requirements
+        from precis.plan import PlanError
         from precis.tokenizer import Tokenizer
 
         self._prepared = None
@@ -226,6 +229,22 @@ class Engine:
             raise GGUFError(f"{name} has no tokenizer (tokenizer.ggml.model is missing): not a usable chat model")
         tokenizer = Tokenizer.from_gguf(gguf)
         template = ChatTemplate.from_gguf(gguf)
+        plan = None
+        if choice["kind"] == "webgpu":
+            adapter = dict(self.adapter)
+            if memory_budget:
+                adapter["memory_budget"] = int(memory_budget)
+            try:
+                plan = plan_for_adapter(gguf, adapter, context=context, chunk=chunk)
+            except PlanError as e:
+                # Our WGSL lacks what this model needs; llama.cpp runs many more families and types. "auto"
+                # runs it there and says why; a forced GPU is refused with the way out.
+                why = str(e).rstrip(".")
+                if device != "gpu":
+                    choice = gpu_fallback(self.host, why)
+                else:
+                    raise PlanError(f"{why}. On the CPU, llama.cpp may run it: choose Device: CPU in the "
+                                    "settings") from None
         if choice["kind"] == "cpu":
             # llama.cpp runs the layers: no plan (so no refusal for what only our WGSL lacks), its own check of
             # the tensors when it loads them.
@@ -237,10 +256,6 @@ class Engine:
                 raise EngineError(e.kind, str(e)) from None
             self._prepared = Model(name, source, gguf, tokenizer, template, None, {"total": 0}, cpu=spec)
             return {"spec": spec, "info": self._prepared.info()}
-        adapter = dict(self.adapter)
-        if memory_budget:
-            adapter["memory_budget"] = int(memory_budget)
-        plan = plan_for_adapter(gguf, adapter, context=context, chunk=chunk)
         memory = check_fits(plan, adapter)
         self._prepared = Model(name, source, gguf, tokenizer, template, plan, memory)
         spec = {"kind": "webgpu", "plan": plan.to_json(), **device_requirements(plan, adapter)}

@@ -198,6 +198,22 @@ def test_the_panel_names_the_device_that_runs_the_model(ext, pages_url):
     assert labels["labels"] == ["CPU, 4 threads", "CPU, 1 thread", "Some GPU", labels["adapter"], labels["adapter"], "CPU, 2 threads"]
 
 
+def test_the_model_picker_says_when_a_model_runs_on_the_cpu_because_our_gpu_kernels_cannot(ext, pages_url):
+    """precis.engine's "auto" fallback (a real GPU, a model our WGSL lacks) reaches the picker as the device's
+    reason; on this machine "auto" is the CPU anyway, so the message is checked from the module itself."""
+    panel = ext.panel or ext.open_with_panel(f"{pages_url}/article.html")
+    messages = panel.evaluate("""(async () => {
+        const { usingMessage } = await import('./model_picker.js');
+        const reason = "our GPU kernels cannot run this model (unsupported model architecture 'olmo2'), " +
+                       "so llama.cpp runs it on the CPU";
+        return [usingMessage({title: 'Olmo', architecture: 'olmo2', device: {kind: 'cpu', fallback: true, reason}}, 'o.gguf'),
+                usingMessage({architecture: 'llama', device: {kind: 'cpu', reason: 'no WebGPU adapter'}}, 'm.gguf')];
+    })()""")
+    assert messages == ["Using Olmo (olmo2). It runs on the CPU: our GPU kernels cannot run this model (unsupported "
+                        "model architecture 'olmo2'), so llama.cpp runs it on the CPU.",
+                        "Using m.gguf (llama)."]
+
+
 def _opfs_write(panel, name, text):
     panel.evaluate(f"""(async () => {{
         const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('models', {{create: true}});

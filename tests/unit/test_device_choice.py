@@ -74,7 +74,7 @@ def test_the_cpu_spec_caps_the_context_and_refuses_what_the_wasm_heap_cannot_hol
     choice = {"kind": "cpu", "reason": "r", "threads": 2}
     gguf = open_gguf(smollm2_path)
     assert cpu_spec(gguf, choice, None, 4096) == {"kind": "cpu", "context": 4096, "threads": 2, "batch": 64,
-                                                   "topk": 64, "reason": "r"}
+                                                   "topk": 64, "reason": "r", "fallback": False}
     assert cpu_spec(gguf, choice, 100000, 4096)["context"] == 8192     # the model's own context
     # A 3.5 GiB file with 32 layers of 8 KV heads of 128: 128 KiB of f16 KV a position; 4,096 fit, 8,192 not.
     big = _Header(3584 << 20, context_length=32768, block_count=32, **{

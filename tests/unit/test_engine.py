@@ -249,3 +249,35 @@ def test_a_rebuilt_device_gets_the_cache_fed_again(engine, smollm2_gguf):
     assert after["recoveries"] == 1 and held == [1, 504, 3458, reference[0]]
     assert after["ids"] == reference[2:4]
     del device
+
+
+NVIDIA = {"available": True, "info": {"vendor": "nvidia", "architecture": "hopper", "description": "NVIDIA H200"},
+          "features": ["subgroups", "shader-f16"], "deviceMemoryGiB": 80,
+          "limits": {"maxStorageBufferBindingSize": 1 << 31, "maxBufferSize": 1 << 31}}
+
+
+def _renamed_architecture(data: bytes, old: bytes, new: bytes) -> bytes:
+    """The file with its architecture renamed (same length: every offset stays): the general.architecture
+    value and every `<arch>.` metadata key. A family llama.cpp knows but our WGSL plan does not."""
+    assert len(old) == len(new)
+    value = len(old).to_bytes(8, "little") + old
+    header = data[:4 * MiB].replace(value, len(new).to_bytes(8, "little") + new, 1)
+    return header.replace(old + b".", new + b".") + data[4 * MiB:]
+
+
+def test_a_model_our_gpu_kernels_cannot_run_goes_to_the_cpu_device_under_auto_and_is_refused_on_gpu(smollm2_path):
+    e = Engine()
+    value(e.handle("set_adapter", {"raw": NVIDIA, "hardware_concurrency": 8, "cross_origin_isolated": True}))
+    data = _renamed_architecture(smollm2_path.read_bytes(), b"llama", b"olmo2")
+    args = {"prefix": data[:4 * MiB], "file_size": len(data), "name": "olmo.gguf"}
+    # The real file runs on the GPU under auto; the renamed one is one our plan refuses.
+    assert value(e.handle("prepare", {**args, "prefix": smollm2_path.read_bytes()[:4 * MiB]}))["spec"]["kind"] == "webgpu"
+    spec = value(e.handle("prepare", {**args, "device": "auto"}))["spec"]
+    assert spec["kind"] == "cpu" and spec["fallback"] is True and spec["threads"] == 4
+    assert spec["reason"].startswith("our GPU kernels cannot run this model (") and "olmo2" in spec["reason"]
+    assert spec["reason"].endswith("), so llama.cpp runs it on the CPU")
+    value(e.handle("abort"))
+    refused = e.handle("prepare", {**args, "device": "gpu"})["error"]
+    assert refused["kind"] == "unsupported_model" and "olmo2" in refused["message"]
+    assert refused["message"].endswith("On the CPU, llama.cpp may run it: choose Device: CPU in the settings")
+    assert e._prepared is None and e.model is None
