@@ -267,3 +267,16 @@ def test_every_pipeline_of_both_models_compiles_in_chrome(driver, engine):
     }})()""")
     assert len(pipelines) > 20
     assert failures == []
+
+
+def test_the_cpu_device_gives_the_same_greedy_ids_on_the_same_prompt(driver, generated, prompt_ids):
+    """The other device behind the same engine (llama.cpp's wasm build): our ids in, the same greedy tokens out
+    as our WGSL gave (last in this module: it swaps the engine's device, then puts the WebGPU one back)."""
+    info = request(driver, "load_model", "{source: 'package', device: 'cpu'}")
+    try:
+        assert info["device"]["kind"] == "cpu"
+        on_cpu = request(driver, "generate_ids", f"{{prompt_ids: {prompt_ids}, max_tokens: {NEW_TOKENS}}}")
+    finally:
+        request(driver, "load_model", "{source: 'package', device: 'gpu'}")
+    assert on_cpu["ids"] == generated["ids"]
+    assert on_cpu["prompt_tokens"] == generated["prompt_tokens"]
