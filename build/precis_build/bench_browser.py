@@ -201,15 +201,18 @@ def run(driver, expression: str, timeout: float = 3600):
 DEVICES = {"auto": "auto", "cpu": "cpu", "webgpu": "gpu"}
 
 
-def wllama_run(driver, ids: list[int], new_tokens: int, device: dict) -> dict:
-    """wllama's own completion API on the prompt our ids spell (special tokens as text, which its tokenizer
-    parses back), with our device's threads and context; before or after our engine's run, never beside it."""
+def wllama_options(ids: list[int], new_tokens: int, device: dict) -> dict:
+    """What wllama's completion gets: the prompt our ids spell (special tokens as text, which its tokenizer
+    parses back), with our device's threads and context."""
     from precis.gguf import open_gguf
     from precis.tokenizer import Tokenizer
 
-    text = Tokenizer.from_gguf(open_gguf(DEFAULT_MODEL)).decode(ids)
-    options = {"promptText": text, "newTokens": new_tokens, "threads": device.get("threads") or 1,
-               "context": device.get("context") or 4096}
+    return {"promptText": Tokenizer.from_gguf(open_gguf(DEFAULT_MODEL)).decode(ids), "newTokens": new_tokens,
+            "threads": device.get("threads") or 1, "context": device.get("context") or 4096}
+
+
+def wllama_run(driver, ids: list[int], options: dict) -> dict:
+    """wllama's own completion API (wllama_options); before or after our engine's run, never beside it."""
     out = run(driver, "import('./bench_wllama.js').then((m) => m.wllamaCompletion("
                       f"{json.dumps(options)}))")
     out["same_prompt_ids"] = out.pop("prompt_ids") == ids
@@ -234,6 +237,7 @@ def median(values: list):
 
 def timed_rounds(driver, ids: list[int], new_tokens: int, device: dict, rounds: int, against: bool) -> list:
     """`rounds` rounds of ours (and wllama's, alternating which goes first); each round's figures."""
+    options = wllama_options(ids, new_tokens, device) if against else None
     out = []
     for r in range(rounds):
         entry = {}
@@ -244,7 +248,7 @@ def timed_rounds(driver, ids: list[int], new_tokens: int, device: dict, rounds: 
                 entry["ours"] = {"ttft_s": result["ttft_s"], "prefill_tok_s": result["prefill_tok_s"],
                                  "decode_tok_s": result["decode_tokens_per_s"], "ids": result["ids"]}
             elif against:
-                entry["wllama"] = wllama_run(driver, ids, new_tokens, device)
+                entry["wllama"] = wllama_run(driver, ids, options)
         if against:
             ours, theirs = entry["ours"]["decode_tok_s"], entry["wllama"]["decode_tok_s"]
             entry["decode_ratio"] = round(ours / theirs, 3) if ours and theirs else None

@@ -65,8 +65,7 @@ export async function fillModelChoices() {
 // does (the engine's "auto" fallback), why it runs there.
 export function usingMessage(model, name) {
   const using = `Using ${model.title || name} (${model.architecture}).`;
-  const device = model.device || model.executor;
-  return device?.fallback ? `${using} It runs on the CPU: ${device.reason}.` : using;
+  return model.device?.fallback ? `${using} It runs on the CPU: ${model.device.reason}.` : using;
 }
 
 function modelMessage(text, kind = "info") {

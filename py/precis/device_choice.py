@@ -85,12 +85,11 @@ def cpu_threads(hardware_concurrency: Any, cross_origin_isolated: bool) -> int:
     return max(1, min(max(cores // 2, 2), cores, MAX_CPU_THREADS))
 
 
-def gpu_fallback(host: dict, why: str) -> dict:
+def gpu_fallback(why: str, **host: Any) -> dict:
     """The CPU device for a model our WGSL cannot run on the GPU (`why`: the plan's one-line refusal), under
-    "auto": llama.cpp runs more architectures and tensor types than our kernels. host: the engine's
-    {"hardware_concurrency", "cross_origin_isolated"}. The reason says so, for the model picker."""
-    threads = cpu_threads(host.get("hardware_concurrency"), bool(host.get("cross_origin_isolated")))
-    return {"kind": "cpu", "threads": threads, "fallback": True,
+    "auto": llama.cpp runs more architectures and tensor types than our kernels. host: choose_device's
+    keywords (hardware_concurrency, cross_origin_isolated). The reason says so, for the model picker."""
+    return {**choose_device(None, "cpu", **host), "fallback": True,
             "reason": f"our GPU kernels cannot run this model ({why}), so llama.cpp runs it on the CPU"}
 
 

@@ -241,7 +241,7 @@ class Engine:
                 # runs it there and says why; a forced GPU is refused with the way out.
                 why = str(e).rstrip(".")
                 if device != "gpu":
-                    choice = gpu_fallback(self.host, why)
+                    choice = gpu_fallback(why, **self.host)
                 else:
                     raise PlanError(f"{why}. On the CPU, llama.cpp may run it: choose Device: CPU in the "
                                     "settings") from None
@@ -580,14 +580,13 @@ class Engine:
         self._begin_request()
         if fresh:
             self.kv = []
-        first_step: list = []
-        times = [time.perf_counter()]
+        first_step: dict = {}        # the prompt step's top-k, and when it came
+        started = time.perf_counter()
 
         def next_candidates(unseen: list) -> tuple:
             candidates = self._feed(list(unseen))
-            times.append(time.perf_counter())
             if not first_step:
-                first_step.extend(candidates)
+                first_step.update(ids=candidates[0], logits=candidates[1], at=time.perf_counter())
             return candidates
 
         result = generate(prompt_ids, next_candidates, model.tokenizer, Sampler(SamplerConfig(temperature=0.0)),
@@ -595,10 +594,10 @@ class Engine:
                           should_stop=lambda: self._cancelled)
         self._flush()          # the last text crosses now, not with the next request's first step
         done = time.perf_counter()
-        first = times[1]
+        first = first_step["at"]
         steps = len(result.ids) - 1
-        return {"ids": result.ids, "first_ids": first_step[0], "first_logits": first_step[1],
-                "prompt_tokens": len(prompt_ids), "ttft_s": round(first - times[0], 4),
+        return {"ids": result.ids, "first_ids": first_step["ids"], "first_logits": first_step["logits"],
+                "prompt_tokens": len(prompt_ids), "ttft_s": round(first - started, 4),
                 "decode_s": round(done - first, 4),
                 "decode_tokens_per_s": round(steps / (done - first), 3) if steps and done > first else None,
                 "recoveries": self.recoveries}
