@@ -25,6 +25,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from precis import facts as fact_rules
+from precis.key_points import BULLET_LINE, ITEM_NUMBER
 from precis.text_units import content_units, sentence_spans
 
 # On the tuned half of the labeled set, unsupported claims reach a support of 0.28 and honest
@@ -35,8 +36,6 @@ BM25_B = 0.75
 RUNNER_UP_RATIO = 0.7  # a second passage scoring this close to the best joins the window
 MAX_UNSUPPORTED_SPANS = 3
 
-_BULLET = re.compile(r"^\s*(?:[-*+•・·]|\d+[.)、])\s*(.*\S)\s*$")
-_ITEM_NUMBER = re.compile(r"^\d{1,2}[.)、]\s*(?=\S)")
 _MARKDOWN_NOISE = re.compile(r"\*\*|__|[*`#>]+|\[([^\]]*)\]\([^)]*\)")
 # Where a clause ends inside a sentence (negation is compared clause by clause).
 _CLAUSE_BREAK = re.compile(r"[,;:，；、：]|\b(?:but|although|though|while|whereas|however)\b"
@@ -78,12 +77,12 @@ def summary_points(summary: str) -> list:
     """The points of a summary: its bullet items if it has any, else its sentences.
     Markdown emphasis, code marks and links are reduced to their text."""
     lines = summary.splitlines()
-    bullets = [m.group(1) for m in (_BULLET.match(line) for line in lines) if m]
+    bullets = [m.group(1) for m in (BULLET_LINE.match(line) for line in lines) if m]
     raw = bullets if bullets else [p.text for p in split_passages(summary)]
     points = []
     for item in raw:
         clean = _MARKDOWN_NOISE.sub(lambda m: m.group(1) or "", item).strip()
-        clean = _ITEM_NUMBER.sub("", clean)  # "- 2. Masons built ...": the 2 is the list's, not a fact
+        clean = ITEM_NUMBER.sub("", clean)  # "- 2. Masons built ...": the 2 is the list's, not a fact
         if clean:
             points.append(clean)
     return points

@@ -20,6 +20,8 @@ The prompt asks for the answer in the page's language (from the script of its te
 lang attribute). The key-points answer is started for the model: the conversation ends with
 an assistant message {"content": "- ", "prefix": True} that the chat template writes after
 the generation prompt, and the returned (and streamed) summary starts with that "- ".
+The returned list (and each part's notes) is tidied (precis.key_points): a point the model
+repeats is kept once, and its own "1.", "2."... after the bullets go.
 Page text over MAX_PAGE_CHARS is cut there, and the prompt says how much was left out.
 
 The model itself is reached through one callable, complete(messages, max_tokens, on_text) -> text,
@@ -32,6 +34,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Optional
 
+from precis.key_points import tidy_bullets
 from precis.text_units import sentence_spans
 
 STYLES = ("key-points", "tldr", "teaser", "headline")
@@ -389,7 +392,9 @@ def run_summary(page: Page, style: str, length: str, *, complete: Complete,
         # The prefix was written for the model: it is part of the answer the reader gets.
         if prefix and on_text is not None:
             on_text(prefix)
-        return prefix + complete(messages, final_tokens, on_text)
+        answer = prefix + complete(messages, final_tokens, on_text)
+        # The returned text replaces the streamed one: a list's repeats and own numbering go.
+        return tidy_bullets(answer) if style == "key-points" else answer
 
     if not plan.map_reduce:
         return final(summary_messages(page, style, length))
@@ -400,8 +405,8 @@ def run_summary(page: Page, style: str, length: str, *, complete: Complete,
     for i, chunk in enumerate(plan.chunks, 1):
         if stopped():
             return ""
-        notes.append((BULLET_PREFIX + complete(notes_messages(page, chunk, i, total), NOTES_MAX_NEW_TOKENS,
-                                               None)).strip())
+        notes.append(tidy_bullets(BULLET_PREFIX + complete(notes_messages(page, chunk, i, total),
+                                                           NOTES_MAX_NEW_TOKENS, None)).strip())
         progress("map", i, total)
 
     combined = "\n".join(n for n in notes if n)
@@ -418,8 +423,8 @@ def run_summary(page: Page, style: str, length: str, *, complete: Complete,
         for i, chunk in enumerate(chunks, 1):
             if stopped():
                 return ""
-            reduced.append((BULLET_PREFIX + complete(notes_messages(page, chunk, i, len(chunks)),
-                                                     NOTES_MAX_NEW_TOKENS, None)).strip())
+            reduced.append(tidy_bullets(BULLET_PREFIX + complete(notes_messages(page, chunk, i, len(chunks)),
+                                                                 NOTES_MAX_NEW_TOKENS, None)).strip())
             progress("reduce", i, len(chunks))
         combined = "\n".join(r for r in reduced if r)
     progress("reduce", 1, 1)
