@@ -13,6 +13,7 @@ each model's own tokenizer.json is made (no transformers, so no torch needed):
 """
 
 import json
+import random
 import subprocess
 import sys
 import types
@@ -36,6 +37,9 @@ GPT2_REGEX = r"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(
 LLAMA3_REGEX = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}"
                 r"| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+")
 QWEN2_REGEX = LLAMA3_REGEX.replace(r"\p{N}{1,3}", r"\p{N}")
+GPT4O_REGEX = (r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?"
+               r"|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?"
+               r"|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+")
 
 
 # ---- references ----
@@ -179,12 +183,85 @@ def test_smollm_splits_every_numeral(smollm2_tok, smollm2_gguf, smollm2_hf):
     ("gpt-2", pretokenize.split_gpt2, GPT2_REGEX),
     ("llama-bpe", pretokenize.split_llama3, LLAMA3_REGEX),
     ("qwen2", pretokenize.split_qwen2, QWEN2_REGEX),
+    ("gpt-4o", pretokenize.split_gpt4o, GPT4O_REGEX),
 ])
 def test_pretokenizer_scanner_equals_regex(name, ours, regex):
     split = pre_tokenizers.Split(Regex(regex), behavior="isolated")
-    extra = ["don'T WE'LL 'Re", "x\u00a0\u00a0y \x85z \x1c\x1c w", "a\r\n\r\n  \n b", "  ?!\n\nx", "1234567 ١٢٣٤"]
+    extra = ["don'T WE'LL 'Re", "x\u00a0\u00a0y \x85z \x1c\x1c w", "a\r\n\r\n  \n b", "  ?!\n\nx", "1234567 ١٢٣٤",
+             "x'\u017fx '\u017fre"]  # (?i) folds U+017F LONG S to s
     for text in CORPUS + extra:
         assert ours(text) == [piece for piece, _ in split.pre_tokenize_str(text)], (name, text)
+
+
+def hf_pieces(regex, text):
+    return [piece for piece, _ in pre_tokenizers.Split(Regex(regex), behavior="isolated").pre_tokenize_str(text)]
+
+
+GPT4O_CASES = {
+    # Case transitions: the upper class run gives back letters until a lowercase part matches.
+    "HTMLParser": ["HTMLParser"],
+    "iPhone": ["i", "Phone"],
+    "McDonald's": ["Mc", "Donald's"],
+    "ABCdef": ["ABCdef"],
+    "ǅemal": ["ǅemal"],  # titlecase ǅ is in the upper class only
+    "ǅǄǆ": ["ǅǄǆ"],
+    "ÉCOLE": ["ÉCOLE"],
+    # Marks are letters here, in both classes (so is Lm/Lo): the + part may be one of them.
+    "e\u0301": ["e\u0301"],
+    "A\u0301B": ["A\u0301", "B"],
+    "ʰA": ["ʰ", "A"],
+    "Aʰb": ["Aʰb"],
+    "हिन्दी": ["हिन्दी"],
+    "ภาษาไทย ไทย": ["ภาษาไทย", " ไทย"],
+    "مَرْحَبًا بِكُمْ": ["مَرْحَبًا", " بِكُمْ"],
+    # A leading mark: first as the optional leading character, then as the word's first letter,
+    # whose first alternative (the mark alone) comes before the second one with the mark in front.
+    "\u0301AB!": ["\u0301", "AB", "!"],
+    "  \u0301": [" ", " \u0301"],
+    "中文网页摘要，中文": ["中文网页摘要", "，中文"],
+    "カーソルーA": ["カーソルー", "A"],
+    "한국어 텍스트": ["한국어", " 텍스트"],
+    # Contractions: an optional suffix of a word, any case, never a piece of their own.
+    "DON'T": ["DON'T"],
+    "we'RE": ["we'RE"],
+    "it's'": ["it's", "'"],
+    "'s 're": ["'s", " '", "re"],
+    "x'\u017fx": ["x'\u017f", "x"],
+    "12345": ["123", "45"],
+    # Punctuation takes the newlines and slashes after it.
+    "a//b\n": ["a", "//", "b", "\n"],
+    "https://x.org/a/b": ["https", "://", "x", ".org", "/a", "/b"],
+    "!\n//\nx": ["!\n//\n", "x"],
+    "a \n\n  b": ["a", " \n\n", " ", " b"],
+    "\u3000x": ["\u3000x"],
+}
+
+
+@pytest.mark.parametrize("text", list(GPT4O_CASES))
+def test_gpt4o_pretokenizer_cases(text):
+    """What is new in the o200k rule, against the regex and spelled out (the regex's pieces)."""
+    assert pretokenize.split_gpt4o(text) == hf_pieces(GPT4O_REGEX, text) == GPT4O_CASES[text]
+    assert pretokenize.PRE_TOKENIZERS["gpt-4o"] is pretokenize.split_gpt4o
+
+
+def test_gpt4o_pretokenizer_random_strings_equal_regex():
+    """Seeded random short strings over every class the rule tells apart: Lu, Ll, Lt, Lm, Lo,
+    Mn, Mc, Me, Nd, Nl, No, White_Space (incl. U+00A0, U+3000, U+0085; U+001C is not),
+    \r \n, apostrophe and contraction letters, slash, punctuation, symbols, emoji."""
+    rng = random.Random(1234)
+    pool = (list("AZÉΩДSTREVMLD" "azéωдstrevmldſ" "ǅǈᾈ" "ーʰ々ˆ" "中あカ한กاה" "\u0301\u0951\u0e31\u064e\u093f"
+                 "\u093e\u0903" "\u20dd\u0488" "09٢९" "Ⅻↂ" "½²①" " \t\u00a0\u3000\x85\u2028\x0b\x1c" "\r\n"
+                 "'" "/" ".,!?-(。，" "$+€©" "🙂\u200d")
+            + ["  ", "\r\n", "'s", "'RE", "'ll", "👍🏽", "e\u0301"])
+    split = pre_tokenizers.Split(Regex(GPT4O_REGEX), behavior="isolated")
+    mismatches = []
+    for _ in range(4000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 12)))
+        want = [piece for piece, _ in split.pre_tokenize_str(text)]
+        got = pretokenize.split_gpt4o(text)
+        if got != want:
+            mismatches.append((text, got, want))
+    assert not mismatches, f"{len(mismatches)} strings differ; first: {mismatches[0]!r}"
 
 
 class _WithPre:
@@ -194,7 +271,8 @@ class _WithPre:
         self.metadata = dict(gguf.metadata, **{"tokenizer.ggml.pre": pre})
 
 
-@pytest.mark.parametrize("pre, regex", [("gpt-2", GPT2_REGEX), ("llama-bpe", LLAMA3_REGEX), ("qwen2", QWEN2_REGEX)])
+@pytest.mark.parametrize("pre, regex", [("gpt-2", GPT2_REGEX), ("llama-bpe", LLAMA3_REGEX), ("qwen2", QWEN2_REGEX),
+                                        ("gpt-4o", GPT4O_REGEX)])
 def test_each_family_pre_tokenizer_ids_equal_hf(smollm2_gguf, pre, regex):
     """Whole-tokenizer ids, not only pieces: each family's split rule (Llama 3's llama-bpe, Qwen2's qwen2,
     GPT-2's) over SmolLM2's real vocabulary and merges, against HF tokenizers built with the same rule as those
@@ -213,7 +291,7 @@ def test_each_family_pre_tokenizer_ids_equal_hf(smollm2_gguf, pre, regex):
     ours = Tokenizer.from_gguf(_WithPre(smollm2_gguf, pre))
     assert ours.pre == pre
     mismatches = [(text, ours.encode(text, add_special=False), hf.encode(text, add_special_tokens=False).ids)
-                  for text in CORPUS + ["1234567 ١٢٣٤ don'T WE'LL", "a\r\n\r\n  \n b"]]
+                  for text in CORPUS + ["1234567 ١٢٣٤ don'T WE'LL", "a\r\n\r\n  \n b", "HTMLParser iPhone's https://x/y\n/"]]
     mismatches = [m for m in mismatches if m[1] != m[2]]
     assert not mismatches, f"{len(mismatches)} strings differ; first: {mismatches[0]}"
 
