@@ -7,6 +7,7 @@
 //   await engine.addModel(file);                  // a picked File, kept in OPFS only once it loaded; info.source
 //   const {requestId, done} = engine.generate("summarize" | "chat", payload, {onToken, onProgress});
 //   engine.cancel(requestId);                     // `done` then resolves at once, finish_reason "cancelled"
+//   engine.cancelLoad();                          // loadModel / addModel asked before it reject "cancelled"
 // Failures reject with EngineError: .kind is one of precis.engine.ERROR_KINDS ("unsupported_model",
 // "out_of_memory", "device_lost", "cancelled", "bad_input", "no_model", "internal"); .message is for the user.
 
@@ -84,5 +85,9 @@ export class EngineClient {
 
   cancel(requestId) {
     return this.request("cancel", { requestId });
+  }
+
+  cancelLoad() {
+    return this.request("cancel_load");
   }
 }

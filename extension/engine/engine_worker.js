@@ -13,6 +13,8 @@
 //               {id, type: "generate_ids", requestId?, source, prompt_ids, max_tokens, stop_ids?, continue?}
 //               {id, type: "ground", summary, text}          grounding only (no model needed)
 //               {id, type: "cancel", requestId}              answered at once; that generation ends "cancelled"
+//               {id, type: "cancel_load"}                    stops the loads (and add_model) asked for before it:
+//                                                            each ends "cancelled" at its next step, the model in use kept
 //               {id, type: "gpu_memory"}                     {devices, buffers, bytes} alive (tests, benchmarks)
 // Messages out: {type: "progress", stage, fraction, message}          (boot, model loading)
 //               {type: "progress", requestId, stage, done, total}     (map-reduce of a long page)
@@ -28,7 +30,9 @@
 //
 // A load is a transaction: Python checks the header (a prefix of the file) and plans; only then is a device
 // created and the weights streamed into it; only once that worked does Python commit to the new model and is
-// the old device closed. Any failure closes the new device and leaves the working model as it was.
+// the old device closed. Any failure closes the new device and leaves the working model as it was, and so does
+// cancel_load: a load checks its signal between its steps (each read of the header, making the device, the
+// weights' progress, before the commit), and an added file being stored is removed.
 
 import { loadPyodide } from "../../vendor/pyodide/pyodide.mjs";
 import { INCOMING_DIR, keepIncoming, modelFileName, openModelSource, removeStoredModel, saveToOpfs } from "./model_source.js";
@@ -159,6 +163,15 @@ function serialized(task) {
 
 let model = null;   // {source, info, slot}; slot: {device, spec, source} (the link reads the current device)
 
+// Each load takes the signal current when it was asked for; cancel_load aborts it and starts a new one.
+let loadsAbort = new AbortController();
+
+function cancelLoads() {
+  loadsAbort.abort(new EngineError("Loading the model was stopped: the model in use is unchanged.", "cancelled"));
+  loadsAbort = new AbortController();
+  return true;
+}
+
 function deviceProgress(fraction, message) {
   progress("model", fraction, message);
 }
@@ -175,8 +188,10 @@ function createDevice(spec, options) {
 }
 
 /** Loads `source` unless it is the working model; the working model stays until the new one is ready. */
-async function loadNow(source, { context = null, memoryBudget = null, device: setting = null, threads = null } = {}) {
+async function loadNow(source, { context = null, memoryBudget = null, device: setting = null, threads = null,
+                                 signal = null } = {}) {
   await ensureBooted();
+  signal?.throwIfAborted();
   setting ||= model?.setting || "auto";   // a request naming no device keeps the current one
   if (model?.source === source && model.setting === setting && !context && !memoryBudget && !threads) {
     return model.info;
@@ -192,12 +207,14 @@ async function loadNow(source, { context = null, memoryBudget = null, device: se
     let prepared;
     for (;;) {
       const prefix = await src.readPrefix(want);
+      signal?.throwIfAborted();
       const args = { file_size: src.size, name: src.name, source };
       if (context) args.context = context;
       if (memoryBudget) args.memory_budget = memoryBudget;
       args.device = setting;
       if (threads) args.threads = threads;
       prepared = await call("prepare", args, { prefix });
+      signal?.throwIfAborted();
       if (!prepared.need_bytes) break;
       if (prepared.need_bytes <= prefix.length) throw new EngineError("the model's header could not be read", "internal");
       want = prepared.need_bytes;
@@ -205,9 +222,13 @@ async function loadNow(source, { context = null, memoryBudget = null, device: se
     const spec = prepared.spec;
     progress("model", 0.1, spec.kind === "cpu" ? "Preparing the CPU device" : "Preparing the GPU");
     device = await createDevice(spec, { kernelsUrl: KERNELS_URL, onProgress: (f, m) => deviceProgress(0.1 + 0.1 * f, m) });
+    signal?.throwIfAborted();
     progress("model", 0.2, "Copying the weights to the GPU");
-    await device.loadWeights(src, (fraction, done) => deviceProgress(0.2 + 0.8 * fraction,
-      `Copying the weights to the GPU: ${(done / 1048576).toFixed(0)} MiB`));
+    await device.loadWeights(src, (fraction, done) => {
+      if (signal?.aborted) src.cancel();   // the reads stop; loadWeights then fails, and the catch says why
+      deviceProgress(0.2 + 0.8 * fraction, `Copying the weights to the GPU: ${(done / 1048576).toFixed(0)} MiB`);
+    });
+    signal?.throwIfAborted();
     const slot = { device, spec, source };
     const info = await call("commit", {}, { device: new DeviceLink(slot) });
     const previous = model;
@@ -223,6 +244,7 @@ async function loadNow(source, { context = null, memoryBudget = null, device: se
     src.cancel();
     device?.close();
     await call("abort").catch(() => {});
+    if (signal?.aborted) throw signal.reason;
     throw error instanceof EngineError ? error : new EngineError(error?.message || String(error), error?.kind || "internal");
   }
 }
@@ -230,9 +252,11 @@ async function loadNow(source, { context = null, memoryBudget = null, device: se
 /** A picked File: written to OPFS's incoming folder, loaded, and only then kept among the stored models. */
 async function addModel(file, options) {
   await ensureBooted();
+  const { signal } = options;
+  signal?.throwIfAborted();
   const name = modelFileName(file);
-  await saveToOpfs(file, name, (f) => progress("store", f, `Storing ${name}`), INCOMING_DIR)
-    .catch((e) => { throw new EngineError(e.message, "bad_input"); });
+  await saveToOpfs(file, name, (f) => progress("store", f, `Storing ${name}`), INCOMING_DIR, signal)
+    .catch((e) => { throw signal?.aborted ? signal.reason : new EngineError(e.message, "bad_input"); });
   let info;
   try {
     info = await loadNow(`incoming:${name}`, options);
@@ -351,10 +375,11 @@ function cancel(requestId) {
 
 const handlers = {
   boot: () => ensureBooted(),
-  load_model: (m) => serialized(() => loadNow(m.source || "package",
-    { context: m.context, memoryBudget: m.memory_budget, device: m.device, threads: m.threads })),
-  add_model: (m) => serialized(() => addModel(m.file, { context: m.context, memoryBudget: m.memory_budget,
-    device: m.device })),
+  load_model: (m, { signal }) => serialized(() => loadNow(m.source || "package",
+    { context: m.context, memoryBudget: m.memory_budget, device: m.device, threads: m.threads, signal })),
+  add_model: (m, { signal }) => serialized(() => addModel(m.file, { context: m.context, memoryBudget: m.memory_budget,
+    device: m.device, signal })),
+  cancel_load: () => cancelLoads(),
   ground: async (m) => {
     await ensureBooted();
     return call("ground", { summary: m.summary, text: m.text });
@@ -399,7 +424,7 @@ self.onmessage = async (event) => {
   try {
     const handler = handlers[type] || (type?.endsWith("_for_test") && (await import("./engine_test_hooks.js")).hooks[type]);
     if (!handler) throw new EngineError(`unknown engine request: ${type}`);
-    post(id, { value: await handler(message, { model: () => model }) });
+    post(id, { value: await handler(message, { model: () => model, signal: loadsAbort.signal }) });
   } catch (error) {
     post(id, { error });
   }

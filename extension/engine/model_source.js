@@ -136,8 +136,9 @@ export function modelFileName(file) {
   return (file.name || "model.gguf").replace(/[^\w.\- ]/g, "_").slice(-200);
 }
 
-/** Copies a user-picked File (or Blob) into OPFS folder `folder` as `name`, chunk by chunk; returns its size. */
-export async function saveToOpfs(file, name, onProgress = () => {}, folder = OPFS_DIR) {
+/** Copies a user-picked File (or Blob) into OPFS folder `folder` as `name`, chunk by chunk; returns its size.
+ * An aborted `signal` (AbortSignal) stops it between chunks, and nothing of the file is left in OPFS. */
+export async function saveToOpfs(file, name, onProgress = () => {}, folder = OPFS_DIR, signal = null) {
   if (!file.size) throw new ModelSourceError(`${name} is empty (0 bytes)`);
   if (!/^[\w.\- ]{1,200}$/.test(name)) throw new ModelSourceError(`unusable model file name ${JSON.stringify(name)}`);
   const dir = await opfsFolder(folder, true);
@@ -147,6 +148,7 @@ export async function saveToOpfs(file, name, onProgress = () => {}, folder = OPF
   try {
     const reader = file.stream().getReader();
     for (;;) {
+      signal?.throwIfAborted();   // stopped: the partial file is removed below
       const { value, done } = await reader.read();
       if (done) break;
       await writable.write(value);

@@ -74,16 +74,33 @@ function modelMessage(text, kind = "info") {
   message.dataset.kind = kind;
 }
 
+// A failed model change says why; a stopped one (Cancel) only that it stopped.
+function changeFailed(error) {
+  modelMessage(error.message, error.kind === "cancelled" ? "info" : "error");
+}
+
+// A model change can be stopped while it runs: Cancel shows until it ends (the engine keeps the model in use).
+async function cancellable(task) {
+  const button = $("model-cancel");
+  button.hidden = false;
+  button.disabled = false;
+  try {
+    return await task();
+  } finally {
+    button.hidden = true;
+  }
+}
+
 async function chooseStoredModel(source) {
   const name = source.replace(/^opfs:/, "");
   modelMessage(`Loading ${name}…`);
   try {
-    const model = await loadModel(source, state.settings.device);
+    const model = await cancellable(() => loadModel(source, state.settings.device));
     await setSetting("model", source);
     modelMessage(usingMessage(model, name));
     return model;
   } catch (error) {
-    modelMessage(error.message, "error");
+    changeFailed(error);
     return null;
   } finally {
     await fillModelChoices(); // back to the setting: the new one, or the previous one
@@ -128,11 +145,11 @@ async function pickModelFile(file) {
   modelMessage(`Storing ${file.name}…`);
   try {
     if (!/\.gguf$/i.test(file.name)) throw new Error(`"${file.name}" is not a .gguf file`);
-    const model = await addModelFile(file, bar);
+    const model = await cancellable(() => addModelFile(file, bar));
     modelMessage(usingMessage(model, file.name));
     return model;
   } catch (error) {
-    modelMessage(error.message, "error");
+    changeFailed(error);
     if (error.kind !== "cancelled") notice(error.message, "error");
     return null;
   } finally {
@@ -143,6 +160,10 @@ async function pickModelFile(file) {
 }
 
 export function wireModelPicker() {
+  $("model-cancel").addEventListener("click", (e) => {
+    e.target.disabled = true;
+    engine.cancelLoad().catch(() => {});
+  });
   $("model-source").addEventListener("change", (e) => {
     if (e.target.value !== state.settings.model) chooseStoredModel(e.target.value);
   });

@@ -1,7 +1,8 @@
 """Loads are transactions and requests are serialized, in the real extension's engine worker (headless
-Chromium, SwiftShader): a failed or refused load leaves the working model and no GPU memory behind; a file
-with a stored model's name never overwrites it; of three quick requests only the newest runs, Stop answers
-at once, and what runs after gives exactly the reference engine's text (so the KV cache was never shared)."""
+Chromium, SwiftShader): a failed, refused or stopped (cancel_load) load leaves the working model and no GPU
+memory behind; a file with a stored model's name never overwrites it; of three quick requests only the newest
+runs, Stop answers at once, and what runs after gives exactly the reference engine's text (so the KV cache was
+never shared)."""
 
 import json
 
@@ -98,6 +99,44 @@ def test_an_added_file_never_overwrites_a_stored_model_of_the_same_name(driver, 
         stored: await (await (await models.getFileHandle("mine.gguf")).getFile()).text()};""")
     assert after == {"models": ["mine (2).gguf", "mine.gguf"], "incoming": [], "stored": "the stored model's bytes"}
     assert live(driver)["devices"] == 1 and greedy(driver) == engine["ids"]
+
+
+def _settled(promise_js: str) -> str:
+    return (f"{promise_js}.then((v) => ({{value: v.source}}),"
+            f" (e) => ({{error: {{kind: e.kind, message: e.message}}}}))")
+
+
+def test_cancel_load_stops_loads_and_an_added_file_and_keeps_the_working_model(driver, engine):
+    stopped = "Loading the model was stopped: the model in use is unchanged."
+    # Asked, then stopped at once: a load and an added file, both before their first step.
+    outcome = run(driver, f"""(async () => {{
+        const e = window.precisEngine;
+        const blob = await (await fetch('/models/{DEFAULT_MODEL.name}')).blob();
+        const load = {_settled(f"e.request('load_model', {{source: {SAME_FILE!r}}})")};
+        const add = {_settled("e.request('add_model', {file: new File([blob], 'stopped.gguf')})")};
+        await e.cancelLoad();
+        return {{load: await load, add: await add}};
+    }})()""")
+    assert outcome == {"load": {"error": {"kind": "cancelled", "message": stopped}},
+                       "add": {"error": {"kind": "cancelled", "message": stopped}}}
+    after = _opfs(driver, "return {models: await names(models), incoming: await names(incoming)};")
+    assert after["incoming"] == [] and "stopped.gguf" not in after["models"]   # nothing of the file kept
+    # Stopped while its weights stream into the GPU: the new device and its buffers go, the old model stays.
+    outcome = run(driver, f"""(async () => {{
+        const e = window.precisEngine, seen = window.precisProgress.length;
+        const load = {_settled(f"e.request('load_model', {{source: {SAME_FILE!r}}})")};
+        await new Promise((resolve) => {{ const poll = setInterval(() => {{
+            if (window.precisProgress.slice(seen).some((m) => /weights to the GPU: [1-9]/.test(m.message || ''))) {{
+                clearInterval(poll); resolve(); }} }}, 2); }});
+        await e.cancelLoad();
+        return await load;
+    }})()""")
+    assert outcome == {"error": {"kind": "cancelled", "message": stopped}}
+    assert live(driver) == engine["live"] and greedy(driver) == engine["ids"]
+    # A load asked after the cancel is not stopped by it.
+    assert attempt(driver, "load_model", {"source": SAME_FILE})["value"]["source"] == SAME_FILE
+    assert attempt(driver, "load_model", {"source": "package"})["value"]["source"] == "package"
+    assert live(driver) == engine["live"] and greedy(driver) == engine["ids"]
 
 
 def test_the_newest_request_wins_and_stop_answers_at_once(driver, engine):

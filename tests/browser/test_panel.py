@@ -306,6 +306,34 @@ def test_a_bad_model_file_is_refused_with_a_clear_message(ext, pages_url, smollm
     assert kept == {"setting": "package", "stored": [], "saved": None, "selected": "package", "choices": ["package"]}
 
 
+def test_adding_a_model_can_be_cancelled_and_nothing_is_kept(ext, pages_url, smollm2_path, tmp_path):
+    panel = ext.panel or ext.open_with_panel(f"{pages_url}/article.html")
+    mine = tmp_path / "mine.gguf"
+    mine.write_bytes(smollm2_path.read_bytes())   # a real model: it would load
+    before = panel.evaluate("document.getElementById('model-message').textContent")
+    _pick_file(panel, mine)
+    # Cancel shows while the file is stored and checked; a click stops it.
+    clicked = panel.evaluate("""new Promise((resolve) => { const poll = setInterval(() => {
+        const button = document.getElementById('model-cancel');
+        if (!button.hidden) { clearInterval(poll); button.click(); resolve(true); } }, 5); })""")
+    assert clicked
+    message = _wait_for_model_message(panel, before)
+    assert message == "Loading the model was stopped: the model in use is unchanged."
+    kept = panel.evaluate("""(async () => {
+        const root = await navigator.storage.getDirectory(), names = [];
+        for (const folder of ['models', 'models-incoming']) {
+            const dir = await root.getDirectoryHandle(folder, {create: true});
+            for await (const [name] of dir.entries()) names.push(`${folder}/${name}`); }
+        return { setting: window.precisPanel.state.settings.model, stored: names,
+                 selected: document.getElementById('model-source').value,
+                 cancelShown: !document.getElementById('model-cancel').hidden,
+                 kind: document.getElementById('model-message').dataset.kind,
+                 notice: document.getElementById('notice').hidden ? '' : document.getElementById('notice').textContent };
+    })()""")
+    assert "stopped" not in kept.pop("notice")   # a cancel is no error: the settings line says it, no notice
+    assert kept == {"setting": "package", "stored": [], "selected": "package", "cancelShown": False, "kind": "info"}
+
+
 def test_no_request_leaves_the_extension_during_a_run(ext, pages_url):
     """Reload the panel with network recording on (panel and its engine worker), boot, read
     the article and ask for a summary: every request stays inside chrome-extension://."""
