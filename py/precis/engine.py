@@ -57,6 +57,11 @@ CHAT_MAX_NEW_TOKENS = 384
 # Without a page the chat is plain; with one, it shares the summary's system message (and KV cache).
 CHAT_SYSTEM_PROMPT = "You are a helpful assistant. Be concise; markdown is fine."
 DEFAULT_TEMPERATURE = 0.0
+# Summaries and answers end when the model writes again, word for word, this many bytes of text it wrote
+# before (precis.generation's "repetition"): ~15 English words or ~27 Chinese characters said twice is a
+# loop, not a point (SmolLM2-135M copies one sentence as every point), while points that only start alike
+# ("The stone bridge over the Vell river in Esterby ...", 47 bytes) stay under it.
+REPEAT_STOP_BYTES = 80
 FIRST_PREFIX = 4 << 20        # bytes of the file read first for its header
 MAX_HEADER = 64 << 20         # a header larger than this is refused (metadata is small; tensors follow it)
 POLL_S = 0.05                 # longest stretch of Python between two suspension points (cancel checks)
@@ -434,7 +439,8 @@ class Engine:
         try:
             result = generate(prompt, next_candidates, model.tokenizer, sampler, max_tokens,
                               stop_ids=model.tokenizer.eos_ids, stop_strings=model.template.stop_strings,
-                              on_text=text_out, should_stop=lambda: self._cancelled)
+                              on_text=text_out, should_stop=lambda: self._cancelled,
+                              repeat_stop=REPEAT_STOP_BYTES)
         except Cancelled:
             # Stopped inside the prefill: nothing generated; the cache holds what was fed.
             stats["finish_reason"] = "cancelled"

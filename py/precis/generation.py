@@ -8,11 +8,16 @@ Each step:
   4. the tokenizer's stream decoder turns the token into text (possibly '' while a UTF-8
      character is incomplete)
   5. a stop string in the text -> finish "stop_string"; the text before it is the answer
-  6. max_tokens generated -> finish "max_tokens"
+  6. (repeat_stop = N > 0) the answer's last N bytes of text (UTF-8: ~N letters of English, ~N/3
+     Chinese characters) already came earlier in it -> finish "repetition": the model is going
+     round a loop (small models do, copying a sentence again and again, in other tokens each time
+     once the repetition penalty bites: so text, not token ids); the answer ends where the repeat
+     began
+  7. max_tokens generated -> finish "max_tokens"
 
 Stop strings never reach on_text: text that could be the start of a stop string is held back
-until the next tokens show it is not. The chunks passed to on_text always add up to the
-final text.
+until the next tokens show it is not. The chunks passed to on_text add up to the final text,
+but for "repetition": the final text then stops short of what was streamed (by the repeat).
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Optional, Sequence
 
-FINISH_REASONS = ("eos", "stop_string", "max_tokens", "cancelled")
+FINISH_REASONS = ("eos", "stop_string", "repetition", "max_tokens", "cancelled")
 
 # next_candidates(new_token_ids) -> (candidate ids, their logits)
 NextCandidates = Callable[[list], "tuple[Sequence[int], Sequence[float]]"]
@@ -93,8 +98,30 @@ class _TextStream:
         self.pending = ""
 
     @property
+    def taken(self) -> str:
+        """All the text taken so far, sent or held back."""
+        return self.text + self.pending
+
+    @property
     def text(self) -> str:
         return "".join(self.sent)
+
+
+def _repeat_start(text: str, min_bytes: int) -> int:
+    """Where a repeat at the end of `text` began, or -1: its last `min_bytes` bytes already came
+    earlier in it. The repeat is followed back as far as it goes (to where the copies differ)."""
+    start, size = len(text), 0
+    while start > 0 and size < min_bytes:
+        start -= 1
+        size += len(text[start].encode("utf-8", "surrogatepass"))
+    if size < min_bytes:
+        return -1
+    earlier = text.find(text[start:], 0, len(text) - 1)
+    if earlier < 0 or earlier >= start:
+        return -1
+    while earlier > 0 and text[start - 1] == text[earlier - 1]:
+        start, earlier = start - 1, earlier - 1
+    return start
 
 
 def _check_arguments(prompt_ids, max_tokens, stop_strings) -> None:
@@ -110,7 +137,7 @@ def _check_arguments(prompt_ids, max_tokens, stop_strings) -> None:
 def generate(prompt_ids: Sequence[int], next_candidates: NextCandidates, tokenizer: Any, sampler: Any,
              max_tokens: int, stop_ids: Iterable[int] = (), stop_strings: Iterable[str] = (),
              on_text: Optional[Callable[[str], Any]] = None,
-             should_stop: Optional[Callable[[], bool]] = None) -> GenerationResult:
+             should_stop: Optional[Callable[[], bool]] = None, repeat_stop: int = 0) -> GenerationResult:
     """Generate up to `max_tokens` tokens after `prompt_ids`, streaming text to on_text."""
     stop_strings = list(stop_strings)
     _check_arguments(prompt_ids, max_tokens, stop_strings)
@@ -121,6 +148,7 @@ def generate(prompt_ids: Sequence[int], next_candidates: NextCandidates, tokeniz
     unseen = list(prompt)  # tokens the model must still read: the prompt first, then each sample
     decoder = tokenizer.stream_decoder()
     stream = _TextStream(stop_strings, on_text)
+    cut = None   # where a repeat began (finish "repetition")
 
     finish_reason = None
     while finish_reason is None:
@@ -141,7 +169,15 @@ def generate(prompt_ids: Sequence[int], next_candidates: NextCandidates, tokeniz
             break
         if stream.add(decoder.push(token)):
             finish_reason = "stop_string"
+            break
+        if repeat_stop > 0:
+            cut = _repeat_start(stream.taken, repeat_stop)
+            if cut >= 0:
+                finish_reason = "repetition"
 
+    if finish_reason == "repetition":
+        return GenerationResult(ids=generated, text=stream.taken[:cut], finish_reason=finish_reason,
+                                n_prompt=len(prompt), n_generated=len(generated))
     if finish_reason != "stop_string":
         # Bytes of an unfinished character, then whatever was held back for a stop string
         # (still cut at a stop string, should the flushed text complete one).

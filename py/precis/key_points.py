@@ -1,60 +1,89 @@
 """Bullet lists in summaries: what a bullet line is, and tidying what small models write into one.
 
-Asked for a "- " list, small models often number the items after the bullet and repeat a point
-word for word (SmolLM2-135M does both on a short page):
+Asked for a "- " list, small models often number the items (after the bullet, or instead of it
+from the second item on) and repeat a point word for word (SmolLM2-135M does both):
     - 1. The bridge reopened in October.          - The bridge reopened in October.
-    - 2. The bridge reopened in October.    ->
-    - 3. The bridge reopened in October.
-tidy_bullets() drops that numbering (only when it counts 1, 2, 3... down the list, so a point
-that starts with a year keeps it) and every bullet that says again what an earlier one said.
-The reader, and grounding's count of supported points, then get each point once.
-Lines that are not bullets are kept as written. Pure stdlib: runs in Pyodide.
+    - 2. The bridge reopened in October.    ->    - It cost 3.4 million euros.
+    3. It cost 3.4 million euros.
+tidy_bullets() drops every item that says again what an earlier one said, and empty bullets
+("- ", "- 2": where generation stopped a loop, see precis.generation). When the items are
+numbered 1, 2, 3... down the list (counting the dropped ones or not), the numbers are the
+model's count, not content: each item becomes a "- " bullet without it. A point that starts
+with a year ("- 2024 was dry") keeps it. The reader, and grounding's count of supported points,
+then get each point once. Lines that are not list items are kept as written. Pure stdlib: runs
+in Pyodide.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Optional
 
 # A bullet or numbered item, and its text.
 BULLET_LINE = re.compile(r"^\s*(?:[-*+•・·]|\d+[.)、])\s*(.*\S)\s*$")
 # The list's own number at the start of an item's text: "2. Masons built..." (not "2024 was...").
 ITEM_NUMBER = re.compile(r"^(\d{1,2})[.)、]\s*(?=\S)")
-# A bullet mark, not a numbered item: only after one of these is a number the model's own count.
-_MARK = re.compile(r"^\s*[-*+•・·]")
+# A numbered item without a bullet mark: its indentation, number and text.
+_NUMBERED_LINE = re.compile(r"^(\s*)(\d{1,2})[.)、]\s*(.*\S)\s*$")
+# A bullet mark and the space after it.
+_MARK = re.compile(r"^\s*[-*+•・·]\s*")
+# A bullet with nothing in it but, perhaps, its number ("- ", "- 2.", "- 2").
+_EMPTY_BULLET = re.compile(r"^\s*[-*+•・·]\s*(?:\d{1,2}[.)、]?)?\s*$")
 # What two points may differ by and still say the same: case, spacing, punctuation.
 _NOT_WORD = re.compile(r"[\W_]+")
+
+
+@dataclass
+class _Item:
+    line: int
+    mark: str                # what the bullet line starts with ("- ", "  * "), or the indentation of "2. ..."
+    number: Optional[int]    # the item's number: "- 2. ..." or "2. ...", else None
+    text: str                # the item's text without mark and number
+
+
+def _item(i: int, line: str) -> Optional[_Item]:
+    mark = _MARK.match(line)
+    if mark:
+        m = BULLET_LINE.match(line)
+        if not m:
+            return None
+        body = m.group(1)
+        n = ITEM_NUMBER.match(body)
+        return _Item(i, mark.group(0), int(n.group(1)) if n else None, body[n.end():] if n else body)
+    m = _NUMBERED_LINE.match(line)
+    if m:
+        return _Item(i, m.group(1), int(m.group(2)), m.group(3))
+    return None
 
 
 def _same_point_key(text: str) -> str:
     return _NOT_WORD.sub(" ", text).casefold().strip()
 
 
-def _numbered_one_two_three(bullets: list) -> bool:
-    """Every one of `bullets` (matches of BULLET_LINE) starts with its place in the list: 1, 2, 3..."""
-    numbers = [int(n.group(1)) for n in (ITEM_NUMBER.match(m.group(1)) for m in bullets) if n]
-    return bool(bullets) and numbers == list(range(1, len(bullets) + 1))
+def _counted_one_two_three(items: list) -> bool:
+    return bool(items) and [item.number for item in items] == list(range(1, len(items) + 1))
 
 
 def tidy_bullets(text: str) -> str:
-    """`text` with repeated bullets dropped and the model's numbering after bullet marks removed."""
+    """`text` without repeated or empty items, and without the model's own count of them."""
     lines = text.split("\n")
-    marked = {}   # line index -> match, for every "- " bullet (not "1." items)
-    repeats = set()
-    seen = set()
+    items, dropped, seen = [], set(), set()   # dropped: line indexes of repeats and empty bullets
     for i, line in enumerate(lines):
-        m = BULLET_LINE.match(line)
-        if not m:
+        if _EMPTY_BULLET.match(line):
+            dropped.add(i)
             continue
-        if _MARK.match(line):
-            marked[i] = m
-        key = _same_point_key(ITEM_NUMBER.sub("", m.group(1), count=1))
+        item = _item(i, line)
+        if item is None:
+            continue
+        items.append(item)
+        key = _same_point_key(item.text)
         if key in seen:
-            repeats.add(i)
+            dropped.add(i)
         seen.add(key)
-
-    kept = {i: m for i, m in marked.items() if i not in repeats}
-    # The bullets count 1, 2, 3..., with their repeats or without: the numbers are the model's count.
-    if _numbered_one_two_three(list(marked.values())) or _numbered_one_two_three(list(kept.values())):
-        for i, m in kept.items():
-            lines[i] = lines[i][:m.start(1)] + ITEM_NUMBER.sub("", m.group(1), count=1)
-    return "\n".join(line for i, line in enumerate(lines) if i not in repeats)
+    kept = [item for item in items if item.line not in dropped]
+    if _counted_one_two_three(items) or _counted_one_two_three(kept):
+        for item in kept:
+            mark = item.mark if _MARK.match(item.mark) else item.mark + "- "
+            lines[item.line] = mark + item.text
+    return "\n".join(line for i, line in enumerate(lines) if i not in dropped)

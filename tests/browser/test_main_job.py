@@ -18,8 +18,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PAGE = "tests/browser/pages/short.html"
 # What the default model (SmolLM2-135M-Instruct Q4_1) writes for this page on the CPU device, greedy with the
 # engine's repetition penalty 1.1 (the same on one wasm thread and on two): a 135M model that copies the page's
-# first sentence three times, numbering it after the "- " the engine starts the list with ("- 1. ...", "- 2. ...").
-# The summary printed is the tidied list (precis.key_points): that sentence once, without the model's numbering.
+# first sentence as every point, numbering it after the "- " the engine starts the list with ("- 1. ...",
+# "- 2. ..."). Generation stops as the second copy repeats the first (precis.generation, "repetition"), and the
+# summary printed is the tidied list (precis.key_points): that sentence once, without the model's numbering.
 SENTENCE = ("The stone bridge over the Vell river in Esterby reopened on the first of October, eleven months after "
             "the spring flood destroyed the old iron bridge.")
 GOLDEN = f"- {SENTENCE}"
@@ -37,5 +38,6 @@ def test_the_readme_main_job_prints_the_summary_and_what_ran_it():
     runs_on = f"CPU, {threads} thread" + ("" if threads == 1 else "s")
     assert re.search(rf"^precis summarize: .+ on {runs_on}$", done.stderr, re.M), done.stderr
     assert re.search(r"time to first token \d+\.\d\d s, \d+\.\d\d tokens/s", done.stderr), done.stderr
+    assert re.search(r"generated \d+ tokens \(repetition\)", done.stderr), done.stderr
     # The one point is the page's own sentence: found in the page.
     assert "grounding: 1 of 1 points supported by the page" in done.stderr, done.stderr

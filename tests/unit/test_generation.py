@@ -209,3 +209,65 @@ def test_bad_arguments_are_clear_errors(tok, kwargs, fragment):
     args.update(kwargs)
     with pytest.raises(ValueError, match=fragment):
         generate(**args)
+
+
+# ---- a model going round a loop -------------------------------------------------------------------------
+
+def _loop_run(tok, script, repeat_stop, **kw):
+    model = ScriptedModel(script)
+    chunks = []
+    result = generate([1, 2, 3], model, tok, greedy(), 200, stop_ids=(IM_END,), on_text=chunks.append,
+                      repeat_stop=repeat_stop, **kw)
+    return result, "".join(chunks)
+
+
+def test_repeated_text_ends_the_answer_where_the_repeat_began():
+    tok = CharTokenizer()
+    sentence = [ord(c) for c in " The bridge reopened."]    # 21 tokens
+    script = [ord(c) for c in "Intro:"] + sentence + sentence + sentence + [IM_END]
+    result, streamed = _loop_run(tok, script, repeat_stop=8)
+    # The 8th character of the second copy makes 8 bytes already written: the answer stops, cut where it began.
+    assert result.finish_reason == "repetition"
+    assert result.n_generated == 6 + 21 + 8
+    assert result.text == "Intro: The bridge reopened."
+    assert streamed == "Intro: The bridge reopened. The bri"   # what had streamed; the panel shows result.text
+    # Off (0), or a window longer than any repeat (three copies of 21 repeat runs of up to 42): to the end.
+    for off in (0, 43):
+        result, _ = _loop_run(tok, script, repeat_stop=off)
+        assert (result.finish_reason, result.text) == ("eos", "Intro:" + " The bridge reopened." * 3)
+    assert _loop_run(tok, script, repeat_stop=42)[0].finish_reason == "repetition"
+
+
+def test_a_short_loop_is_caught_and_shared_beginnings_are_not():
+    tok = CharTokenizer()
+    # Points that only start alike ("\n- The bridge ", 14 bytes) are no loop at 16.
+    points = [ord(c) for c in "- The bridge reopened.\n- The bridge cost 3 million.\n"]
+    result, _ = _loop_run(tok, points + [IM_END], repeat_stop=16)
+    assert result.finish_reason == "eos" and result.text == "- The bridge reopened.\n- The bridge cost 3 million.\n"
+    # A period shorter than the window: "ab" over and over is caught once 16 bytes of it repeat.
+    result, _ = _loop_run(tok, [ord(c) for c in "x" + "ab" * 40], repeat_stop=16)
+    assert result.finish_reason == "repetition" and result.text == "xab"
+    assert result.n_generated == 1 + 2 + 16
+
+
+def test_a_repeat_in_other_tokens_is_caught_and_cut_where_the_copies_part(tok):
+    # Real tokenizer. The repeat is seen in the text: the second copy spelled in other tokens (as the
+    # repetition penalty makes a model do) is caught as well. The cut is where the copies part: after "2".
+    first = tok.encode("- 1. The stone bridge over the Vell river reopened on the first of October.", add_special=False)
+    second = tok.encode("\n- 2. The stone bridge over the Vell river reopened on the first of October.",
+                        add_special=False)
+    result, _ = _loop_run(tok, first + second + second, repeat_stop=10)
+    assert result.finish_reason == "repetition"
+    assert result.text == "- 1. The stone bridge over the Vell river reopened on the first of October.\n- 2"
+    # " stone" spelled " st" + "one": not the ids of the first copy, the same text.
+    respelled = tok.encode("\n- 2. The", add_special=False) + tok.encode(" st", add_special=False) + \
+        tok.encode("one bridge over the Vell river reopened on the first of October.", add_special=False)
+    assert tok.encode(" st", add_special=False) + tok.encode("one", add_special=False) != \
+        tok.encode(" stone", add_special=False)
+    result, _ = _loop_run(tok, first + respelled, repeat_stop=24)
+    assert result.finish_reason == "repetition"
+    assert result.text == "- 1. The stone bridge over the Vell river reopened on the first of October.\n- 2"
+    # Chinese: bytes, so ~a third as many characters make the window.
+    zh = tok.encode("石桥于十月一日重新开放。", add_special=False)
+    result, _ = _loop_run(tok, zh + zh + zh, repeat_stop=24)
+    assert result.finish_reason == "repetition" and result.text == "石桥于十月一日重新开放。"

@@ -24,11 +24,18 @@ BRIDGE = "The stone bridge over the Vell river reopened on the first of October.
     ("- 3. Third.\n- 4. Fourth.", "- 3. Third.\n- 4. Fourth."),
     # Only some bullets numbered: kept as written.
     ("- 1. One.\n- Two.", "- 1. One.\n- Two."),
-    # An ordered list ("1." items, no bullet mark) keeps its numbers; repeats still go.
-    ("1. One.\n2. One.\n3. Two.", "1. One.\n3. Two."),
+    # The model's count goes on without the bullet marks: the items become "- " bullets all the same.
+    ("- 1. Reopened.\n2. Cost 3.4 million.\n  3. Trucks allowed.", "- Reopened.\n- Cost 3.4 million.\n  - Trucks allowed."),
+    ("1. One.\n2. One.\n3. Two.", "- One.\n- Two."),
+    # Numbered items that do not count 1, 2, 3 keep their numbers; repeats still go.
+    ("1. One.\n1. One.\n5. Two.", "1. One.\n5. Two."),
     # Chinese: punctuation differences do not make a new point; the 、 numbering goes.
     ("- 1、石桥于十月一日重新开放。\n- 2、石桥于十月一日重新开放\n- 3、修缮耗资340万欧元。",
      "- 石桥于十月一日重新开放。\n- 修缮耗资340万欧元。"),
+    # Where generation stopped a loop (precis.generation, "repetition"): an empty last bullet goes.
+    (f"- 1. {BRIDGE}\n- 2", f"- {BRIDGE}"),
+    ("- A.\n- B.\n- ", "- A.\n- B."),
+    ("- A.\n-  3.", "- A."),
     # Lines that are not bullets, indentation and a trailing newline are kept.
     ("Key points:\n  - A.\n  - B.\n", "Key points:\n  - A.\n  - B.\n"),
     ("", ""),
