@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
 import threading
 import time
@@ -228,11 +229,9 @@ def ours_run(driver, ids: list[int], new_tokens: int) -> dict:
 
 
 def median(values: list):
-    values = sorted(v for v in values if v is not None)
-    if not values:
-        return None
-    mid = len(values) // 2
-    return round(values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2, 3)
+    """The median of the figures a run has (None where a round had none), rounded; None if none."""
+    values = [v for v in values if v is not None]
+    return round(statistics.median(values), 3) if values else None
 
 
 def timed_rounds(driver, ids: list[int], new_tokens: int, device: dict, rounds: int, against: bool) -> list:

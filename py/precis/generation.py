@@ -72,6 +72,7 @@ class _TextStream:
         self.on_text = on_text
         self.sent: list = []
         self.pending = ""
+        self.taken = ""   # all the text taken so far, sent or held back (where a repeat is looked for)
 
     def _send(self, text: str) -> None:
         if text:
@@ -81,6 +82,7 @@ class _TextStream:
 
     def add(self, text: str) -> bool:
         """Take new text; send what is safe. True when a stop string has appeared."""
+        self.taken += text
         self.pending += text
         stop_at = _first_stop(self.pending, self.stop_strings)
         if stop_at >= 0:
@@ -96,11 +98,6 @@ class _TextStream:
         """Generation ended without a stop string: what was held back is part of the answer."""
         self._send(self.pending)
         self.pending = ""
-
-    @property
-    def taken(self) -> str:
-        """All the text taken so far, sent or held back."""
-        return self.text + self.pending
 
     @property
     def text(self) -> str:

@@ -94,14 +94,27 @@ def _contraction_end(text: str, i: int, ignore_case: bool) -> int:
     return -1
 
 
+def _space_run_end(i: int, run_end: int, n: int) -> int:
+    """\\s+(?!\\S) then \\s+ for the whitespace run text[i:run_end] of a text of length n: a run
+    followed by a non-space gives its last character to the next piece (so " word" stays
+    together), unless the run is one character long."""
+    if run_end < n and run_end - i >= 2:
+        return run_end - 1
+    return run_end
+
+
 def _space_end(classes: list[str], i: int) -> int:
-    """\\s+(?!\\S) then \\s+ at i (a SPACE): a run of whitespace followed by a non-space gives
-    its last character to the next piece (so " word" stays together), unless the run is
-    one character long."""
-    j = _run_end(classes, i, SPACE)
-    if j < len(classes) and j - i >= 2:
-        return j - 1
-    return j
+    """\\s+(?!\\S) then \\s+ at i (a SPACE)."""
+    return _space_run_end(i, _run_end(classes, i, SPACE), len(classes))
+
+
+def _newline_or_space_end(text: str, i: int, run_end: int) -> int:
+    """\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+ for the whitespace run text[i:run_end] (the Llama 3 and
+    gpt-4o rules): up to and including its last newline if it has one, else as _space_run_end."""
+    last_newline = max(text.rfind("\n", i, run_end), text.rfind("\r", i, run_end))
+    if last_newline >= 0:
+        return last_newline + 1
+    return _space_run_end(i, run_end, len(text))
 
 
 def split_gpt2(text: str, classes: list[str] | None = None) -> list[str]:
@@ -176,15 +189,7 @@ def _split_llama3_style(text: str, max_digits: int) -> list[str]:
             while end < n and text[end] in "\r\n":
                 end += 1
         else:
-            # Whitespace: "\s*[\r\n]+" takes the run up to and including its last newline;
-            # otherwise "\s+(?!\S)|\s+".
-            run_end = _run_end(classes, i, SPACE)
-            last_newline = -1
-            for k in range(run_end - 1, i - 1, -1):
-                if text[k] == "\n" or text[k] == "\r":
-                    last_newline = k
-                    break
-            end = last_newline + 1 if last_newline >= 0 else _space_end(classes, i)
+            end = _newline_or_space_end(text, i, _run_end(classes, i, SPACE))
         pieces.append(text[i:end])
         i = end
     return pieces
@@ -322,13 +327,7 @@ def split_gpt4o(text: str) -> list[str]:
             run_end = i + 1
             while run_end < n and classes[run_end] in "SR":
                 run_end += 1
-            last_newline = classes.rfind("R", i, run_end)
-            if last_newline >= 0:
-                end = last_newline + 1
-            elif run_end < n and run_end - i >= 2:
-                end = run_end - 1
-            else:
-                end = run_end
+            end = _newline_or_space_end(text, i, run_end)
         pieces.append(text[i:end])
         i = end
     return pieces
