@@ -210,7 +210,7 @@ class Engine:
                 threads: Optional[int] = None) -> dict:
         """Checks a model from a prefix of its file (see the module docstring); installs nothing."""
         from precis.chat_template import ChatTemplate
-        from precis.gguf import GGUFError, open_gguf
+        from precis.gguf import GGUFError, GGUFTruncated, open_gguf
         from precis.memory import check_fits, device_requirements
         from precis.plan import PlanError
         from precis.tokenizer import Tokenizer
@@ -226,8 +226,8 @@ class Engine:
             raise EngineError("unsupported_model", f"This model file cannot be used: {name} is empty (0 bytes)")
         try:
             gguf = open_gguf(data, file_size=file_size)
-        except GGUFError:
-            if len(data) < min(file_size, MAX_HEADER):   # the header may go on past the prefix
+        except GGUFTruncated:
+            if len(data) < min(file_size, MAX_HEADER):   # the header goes on past the prefix
                 return {"need_bytes": min(file_size, MAX_HEADER, max(2 * len(data), FIRST_PREFIX))}
             raise
         if "tokenizer.ggml.model" not in gguf.metadata:
