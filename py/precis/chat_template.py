@@ -81,6 +81,16 @@ GEMMA_TEMPLATE = (
     "{% if add_generation_prompt %}{{ '<start_of_turn>model\\n' }}{% endif %}"
 )
 
+# The conversation a model's template must render (and the tokenizer encode) when the model is loaded
+# (precis.engine's prepare), so a template that fails or runs away is refused before the model is used:
+# the shapes the engine sends (a system message, turns of both roles, a generation prompt).
+SAMPLE_CONVERSATION = (
+    {"role": "system", "content": "You summarize web pages."},
+    {"role": "user", "content": "What is this page about?"},
+    {"role": "assistant", "content": "A river and its bridges."},
+    {"role": "user", "content": "Which bridge is the oldest?"},
+)
+
 # Markers that end an assistant turn in the common template families. A template that writes
 # one of these literally gets it as a stop string (the model emits it to end its turn).
 END_OF_TURN_MARKERS = ("<|im_end|>", "<end_of_turn>", "<|eot_id|>", "<|end|>", "<|endoftext|>", "</s>")
@@ -513,6 +523,12 @@ class ChatTemplate:
             spans.append((len(text), len(text) + len(prefix)))
             text += prefix
         return text, _merge_spans(spans)
+
+    def check(self, tokenizer: Any) -> None:
+        """Render and encode SAMPLE_CONVERSATION, as a model is loaded: a template that fails, or passes
+        its bounds, on an ordinary conversation raises TemplateError (a tokenizer that cannot encode it,
+        TokenizerError)."""
+        self.encode(tokenizer, list(SAMPLE_CONVERSATION), add_generation_prompt=True)
 
     def adds_bos(self, text: str) -> bool:
         """Whether rendered `text` already starts with the BOS token (so the tokenizer must not add another)."""

@@ -234,6 +234,9 @@ class Engine:
             raise GGUFError(f"{name} has no tokenizer (tokenizer.ggml.model is missing): not a usable chat model")
         tokenizer = Tokenizer.from_gguf(gguf)
         template = ChatTemplate.from_gguf(gguf)
+        # A template (or tokenizer) that fails or runs away on an ordinary conversation is refused here, before
+        # anything is loaded or committed: TemplateError / TokenizerError, an unsupported_model notice.
+        template.check(tokenizer)
         plan = None
         if choice["kind"] == "webgpu":
             adapter = dict(self.adapter)
