@@ -121,7 +121,8 @@ _TEMPLATE_FILE = "<template>"  # the file name Jinja gives code compiled from a 
 _REMOVED_GLOBALS = ("lipsum", "cycler", "joiner")
 # Format specs: `%-50000000s`, `{:>50000000}`: their widths and precisions are sizes too.
 _PERCENT_SPEC = re.compile(r"%[-#0 +]*(\d*)(?:\.(\d*))?")
-_BRACE_NUMBER = re.compile(r"\{[^{}]*?(\d+)[^{}]*\}")
+_BRACE_FIELD = re.compile(r"\{[^{}]*\}")
+_DIGITS = re.compile(r"\d+")
 
 
 class _RenderBudget:
@@ -131,7 +132,8 @@ class _RenderBudget:
     def __init__(self, content_chars: int):
         self.steps_left = RENDER_STEP_BUDGET
         self.value_cap = content_chars + MAX_VALUE_CHARS
-        self.built_left = content_chars * BUILT_PER_CONTENT_CHAR + RENDER_BUILT_CHARS
+        self.built_total = content_chars * BUILT_PER_CONTENT_CHAR + RENDER_BUILT_CHARS
+        self.built_left = self.built_total
 
     def check(self, size: int, what: str) -> None:
         """Refuse, before it is built, a value of `size` that is too large or would pass the render's budget."""
@@ -139,8 +141,8 @@ class _RenderBudget:
             raise TemplateError(f"chat template rendering stopped: {what} would build a value too large "
                                 f"({size:,} characters, ceiling {self.value_cap:,})")
         if size > self.built_left:
-            raise TemplateError(f"chat template rendering stopped: it built more than "
-                                f"{self.value_cap - MAX_VALUE_CHARS + self.built_left:,} characters in all")
+            raise TemplateError(f"chat template rendering stopped: it built more than {self.built_total:,} "
+                                "characters in all")
 
     def add(self, value: Any, what: str) -> Any:
         """Count a value just built (strings, lists, ...: their length); returns it."""
@@ -167,10 +169,13 @@ def _text_len(value: Any) -> int:
     return len(value) if isinstance(value, str) else len(str(value))
 
 
-def _format_estimate(fmt: str, args: Iterable, pattern: re.Pattern) -> int:
-    """An upper bound on the size of `fmt` formatted with `args` (%-style or str.format): every field
-    may hold the largest argument, padded to the largest width written in it."""
-    widths = [int(n) for m in pattern.finditer(fmt) for n in m.groups() if n]
+def _format_estimate(fmt: str, args: Iterable, style: str) -> int:
+    """An upper bound on the size of `fmt` formatted with `args` (style "%" or "{}": str.format): every
+    field may hold the largest argument, padded by every width written in the format."""
+    if style == "%":
+        widths = [int(n) for m in _PERCENT_SPEC.finditer(fmt) for n in m.groups() if n]
+    else:
+        widths = [int(n) for field in _BRACE_FIELD.findall(fmt) for n in _DIGITS.findall(field)]
     largest = max(map(_text_len, args), default=0)
     return len(fmt) + (fmt.count("%") + fmt.count("{")) * largest + sum(widths)
 
@@ -203,7 +208,7 @@ _FILTER_ESTIMATES = {
     "center": _width_estimate,
     "indent": _indent_estimate,
     "format": lambda value, *args, **kwargs: _format_estimate(
-        str(value), list(args) + list(kwargs.values()), _PERCENT_SPEC),
+        str(value), list(args) + list(kwargs.values()), "%"),
     "replace": lambda s, old="", new="", count=None: _replace_estimate(
         str(s), str(old), str(new), -1 if count is None else count),
     "wordwrap": lambda s, width=79, break_long_words=True, wrapstring=None, *_: _text_len(s) * (
@@ -216,9 +221,9 @@ _STR_METHOD_ESTIMATES = {
     "center": _width_estimate, "ljust": _width_estimate, "rjust": _width_estimate, "zfill": _width_estimate,
     "replace": _replace_estimate,
     "expandtabs": lambda s, tabsize=8: len(s) + s.count("\t") * max(0, tabsize if isinstance(tabsize, int) else 0),
-    "format": lambda fmt, *args, **kwargs: _format_estimate(fmt, list(args) + list(kwargs.values()), _BRACE_NUMBER),
+    "format": lambda fmt, *args, **kwargs: _format_estimate(fmt, list(args) + list(kwargs.values()), "{}"),
     "format_map": lambda fmt, mapping: _format_estimate(fmt, list(mapping.values()) if isinstance(mapping, dict)
-                                                        else [], _BRACE_NUMBER),
+                                                        else [], "{}"),
 }
 _REFUSED_STR_METHODS = frozenset(("translate", "maketrans"))  # map one character to any text: no template needs it
 
@@ -231,8 +236,8 @@ def _check_size_arguments(budget: _RenderBudget, args: Iterable, what: str) -> N
                                 f"({value:,}, ceiling {budget.value_cap:,})")
 
 
-def _check_int(value: int, what: str) -> None:
-    if value.bit_length() > MAX_INT_BITS:
+def _check_int_bits(bits: int, what: str) -> None:
+    if bits > MAX_INT_BITS:
         raise TemplateError(f"chat template rendering stopped: {what} computes a number too large "
                             f"(over {MAX_INT_BITS} bits)")
 
@@ -278,20 +283,21 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
         if isinstance(left, int) and isinstance(right, int) and not isinstance(left, bool) \
                 and not isinstance(right, bool):
             if operator == "*":
-                _check_int(1 << (left.bit_length() + right.bit_length()), what)
+                _check_int_bits(left.bit_length() + right.bit_length(), what)
             elif operator == "**":
-                _check_int(1 << min(MAX_INT_BITS + 1, left.bit_length() * abs(right)), what)
+                _check_int_bits(left.bit_length() * abs(right), what)
         elif operator == "**" and isinstance(right, (int, float)) and abs(right) > 1000:
             raise TemplateError("chat template rendering stopped: it computes a number too large")
         elif operator == "*":
             sized, count = (left, right) if isinstance(right, int) else (right, left)
             if isinstance(sized, (str, list, tuple)) and isinstance(count, int):
                 self.budget.check(len(sized) * max(0, count), what)
-        elif operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, type(left)):
+        elif operator == "+" and (isinstance(left, str) and isinstance(right, str) or
+                                  isinstance(left, (list, tuple)) and isinstance(right, (list, tuple))):
             self.budget.check(len(left) + len(right), what)
         elif operator == "%" and isinstance(left, str):
             args = right if isinstance(right, tuple) else list(right.values()) if isinstance(right, dict) else [right]
-            self.budget.check(_format_estimate(left, args, _PERCENT_SPEC), what)
+            self.budget.check(_format_estimate(left, args, "%"), what)
         return self.budget.add(super().call_binop(context, operator, left, right), what)
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
