@@ -6,6 +6,7 @@ part of its header replaced (precis_build.hostile_models). Also the bounds thems
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 import pytest
@@ -43,19 +44,15 @@ def hostile(tmp_path_factory, smollm2_path):
 
 
 def run_cli(*args):
-    """(exit status, stdout, stderr, seconds, peak RSS bytes) of `precis ARGS` in a fresh process."""
+    """(exit status, stdout, stderr, seconds, peak RSS bytes) of `precis ARGS` in a fresh process, measured
+    by /usr/bin/time (a child forked from pytest itself would count pytest's pages as its peak)."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO_ROOT / "py"), str(REPO_ROOT / "build")]))
-    with open(os.devnull, "rb") as stdin, \
-            open(os.path.join(os.environ.get("TMPDIR", "/tmp"), f"precis-cli-{os.getpid()}.out"), "w+b") as out, \
-            open(os.path.join(os.environ.get("TMPDIR", "/tmp"), f"precis-cli-{os.getpid()}.err"), "w+b") as err:
-        start = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "precis_build.cli", *map(str, args)],
-                                stdin=stdin, stdout=out, stderr=err, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)  # this child's own peak RSS, in KiB on Linux
-        seconds = time.monotonic() - start
-        out.seek(0)
-        err.seek(0)
-        return os.waitstatus_to_exitcode(status), out.read().decode(), err.read().decode(), seconds, usage.ru_maxrss << 10
+    with tempfile.NamedTemporaryFile("r") as timing:
+        proc = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", timing.name,
+                               sys.executable, "-m", "precis_build.cli", *map(str, args)],
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=120)
+        seconds, peak_kib = timing.read().split()[-2:]
+    return proc.returncode, proc.stdout, proc.stderr, float(seconds), int(peak_kib) << 10
 
 
 def command_args(command, model, page):
@@ -79,7 +76,7 @@ def test_the_unchanged_copy_still_loads(hostile, smollm2_path):
     # The writer changes nothing but the named part: its unchanged copy is the real file and runs.
     assert hostile[None].read_bytes() == smollm2_path.read_bytes()
     rc, out, err, _, _ = run_cli("tokenize", "--model", hostile[None], "hello there")
-    assert (rc, out, err) == (0, "[28120]\n", "")
+    assert (rc, out, err) == (0, "[28120, 665]\n", "")
     rc, out, err, _, _ = run_cli("prompt", hostile["page"], "--model", hostile[None], "--json")
     assert rc == 0 and '"ids": [1, 9690, 198' in out, err
 
