@@ -11,7 +11,9 @@ A string is u64 length + UTF-8 bytes; an array is u32 element type + u64 count +
 Every problem with the input (bad magic, absurd counts, truncation, unknown types,
 tensors past the end or overlapping) raises GGUFError with a message naming it, before
 any large allocation: the file's size is known first, and every count and length is checked
-against the bytes that remain and against the caps below before objects are built. Numeric
+against the bytes that remain and against the caps below before objects are built. The tokenizer's
+strings (tokens, merges, chat templates) have ceilings of their own, checked at each length prefix as it
+is read, so a hostile 16 MB token is refused without being decoded. Numeric
 arrays longer than SMALL_NUMERIC_ARRAY are stored compactly (NumericArray: the file's bytes, not
 one Python object per element), so what the metadata costs in memory stays near what it takes in
 the file; shorter ones (per-layer values) are plain lists.
