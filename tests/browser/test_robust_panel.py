@@ -134,3 +134,31 @@ def test_hidden_text_is_neither_extracted_nor_grounded_nor_shown(ext, pages_url)
         assert result["found"] is found, (sentence, result)
         if found:
             assert result["text"] == sentence
+
+
+def test_chat_sends_the_page_once_per_conversation(ext, pages_url):
+    """What crosses to the engine worker, recorded as it is posted (and posted unchanged): the first question
+    of a conversation carries the page, the next only the conversation's id; New chat starts a new one."""
+    panel = ext.open_with_panel(f"{pages_url}/short.html")
+    panel.evaluate("""window.precisPanel.state.chatMaxTokens = 3; window.__posted = [];
+        (() => { const engine = window.precisEngine; const post = engine.worker.postMessage.bind(engine.worker);
+          engine.worker.postMessage = (message) => { if (message.type === 'chat') window.__posted.push(
+            {conversation: message.conversation, page: message.page?.title ?? null}); return post(message); };
+        })(); true""")
+
+    def ask(question):
+        answer = panel.evaluate(f"window.precisPanel.ask({json.dumps(question)})")
+        assert answer is not None and answer["text"].strip(), panel_view(panel)
+        return answer
+
+    ask("Who built the bridge?")
+    second = ask("When did it reopen?")
+    assert second["stats"]["reused"] > 0          # the page's tokens stayed in the model's cache
+    panel.evaluate("document.getElementById('new-chat').click(); true")
+    ask("How many arches does it have?")
+    posted = panel.evaluate("window.__posted")
+    first_id, new_id = posted[0]["conversation"], posted[2]["conversation"]
+    assert posted == [{"conversation": first_id, "page": "Esterby bridge reopens"},
+                      {"conversation": first_id, "page": None},
+                      {"conversation": new_id, "page": "Esterby bridge reopens"}]
+    assert first_id != new_id
