@@ -27,7 +27,8 @@
 // One thing touches the engine at a time (`serialized`): loads and generations run one after another. The
 // newest generation wins: a new one cancels the running one and supersedes any still waiting. A cancel is
 // answered at once and the request's result is sent then (what streamed so far, finish_reason "cancelled");
-// Python sees the cancel at its next step or poll (precis.engine: at most POLL_S of Python between two).
+// Python sees the cancel at its next step or poll (precis.engine: at most POLL_S of Python between two). A worker
+// held by a long synchronous stretch takes no message at all: the panel then replaces it (EngineClient.restart).
 //
 // A load is a transaction: Python checks the header (a prefix of the file) and plans; only then is a device
 // created and the weights streamed into it; only once that worked does Python commit to the new model and is
