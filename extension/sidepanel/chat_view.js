@@ -73,13 +73,9 @@ export async function ask(question, { regenerate = false } = {}) {
       temperature: state.settings.temperature,
     }, { onToken: (text) => { taskDone(); stream.append(text); } });
     startedGeneration(generation);
-    let answer;
-    try {
-      answer = await generation.done;
-    } catch (error) {
-      tab.conversation = null;   // whatever the engine kept, the next question sends the page again
-      throw error;
-    }
+    // A failed or stopped answer may have ended before the engine kept the page: the next question sends it.
+    const answer = await generation.done.catch((error) => { tab.conversation = null; throw error; });
+    if (answer.stats.finish_reason === "cancelled") tab.conversation = null;
     if (state.tabs.get(tabId) !== tab) throw new PanelError("The page changed: the answer about the previous page was not kept.");
     stream.finish(answer.text);
     tab.messages.push({ role: "assistant", content: answer.text, stats: answer.stats });
