@@ -9,7 +9,8 @@
 //                 summarize / chat / generate_ids (the panel's setting): another device loads the model again
 //               {id, type: "add_model", file, context?, device?}      a picked File: kept in OPFS only once it has loaded
 //               {id, type: "summarize", requestId, source, page, style, length, temperature}
-//               {id, type: "chat", requestId, source, messages, page, temperature, max_tokens?}
+//               {id, type: "chat", requestId, source, messages, page?, conversation?, temperature, max_tokens?}
+//                 conversation: an id; its first turn carries the page, later turns only the id
 //               {id, type: "generate_ids", requestId?, source, prompt_ids, max_tokens, stop_ids?, continue?}
 //               {id, type: "ground", summary, text}          grounding only (no model needed)
 //               {id, type: "cancel", requestId}              answered at once; that generation ends "cancelled"
@@ -26,7 +27,8 @@
 // One thing touches the engine at a time (`serialized`): loads and generations run one after another. The
 // newest generation wins: a new one cancels the running one and supersedes any still waiting. A cancel is
 // answered at once and the request's result is sent then (what streamed so far, finish_reason "cancelled");
-// Python sees the cancel at its next step or poll (precis.engine: at most POLL_S of Python between two).
+// Python sees the cancel at its next step or poll (precis.engine: at most POLL_S of Python between two). A worker
+// held by a long synchronous stretch takes no message at all: the panel then replaces it (EngineClient.restart).
 //
 // A load is a transaction: Python checks the header (a prefix of the file) and plans; only then is a device
 // created and the weights streamed into it; only once that worked does Python commit to the new model and is
@@ -398,7 +400,9 @@ const generations = {
   summarize: (m) => call("summarize", { page: m.page, style: m.style, length: m.length,
     temperature: Number(m.temperature) || 0 },
   { on_progress: (stage, done, total) => postMessage({ type: "progress", requestId: m.requestId, stage, done, total }) }),
+  // A conversation's first turn carries its page; later turns only its id (Python keeps the page).
   chat: (m) => call("chat", { messages: m.messages, page: m.page || null, temperature: Number(m.temperature) || 0,
+    ...(m.conversation ? { conversation: String(m.conversation) } : {}),
     ...(m.max_tokens ? { max_tokens: Number(m.max_tokens) } : {}) }),
   // The device alone (tests, benchmarks): greedy ids for prompt_ids.
   generate_ids: (m) => call("greedy", { prompt_ids: m.prompt_ids, max_tokens: m.max_tokens,
@@ -424,7 +428,7 @@ self.onmessage = async (event) => {
   try {
     const handler = handlers[type] || (type?.endsWith("_for_test") && (await import("./engine_test_hooks.js")).hooks[type]);
     if (!handler) throw new EngineError(`unknown engine request: ${type}`);
-    post(id, { value: await handler(message, { model: () => model, signal: loadsAbort.signal }) });
+    post(id, { value: await handler(message, { model: () => model, pyodide: () => pyodide, signal: loadsAbort.signal }) });
   } catch (error) {
     post(id, { error });
   }

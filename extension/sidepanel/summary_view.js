@@ -39,6 +39,7 @@ async function summarize(tabId, tab, page, request) {
   $("summary-body").hidden = false;
   const stream = streamingRenderer($("summary-body"));
   stream.finish("");
+  showPageCut(request.kind, pageCut(page));
   taskProgress(0, "Reading the page into the model…");
   const generation = engine.generate("summarize", { ...modelChoice(), page, style, length, temperature }, {
     onToken: (text) => { taskDone(); stream.append(text); },
@@ -59,7 +60,7 @@ async function summarize(tabId, tab, page, request) {
     throw new PanelError("The page changed: the summary of the previous page was not kept.");
   }
   stream.finish(result.text);
-  const summary = { ...result, style, kind: request.kind };
+  const summary = { ...result, style, kind: request.kind, cut: pageCut(page) };
   tab.summary = summary;
   if (state.tabId === tabId) presentSummary(summary, page, tabId);
   showStats(result.stats, result.model);
@@ -73,6 +74,20 @@ export function showSummaryOf(tabId) {
   if (summary) presentSummary(summary, state.tabs.get(tabId).page, tabId);
   else $("summary").hidden = true;
   showStats(summary?.stats, state.model?.title);
+}
+
+// What extract.js cut of a page (or selection) longer than its cap: {read, of} characters, or null.
+function pageCut(page) {
+  return page.truncated?.text ? { read: page.text.length, of: page.truncated.text } : null;
+}
+
+// The summary says when it rests on the start of the text only.
+function showPageCut(kind, cut) {
+  const what = kind === "selection" ? "The selection is long" : "This page is long";
+  $("page-cut").hidden = !cut;
+  $("page-cut").textContent = cut
+    ? `${what}: Précis read its first ${cut.read.toLocaleString("en-US")} characters (of ${cut.of.toLocaleString("en-US")}).`
+    : "";
 }
 
 // A point's passage, in either shape the engine gives: an index into grounding.passages
@@ -127,6 +142,7 @@ function pointItem(grounding, point, i, tabId) {
 // other styles keep their text and list the sources below it.
 export function presentSummary(summary, page, tabId) {
   $("summary").hidden = false;
+  showPageCut(summary.kind, summary.cut);
   renderMarkdown($("summary-body"), summary.text);
   const grounding = summary.grounding || {};
   const points = Array.isArray(grounding.points) ? grounding.points : [];

@@ -21,7 +21,9 @@ parsed. The calls, in order:
     engine.handle("commit", {device})                      # the prepared model becomes the working one
     engine.handle("abort", {})                             # or: forget it (the working model stays)
     engine.handle("summarize", {page, style, length, temperature, on_progress?})
-    engine.handle("chat", {messages, page, temperature, max_tokens?})
+    engine.handle("chat", {messages, page, temperature, max_tokens?, conversation?})
+        # conversation: an id; its first turn carries the page, later turns only the id (the engine keeps
+        # the page of the last CHAT_PAGES_KEPT conversations)
     engine.handle("greedy", {prompt_ids, max_tokens, stop_ids?, fresh?})   # benchmarks and tests
     engine.handle("ground", {summary, text})               # grounding alone (no model needed)
 
@@ -54,6 +56,7 @@ from precis.summarize import (DEFAULT_LENGTH, DEFAULT_STYLE, Page, SummaryError,
                               page_system_message, run_summary)
 
 CHAT_MAX_NEW_TOKENS = 384
+CHAT_PAGES_KEPT = 8   # pages of conversations kept for their next turns (each at most MAX_PAGE_CHARS)
 # Without a page the chat is plain; with one, it shares the summary's system message (and KV cache).
 CHAT_SYSTEM_PROMPT = "You are a helpful assistant. Be concise; markdown is fine."
 DEFAULT_TEMPERATURE = 0.0
@@ -178,6 +181,7 @@ class Engine:
         self._cancelled = False
         self._text: list = []               # streamed text not yet handed to the device link
         self._last_crossing = time.perf_counter()
+        self._chat_pages: dict = {}         # conversation id -> its Page (or None), oldest first
 
     # ---- the one entry point from JS ---------------------------------------------------------------
 
@@ -501,17 +505,19 @@ class Engine:
         return self._result(text, stats, grounding=found)
 
     def chat(self, messages: Any, page: Any = None, *, temperature: float = DEFAULT_TEMPERATURE,
-             max_tokens: int = CHAT_MAX_NEW_TOKENS) -> dict:
-        """Answer the last user message of `messages` ([{role, content}], user first), about `page`."""
-        messages, page = to_py(messages), to_py(page)
+             max_tokens: int = CHAT_MAX_NEW_TOKENS, conversation: Optional[str] = None) -> dict:
+        """Answer the last user message of `messages` ([{role, content}], user first), about `page`, or
+        about the page `conversation`'s first turn carried."""
+        messages = to_py(messages)
         if not isinstance(messages, list) or not messages or not isinstance(messages[-1], dict) \
                 or messages[-1].get("role") != "user":
             raise SummaryError("a chat request needs messages ending with the user's question")
+        page = self.conversation_page(conversation, to_py(page))
         self._require_model()
         self._begin_request()
         stats = {"started": time.perf_counter()}
         try:
-            system = self.chat_system_prompt(Page.from_dict(page) if page else None, messages)
+            system = self.chat_system_prompt(page, messages)
             conversation = [{"role": "system", "content": system}] + [
                 {"role": m["role"], "content": m["content"]} for m in messages]
             text = self._complete(conversation, int(max_tokens), True, temperature, stats)
@@ -519,6 +525,21 @@ class Engine:
             text = ""
             stats["finish_reason"] = "cancelled"
         return self._result(text, stats)
+
+    def conversation_page(self, conversation: Optional[str], page: Any) -> Optional[Page]:
+        """The page a chat turn is about: `page` when given (kept for `conversation`'s next turns), else the
+        one `conversation` started with."""
+        if page is not None or conversation is None:
+            kept = Page.from_dict(page) if page else None
+            if conversation is not None:
+                self._chat_pages.pop(conversation, None)
+                self._chat_pages[conversation] = kept
+                while len(self._chat_pages) > CHAT_PAGES_KEPT:
+                    del self._chat_pages[next(iter(self._chat_pages))]
+            return kept
+        if conversation not in self._chat_pages:
+            raise EngineError("bad_input", "The engine no longer holds this conversation's page: ask again.")
+        return self._chat_pages[conversation]
 
     def chat_system_prompt(self, page: Optional[Page], messages: list) -> str:
         """The system message of a chat: the summaries' page message (so a question after a summary reuses
