@@ -100,8 +100,9 @@ async function call(method, args = {}, raw = {}) {
 async function boot() {
   const started = performance.now();
   // What an add interrupted by a closed panel or a crash left aside (files another window is adding are kept).
-  await clearIncoming().then((removed) => removed.length && console.warn("[precis] removed unfinished model files:", removed),
-                             (error) => console.warn("[precis] could not clear unfinished model files:", error));
+  await clearIncoming().then(
+    (removed) => removed.length && console.warn("[precis] removed unfinished model files:", removed),
+    (error) => console.warn("[precis] could not clear unfinished model files:", error));
   progress("assets", 0.02, "Reading the package manifest");
   const assets = await fetchJson("vendor/precis-assets.json");
 
@@ -195,9 +196,11 @@ function createDevice(spec, options) {
 // ---- the other windows' engines -----------------------------------------------------------------------
 // Each window's side panel runs its own engine worker with its own copy of the model. One engine for all
 // windows would need an offscreen document owning Pyodide and the device, every panel's requests and streams
-// relayed through the service worker, and one window's long summary would block the others; the copies are
-// what a window costs (measured: see bench_browser's PSS sampler). So each engine says what its model holds
-// instead, and a new load's memory budget leaves that out: the engine holds a Web Lock named
+// relayed through the service worker, and one window's long summary would block the others. A window costs
+// ~350 MiB of browser PSS with the built-in 94 MiB model on the CPU device (precis_build.bench_panels_memory,
+// 1 -> 2 -> 3 panels: 634 -> 917 -> 1,335 MiB, under load): Pyodide and llama.cpp's heap, and the model's copy,
+// which dominates with a GB-sized model. So each engine says what its model holds, and a new load's memory
+// budget leaves that out: the engine holds a Web Lock named
 // HOLDING<id>:<bytes> while its model is loaded (locks span the origin's workers, and a closed panel's worker
 // releases its locks as it dies, so nothing stale is counted).
 const HOLDING = "precis-engine-memory:";
@@ -294,7 +297,8 @@ async function loadNow(source, { context = null, memoryBudget = null, device: se
     await call("abort").catch(() => {});
     if (signal?.aborted) throw signal.reason;
     if (error?.kind === "out_of_memory" && others) {
-      error.message = `${error.message} (the models of Précis in your other windows hold ${(others / 1048576).toFixed(0)} MiB)`;
+      const held = (others / 1048576).toFixed(0);
+      error.message = `${error.message} (the models of Précis in your other windows hold ${held} MiB)`;
     }
     throw error instanceof EngineError ? error : new EngineError(error?.message || String(error), error?.kind || "internal");
   }
