@@ -32,7 +32,9 @@ const nameOf = (source) => (source === BUILT_IN ? "the built-in model" : source.
 // The setting names a stored file that is no longer there: back to the built-in model, and say why.
 async function fallBackFromMissing(source) {
   await setSetting("model", BUILT_IN);
-  notice(`Your model ${nameOf(source)} is no longer in the browser's storage: using the built-in model.`, "info");
+  const why = `Your model ${nameOf(source)} is no longer in the browser's storage: using the built-in model.`;
+  notice(why, "info");
+  modelMessage(why);
 }
 
 // The model the settings name, loaded if it is not yet.

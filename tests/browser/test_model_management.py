@@ -213,3 +213,20 @@ def test_a_load_counts_the_memory_the_other_windows_engines_hold(ext, pages_url)
     while _holdings(panel) != [held] and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _holdings(panel) == [held]
+
+
+def test_a_panel_opened_on_a_vanished_stored_model_says_so_and_uses_the_built_in_one(ext, pages_url):
+    panel = _panel(ext, pages_url)
+    _start_clean(panel)
+    panel.evaluate("chrome.storage.local.set({model: 'opfs:gone.gguf'}).then(() => true)")   # no such file stored
+    panel.send("Page.reload")
+    deadline = time.monotonic() + 120
+    while not ExtensionDriver._evaluate_when_ready(panel, "Boolean(window.precisPanel?.state?.settings)", deadline):
+        assert time.monotonic() < deadline, "the panel did not start again"
+        time.sleep(0.1)
+    panel.evaluate("window.precisPanel.ready")
+    shown = _shown(panel)
+    assert shown["notice"] == "Your model gone.gguf is no longer in the browser's storage: using the built-in model."
+    assert {k: shown[k] for k in ("setting", "saved", "selected", "choices", "message")} == {
+        "setting": "package", "saved": "package", "selected": "package", "choices": ["package"],
+        "message": "Your model gone.gguf is no longer in the browser's storage: using the built-in model."}
