@@ -52,11 +52,12 @@ export async function ensureModel() {
   return model;
 }
 
+// The stored models, or null when OPFS cannot be read (then the setting is left alone: the file may be there).
 async function storedModels() {
   try {
     return await listOpfsModels();
   } catch {
-    return [];   // no OPFS here: only the built-in model
+    return null;
   }
 }
 
@@ -83,9 +84,10 @@ function showStoredModels(models) {
 }
 
 export async function fillModelChoices() {
-  const models = await storedModels();
+  const listed = await storedModels();
+  const models = listed || [];
   const chosen = state.settings.model;
-  if (chosen !== BUILT_IN && !models.some((m) => m.source === chosen)) await fallBackFromMissing(chosen);
+  if (listed && chosen !== BUILT_IN && !listed.some((m) => m.source === chosen)) await fallBackFromMissing(chosen);
   const select = $("model-source");
   const builtIn = select.querySelector(`option[value="${BUILT_IN}"]`);
   select.replaceChildren(builtIn);
