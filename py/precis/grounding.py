@@ -14,8 +14,17 @@ that the page holds the point's facts. Pure stdlib.
    the point must be in the window, compared normalized ("October 1" = "the first of
    October" = "10月1日"; "3140亿" = "三千一百四十亿"). A clause of the point must not deny
    what the page's matching clause affirms, nor the reverse (negation).
-A point is supported when 5 and 6 hold; otherwise `unsupported_spans` lists the exact
-substrings of the point that failed (a fact, a negation, or the words the page lacks).
+7. Relations (a point is a claim, not a bag of facts): a date or number the window holds must
+   sit in the sentence that says what the point attaches it to. When another sentence of the
+   window matches the point's other words clearly better and carries a different date or
+   number, the point conflates two events ("2015年7月 … 创立" where the page dates the founding
+   to 2015年12月 and July is a dinner's). A quantity word must not turn around: "more than 300"
+   is not "fewer than 300", 超过 is not 不到.
+A point is supported when 5, 6 and 7 hold; otherwise `unsupported_spans` lists the exact
+substrings of the point that failed (a fact, a negation, or the words the page lacks), and
+`reasons` says why for each, as the reader sees it ({span, reason, passage}: "the page dates
+this to 2015年12月", "the page says the opposite"; passage: the index of the page sentence that
+contradicts it, or -1).
 """
 
 from __future__ import annotations
@@ -37,6 +46,27 @@ RUNNER_UP_RATIO = 0.7  # a second passage scoring this close to the best joins t
 MAX_UNSUPPORTED_SPANS = 3
 
 _MARKDOWN_NOISE = re.compile(r"\*\*|__|[*`#>]+|\[([^\]]*)\]\([^)]*\)")
+# A relation is judged only when the point's other words clearly pick one sentence: it matches at
+# least ANCHOR_MIN_SHARE of them and RELATION_MARGIN more than the sentence holding the fact.
+ANCHOR_MIN_SHARE = 0.5
+RELATION_MARGIN = 0.25
+# A fact the window lacks is said to be contradicted by a sentence sharing this much of its anchor.
+CONTRADICTION_MIN_SHARE = 0.15
+
+# Reasons, as the reader sees them after the failed span ("October 10: not in the page").
+NOT_IN_PAGE = "not in the page"
+OPPOSITE = "the page says the opposite"
+NOT_SAID = "the page does not say this"
+
+# Quantity words before (or 以上/以下 after) a number: +1 "more", -1 "less". The longer
+# phrases come first ("不超过" before "超过").
+_MORE = ("more than", "over", "at least", "above", "exceeding", "upwards of", "不少于", "超过", "超出", "逾",
+         "至少", "多于", "高于", "大于")
+_LESS = ("less than", "fewer than", "under", "at most", "below", "up to", "no more than", "不超过", "不到",
+         "不足", "至多", "最多", "少于", "低于", "小于")
+_MORE_AFTER = ("以上", "多")
+_LESS_AFTER = ("以下", "以内")
+
 # Where a clause ends inside a sentence (negation is compared clause by clause).
 _CLAUSE_BREAK = re.compile(r"[,;:，；、：]|\b(?:but|although|though|while|whereas|however)\b"
                            r"|但是|但|然而|可是|けど|けれど|が、", re.IGNORECASE)
@@ -61,6 +91,7 @@ class Grounding:
     support: float
     supported: bool
     unsupported_spans: list = field(default_factory=list)
+    reasons: list = field(default_factory=list)  # [{span, reason, passage}], one per unsupported span
 
 
 def split_passages(text: str) -> list:
@@ -98,6 +129,7 @@ class _PassageFacts:
         self.word_keys = [fact_rules.word_key(w) for w in self.words]
         self.folded = re.sub(r"\s+", " ", text.casefold())
         self.dotted = re.sub("[·・•‧]", "·", text)
+        self.directions = {(f.start, f.end): quantity_direction(text, f) for f in self.facts if f.kind == "number"}
 
 
 class PassageIndex:
@@ -188,10 +220,22 @@ class PassageIndex:
         best, score = (ranked[0][1], ranked[0][0]) if ranked else (-1, 0.0)
         window = self.window(ranked)
         # (start, end) in the point of the facts the window lacks / holds (with no window at
-        # all, every fact of the point is one the page lacks).
+        # all, every fact of the point is one the page lacks), each failure with its reason.
         context = [self.passage_facts(j) for j in window]
-        failed, held = _check_facts(point, context)
-        failed += _negation_conflicts(point, context)
+        point_facts = fact_rules.extract_facts(point)
+        failed, held = _check_facts(point_facts, context)
+        reasons: dict = {}  # (start, end) -> (reason, passage index)
+        for f in point_facts:
+            if (f.start, f.end) in failed:
+                reasons[(f.start, f.end)] = self._contradiction(point, query, spans, f, window) or (NOT_IN_PAGE, -1)
+        for f in point_facts:
+            if (f.start, f.end) in held and (f.start, f.end) not in reasons:
+                found = self._relation_conflict(point, query, spans, f, window)
+                if found:
+                    reasons[(f.start, f.end)] = found
+        for span, passage in _negation_conflicts(point, context, window):
+            reasons.setdefault(span, (OPPOSITE, passage))
+        failed = list(reasons)
         # Units inside a fact the page holds count as found: "十月一日" is the page's "10月1日".
         nearby = set()
         for j in window:
@@ -199,11 +243,105 @@ class PassageIndex:
         nearby.update(u for u, (s, e) in zip(query, spans) if any(a < e and s < b for a, b in held))
         support = self._weighted_share(query, nearby) if window else 0.0
         if not failed and support < threshold:
-            failed += _missing_runs(point, query, spans, nearby)
-        failed = _merge(failed)
-        supported = bool(query) and support >= threshold and not failed
-        texts = list(dict.fromkeys(point[s:e] for s, e in failed if point[s:e].strip()))
-        return Grounding(point, best, round(score, 4), round(support, 4), supported, texts)
+            for span in _missing_runs(point, query, spans, nearby):
+                reasons[span] = (NOT_SAID, -1)
+                failed.append(span)
+        merged = _merge(failed)
+        supported = bool(query) and support >= threshold and not merged
+        texts, why = [], []
+        for s, e in merged:
+            text = point[s:e]
+            if not text.strip() or text in texts:
+                continue
+            # The reason of a merged span: the first failure inside it with a contradicting passage.
+            inside = sorted((k for k in reasons if s <= k[0] and k[1] <= e), key=lambda k: (reasons[k][1] < 0, k))
+            reason, passage = reasons[inside[0]] if inside else (NOT_IN_PAGE, -1)
+            texts.append(text)
+            why.append({"span": text, "reason": reason, "passage": passage})
+        return Grounding(point, best, round(score, 4), round(support, 4), supported, texts, why)
+
+    # ---- relations: the fact in the sentence that says what the point attaches it to ----------
+
+    def _anchor(self, point: str, query: list, spans: list, fact) -> list:
+        """The point's units that say what `fact` is about: those of its clause outside any fact,
+        or, when the clause holds no two such units ("2015年7月，…"), those of the whole point."""
+        # Names stay in the anchor (they say who did it); dates, times and numbers are what is judged.
+        facts = [f for f in fact_rules.extract_facts(point) if f.kind in ("date", "number", "time", "weekday")]
+        outside = lambda s, e: not any(f.start < e and s < f.end for f in facts)  # noqa: E731
+        for cs, ce in _clauses(point):
+            if cs <= fact.start < ce:
+                units = [u for u, (s, e) in zip(query, spans) if cs <= s and e <= ce and outside(s, e)]
+                if len(set(units)) >= 2:
+                    return units
+        return [u for u, (s, e) in zip(query, spans) if outside(s, e)]
+
+    def _anchor_sentence(self, anchor: list, window: list) -> tuple:
+        """(share, passage index) of the window's sentence best matching `anchor`."""
+        best = (0.0, -1)
+        for j in window:
+            share = self._weighted_share(anchor, set(self.counts[j]))
+            if share > best[0]:
+                best = (share, j)
+        return best
+
+    def _rival(self, fact, j: int):
+        """A fact of passage j of the same kind as `fact` (a date for a date, a number with the
+        same unit for a number) that is not it: what the page says in its place."""
+        pf = self.passage_facts(j)
+        for g in pf.facts:
+            if fact.kind == "date" and g.kind == "date" and g.key != fact.key:
+                return g
+            if fact.kind == "number" and g.kind == "number" and g.key[0] == fact.key[0] \
+                    and not _number_matches(fact.key, g.key):
+                return g
+        return None
+
+    def _say_instead(self, fact, rival) -> str:
+        said = rival.text.rstrip(".")  # "the first of October." ends the sentence, not the date
+        if fact.kind == "date":
+            return f"the page dates this to {said}"
+        return f"the page says {said} here"
+
+    def _relation_conflict(self, point: str, query: list, spans: list, fact, window: list):
+        """(reason, passage) when a held date or number sits in another sentence than the one the
+        point's other words pick, and that sentence says another date or number."""
+        if fact.kind == "number":
+            direction = _quantity_conflict(point, fact, [self.passage_facts(j) for j in window], window)
+            if direction:
+                return direction
+        if fact.kind not in ("date", "number"):
+            return None
+        anchor = self._anchor(point, query, spans, fact)
+        if len(set(anchor)) < 2:
+            return None
+        share, j = self._anchor_sentence(anchor, window)
+        if j < 0 or share < ANCHOR_MIN_SHARE:
+            return None
+        pf = self.passage_facts(j)
+        if _fact_held(fact, [pf], _numbers_in([pf])):
+            return None
+        holders = [k for k in window if _fact_held(fact, [self.passage_facts(k)], _numbers_in([self.passage_facts(k)]))]
+        held_share = max((self._weighted_share(anchor, set(self.counts[k])) for k in holders), default=0.0)
+        if share - held_share < RELATION_MARGIN:
+            return None
+        rival = self._rival(fact, j)
+        return (self._say_instead(fact, rival), j) if rival else None
+
+    def _contradiction(self, point: str, query: list, spans: list, fact, window: list):
+        """(reason, passage) for a date or number the window lacks when the sentence the point's
+        other words pick says another one; None when nothing contradicts it (simply absent)."""
+        if fact.kind not in ("date", "number"):
+            return None
+        anchor = self._anchor(point, query, spans, fact)
+        if len(set(anchor)) < 2:
+            return None
+        # The fact fails anyway: name what the closest sentence that has a rival says instead.
+        shares = sorted(((self._weighted_share(anchor, set(self.counts[j])), j) for j in window), reverse=True)
+        for share, j in shares:
+            rival = self._rival(fact, j) if share >= CONTRADICTION_MIN_SHARE else None
+            if rival:
+                return self._say_instead(fact, rival), j
+        return None
 
 
 # ---- the fact check ------------------------------------------------------------------------
@@ -307,13 +445,51 @@ def _fact_held(fact, context: list, page_numbers: list) -> bool:
     return True
 
 
-def _check_facts(point: str, context: list) -> tuple:
+def _check_facts(point_facts: list, context: list) -> tuple:
     """([spans of the point's facts the context lacks], [spans of those it holds])."""
     page_numbers = _numbers_in(context)
     failed, held = [], []
-    for f in fact_rules.extract_facts(point):
+    for f in point_facts:
         (held if _fact_held(f, context, page_numbers) else failed).append((f.start, f.end))
     return failed, held
+
+
+def quantity_direction(text: str, fact) -> tuple:
+    """(+1, cue) when the number `fact` of `text` is qualified upwards ("more than 300", "超过300",
+    "300人以上"), (-1, cue) downwards ("fewer than", "不到", "以下"), (0, "") otherwise."""
+    before = text[max(0, fact.start - 14):fact.start].casefold().rstrip(" 约約")
+    after = text[fact.end:fact.end + 2]
+    for cues, sign in ((_LESS, -1), (_MORE, 1)):
+        for cue in cues:
+            if before.endswith(cue) and (len(before) == len(cue) or not before[-len(cue) - 1].isalpha()
+                                         or not cue.isascii()):
+                return sign, cue
+    for cues, sign in ((_MORE_AFTER, 1), (_LESS_AFTER, -1)):
+        for cue in cues:
+            if after.startswith(cue):
+                return sign, cue
+    return 0, ""
+
+
+def _quantity_conflict(point: str, fact, context: list, window: list):
+    """(reason, passage) when every number of the window equal to `fact` is qualified the other
+    way ("fewer than 300" against the page's "more than 300")."""
+    mine = quantity_direction(point, fact)[0]
+    matches = [(pf, g, j) for pf, j in zip(context, window) for g in pf.facts
+               if g.kind == "number" and _number_matches(fact.key, g.key)]
+    if not matches:
+        return None
+    theirs = [(pf.directions.get((g.start, g.end), (0, ""))[0], pf, g, j) for pf, g, j in matches]
+    if any(d == mine or (d == 0 and mine == 0) for d, *_ in theirs):
+        return None
+    if mine == 0:
+        return None  # "300 staff" against "more than 300 staff": less precise, not wrong
+    d, pf, g, j = next((t for t in theirs if t[0] == -mine), theirs[0])
+    if d != -mine:
+        return None
+    sign, cue = pf.directions[(g.start, g.end)]
+    said = f"{g.text}{cue}" if pf.text.startswith(cue, g.end) else f"{cue} {g.text}" if cue.isascii() else cue + g.text
+    return f"the page says {said}", j
 
 
 def _clauses(text: str) -> list:
@@ -328,17 +504,17 @@ def _clauses(text: str) -> list:
     return out
 
 
-def _negation_conflicts(point: str, context: list) -> list:
-    """Spans of point clauses whose polarity differs from the page clause they match best,
+def _negation_conflicts(point: str, context: list, window: list) -> list:
+    """[(span, page passage)] of point clauses whose polarity differs from the page clause they match best,
     unless another clause of the point matches that page clause with its polarity ("According
     to Mei Olsen, no books were removed" against "Mei Olsen said the library did not remove any
     books": the second clause carries the denial)."""
     page_clauses = []
-    for pf in context:
+    for pf, j in zip(context, window):
         for s, e in _clauses(pf.text):
             units = set(content_units(pf.text[s:e]))
             if units:
-                page_clauses.append((units, bool(fact_rules.negation_cues(pf.text[s:e]))))
+                page_clauses.append((units, bool(fact_rules.negation_cues(pf.text[s:e])), j))
     if not page_clauses:
         return []
     matched = []  # (point clause span, its cues, page clause index, page clause negated)
@@ -347,7 +523,7 @@ def _negation_conflicts(point: str, context: list) -> list:
         units = set(content_units(clause))
         if len(units) < 2:
             continue
-        overlap, k = max((len(units & u) / len(units), k) for k, (u, _) in enumerate(page_clauses))
+        overlap, k = max((len(units & u) / len(units), k) for k, (u, _, _) in enumerate(page_clauses))
         if overlap >= 0.5:
             matched.append(((s, e), fact_rules.negation_cues(clause), k, page_clauses[k][1]))
     explained = {k for _, cues, k, negated in matched if bool(cues) == negated}
@@ -355,12 +531,13 @@ def _negation_conflicts(point: str, context: list) -> list:
     for (s, e), cues, k, negated in matched:
         if bool(cues) == negated or k in explained:
             continue
+        passage = page_clauses[k][2]
         if cues:
-            conflicts += [(s + a, s + b) for a, b in cues]
+            conflicts += [((s + a, s + b), passage) for a, b in cues]
         else:
             clause = point[s:e]
             lead = len(clause) - len(clause.lstrip())
-            conflicts.append((s + lead, s + len(clause.rstrip(" .。!！?？"))))
+            conflicts.append(((s + lead, s + len(clause.rstrip(" .。!！?？"))), passage))
     return conflicts
 
 
@@ -407,10 +584,11 @@ def ground(summary: str, page_text: str, threshold: float = SUPPORT_THRESHOLD) -
 
 def ground_as_dict(summary: str, page_text: str, threshold: float = SUPPORT_THRESHOLD) -> dict:
     """JSON-ready grounding for the panel: each point with its passage index and the exact
-    substrings of it the page does not hold (`unsupported_spans`); only the passages some point
-    uses are included."""
+    substrings of it the page does not hold (`unsupported_spans`) with why (`reasons`); only the
+    passages some point or reason uses are included."""
     passages, groundings = ground(summary, page_text, threshold)
-    used = sorted({g.passage for g in groundings if g.passage >= 0})
+    used = sorted({g.passage for g in groundings if g.passage >= 0}
+                  | {r["passage"] for g in groundings for r in g.reasons if r["passage"] >= 0})
     return {
         "threshold": threshold,
         "points": [asdict(g) for g in groundings],
@@ -427,5 +605,13 @@ def ground_points(summary: str, page_text: str) -> list:
         p = passages[g.passage] if g.passage >= 0 else None
         out.append({"point": g.point, "supported": g.supported,
                     "passage": {"start": p.start, "end": p.end, "text": p.text} if p else None,
-                    "unsupported_spans": list(g.unsupported_spans)})
+                    "unsupported_spans": list(g.unsupported_spans), "reasons": list(g.reasons)})
     return out
+
+
+def failure_text(point: dict) -> str:
+    """What failed in a flagged point and why, as the CLI prints it and the panel shows it:
+    "2015年7月: the page dates this to 2015年12月; 不: the page says the opposite". Older results
+    without `reasons` say "not in the page" for each unsupported span."""
+    reasons = point.get("reasons") or [{"span": s, "reason": NOT_IN_PAGE} for s in point.get("unsupported_spans") or []]
+    return "; ".join(f"{r['span']}: {r['reason']}" for r in reasons) or "not found in the page"

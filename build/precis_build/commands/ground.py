@@ -4,14 +4,16 @@ The page is plain UTF-8 text (what the extension's extraction returns), the summ
 Each point of the summary (its bullets, else its sentences) is tied to the page passage it
 rests on, and its facts (numbers, dates, names, quotes, domains, negation) are checked there
 (precis.grounding, the code the extension runs). --json prints
-{"points": [{"point", "supported", "passage": {"start", "end", "text"} | null, "unsupported_spans"}]}
-in the order of the summary's points; otherwise one line per point.
+{"points": [{"point", "supported", "passage": {"start", "end", "text"} | null, "unsupported_spans",
+"reasons": [{"span", "reason", "passage"}]}]} in the order of the summary's points; otherwise one
+line per point, a flagged one with each failed fact and why ("2015年7月: the page dates this to
+2015年12月").
 """
 
 import json
 from pathlib import Path
 
-from precis.grounding import ground_points
+from precis.grounding import failure_text, ground_points
 from precis_build.errors import UserError
 
 
@@ -41,8 +43,7 @@ def describe(point: dict) -> str:
     """One line for a point: its verdict, and for a flagged one what the page does not hold."""
     if point["supported"]:
         return f"supported: {point['point']}"
-    spans = "; ".join(f"{s}: not in the page" for s in point["unsupported_spans"]) or "not found in the page"
-    return f"FLAGGED: {point['point']}  [{spans}]"
+    return f"FLAGGED: {point['point']}  [{failure_text(point)}]"
 
 
 def run(args) -> int:
