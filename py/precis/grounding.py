@@ -349,7 +349,7 @@ class PassageIndex:
 
     def _say_instead(self, fact, rival) -> str:
         said = rival.text.rstrip(".")  # "the first of October." ends the sentence, not the date
-        if fact.kind == "date":
+        if fact.kind == "date" or _year(fact) and _year(rival):
             return f"the page dates this to {said}"
         return f"the page says {said} here"
 
@@ -594,6 +594,11 @@ def _check_facts(point_facts: list, context: list) -> tuple:
     for f in point_facts:
         (held if _fact_held(f, context, page_numbers) else failed).append((f.start, f.end))
     return failed, held
+
+
+def _year(fact) -> bool:
+    """A bare whole number that reads as a year (1958, 2023)."""
+    return fact.kind == "number" and not fact.key[0] and fact.key[1] == int(fact.key[1]) and 1000 <= fact.key[1] <= 2100
 
 
 def _label_number(fact) -> bool:

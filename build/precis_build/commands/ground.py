@@ -7,7 +7,9 @@ rests on, and its facts (numbers, dates, names, quotes, domains, negation) are c
 {"points": [{"point", "supported", "passage": {"start", "end", "text"} | null, "unsupported_spans",
 "reasons": [{"span", "reason", "passage"}]}]} in the order of the summary's points; otherwise one
 line per point, a flagged one with each failed fact and why ("2015年7月: the page dates this to
-2015年12月").
+2015年12月"). --model GGUF adds the model judge (precis.support_judge) on the points the lexical
+check passes, run by native llama.cpp (llama-cpp-python, 2 threads) under the CPython engine;
+without it the lexical check stands alone.
 """
 
 import json
@@ -23,6 +25,7 @@ def register(subparsers) -> None:
     p.add_argument("page", type=Path, help="the page as a UTF-8 text file")
     p.add_argument("summary", type=Path, help="the summary as a markdown file")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--model", type=Path, help="a GGUF model to judge the points the lexical check passes")
     p.set_defaults(func=run)
 
 
@@ -49,7 +52,13 @@ def describe(point: dict) -> str:
 def run(args) -> int:
     page = read_text(args.page, "page")
     summary = read_text(args.summary, "summary")
-    points = ground_points(summary, page)
+    judge = None
+    if args.model is not None:
+        if not args.model.is_file():
+            raise UserError(f"{args.model}: no such model file")
+        from precis_build.llama_cpp_device import native_engine
+        judge = native_engine(args.model).judge_support
+    points = ground_points(summary, page, judge=judge)
     if args.json:
         print(json.dumps({"points": points}, ensure_ascii=False))
         return 0
