@@ -20,7 +20,7 @@ parsed. The calls, in order:
     ... JS creates the device from spec and streams the weights into it ...
     engine.handle("commit", {device})                      # the prepared model becomes the working one
     engine.handle("abort", {})                             # or: forget it (the working model stays)
-    engine.handle("summarize", {page, style, length, temperature, on_progress?})
+    engine.handle("summarize", {page, style, length, temperature, on_progress?, judge?})
     engine.handle("chat", {messages, page, temperature, max_tokens?})
     engine.handle("greedy", {prompt_ids, max_tokens, stop_ids?, fresh?})   # benchmarks and tests
     engine.handle("ground", {summary, text})               # grounding alone (no model needed)
@@ -465,8 +465,11 @@ class Engine:
     # ---- requests ------------------------------------------------------------------------------------
 
     def summarize(self, page: Any, style: str = DEFAULT_STYLE, length: str = DEFAULT_LENGTH, *,
-                  temperature: float = DEFAULT_TEMPERATURE, on_progress: Optional[Callable] = None) -> dict:
-        """Summarize an extracted page (dict from extract.js); returns text, grounding, timings."""
+                  temperature: float = DEFAULT_TEMPERATURE, on_progress: Optional[Callable] = None,
+                  judge: bool = False) -> dict:
+        """Summarize an extracted page (dict from extract.js); returns text, grounding, timings.
+        judge: the loaded model also judges the points the lexical check passes (precis.support_judge;
+        one prompt per point, and the cache no longer holds the page for a following chat)."""
         page = Page.from_dict(to_py(page))
         check_style(style, length)
         if not page.text.strip():
@@ -490,7 +493,8 @@ class Engine:
                                prompt_budget=budget, on_text=self._text.append, on_progress=progress,
                                should_stop=lambda: self._cancelled)
             self._checkpoint()
-            found = self._ground_judged(text, page.text) if text else None
+            found = (self._ground_judged(text, page.text) if judge else grounding.ground_as_dict(text, page.text)) \
+                if text else None
         except Cancelled:
             text, found = "", None
         if self._cancelled:

@@ -13,8 +13,10 @@ before the point, so points resting on the same passage reuse the cached prefix.
 
 from __future__ import annotations
 
-# Calibrated on the tuned split of tests/data/grounding (bench_grounding --judge): see its report.
-JUDGE_THRESHOLD = 0.0
+# NOT calibrated yet: on the first points measured (Qwen2.5-Coder-0.5B, issue 16's traps) true points
+# scored -0.7..+0.0, so a threshold near 0 would drop true points. A point is flagged only when the model
+# clearly answers no. Calibrate with `bench_grounding --judge MODEL` on an unloaded machine.
+JUDGE_THRESHOLD = -2.0
 JUDGE_REASON = "the page does not support this (model judge)"
 
 INSTRUCTIONS = ("You check a summary against its source. Answer with one word: yes if the passage "
