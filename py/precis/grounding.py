@@ -146,6 +146,16 @@ class _PassageFacts:
         self.names = role_names(text, self.facts)
 
 
+class _PageWords:
+    """What `_name_held` reads of a passage, without its facts: the page-wide name look-up."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.words = fact_rules._WORD.findall(text)
+        self.word_keys = [fact_rules.word_key(w) for w in self.words]
+        self.dotted = re.sub("[·・•‧]", "·", text)
+
+
 class PassageIndex:
     """BM25 over the passages of one page, and the facts of each passage."""
 
@@ -167,6 +177,7 @@ class PassageIndex:
         # A unit the page never uses still counts in the support ratio, as much as the rarest one.
         self.unseen_idf = math.log(1 + (n + 0.5) / 0.5) if n else 1.0
         self._facts: dict = {}
+        self._page_words = None
 
     def bm25(self, query: list, i: int) -> float:
         counts = self.counts[i]
@@ -379,7 +390,9 @@ class PassageIndex:
         return (self._say_instead(fact, rival), j) if rival else None
 
     def _name_in_page(self, fact) -> bool:
-        return any(_name_held(fact.key, [self.passage_facts(j)]) for j in range(len(self.passages)))
+        if self._page_words is None:  # once per page: the words of every passage, no fact extraction
+            self._page_words = [_PageWords(p.text) for p in self.passages]
+        return _name_held(fact.key, self._page_words)
 
     def _role_conflicts(self, point: str, window: list) -> dict:
         """{span of a name in the point: (reason, passage)} when the page gives what the point
