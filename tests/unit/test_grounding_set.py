@@ -96,3 +96,26 @@ def test_claims_fail_with_their_reason(language, point, reasons):
 def test_true_claims_are_kept(language, point):
     (g,) = ground_points(f"- {point}", _page_of(language, point))
     assert (g["supported"], g["reasons"]) == (True, [])
+
+
+def test_model_judge_reads_yes_and_no_from_the_top_k_and_is_asked_only_about_passed_points():
+    from precis.grounding import ground
+    from precis.support_judge import JUDGE_REASON, support_score
+
+    # Best "yes" minus best "no"; an answer missing from the top-k counts as its lowest entry.
+    assert support_score([5, 7, 9], [-0.1, -2.5, -4.0], yes={5}, no={7, 8}) == -0.1 - -2.5
+    assert support_score([5, 9], [-0.1, -4.0], yes={5}, no={7}) == -0.1 - -4.0
+    page = "Northwind Research was founded in December 2019. Its backers pledged $800 million."
+    asked = []
+
+    def says_no(passage, point):
+        asked.append((passage, point))
+        return -5.0
+
+    _, groundings = ground("- Northwind was founded in December 2019.\n- Northwind was founded in July 2019.",
+                           page, judge=says_no)
+    # The lexically flagged point (July) is not asked about; the passed one is, with its window.
+    assert asked == [(page, "Northwind was founded in December 2019.")]
+    assert [(g.supported, g.reasons) for g in groundings] == [
+        (False, [{"span": "Northwind was founded in December 2019.", "reason": JUDGE_REASON, "passage": 0}]),
+        (False, [{"span": "July 2019", "reason": "the page dates this to December 2019", "passage": 0}])]
