@@ -119,21 +119,35 @@ function pointItem(grounding, point, i, tabId) {
     li.append(button);
     return li;
   }
-  // Unsupported: which facts the page does not hold (when the engine says), else the point as a whole.
-  const spans = Array.isArray(point.unsupported_spans) ? point.unsupported_spans.filter((s) => typeof s === "string" && s) : [];
+  // Unsupported: each failed fact and why (precis.grounding's reasons; an older engine gives only
+  // unsupported_spans), else the point as a whole.
+  const reasons = Array.isArray(point.reasons) ? point.reasons.filter((r) => r && typeof r.span === "string" && typeof r.reason === "string")
+    : (Array.isArray(point.unsupported_spans) ? point.unsupported_spans : []).filter((s) => typeof s === "string" && s)
+      .map((span) => ({span, reason: "not in the page", passage: -1}));
   const flags = element("span", "flags");
-  if (spans.length) {
-    for (const span of spans) flags.append(element("span", "flag", `${span}: not in the page`));
+  if (reasons.length) {
+    for (const r of reasons) flags.append(element("span", "flag", `${r.span}: ${r.reason}`));
   } else {
     const flag = element("span", "flag", "Not found in the page");
     flag.title = "No passage of the page supports this point: check it before relying on it.";
     flags.append(flag);
   }
   li.append(flags);
-  if (passage) {
-    const quote = element("blockquote", "passage", passage.text);
-    quote.title = "The closest passage of the page";
+  // Show in page goes to the passage that contradicts the point, where there is one.
+  const against = reasons.map((r) => (typeof r.passage === "number" && r.passage >= 0 ? grounding.passages?.[String(r.passage)] : null)).find(Boolean);
+  const shown = against || passage;
+  if (shown) {
+    const quote = element("blockquote", "passage", shown.text);
+    quote.title = against ? "What the page says" : "The closest passage of the page";
     li.append(quote);
+  }
+  if (against) {
+    const button = element("button", "source", "Show in page");
+    button.type = "button";
+    button.setAttribute("aria-label", `Show what the page says about point ${i + 1}`);
+    button.title = against.text;
+    button.addEventListener("click", () => goToPassage(tabId, against.text, button));
+    li.append(button);
   }
   return li;
 }

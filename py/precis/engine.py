@@ -20,7 +20,7 @@ parsed. The calls, in order:
     ... JS creates the device from spec and streams the weights into it ...
     engine.handle("commit", {device})                      # the prepared model becomes the working one
     engine.handle("abort", {})                             # or: forget it (the working model stays)
-    engine.handle("summarize", {page, style, length, temperature, on_progress?})
+    engine.handle("summarize", {page, style, length, temperature, on_progress?, judge?})
     engine.handle("chat", {messages, page, temperature, max_tokens?, conversation?})
         # conversation: an id; its first turn carries the page, later turns only the id (the engine keeps
         # the page of the last CHAT_PAGES_KEPT conversations)
@@ -49,7 +49,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from precis import grounding
+from precis import grounding, support_judge
 from precis.adapter import DEFAULT_CHUNK, DEFAULT_CONTEXT, describe_adapter, plan_for_adapter, to_py
 from precis.device_choice import DeviceChoiceError, choose_device, cpu_spec, gpu_fallback
 from precis.summarize import (DEFAULT_LENGTH, DEFAULT_STYLE, Page, SummaryError, check_style,
@@ -472,8 +472,11 @@ class Engine:
     # ---- requests ------------------------------------------------------------------------------------
 
     def summarize(self, page: Any, style: str = DEFAULT_STYLE, length: str = DEFAULT_LENGTH, *,
-                  temperature: float = DEFAULT_TEMPERATURE, on_progress: Optional[Callable] = None) -> dict:
-        """Summarize an extracted page (dict from extract.js); returns text, grounding, timings."""
+                  temperature: float = DEFAULT_TEMPERATURE, on_progress: Optional[Callable] = None,
+                  judge: bool = False) -> dict:
+        """Summarize an extracted page (dict from extract.js); returns text, grounding, timings.
+        judge: the loaded model also judges the points the lexical check passes (precis.support_judge;
+        one prompt per point, and the cache no longer holds the page for a following chat)."""
         page = Page.from_dict(to_py(page))
         check_style(style, length)
         if not page.text.strip():
@@ -497,7 +500,8 @@ class Engine:
                                prompt_budget=budget, on_text=self._text.append, on_progress=progress,
                                should_stop=lambda: self._cancelled)
             self._checkpoint()
-            found = grounding.ground_as_dict(text, page.text) if text else None
+            found = (self._ground_judged(text, page.text) if judge else grounding.ground_as_dict(text, page.text)) \
+                if text else None
         except Cancelled:
             text, found = "", None
         if self._cancelled:
@@ -574,6 +578,27 @@ class Engine:
             chosen.append(i)
             used += cost
         return "\n…\n".join(passages[i].text for i in sorted(chosen))
+
+    def judge_support(self, passage: str, point: str) -> float:
+        """The loaded model's support score for `point` given `passage` (precis.support_judge): one
+        prompt, its top-k read for yes/no; the cache keeps the common prefix (the same passage)."""
+        model = self._require_model()
+        prompt = self.encode_messages(support_judge.judge_messages(passage, point))
+        common = 0
+        for a, b in zip(self.kv, prompt):
+            if a != b:
+                break
+            common += 1
+        del self.kv[min(common, len(prompt) - 1):]
+        ids, logits = self._feed(prompt[len(self.kv):])
+        return support_judge.support_score(ids, logits, *support_judge.answer_ids(model.tokenizer))
+
+    def _ground_judged(self, summary: str, text: str) -> dict:
+        """Grounding with the loaded model as judge; a stop during the judge keeps the lexical result."""
+        try:
+            return grounding.ground_as_dict(summary, text, judge=self.judge_support)
+        except Cancelled:
+            return grounding.ground_as_dict(summary, text)
 
     def ground(self, summary: str, text: str) -> dict:
         """The grounding of a summary's points in a page's text (no model needed)."""

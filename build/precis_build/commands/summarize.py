@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+from precis.grounding import failure_text
 from precis_build import browser, extension_driver
 from precis_build.errors import UserError
 
@@ -138,12 +139,10 @@ def run(args) -> int:
 
 def flagged_lines(points: list) -> list:
     """One stderr line per flagged point, with what of it the page does not hold:
-    "  flagged: <point>  [October 10: not in the page]"."""
+    "  flagged: <point>  [October 10: not in the page]" (precis.grounding.failure_text)."""
     lines = []
     for point in points:
         if point["supported"]:
             continue
-        spans = point.get("unsupported_spans") or []
-        failed = "; ".join(f"{span}: not in the page" for span in spans) or "not found in the page"
-        lines.append(f"  flagged: {point['point']}  [{failed}]")
+        lines.append(f"  flagged: {point['point']}  [{failure_text(point)}]")
     return lines
