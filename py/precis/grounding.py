@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass, field
+from typing import Callable
 
 from precis import facts as fact_rules
 from precis.key_points import BULLET_LINE, ITEM_NUMBER
@@ -103,9 +104,12 @@ class _PassageFacts:
 class PassageIndex:
     """BM25 over the passages of one page, and the facts of each passage."""
 
-    def __init__(self, passages: list):
+    def __init__(self, passages: list, checkpoint: Callable[[], None] = lambda: None):
         self.passages = passages
-        self.terms = [content_words(p.text) for p in passages]
+        self.terms = []
+        for p in passages:
+            checkpoint()   # a long page: the engine's stop check between passages
+            self.terms.append(content_words(p.text))
         self.counts = []
         document_frequency: dict = {}
         for words in self.terms:
@@ -395,21 +399,25 @@ def _merge(spans: list) -> list:
 
 # ---- the whole summary ---------------------------------------------------------------------
 
-def ground(summary: str, page_text: str, threshold: float = SUPPORT_THRESHOLD) -> tuple:
-    """(passages, groundings) for `summary` against `page_text`."""
+def ground(summary: str, page_text: str, threshold: float = SUPPORT_THRESHOLD,
+           checkpoint: Callable[[], None] = lambda: None) -> tuple:
+    """(passages, groundings) for `summary` against `page_text`. checkpoint() is called between
+    passages and between points (the engine's stop check: it may raise to end the work)."""
     passages = split_passages(page_text)
-    index = PassageIndex(passages)
+    index = PassageIndex(passages, checkpoint)
     groundings = []
     for point in summary_points(summary):
+        checkpoint()
         groundings.append(index.check(point, threshold))
     return passages, groundings
 
 
-def ground_as_dict(summary: str, page_text: str, threshold: float = SUPPORT_THRESHOLD) -> dict:
+def ground_as_dict(summary: str, page_text: str, threshold: float = SUPPORT_THRESHOLD,
+                   checkpoint: Callable[[], None] = lambda: None) -> dict:
     """JSON-ready grounding for the panel: each point with its passage index and the exact
     substrings of it the page does not hold (`unsupported_spans`); only the passages some point
     uses are included."""
-    passages, groundings = ground(summary, page_text, threshold)
+    passages, groundings = ground(summary, page_text, threshold, checkpoint)
     used = sorted({g.passage for g in groundings if g.passage >= 0})
     return {
         "threshold": threshold,
