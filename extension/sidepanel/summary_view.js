@@ -65,6 +65,10 @@ async function summarize(tabId, tab, page, request) {
   if (state.tabId === tabId) presentSummary(summary, page, tabId);
   showStats(result.stats, result.model);
   if (result.stats.finish_reason === "cancelled") notice("Stopped.", "info");
+  else if (result.stats.parts) {
+    const { summarized, total } = result.stats.parts; // the map step's cap (precis.summarize.MAX_MAP_CHUNKS)
+    notice(`Summarized the first ${summarized} of ${total} parts of this page.`, "info");
+  }
   return summary;
 }
 

@@ -474,7 +474,8 @@ class Engine:
     def summarize(self, page: Any, style: str = DEFAULT_STYLE, length: str = DEFAULT_LENGTH, *,
                   temperature: float = DEFAULT_TEMPERATURE, on_progress: Optional[Callable] = None,
                   judge: bool = False) -> dict:
-        """Summarize an extracted page (dict from extract.js); returns text, grounding, timings.
+        """Summarize an extracted page (dict from extract.js); returns text, grounding, timings; stats["parts"]
+        = {summarized, total} when the page had more parts than the map step notes (MAX_MAP_CHUNKS).
         judge: the loaded model also judges the points the lexical check passes (precis.support_judge;
         one prompt per point, and the cache no longer holds the page for a following chat)."""
         page = Page.from_dict(to_py(page))
@@ -493,15 +494,18 @@ class Engine:
             if on_progress is not None:
                 on_progress(stage, done, total)
 
+        def parts_cut(summarized, total):
+            stats["parts"] = {"summarized": summarized, "total": total}   # the panel says what was left out
+
         try:
             # on_text: what run_summary itself streams (the answer's prefix, "- "), like the model's text,
             # rides on the next step.
             text = run_summary(page, style, length, complete=complete, count_prompt=self.count_prompt,
                                prompt_budget=budget, on_text=self._text.append, on_progress=progress,
-                               should_stop=lambda: self._cancelled)
+                               should_stop=lambda: self._cancelled, on_parts_cut=parts_cut)
             self._checkpoint()
-            found = (self._ground_judged(text, page.text) if judge else grounding.ground_as_dict(text, page.text)) \
-                if text else None
+            found = (self._ground_judged(text, page.text) if judge
+                     else grounding.ground_as_dict(text, page.text, checkpoint=self._checkpoint)) if text else None
         except Cancelled:
             text, found = "", None
         if self._cancelled:

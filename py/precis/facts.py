@@ -352,7 +352,12 @@ def _quotes(text: str) -> list:
     return out
 
 
-_CODE = re.compile(rf"(?<!{_LATIN_CHAR})(?=[\w-]*\d)(?=[\w-]*[^\W\d_])[^\W_{_CJK}][\w-]*[^\W_{_CJK}](?!{_LATIN_CHAR})")
+# A code is at most MAX_CODE_CHARS long (a SHA-256 in hex fits): its lookaheads then scan a bounded
+# window from each start, where unbounded ones rescanned a whole run from each of its characters
+# (100,000 CJK characters, every one a possible start: quadratic, minutes).
+MAX_CODE_CHARS = 64
+_CODE = re.compile(rf"(?<!{_LATIN_CHAR})(?=[\w-]{{0,{MAX_CODE_CHARS - 1}}}\d)(?=[\w-]{{0,{MAX_CODE_CHARS - 1}}}[^\W\d_])"
+                   rf"[^\W_{_CJK}][\w-]{{0,{MAX_CODE_CHARS - 2}}}[^\W_{_CJK}](?!{_LATIN_CHAR})")
 # A katakana word is a loanword more often than a name (オープン, エネルギー): it is checked as a
 # name only where the text marks it as one: before a title (ボルトラ氏, パイク博士) or after a
 # role ("メーカーのボルトラ", "建築家のリンド").

@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass, field, replace
+from typing import Callable
 
 from precis import facts as fact_rules
 from precis.key_points import BULLET_LINE, ITEM_NUMBER
@@ -159,9 +160,12 @@ class _PageWords:
 class PassageIndex:
     """BM25 over the passages of one page, and the facts of each passage."""
 
-    def __init__(self, passages: list):
+    def __init__(self, passages: list, checkpoint: Callable[[], None] = lambda: None):
         self.passages = passages
-        self.terms = [content_words(p.text) for p in passages]
+        self.terms = []
+        for p in passages:
+            checkpoint()   # a long page: the engine's stop check between passages
+            self.terms.append(content_words(p.text))
         self.counts = []
         document_frequency: dict = {}
         for words in self.terms:
@@ -797,15 +801,17 @@ def _merge(spans: list) -> list:
 # ---- the whole summary ---------------------------------------------------------------------
 
 def ground(summary: str, page_text: str, threshold: float = SUPPORT_THRESHOLD, judge=None,
-           judge_threshold: float = JUDGE_THRESHOLD) -> tuple:
+           judge_threshold: float = JUDGE_THRESHOLD, checkpoint: Callable[[], None] = lambda: None) -> tuple:
     """(passages, groundings) for `summary` against `page_text`. judge(passage_text, point) ->
     score (precis.support_judge, the loaded model): asked only about the points the lexical
     check passes, with the point's window as the passage; under `judge_threshold` the point is
-    flagged as a whole."""
+    flagged as a whole. checkpoint() is called between passages and between points (the engine's
+    stop check: it may raise to end the work)."""
     passages = split_passages(page_text)
-    index = PassageIndex(passages)
+    index = PassageIndex(passages, checkpoint)
     groundings = []
     for point in summary_points(summary):
+        checkpoint()
         g = index.check(point, threshold)
         if judge is not None and g.supported:
             window = index.window(index.ranked(content_units(point)))
@@ -817,11 +823,12 @@ def ground(summary: str, page_text: str, threshold: float = SUPPORT_THRESHOLD, j
     return passages, groundings
 
 
-def ground_as_dict(summary: str, page_text: str, threshold: float = SUPPORT_THRESHOLD, judge=None) -> dict:
+def ground_as_dict(summary: str, page_text: str, threshold: float = SUPPORT_THRESHOLD, judge=None,
+                   checkpoint: Callable[[], None] = lambda: None) -> dict:
     """JSON-ready grounding for the panel: each point with its passage index and the exact
     substrings of it the page does not hold (`unsupported_spans`) with why (`reasons`); only the
     passages some point or reason uses are included."""
-    passages, groundings = ground(summary, page_text, threshold, judge)
+    passages, groundings = ground(summary, page_text, threshold, judge, checkpoint=checkpoint)
     used = sorted({g.passage for g in groundings if g.passage >= 0}
                   | {r["passage"] for g in groundings for r in g.reasons if r["passage"] >= 0})
     return {

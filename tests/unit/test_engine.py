@@ -12,7 +12,7 @@ from precis.chat_template import ChatTemplate
 from precis.engine import Engine
 from precis.generation import generate
 from precis.sampler import Sampler, SamplerConfig
-from precis.summarize import Page, max_new_tokens, summary_messages
+from precis.summarize import MAX_MAP_CHUNKS, Page, max_new_tokens, summary_messages
 from precis.tokenizer import Tokenizer
 from precis_build.backends import ReferenceDevice
 
@@ -229,7 +229,8 @@ def test_planning_a_long_page_tokenizes_it_a_bounded_number_of_times(engine, smo
     result = value(engine.handle("summarize", {"page": dict(PAGE, text=text), "style": "tldr", "length": "short",
                                                "on_progress": lambda *a: progress.append(a)}))
     assert result["stats"]["finish_reason"] == "cancelled"
-    assert progress[0][0] == "map" and progress[0][2] > 20    # planned into many parts, then cancelled
+    # Planned into many parts, the map step capped at MAX_MAP_CHUNKS (and said so), then cancelled.
+    assert progress[0] == ("map", 0, MAX_MAP_CHUNKS) and result["stats"]["parts"]["total"] > 20
     assert encoded[0] < 3 * len(text), (encoded[0], len(text))
 
 

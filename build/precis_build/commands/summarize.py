@@ -132,6 +132,9 @@ def run(args) -> int:
         f"browser start and engine boot {ready - started:.1f} s",
         f"  grounding: {len(points) - len(flagged)} of {len(points)} points supported by the page",
     ]
+    if stats.get("parts"):
+        lines.append(f"  Summarized the first {stats['parts']['summarized']} of {stats['parts']['total']} "
+                     f"parts of this page")
     lines += flagged_lines(points)
     print("\n".join(lines), file=sys.stderr)
     return 0
