@@ -50,6 +50,7 @@ from typing import Any, Callable, Optional
 from precis import grounding
 from precis.adapter import DEFAULT_CHUNK, DEFAULT_CONTEXT, describe_adapter, plan_for_adapter, to_py
 from precis.device_choice import DeviceChoiceError, choose_device, cpu_spec, gpu_fallback
+from precis.summary_shape import summary_shape
 from precis.summarize import (DEFAULT_LENGTH, DEFAULT_STYLE, Page, SummaryError, check_style,
                               page_system_message, run_summary)
 
@@ -395,8 +396,10 @@ class Engine:
 
     # ---- one generation ------------------------------------------------------------------------------
 
-    def _complete(self, messages: list, max_tokens: int, stream: bool, temperature: float, stats: dict) -> str:
-        """One generation: prompt from `messages`, text streamed (when `stream`), stats accumulated."""
+    def _complete(self, messages: list, max_tokens: int, stream: bool, temperature: float, stats: dict,
+                  shape: Any = None) -> str:
+        """One generation: prompt from `messages`, text streamed (when `stream`), stats accumulated; `shape`
+        (precis.summary_shape) narrows each step's candidates."""
         from precis.generation import generate
         from precis.sampler import Sampler, SamplerConfig
 
@@ -440,7 +443,7 @@ class Engine:
             result = generate(prompt, next_candidates, model.tokenizer, sampler, max_tokens,
                               stop_ids=model.tokenizer.eos_ids, stop_strings=model.template.stop_strings,
                               on_text=text_out, should_stop=lambda: self._cancelled,
-                              repeat_stop=REPEAT_STOP_BYTES)
+                              repeat_stop=REPEAT_STOP_BYTES, shape=shape)
         except Cancelled:
             # Stopped inside the prefill: nothing generated; the cache holds what was fed.
             stats["finish_reason"] = "cancelled"
@@ -475,9 +478,12 @@ class Engine:
         self._begin_request()
         stats = {"started": time.perf_counter()}
         budget = model.context - 64 - max(256, CHAT_MAX_NEW_TOKENS)
+        # The final (streamed) pass keeps to the summary's shape; the notes of a long page's parts do not.
+        shape = summary_shape(model.tokenizer, model.tokenizer.eos_ids, page, style, length)
 
         def complete(messages, max_tokens, on_text):
-            return self._complete(messages, max_tokens, on_text is not None, temperature, stats)
+            return self._complete(messages, max_tokens, on_text is not None, temperature, stats,
+                                  shape=shape if on_text is not None else None)
 
         def progress(stage, done, total):
             if on_progress is not None:
