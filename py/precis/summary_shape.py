@@ -14,7 +14,8 @@ hoping, SummaryShape.adjust(ids, logits, text) narrows the candidates before the
       the best of their logits; after N points end of text is forced
     - an empty point never ends (no newline or end of text before its first word)
   tldr / teaser (N sentences): one paragraph (a newline ends it); once N sentences ended, end of text
-  headline: one line; ends after its word limit
+  headline: one line; ends at twice its word limit (a runaway; the limit itself is asked, not cut to:
+  a headline cut at its 12th word stops mid-phrase)
   every style:
     - repeats: a candidate is masked when the point (the answer, outside key-points) with it would
       begin as an earlier point, the title, the byline or a short header line of the page does
@@ -46,6 +47,8 @@ MIN_AVOID_BYTES = 6
 # A header line of the page (a site name, "机器之能报道") is a short line among its first ones.
 HEADER_LINES = 3
 HEADER_LINE_CHARS = 40
+# A headline is ended at this many times the words asked.
+HEADLINE_SLACK = 2
 CJK_LANGUAGES = ("Chinese", "Japanese", "Korean")
 
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -86,7 +89,7 @@ class SummaryShape:
         self.language = language
         self.prefix = prefix
         keys = [point_key(text) for text in avoid if text]
-        self.avoid = [key for key in keys if _bytes(key) >= MIN_AVOID_BYTES]
+        self.avoid = [key for n, key in enumerate(keys) if _bytes(key) >= MIN_AVOID_BYTES and key not in keys[:n]]
         self.newline = self._single_id("\n")
         self.dash = self._single_id("-")
         self.space = self._single_id(" ")
@@ -205,7 +208,7 @@ class SummaryShape:
 
     def _paragraph(self, ids: list, logits: list, full: str) -> tuple:
         if self.style == "headline":
-            over = self.words and len(full.split()) >= self.words
+            over = self.words and len(full.split()) >= HEADLINE_SLACK * self.words
             done = False
         else:
             done = len(_SENTENCE_END.findall(full)) >= self.count
