@@ -468,8 +468,10 @@ class Engine:
     # ---- requests ------------------------------------------------------------------------------------
 
     def summarize(self, page: Any, style: str = DEFAULT_STYLE, length: str = DEFAULT_LENGTH, *,
-                  temperature: float = DEFAULT_TEMPERATURE, on_progress: Optional[Callable] = None) -> dict:
-        """Summarize an extracted page (dict from extract.js); returns text, grounding, timings."""
+                  temperature: float = DEFAULT_TEMPERATURE, on_progress: Optional[Callable] = None,
+                  shape: bool = True) -> dict:
+        """Summarize an extracted page (dict from extract.js); returns text, grounding, timings.
+        shape: the decoder keeps the summary to its shape (precis.summary_shape); off only for benchmarks."""
         page = Page.from_dict(to_py(page))
         check_style(style, length)
         if not page.text.strip():
@@ -479,11 +481,11 @@ class Engine:
         stats = {"started": time.perf_counter()}
         budget = model.context - 64 - max(256, CHAT_MAX_NEW_TOKENS)
         # The final (streamed) pass keeps to the summary's shape; the notes of a long page's parts do not.
-        shape = summary_shape(model.tokenizer, model.tokenizer.eos_ids, page, style, length)
+        constraint = summary_shape(model.tokenizer, model.tokenizer.eos_ids, page, style, length) if shape else None
 
         def complete(messages, max_tokens, on_text):
             return self._complete(messages, max_tokens, on_text is not None, temperature, stats,
-                                  shape=shape if on_text is not None else None)
+                                  shape=constraint if on_text is not None else None)
 
         def progress(stage, done, total):
             if on_progress is not None:

@@ -13,15 +13,15 @@ hoping, SummaryShape.adjust(ids, logits, text) narrows the candidates before the
     - in the Nth point: a newline means the end: its candidates are masked and end of text takes
       the best of their logits; after N points end of text is forced
     - an empty point never ends (no newline or end of text before its first word)
-  tldr / teaser (N sentences): one paragraph (a newline ends it); once N sentences ended, end of text
-  headline: one line; ends at twice its word limit (a runaway; the limit itself is asked, not cut to:
-  a headline cut at its 12th word stops mid-phrase)
-  every style:
-    - repeats: a candidate is masked when the point (the answer, outside key-points) with it would
+    - repeats: a candidate is masked when the point with it would
       begin as an earlier point, the title, the byline or a short header line of the page does
       (compared after point_key's normalization, from REPEAT_BYTES bytes on, or the whole of a
       shorter one of at least MIN_AVOID_BYTES bytes), or when its last SPAN_BYTES bytes would be
       found in an earlier point: the copy cannot go on
+  tldr / teaser (N sentences): one paragraph (a newline ends it); once N sentences ended, end of text
+  headline: one line; ends at twice its word limit (a runaway; the limit itself is asked, not cut to:
+  a headline cut at its 12th word stops mid-phrase)
+  every style:
     - language: answering a Chinese (Japanese, Korean) page, the first token with letters of each
       point (of the answer) must not hold Latin letters -- later tokens may (names, units, "GPU");
       answering a page in a Latin-script language, no candidate may hold Han, kana or Hangul
@@ -227,7 +227,7 @@ class SummaryShape:
             if over and piece[:1].isspace():
                 ending.append(logit)                            # the word or sentence limit is reached
                 continue
-            if self._wrong_script(piece, first_words) or self._copies(full + piece, []):
+            if self._wrong_script(piece, first_words):
                 continue
             kept.append((token_id, logit))
         if not kept and not ending:
