@@ -9,7 +9,7 @@ explainers, written for this project): key points asked, then per page and in al
     ttft, tok/s, time time to first token, decode speed, whole summary (generation only)
 
     python -m precis_build.bench_summaries --model PATH|NAME [--device native|browser] [--length short]
-                                           [--pages N] [--unshaped] [--json OUT]
+                                           [--pages N] [--only a,b] [--unshaped] [--json OUT]
 
 --device native (default) runs our Python Engine in CPython over native llama.cpp (precis_build.llama_cpp_device:
 the CPU device's semantics, 2 threads): the whole set in minutes. The page is read from its HTML here (title,
@@ -148,7 +148,7 @@ def main(argv=None) -> int:
     parser.add_argument("--device", choices=("native", "browser"), default="native")
     parser.add_argument("--length", choices=("short", "medium", "long"), default="short")
     parser.add_argument("--pages", type=int, help="only the first N pages of the set (in pages.json order)")
-    parser.add_argument("--only", help="only pages whose file name contains this")
+    parser.add_argument("--only", help="only pages whose file name contains one of these (comma-separated)")
     parser.add_argument("--unshaped", action="store_true", help="the decoder's shape constraint off")
     parser.add_argument("--json", type=Path, help="also write the rows to this file (one JSON object a line)")
     args = parser.parse_args(argv)
@@ -157,7 +157,8 @@ def main(argv=None) -> int:
         raise UserError(f"{model} is not a file (names: {', '.join(MODEL_FILES)})")
     entries = json.loads((SET_DIR / "pages.json").read_text(encoding="utf-8"))["pages"]
     if args.only:
-        entries = [e for e in entries if args.only in e["file"]]
+        wanted = [w for w in args.only.split(",") if w]
+        entries = [e for e in entries if any(w in e["file"] for w in wanted)]
     entries = entries[:args.pages] if args.pages else entries
     asked, _ = shape_counts("key-points", args.length)
     rows = []
