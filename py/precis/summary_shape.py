@@ -56,6 +56,8 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _LETTER = re.compile(r"[^\W\d_]")
 # A sentence end: CJK full stops at once, Latin ones when whitespace follows (so "3.4" is not one).
 _SENTENCE_END = re.compile(r"[。！？]|[.!?](?=\s)")
+# A point that is only the model's count ("3.", "3"): nothing yet.
+_BARE_NUMBER = re.compile(r"\d{1,2}[.)、]?")
 _PENDING_END = re.compile(r"[.!?][\"')\]]?$")
 
 
@@ -172,6 +174,8 @@ class SummaryShape:
 
         body = current.lstrip()[1:].lstrip() if current.lstrip().startswith("-") else current.strip()
         body = ITEM_NUMBER.sub("", body, count=1)          # the model's own "1.", "2." is not the point
+        if _BARE_NUMBER.fullmatch(body.strip()):
+            body = ""                                       # "- 3." alone is still an empty point
         earlier = [point_key(ITEM_NUMBER.sub("", m.group(1), count=1))
                    for m in map(BULLET_LINE.match, lines[:-1]) if m]
         empty = not _LETTER.search(body) and not re.search(r"\d", body)

@@ -84,6 +84,8 @@ def test_an_empty_point_does_not_end(tok):
     s = shape(tok, count=1)
     newline, the = ids_of(tok, "\n", " The")
     assert s.adjust([newline, 2, the], [6.0, 5.0, 1.0], "") == ([the], [1.0])
+    # The model's count alone ("- 3.") is no point yet: it does not end either (tidying would drop it).
+    assert s.adjust([newline, 2, the], [6.0, 5.0, 1.0], "3.") == ([the], [1.0])
 
 
 def test_a_point_cannot_replay_an_earlier_point_or_the_title(tok):
