@@ -52,3 +52,11 @@ def native_engine(model_path: Path, llm=None, context: int = 4096):
     engine.prepare(data, len(data), model_path.name, "package", context=context, device="cpu")
     engine.commit(LlamaCppDevice(llm if llm is not None else native_llama(model_path, context)))
     return engine
+
+
+# The names precis_build.bench_summaries and the shape tests use: the same two functions.
+load_llama = native_llama
+
+
+def llama_cpp_engine(llm, path, context: int = 4096):
+    return native_engine(path, llm, context)

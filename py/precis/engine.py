@@ -52,6 +52,7 @@ from typing import Any, Callable, Optional
 from precis import grounding, support_judge
 from precis.adapter import DEFAULT_CHUNK, DEFAULT_CONTEXT, describe_adapter, plan_for_adapter, to_py
 from precis.device_choice import DeviceChoiceError, choose_device, cpu_spec, gpu_fallback
+from precis.summary_shape import summary_shape
 from precis.summarize import (DEFAULT_LENGTH, DEFAULT_STYLE, Page, SummaryError, check_style,
                               page_system_message, run_summary)
 
@@ -402,8 +403,10 @@ class Engine:
 
     # ---- one generation ------------------------------------------------------------------------------
 
-    def _complete(self, messages: list, max_tokens: int, stream: bool, temperature: float, stats: dict) -> str:
-        """One generation: prompt from `messages`, text streamed (when `stream`), stats accumulated."""
+    def _complete(self, messages: list, max_tokens: int, stream: bool, temperature: float, stats: dict,
+                  shape: Any = None) -> str:
+        """One generation: prompt from `messages`, text streamed (when `stream`), stats accumulated; `shape`
+        (precis.summary_shape) narrows each step's candidates."""
         from precis.generation import generate
         from precis.sampler import Sampler, SamplerConfig
 
@@ -447,7 +450,7 @@ class Engine:
             result = generate(prompt, next_candidates, model.tokenizer, sampler, max_tokens,
                               stop_ids=model.tokenizer.eos_ids, stop_strings=model.template.stop_strings,
                               on_text=text_out, should_stop=lambda: self._cancelled,
-                              repeat_stop=REPEAT_STOP_BYTES)
+                              repeat_stop=REPEAT_STOP_BYTES, shape=shape)
         except Cancelled:
             # Stopped inside the prefill: nothing generated; the cache holds what was fed.
             stats["finish_reason"] = "cancelled"
@@ -473,11 +476,12 @@ class Engine:
 
     def summarize(self, page: Any, style: str = DEFAULT_STYLE, length: str = DEFAULT_LENGTH, *,
                   temperature: float = DEFAULT_TEMPERATURE, on_progress: Optional[Callable] = None,
-                  judge: bool = False) -> dict:
+                  judge: bool = False, shape: bool = True) -> dict:
         """Summarize an extracted page (dict from extract.js); returns text, grounding, timings; stats["parts"]
         = {summarized, total} when the page had more parts than the map step notes (MAX_MAP_CHUNKS).
         judge: the loaded model also judges the points the lexical check passes (precis.support_judge;
-        one prompt per point, and the cache no longer holds the page for a following chat)."""
+        one prompt per point, and the cache no longer holds the page for a following chat).
+        shape: the decoder keeps the summary to its shape (precis.summary_shape); off only for benchmarks."""
         page = Page.from_dict(to_py(page))
         check_style(style, length)
         if not page.text.strip():
@@ -486,9 +490,12 @@ class Engine:
         self._begin_request()
         stats = {"started": time.perf_counter()}
         budget = model.context - 64 - max(256, CHAT_MAX_NEW_TOKENS)
+        # The final (streamed) pass keeps to the summary's shape; the notes of a long page's parts do not.
+        constraint = summary_shape(model.tokenizer, model.tokenizer.eos_ids, page, style, length) if shape else None
 
         def complete(messages, max_tokens, on_text):
-            return self._complete(messages, max_tokens, on_text is not None, temperature, stats)
+            return self._complete(messages, max_tokens, on_text is not None, temperature, stats,
+                                  shape=constraint if on_text is not None else None)
 
         def progress(stage, done, total):
             if on_progress is not None:

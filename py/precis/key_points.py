@@ -57,7 +57,8 @@ def _item(i: int, line: str) -> Optional[_Item]:
     return None
 
 
-def _same_point_key(text: str) -> str:
+def point_key(text: str) -> str:
+    """What two points are compared by: their words, casefolded (case, spacing and punctuation aside)."""
     return _NOT_WORD.sub(" ", text).casefold().strip()
 
 
@@ -77,7 +78,7 @@ def tidy_bullets(text: str) -> str:
         if item is None:
             continue
         items.append(item)
-        key = _same_point_key(item.text)
+        key = point_key(item.text)
         if key in seen:
             dropped.add(i)
         seen.add(key)

@@ -175,6 +175,17 @@ def max_new_tokens(style: str, length: str) -> int:
     return _MAX_NEW_TOKENS[style][length]
 
 
+def shape_counts(style: str, length: str) -> tuple:
+    """(count, words) the summary keeps to: points (key-points) or sentences (tldr, teaser), and a
+    headline's word limit (precis.summary_shape enforces them)."""
+    check_style(style, length)
+    if style == "key-points":
+        return _POINTS[length], 0
+    if style == "headline":
+        return 1, _HEADLINE_WORDS[length]
+    return _SENTENCES[length], 0
+
+
 def style_instruction(style: str, length: str) -> str:
     """The sentence that tells the model what shape of summary to write."""
     check_style(style, length)

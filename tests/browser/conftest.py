@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from precis_build import browser, extension_driver
+from precis_build.llama_cpp_device import LlamaCppDevice
 from precis_build.paths import REPO_ROOT, VENDOR
 from precis_build.project import version
-from precis_build.llama_cpp_device import LlamaCppDevice
 from precis_build.wheels import build_precis_wheel
 
 
