@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional, Sequence
 
-from precis.key_points import BULLET_LINE, ITEM_NUMBER, point_key
+from precis.key_points import BULLET_LINE, ITEM_NUMBER, LIST_NUMBER, point_key
 
 # A repeat is recognized from this many bytes of normalized text on (15 Latin letters, 5 Chinese characters).
 REPEAT_BYTES = 15
@@ -57,7 +57,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 # A sentence end: CJK full stops at once, Latin ones when whitespace follows (so "3.4" is not one).
 _SENTENCE_END = re.compile(r"[。！？]|[.!?](?=\s)")
 # A point that is only the model's count ("3.", "3"): nothing yet.
-_BARE_NUMBER = re.compile(r"\d{1,2}[.)、]?")
+_BARE_NUMBER = re.compile(f"{LIST_NUMBER}?")
 _PENDING_END = re.compile(r"[.!?][\"')\]]?$")
 
 
