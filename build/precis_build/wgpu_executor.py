@@ -4,8 +4,8 @@
     ex = PlanExecutor(plan, gguf, gpu)        # uploads weights, compiles pipelines, builds bind groups once
     ids, logits = ex.run(token_ids, pos)      # one step (decode if 1 token, else a prefill chunk)
 
-    model = WgpuModel.from_gguf(gguf)         # the backend: chunks prompts, tracks the position
-    ids, logits = model.next_candidates(new_ids); model.reset()
+    model = WgpuModel.from_gguf(gguf)         # the kernel tests' model: a plan built from explicit options
+    ids, logits = model.next_candidates(new_ids); model.reset()   # (tiled, rowwise, features), prompts chunked
 
     device = WgpuDevice.create(spec, path)    # the device contract (precis.device) for the Python engine:
     device.step(ids, positions, k); device.close()   # spec from engine.prepare, weights streamed from `path`
@@ -211,8 +211,9 @@ class PlanExecutor:
 
 
 class WgpuModel:
-    """The "wgpu" generation backend: next_candidates(new_ids) -> (ids, logits) of the top-k at the last
-    position, prompts split into prefill chunks; reset() forgets the conversation."""
+    """Our WGSL model with a plan built from explicit options (the kernel and family tests compare variants):
+    next_candidates(new_ids) -> (ids, logits) of the top-k at the last position, prompts split into prefill
+    chunks; reset() forgets the conversation. The engine's device is WgpuDevice."""
 
     def __init__(self, executor: PlanExecutor):
         self.executor = executor

@@ -84,7 +84,10 @@ async function scoped(device, filter, what, make) {
   return value;
 }
 
-/** Creates the device for `spec` (from precis.engine's prepare); on any failure nothing is left allocated. */
+/**
+ * Creates the device for `spec` (from precis.engine's prepare); on any failure nothing is left allocated.
+ * @type {import("./device_contract.js").CreateDevice}
+ */
 export async function createDevice(spec, { kernelsUrl, onProgress = () => {} } = {}) {
   const plan = typeof spec.plan === "string" ? JSON.parse(spec.plan) : spec.plan;
   if (plan?.format !== "precis-plan" || plan.version !== 1) throw new DeviceError("internal", "not a precis-plan v1 document");

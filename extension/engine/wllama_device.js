@@ -240,7 +240,10 @@ class WllamaDevice {
   }
 }
 
-/** spec: {context (KV positions), threads, batch (tokens per llama_decode)}; options: {onLog(level, text)}. */
+/**
+ * spec: {context (KV positions), threads, batch (tokens per llama_decode)}; options: {onLog(level, text)}.
+ * @type {import("./device_contract.js").CreateDevice}
+ */
 export async function createDevice(spec, options = {}) {
   const context = Number(spec?.context), threads = Number(spec?.threads), batch = Number(spec?.batch);
   for (const [name, value] of [["context", context], ["threads", threads], ["batch", batch]]) {

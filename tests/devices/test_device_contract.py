@@ -16,7 +16,7 @@ import json
 
 import pytest
 
-from precis.device import DeviceError
+from precis.device import Device, DeviceError
 from precis.engine import Engine
 from precis_build import browser
 from precis_build.paths import DEFAULT_MODEL
@@ -268,8 +268,10 @@ def test_a_cancel_ends_the_request_at_its_next_step(harness):
 
 @pytest.mark.parametrize("harness", CPYTHON_DEVICES, indirect=True)
 def test_poll_carries_text_and_says_whether_cancelled(harness):
-    """CPython devices: poll(text) answers {"cancelled": False} when nothing was cancelled. In the browser,
+    """CPython devices: they are precis.device.Device (runtime check of the Protocol's methods), and poll(text)
+    answers {"cancelled": False} when nothing was cancelled. In the browser,
     poll is the worker's DeviceLink (its cancel answer is what the cancel test sees)."""
+    assert isinstance(harness.device, Device)        # step, poll, close (precis.device.Device)
     assert harness.device.poll("some text") == {"cancelled": False}
     assert harness.device.poll() == {"cancelled": False}
 
