@@ -175,9 +175,11 @@ class BrowserHarness:
         if not self._run("Promise.resolve(Boolean(window.precisEngine))"):
             self.driver.get(browser.extension_url(HOST))
         self._run("window.precisBoot")
+        self._run("Promise.resolve(window.precisProgress.length = 0)")
         answer = self._attempt("load_model", {"source": "package", "device": self.kind, "context": CONTEXT})
         assert "value" in answer, answer
         assert answer["value"]["device"]["kind"] == {"gpu": "webgpu", "cpu": "cpu"}[self.kind]
+        self.progress = self._run("Promise.resolve(window.precisProgress.filter((m) => m.stage === 'model'))")
 
     def greedy(self, prompt, n, cancel_on_text=False, fresh=True):
         payload = json.dumps({"prompt_ids": prompt, "max_tokens": n, "device": self.kind, "continue": not fresh})
@@ -296,6 +298,16 @@ def test_bad_requests_are_refused_with_their_kind(harness):
     assert kinds == ["bad_input"] * len(kinds) and kinds
     if harness.computes:
         assert harness.greedy(PROMPT, NEW_TOKENS)["ids"] == EXPECTED_IDS
+
+
+@pytest.mark.parametrize("harness", [p for p in COMPUTING if p.values[0] in ("webgpu", "cpu")], indirect=True)
+def test_a_load_reports_the_weights_progress(harness):
+    """loadWeights(source, onProgress(fraction, bytesDone)), the same on both JS devices: the worker's load
+    progress rises from 0 to 1 and its last weights message counts the whole file."""
+    fractions = [m["fraction"] for m in harness.progress]
+    assert fractions == sorted(fractions) and fractions[0] == 0 and fractions[-1] == 1
+    weights = [m["message"] for m in harness.progress if "MiB" in m["message"]]
+    assert weights and weights[-1].endswith(f": {DEFAULT_MODEL.stat().st_size / 1048576:.0f} MiB")
 
 
 @each
