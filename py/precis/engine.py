@@ -24,7 +24,8 @@ parsed. The calls, in order:
     engine.handle("chat", {messages, page, temperature, max_tokens?, conversation?})
         # conversation: an id; its first turn carries the page, later turns only the id (the engine keeps
         # the page of the last CHAT_PAGES_KEPT conversations)
-    engine.handle("greedy", {prompt_ids, max_tokens, stop_ids?, fresh?})   # benchmarks and tests
+    engine.handle("greedy", {prompt_ids, max_tokens, stop_ids?, fresh?, temperature?, seed?, stop_strings?})
+        # the device alone, by token ids: benchmarks, tests, `precis generate`
     engine.handle("ground", {summary, text})               # grounding alone (no model needed)
 
 The device (precis.device: the Protocol, its DeviceError, and what step, poll and close promise; JS: the worker's
