@@ -17,7 +17,7 @@ PY=${PYTHON:-python3}
 "$PY" -m pip install -q --disable-pip-version-check -e '.[test]'
 
 # llama.cpp's Python binding, built from source for the outside check on the reference
-# model. Its AMX code path crashes on these CPUs (PLATFORM.md): build without it.
+# model. Its AMX code path crashes on these CPUs (docs/PLATFORM.md): build without it.
 if ! "$PY" -c "import llama_cpp" 2>/dev/null; then
   CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF -DGGML_AVX512=OFF -DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF" \
     CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) "$PY" -m pip install -q --disable-pip-version-check --no-cache-dir llama-cpp-python==0.3.36

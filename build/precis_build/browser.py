@@ -1,7 +1,7 @@
 """Headless Chromium with the real extension loaded, driven by Selenium.
 
 Used by the tests and by the commands that run the extension (`precis status`,
-`precis summarize`). Flags as measured in PLATFORM.md: the real binary (the Debian
+`precis summarize`). Flags as measured in docs/PLATFORM.md: the real binary (the Debian
 wrapper injects its own --load-extension), WebGPU on, every background network
 feature off, a fresh profile each time.
 """

@@ -1,4 +1,4 @@
-"""The device contract (DEVICE_CONTRACT.md) in CPython, computed by native llama.cpp on the CPU
+"""The device contract (precis.device) in CPython, computed by native llama.cpp on the CPU
 (llama-cpp-python), with the CPU device's semantics (extension/engine/wllama_device.js): the KV
 cache truncated at positions[0], and logits as log-softmax (wllama returns probabilities, not raw
 logits). The browser tests use it as the outside oracle of the CPU device; `precis ground --model`
@@ -6,12 +6,16 @@ uses it to run the grounding judge in CPython."""
 
 from pathlib import Path
 
+from precis.device import DeviceError, check_step
+
 
 class LlamaCppDevice:
-    """`fed`: the token at each position fed."""
+    """precis.device.Device on a llama_cpp.Llama. `fed`: the token at each position fed. `owns`: close() also
+    frees the Llama (its model and context); a Llama the caller shares (a test session's) is left open."""
 
-    def __init__(self, llm):
+    def __init__(self, llm, owns: bool = False):
         self.llm = llm
+        self.owns = owns
         self.fed: dict = {}
         llm.n_tokens = 0
 
@@ -19,8 +23,12 @@ class LlamaCppDevice:
         import numpy as np
 
         llm = self.llm
-        if positions[0] > llm.n_tokens:
-            raise ValueError(f"position {positions[0]} skips past the {llm.n_tokens} tokens llama.cpp holds")
+        if llm is None:
+            raise DeviceError("device_lost", "the llama.cpp device was closed")
+        token_ids, positions = [int(t) for t in token_ids], [int(p) for p in positions]
+        # the binding's own record of the ids (input_ids) is as long as the context asked; llama.cpp pads its own
+        context = min(llm.n_ctx(), len(llm.input_ids))
+        check_step(token_ids, positions, k, llm.n_tokens, context, llm.n_vocab())
         self.fed.update(zip(positions, token_ids))
         llm.n_tokens = positions[0]          # eval() drops the cache from n_tokens on
         llm.eval(list(token_ids))
@@ -32,6 +40,12 @@ class LlamaCppDevice:
 
     def poll(self, text=""):
         return {"cancelled": False}
+
+    def close(self) -> None:
+        """Forgets the Llama; frees its model and context when this device owns it. Idempotent."""
+        llm, self.llm = self.llm, None
+        if llm is not None and self.owns:
+            llm.close()
 
 
 def native_llama(model_path: Path, context: int = 4096, threads: int = 2):
@@ -50,7 +64,8 @@ def native_engine(model_path: Path, llm=None, context: int = 4096):
     engine.set_adapter({"available": False, "reason": "native llama.cpp"})
     data = model_path.read_bytes()
     engine.prepare(data, len(data), model_path.name, "package", context=context, device="cpu")
-    engine.commit(LlamaCppDevice(llm if llm is not None else native_llama(model_path, context)))
+    owns = llm is None
+    engine.commit(LlamaCppDevice(native_llama(model_path, context) if owns else llm, owns=owns))
     return engine
 
 

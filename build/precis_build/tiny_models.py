@@ -110,7 +110,7 @@ def converter_script() -> Path:
 
 def write_tokenizer(out_dir: Path) -> None:
     """SmolLM2's tokenizer as Hugging Face files, read from the packaged GGUF by transformers. transformers'
-    GGUF loader drops SmolLM2's digit split (PLATFORM.md): put it back, so the tokenizer is SmolLM2's own
+    GGUF loader drops SmolLM2's digit split (docs/PLATFORM.md): put it back, so the tokenizer is SmolLM2's own
     and llama.cpp's converter recognizes its pre-tokenizer ("smollm")."""
     import transformers
     tok = transformers.AutoTokenizer.from_pretrained(str(DEFAULT_MODEL.parent), gguf_file=DEFAULT_MODEL.name)

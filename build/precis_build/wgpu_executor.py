@@ -4,10 +4,10 @@
     ex = PlanExecutor(plan, gguf, gpu)        # uploads weights, compiles pipelines, builds bind groups once
     ids, logits = ex.run(token_ids, pos)      # one step (decode if 1 token, else a prefill chunk)
 
-    model = WgpuModel.from_gguf(gguf)         # the backend: chunks prompts, tracks the position
-    ids, logits = model.next_candidates(new_ids); model.reset()
+    model = WgpuModel.from_gguf(gguf)         # the kernel tests' model: a plan built from explicit options
+    ids, logits = model.next_candidates(new_ids); model.reset()   # (tiled, rowwise, features), prompts chunked
 
-    device = WgpuDevice.create(spec, path)    # the device contract (precis.engine) for the Python engine:
+    device = WgpuDevice.create(spec, path)    # the device contract (precis.device) for the Python engine:
     device.step(ids, positions, k); device.close()   # spec from engine.prepare, weights streamed from `path`
 
 Per step the executor writes the token ids and the 16-byte step uniform, encodes all dispatches into one
@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from precis.device import DeviceError, check_step
 from precis.model_plan import build_plan
 from precis.plan import Plan
 
@@ -210,8 +211,9 @@ class PlanExecutor:
 
 
 class WgpuModel:
-    """The "wgpu" generation backend: next_candidates(new_ids) -> (ids, logits) of the top-k at the last
-    position, prompts split into prefill chunks; reset() forgets the conversation."""
+    """Our WGSL model with a plan built from explicit options (the kernel and family tests compare variants):
+    next_candidates(new_ids) -> (ids, logits) of the top-k at the last position, prompts split into prefill
+    chunks; reset() forgets the conversation. The engine's device is WgpuDevice."""
 
     def __init__(self, executor: PlanExecutor):
         self.executor = executor
@@ -260,12 +262,15 @@ class WgpuModel:
 
 
 class WgpuDevice:
-    """The device contract of precis.engine (DEVICE_CONTRACT.md) on wgpu-py: created from the spec the engine
-    prepared (the plan JSON), weights streamed from the model file; step(ids, positions, k, text) -> dict."""
+    """precis.device.Device on wgpu-py: created from the spec the engine prepared (the plan JSON), weights
+    streamed from the model file. The wgpu device itself is the process's shared one (open_device): close()
+    frees this device's buffers."""
 
     def __init__(self, executor: PlanExecutor):
         self.executor = executor
         self.streamed = ""
+        self.cached = 0          # positions the KV cache holds
+        self.closed = False
 
     @classmethod
     def create(cls, spec: dict, path, gpu: Device | None = None) -> "WgpuDevice":
@@ -275,9 +280,14 @@ class WgpuDevice:
         return cls(executor)
 
     def step(self, ids, positions, k, text=""):
-        self.streamed += text
+        if self.closed:
+            raise DeviceError("device_lost", "the wgpu device was closed")
         ids, positions = [int(i) for i in ids], [int(p) for p in positions]
-        top, logits = self.executor.run(ids, positions[0])
+        ex = self.executor
+        check_step(ids, positions, k, self.cached, ex.context, ex.vocab, ex.plan.steps["prefill"].max_tokens)
+        self.streamed += text
+        top, logits = ex.run(ids, positions[0])
+        self.cached = positions[0] + len(ids)
         return {"ids": top[:k].tolist(), "logits": logits[:k].tolist()}
 
     def poll(self, text=""):
@@ -289,6 +299,8 @@ class WgpuDevice:
                 "gpuBytes": sum(b.size for b in self.executor.plan.buffers)}
 
     def close(self) -> None:
+        """Destroys every buffer of the plan (weights, KV cache, activations); idempotent."""
+        self.closed = True
         for buf in self.executor.buffers:
             buf.destroy()
         self.executor.buffers = []

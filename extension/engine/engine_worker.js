@@ -1,6 +1,6 @@
 // The engine worker: a module Worker that owns Pyodide, the Python engine (precis.engine.Engine) and the
-// device it drives (DEVICE_CONTRACT.md): ./webgpu_executor.js on a GPU, ./wllama_device.js (llama.cpp in wasm)
-// on the CPU, as Python chooses (precis.device_choice). Loaded once by the side panel and kept warm.
+// device it drives (./device_contract.js, py/precis/device.py): ./webgpu_executor.js on a GPU, ./wllama_device.js
+// (llama.cpp in wasm) on the CPU, as Python chooses (precis.device_choice). Loaded once by the side panel and kept warm.
 // Everything it runs comes from the extension package; it never touches the network.
 //
 // Messages in:  {id, type: "boot"}
@@ -187,12 +187,7 @@ function deviceProgress(fraction, message) {
 // The device Python's spec names: our WGSL on the GPU, or llama.cpp's wasm build on the CPU.
 function createDevice(spec, options) {
   if (spec.kind !== "cpu") return createGpuDevice(spec, options);
-  return createCpuDevice(spec, { onLog: (level, text) => (level === "error" ? console.error : console.warn)("[wllama]", text) })
-    .then((device) => {
-      const load = device.loadWeights.bind(device);   // (fraction, bytes) progress, as the GPU device reports
-      device.loadWeights = (src, onProgress = () => {}) => load(src, (done, total) => onProgress(done / total, done));
-      return device;
-    });
+  return createCpuDevice(spec, { onLog: (level, text) => (level === "error" ? console.error : console.warn)("[wllama]", text) });
 }
 
 // ---- the other windows' engines -----------------------------------------------------------------------
@@ -335,8 +330,9 @@ async function addModel(file, options) {
   });
 }
 
-// What Python calls: one crossing per step, carrying the text streamed since the last one and answering
-// whether the current request was cancelled. A class instance, so Pyodide hands it to Python as a JS object.
+// What Python calls (precis.device.Device): one crossing per step, carrying the text streamed since the last one
+// and answering whether the current request was cancelled. A class instance, so Pyodide hands it to Python as a
+// JS object.
 class DeviceLink {
   constructor(slot) {
     this.slot = slot;
@@ -361,6 +357,10 @@ class DeviceLink {
     stream(text);
     await new Promise((resolve) => setTimeout(resolve, 0));   // lets this worker take its messages
     return { cancelled: isCancelled() };
+  }
+
+  close() {
+    return this.slot.device.close();
   }
 }
 

@@ -1,5 +1,6 @@
-// The WebGPU device (DEVICE_CONTRACT.md): replays a precis Plan (py/precis/plan.py documents the format) with
-// the browser's WebGPU, the JS twin of build/precis_build/wgpu_executor.py. Python (precis.engine) decides
+// The WebGPU device (the contract: ./device_contract.js, py/precis/device.py): replays a precis Plan
+// (py/precis/plan.py documents the format) with the browser's WebGPU, the JS twin of
+// build/precis_build/wgpu_executor.py. Python (precis.engine) decides
 // everything: the plan, the limits and features to request, what the KV cache holds, the prefill slices.
 //
 //   const raw = await adapterReport();                 // the adapter, raw, for Python's precis.adapter
@@ -16,14 +17,8 @@
 // liveGpuMemory() counts what is alive) and carry a `kind` for the engine: "out_of_memory", "device_lost",
 // "unsupported_model", "internal".
 
+import { DeviceError, checkStep } from "./device_contract.js";
 import { openModelSource, streamWeights } from "./model_source.js";
-
-export class DeviceError extends Error {
-  constructor(message, kind = "internal") {
-    super(message);
-    this.kind = kind;
-  }
-}
 
 const MiB = 1024 * 1024;
 const mib = (n) => `${(n / MiB).toFixed(1)} MiB`;
@@ -65,7 +60,7 @@ const kernelTexts = new Map();
 function kernelText(kernelsUrl, file) {
   if (!kernelTexts.has(file)) {
     kernelTexts.set(file, fetch(new URL(file, kernelsUrl)).then((r) => {
-      if (!r.ok) throw new DeviceError(`kernel ${file} is missing from the extension (HTTP ${r.status})`);
+      if (!r.ok) throw new DeviceError("internal", `kernel ${file} is missing from the extension (HTTP ${r.status})`);
       return r.text();
     }).catch((e) => { kernelTexts.delete(file); throw e; }));
   }
@@ -81,18 +76,21 @@ async function scoped(device, filter, what, make) {
   if (thrown) throw thrown;
   if (error) {
     if (filter === "out-of-memory") {
-      throw new DeviceError(`The GPU ran out of memory ${what}: ${error.message || "out of memory"}. ` +
-        "Close other GPU-heavy tabs, or pick a smaller model.", "out_of_memory");
+      throw new DeviceError("out_of_memory", `The GPU ran out of memory ${what}: ${error.message || "out of memory"}. ` +
+        "Close other GPU-heavy tabs, or pick a smaller model.");
     }
-    throw new DeviceError(`WebGPU rejected ${what}: ${error.message}`);
+    throw new DeviceError("internal", `WebGPU rejected ${what}: ${error.message}`);
   }
   return value;
 }
 
-/** Creates the device for `spec` (from precis.engine's prepare); on any failure nothing is left allocated. */
+/**
+ * Creates the device for `spec` (from precis.engine's prepare); on any failure nothing is left allocated.
+ * @type {import("./device_contract.js").CreateDevice}
+ */
 export async function createDevice(spec, { kernelsUrl, onProgress = () => {} } = {}) {
   const plan = typeof spec.plan === "string" ? JSON.parse(spec.plan) : spec.plan;
-  if (plan?.format !== "precis-plan" || plan.version !== 1) throw new DeviceError("not a precis-plan v1 document");
+  if (plan?.format !== "precis-plan" || plan.version !== 1) throw new DeviceError("internal", "not a precis-plan v1 document");
   const device = new WebGpuDevice(plan, spec);
   try {
     await device.open();
@@ -100,7 +98,7 @@ export async function createDevice(spec, { kernelsUrl, onProgress = () => {} } =
     await device.compile(kernelsUrl);
   } catch (e) {
     device.close();
-    throw e instanceof DeviceError ? e : new DeviceError(`Could not prepare the GPU: ${e?.message || e}`);
+    throw e instanceof DeviceError ? e : new DeviceError("internal", `Could not prepare the GPU: ${e?.message || e}`);
   }
   return device;
 }
@@ -114,6 +112,7 @@ export class WebGpuDevice {
     this.buffers = [];
     this.lost = null;          // the DeviceError to throw once the device is gone
     this.closed = false;
+    this.cached = 0;           // positions the KV cache holds (0..cached-1)
     this.queue = Promise.resolve();   // steps run one after another (one staging buffer)
     this.timings = {};
     this.gpuBytes = 0;
@@ -123,21 +122,21 @@ export class WebGpuDevice {
   async open() {
     const started = performance.now();
     const { adapter, reason } = await requestAdapter();   // an adapter gives one device: ask for a fresh one
-    if (!adapter) throw new DeviceError(reason, "device_lost");
+    if (!adapter) throw new DeviceError("device_lost", reason);
     this.name = adapter.info?.description || adapter.info?.vendor || "WebGPU adapter";
     try {
       this.device = await adapter.requestDevice({
         requiredLimits: this.spec.requiredLimits || {}, requiredFeatures: this.spec.requiredFeatures || [],
         label: "precis" });
     } catch (e) {
-      throw new DeviceError(`Could not open the GPU device: ${e?.message || e}`, "unsupported_model");
+      throw new DeviceError("unsupported_model", `Could not open the GPU device: ${e?.message || e}`);
     }
     live.devices += 1;
     const device = this.device;
     device.lost.then((info) => {
       if (this.closed) return;
-      this.lost = new DeviceError(`The GPU device was lost (${info.reason || "unknown"}: ` +
-        `${info.message || "no details"}).`, "device_lost");
+      this.lost = new DeviceError("device_lost", `The GPU device was lost (${info.reason || "unknown"}: ` +
+        `${info.message || "no details"}).`);
     });
     device.onuncapturederror = (event) => console.error("[webgpu]", event.error?.message);
     const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
@@ -179,7 +178,7 @@ export class WebGpuDevice {
           const info = await module.getCompilationInfo();
           const errors = info.messages.filter((m) => m.type === "error");
           if (errors.length) {
-            throw new DeviceError(`kernel ${key} does not compile: ` +
+            throw new DeviceError("internal", `kernel ${key} does not compile: ` +
               errors.map((m) => `line ${m.lineNum}: ${m.message}`).join("; "));
           }
           return module;
@@ -198,7 +197,7 @@ export class WebGpuDevice {
             compute: { module, entryPoint: p.entry, constants },
           });
         } catch (e) {
-          throw new DeviceError(`pipeline ${i} (${p.sources.join("+")}) failed: ${e?.message || e}`);
+          throw new DeviceError("internal", `pipeline ${i} (${p.sources.join("+")}) failed: ${e?.message || e}`);
         }
       })));
     this.steps = {};
@@ -249,15 +248,15 @@ export class WebGpuDevice {
     } catch (e) {
       this.close();
       if (e instanceof DeviceError) throw e;
-      throw new DeviceError(`Could not load the weights: ${e?.message || e}`,
-        e?.name === "ModelSourceError" ? "unsupported_model" : "internal");
+      throw new DeviceError(e?.name === "ModelSourceError" ? "unsupported_model" : "internal",
+        `Could not load the weights: ${e?.message || e}`);
     }
     this.timings.weights_ms = performance.now() - started;
   }
 
   #checkAlive() {
     if (this.lost) throw this.lost;
-    if (this.closed) throw new DeviceError("the GPU device was closed", "device_lost");
+    if (this.closed) throw new DeviceError("device_lost", "the GPU device was closed");
   }
 
   /** Feeds tokenIds at positions (consecutive, at most the plan's chunk); the top-k after the last token. */
@@ -272,17 +271,8 @@ export class WebGpuDevice {
     const n = tokenIds.length;
     const pos = positions[0];
     const { plan, device } = this;
-    const chunk = plan.steps.prefill.max_tokens;
-    if (n === 0 || n > chunk) throw new DeviceError(`a step takes 1..${chunk} tokens, got ${n}`);
-    if (positions.length !== n || positions.some((p, i) => p !== pos + i)) {
-      throw new DeviceError("positions must be consecutive, one per token");
-    }
-    if (!Number.isInteger(pos) || pos < 0 || pos + n > plan.model.context) {
-      throw new DeviceError(`positions ${pos}..${pos + n - 1} exceed the context of ${plan.model.context} tokens`);
-    }
-    for (const id of tokenIds) {
-      if (!(id >= 0 && id < plan.model.vocab)) throw new DeviceError(`token id ${id} outside the vocabulary`);
-    }
+    checkStep(tokenIds, positions, k, { cached: this.cached, context: plan.model.context, vocab: plan.model.vocab,
+      chunk: plan.steps.prefill.max_tokens });
     device.queue.writeBuffer(this.tokens, 0, Uint32Array.from(tokenIds));
     device.queue.writeBuffer(this.stepUniform, 0, new Uint32Array([pos, n, pos + n, 0]));
     const encoder = device.createCommandEncoder();
@@ -302,8 +292,9 @@ export class WebGpuDevice {
       await Promise.race([device.lost, new Promise((resolve) => setTimeout(resolve, 100))]);
       await new Promise((resolve) => setTimeout(resolve, 0));
       this.#checkAlive();
-      throw new DeviceError(`reading the GPU result failed: ${e?.message || e}`);
+      throw new DeviceError("internal", `reading the GPU result failed: ${e?.message || e}`);
     }
+    this.cached = pos + n;
     const raw = new Uint32Array(this.readback.getMappedRange().slice(0));
     this.readback.unmap();
     const count = Math.min(k, plan.topk);

@@ -1,9 +1,10 @@
 // The CPU device: llama.cpp compiled to WebAssembly (npm @wllama/wllama 2.4.0, copied to vendor/js/wllama/ by
-// `precis setup`) runs the model's layers where the browser has no real GPU. It implements DEVICE_CONTRACT.md:
+// `precis setup`) runs the model's layers where the browser has no real GPU. It implements the device contract
+// (./device_contract.js, py/precis/device.py):
 //
 //   const device = await createDevice({context, threads, batch}, {onLog});
 //   await device.loadWeights({kind: "package", path} | {kind: "opfs", name} | an open model_source.js source,
-//                            (done, total) => ...);
+//                            (fraction, bytesDone) => ...);
 //   const {ids, logits} = await device.step(Int32Array ids, Int32Array positions, k);
 //   device.describe();  // {kind: "cpu", name, threads, batch, multithread, logits: "log_softmax"}
 //   await device.close();
@@ -23,6 +24,7 @@
 // its single-threaded build and describe().threads says 1.
 
 import { Wllama } from "../../vendor/js/wllama/index.js";
+import { DeviceError, checkStep } from "./device_contract.js";
 import { openModelSource } from "./model_source.js";
 
 const EXTENSION_ROOT = new URL("../../", import.meta.url);
@@ -30,14 +32,6 @@ const WASM_PATHS = {
   "single-thread/wllama.wasm": new URL("vendor/js/wllama/single-thread/wllama.wasm", EXTENSION_ROOT).href,
   "multi-thread/wllama.wasm": new URL("vendor/js/wllama/multi-thread/wllama.wasm", EXTENSION_ROOT).href,
 };
-
-/** An error that crosses the seam as {kind, message} (DEVICE_CONTRACT.md). */
-export class DeviceError extends Error {
-  constructor(kind, message) {
-    super(message);
-    this.kind = kind;
-  }
-}
 
 // wllama reports most failures as plain Errors: name the kind from what it says.
 function deviceError(error, what) {
@@ -76,7 +70,7 @@ function streamedFile(source, onProgress) {
         if (next.done) { controller.close(); return; }
         const [, chunk] = next.value;
         done += chunk.byteLength;
-        onProgress(done, source.size);
+        onProgress(done / source.size, done);
         // wllama transfers each chunk's buffer to its worker, which empties it here; model_source.js still
         // counts the chunk after handing it out, so wllama gets its own copy (one chunk at a time).
         controller.enqueue(chunk.slice());
@@ -102,7 +96,7 @@ class WllamaDevice {
   }
 
   async loadWeights(source, onProgress = () => {}) {
-    if (this.closed) throw new DeviceError("internal", "the CPU device was closed");
+    if (this.closed) throw new DeviceError("device_lost", "the CPU device was closed");
     if (this.wllama) throw new DeviceError("internal", "the CPU device already holds a model");
     const started = performance.now();
     let opened;
@@ -172,26 +166,12 @@ class WllamaDevice {
 
   async #step(tokenIds, positions, k) {
     if (this.lost) throw this.lost;
-    if (this.closed || !this.wllama) throw new DeviceError("internal", "the CPU device holds no model");
+    if (this.closed) throw new DeviceError("device_lost", "the CPU device was closed");
+    if (!this.wllama) throw new DeviceError("internal", "the CPU device holds no model");
     const n = tokenIds.length;
-    if (n === 0 || positions.length !== n) {
-      throw new DeviceError("bad_input", `a step needs one position per token (${n} tokens, ${positions.length} positions)`);
-    }
     const start = positions[0];
-    for (let i = 0; i < n; i++) {
-      if (positions[i] !== start + i) throw new DeviceError("bad_input", "a step's positions must be consecutive");
-      const id = tokenIds[i];
-      if (!(Number.isInteger(id) && id >= 0 && id < this.vocab)) {
-        throw new DeviceError("bad_input", `token id ${id} outside the vocabulary 0..${this.vocab - 1}`);
-      }
-    }
-    if (!(Number.isInteger(start) && start >= 0 && start <= this.cached)) {
-      throw new DeviceError("bad_input", `position ${start} skips past the ${this.cached} tokens the cache holds`);
-    }
-    if (start + n > this.context) {
-      throw new DeviceError("bad_input", `positions ${start}..${start + n - 1} exceed the context of ${this.context} tokens`);
-    }
-    if (!(Number.isInteger(k) && k >= 1)) throw new DeviceError("bad_input", `top-k must be a positive integer, got ${k}`);
+    checkStep(tokenIds, positions, k, { cached: this.cached, context: this.context, vocab: this.vocab,
+      chunk: this.spec.batch });
     const w = this.wllama;
     const call = (promise) => Promise.race([promise, this.lostSignal.then(() => { throw this.lost; })]);
     try {
@@ -260,7 +240,10 @@ class WllamaDevice {
   }
 }
 
-/** spec: {context (KV positions), threads, batch (tokens per llama_decode)}; options: {onLog(level, text)}. */
+/**
+ * spec: {context (KV positions), threads, batch (tokens per llama_decode)}; options: {onLog(level, text)}.
+ * @type {import("./device_contract.js").CreateDevice}
+ */
 export async function createDevice(spec, options = {}) {
   const context = Number(spec?.context), threads = Number(spec?.threads), batch = Number(spec?.batch);
   for (const [name, value] of [["context", context], ["threads", threads], ["batch", batch]]) {

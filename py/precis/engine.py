@@ -1,7 +1,7 @@
 """The engine: one loaded model, its tokenizer and chat template, its Plan, and the device that runs it.
 Pure stdlib: runs in Pyodide (the extension's engine worker) and in CPython (tests, the wgpu backend).
 
-Python decides, the device only runs the model's layers (DEVICE_CONTRACT.md). The engine worker
+Python decides, the device only runs the model's layers (precis.device). The engine worker
 (extension/engine/engine_worker.js) drives one Engine through `handle(method, args)`, which never raises:
 it returns {"value": ...} or {"error": {"kind", "message"}} (kinds: ERROR_KINDS), so no traceback is ever
 parsed. The calls, in order:
@@ -24,18 +24,15 @@ parsed. The calls, in order:
     engine.handle("chat", {messages, page, temperature, max_tokens?, conversation?})
         # conversation: an id; its first turn carries the page, later turns only the id (the engine keeps
         # the page of the last CHAT_PAGES_KEPT conversations)
-    engine.handle("greedy", {prompt_ids, max_tokens, stop_ids?, fresh?})   # benchmarks and tests
+    engine.handle("greedy", {prompt_ids, max_tokens, stop_ids?, fresh?, temperature?, seed?, stop_strings?})
+        # the device alone, by token ids: benchmarks, tests, `precis generate`
     engine.handle("ground", {summary, text})               # grounding alone (no model needed)
 
-The device, as Python sees it (JS: the worker's link around webgpu_executor.js; CPython: any object with
-these methods; each returns a dict, or a promise of one that Python waits for with JSPI's run_sync):
-    device.step(ids, positions, k, text) -> {ids, logits} | {cancelled: true, ...} | {rebuilt: true}
-                                           | {error: {kind, message}}
-        ONE crossing per step: the text streamed since the last step rides on it, and the answer says
-        whether the request was cancelled meanwhile. `rebuilt`: the device was lost and replaced by a new
-        one whose KV cache is empty; nothing was fed (the engine feeds again what the cache held).
-    device.poll(text) -> {cancelled}   a suspension point, where the worker handles its messages (cancel);
-                                        called at most every POLL_S during long stretches of Python.
+The device (precis.device: the Protocol, its DeviceError, and what step, poll and close promise; JS: the worker's
+link around webgpu_executor.js or wllama_device.js; CPython: any conforming object): ONE crossing per step,
+device.step(ids, positions, k, text), the text streamed since the last step riding on it and the answer saying
+whether the request was cancelled meanwhile; device.poll(text), a suspension point where the worker handles its
+messages (cancel), at most every POLL_S during long stretches of Python.
 
 The engine keeps the only record of what the KV cache holds (`kv`: the token at each position); a new
 prompt that starts with the same tokens (a chat's earlier turns, the same page) feeds only what follows.
@@ -51,6 +48,7 @@ from typing import Any, Callable, Optional
 
 from precis import grounding, support_judge
 from precis.adapter import DEFAULT_CHUNK, DEFAULT_CONTEXT, describe_adapter, plan_for_adapter, to_py
+from precis.device import Device, DeviceError
 from precis.device_choice import DeviceChoiceError, choose_device, cpu_spec, gpu_fallback
 from precis.summary_shape import summary_shape
 from precis.summarize import (DEFAULT_LENGTH, DEFAULT_STYLE, Page, SummaryError, check_style,
@@ -94,7 +92,7 @@ def error_info(exc: BaseException) -> dict:
     from precis.plan import PlanError
     from precis.tokenizer import TokenizerError
 
-    if isinstance(exc, EngineError):
+    if isinstance(exc, (EngineError, DeviceError)):
         return {"kind": exc.kind, "message": exc.message}
     if isinstance(exc, DoesNotFit):
         return {"kind": "out_of_memory", "message": str(exc)}
@@ -175,7 +173,7 @@ class Engine:
         # What the CPU device can use (precis.device_choice): the browser's cores, cross-origin isolation.
         self.host: dict = {"hardware_concurrency": 1, "cross_origin_isolated": False}
         self.model: Optional[Model] = None
-        self.device: Any = None
+        self.device: Optional[Device] = None
         self.kv: list = []                  # token id at each position the device's KV cache holds
         self.recoveries = 0                 # devices rebuilt after a loss
         self._prepared: Optional[Model] = None
@@ -329,8 +327,11 @@ class Engine:
     def _step(self, ids: list, start: int) -> tuple:
         """One device step: ids at positions start.. (at most the plan's chunk); the top-k after the last."""
         model = self.model
-        answer = _resolve(self.device.step(_js_ints(ids), _js_ints(list(range(start, start + len(ids)))),
-                                           model.topk, self._take_text())) or {}
+        try:
+            answer = _resolve(self.device.step(_js_ints(ids), _js_ints(list(range(start, start + len(ids)))),
+                                               model.topk, self._take_text())) or {}
+        except DeviceError as e:   # a CPython device raises; a JS one answers {error}
+            answer = e.as_answer()
         self._last_crossing = time.perf_counter()
         if answer.get("cancelled"):
             self._cancelled = True
@@ -627,11 +628,13 @@ class Engine:
 
     # ---- greedy ids (benchmarks and tests of the device) ---------------------------------------------
 
-    def greedy(self, prompt_ids: Any, max_tokens: int, stop_ids: Any = (), fresh: bool = True) -> dict:
+    def greedy(self, prompt_ids: Any, max_tokens: int, stop_ids: Any = (), fresh: bool = True,
+               temperature: float = 0.0, seed: Optional[int] = None, stop_strings: Any = ()) -> dict:
         """The prompt (in chunk slices), then greedy tokens up to `max_tokens` in all: from an empty cache,
         or (fresh=False) after what the cache holds. It runs the loop every summary runs (precis.generation:
         the sampler, the stream decoder, the text riding on each step), so a benchmark of it measures our
-        whole orchestration. Returns {"ids", "first_ids", "first_logits" (the prompt step's top-k),
+        whole orchestration. temperature > 0 samples instead (seed: its random seed; `precis generate`).
+        Returns {"ids", "text", "finish_reason", "first_ids", "first_logits" (the prompt step's top-k),
         "prompt_tokens", "ttft_s", "decode_s", "decode_tokens_per_s", "recoveries"}."""
         from precis.generation import generate
         from precis.sampler import Sampler, SamplerConfig
@@ -655,14 +658,16 @@ class Engine:
                 first_step.update(ids=candidates[0], logits=candidates[1], at=time.perf_counter())
             return candidates
 
-        result = generate(prompt_ids, next_candidates, model.tokenizer, Sampler(SamplerConfig(temperature=0.0)),
-                          int(max_tokens), stop_ids=stop_ids, on_text=self._text.append,
-                          should_stop=lambda: self._cancelled)
+        sampler = Sampler(SamplerConfig(temperature=float(temperature), seed=seed))
+        result = generate(prompt_ids, next_candidates, model.tokenizer, sampler, int(max_tokens),
+                          stop_ids=stop_ids, stop_strings=list(to_py(stop_strings) or ()),
+                          on_text=self._text.append, should_stop=lambda: self._cancelled)
         self._flush()          # the last text crosses now, not with the next request's first step
         done = time.perf_counter()
         first = first_step["at"]
         steps = len(result.ids) - 1
-        return {"ids": result.ids, "first_ids": first_step["ids"], "first_logits": first_step["logits"],
+        return {"ids": result.ids, "text": result.text, "finish_reason": result.finish_reason,
+                "first_ids": first_step["ids"], "first_logits": first_step["logits"],
                 "prompt_tokens": len(prompt_ids), "ttft_s": round(first - started, 4),
                 "decode_s": round(done - first, 4),
                 "decode_tokens_per_s": round(steps / (done - first), 3) if steps and done > first else None,

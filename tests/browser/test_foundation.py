@@ -60,7 +60,7 @@ def test_service_worker_registered_menus_and_shortcut(driver):
 
 def test_manifest_asks_for_the_chrome_the_engine_needs_and_a_strict_csp():
     manifest = json.loads((REPO_ROOT / "manifest.json").read_text())
-    assert manifest["minimum_chrome_version"] == "137"  # JSPI on by default (PLATFORM.md)
+    assert manifest["minimum_chrome_version"] == "137"  # JSPI on by default (docs/PLATFORM.md)
     csp = dict(part.strip().split(" ", 1) for part in manifest["content_security_policy"]["extension_pages"].split(";"))
     assert csp["default-src"] == "'self'"
     assert csp["script-src"] == "'self' 'wasm-unsafe-eval'"  # Pyodide compiles its wasm

@@ -147,7 +147,7 @@ def test_a_lost_device_is_rebuilt_and_the_cache_fed_again(driver, generated, ref
 def test_a_summary_on_the_webgpu_device_is_the_committed_greedy_headline(driver, engine):
     """The whole request (prompt, prefill in the plan's chunks, sampler, stop, detokenization) on the WebGPU
     device: exact greedy text, pinned as a string and checked against precis.engine on the numpy reference."""
-    from precis_build.backends import reference_engine
+    from precis_build.reference.device import reference_engine
 
     payload = json.dumps({"page": SHORT_PAGE, "style": "headline", "length": "short"})
     result = run(driver, f"window.precisEngine.generate('summarize', {payload}).done", 1500)

@@ -5,21 +5,23 @@
 The prompt is a fixed pseudo-random sequence of token ids (the same for every backend), decoding is greedy.
 Figures: adapter, time to first token (prefill of the whole prompt + top-k of its last position),
 prefill tok/s, decode tok/s (new tokens after the first), GPU memory the plan allocates.
---against llama.cpp times llama-cpp-python on the same token ids, when it is importable, and prints the ratios."""
+--against llama.cpp times llama-cpp-python on the same token ids, when it is importable, and prints the ratios.
+The backend runs the extension's engine (precis.engine.Engine.greedy, its whole generation loop) over a CPython
+device (precis_build.device_engines), so the figures include our orchestration, as in the browser."""
 
 import json
 import random
 import time
 
-from precis_build.backends import BACKENDS, make_backend
+from precis_build.device_engines import DEVICES, engine_on
 from precis_build.errors import UserError
-from precis_build.model_file import open_model
+from precis_build.model_file import open_model, resolve_model_path
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("bench", help="time prefill and decode of a backend, print JSON")
     p.add_argument("--model", help="GGUF model (default: the one `precis setup` installed)")
-    p.add_argument("--backend", default="wgpu", choices=sorted(BACKENDS))
+    p.add_argument("--backend", default="wgpu", choices=DEVICES)
     p.add_argument("--prompt-tokens", type=int, default=512)
     p.add_argument("--new-tokens", type=int, default=128)
     p.add_argument("--chunk", type=int, default=32, help="prefill chunk of the GPU plan")
@@ -32,22 +34,17 @@ def prompt_ids(vocab: int, n: int) -> list:
     return [rng.randrange(100, min(vocab, 30000)) for _ in range(n)]
 
 
-def time_backend(backend, prompt, new_tokens):
-    backend.reset()
-    t0 = time.perf_counter()
-    ids, _ = backend.next_candidates(prompt)
-    ttft = time.perf_counter() - t0
-    out = [int(ids[0])]
-    t1 = time.perf_counter()
-    for _ in range(new_tokens - 1):
-        ids, _ = backend.next_candidates([out[-1]])
-        out.append(int(ids[0]))
-    decode_s = time.perf_counter() - t1
+def time_engine(engine, prompt, new_tokens):
+    """Greedy tokens after `prompt` from an empty cache: the engine's own timings."""
+    answer = engine.handle("greedy", {"prompt_ids": prompt, "max_tokens": new_tokens})
+    if "error" in answer:
+        raise UserError(answer["error"]["message"])
+    r = answer["value"]
     return {
-        "time_to_first_token_s": round(ttft, 4),
-        "prefill_tok_s": round(len(prompt) / ttft, 2),
-        "decode_tok_s": round((new_tokens - 1) / decode_s, 2) if new_tokens > 1 else None,
-        "tokens": out[:16],
+        "time_to_first_token_s": r["ttft_s"],
+        "prefill_tok_s": round(len(prompt) / r["ttft_s"], 2),
+        "decode_tok_s": round(r["decode_tokens_per_s"], 2) if new_tokens > 1 and r["decode_tokens_per_s"] else None,
+        "tokens": r["ids"][:16],
     }
 
 
@@ -78,22 +75,25 @@ def run(args) -> int:
         raise UserError("--prompt-tokens and --new-tokens must be at least 1")
     gguf = open_model(args.model)
     context = args.prompt_tokens + args.new_tokens
-    options = {"chunk": args.chunk, "context": context} if args.backend == "wgpu" else {}
     t0 = time.perf_counter()
-    backend = make_backend(args.backend, gguf, **options)
+    engine, device = engine_on(args.backend, resolve_model_path(args.model), context,
+                               chunk=args.chunk if args.backend == "wgpu" else None)
     load_s = time.perf_counter() - t0
     vocab = gguf.tensors["token_embd.weight"].dims[1]
     prompt = prompt_ids(vocab, args.prompt_tokens)
     report = {"model": gguf.metadata.get("general.name"), "backend": args.backend,
               "prompt_tokens": args.prompt_tokens, "new_tokens": args.new_tokens, "load_s": round(load_s, 2)}
-    if args.backend == "wgpu":
-        ex = backend.executor
-        report["adapter"] = ex.gpu.description
-        report["gpu_memory_bytes"] = ex.plan.total_bytes()
-        report["gpu_weight_bytes"] = ex.plan.weight_bytes()
-        report["dispatches_per_step"] = len(ex.plan.steps["decode"].dispatches)
-        backend.next_candidates([prompt[0]])   # warm-up: first use of every pipeline
-    report.update(time_backend(backend, prompt, args.new_tokens))
+    try:
+        if args.backend == "wgpu":
+            ex = device.executor
+            report["adapter"] = ex.gpu.description
+            report["gpu_memory_bytes"] = ex.plan.total_bytes()
+            report["gpu_weight_bytes"] = ex.plan.weight_bytes()
+            report["dispatches_per_step"] = len(ex.plan.steps["decode"].dispatches)
+            time_engine(engine, [prompt[0]], 1)   # warm-up: first use of every pipeline
+        report.update(time_engine(engine, prompt, args.new_tokens))
+    finally:
+        device.close()
     if args.against == "llama.cpp":
         other = time_llama_cpp(gguf_path(args.model), prompt, args.new_tokens)
         report["llama.cpp"] = other

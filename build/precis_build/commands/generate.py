@@ -6,26 +6,26 @@
 --chat wraps the prompt as one user message in the model's chat template (its own, or the
 fallback for its architecture). --json prints {"ids": [...generated ids], "text": "..."}
 instead of streaming. --prompt-ids feeds token ids as given (no tokenizer, no template), for exact
-comparisons with other implementations. Greedy by default (temperature 0)."""
+comparisons with other implementations. Greedy by default (temperature 0).
+
+It runs the extension's engine (precis.engine.Engine.greedy: its prefill slices, its generation loop) over a
+CPython device (precis_build.device_engines); the streamed text reaches stdout the way it reaches the panel,
+riding on the device's steps (precis.device)."""
 
 import json
 import sys
 
 from precis.chat_template import ChatTemplate, TemplateError
-from precis.generation import generate
-from precis.sampler import Sampler, SamplerConfig
 from precis.tokenizer import Tokenizer, TokenizerError
-from precis_build.backends import BACKENDS, make_backend
+from precis_build.device_engines import DEVICES, engine_on
 from precis_build.errors import UserError
-from precis_build.model_file import open_model
-from precis_build.reference.dequant import DequantError
-from precis_build.reference.model import ModelError
+from precis_build.model_file import open_model, resolve_model_path
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("generate", help="generate text from a prompt (streams to stdout)")
     p.add_argument("--model", help="GGUF model (default: the one `precis setup` installed)")
-    p.add_argument("--backend", default="numpy", choices=sorted(BACKENDS),
+    p.add_argument("--backend", default="numpy", choices=DEVICES,
                    help="numpy: the CPU reference model; wgpu: our WGSL kernels through wgpu-py")
     prompt = p.add_mutually_exclusive_group(required=True)
     prompt.add_argument("--prompt", help="the prompt text")
@@ -59,6 +59,11 @@ def prompt_ids(gguf, tokenizer, prompt: str, chat: bool):
     return ids, template.stop_strings
 
 
+def stream(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
 def run(args) -> int:
     if args.max_tokens < 0:
         raise UserError(f"--max-tokens must be >= 0, got {args.max_tokens}")
@@ -71,7 +76,6 @@ def run(args) -> int:
             ids, stop_strings = parse_prompt_ids(args.prompt_ids, gguf.tensors["token_embd.weight"].dims[1]), []
         else:
             ids, stop_strings = prompt_ids(gguf, tokenizer, args.prompt, args.chat)
-        sampler = Sampler(SamplerConfig(temperature=args.temperature, seed=args.seed))
     except (TokenizerError, TemplateError, ValueError) as e:
         raise UserError(str(e)) from None
     if not ids:
@@ -80,25 +84,22 @@ def run(args) -> int:
     if context and len(ids) + args.max_tokens > context:
         raise UserError(f"prompt ({len(ids)} tokens) + --max-tokens {args.max_tokens} "
                         f"exceeds the model's context of {context}")
-
-    try:
-        backend = make_backend(args.backend, gguf)
-    except (ModelError, DequantError) as e:  # the GGUF lacks a tensor or uses a type we cannot read
-        raise UserError(f"{args.backend} backend: {e}") from None
-
-    def next_candidates(new_ids):
-        cand_ids, cand_logits = backend.next_candidates(new_ids)
-        return [int(i) for i in cand_ids], [float(x) for x in cand_logits]  # sampler takes plain Python
-
-    def stream(text):
-        sys.stdout.write(text)
-        sys.stdout.flush()
-
-    result = generate(ids, next_candidates, tokenizer, sampler, args.max_tokens,
-                      stop_ids=tokenizer.eos_ids, stop_strings=stop_strings,
-                      on_text=None if args.json else stream)
+    if args.max_tokens == 0:
+        result = {"ids": [], "text": ""}
+    else:
+        engine, device = engine_on(args.backend, resolve_model_path(args.model), len(ids) + args.max_tokens,
+                                   on_text=None if args.json else stream)
+        try:
+            answer = engine.handle("greedy", {"prompt_ids": ids, "max_tokens": args.max_tokens,
+                                              "stop_ids": sorted(tokenizer.eos_ids), "stop_strings": stop_strings,
+                                              "temperature": args.temperature, "seed": args.seed})
+        finally:
+            device.close()
+        if "error" in answer:
+            raise UserError(f"{args.backend} backend: {answer['error']['message']}")
+        result = answer["value"]
     if args.json:
-        print(json.dumps({"ids": result.ids, "text": result.text}, ensure_ascii=False))
+        print(json.dumps({"ids": result["ids"], "text": result["text"]}, ensure_ascii=False))
     else:
         sys.stdout.write("\n")
     return 0

@@ -10,6 +10,7 @@ notes prompt). Prints {"text": ..., "ids": [...]}; text is the ids decoded.
 import json
 from pathlib import Path
 
+from precis.device import DeviceError, check_step
 from precis.engine import Engine, EngineError
 from precis.summarize import LENGTHS, STYLES, SummaryError
 from precis_build.commands.ground import read_text
@@ -18,15 +19,24 @@ from precis_build.model_file import resolve_model_path
 
 
 class _RecordingDevice:
-    """The device contract (precis.engine) answering end-of-text at once: records the first prompt fed;
-    a second prompt (map-reduce) is answered as cancelled, so the request ends there."""
+    """precis.device.Device answering end-of-text at once: records the first prompt fed; a second prompt
+    (map-reduce) is answered as cancelled, so the request ends there. `vocab`, `context`: the model's, for the
+    argument checks every device makes."""
 
-    def __init__(self):
-        self.eos = 0
+    def __init__(self, eos: int = 0, vocab: int = 1, context: int = 1 << 20):
+        self.eos = eos
+        self.vocab = vocab
+        self.context = context
         self.fed: list = []
+        self.cached = 0          # positions fed so far (the engine's view of the cache)
         self.done = False
+        self.closed = False
 
     def step(self, ids, positions, k, text=""):
+        if self.closed:
+            raise DeviceError("device_lost", "the recording device was closed")
+        check_step(ids, positions, k, self.cached, self.context, self.vocab)
+        self.cached = int(positions[0]) + len(ids)
         if self.fed and positions[0] != len(self.fed):
             self.done = True
         if not self.done:
@@ -35,6 +45,9 @@ class _RecordingDevice:
 
     def poll(self, text=""):
         return {"cancelled": self.done}
+
+    def close(self) -> None:
+        self.closed = True
 
 
 def register(subparsers) -> None:
@@ -56,6 +69,7 @@ def engine_prompt(engine: Engine, page: dict, style: str, length: str, question:
     engine.commit(device)
     tokenizer = engine.model.tokenizer
     device.eos = min(tokenizer.eos_ids) if tokenizer.eos_ids else 0
+    device.vocab, device.context = tokenizer.vocab_size, engine.model.context
     if question:
         answer = engine.handle("chat", {"messages": [{"role": "user", "content": question}], "page": page})
     else:
