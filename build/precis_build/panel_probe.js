@@ -9,6 +9,9 @@
 //                chatMaxTokens (caps chat answers it forwards: slow adapters in tests)
 //   precisEngine the panel's EngineClient
 //   precisStatus the engine's boot status (a promise)
+//   precisPanel.useDevEngine()  replaces the panel's worker with the dev one (extension/dev/engine_worker_dev.js:
+//                the product worker plus the tests' requests, e.g. lose_device_for_test); call it before a model
+//                is loaded (what the old worker held is gone). Resolves with the new worker's boot status.
 
 const module = (name) => import(chrome.runtime.getURL(`extension/sidepanel/${name}`));
 
@@ -78,6 +81,11 @@ window.precisPanel = {
   readPage: tabs.readPage,
   activeTab: tabs.activeTab,
   ask: chat.ask,
+  useDevEngine: () => {
+    engine.workerUrl = new URL(chrome.runtime.getURL("extension/dev/engine_worker_dev.js"));
+    window.precisStatus = engine.restart("The tests' engine replaced the panel's.");
+    return window.precisStatus;
+  },
 };
 window.precisEngine = engine;
 window.precisStatus = engine.boot();

@@ -22,7 +22,9 @@ export class EngineError extends Error {
 }
 
 export class EngineClient {
-  constructor({ onProgress } = {}) {
+  /** workerUrl: the worker's module (default ./engine_worker.js; tests run extension/dev/'s, which adds requests). */
+  constructor({ onProgress, workerUrl } = {}) {
+    this.workerUrl = workerUrl || new URL("./engine_worker.js", import.meta.url);
     this.pending = new Map();
     this.streams = new Map(); // requestId -> {onToken, onProgress}
     this.nextId = 1;
@@ -32,7 +34,7 @@ export class EngineClient {
   }
 
   #startWorker() {
-    const worker = new Worker(new URL("./engine_worker.js", import.meta.url), { type: "module" });
+    const worker = new Worker(this.workerUrl, { type: "module" });
     worker.onmessage = (event) => this.#receive(event.data);
     worker.onerror = (event) => {
       // A worker that fails to load (e.g. a missing vendor file) reports here, not by message.

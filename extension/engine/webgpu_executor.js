@@ -105,8 +105,7 @@ export async function createDevice(spec, { kernelsUrl, onProgress = () => {} } =
   return device;
 }
 
-// Exported so that tests/browser can make a load fail at a chosen stage (engine_test_hooks.js).
-export class WebGpuDevice {
+class WebGpuDevice {
   constructor(plan, spec) {
     this.plan = plan;
     this.spec = spec;
