@@ -9,24 +9,12 @@
 //   const src = await openModelSource(source, extensionRoot);    // a forward-only stream with .size, .name
 //   const header = await src.readPrefix(n);       // the first n bytes (kept for the weights pass: no second read)
 //   await streamWeights(src, ranges, device, onProgress);   // each weight's file range -> its GPU buffer
+// The stored models themselves (list, check, forget) are ../shared/model_store.js, which the panel uses too.
 
-export const OPFS_DIR = "models";
-export const INCOMING_DIR = "models-incoming";   // files being added, until they have loaded
+import { INCOMING_DIR, ModelSourceError, OPFS_DIR, listOpfsModels, opfsFolder, opfsModels }
+  from "../shared/model_store.js";
 
-export class ModelSourceError extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ModelSourceError";
-  }
-}
-
-async function opfsFolder(folder, create = false) {
-  if (!navigator.storage?.getDirectory) throw new ModelSourceError("this browser has no origin-private file system");
-  const root = await navigator.storage.getDirectory();
-  return root.getDirectoryHandle(folder, { create });
-}
-
-const opfsModels = (create = false) => opfsFolder(OPFS_DIR, create);
+export { INCOMING_DIR, removeStoredModel } from "../shared/model_store.js";   // what the worker takes from here
 
 /** A model file as a forward-only byte stream with its size and a name to show. */
 class ByteSource {
@@ -164,31 +152,6 @@ export async function saveToOpfs(file, name, onProgress = () => {}, folder = OPF
   return written;
 }
 
-/** The models kept in OPFS: [{name, size, source: "opfs:<name>"}], sorted by name. */
-export async function listOpfsModels() {
-  const out = [];
-  try {
-    const dir = await opfsModels();
-    for await (const [name, handle] of dir.entries()) {
-      if (handle.kind === "file") out.push({ name, size: (await handle.getFile()).size, source: `opfs:${name}` });
-    }
-  } catch (e) {
-    if (e?.name !== "NotFoundError") throw e;
-  }
-  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-/** Whether "opfs:<name>" still names a stored file (any other source: true, it is not the user's to lose). */
-export async function storedModelExists(source) {
-  if (typeof source !== "string" || !source.startsWith("opfs:")) return true;
-  try {
-    await (await opfsModels()).getFileHandle(source.slice(5));
-    return true;
-  } catch (e) {
-    if (e?.name === "NotFoundError" || e?.name === "TypeError") return false;
-    throw e;
-  }
-}
 
 const FINGERPRINT_SPAN = 1 << 20;
 
@@ -244,9 +207,6 @@ export async function clearIncoming() {
   return removed;
 }
 
-export async function removeOpfsModel(name, folder = OPFS_DIR) {
-  await (await opfsFolder(folder)).removeEntry(name);
-}
 
 /** A name in OPFS_DIR not used yet: `name`, else "stem (2).gguf", "stem (3).gguf", ... */
 async function freeName(dir, name) {
@@ -274,14 +234,6 @@ export async function keepIncoming(name) {
   return `opfs:${target}`;
 }
 
-/** Forgets a stored model ("opfs:<name>" or "incoming:<name>"); the built-in one cannot be removed. */
-export async function removeStoredModel(source) {
-  if (typeof source === "string" && source.startsWith("opfs:")) {
-    await removeOpfsModel(source.slice(5)).catch(() => {});
-  } else if (typeof source === "string" && source.startsWith("incoming:")) {
-    await removeOpfsModel(source.slice(9), INCOMING_DIR).catch(() => {});
-  }
-}
 
 /**
  * Writes a weight buffer sequentially from byte chunks. queue.writeBuffer wants offsets and sizes that are

@@ -5,7 +5,7 @@
 // file that is gone (deleted here or in another window, or cleared with the site's data) sends
 // the setting back to the built-in model, and the notice says so.
 
-import { listOpfsModels, removeStoredModel, storedModelExists } from "../engine/model_source.js";
+import { listOpfsModels, removeStoredModel, storedModelExists } from "../shared/model_store.js";
 import { engine, modelChoice } from "./engine.js";
 import { showEngineFacts } from "./engine_status.js";
 import { state } from "./panel_state.js";

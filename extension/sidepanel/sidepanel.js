@@ -13,7 +13,7 @@
 // `pendingRequest` in storage.session (service worker); the panel's own button builds the same
 // request; both end in summary_view.handleRequest().
 
-import { wireChat } from "./chat_view.js";
+import { renderMessages, wireChat } from "./chat_view.js";
 import { engine } from "./engine.js";
 import { showFailure, showStatus } from "./engine_status.js";
 import { fillModelChoices, wireModelPicker } from "./model_picker.js";
@@ -21,8 +21,8 @@ import { state } from "./panel_state.js";
 import { stopCurrent } from "./requests.js";
 import { loadSettings } from "./settings.js";
 import { showSettings, wireSettings } from "./settings_view.js";
-import { handleRequest } from "./summary_view.js";
-import { activeTab, consumePendingRequest, showTab, watchTabs } from "./tabs.js";
+import { handleRequest, showSummaryOf } from "./summary_view.js";
+import { activeTab, connectViews, consumePendingRequest, showTab, watchTabs } from "./tabs.js";
 import { $ } from "./ui.js";
 
 function wireControls() {
@@ -49,6 +49,7 @@ async function start() {
   state.windowId = (await chrome.windows.getCurrent()).id;
   state.settings = await loadSettings();
   showSettings();
+  connectViews({ showSummaryOf, renderMessages, handleRequest });
   wireControls();
   const tab = await activeTab();
   if (tab) showTab(tab.id);

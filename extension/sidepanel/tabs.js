@@ -1,13 +1,26 @@
 // Which tab the panel serves, and following it: the active tab of the panel's window (or the
 // one tab of ?tab=ID), its page read on demand, a new page in the tab dropping what belonged
 // to the old one, and the requests the service worker leaves in storage.session.
+// It imports no view: the views that draw a tab and take its requests (summary_view, chat_view) import this
+// module, and sidepanel.js connects them here (connectViews), so imports go one way.
 
 import { clearPassage, extractPage } from "./page_access.js";
 import { state, tabState } from "./panel_state.js";
 import { $, notice } from "./ui.js";
 import { stopCurrent } from "./requests.js";
-import { handleRequest, showSummaryOf } from "./summary_view.js";
-import { renderMessages } from "./chat_view.js";
+
+/** @type {{showSummaryOf: (tabId: number) => void, renderMessages: () => void,
+ *          handleRequest: (request: object) => Promise<unknown>}} */
+const views = {
+  showSummaryOf: () => {},
+  renderMessages: () => {},
+  handleRequest: async () => null,
+};
+
+/** The views' parts tabs.js calls: set once by sidepanel.js before anything is shown. */
+export function connectViews(connected) {
+  Object.assign(views, connected);
+}
 
 const REQUEST_MAX_AGE_MS = 5 * 60 * 1000; // an older pendingRequest is stale: ignore it
 
@@ -27,8 +40,8 @@ export function showTab(tabId) {
   if (tabId !== state.tabId || !state.busy) notice(""); // a message about another page no longer applies
   state.tabId = tabId;
   showPageTitle(tabId);
-  showSummaryOf(tabId);
-  renderMessages();
+  views.showSummaryOf(tabId);
+  views.renderMessages();
 }
 
 export async function readPage(tabId, url, kind) {
@@ -53,7 +66,7 @@ export async function consumePendingRequest() {
     notice("The page changed before its summary could start: ask again on this page.", "info");
     return null;
   }
-  return handleRequest(request);
+  return views.handleRequest(request);
 }
 
 export function watchTabs() {

@@ -1,0 +1,100 @@
+"""Static checks of extension/'s JavaScript: the dev layer stays out of the product, the ES imports go one
+way (no cycle), and, with the pinned TypeScript and ESLint (package.json, installed by bootstrap.sh's
+`npm ci`), the JSDoc types check (`tsc --noEmit`) and the linter passes."""
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from precis_build.paths import REPO_ROOT
+
+EXTENSION = REPO_ROOT / "extension"
+DEV = EXTENSION / "dev"
+# `import ... from "x"`, `import "x"`, `export ... from "x"` (static imports only: a dynamic import() is
+# taken when it runs, so it cannot make a module graph that fails to load).
+IMPORT = re.compile(r"""^\s*(?:import|export)\b[^'"`;]*?(?:\bfrom\s*)?["']([^"']+)["']""", re.M)
+
+
+def extension_scripts() -> list:
+    return sorted(p for p in EXTENSION.rglob("*.js") if p.is_file())
+
+
+def imports_of(path: Path) -> list:
+    """The extension files `path` imports statically (vendor/ and other packages left out)."""
+    found = []
+    for spec in IMPORT.findall(path.read_text()):
+        if not spec.startswith("."):
+            continue
+        target = (path.parent / spec).resolve()
+        if target.is_relative_to(EXTENSION.resolve()):
+            found.append(target.relative_to(EXTENSION.resolve()).as_posix())
+    return found
+
+
+def import_graph() -> dict:
+    return {p.relative_to(EXTENSION).as_posix(): imports_of(p) for p in extension_scripts()}
+
+
+def find_cycle(graph: dict) -> list:
+    """One import cycle as [a, b, ..., a], or [] when the graph has none (depth-first, three colours)."""
+    state = {}   # node -> "open" (on the current path) | "done"
+    path = []
+
+    def visit(node):
+        state[node] = "open"
+        path.append(node)
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == "open":
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in state:
+                cycle = visit(nxt)
+                if cycle:
+                    return cycle
+        path.pop()
+        state[node] = "done"
+        return []
+
+    for node in sorted(graph):
+        if node not in state:
+            cycle = visit(node)
+            if cycle:
+                return cycle
+    return []
+
+
+def test_the_cycle_finder_finds_a_cycle_and_passes_a_tree():
+    assert find_cycle({"a.js": ["b.js"], "b.js": ["c.js"], "c.js": ["a.js"]}) == ["a.js", "b.js", "c.js", "a.js"]
+    assert find_cycle({"a.js": ["b.js", "c.js"], "b.js": ["c.js"], "c.js": []}) == []
+    assert IMPORT.findall('import { x } from "./a.js";\nimport "./b.js";\nexport { y } from "./c.js";\n'
+                          'import {\n  p,\n  q,\n} from "./d.js";') == ["./a.js", "./b.js", "./c.js", "./d.js"]
+
+
+def test_no_import_cycle_in_the_extension():
+    graph = import_graph()
+    assert "sidepanel/tabs.js" in graph and graph["sidepanel/sidepanel.js"]   # the graph was read
+    assert find_cycle(graph) == []
+
+
+def test_the_panel_imports_nothing_of_the_engine_but_its_client():
+    """The panel talks to the engine through EngineClient only (no OPFS or device helper of the worker's)."""
+    graph = import_graph()
+    reached = {target for source, targets in graph.items() if source.startswith("sidepanel/") for target in targets
+               if target.startswith("engine/")}
+    assert reached == {"engine/engine_client.js"}
+
+
+def test_the_product_has_no_test_hooks():
+    """The tests' requests and hooks live in extension/dev/ only (which `precis pack` leaves out)."""
+    offending = []
+    for path in EXTENSION.rglob("*"):
+        if path.is_file() and not path.is_relative_to(DEV) and path.suffix in (".js", ".html", ".json"):
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                if "_for_test" in line or "test_hooks" in line:
+                    offending.append(f"{path.relative_to(REPO_ROOT)}:{number}: {line.strip()}")
+    assert offending == []
+    assert (DEV / "engine_test_hooks.js").exists() and "_for_test" in (DEV / "engine_test_hooks.js").read_text()
+    # Nothing shipped imports the dev layer (only dev/ files and the tests' probe reach it).
+    assert [s for s, targets in import_graph().items() if not s.startswith("dev/")
+            and any(t.startswith("dev/") for t in targets)] == []
