@@ -1,3 +1,4 @@
+// @ts-check
 // Test and CLI hook for the side panel: never part of the store zip (precis pack ships only
 // extension/, kernels/, vendor/). extension_driver injects it into the panel page
 // (import(chrome.runtime.getURL("build/precis_build/panel_probe.js"))); it imports the panel's
@@ -89,3 +90,4 @@ window.precisPanel = {
 };
 window.precisEngine = engine;
 window.precisStatus = engine.boot();
+export {};   // a module (it awaits at its top level)

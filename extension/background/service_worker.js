@@ -1,3 +1,4 @@
+// @ts-check
 // Service worker: registers the context-menu items and the shortcut, opens the side panel
 // on a user gesture, and hands each summarize request to the panel through storage.session.
 // It holds no model state: the engine lives in a worker owned by the side panel.

@@ -1,3 +1,4 @@
+// @ts-check
 // The engine host page: one EngineClient on the dev worker (./engine_worker_dev.js: the product worker plus
 // the tests' and benchmarks' requests), exposed as window.precisEngine for Selenium (tests/browser,
 // python -m precis_build.bench_browser). Progress goes to the page and to window.precisProgress.

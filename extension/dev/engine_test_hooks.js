@@ -1,3 +1,4 @@
+// @ts-check
 // Requests only the tests use (type "*_for_test"), added to the engine worker by ./engine_worker_dev.js.
 // Nothing here changes what the engine does until a test asks.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The engine worker as tests and benchmarks run it: the product worker (../engine/engine_worker.js, imported
 // as it is) plus the requests only they use. Started by the engine host page (engine_host.js) and, in the
 // tests that ask for it, by the side panel (build/precis_build/panel_probe.js: useDevEngine). Never shipped:

@@ -1,3 +1,4 @@
+// @ts-check
 // The engine worker: a module Worker that owns Pyodide, the Python engine (precis.engine.Engine) and the
 // device it drives (DEVICE_CONTRACT.md): ./webgpu_executor.js on a GPU, ./wllama_device.js (llama.cpp in wasm)
 // on the CPU, as Python chooses (precis.device_choice). Loaded once by the side panel and kept warm.

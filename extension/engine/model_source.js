@@ -1,3 +1,4 @@
+// @ts-check
 // Where the model's bytes come from, and how they reach the GPU: never a whole copy in memory.
 //
 // Sources ("package" | "package:<path>" | "opfs:<name>" | "incoming:<name>"; also "default" | {opfs: name}):
@@ -78,6 +79,7 @@ class ByteSource {
 
 /** `source`: "package" | "package:<path>" | "opfs:<name>" | "incoming:<name>" (or "default" | {opfs: name}). `extensionRoot`:
  * URL of the extension's root folder. */
+/** @param {string | {opfs: string, folder?: string}} source @param {URL} extensionRoot @param {{defaultUrl?: string}} [options] */
 export async function openModelSource(source, extensionRoot, { defaultUrl } = {}) {
   if (typeof source === "string" && source.startsWith("opfs:")) source = { opfs: source.slice(5) };
   if (typeof source === "string" && source.startsWith("incoming:")) source = { opfs: source.slice(9), folder: INCOMING_DIR };
@@ -126,6 +128,8 @@ export function modelFileName(file) {
 
 /** Copies a user-picked File (or Blob) into OPFS folder `folder` as `name`, chunk by chunk; returns its size.
  * An aborted `signal` (AbortSignal) stops it between chunks, and nothing of the file is left in OPFS. */
+/** @param {File} file @param {string} name @param {(fraction: number) => void} [onProgress] @param {string} [folder]
+ * @param {AbortSignal | null} [signal] */
 export async function saveToOpfs(file, name, onProgress = () => {}, folder = OPFS_DIR, signal = null) {
   if (!file.size) throw new ModelSourceError(`${name} is empty (0 bytes)`);
   if (!/^[\w.\- ]{1,200}$/.test(name)) throw new ModelSourceError(`unusable model file name ${JSON.stringify(name)}`);
@@ -282,6 +286,7 @@ class BufferFiller {
  * Streams `source` once and copies each range [start, end) of `ranges` (sorted by start; {buffer, start, end,
  * dst}: file bytes [start, end) go to buffer bytes dst.. (dst a multiple of 4)) into its buffer as the chunks arrive. Waits for the GPU queue every `flushBytes` so staging memory stays bounded.
  */
+/** @param {(fraction: number, bytes: number) => void} [onProgress] */
 export async function streamWeights(source, ranges, device, onProgress = () => {}, { flushBytes = 32 << 20 } = {}) {
   let next = 0;              // first range not yet started
   const active = [];         // [range, filler] started, not finished

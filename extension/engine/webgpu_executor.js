@@ -1,3 +1,4 @@
+// @ts-check
 // The WebGPU device (DEVICE_CONTRACT.md): replays a precis Plan (py/precis/plan.py documents the format) with
 // the browser's WebGPU, the JS twin of build/precis_build/wgpu_executor.py. Python (precis.engine) decides
 // everything: the plan, the limits and features to request, what the KV cache holds, the prefill slices.
@@ -46,6 +47,7 @@ async function requestAdapter() {
 export async function adapterReport() {
   const { adapter, reason } = await requestAdapter();
   if (!adapter) return { available: false, reason };
+  /** @type {Partial<GPUAdapterInfo> & {isFallbackAdapter?: boolean}} */
   const info = adapter.info || {};
   const limits = {};
   for (const name in adapter.limits) limits[name] = adapter.limits[name];
@@ -53,10 +55,11 @@ export async function adapterReport() {
     available: true,
     info: { vendor: info.vendor || "", architecture: info.architecture || "", device: info.device || "",
       description: info.description || "" },
-    isFallbackAdapter: Boolean(info.isFallbackAdapter || adapter.isFallbackAdapter),
+    // (on GPUAdapter itself before Chrome moved it into info)
+    isFallbackAdapter: Boolean(info.isFallbackAdapter || /** @type {{isFallbackAdapter?: boolean}} */ (adapter).isFallbackAdapter),
     features: [...adapter.features],
     limits,
-    deviceMemoryGiB: navigator.deviceMemory || null,
+    deviceMemoryGiB: /** @type {{deviceMemory?: number}} */ (navigator).deviceMemory || null,
   };
 }
 
@@ -89,7 +92,9 @@ async function scoped(device, filter, what, make) {
   return value;
 }
 
-/** Creates the device for `spec` (from precis.engine's prepare); on any failure nothing is left allocated. */
+/** Creates the device for `spec` (from precis.engine's prepare); on any failure nothing is left allocated.
+ * @param {{plan: string | object}} spec
+ * @param {{kernelsUrl?: URL, onProgress?: (fraction: number, message: string) => void}} [options] */
 export async function createDevice(spec, { kernelsUrl, onProgress = () => {} } = {}) {
   const plan = typeof spec.plan === "string" ? JSON.parse(spec.plan) : spec.plan;
   if (plan?.format !== "precis-plan" || plan.version !== 1) throw new DeviceError("not a precis-plan v1 document");
@@ -113,6 +118,7 @@ class WebGpuDevice {
     this.buffers = [];
     this.lost = null;          // the DeviceError to throw once the device is gone
     this.closed = false;
+    /** @type {Promise<unknown>} */
     this.queue = Promise.resolve();   // steps run one after another (one staging buffer)
     this.timings = {};
     this.gpuBytes = 0;
@@ -189,6 +195,7 @@ class WebGpuDevice {
     this.pipelines = await scoped(device, "validation", "a kernel pipeline", () => Promise.all(
       plan.pipelines.map(async (p, i) => {
         const module = await moduleFor(p.sources, p.enables || []);
+        /** @type {Record<string, number>} */
         const constants = {};
         for (const [k, v] of Object.entries(p.constants)) constants[k] = Number(v);
         try {
@@ -236,6 +243,7 @@ class WebGpuDevice {
    * Streams the weights from `source` (an open model_source ByteSource, which may hold the header prefix
    * already read, or {kind: "package"} | {kind: "opfs", name}) into their buffers. Closes the device on failure.
    */
+  /** @param {(fraction: number, bytes: number) => void} [onProgress] */
   async loadWeights(source, onProgress = () => {}) {
     const started = performance.now();
     try {

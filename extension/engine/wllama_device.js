@@ -1,3 +1,4 @@
+// @ts-check
 // The CPU device: llama.cpp compiled to WebAssembly (npm @wllama/wllama 2.4.0, copied to vendor/js/wllama/ by
 // `precis setup`) runs the model's layers where the browser has no real GPU. It implements DEVICE_CONTRACT.md:
 //
@@ -50,11 +51,17 @@ function deviceError(error, what) {
   return new DeviceError("internal", `The CPU device failed ${what}: ${text}`);
 }
 
+/** llama.cpp's own worker inside wllama: not part of wllama's typed API (its `proxy` field), read in this one
+ * place to see the worker die (device lost) and to terminate it when exit() hangs. */
+function wllamaWorker(wllama) {
+  return /** @type {{proxy?: {worker?: Worker}}} */ (/** @type {unknown} */ (wllama)).proxy?.worker;
+}
+
 // wllama's loadModel resolves the wasm paths against document.baseURI, which a worker lacks: give it this
 // worker's URL for the duration of the call only (Pyodide tells workers from pages by document.createElement).
 async function withBaseUri(call) {
   const shim = typeof document === "undefined";
-  if (shim) globalThis.document = { baseURI: self.location.href };
+  if (shim) globalThis.document = /** @type {Document} */ (/** @type {unknown} */ ({ baseURI: self.location.href }));
   try {
     return await call();
   } finally {
@@ -97,10 +104,12 @@ class WllamaDevice {
     this.batch = 0;
     this.closed = false;
     this.lost = null;            // the DeviceError every later step throws once llama.cpp's worker has died
+    /** @type {Promise<unknown>} */
     this.queue = Promise.resolve();   // steps run one after another (one KV cache)
     this.loadMs = 0;
   }
 
+  /** @param {(done: number, total: number) => void} [onProgress] */
   async loadWeights(source, onProgress = () => {}) {
     if (this.closed) throw new DeviceError("internal", "the CPU device was closed");
     if (this.wllama) throw new DeviceError("internal", "the CPU device already holds a model");
@@ -134,7 +143,7 @@ class WllamaDevice {
         // on; a long chat would be faster off, but it is fixed per context.
       }));
     } catch (error) {
-      const worker = wllama.proxy?.worker;
+      const worker = wllamaWorker(wllama);
       await Promise.race([wllama.exit().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000))]);
       worker?.terminate();
       opened.cancel();
@@ -155,7 +164,7 @@ class WllamaDevice {
         resolve();
       };
     });
-    wllama.proxy?.worker?.addEventListener("error", (event) => this.markLost(event.message || "its worker failed"));
+    wllamaWorker(wllama)?.addEventListener("error", (event) => this.markLost(event.message || "its worker failed"));
     this.vocab = info.n_vocab;
     this.context = info.n_ctx;
     this.batch = info.n_batch;
@@ -254,7 +263,7 @@ class WllamaDevice {
     if (!w) return;
     // exit() frees llama.cpp's state and terminates wllama's worker (and with it the wasm memory); a worker
     // that no longer answers (an aborted wasm) is terminated all the same.
-    const worker = w.proxy?.worker;
+    const worker = wllamaWorker(w);
     await Promise.race([w.exit().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000))]);
     worker?.terminate();
   }
@@ -263,7 +272,7 @@ class WllamaDevice {
 /** spec: {context (KV positions), threads, batch (tokens per llama_decode)}; options: {onLog(level, text)}. */
 export async function createDevice(spec, options = {}) {
   const context = Number(spec?.context), threads = Number(spec?.threads), batch = Number(spec?.batch);
-  for (const [name, value] of [["context", context], ["threads", threads], ["batch", batch]]) {
+  for (const [name, value] of /** @type {Array<[string, number]>} */ ([["context", context], ["threads", threads], ["batch", batch]])) {
     if (!(Number.isInteger(value) && value >= 1)) {
       throw new DeviceError("bad_input", `the CPU device's ${name} must be a positive integer, got ${spec?.[name]}`);
     }

@@ -1,3 +1,4 @@
+// @ts-check
 // The models the user stored in the origin-private file system (OPFS): the folders, listing them, whether one
 // is still there, forgetting one. Shared by the panel (model_picker.js) and the engine worker
 // (../engine/model_source.js, which reads, adds and keeps them), so the panel needs nothing of the engine.
@@ -26,7 +27,7 @@ export async function listOpfsModels() {
   try {
     const dir = await opfsModels();
     for await (const [name, handle] of dir.entries()) {
-      if (handle.kind === "file") out.push({ name, size: (await handle.getFile()).size, source: `opfs:${name}` });
+      if (handle instanceof FileSystemFileHandle) out.push({ name, size: (await handle.getFile()).size, source: `opfs:${name}` });
     }
   } catch (e) {
     if (e?.name !== "NotFoundError") throw e;

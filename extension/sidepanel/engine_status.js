@@ -1,3 +1,4 @@
+// @ts-check
 // The engine's state as the panel shows it: the pill, the facts (versions, GPU, model, which
 // device runs it), the GPU's features and limits, the stats line after an answer.
 

@@ -1,5 +1,9 @@
+// @ts-check
 // User settings in chrome.storage.local, with defaults that work out of the box.
 
+/** @typedef {{model: string, style: string, length: string, temperature: number, device: "auto" | "gpu" | "cpu"}} Settings */
+
+/** @type {Readonly<Settings>} */
 export const DEFAULTS = Object.freeze({
   model: "package",     // "package" (the built-in model) or "opfs:<file name>"
   style: "key-points",  // key-points | tldr | teaser | headline

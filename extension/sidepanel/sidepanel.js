@@ -1,3 +1,4 @@
+// @ts-check
 // Side panel: the UI users see. It starts the engine, reads the page of the tab it serves,
 // asks the engine for summaries and chat answers, streams them in, and shows where each key
 // point comes from in the page. This module only starts things; each job has its own module:

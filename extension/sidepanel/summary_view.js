@@ -1,3 +1,4 @@
+// @ts-check
 // Summaries: the one path every summary request takes (menu, shortcut, toolbar, the panel's
 // button), the streamed text, and the finished summary with its grounding: each key point
 // links to its passage in the page; a point with facts the page does not hold is flagged with

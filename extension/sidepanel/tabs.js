@@ -1,3 +1,4 @@
+// @ts-check
 // Which tab the panel serves, and following it: the active tab of the panel's window (or the
 // one tab of ?tab=ID), its page read on demand, a new page in the tab dropping what belonged
 // to the old one, and the requests the service worker leaves in storage.session.
@@ -52,9 +53,11 @@ export async function readPage(tabId, url, kind) {
   return page;
 }
 
-// A request left by the service worker (menu, shortcut, toolbar): {tabId, url, kind, source, at}.
+/** A request left by the service worker (menu, shortcut, toolbar).
+ * @typedef {{id: string, tabId: number, url: string, kind: "page" | "selection", source: string, at: number}} PendingRequest */
 export async function consumePendingRequest() {
-  const { pendingRequest: request } = await chrome.storage.session.get("pendingRequest");
+  const { pendingRequest } = await chrome.storage.session.get("pendingRequest");
+  const request = /** @type {PendingRequest | undefined} */ (pendingRequest);
   if (!request || Date.now() - request.at > REQUEST_MAX_AGE_MS) return null;
   // A panel serves one window (or one pinned tab): leave other windows' requests alone.
   if (state.pinnedTabId != null && request.tabId !== state.pinnedTabId) return null;

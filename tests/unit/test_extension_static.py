@@ -1,8 +1,10 @@
 """Static checks of extension/'s JavaScript: the dev layer stays out of the product, the ES imports go one
-way (no cycle), and, with the pinned TypeScript and ESLint (package.json, installed by bootstrap.sh's
-`npm ci`), the JSDoc types check (`tsc --noEmit`) and the linter passes."""
+way (no cycle), and, with the pinned TypeScript and ESLint (package.json's devDependencies, installed by the
+`npm ci` that build/bootstrap.sh's `precis setup` runs), the JSDoc types check (`tsc --noEmit`, tsconfig.json)
+and the linter (eslint.config.mjs) passes."""
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -98,3 +100,34 @@ def test_the_product_has_no_test_hooks():
     # Nothing shipped imports the dev layer (only dev/ files and the tests' probe reach it).
     assert [s for s, targets in import_graph().items() if not s.startswith("dev/")
             and any(t.startswith("dev/") for t in targets)] == []
+
+
+TYPE_CHECKED = [*extension_scripts(), REPO_ROOT / "build/precis_build/panel_probe.js"]
+BOOTSTRAP = "run `bash build/bootstrap.sh` (its `precis setup` runs `npm ci`, which installs them from package-lock.json)"
+
+
+def node_tool(script: str) -> list:
+    """The command that runs a pinned npm tool of the repo's node_modules (never a global one)."""
+    node = shutil.which("node")
+    path = REPO_ROOT / "node_modules" / script
+    if node is None or not path.exists():
+        pytest.fail(f"{'node' if node is None else path.relative_to(REPO_ROOT)} is missing: {BOOTSTRAP}")
+    return [node, str(path)]
+
+
+def test_every_extension_script_is_type_checked():
+    assert [p.relative_to(REPO_ROOT).as_posix() for p in TYPE_CHECKED
+            if not p.read_text().startswith("// @ts-check\n")] == []
+
+
+def test_tsc_finds_no_type_error():
+    done = subprocess.run([*node_tool("typescript/bin/tsc"), "--noEmit", "-p", "."], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+
+
+def test_eslint_finds_nothing():
+    done = subprocess.run([*node_tool("eslint/bin/eslint.js"), "--max-warnings", "0", "extension",
+                           "build/precis_build/panel_probe.js"], cwd=REPO_ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
