@@ -17,7 +17,7 @@
 // liveGpuMemory() counts what is alive) and carry a `kind` for the engine: "out_of_memory", "device_lost",
 // "unsupported_model", "internal".
 
-import { openModelSource, streamWeights } from "./model_source.js";
+import { streamWeights } from "./model_source.js";
 
 export class DeviceError extends Error {
   constructor(message, kind = "internal") {
@@ -241,17 +241,16 @@ class WebGpuDevice {
 
   /**
    * Streams the weights from `source` (an open model_source ByteSource, which may hold the header prefix
-   * already read, or {kind: "package"} | {kind: "opfs", name}) into their buffers. Closes the device on failure.
+   * already read) into their buffers. Closes the device on failure.
    */
   /** @param {(fraction: number, bytes: number) => void} [onProgress] */
   async loadWeights(source, onProgress = () => {}) {
     const started = performance.now();
     try {
       this.#checkAlive();
-      const src = typeof source?.chunks === "function" ? source
-        : await openModelSource(source.kind === "opfs" ? `opfs:${source.name}` : "package", new URL("../../", import.meta.url));
+      if (typeof source?.chunks !== "function") throw new DeviceError("loadWeights wants an open model source");
       await scoped(this.device, "validation", "the weight upload", () =>
-        streamWeights(src, this.weightRanges(), this.device, onProgress));
+        streamWeights(source, this.weightRanges(), this.device, onProgress));
       this.#checkAlive();
     } catch (e) {
       this.close();

@@ -40,8 +40,6 @@ export function showEngineFacts() {
   if (state.model) {
     facts.push(["Model", `${state.model.title} (${state.model.architecture}, context ${state.model.context})`]);
     facts.push(["Runs on", deviceLabel() || "no device"]);
-    const executor = state.model.executor;
-    if (executor && !executor.available) facts.push(["Generation", executor.reason || "not available"]);
   }
   fillList($("engine-facts"), facts);
 }

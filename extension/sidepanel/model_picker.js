@@ -46,11 +46,7 @@ export async function ensureModel() {
   }
   const { source, device } = modelChoice();
   if (state.model?.source === source && state.model.deviceSetting === device) return state.model;
-  const model = await loadModel(source, device);
-  if (model.executor && model.executor.available === false) {
-    notice(`Model ready, but text generation is not available: ${model.executor.reason}.`, "error");
-  }
-  return model;
+  return loadModel(source, device);
 }
 
 // The stored models, or null when OPFS cannot be read (then the setting is left alone: the file may be there).
