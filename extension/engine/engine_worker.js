@@ -48,7 +48,6 @@ import { createDevice as createCpuDevice } from "./wllama_device.js";
 const EXTENSION_ROOT = new URL("../../", import.meta.url);
 const KERNELS_URL = new URL("kernels/", EXTENSION_ROOT);
 const url = (path) => new URL(path, EXTENSION_ROOT).href;
-const FIRST_PREFIX = 4 << 20;   // bytes read for the header first (Python asks for more if it needs it)
 
 class EngineError extends Error {
   constructor(message, kind = "internal") {
@@ -138,6 +137,7 @@ await micropip.install("emfs:/tmp/wheels/${wheelName}")
   const adapter = await call("set_adapter", { hardware_concurrency: navigator.hardwareConcurrency || 1,
     cross_origin_isolated: Boolean(self.crossOriginIsolated) }, { raw: pyodide.toPy(await adapterReport()) });
   status = {
+    contract: await call("contract"),   // the constants shared with Python (precis.engine.Engine.contract)
     precisVersion: pyodide.runPython("import precis; precis.__version__"),
     packageVersion: assets.version,
     pythonVersion: pyodide.runPython("import sys; sys.version.split()[0]"),
@@ -253,7 +253,7 @@ async function loadNow(source, { context = null, memoryBudget = null, device: se
   });
   let device = null;
   try {
-    let want = FIRST_PREFIX;
+    let want = status.contract.first_prefix;   // bytes read for the header first (Python asks for more if it needs it)
     let prepared;
     for (;;) {
       const prefix = await src.readPrefix(want);

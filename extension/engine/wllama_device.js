@@ -3,8 +3,7 @@
 // `precis setup`) runs the model's layers where the browser has no real GPU. It implements DEVICE_CONTRACT.md:
 //
 //   const device = await createDevice({context, threads, batch}, {onLog});
-//   await device.loadWeights({kind: "package", path} | {kind: "opfs", name} | an open model_source.js source,
-//                            (done, total) => ...);
+//   await device.loadWeights(an open model_source.js source, (done, total) => ...);
 //   const {ids, logits} = await device.step(Int32Array ids, Int32Array positions, k);
 //   device.describe();  // {kind: "cpu", name, threads, batch, multithread, logits: "log_softmax"}
 //   await device.close();
@@ -24,7 +23,6 @@
 // its single-threaded build and describe().threads says 1.
 
 import { Wllama } from "../../vendor/js/wllama/index.js";
-import { openModelSource } from "./model_source.js";
 
 const EXTENSION_ROOT = new URL("../../", import.meta.url);
 const WASM_PATHS = {
@@ -114,17 +112,9 @@ class WllamaDevice {
     if (this.closed) throw new DeviceError("internal", "the CPU device was closed");
     if (this.wllama) throw new DeviceError("internal", "the CPU device already holds a model");
     const started = performance.now();
-    let opened;
-    if (typeof source?.chunks === "function") {
-      opened = source;             // already open (model_source.js openModelSource), maybe past a header prefix
-    } else if (source?.kind === "package") {
-      opened = await openModelSource("package", EXTENSION_ROOT,
-        source.path ? { defaultUrl: new URL(source.path, EXTENSION_ROOT).href } : {});
-    } else if (source?.kind === "opfs" && typeof source.name === "string") {
-      opened = await openModelSource({ opfs: source.name }, EXTENSION_ROOT);
-    } else {
-      throw new DeviceError("bad_input", `unknown model source ${JSON.stringify(source)}`);
-    }
+    // An open model_source.js source (openModelSource), maybe past a header prefix.
+    if (typeof source?.chunks !== "function") throw new DeviceError("bad_input", "loadWeights wants an open model source");
+    const opened = source;
     const logger = {
       debug: () => {},
       log: (...args) => this.onLog("log", args.join(" ")),
@@ -173,7 +163,7 @@ class WllamaDevice {
     return { vocab: this.vocab, context: this.context, batch: this.batch };
   }
 
-  step(tokenIds, positions, k = 64) {
+  step(tokenIds, positions, k) {
     const run = this.queue.then(() => this.#step(tokenIds, positions, k));
     this.queue = run.catch(() => {});
     return run;

@@ -12,19 +12,19 @@ export const DEFAULTS = Object.freeze({
   device: "auto",       // auto | gpu | cpu: what runs the model (sent with every engine request)
 });
 
-const VALID = {
-  style: ["key-points", "tldr", "teaser", "headline"],
-  length: ["short", "medium", "long"],
-  device: ["auto", "gpu", "cpu"],
-};
+/** The valid values, Python's: the engine's boot status carries them (status.contract, precis.engine.Engine.contract).
+ * @typedef {{styles: string[], lengths: string[], device_settings: string[]}} Contract */
 
-// Stored values that are no longer valid fall back to the default, so a bad value never sticks.
-function clean(stored) {
+// Stored values that are no longer valid fall back to the default, so a bad value never sticks. Styles, lengths
+// and devices are checked against `contract`: before the engine has booted it is not known yet, and
+// sidepanel.js loads the settings again once it is.
+function clean(stored, /** @type {Contract | null} */ contract) {
+  const valid = { style: contract?.styles, length: contract?.lengths, device: contract?.device_settings };
   const out = { ...DEFAULTS };
   for (const key of Object.keys(DEFAULTS)) {
     const value = stored[key];
     if (value === undefined) continue;
-    if (VALID[key] && !VALID[key].includes(value)) continue;
+    if (valid[key] && !valid[key].includes(value)) continue;
     if (key === "temperature" && !(Number.isFinite(value) && value >= 0 && value <= 2)) continue;
     if (key === "model" && !(value === "package" || (typeof value === "string" && value.startsWith("opfs:")))) continue;
     out[key] = value;
@@ -32,8 +32,9 @@ function clean(stored) {
   return out;
 }
 
-export async function loadSettings() {
-  return clean(await chrome.storage.local.get(Object.keys(DEFAULTS)));
+/** @param {Contract | null} [contract] */
+export async function loadSettings(contract = null) {
+  return clean(await chrome.storage.local.get(Object.keys(DEFAULTS)), contract);
 }
 
 export async function saveSetting(key, value) {

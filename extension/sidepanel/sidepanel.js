@@ -63,6 +63,8 @@ async function start() {
     showFailure(error);
     return;
   }
+  state.settings = await loadSettings(status.contract);   // checked against Python's valid values now
+  showSettings();
   showStatus(status); // the pill leaves "loading" only now: the panel is wired and the engine up
   consumePendingRequest();
 }

@@ -51,9 +51,10 @@ from typing import Any, Callable, Optional
 
 from precis import grounding, support_judge
 from precis.adapter import DEFAULT_CHUNK, DEFAULT_CONTEXT, describe_adapter, plan_for_adapter, to_py
-from precis.device_choice import DeviceChoiceError, choose_device, cpu_spec, gpu_fallback
+from precis.device_choice import DEVICE_SETTINGS, DeviceChoiceError, choose_device, cpu_spec, gpu_fallback
+from precis.plan import TOPK
 from precis.summary_shape import summary_shape
-from precis.summarize import (DEFAULT_LENGTH, DEFAULT_STYLE, Page, SummaryError, check_style,
+from precis.summarize import (DEFAULT_LENGTH, DEFAULT_STYLE, LENGTHS, STYLES, Page, SummaryError, check_style,
                               page_system_message, run_summary)
 
 CHAT_MAX_NEW_TOKENS = 384
@@ -199,7 +200,13 @@ class Engine:
             return {"error": error_info(e)}
 
     METHODS = ("set_adapter", "prepare", "commit", "abort", "summarize", "chat", "greedy", "time_encode",
-               "model_info", "ground")
+               "model_info", "ground", "contract")
+
+    def contract(self) -> dict:
+        """The constants JS shares with Python, defined here only: the worker puts them in its boot status
+        (status.contract) and reads them from there."""
+        return {"styles": list(STYLES), "lengths": list(LENGTHS), "device_settings": list(DEVICE_SETTINGS),
+                "error_kinds": list(ERROR_KINDS), "top_k": TOPK, "first_prefix": FIRST_PREFIX}
 
     # ---- adapter and model loading (a transaction: prepare, then commit or abort) ------------------
 

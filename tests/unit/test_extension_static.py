@@ -3,6 +3,7 @@ way (no cycle), and, with the pinned TypeScript and ESLint (package.json's devDe
 `npm ci` that build/bootstrap.sh's `precis setup` runs), the JSDoc types check (`tsc --noEmit`, tsconfig.json)
 and the linter (eslint.config.mjs) passes."""
 
+import ast
 import re
 import shutil
 import subprocess
@@ -131,3 +132,57 @@ def test_eslint_finds_nothing():
                            "build/precis_build/panel_probe.js"], cwd=REPO_ROOT, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+
+
+# ---- one definition of each constant Python and JS share (issue 17) ----------------------------------------
+# Python defines them; the engine publishes them in its boot status (precis.engine.Engine.contract ->
+# status.contract) and the worker and the panel read them there. Scanned: the product and the CLI.
+SCANNED = [p for folder in ("py", "build", "extension") for p in (REPO_ROOT / folder).rglob("*")
+           if p.suffix in (".py", ".js", ".html") and p.is_file() and "vendor" not in p.parts]
+
+
+def docstring_lines(source: str) -> set:
+    """The line numbers of a Python module's docstrings (module, class and function)."""
+    lines = set()
+    for node in ast.walk(ast.parse(source)):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
+                and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+            lines.update(range(body[0].lineno, body[0].end_lineno + 1))
+    return lines
+
+
+def code_lines(path: Path) -> list:
+    """(number, line) of the lines that are neither comments (#, //) nor docstrings, so that prose naming a
+    value does not count as a definition."""
+    source = path.read_text()
+    prose = docstring_lines(source) if path.suffix == ".py" else set()
+    return [(n, line) for n, line in enumerate(source.splitlines(), 1)
+            if n not in prose and not line.lstrip().startswith(("#", "//", "*", "/*"))]
+
+
+def definitions(pattern: str) -> list:
+    rx = re.compile(pattern)
+    return [f"{p.relative_to(REPO_ROOT).as_posix()}:{n}" for p in SCANNED for n, line in code_lines(p) if rx.search(line)]
+
+
+@pytest.mark.parametrize("what, pattern, where", [
+    ("the summary styles", r"""["']key-points["'],\s*["']tldr["']""", "py/precis/summarize.py"),
+    ("the summary lengths", r"""["']short["'],\s*["']medium["'],\s*["']long["']""", "py/precis/summarize.py"),
+    ("the device settings", r"""["']auto["'],\s*["']gpu["'],\s*["']cpu["']""", "py/precis/device_choice.py"),
+    ("the header's first read", r"\bFIRST_PREFIX\s*=", "py/precis/engine.py"),
+    ("the error kinds", r"""["']unsupported_model["'],\s*["']out_of_memory["']""", "py/precis/engine.py"),
+    ("a JsProxy as Python", r"\.to_py\(\) if hasattr", "py/precis/adapter.py"),
+    ("the reason 'not in the page'", r"""["']not in the page["']""", "py/precis/grounding.py"),
+])
+def test_each_shared_constant_has_one_definition(what, pattern, where):
+    found = definitions(pattern)
+    assert [f.rsplit(":", 1)[0] for f in found] == [where], (what, found)
+
+
+def test_top_k_has_one_definition():
+    """precis.plan.TOPK: the GPU plan's readback and the CPU device's spec (JS takes k from Python's step).
+    (build/precis_build/backends.py, which issue 17 step 1 retires, keeps its own until then.)"""
+    found = [f for f in definitions(r"\b(TOPK|TOP_K|CPU_TOP_K)\s*=\s*\d|\bk\s*=\s*64\b")
+             if not f.startswith("build/precis_build/backends.py:")]
+    assert [f.rsplit(":", 1)[0] for f in found] == ["py/precis/plan.py"], found

@@ -20,11 +20,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from precis.grounding import failure_text
+from precis.summarize import LENGTHS, STYLES
 from precis_build import browser, extension_driver
 from precis_build.errors import UserError
-
-STYLES = ("key-points", "tldr", "teaser", "headline")
-LENGTHS = ("short", "medium", "long")
 
 
 def register(subparsers) -> None:
