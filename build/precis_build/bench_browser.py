@@ -42,7 +42,7 @@ from precis_build import browser
 from precis_build.errors import UserError
 from precis_build.paths import DEFAULT_MODEL, REPO_ROOT, VENDOR
 
-HOST = "extension/engine/engine_host.html"
+HOST = "extension/dev/engine_host.html"
 SAMPLE_S = 0.04          # 25 samples a second asked (at least 10 wanted on a busy machine)
 TEXT = ("The quick brown fox jumps over the lazy dog. Précis summarizes the page you are on with a small "
         "language model that runs on your own GPU, and nothing leaves the machine. ")

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from precis.grounding import ground_as_dict
 from precis.key_points import BULLET_LINE, ITEM_NUMBER, point_key
-from precis.summarize import shape_counts
+from precis.summarize import LENGTHS, shape_counts
 from precis_build.errors import UserError
 from precis_build.paths import MODELS, REPO_ROOT
 
@@ -146,7 +146,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m precis_build.bench_summaries", description=__doc__.split("\n")[0])
     parser.add_argument("--model", required=True, help=f"{', '.join(MODEL_FILES)} or a GGUF path")
     parser.add_argument("--device", choices=("native", "browser"), default="native")
-    parser.add_argument("--length", choices=("short", "medium", "long"), default="short")
+    parser.add_argument("--length", choices=LENGTHS, default="short")
     parser.add_argument("--pages", type=int, help="only the first N pages of the set (in pages.json order)")
     parser.add_argument("--only", help="only pages whose file name contains one of these (comma-separated)")
     parser.add_argument("--unshaped", action="store_true", help="the decoder's shape constraint off")

@@ -175,17 +175,17 @@ class ExtensionDriver:
         self.driver.get(url)
         return self.tab_target(self.driver.current_url)
 
-    def click_toolbar_button(self, tab_target: str) -> Session:
+    def click_toolbar_button(self, tab_target: str, probe: bool = True) -> Session:
         """Our toolbar button on a tab: grants activeTab and opens the side panel; returns the
-        panel, once its engine has booted."""
+        panel, once its engine has booted. probe: inject the tests' panel probe (panel_probe.js)."""
         self.cdp.send("Extensions.triggerAction", {"id": browser.extension_id(), "targetId": tab_target})
-        return self.wait_for_panel()
+        return self.wait_for_panel(probe=probe)
 
-    def open_with_panel(self, url: str) -> Session:
+    def open_with_panel(self, url: str, probe: bool = True) -> Session:
         """Show `url` in the tab and click our toolbar button on it, as a user does."""
-        return self.click_toolbar_button(self.open(url))
+        return self.click_toolbar_button(self.open(url), probe=probe)
 
-    def wait_for_panel(self, timeout: float = 60) -> Session:
+    def wait_for_panel(self, timeout: float = 60, probe: bool = True) -> Session:
         if self.panel is not None:
             return self.panel
         deadline = time.monotonic() + timeout
@@ -197,13 +197,18 @@ class ExtensionDriver:
                     # The probe, now and after every reload of the panel; then wait for it and for boot. A page
                     # that is cross-origin isolated (manifest.json's COOP/COEP) may have no execution context yet.
                     panel.send("Page.enable")  # (addScriptToEvaluateOnNewDocument acts only with it)
-                    panel.send("Page.addScriptToEvaluateOnNewDocument", {"source": f"{PROBE_IMPORT};"})
+                    if probe:
+                        panel.send("Page.addScriptToEvaluateOnNewDocument", {"source": f"{PROBE_IMPORT};"})
                     # Under load the panel's first context can exist before the extension's APIs are bound
                     # into it: wait for chrome.runtime before importing the probe through it.
                     while not self._evaluate_when_ready(panel, "Boolean(globalThis.chrome?.runtime?.getURL)", deadline):
                         if time.monotonic() > deadline:
                             raise UserError("the side panel opened but has no extension APIs")
                         time.sleep(0.1)
+                    if not probe:
+                        self._wait_until_booted(panel, deadline)
+                        self.panel = panel
+                        return panel
                     self._evaluate_when_ready(panel, f"{PROBE_IMPORT}.then(() => true)", deadline)
                     while not self._evaluate_when_ready(panel, "Boolean(window.precisPanel)", deadline):
                         if time.monotonic() > deadline:
@@ -216,6 +221,23 @@ class ExtensionDriver:
         raise UserError("the side panel did not open")
 
     @staticmethod
+    def _wait_until_booted(panel: Session, deadline: float) -> None:
+        """What the panel itself shows: its pill leaves "loading" once it is wired and the engine booted, or
+        the failure section says why it could not start."""
+        while True:
+            shown = ExtensionDriver._evaluate_when_ready(panel, """(() => {
+                const failure = document.getElementById('failure'), pill = document.getElementById('engine-state');
+                return {failed: Boolean(failure && !failure.hidden), state: pill?.dataset.state ?? 'loading',
+                        message: document.getElementById('failure-message')?.textContent ?? ''}; })()""", deadline)
+            if shown["failed"]:
+                raise UserError(f"the side panel could not start its engine: {shown['message']}")
+            if shown["state"] != "loading":
+                return
+            if time.monotonic() > deadline:
+                raise UserError("the side panel's engine did not start")
+            time.sleep(0.2)
+
+    @staticmethod
     def _evaluate_when_ready(panel: Session, expression: str, deadline: float):
         """panel.evaluate, retried while the page has no execution context yet (it is still being created)."""
         while True:
@@ -225,6 +247,11 @@ class ExtensionDriver:
                 if "Cannot find default execution context" not in str(e) or time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
+
+    def use_dev_engine(self) -> None:
+        """The panel's engine becomes the dev worker (the product worker plus the tests' requests, such as
+        lose_device_for_test): a new worker, booted; call it before a model is loaded."""
+        self.panel.evaluate("window.precisPanel.useDevEngine().then(() => true)")
 
     def request_summary(self, kind: str = "page", source: str = "cli") -> None:
         """Ask the service worker for a summary of the panel's tab: the same requestSummary()
@@ -243,7 +270,8 @@ class ExtensionDriver:
             for target in self.cdp.targets("service_worker"):
                 if target["url"] == worker_url:
                     return Session(self.cdp, target["targetId"])
-            self.panel.evaluate("chrome.runtime.sendMessage({type: 'precis:describe'}).then(() => true)")
+            # Any message wakes it; none of ours is answered, so the (absent) answer is ignored.
+            self.panel.evaluate("chrome.runtime.sendMessage({type: 'precis:wake'}).then(() => true, () => true)")
             time.sleep(0.1)
         raise UserError("the extension's service worker is not running")
 
@@ -267,6 +295,40 @@ class ExtensionDriver:
         if "exceptionDetails" in result:
             details = result["exceptionDetails"]
             raise CDPError(f"JS error: {details.get('exception', {}).get('description') or details.get('text')}")
+
+    def panel_tab_id(self) -> int:
+        """The chrome.tabs id of the tab active in the panel's window (the one the panel serves)."""
+        return self.panel.evaluate("chrome.tabs.query({active: true, currentWindow: true}).then(([tab]) => tab.id)")
+
+    def listen_for_summaries(self) -> None:
+        """Record the panel's own "settled" events for summaries (requests.js requestEvents: {kind, tabId,
+        result}, result null when the panel showed a message instead) in window.__precisSummary."""
+        requests = json.dumps("extension/sidepanel/requests.js")
+        self.panel.evaluate(f"import(chrome.runtime.getURL({requests})).then(({{requestEvents}}) => {{"
+                            " window.__precisSummary = null;"
+                            " requestEvents.addEventListener('settled', ({detail}) => {"
+                            "   if (detail.kind === 'summary') window.__precisSummary = {result: detail.result}; });"
+                            " return true; })")
+
+    def wait_for_summary(self, timeout: float = 600, on_progress=None):
+        """After listen_for_summaries(): wait for the next summary the panel settles; its result (None when the
+        panel showed a message instead). on_progress(snapshot) about once a second with {task, notice,
+        streamed} (streamed: the summary as the panel shows it so far)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            snapshot = self.panel.evaluate(
+                "({outcome: window.__precisSummary,"
+                " task: document.getElementById('task').hidden ? '' : document.getElementById('task-message').textContent,"
+                " notice: document.getElementById('notice').textContent,"
+                " streamed: document.getElementById('summary-body').textContent})")
+            if snapshot["outcome"] is not None:
+                return snapshot["outcome"]["result"]
+            if on_progress is not None:
+                on_progress(snapshot)
+            if time.monotonic() > deadline:
+                shown = snapshot["task"] or snapshot["notice"]
+                raise UserError(f"no answer within {timeout:.0f} s" + (f" (the panel shows: {shown})" if shown else ""))
+            time.sleep(1.0)
 
     def wait_for_request(self, timeout: float = 600, on_progress=None):
         """Wait until the panel has taken the pending request and finished it; its result (or None

@@ -1,3 +1,4 @@
+// @ts-check
 // Test and CLI hook for the side panel: never part of the store zip (precis pack ships only
 // extension/, kernels/, vendor/). extension_driver injects it into the panel page
 // (import(chrome.runtime.getURL("build/precis_build/panel_probe.js"))); it imports the panel's
@@ -9,6 +10,9 @@
 //                chatMaxTokens (caps chat answers it forwards: slow adapters in tests)
 //   precisEngine the panel's EngineClient
 //   precisStatus the engine's boot status (a promise)
+//   precisPanel.useDevEngine()  replaces the panel's worker with the dev one (extension/dev/engine_worker_dev.js:
+//                the product worker plus the tests' requests, e.g. lose_device_for_test); call it before a model
+//                is loaded (what the old worker held is gone). Resolves with the new worker's boot status.
 
 const module = (name) => import(chrome.runtime.getURL(`extension/sidepanel/${name}`));
 
@@ -78,6 +82,12 @@ window.precisPanel = {
   readPage: tabs.readPage,
   activeTab: tabs.activeTab,
   ask: chat.ask,
+  useDevEngine: () => {
+    engine.workerUrl = new URL(chrome.runtime.getURL("extension/dev/engine_worker_dev.js"));
+    window.precisStatus = engine.restart("The tests' engine replaced the panel's.");
+    return window.precisStatus;
+  },
 };
 window.precisEngine = engine;
 window.precisStatus = engine.boot();
+export {};   // a module (it awaits at its top level)

@@ -1,3 +1,4 @@
+// @ts-check
 // Service worker: registers the context-menu items and the shortcut, opens the side panel
 // on a user gesture, and hands each summarize request to the panel through storage.session.
 // It holds no model state: the engine lives in a worker owned by the side panel.
@@ -21,14 +22,10 @@ function createMenuItem(item) {
   });
 }
 
-// Menus persist in the browser across service-worker restarts; we rebuild them on install
-// and update, and remember which ones were created so the panel (and tests) can ask.
+// Menus persist in the browser across service-worker restarts; we rebuild them on install and update.
 async function registerMenus() {
   await chrome.contextMenus.removeAll();
-  const created = [];
-  for (const item of MENU_ITEMS) created.push(await createMenuItem(item));
-  await chrome.storage.session.set({ registeredMenus: created });
-  return created;
+  for (const item of MENU_ITEMS) await createMenuItem(item);
 }
 
 chrome.runtime.onInstalled.addListener(() => {
@@ -82,18 +79,11 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
       sendResponse({ error: "precis:request is only accepted from the extension's own pages" });
       return false;
     }
-    // The same request the menu makes, for a tab named by id (the CLI and the tests use it).
+    // The same request the menu makes, for a tab named by id (the tests use it).
     chrome.tabs.get(message.tabId)
       .then((tab) => requestSummary(tab, message.kind === "selection" ? "selection" : "page", message.source || "message"))
       .then(() => sendResponse({ ok: true }), (error) => sendResponse({ error: String(error?.message || error) }));
     return true;
-  }
-  if (message?.type === "precis:describe") {
-    // What this worker registered: menu ids and the commands with their keys.
-    Promise.all([chrome.storage.session.get("registeredMenus"), chrome.commands.getAll()])
-      .then(([stored, commands]) => sendResponse({ menus: stored.registeredMenus || [], commands }))
-      .catch((error) => sendResponse({ error: String(error) }));
-    return true; // keep the channel open for the async answer
   }
   return false;
 });

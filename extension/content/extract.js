@@ -1,3 +1,4 @@
+// @ts-check
 // Page extraction, injected after vendor/js/Readability.js by chrome.scripting.executeScript
 // (files: [Readability.js, extract.js]); the value of the last expression is the result.
 // Runs in the extension's isolated world: it reads the page, changes nothing in it.
@@ -50,7 +51,7 @@
   // A copy of the document without what the live page hides: the copy has no layout to ask, so
   // the live page and its copy are walked side by side (a deep clone has the same tree).
   function visibleCopy() {
-    const copy = document.cloneNode(true);
+    const copy = /** @type {Document} */ (document.cloneNode(true));
     const prune = (live, copied) => {
       const liveChildren = [...live.childNodes];
       const copiedChildren = [...copied.childNodes];
@@ -80,7 +81,8 @@
     return s.slice(0, end);
   }
 
-  const meta = (name) => document.querySelector(`meta[name="${name}"], meta[property="${name}"]`)?.content?.trim() || "";
+  const meta = (name) => document.querySelector(`meta[name="${name}"], meta[property="${name}"]`)
+    ?.getAttribute("content")?.trim() || "";
   const selection = cap("selection", String(window.getSelection?.() || "").trim(), MAX_TEXT_CHARS);
   const base = {
     title: (document.title || "").trim(),
@@ -101,7 +103,7 @@
   const visible = visibleCopy();
   try {
     // Readability edits the document it is given: give it a copy, never the live page.
-    const article = new Readability(visible.cloneNode(true)).parse();
+    const article = new Readability(/** @type {Document} */ (visible.cloneNode(true))).parse();
     if (article) {
       base.title = (article.title || base.title).trim();
       base.byline = (article.byline || base.byline || "").trim();

@@ -1,3 +1,4 @@
+// @ts-check
 // Grounding in the page: scroll to a passage and highlight it.
 // These functions are serialized by chrome.scripting.executeScript({func, args}) and run in the
 // page's isolated world, so each must be self-contained (no outer variables, no imports).
@@ -5,6 +6,8 @@
 // The highlight uses the CSS Custom Highlight API: a Range registered in CSS.highlights and
 // styled through an adopted style sheet. The page's DOM is never modified, so the page cannot
 // break (no wrapped nodes, no shifted offsets for its own scripts).
+
+/** @typedef {CSSStyleSheet & {precisOwned?: boolean}} OwnedSheet our highlight's sheet, marked */
 
 export function highlightPassage(passage) {
   const NAME = "precis-passage";
@@ -33,6 +36,7 @@ export function highlightPassage(passage) {
     },
   });
   const parts = [];
+  /** @type {Array<[Node, number]>} */
   const map = []; // flat index -> [node, offset]
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const value = node.nodeValue;
@@ -66,8 +70,9 @@ export function highlightPassage(passage) {
   const width = last >= 0xd800 && last <= 0xdbff ? 2 : 1;
   range.setEnd(endNode, Math.min(endOffset + width, endNode.nodeValue.length));
 
-  if (!document.adoptedStyleSheets.some((sheet) => sheet.precisOwned)) {
-    const sheet = new CSSStyleSheet();
+  // Our sheet is marked so that a second injection of this script finds it (and adds no other).
+  if (!document.adoptedStyleSheets.some((sheet) => /** @type {OwnedSheet} */ (sheet).precisOwned)) {
+    const sheet = /** @type {OwnedSheet} */ (new CSSStyleSheet());
     sheet.replaceSync(`::highlight(${NAME}) { background-color: #fde047; color: #111; }`);
     sheet.precisOwned = true;
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];

@@ -1,3 +1,4 @@
+// @ts-check
 // The side panel's handle on the engine worker: request/response by id, progress events, and for
 // generations a stream of token events routed to the request that asked.
 //
@@ -22,7 +23,10 @@ export class EngineError extends Error {
 }
 
 export class EngineClient {
-  constructor({ onProgress } = {}) {
+  /** workerUrl: the worker's module (default ./engine_worker.js; tests run extension/dev/'s, which adds requests).
+   * @param {{onProgress?: (message: {stage: string, fraction: number, message: string}) => void, workerUrl?: URL}} [options] */
+  constructor({ onProgress, workerUrl } = {}) {
+    this.workerUrl = workerUrl || new URL("./engine_worker.js", import.meta.url);
     this.pending = new Map();
     this.streams = new Map(); // requestId -> {onToken, onProgress}
     this.nextId = 1;
@@ -32,7 +36,7 @@ export class EngineClient {
   }
 
   #startWorker() {
-    const worker = new Worker(new URL("./engine_worker.js", import.meta.url), { type: "module" });
+    const worker = new Worker(this.workerUrl, { type: "module" });
     worker.onmessage = (event) => this.#receive(event.data);
     worker.onerror = (event) => {
       // A worker that fails to load (e.g. a missing vendor file) reports here, not by message.
@@ -100,7 +104,9 @@ export class EngineClient {
     return this.request("ground", { summary, text });
   }
 
-  // A generation ("summarize" or "chat"): returns {requestId, done: Promise<result>}.
+  /** A generation ("summarize" or "chat"): returns {requestId, done: Promise<result>}.
+   * @param {string} type @param {object} payload
+   * @param {{onToken?: (text: string) => void, onProgress?: (message: object) => void}} [callbacks] */
   generate(type, payload, { onToken, onProgress } = {}) {
     const requestId = `r${this.nextId++}`;
     this.streams.set(requestId, { onToken, onProgress });

@@ -1,3 +1,4 @@
+// @ts-check
 // The engine worker: a module Worker that owns Pyodide, the Python engine (precis.engine.Engine) and the
 // device it drives (./device_contract.js, py/precis/device.py): ./webgpu_executor.js on a GPU, ./wllama_device.js
 // (llama.cpp in wasm) on the CPU, as Python chooses (precis.device_choice). Loaded once by the side panel and kept warm.
@@ -6,18 +7,18 @@
 // Messages in:  {id, type: "boot"}
 //               {id, type: "load_model", source, context?, memory_budget?, device?, threads?}
 //                 source: "package" | "opfs:<name>"; device: "auto" (default) | "gpu" | "cpu", also on
-//                 summarize / chat / generate_ids (the panel's setting): another device loads the model again
+//                 summarize / chat (the panel's setting): another device loads the model again
 //               {id, type: "add_model", file, context?, device?}      a picked File: kept in OPFS only once it has loaded;
 //                                                            the same file stored already is loaded from there (info.reused)
 //               {id, type: "summarize", requestId, source, page, style, length, temperature}
 //               {id, type: "chat", requestId, source, messages, page?, conversation?, temperature, max_tokens?}
 //                 conversation: an id; its first turn carries the page, later turns only the id
-//               {id, type: "generate_ids", requestId?, source, prompt_ids, max_tokens, stop_ids?, continue?}
 //               {id, type: "ground", summary, text}          grounding only (no model needed)
 //               {id, type: "cancel", requestId}              answered at once; that generation ends "cancelled"
 //               {id, type: "cancel_load"}                    stops the loads (and add_model) asked for before it:
 //                                                            each ends "cancelled" at its next step, the model in use kept
-//               {id, type: "gpu_memory"}                     {devices, buffers, bytes} alive (tests, benchmarks)
+// The requests only tests and benchmarks use (generate_ids, gpu_memory, time_encode, the tests' hooks) are not
+// here: extension/dev/engine_worker_dev.js adds them with extendRequests(), and is never shipped.
 // Messages out: {type: "progress", stage, fraction, message}          (boot, model loading)
 //               {type: "progress", requestId, stage, done, total}     (map-reduce of a long page)
 //               {type: "token", requestId, text}                      (streamed answer text)
@@ -40,14 +41,13 @@
 import { loadPyodide } from "../../vendor/pyodide/pyodide.mjs";
 import { INCOMING_DIR, clearIncoming, findStoredCopy, incomingLock, keepIncoming, modelFileName, openModelSource,
          removeStoredModel, saveToOpfs } from "./model_source.js";
-import { adapterReport, createDevice as createGpuDevice, liveGpuMemory } from "./webgpu_executor.js";
+import { adapterReport, createDevice as createGpuDevice } from "./webgpu_executor.js";
 import { createDevice as createCpuDevice } from "./wllama_device.js";
 
 // Dedicated workers have no chrome.runtime: build URLs from this module's own URL.
 const EXTENSION_ROOT = new URL("../../", import.meta.url);
 const KERNELS_URL = new URL("kernels/", EXTENSION_ROOT);
 const url = (path) => new URL(path, EXTENSION_ROOT).href;
-const FIRST_PREFIX = 4 << 20;   // bytes read for the header first (Python asks for more if it needs it)
 
 class EngineError extends Error {
   constructor(message, kind = "internal") {
@@ -137,6 +137,7 @@ await micropip.install("emfs:/tmp/wheels/${wheelName}")
   const adapter = await call("set_adapter", { hardware_concurrency: navigator.hardwareConcurrency || 1,
     cross_origin_isolated: Boolean(self.crossOriginIsolated) }, { raw: pyodide.toPy(await adapterReport()) });
   status = {
+    contract: await call("contract"),   // the constants shared with Python (precis.engine.Engine.contract)
     precisVersion: pyodide.runPython("import precis; precis.__version__"),
     packageVersion: assets.version,
     pythonVersion: pyodide.runPython("import sys; sys.version.split()[0]"),
@@ -247,7 +248,7 @@ async function loadNow(source, { context = null, memoryBudget = null, device: se
   });
   let device = null;
   try {
-    let want = FIRST_PREFIX;
+    let want = status.contract.first_prefix;   // bytes read for the header first (Python asks for more if it needs it)
     let prepared;
     for (;;) {
       const prefix = await src.readPrefix(want);
@@ -448,12 +449,6 @@ const handlers = {
     await ensureBooted();
     return call("ground", { summary: m.summary, text: m.text });
   },
-  // Encode speed of the model's tokenizer inside the extension's Pyodide (bench_tokenizer --browser).
-  time_encode: (m) => serialized(async () => {
-    await loadNow(m.source || model?.source || "package");
-    return call("time_encode", { text: m.text, repeat: m.repeat || 3 });
-  }),
-  gpu_memory: () => liveGpuMemory(),
   cancel: (m) => cancel(m.requestId),
 };
 
@@ -466,10 +461,23 @@ const generations = {
   chat: (m) => call("chat", { messages: m.messages, page: m.page || null, temperature: Number(m.temperature) || 0,
     ...(m.conversation ? { conversation: String(m.conversation) } : {}),
     ...(m.max_tokens ? { max_tokens: Number(m.max_tokens) } : {}) }),
-  // The device alone (tests, benchmarks): greedy ids for prompt_ids.
-  generate_ids: (m) => call("greedy", { prompt_ids: m.prompt_ids, max_tokens: m.max_tokens,
-    stop_ids: m.stop_ids || [], fresh: !m.continue }),
 };
+
+/** More requests, from a module that imports this worker (extension/dev/engine_worker_dev.js: the tests' and
+ * benchmarks' requests). A handler gets (message, context); a generation gets (message, context) and runs
+ * under generation()'s newest-wins and cancel. Names already taken are refused. */
+export function extendRequests({ handlers: more = {}, generations: moreGenerations = {} }) {
+  for (const name of [...Object.keys(more), ...Object.keys(moreGenerations)]) {
+    if (Object.hasOwn(handlers, name) || Object.hasOwn(generations, name)) throw new Error(`engine request ${name} exists already`);
+  }
+  Object.assign(handlers, more);
+  Object.assign(generations, moreGenerations);
+}
+
+/** What an added request may use of the engine. */
+function requestContext() {
+  return { model: () => model, pyodide: () => pyodide, signal: loadsAbort.signal, call, serialized, loadNow };
+}
 
 function post(id, outcome) {
   if (outcome.error) {
@@ -483,14 +491,14 @@ function post(id, outcome) {
 self.onmessage = async (event) => {
   const message = event.data || {};
   const { id, type } = message;
-  if (generations[type]) {
-    generation(message, (outcome) => post(id, outcome), () => generations[type](message));
+  if (Object.hasOwn(generations, type)) {
+    generation(message, (outcome) => post(id, outcome), () => generations[type](message, requestContext()));
     return;
   }
   try {
-    const handler = handlers[type] || (type?.endsWith("_for_test") && (await import("./engine_test_hooks.js")).hooks[type]);
+    const handler = Object.hasOwn(handlers, type) ? handlers[type] : null;
     if (!handler) throw new EngineError(`unknown engine request: ${type}`);
-    post(id, { value: await handler(message, { model: () => model, pyodide: () => pyodide, signal: loadsAbort.signal }) });
+    post(id, { value: await handler(message, requestContext()) });
   } catch (error) {
     post(id, { error });
   }

@@ -1,3 +1,4 @@
+// @ts-check
 // Where the model's bytes come from, and how they reach the GPU: never a whole copy in memory.
 //
 // Sources ("package" | "package:<path>" | "opfs:<name>" | "incoming:<name>"; also "default" | {opfs: name}):
@@ -9,24 +10,12 @@
 //   const src = await openModelSource(source, extensionRoot);    // a forward-only stream with .size, .name
 //   const header = await src.readPrefix(n);       // the first n bytes (kept for the weights pass: no second read)
 //   await streamWeights(src, ranges, device, onProgress);   // each weight's file range -> its GPU buffer
+// The stored models themselves (list, check, forget) are ../shared/model_store.js, which the panel uses too.
 
-export const OPFS_DIR = "models";
-export const INCOMING_DIR = "models-incoming";   // files being added, until they have loaded
+import { INCOMING_DIR, ModelSourceError, OPFS_DIR, listOpfsModels, opfsFolder, opfsModels }
+  from "../shared/model_store.js";
 
-export class ModelSourceError extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ModelSourceError";
-  }
-}
-
-async function opfsFolder(folder, create = false) {
-  if (!navigator.storage?.getDirectory) throw new ModelSourceError("this browser has no origin-private file system");
-  const root = await navigator.storage.getDirectory();
-  return root.getDirectoryHandle(folder, { create });
-}
-
-const opfsModels = (create = false) => opfsFolder(OPFS_DIR, create);
+export { INCOMING_DIR, removeStoredModel } from "../shared/model_store.js";   // what the worker takes from here
 
 /** A model file as a forward-only byte stream with its size and a name to show. */
 class ByteSource {
@@ -90,6 +79,7 @@ class ByteSource {
 
 /** `source`: "package" | "package:<path>" | "opfs:<name>" | "incoming:<name>" (or "default" | {opfs: name}). `extensionRoot`:
  * URL of the extension's root folder. */
+/** @param {string | {opfs: string, folder?: string}} source @param {URL} extensionRoot @param {{defaultUrl?: string}} [options] */
 export async function openModelSource(source, extensionRoot, { defaultUrl } = {}) {
   if (typeof source === "string" && source.startsWith("opfs:")) source = { opfs: source.slice(5) };
   if (typeof source === "string" && source.startsWith("incoming:")) source = { opfs: source.slice(9), folder: INCOMING_DIR };
@@ -138,6 +128,8 @@ export function modelFileName(file) {
 
 /** Copies a user-picked File (or Blob) into OPFS folder `folder` as `name`, chunk by chunk; returns its size.
  * An aborted `signal` (AbortSignal) stops it between chunks, and nothing of the file is left in OPFS. */
+/** @param {File} file @param {string} name @param {(fraction: number) => void} [onProgress] @param {string} [folder]
+ * @param {AbortSignal | null} [signal] */
 export async function saveToOpfs(file, name, onProgress = () => {}, folder = OPFS_DIR, signal = null) {
   if (!file.size) throw new ModelSourceError(`${name} is empty (0 bytes)`);
   if (!/^[\w.\- ]{1,200}$/.test(name)) throw new ModelSourceError(`unusable model file name ${JSON.stringify(name)}`);
@@ -164,31 +156,6 @@ export async function saveToOpfs(file, name, onProgress = () => {}, folder = OPF
   return written;
 }
 
-/** The models kept in OPFS: [{name, size, source: "opfs:<name>"}], sorted by name. */
-export async function listOpfsModels() {
-  const out = [];
-  try {
-    const dir = await opfsModels();
-    for await (const [name, handle] of dir.entries()) {
-      if (handle.kind === "file") out.push({ name, size: (await handle.getFile()).size, source: `opfs:${name}` });
-    }
-  } catch (e) {
-    if (e?.name !== "NotFoundError") throw e;
-  }
-  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-/** Whether "opfs:<name>" still names a stored file (any other source: true, it is not the user's to lose). */
-export async function storedModelExists(source) {
-  if (typeof source !== "string" || !source.startsWith("opfs:")) return true;
-  try {
-    await (await opfsModels()).getFileHandle(source.slice(5));
-    return true;
-  } catch (e) {
-    if (e?.name === "NotFoundError" || e?.name === "TypeError") return false;
-    throw e;
-  }
-}
 
 const FINGERPRINT_SPAN = 1 << 20;
 
@@ -244,9 +211,6 @@ export async function clearIncoming() {
   return removed;
 }
 
-export async function removeOpfsModel(name, folder = OPFS_DIR) {
-  await (await opfsFolder(folder)).removeEntry(name);
-}
 
 /** A name in OPFS_DIR not used yet: `name`, else "stem (2).gguf", "stem (3).gguf", ... */
 async function freeName(dir, name) {
@@ -274,14 +238,6 @@ export async function keepIncoming(name) {
   return `opfs:${target}`;
 }
 
-/** Forgets a stored model ("opfs:<name>" or "incoming:<name>"); the built-in one cannot be removed. */
-export async function removeStoredModel(source) {
-  if (typeof source === "string" && source.startsWith("opfs:")) {
-    await removeOpfsModel(source.slice(5)).catch(() => {});
-  } else if (typeof source === "string" && source.startsWith("incoming:")) {
-    await removeOpfsModel(source.slice(9), INCOMING_DIR).catch(() => {});
-  }
-}
 
 /**
  * Writes a weight buffer sequentially from byte chunks. queue.writeBuffer wants offsets and sizes that are
@@ -330,6 +286,7 @@ class BufferFiller {
  * Streams `source` once and copies each range [start, end) of `ranges` (sorted by start; {buffer, start, end,
  * dst}: file bytes [start, end) go to buffer bytes dst.. (dst a multiple of 4)) into its buffer as the chunks arrive. Waits for the GPU queue every `flushBytes` so staging memory stays bounded.
  */
+/** @param {(fraction: number, bytes: number) => void} [onProgress] */
 export async function streamWeights(source, ranges, device, onProgress = () => {}, { flushBytes = 32 << 20 } = {}) {
   let next = 0;              // first range not yet started
   const active = [];         // [range, filler] started, not finished

@@ -1,3 +1,4 @@
+// @ts-check
 // The WebGPU device (the contract: ./device_contract.js, py/precis/device.py): replays a precis Plan
 // (py/precis/plan.py documents the format) with the browser's WebGPU, the JS twin of
 // build/precis_build/wgpu_executor.py. Python (precis.engine) decides
@@ -18,7 +19,7 @@
 // "unsupported_model", "internal".
 
 import { DeviceError, checkStep } from "./device_contract.js";
-import { openModelSource, streamWeights } from "./model_source.js";
+import { streamWeights } from "./model_source.js";
 
 const MiB = 1024 * 1024;
 const mib = (n) => `${(n / MiB).toFixed(1)} MiB`;
@@ -41,6 +42,7 @@ async function requestAdapter() {
 export async function adapterReport() {
   const { adapter, reason } = await requestAdapter();
   if (!adapter) return { available: false, reason };
+  /** @type {Partial<GPUAdapterInfo> & {isFallbackAdapter?: boolean}} */
   const info = adapter.info || {};
   const limits = {};
   for (const name in adapter.limits) limits[name] = adapter.limits[name];
@@ -48,10 +50,11 @@ export async function adapterReport() {
     available: true,
     info: { vendor: info.vendor || "", architecture: info.architecture || "", device: info.device || "",
       description: info.description || "" },
-    isFallbackAdapter: Boolean(info.isFallbackAdapter || adapter.isFallbackAdapter),
+    // (on GPUAdapter itself before Chrome moved it into info)
+    isFallbackAdapter: Boolean(info.isFallbackAdapter || /** @type {{isFallbackAdapter?: boolean}} */ (adapter).isFallbackAdapter),
     features: [...adapter.features],
     limits,
-    deviceMemoryGiB: navigator.deviceMemory || null,
+    deviceMemoryGiB: /** @type {{deviceMemory?: number}} */ (navigator).deviceMemory || null,
   };
 }
 
@@ -103,8 +106,7 @@ export async function createDevice(spec, { kernelsUrl, onProgress = () => {} } =
   return device;
 }
 
-// Exported so that tests/browser can make a load fail at a chosen stage (engine_test_hooks.js).
-export class WebGpuDevice {
+class WebGpuDevice {
   constructor(plan, spec) {
     this.plan = plan;
     this.spec = spec;
@@ -113,6 +115,7 @@ export class WebGpuDevice {
     this.lost = null;          // the DeviceError to throw once the device is gone
     this.closed = false;
     this.cached = 0;           // positions the KV cache holds (0..cached-1)
+    /** @type {Promise<unknown>} */
     this.queue = Promise.resolve();   // steps run one after another (one staging buffer)
     this.timings = {};
     this.gpuBytes = 0;
@@ -189,6 +192,7 @@ export class WebGpuDevice {
     this.pipelines = await scoped(device, "validation", "a kernel pipeline", () => Promise.all(
       plan.pipelines.map(async (p, i) => {
         const module = await moduleFor(p.sources, p.enables || []);
+        /** @type {Record<string, number>} */
         const constants = {};
         for (const [k, v] of Object.entries(p.constants)) constants[k] = Number(v);
         try {
@@ -234,16 +238,16 @@ export class WebGpuDevice {
 
   /**
    * Streams the weights from `source` (an open model_source ByteSource, which may hold the header prefix
-   * already read, or {kind: "package"} | {kind: "opfs", name}) into their buffers. Closes the device on failure.
+   * already read) into their buffers. Closes the device on failure.
    */
+  /** @param {(fraction: number, bytes: number) => void} [onProgress] */
   async loadWeights(source, onProgress = () => {}) {
     const started = performance.now();
     try {
       this.#checkAlive();
-      const src = typeof source?.chunks === "function" ? source
-        : await openModelSource(source.kind === "opfs" ? `opfs:${source.name}` : "package", new URL("../../", import.meta.url));
+      if (typeof source?.chunks !== "function") throw new DeviceError("bad_input", "loadWeights wants an open model source");
       await scoped(this.device, "validation", "the weight upload", () =>
-        streamWeights(src, this.weightRanges(), this.device, onProgress));
+        streamWeights(source, this.weightRanges(), this.device, onProgress));
       this.#checkAlive();
     } catch (e) {
       this.close();

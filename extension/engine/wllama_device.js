@@ -1,10 +1,10 @@
+// @ts-check
 // The CPU device: llama.cpp compiled to WebAssembly (npm @wllama/wllama 2.4.0, copied to vendor/js/wllama/ by
 // `precis setup`) runs the model's layers where the browser has no real GPU. It implements the device contract
 // (./device_contract.js, py/precis/device.py):
 //
 //   const device = await createDevice({context, threads, batch}, {onLog});
-//   await device.loadWeights({kind: "package", path} | {kind: "opfs", name} | an open model_source.js source,
-//                            (fraction, bytesDone) => ...);
+//   await device.loadWeights(an open model_source.js source, (fraction, bytesDone) => ...);
 //   const {ids, logits} = await device.step(Int32Array ids, Int32Array positions, k);
 //   device.describe();  // {kind: "cpu", name, threads, batch, multithread, logits: "log_softmax"}
 //   await device.close();
@@ -25,7 +25,6 @@
 
 import { Wllama } from "../../vendor/js/wllama/index.js";
 import { DeviceError, checkStep } from "./device_contract.js";
-import { openModelSource } from "./model_source.js";
 
 const EXTENSION_ROOT = new URL("../../", import.meta.url);
 const WASM_PATHS = {
@@ -44,11 +43,17 @@ function deviceError(error, what) {
   return new DeviceError("internal", `The CPU device failed ${what}: ${text}`);
 }
 
+/** llama.cpp's own worker inside wllama: not part of wllama's typed API (its `proxy` field), read in this one
+ * place to see the worker die (device lost) and to terminate it when exit() hangs. */
+function wllamaWorker(wllama) {
+  return /** @type {{proxy?: {worker?: Worker}}} */ (/** @type {unknown} */ (wllama)).proxy?.worker;
+}
+
 // wllama's loadModel resolves the wasm paths against document.baseURI, which a worker lacks: give it this
 // worker's URL for the duration of the call only (Pyodide tells workers from pages by document.createElement).
 async function withBaseUri(call) {
   const shim = typeof document === "undefined";
-  if (shim) globalThis.document = { baseURI: self.location.href };
+  if (shim) globalThis.document = /** @type {Document} */ (/** @type {unknown} */ ({ baseURI: self.location.href }));
   try {
     return await call();
   } finally {
@@ -91,25 +96,19 @@ class WllamaDevice {
     this.batch = 0;
     this.closed = false;
     this.lost = null;            // the DeviceError every later step throws once llama.cpp's worker has died
+    /** @type {Promise<unknown>} */
     this.queue = Promise.resolve();   // steps run one after another (one KV cache)
     this.loadMs = 0;
   }
 
+  /** @param {(fraction: number, bytesDone: number) => void} [onProgress] */
   async loadWeights(source, onProgress = () => {}) {
     if (this.closed) throw new DeviceError("device_lost", "the CPU device was closed");
     if (this.wllama) throw new DeviceError("internal", "the CPU device already holds a model");
     const started = performance.now();
-    let opened;
-    if (typeof source?.chunks === "function") {
-      opened = source;             // already open (model_source.js openModelSource), maybe past a header prefix
-    } else if (source?.kind === "package") {
-      opened = await openModelSource("package", EXTENSION_ROOT,
-        source.path ? { defaultUrl: new URL(source.path, EXTENSION_ROOT).href } : {});
-    } else if (source?.kind === "opfs" && typeof source.name === "string") {
-      opened = await openModelSource({ opfs: source.name }, EXTENSION_ROOT);
-    } else {
-      throw new DeviceError("bad_input", `unknown model source ${JSON.stringify(source)}`);
-    }
+    // An open model_source.js source (openModelSource), maybe past a header prefix.
+    if (typeof source?.chunks !== "function") throw new DeviceError("bad_input", "loadWeights wants an open model source");
+    const opened = source;
     const logger = {
       debug: () => {},
       log: (...args) => this.onLog("log", args.join(" ")),
@@ -128,7 +127,7 @@ class WllamaDevice {
         // on; a long chat would be faster off, but it is fixed per context.
       }));
     } catch (error) {
-      const worker = wllama.proxy?.worker;
+      const worker = wllamaWorker(wllama);
       await Promise.race([wllama.exit().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000))]);
       worker?.terminate();
       opened.cancel();
@@ -149,7 +148,7 @@ class WllamaDevice {
         resolve();
       };
     });
-    wllama.proxy?.worker?.addEventListener("error", (event) => this.markLost(event.message || "its worker failed"));
+    wllamaWorker(wllama)?.addEventListener("error", (event) => this.markLost(event.message || "its worker failed"));
     this.vocab = info.n_vocab;
     this.context = info.n_ctx;
     this.batch = info.n_batch;
@@ -158,7 +157,7 @@ class WllamaDevice {
     return { vocab: this.vocab, context: this.context, batch: this.batch };
   }
 
-  step(tokenIds, positions, k = 64) {
+  step(tokenIds, positions, k) {
     const run = this.queue.then(() => this.#step(tokenIds, positions, k));
     this.queue = run.catch(() => {});
     return run;
@@ -234,7 +233,7 @@ class WllamaDevice {
     if (!w) return;
     // exit() frees llama.cpp's state and terminates wllama's worker (and with it the wasm memory); a worker
     // that no longer answers (an aborted wasm) is terminated all the same.
-    const worker = w.proxy?.worker;
+    const worker = wllamaWorker(w);
     await Promise.race([w.exit().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000))]);
     worker?.terminate();
   }
@@ -246,7 +245,7 @@ class WllamaDevice {
  */
 export async function createDevice(spec, options = {}) {
   const context = Number(spec?.context), threads = Number(spec?.threads), batch = Number(spec?.batch);
-  for (const [name, value] of [["context", context], ["threads", threads], ["batch", batch]]) {
+  for (const [name, value] of /** @type {Array<[string, number]>} */ ([["context", context], ["threads", threads], ["batch", batch]])) {
     if (!(Number.isInteger(value) && value >= 1)) {
       throw new DeviceError("bad_input", `the CPU device's ${name} must be a positive integer, got ${spec?.[name]}`);
     }

@@ -1,3 +1,4 @@
+// @ts-check
 // Questions about the page: the conversation of the tab shown, Send (Enter), Regenerate, Copy
 // and New chat. The user's messages are text; the model's answers are sanitized markdown.
 
@@ -18,9 +19,9 @@ function lastAssistant() {
 // Buttons follow the running request and what there is to regenerate or copy.
 export function updateChatButtons() {
   const busy = Boolean(state.busy);
-  $("send").disabled = busy;
-  $("regenerate").disabled = busy || !lastAssistant();
-  $("copy").disabled = !lastAssistant() && !(state.tabId != null && state.tabs.get(state.tabId)?.summary);
+  $("send", HTMLButtonElement).disabled = busy;
+  $("regenerate", HTMLButtonElement).disabled = busy || !lastAssistant();
+  $("copy", HTMLButtonElement).disabled = !lastAssistant() && !(state.tabId != null && state.tabs.get(state.tabId)?.summary);
 }
 
 export function renderMessages() {
@@ -118,15 +119,15 @@ export function wireChat() {
   requestEvents.addEventListener("busy", updateChatButtons);
   $("chat-form").addEventListener("submit", (e) => {
     e.preventDefault();
-    const question = $("question").value.trim();
+    const question = $("question", HTMLTextAreaElement).value.trim();
     if (!question || state.busy) return;
-    $("question").value = "";
+    $("question", HTMLTextAreaElement).value = "";
     ask(question);
   });
   $("question").addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
-      $("chat-form").requestSubmit();
+      $("chat-form", HTMLFormElement).requestSubmit();
     }
   });
   $("regenerate").addEventListener("click", regenerate);

@@ -1,3 +1,4 @@
+// @ts-check
 // The panel's one engine (a worker running Pyodide), and what its progress events show: the boot
 // bar while it starts, the task line while a request waits for the model.
 
@@ -8,7 +9,7 @@ import { $, taskDone, taskProgress } from "./ui.js";
 export const engine = new EngineClient({
   onProgress: ({ stage, fraction, message }) => {
     if (stage === "store") { // a picked model file being copied into the browser's storage
-      $("model-progress").value = fraction;
+      $("model-progress", HTMLProgressElement).value = fraction;
       return;
     }
     if (stage === "model" || stage === "pipelines") {
@@ -17,7 +18,7 @@ export const engine = new EngineClient({
       else if (fraction >= 1) taskDone();
       return;
     }
-    $("boot-progress").value = fraction;
+    $("boot-progress", HTMLProgressElement).value = fraction;
     $("boot-message").textContent = message;
   },
 });

@@ -1,3 +1,4 @@
+// @ts-check
 // The engine's state as the panel shows it: the pill, the facts (versions, GPU, model, which
 // device runs it), the GPU's features and limits, the stats line after an answer.
 
@@ -39,8 +40,6 @@ export function showEngineFacts() {
   if (state.model) {
     facts.push(["Model", `${state.model.title} (${state.model.architecture}, context ${state.model.context})`]);
     facts.push(["Runs on", deviceLabel() || "no device"]);
-    const executor = state.model.executor;
-    if (executor && !executor.available) facts.push(["Generation", executor.reason || "not available"]);
   }
   fillList($("engine-facts"), facts);
 }

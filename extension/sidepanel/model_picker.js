@@ -1,3 +1,4 @@
+// @ts-check
 // The model: loaded on the first request (or when the choice changes), chosen in the settings
 // among the built-in one and the user's own GGUF files (kept in OPFS, listed with their sizes and
 // a Delete button). A choice becomes the setting only after the engine has loaded it: a refused or
@@ -5,7 +6,7 @@
 // file that is gone (deleted here or in another window, or cleared with the site's data) sends
 // the setting back to the built-in model, and the notice says so.
 
-import { listOpfsModels, removeStoredModel, storedModelExists } from "../engine/model_source.js";
+import { listOpfsModels, removeStoredModel, storedModelExists } from "../shared/model_store.js";
 import { engine, modelChoice } from "./engine.js";
 import { showEngineFacts } from "./engine_status.js";
 import { state } from "./panel_state.js";
@@ -45,11 +46,7 @@ export async function ensureModel() {
   }
   const { source, device } = modelChoice();
   if (state.model?.source === source && state.model.deviceSetting === device) return state.model;
-  const model = await loadModel(source, device);
-  if (model.executor && model.executor.available === false) {
-    notice(`Model ready, but text generation is not available: ${model.executor.reason}.`, "error");
-  }
-  return model;
+  return loadModel(source, device);
 }
 
 // The stored models, or null when OPFS cannot be read (then the setting is left alone: the file may be there).
@@ -88,7 +85,7 @@ export async function fillModelChoices() {
   const models = listed || [];
   const chosen = state.settings.model;
   if (listed && chosen !== BUILT_IN && !listed.some((m) => m.source === chosen)) await fallBackFromMissing(chosen);
-  const select = $("model-source");
+  const select = $("model-source", HTMLSelectElement);
   const builtIn = select.querySelector(`option[value="${BUILT_IN}"]`);
   select.replaceChildren(builtIn);
   for (const { name, source } of models) {
@@ -121,7 +118,7 @@ function changeFailed(error) {
 
 // A model change can be stopped while it runs: Cancel shows until it ends (the engine keeps the model in use).
 async function cancellable(task) {
-  const button = $("model-cancel");
+  const button = $("model-cancel", HTMLButtonElement);
   button.hidden = false;
   button.disabled = false;
   try {
@@ -164,7 +161,7 @@ async function addModelFile(file) {
 }
 
 async function pickModelFile(file) {
-  const bar = $("model-progress");
+  const bar = $("model-progress", HTMLProgressElement);
   bar.hidden = false;
   bar.value = 0;
   modelMessage(`Storing ${file.name}…`);
@@ -180,7 +177,7 @@ async function pickModelFile(file) {
     return null;
   } finally {
     bar.hidden = true;
-    $("model-file").value = "";
+    $("model-file", HTMLInputElement).value = "";
     await fillModelChoices();
   }
 }
@@ -206,18 +203,21 @@ async function deleteStoredModel(source, button) {
 
 export function wireModelPicker() {
   $("stored-models").addEventListener("click", (e) => {
-    const source = e.target.closest("button[data-source]")?.dataset.source;
-    if (source) deleteStoredModel(source, e.target);
+    const button = e.target instanceof Element ? e.target.closest("button[data-source]") : null;
+    if (button instanceof HTMLButtonElement && button.dataset.source) deleteStoredModel(button.dataset.source, button);
   });
-  $("model-cancel").addEventListener("click", (e) => {
-    e.target.disabled = true;
+  const cancel = $("model-cancel", HTMLButtonElement);
+  cancel.addEventListener("click", () => {
+    cancel.disabled = true;
     engine.cancelLoad().catch(() => {});
   });
-  $("model-source").addEventListener("change", (e) => {
-    chooseStoredModel(e.target.value);   // always: choosing "built in" again after a failure loads it
+  const choice = $("model-source", HTMLSelectElement);
+  choice.addEventListener("change", () => {
+    chooseStoredModel(choice.value);   // always: choosing "built in" again after a failure loads it
   });
-  $("model-file").addEventListener("change", (e) => {
-    const file = e.target.files?.[0];
+  const picker = $("model-file", HTMLInputElement);
+  picker.addEventListener("change", () => {
+    const file = picker.files?.[0];
     if (file) pickModelFile(file);
   });
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Reading a tab's page from the panel: extraction (Readability + extract.js) and grounding
 // highlights. Every failure becomes a PageAccessError whose message the panel can show as is.
 //
@@ -16,6 +17,7 @@ export class PageAccessError extends Error {
 const MIN_WORDS = 25; // fewer words than this is not a page worth summarizing
 
 // Pages no extension may script, by URL (when Chrome lets us see the URL).
+/** @type {Array<[RegExp, string]>} */
 const RESTRICTED = [
   [/^(chrome|edge|brave|opera|vivaldi):\/\//i, "Chrome's own pages (chrome://…) cannot be read by extensions."],
   [/^chrome-extension:\/\//i, "Pages of extensions cannot be read by other extensions."],

@@ -1,3 +1,4 @@
+// @ts-check
 // What the panel knows, shared by its views: settings, the engine's status and model, which
 // tab it serves, each tab's page, summary and conversation, and the running request.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Markdown from the model, rendered safely: marked turns it into HTML, DOMPurify keeps only
 // harmless elements, and nothing that could load a resource survives (no images, media,
 // frames, styles), so rendering never makes a network request. Model output is untrusted:

@@ -1,3 +1,4 @@
+// @ts-check
 // The running request: at most one at a time. A request is a summary or a chat answer; it
 // begins, may wait for steps (reading the page, loading the model) that Stop cuts short, gets
 // an engine id once its generation starts, and ends with a result or a message in the notice.

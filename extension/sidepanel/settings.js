@@ -1,5 +1,9 @@
+// @ts-check
 // User settings in chrome.storage.local, with defaults that work out of the box.
 
+/** @typedef {{model: string, style: string, length: string, temperature: number, device: "auto" | "gpu" | "cpu"}} Settings */
+
+/** @type {Readonly<Settings>} */
 export const DEFAULTS = Object.freeze({
   model: "package",     // "package" (the built-in model) or "opfs:<file name>"
   style: "key-points",  // key-points | tldr | teaser | headline
@@ -8,19 +12,19 @@ export const DEFAULTS = Object.freeze({
   device: "auto",       // auto | gpu | cpu: what runs the model (sent with every engine request)
 });
 
-const VALID = {
-  style: ["key-points", "tldr", "teaser", "headline"],
-  length: ["short", "medium", "long"],
-  device: ["auto", "gpu", "cpu"],
-};
+/** The valid values, Python's: the engine's boot status carries them (status.contract, precis.engine.Engine.contract).
+ * @typedef {{styles: string[], lengths: string[], device_settings: string[]}} Contract */
 
-// Stored values that are no longer valid fall back to the default, so a bad value never sticks.
-function clean(stored) {
+// Stored values that are no longer valid fall back to the default, so a bad value never sticks. Styles, lengths
+// and devices are checked against `contract`: before the engine has booted it is not known yet, and
+// sidepanel.js loads the settings again once it is.
+function clean(stored, /** @type {Contract | null} */ contract) {
+  const valid = { style: contract?.styles, length: contract?.lengths, device: contract?.device_settings };
   const out = { ...DEFAULTS };
   for (const key of Object.keys(DEFAULTS)) {
     const value = stored[key];
     if (value === undefined) continue;
-    if (VALID[key] && !VALID[key].includes(value)) continue;
+    if (valid[key] && !valid[key].includes(value)) continue;
     if (key === "temperature" && !(Number.isFinite(value) && value >= 0 && value <= 2)) continue;
     if (key === "model" && !(value === "package" || (typeof value === "string" && value.startsWith("opfs:")))) continue;
     out[key] = value;
@@ -28,8 +32,9 @@ function clean(stored) {
   return out;
 }
 
-export async function loadSettings() {
-  return clean(await chrome.storage.local.get(Object.keys(DEFAULTS)));
+/** @param {Contract | null} [contract] */
+export async function loadSettings(contract = null) {
+  return clean(await chrome.storage.local.get(Object.keys(DEFAULTS)), contract);
 }
 
 export async function saveSetting(key, value) {

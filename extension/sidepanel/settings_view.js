@@ -1,3 +1,4 @@
+// @ts-check
 // The settings the user changes in the panel (style, length, temperature, device), shown from
 // and saved to chrome.storage.local (settings.js). The model has its own picker (model_picker.js).
 
@@ -11,20 +12,22 @@ export async function setSetting(key, value) {
 }
 
 export function showSettings() {
-  $("style").value = state.settings.style;
-  $("length").value = state.settings.length;
-  $("device").value = state.settings.device;
-  $("temperature").value = String(state.settings.temperature);
+  $("style", HTMLSelectElement).value = state.settings.style;
+  $("length", HTMLSelectElement).value = state.settings.length;
+  $("device", HTMLSelectElement).value = state.settings.device;
+  $("temperature", HTMLInputElement).value = String(state.settings.temperature);
   $("temperature-value").textContent = String(state.settings.temperature);
 }
 
 export function wireSettings() {
-  $("style").addEventListener("change", (e) => setSetting("style", e.target.value));
-  $("length").addEventListener("change", (e) => setSetting("length", e.target.value));
-  $("temperature").addEventListener("input", (e) => {
-    $("temperature-value").textContent = e.target.value;
+  const [style, length, device] = ["style", "length", "device"].map((id) => $(id, HTMLSelectElement));
+  const temperature = $("temperature", HTMLInputElement);
+  style.addEventListener("change", () => setSetting("style", style.value));
+  length.addEventListener("change", () => setSetting("length", length.value));
+  temperature.addEventListener("input", () => {
+    $("temperature-value").textContent = temperature.value;
   });
-  $("temperature").addEventListener("change", (e) => setSetting("temperature", Number(e.target.value)));
+  temperature.addEventListener("change", () => setSetting("temperature", Number(temperature.value)));
   // The next request loads the model on the chosen device (model_picker.ensureModel).
-  $("device").addEventListener("change", (e) => setSetting("device", e.target.value));
+  device.addEventListener("change", () => setSetting("device", device.value));
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Side panel: the UI users see. It starts the engine, reads the page of the tab it serves,
 // asks the engine for summaries and chat answers, streams them in, and shows where each key
 // point comes from in the page. This module only starts things; each job has its own module:
@@ -13,7 +14,7 @@
 // `pendingRequest` in storage.session (service worker); the panel's own button builds the same
 // request; both end in summary_view.handleRequest().
 
-import { wireChat } from "./chat_view.js";
+import { renderMessages, wireChat } from "./chat_view.js";
 import { engine } from "./engine.js";
 import { showFailure, showStatus } from "./engine_status.js";
 import { fillModelChoices, wireModelPicker } from "./model_picker.js";
@@ -21,8 +22,8 @@ import { state } from "./panel_state.js";
 import { stopCurrent } from "./requests.js";
 import { loadSettings } from "./settings.js";
 import { showSettings, wireSettings } from "./settings_view.js";
-import { handleRequest } from "./summary_view.js";
-import { activeTab, consumePendingRequest, showTab, watchTabs } from "./tabs.js";
+import { handleRequest, showSummaryOf } from "./summary_view.js";
+import { activeTab, connectViews, consumePendingRequest, showTab, watchTabs } from "./tabs.js";
 import { $ } from "./ui.js";
 
 function wireControls() {
@@ -49,6 +50,7 @@ async function start() {
   state.windowId = (await chrome.windows.getCurrent()).id;
   state.settings = await loadSettings();
   showSettings();
+  connectViews({ showSummaryOf, renderMessages, handleRequest });
   wireControls();
   const tab = await activeTab();
   if (tab) showTab(tab.id);
@@ -61,6 +63,8 @@ async function start() {
     showFailure(error);
     return;
   }
+  state.settings = await loadSettings(status.contract);   // checked against Python's valid values now
+  showSettings();
   showStatus(status); // the pill leaves "loading" only now: the panel is wired and the engine up
   consumePendingRequest();
 }

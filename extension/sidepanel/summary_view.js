@@ -1,3 +1,4 @@
+// @ts-check
 // Summaries: the one path every summary request takes (menu, shortcut, toolbar, the panel's
 // button), the streamed text, and the finished summary with its grounding: each key point
 // links to its passage in the page; a point with facts the page does not hold is flagged with
@@ -94,11 +95,9 @@ function showPageCut(kind, cut) {
     : "";
 }
 
-// A point's passage, in either shape the engine gives: an index into grounding.passages
-// (-1: none), or the passage itself {start, end, text} | null.
+// A point's passage: its index into grounding.passages (precis.grounding.ground_as_dict; -1: none).
 function passageOf(grounding, point) {
   const passage = point.passage;
-  if (passage && typeof passage === "object") return passage.text ? passage : null;
   if (typeof passage === "number" && passage >= 0) return grounding.passages?.[String(passage)] || null;
   return null;
 }
@@ -123,11 +122,10 @@ function pointItem(grounding, point, i, tabId) {
     li.append(button);
     return li;
   }
-  // Unsupported: each failed fact and why (precis.grounding's reasons; an older engine gives only
-  // unsupported_spans), else the point as a whole.
-  const reasons = Array.isArray(point.reasons) ? point.reasons.filter((r) => r && typeof r.span === "string" && typeof r.reason === "string")
-    : (Array.isArray(point.unsupported_spans) ? point.unsupported_spans : []).filter((s) => typeof s === "string" && s)
-      .map((span) => ({span, reason: "not in the page", passage: -1}));
+  // Unsupported: each failed fact and why (precis.grounding's reasons, which the engine always gives), else the
+  // point as a whole.
+  const reasons = (Array.isArray(point.reasons) ? point.reasons : [])
+    .filter((r) => r && typeof r.span === "string" && typeof r.reason === "string");
   const flags = element("span", "flags");
   if (reasons.length) {
     for (const r of reasons) flags.append(element("span", "flag", `${r.span}: ${r.reason}`));

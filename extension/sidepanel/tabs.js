@@ -1,13 +1,27 @@
+// @ts-check
 // Which tab the panel serves, and following it: the active tab of the panel's window (or the
 // one tab of ?tab=ID), its page read on demand, a new page in the tab dropping what belonged
 // to the old one, and the requests the service worker leaves in storage.session.
+// It imports no view: the views that draw a tab and take its requests (summary_view, chat_view) import this
+// module, and sidepanel.js connects them here (connectViews), so imports go one way.
 
 import { clearPassage, extractPage } from "./page_access.js";
 import { state, tabState } from "./panel_state.js";
 import { $, notice } from "./ui.js";
 import { stopCurrent } from "./requests.js";
-import { handleRequest, showSummaryOf } from "./summary_view.js";
-import { renderMessages } from "./chat_view.js";
+
+/** @type {{showSummaryOf: (tabId: number) => void, renderMessages: () => void,
+ *          handleRequest: (request: object) => Promise<unknown>}} */
+const views = {
+  showSummaryOf: () => {},
+  renderMessages: () => {},
+  handleRequest: async () => null,
+};
+
+/** The views' parts tabs.js calls: set once by sidepanel.js before anything is shown. */
+export function connectViews(connected) {
+  Object.assign(views, connected);
+}
 
 const REQUEST_MAX_AGE_MS = 5 * 60 * 1000; // an older pendingRequest is stale: ignore it
 
@@ -27,8 +41,8 @@ export function showTab(tabId) {
   if (tabId !== state.tabId || !state.busy) notice(""); // a message about another page no longer applies
   state.tabId = tabId;
   showPageTitle(tabId);
-  showSummaryOf(tabId);
-  renderMessages();
+  views.showSummaryOf(tabId);
+  views.renderMessages();
 }
 
 export async function readPage(tabId, url, kind) {
@@ -39,9 +53,11 @@ export async function readPage(tabId, url, kind) {
   return page;
 }
 
-// A request left by the service worker (menu, shortcut, toolbar): {tabId, url, kind, source, at}.
+/** A request left by the service worker (menu, shortcut, toolbar).
+ * @typedef {{id: string, tabId: number, url: string, kind: "page" | "selection", source: string, at: number}} PendingRequest */
 export async function consumePendingRequest() {
-  const { pendingRequest: request } = await chrome.storage.session.get("pendingRequest");
+  const { pendingRequest } = await chrome.storage.session.get("pendingRequest");
+  const request = /** @type {PendingRequest | undefined} */ (pendingRequest);
   if (!request || Date.now() - request.at > REQUEST_MAX_AGE_MS) return null;
   // A panel serves one window (or one pinned tab): leave other windows' requests alone.
   if (state.pinnedTabId != null && request.tabId !== state.pinnedTabId) return null;
@@ -53,7 +69,7 @@ export async function consumePendingRequest() {
     notice("The page changed before its summary could start: ask again on this page.", "info");
     return null;
   }
-  return handleRequest(request);
+  return views.handleRequest(request);
 }
 
 export function watchTabs() {

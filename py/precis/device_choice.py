@@ -18,6 +18,9 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from precis.adapter import to_py
+from precis.plan import TOPK
+
 DEVICE_SETTINGS = ("auto", "gpu", "cpu")
 
 # Most CPU threads the wasm device uses: past this, llama.cpp's decode is bound by memory bandwidth.
@@ -26,7 +29,6 @@ MAX_CPU_THREADS = 8
 # barely pay in llama.cpp's wasm build (measured here, 512-token prompt: 29.1 tok/s at 64 and 29.3 at 512 on one
 # thread; 53.6 and 56.9 on two), while a 512-token step would hold the engine for 10 to 18 s.
 CPU_BATCH = 64
-CPU_TOP_K = 64          # candidates per step, as the WebGPU plan's top-k
 WASM_MEMORY = 4 << 30   # wllama's wasm64 heap: the model file and its KV cache must fit in it
 
 
@@ -50,7 +52,7 @@ def cpu_spec(gguf, choice: dict, context: Optional[int], default_context: int) -
                                 f"positions ({kv_bytes / 2**20:.0f} MiB) do not fit the CPU device's 4 GiB of "
                                 "WebAssembly memory: choose a smaller model or context", kind="out_of_memory")
     return {"kind": "cpu", "context": context, "threads": int(choice["threads"]), "batch": CPU_BATCH,
-            "topk": CPU_TOP_K, "reason": choice["reason"], "fallback": bool(choice.get("fallback"))}
+            "topk": TOPK, "reason": choice["reason"], "fallback": bool(choice.get("fallback"))}
 
 
 class DeviceChoiceError(ValueError):
@@ -59,10 +61,6 @@ class DeviceChoiceError(ValueError):
     def __init__(self, message: str, kind: str = "bad_input"):
         super().__init__(message)
         self.kind = kind
-
-
-def _plain(value: Any) -> Any:
-    return value.to_py() if hasattr(value, "to_py") else value
 
 
 def cpu_threads(hardware_concurrency: Any, cross_origin_isolated: bool) -> int:
@@ -96,7 +94,7 @@ def gpu_fallback(why: str, **host: Any) -> dict:
 def choose_device(adapter: Optional[dict], setting: str = "auto", *, hardware_concurrency: Any = 1,
                   cross_origin_isolated: bool = False) -> dict:
     """The device for a model load (see the module docstring). Raises DeviceChoiceError."""
-    adapter = _plain(adapter) or {"available": False, "reason": "no adapter was described"}
+    adapter = to_py(adapter) or {"available": False, "reason": "no adapter was described"}
     setting = setting or "auto"
     if setting not in DEVICE_SETTINGS:
         raise DeviceChoiceError(f"unknown device setting {setting!r}: use one of {', '.join(DEVICE_SETTINGS)}")

@@ -48,10 +48,11 @@ from typing import Any, Callable, Optional
 
 from precis import grounding, support_judge
 from precis.adapter import DEFAULT_CHUNK, DEFAULT_CONTEXT, describe_adapter, plan_for_adapter, to_py
-from precis.device import Device, DeviceError
-from precis.device_choice import DeviceChoiceError, choose_device, cpu_spec, gpu_fallback
+from precis.device import DEVICE_ERROR_KINDS, Device, DeviceError
+from precis.device_choice import DEVICE_SETTINGS, DeviceChoiceError, choose_device, cpu_spec, gpu_fallback
+from precis.plan import TOPK
 from precis.summary_shape import summary_shape
-from precis.summarize import (DEFAULT_LENGTH, DEFAULT_STYLE, Page, SummaryError, check_style,
+from precis.summarize import (DEFAULT_LENGTH, DEFAULT_STYLE, LENGTHS, STYLES, Page, SummaryError, check_style,
                               page_system_message, run_summary)
 
 CHAT_MAX_NEW_TOKENS = 384
@@ -67,8 +68,8 @@ REPEAT_STOP_BYTES = 80
 FIRST_PREFIX = 4 << 20        # bytes of the file read first for its header
 MAX_HEADER = 64 << 20         # a header larger than this is refused (metadata is small; tensors follow it)
 POLL_S = 0.05                 # longest stretch of Python between two suspension points (cancel checks)
-ERROR_KINDS = ("unsupported_model", "out_of_memory", "device_lost", "cancelled", "bad_input", "no_model",
-               "internal")
+# The panel's kinds: a device's own (precis.device) and the two only the engine gives.
+ERROR_KINDS = DEVICE_ERROR_KINDS + ("cancelled", "no_model")
 
 
 class EngineError(Exception):
@@ -197,7 +198,13 @@ class Engine:
             return {"error": error_info(e)}
 
     METHODS = ("set_adapter", "prepare", "commit", "abort", "summarize", "chat", "greedy", "time_encode",
-               "model_info", "ground")
+               "model_info", "ground", "contract")
+
+    def contract(self) -> dict:
+        """The constants JS shares with Python, defined here only: the worker puts them in its boot status
+        (status.contract) and reads them from there."""
+        return {"styles": list(STYLES), "lengths": list(LENGTHS), "device_settings": list(DEVICE_SETTINGS),
+                "error_kinds": list(ERROR_KINDS), "top_k": TOPK, "first_prefix": FIRST_PREFIX}
 
     # ---- adapter and model loading (a transaction: prepare, then commit or abort) ------------------
 

@@ -23,7 +23,7 @@ from precis_build.paths import DEFAULT_MODEL
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-HOST = "extension/engine/engine_host.html"
+HOST = "extension/dev/engine_host.html"
 NEW_TOKENS = 24
 MESSAGES = [{"role": "system", "content": "You are a helpful assistant."},
             {"role": "user", "content": "Name three uses of a tide mill, in one sentence each."}]

@@ -13,7 +13,7 @@ from precis_build.paths import DEFAULT_MODEL
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-HOST = "extension/engine/engine_host.html"
+HOST = "extension/dev/engine_host.html"
 MiB = 1 << 20
 SAME_FILE = "package:models/" + DEFAULT_MODEL.name   # the default model under another source name: a real load
 QUESTION = [{"role": "user", "content": "Name a colour."}]

@@ -229,7 +229,8 @@ def test_settings_are_kept_in_storage_and_restored(ext, pages_url):
     assert shown == {"style": "headline", "length": "long", "temperature": "0.7", "device": "cpu"}
     # A stored value that is not valid falls back to its default.
     panel.evaluate("chrome.storage.local.set({style: 'poem', temperature: -3, device: 'tpu'})")
-    assert panel.evaluate("import('./settings.js').then(m => m.loadSettings())") == {
+    # (checked against the styles and devices Python publishes in the boot status)
+    assert panel.evaluate("window.precisStatus.then((s) => import('./settings.js').then(m => m.loadSettings(s.contract)))") == {
         "model": "package", "style": "key-points", "length": "long", "temperature": 0, "device": "auto"}
     panel.evaluate("chrome.storage.local.clear()")
 

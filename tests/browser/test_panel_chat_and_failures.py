@@ -51,6 +51,7 @@ def click_and_wait_idle(panel, button_id, timeout=600):
 def first_answer(ext, pages_url):
     """A question typed and sent in the panel; the answer as the chat shows it."""
     panel = ext.open_with_panel(f"{pages_url}/short.html")
+    ext.use_dev_engine()   # lose_device_for_test, below
     panel.evaluate(f"window.precisPanel.state.chatMaxTokens = {ANSWER_TOKENS}; true")
     panel.evaluate(f"document.getElementById('question').value = {json.dumps(QUESTION)}; true")
     result = click_and_wait_idle(panel, "send")

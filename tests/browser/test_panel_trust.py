@@ -31,17 +31,19 @@ def present(panel, summary):
 
 def test_unsupported_points_mark_the_failed_span_beside_the_page_passage(ext, pages_url):
     panel = ext.open_with_panel(f"{pages_url}/article.html")
+    # The engine's shape (precis.grounding.ground_as_dict): passages by index, each failed span with its reason.
+    not_in_page = lambda span: {"span": span, "reason": "not in the page", "passage": -1}  # noqa: E731
     grounding = {"points": [
-        {"point": "The bridge reopened on October 10.", "supported": False,
-         "passage": {"start": 5, "end": 49, "text": "The bridge reopened on the first of October."},
-         "unsupported_spans": ["October 10"]},
-        {"point": "Masons built it.", "supported": True, "passage": 0, "unsupported_spans": []},
-        # The engine's index form with no passage, and no unsupported_spans at all (an older engine).
+        {"point": "The bridge reopened on October 10.", "supported": False, "passage": 1,
+         "unsupported_spans": ["October 10"], "reasons": [not_in_page("October 10")]},
+        {"point": "Masons built it.", "supported": True, "passage": 0, "unsupported_spans": [], "reasons": []},
+        # No passage, and no reasons at all.
         {"point": "Painted by <img src=x onerror=\"window.__xss='point'\"> an artist.", "supported": False,
          "passage": -1},
-        {"point": "Two spans fail.", "supported": False, "passage": 0,
-         "unsupported_spans": ["<b>Paris</b>", "1999"]},
-    ], "passages": {"0": {"start": 0, "end": 27, "text": "Twenty-two masons built it."}}}
+        {"point": "Two spans fail.", "supported": False, "passage": 0, "unsupported_spans": ["<b>Paris</b>", "1999"],
+         "reasons": [not_in_page("<b>Paris</b>"), not_in_page("1999")]},
+    ], "passages": {"0": {"start": 0, "end": 27, "text": "Twenty-two masons built it."},
+                    "1": {"start": 5, "end": 49, "text": "The bridge reopened on the first of October."}}}
     present(panel, {"text": "- a\n- b\n- c\n- d", "style": "key-points", "grounding": grounding})
     shown = panel.evaluate("""(() => [...document.querySelectorAll('#grounding li')].map(li => ({
         cls: li.className,

@@ -74,6 +74,7 @@ def summarize_then_stop(ext, url):
 
 def test_a_worker_stuck_in_python_is_replaced_within_3_s_of_stop(ext, pages_url):
     panel = ext.open_with_panel(f"{pages_url}/short.html")
+    ext.use_dev_engine()   # busy_python_for_test
     epoch = panel.evaluate("window.precisEngine.epoch")
     # The next summary spins 120 s in Python without a poll: the worker takes no message meanwhile.
     assert panel.evaluate("window.precisStatus.then(() => window.precisEngine.request('busy_python_for_test',"

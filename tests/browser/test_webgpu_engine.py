@@ -19,7 +19,7 @@ from precis_build.reference.model import ReferenceModel
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-HOST = "extension/engine/engine_host.html"
+HOST = "extension/dev/engine_host.html"
 NEW_TOKENS = 4
 MESSAGES = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Capital of France?"}]
 # pages/short.html as the panel's extraction gives it (under 40 words: the visible text, title first).

@@ -151,7 +151,7 @@ class CPythonHarness:
 
 # ---- the browser's devices, through the real extension's engine worker ------------------------------------
 
-HOST = "extension/engine/engine_host.html"
+HOST = "extension/dev/engine_host.html"
 
 
 class BrowserHarness:

@@ -48,16 +48,13 @@ def test_zip_holds_what_the_manifest_references_and_nothing_else(packed):
 
 
 def test_zip_leaves_out_what_only_tests_open(packed):
-    """The engine host page (and its script) and the panel's probe are test hooks: not shipped,
-    while every module the panel itself imports is."""
+    """The dev layer (extension/dev/: the engine host page, the worker's test and benchmark requests) and
+    the panel's probe are not shipped, while every module the panel itself imports is."""
     with zipfile.ZipFile(packed[0]) as zf:
         names = set(zf.namelist())
-    assert (REPO_ROOT / "extension/engine/engine_host.html").exists()  # present in the tree...
-    assert "extension/engine/engine_host.html" not in names  # ...absent from the zip
-    assert "extension/engine/engine_host.js" not in names
-    assert "extension/engine/engine_test_hooks.js" not in names  # the worker's *_for_test requests
-    assert (REPO_ROOT / "extension/engine/bench_wllama.js").exists()
-    assert "extension/engine/bench_wllama.js" not in names  # bench_browser --against wllama only
+    dev = sorted(p.relative_to(REPO_ROOT).as_posix() for p in (REPO_ROOT / "extension/dev").rglob("*") if p.is_file())
+    assert "extension/dev/engine_host.html" in dev and "extension/dev/engine_test_hooks.js" in dev  # in the tree...
+    assert [n for n in names if n.startswith("extension/dev/")] == []  # ...none of it in the zip
     assert not [n for n in names if "probe" in n or n.endswith("_test.js")]
     panel = sorted(p.relative_to(REPO_ROOT).as_posix() for p in (REPO_ROOT / "extension/sidepanel").iterdir())
     assert [n for n in panel if n not in names] == []

@@ -1,6 +1,6 @@
 """`precis pack`: dist/precis-<version>.zip for the Chrome Web Store.
 
-Only what the extension runs: the manifest, extension/ (less the pages only tests open), the
+Only what the extension runs: the manifest, extension/ (less extension/dev/, the dev layer), the
 WGSL kernels, vendor/ and the default model. Entries are sorted, dated 1980-01-01 and given fixed permissions, so two
 builds of the same tree are byte-identical.
 """
@@ -18,10 +18,10 @@ from precis_build.wheels import FIXED_DATE, build_precis_wheel
 
 # Folders the extension loads files from at run time.
 SHIPPED_FOLDERS = ("extension", "kernels", "vendor")
-# Files in those folders that only tests and benchmarks open: never in the store zip. (The
-# panel's test hook lives outside them: build/precis_build/panel_probe.js.)
-TEST_ONLY = ("extension/engine/engine_host.html", "extension/engine/engine_host.js",
-             "extension/engine/engine_test_hooks.js", "extension/engine/bench_wllama.js")
+# The dev layer: what only tests and benchmarks load (the engine host page, the worker's extra requests, the
+# test hooks). Everything under it stays out of the store zip, whatever is added there. (The panel's probe lives
+# outside the shipped folders: build/precis_build/panel_probe.js.)
+DEV_FOLDER = "extension/dev/"
 # Already-compressed or incompressible payloads are stored as they are: faster, same size.
 STORED_SUFFIXES = (".wasm", ".gguf", ".whl", ".zip", ".png")
 
@@ -38,7 +38,7 @@ def shipped_files(root: Path = REPO_ROOT) -> dict:
     for folder in SHIPPED_FOLDERS:
         for path in sorted((root / folder).rglob("*")):
             name = path.relative_to(root).as_posix()
-            if path.is_file() and not path.name.startswith(".") and name not in TEST_ONLY:
+            if path.is_file() and not path.name.startswith(".") and not name.startswith(DEV_FOLDER):
                 files[name] = path
     files[DEFAULT_MODEL.relative_to(REPO_ROOT).as_posix()] = DEFAULT_MODEL
     return files

@@ -3,9 +3,11 @@
 PAGE is a local .html file (served by this command on 127.0.0.1) or an http(s) URL. The run
 takes the path a user's right-click "Summarize page" takes: the page is opened in a tab, our
 toolbar button is clicked on it (Chrome grants the extension access to that tab and the side
-panel opens), then the service worker's requestSummary() stores the request that the panel
-picks up, extracts the page, and streams the model's summary. The summary goes to stdout;
-time to first token, tokens/s and the grounding verdicts go to stderr.
+panel opens), then the service worker's own context-menu listener gets the click, stores the
+request that the panel picks up, extracts the page, and streams the model's summary. Only the
+product's public paths are used: the panel's controls, the menu's listener and the panel's own
+"settled" event (no test hook). The summary goes to stdout; time to first token, tokens/s and
+the grounding verdicts go to stderr.
 """
 
 from __future__ import annotations
@@ -18,11 +20,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from precis.grounding import failure_text
+from precis.summarize import LENGTHS, STYLES
 from precis_build import browser, extension_driver
 from precis_build.errors import UserError
-
-STYLES = ("key-points", "tldr", "teaser", "headline")
-LENGTHS = ("short", "medium", "long")
 
 
 def register(subparsers) -> None:
@@ -59,10 +59,10 @@ def _choose(panel, style: str, length: str) -> None:
             const el = document.getElementById(id); el.value = value; el.dispatchEvent(new Event('change'));
         }}
         return true; }})()""")
-    # The change handlers store the setting asynchronously: wait until the panel uses it.
+    # The change handlers store the setting asynchronously: wait until it is stored.
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        current = panel.evaluate("({s: window.precisPanel.state.settings.style, l: window.precisPanel.state.settings.length})")
+        current = panel.evaluate("chrome.storage.local.get(['style', 'length']).then((s) => ({s: s.style, l: s.length}))")
         if current == {"s": style, "l": length}:
             return
         time.sleep(0.05)
@@ -94,7 +94,7 @@ def run(args) -> int:
     with served(args.page) as url, extension_driver.launch() as driver:
         ext = extension_driver.ExtensionDriver(driver)
         try:
-            panel = ext.open_with_panel(url)
+            panel = ext.open_with_panel(url, probe=False)
             if args.model:
                 if not args.model.is_file():
                     raise UserError(f"{args.model} is not a file")
@@ -104,9 +104,9 @@ def run(args) -> int:
                 print(f"precis summarize: {verdict}", file=sys.stderr)
             ready = time.monotonic()
             _choose(panel, args.style, args.length)
-            ext.reset_request()
-            ext.request_summary("page", source="cli")
-            result = ext.wait_for_request(timeout=args.timeout, on_progress=_progress_printer(ready))
+            ext.listen_for_summaries()
+            ext.click_menu("precis-summarize-page", ext.panel_tab_id())
+            result = ext.wait_for_summary(timeout=args.timeout, on_progress=_progress_printer(ready))
             if args.screenshot:
                 panel.screenshot(args.screenshot)
             if not result:

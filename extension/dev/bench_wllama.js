@@ -1,5 +1,6 @@
-// Benchmark only (python -m precis_build.bench_browser --against wllama; loaded by the engine host page, like
-// it not part of the store zip): wllama's own completion API on the same model and prompt as our engine on the
+// @ts-check
+// Benchmark only (python -m precis_build.bench_browser --against wllama; loaded by the engine host page; like
+// all of extension/dev/, not part of the store zip): wllama's own completion API on the same model and prompt as our engine on the
 // CPU device, so the cost of Python orchestration is a measured ratio. wllama tokenizes, samples (greedy) and
 // loops itself here; nothing of ours runs but the timing.
 

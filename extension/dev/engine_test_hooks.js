@@ -1,7 +1,6 @@
-// Requests only the tests use (type "*_for_test"), loaded by engine_worker.js on the first such request.
+// @ts-check
+// Requests only the tests use (type "*_for_test"), added to the engine worker by ./engine_worker_dev.js.
 // Nothing here changes what the engine does until a test asks.
-
-import { WebGpuDevice } from "./webgpu_executor.js";
 
 export const hooks = {
   // Destroys the device behind the engine's back, as a driver reset would; the next step builds a new one.
@@ -43,7 +42,11 @@ Engine.summarize = _busy_then_summarize
 
   // The next load fails at `stage`, after the real work of that stage has allocated what it allocates:
   // "weights" (the file stops being readable after `afterBytes`), "pipelines" (after every pipeline compiled).
-  fail_next_load_for_test: ({ stage, afterBytes = 8 << 20 }) => {
+  // The working model must be on the GPU device: its class is the one patched.
+  fail_next_load_for_test: ({ stage, afterBytes = 8 << 20 }, { model }) => {
+    const working = model()?.slot.device;
+    if (!working || working.describe().kind === "cpu") throw new Error("no working model on the GPU device");
+    const WebGpuDevice = working.constructor;
     if (stage === "weights") {
       const original = WebGpuDevice.prototype.loadWeights;
       WebGpuDevice.prototype.loadWeights = function (source, onProgress) {
