@@ -91,15 +91,15 @@ def test_chunking_is_bounded_and_keeps_all_the_text(name, smollm2_tok):
 def test_tokenizer_is_bounded_on_one_huge_word(name, smollm2_tok):
     smollm2_tok._cache.clear()
     ids, seconds = timed(smollm2_tok.encode, PAGES[name], add_special=False)
-    assert seconds < 60, f"{name}: {seconds:.1f} s"
+    assert seconds < 5, f"{name}: {seconds:.1f} s"
     assert smollm2_tok.decode(ids) == PAGES[name]
 
 
 @pytest.mark.parametrize("name", ["dots", "!?. repeated"])
 def test_precis_prompt_on_a_hostile_page_finishes_in_seconds(name, tmp_path, smollm2_path):
-    """The issue's Done-when: `precis prompt` on a page of 100,000 dots in under 5 s (CPython). This
-    shared machine runs 10x slower under load (42 s measured at load average 23), so the bound here is
-    120 s, which the old code (481 s unloaded) still fails; bench_hostile_text gives the figure."""
+    """The issue's Done-when: `precis prompt` on a page of 100,000 dots (or '!?.' repeated) in under
+    5 s (CPython, interpreter start included). The old code took 481 s (quadratic sentence splitter);
+    today 1.7 s on this shared machine at load average 17; bench_hostile_text gives the figures."""
     page = tmp_path / "page.txt"
     page.write_text(PAGES[name], encoding="utf-8")
     start = time.perf_counter()
@@ -109,7 +109,7 @@ def test_precis_prompt_on_a_hostile_page_finishes_in_seconds(name, tmp_path, smo
     assert out.returncode == 0, out.stderr
     prompt = json.loads(out.stdout)
     assert "Part 1 of " in prompt["text"] and prompt["ids"]
-    assert seconds < 120, f"{name}: {seconds:.1f} s"
+    assert seconds < 5, f"{name}: {seconds:.1f} s"
 
 
 # ---- the stop check -------------------------------------------------------------------------------
