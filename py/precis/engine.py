@@ -378,7 +378,13 @@ class Engine:
     # ---- prompts -----------------------------------------------------------------------------------
 
     def encode_messages(self, messages: list) -> list:
-        return self.model.template.encode(self.model.tokenizer, messages, add_generation_prompt=True)
+        # A long page takes seconds to tokenize: the tokenizer reaches the stop check meanwhile.
+        tokenizer = self.model.tokenizer
+        tokenizer.checkpoint = self._checkpoint
+        try:
+            return self.model.template.encode(tokenizer, messages, add_generation_prompt=True)
+        finally:
+            tokenizer.checkpoint = None
 
     def count_prompt(self, messages: list) -> int:
         """Tokens of the prompt for `messages`; also a stop check (the long-page planner calls it often)."""

@@ -169,3 +169,60 @@ def test_the_map_step_notes_at_most_max_map_chunks_parts_and_says_so():
     assert len(notes) == summarize.MAX_MAP_CHUNKS
     assert f"Part {summarize.MAX_MAP_CHUNKS} of {summarize.MAX_MAP_CHUNKS} of the web page" in notes[-1]
     assert progress[0] == ("map", 0, summarize.MAX_MAP_CHUNKS)
+
+
+class _CancelAfterPolls:
+    """A device that reports the request cancelled from its `cancel_at`-th poll on (what the worker's
+    link answers once the panel's Stop arrived); it is never asked for a step before that."""
+
+    def __init__(self, cancel_at: int):
+        self.cancel_at = cancel_at
+        self.polls = 0
+
+    def poll(self, text=""):
+        self.polls += 1
+        return {"cancelled": self.polls >= self.cancel_at}
+
+    def step(self, ids, positions, k, text=""):
+        raise AssertionError("the page was still being tokenized: no step should run")
+
+
+def test_a_stop_reaches_the_tokenizer_inside_one_huge_word(smollm2_tok):
+    """The 100,000-dot word is one BPE merge of ~240k steps: the checkpoint is reached inside it."""
+    calls = []
+
+    def checkpoint():
+        calls.append(1)
+        if len(calls) == 5:
+            raise RuntimeError("stop")
+
+    smollm2_tok._cache.clear()
+    smollm2_tok.checkpoint = checkpoint
+    try:
+        with pytest.raises(RuntimeError, match="stop"):
+            smollm2_tok.encode(PAGES["dots"], add_special=False)
+    finally:
+        smollm2_tok.checkpoint = None
+    assert max(map(len, smollm2_tok._cache), default=0) < 1000   # nothing half-done was cached
+    # Without a checkpoint, the same ids as ever.
+    assert smollm2_tok.decode(smollm2_tok.encode(PAGES["dots"], add_special=False)) == PAGES["dots"]
+
+
+def test_a_stop_ends_the_summary_of_a_hostile_page_while_it_is_tokenized(monkeypatch, smollm2_path):
+    """Summarizing 100,000 dots: the first prompt count tokenizes the whole page (0.3-1 s of BPE in
+    CPython, several in Pyodide). A Stop seen at the 3rd poll ends the request there, before any step."""
+    monkeypatch.setattr("precis.engine.POLL_S", 0.0)   # every checkpoint crosses to the device
+    data = smollm2_path.read_bytes()
+    engine = Engine()
+    engine.set_adapter({"available": True, "info": {"description": "none (test)"}})
+    engine.prepare(data, len(data), smollm2_path.name, str(smollm2_path))
+    device = _CancelAfterPolls(cancel_at=3)
+    engine.commit(device)
+    engine.model.tokenizer._cache.clear()
+    answer, seconds = timed(engine.handle, "summarize", {"page": {"title": "Dots", "text": PAGES["dots"]}})
+    assert answer["value"]["text"] == "" and answer["value"]["stats"]["finish_reason"] == "cancelled", answer
+    assert device.polls == 3
+    # The Stop came inside the page's long run of dots: no word that long was ever finished.
+    assert max(map(len, engine.model.tokenizer._cache)) < 1000
+    assert engine.model.tokenizer.checkpoint is None          # the check is set for the request only
+    assert seconds < 5, f"{seconds:.1f} s"
