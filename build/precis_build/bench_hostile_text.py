@@ -3,6 +3,10 @@ freezes the engine). Prints one table row per (input, pass): seconds and peak RS
 its own subprocess under a time limit, so a quadratic pass shows as "> LIMIT" instead of hanging.
 
     python -m precis_build.bench_hostile_text [--chars 100000] [--limit 60] [--only dots,cjk]
+    python -m precis_build.bench_hostile_text --models     # the hostile model files instead
+
+--models: each of precis_build.hostile_models' files (the default model with one part of its header
+made hostile) through `precis tokenize` and `precis prompt`: exit status, seconds, peak RSS.
 
 The passes are the real ones: text_units.sentence_spans, grounding a three-point summary against the
 page, summarize.split_into_chunks counted in SmolLM2's tokens, SmolLM2's tokenizer, and `precis
@@ -85,26 +89,59 @@ def measure(name: str, step: str, chars: int, limit: float) -> str:
         else:
             command = [sys.executable, "-m", "precis_build.bench_hostile_text", "--case", name, step,
                        "--chars", str(chars)]
-        # The child's peak RSS: run it under a tiny wrapper that reports ru_maxrss of its children.
-        wrapper = ("import resource, subprocess, sys, time\n"
-                   "t = time.perf_counter()\n"
-                   "r = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, text=True)\n"
-                   "dt = time.perf_counter() - t\n"
-                   "last = (r.stdout.strip().splitlines() or ['-'])[-1][:200]\n"
-                   "print(r.returncode, dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-                   "print(last)\n")
-        try:
-            out = subprocess.run([sys.executable, "-c", wrapper, *command], capture_output=True, text=True,
-                                 timeout=limit, env=os.environ)
-        except subprocess.TimeoutExpired:
+        code, seconds, rss_kib, child_line = _run_measured(command, limit)
+        if code is None:
             return f"> {limit:.0f} s"
-        status, child_line = out.stdout.splitlines()[:2]
-        code, seconds, rss_kib = status.split()
-        if code != "0":
+        if code != 0:
             return f"exit {code}"
         if step != "prompt":
             seconds = json.loads(child_line)["s"]   # the pass alone, not the interpreter's start
-        return f"{float(seconds):.2f} s / {int(rss_kib) / 1024:.0f} MiB"
+        return f"{float(seconds):.2f} s / {rss_kib / 1024:.0f} MiB"
+
+
+def _run_measured(command: list, limit: float) -> tuple:
+    """(exit status, wall seconds, peak RSS KiB, last stdout line) of `command`; status None past `limit`."""
+    # The child's peak RSS: run it under a tiny wrapper that reports ru_maxrss of its children.
+    wrapper = ("import resource, subprocess, sys, time\n"
+               "t = time.perf_counter()\n"
+               "r = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, text=True)\n"
+               "dt = time.perf_counter() - t\n"
+               "last = (r.stdout.strip().splitlines() or ['-'])[-1][:200]\n"
+               "print(r.returncode, dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+               "print(last)\n")
+    try:
+        out = subprocess.run([sys.executable, "-c", wrapper, *command], capture_output=True, text=True,
+                             timeout=limit, env=os.environ)
+    except subprocess.TimeoutExpired:
+        return None, limit, 0, ""
+    status, child_line = out.stdout.splitlines()[:2]
+    code, seconds, rss_kib = status.split()
+    return int(code), float(seconds), int(rss_kib), child_line
+
+
+def bench_models(limit: float) -> None:
+    """One row per hostile model file: `precis tokenize` and `precis prompt` with it."""
+    from precis_build.hostile_models import CASES, write_hostile
+    from precis_build.paths import DEFAULT_MODEL
+
+    commands = {"tokenize": ["tokenize", "--model", "{model}", "A short text."],
+                "prompt": ["prompt", "{page}", "--json", "--model", "{model}"]}
+    print(f"{'model file':<34}" + "".join(f"{c:>26}" for c in commands))
+    with tempfile.TemporaryDirectory() as tmp:
+        page = Path(tmp) / "page.txt"
+        page.write_text("A page of one sentence.", encoding="utf-8")
+        for case in CASES:
+            model = write_hostile(DEFAULT_MODEL, Path(tmp) / f"{case}.gguf", case)
+            row = []
+            for args in commands.values():
+                command = [sys.executable, "-m", "precis_build.cli",
+                           *(a.format(model=model, page=page) for a in args)]
+                code, seconds, rss_kib, _ = _run_measured(command, limit)
+                row.append(f"> {limit:.0f} s" if code is None else
+                           f"exit {code}, {seconds:.2f} s / {rss_kib / 1024:.0f} MiB")
+            model.unlink()
+            print(f"{case:<34}" + "".join(f"{cell:>26}" for cell in row), flush=True)
+    print("(wall seconds including the interpreter's start / peak RSS of the process)")
 
 
 STEPS = ("sentences", "grounding", "tokenize", "chunks", "prompt")
@@ -116,10 +153,14 @@ def main(argv=None) -> int:
     parser.add_argument("--limit", type=float, default=60.0, help="seconds allowed per case")
     parser.add_argument("--only", default="", help="comma-separated input names (default: all)")
     parser.add_argument("--steps", default=",".join(STEPS), help="comma-separated passes")
+    parser.add_argument("--models", action="store_true", help="the hostile model files instead of pages")
     parser.add_argument("--case", nargs=2, metavar=("INPUT", "STEP"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.case:
         run_case(args.case[0], args.case[1], args.chars)
+        return 0
+    if args.models:
+        bench_models(args.limit)
         return 0
     names = [n for n in hostile_inputs(10) if not args.only or n in args.only.split(",")]
     steps = args.steps.split(",")

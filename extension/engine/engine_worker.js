@@ -135,7 +135,8 @@ await micropip.install("emfs:/tmp/wheels/${wheelName}")
 
   progress("gpu", 0.9, "Looking for a WebGPU adapter");
   const adapter = await call("set_adapter", { hardware_concurrency: navigator.hardwareConcurrency || 1,
-    cross_origin_isolated: Boolean(self.crossOriginIsolated) }, { raw: pyodide.toPy(await adapterReport()) });
+    cross_origin_isolated: Boolean(self.crossOriginIsolated), device_memory_gib: navigator.deviceMemory || null },
+  { raw: pyodide.toPy(await adapterReport()) });
   status = {
     contract: await call("contract"),   // the constants shared with Python (precis.engine.Engine.contract)
     precisVersion: pyodide.runPython("import precis; precis.__version__"),
@@ -256,6 +257,7 @@ async function loadNow(source, { context = null, memoryBudget = null, device: se
       const args = { file_size: src.size, name: src.name, source };
       if (context) args.context = context;
       if (budget) args.memory_budget = budget;
+      args.others_bytes = others;   // the CPU device's budget with no CPU adapter: the machine's, less these
       args.device = setting;
       if (threads) args.threads = threads;
       prepared = await call("prepare", args, { prefix });

@@ -14,18 +14,23 @@ Both give the same result: the best pair is always merged first, leftmost on tie
 from __future__ import annotations
 
 import heapq
+from typing import Callable, Optional
 
 # Below this many symbols the O(n^2) scan beats the heap's bookkeeping in CPython.
 SCAN_LIMIT = 48
+# The heap loop calls its checkpoint every this many pops (a few ms of CPython work).
+CHECK_EVERY = 4096
 
 
-def merge(symbols: list[str], ranks: dict, by_pair: bool) -> list[str]:
-    """Merge `symbols` (a fresh list, consumed) as described above; returns the final symbols."""
+def merge(symbols: list[str], ranks: dict, by_pair: bool,
+          checkpoint: Optional[Callable[[], None]] = None) -> list[str]:
+    """Merge `symbols` (a fresh list, consumed) as described above; returns the final symbols.
+    checkpoint: called every CHECK_EVERY merge steps of a long word; it may raise to abandon it."""
     if len(symbols) < 2:
         return symbols
     if len(symbols) <= SCAN_LIMIT:
         return _merge_scan(symbols, ranks, by_pair)
-    return _merge_heap(symbols, ranks, by_pair)
+    return _merge_heap(symbols, ranks, by_pair, checkpoint)
 
 
 def _merge_scan(symbols: list[str], ranks: dict, by_pair: bool) -> list[str]:
@@ -44,7 +49,8 @@ def _merge_scan(symbols: list[str], ranks: dict, by_pair: bool) -> list[str]:
     return symbols
 
 
-def _merge_heap(symbols: list[str], ranks: dict, by_pair: bool) -> list[str]:
+def _merge_heap(symbols: list[str], ranks: dict, by_pair: bool,
+                checkpoint: Optional[Callable[[], None]] = None) -> list[str]:
     # Linked list over the initial positions: text[p] is the symbol starting at p ("" once
     # merged into its left neighbour); nxt/prv link the live symbols.
     n = len(symbols)
@@ -67,7 +73,11 @@ def _merge_heap(symbols: list[str], ranks: dict, by_pair: bool) -> list[str]:
         push(p)
     heapq.heapify(heap)
 
+    steps = 0
     while heap:
+        steps += 1
+        if checkpoint is not None and steps % CHECK_EVERY == 0:
+            checkpoint()
         rank, left, a, b = heapq.heappop(heap)
         right = nxt[left]
         # Stale entry: a symbol only ever grows when merged, so unchanged texts mean the

@@ -32,10 +32,12 @@ CPU_BATCH = 64
 WASM_MEMORY = 4 << 30   # wllama's wasm64 heap: the model file and its KV cache must fit in it
 
 
-def cpu_spec(gguf, choice: dict, context: Optional[int], default_context: int) -> dict:
+def cpu_spec(gguf, choice: dict, context: Optional[int], default_context: int,
+             memory_budget: Optional[int] = None) -> dict:
     """The CPU device's spec (extension/engine/wllama_device.js createDevice) for `gguf` (header is enough):
     KV positions, threads, batch; raises DeviceChoiceError (kind "out_of_memory") when the file and its
-    f16 KV cache do not fit the wasm heap."""
+    f16 KV cache do not fit the wasm heap, or exceed `memory_budget` (the worker's: half the machine's
+    memory, less what the other windows' engines announce holding), before anything is loaded or freed."""
     model_context = int(gguf.arch_value("context_length", default_context) or default_context)
     context = min(model_context, int(context or default_context))
     if context < 1:
@@ -51,6 +53,12 @@ def cpu_spec(gguf, choice: dict, context: Optional[int], default_context: int) -
         raise DeviceChoiceError(f"the model ({gguf.file_size / 2**20:.0f} MiB) and its KV cache for {context} "
                                 f"positions ({kv_bytes / 2**20:.0f} MiB) do not fit the CPU device's 4 GiB of "
                                 "WebAssembly memory: choose a smaller model or context", kind="out_of_memory")
+    if memory_budget and need > memory_budget:
+        raise DeviceChoiceError(f"the model ({gguf.file_size / 2**20:.0f} MiB) and its KV cache for {context} "
+                                f"positions ({kv_bytes / 2**20:.0f} MiB) need more than the "
+                                f"{memory_budget / 2**20:.0f} MiB of memory this browser can give now (half "
+                                "the machine's, less what models in other windows hold): close another "
+                                "window's panel, or choose a smaller model or context", kind="out_of_memory")
     return {"kind": "cpu", "context": context, "threads": int(choice["threads"]), "batch": CPU_BATCH,
             "topk": TOPK, "reason": choice["reason"], "fallback": bool(choice.get("fallback"))}
 

@@ -6,9 +6,10 @@ Python decides, the device only runs the model's layers (precis.device). The eng
 it returns {"value": ...} or {"error": {"kind", "message"}} (kinds: ERROR_KINDS), so no traceback is ever
 parsed. The calls, in order:
 
-    engine.handle("set_adapter", {raw, hardware_concurrency?, cross_origin_isolated?})
+    engine.handle("set_adapter", {raw, hardware_concurrency?, cross_origin_isolated?, device_memory_gib?})
         # JS's raw adapter report -> precis.adapter, plus what "auto" runs on (precis.device_choice)
-    engine.handle("prepare", {prefix, file_size, name, source, context?, memory_budget?, device?, threads?})
+    engine.handle("prepare", {prefix, file_size, name, source, context?, memory_budget?, others_bytes?, device?,
+                              threads?})
         # device: "auto" | "gpu" | "cpu" (precis.device_choice). The CPU device (llama.cpp in wasm) gets a
         # spec with no plan (context, threads, batch, topk; precis.device_choice.cpu_spec). A model the GPU
         # plan refuses (an architecture or tensor type our WGSL lacks) goes to the CPU device under "auto"
@@ -173,6 +174,7 @@ class Engine:
         self.adapter: dict = {"available": False, "reason": "the adapter was not reported yet"}
         # What the CPU device can use (precis.device_choice): the browser's cores, cross-origin isolation.
         self.host: dict = {"hardware_concurrency": 1, "cross_origin_isolated": False}
+        self.device_memory_gib: Optional[float] = None
         self.model: Optional[Model] = None
         self.device: Optional[Device] = None
         self.kv: list = []                  # token id at each position the device's KV cache holds
@@ -208,20 +210,22 @@ class Engine:
 
     # ---- adapter and model loading (a transaction: prepare, then commit or abort) ------------------
 
-    def set_adapter(self, raw: Any, hardware_concurrency: int = 1, cross_origin_isolated: bool = False) -> dict:
+    def set_adapter(self, raw: Any, hardware_concurrency: int = 1, cross_origin_isolated: bool = False,
+                    device_memory_gib: Optional[float] = None) -> dict:
         """The adapter (JS's raw report) and what the CPU device can use: the cores the browser reports, and
         whether the worker is cross-origin isolated (wasm threads need SharedArrayBuffer)."""
         self.adapter = describe_adapter(raw)
         self.host = {"hardware_concurrency": hardware_concurrency, "cross_origin_isolated": cross_origin_isolated}
+        self.device_memory_gib = device_memory_gib   # the CPU device's budget comes from it (with no CPU adapter)
         return {**self.adapter, "device": choose_device(self.adapter, "auto", **self.host)}
 
     def prepare(self, prefix: Any, file_size: int, name: str, source: str = "", context: Optional[int] = None,
                 memory_budget: Optional[int] = None, chunk: int = DEFAULT_CHUNK, device: str = "auto",
-                threads: Optional[int] = None) -> dict:
+                threads: Optional[int] = None, others_bytes: int = 0) -> dict:
         """Checks a model from a prefix of its file (see the module docstring); installs nothing."""
         from precis.chat_template import ChatTemplate
         from precis.gguf import GGUFError, GGUFTruncated, open_gguf
-        from precis.memory import check_fits, device_requirements
+        from precis.memory import check_fits, cpu_memory_budget, device_requirements
         from precis.plan import PlanError
         from precis.tokenizer import Tokenizer
 
@@ -269,7 +273,9 @@ class Engine:
             if threads:
                 choice = {**choice, "threads": int(threads)}
             try:
-                spec = cpu_spec(gguf, choice, context, DEFAULT_CONTEXT)
+                # The worker's budget (a CPU adapter's, net of the other windows), else the machine's.
+                budget = memory_budget or cpu_memory_budget(self.device_memory_gib, others_bytes)
+                spec = cpu_spec(gguf, choice, context, DEFAULT_CONTEXT, memory_budget=budget)
             except DeviceChoiceError as e:
                 raise EngineError(e.kind, str(e)) from None
             self._prepared = Model(name, source, gguf, tokenizer, template, None, {"total": 0}, cpu=spec)
@@ -386,7 +392,13 @@ class Engine:
     # ---- prompts -----------------------------------------------------------------------------------
 
     def encode_messages(self, messages: list) -> list:
-        return self.model.template.encode(self.model.tokenizer, messages, add_generation_prompt=True)
+        # A long page takes seconds to tokenize: the tokenizer reaches the stop check meanwhile.
+        tokenizer = self.model.tokenizer
+        tokenizer.checkpoint = self._checkpoint
+        try:
+            return self.model.template.encode(tokenizer, messages, add_generation_prompt=True)
+        finally:
+            tokenizer.checkpoint = None
 
     def count_prompt(self, messages: list) -> int:
         """Tokens of the prompt for `messages`; also a stop check (the long-page planner calls it often)."""

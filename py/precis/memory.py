@@ -20,6 +20,18 @@ class DoesNotFit(ValueError):
     """The plan needs more than the adapter gives; the message names the sizes."""
 
 
+def cpu_memory_budget(device_memory_gib, others_bytes: int = 0):
+    """Bytes the CPU device may take: half the machine's memory (navigator.deviceMemory, GiB; Chrome caps
+    it at 8), less what the other windows' engines announce holding (Web Locks). None: memory unknown."""
+    try:
+        machine = float(device_memory_gib or 0) * (1 << 30)
+    except (TypeError, ValueError):
+        return None
+    if machine <= 0:
+        return None
+    return max(1, int(machine) // 2 - max(0, int(others_bytes or 0)))
+
+
 def mib(n: int) -> str:
     return f"{n / MiB:,.1f} MiB"
 

@@ -98,7 +98,7 @@ class Page:
             if not isinstance(value, str):
                 raise SummaryError(f"page {name} must be a string, got {type(value).__name__}")
             fields[name] = value
-        return cls(**fields).capped()
+        return cls(**fields, cut_chars=_cut_by_extractor(d, fields["text"])).capped()
 
     def capped(self, limit: int = MAX_PAGE_CHARS) -> "Page":
         """This page with its text cut to at most `limit` characters (at a paragraph, sentence or
@@ -112,6 +112,21 @@ class Page:
                 cut = at + len(mark.rstrip(" "))
                 break
         return replace(self, text=self.text[:cut], cut_chars=self.cut_chars + len(self.text) - cut)
+
+
+def _cut_by_extractor(d: dict, text: str) -> int:
+    """Characters extract.js cut off the text before sending it: its `truncated` is
+    {field: length before the cut}, present only when a field was cut. The length is in UTF-16
+    units, so a page of emoji reads as a little longer than it was; the note only needs the size."""
+    truncated = d.get("truncated")
+    if truncated is None:
+        return 0
+    if not isinstance(truncated, dict):
+        raise SummaryError(f"page truncated must be a dict, got {type(truncated).__name__}")
+    before = truncated.get("text", 0)
+    if not isinstance(before, int) or isinstance(before, bool) or before < 0:
+        raise SummaryError(f"page truncated.text must be a length (int >= 0), got {before!r}")
+    return max(0, before - len(text))
 
 
 # ---- the page's language -------------------------------------------------------------------

@@ -24,6 +24,7 @@ import codecs
 import re
 from itertools import compress
 from operator import neg
+from typing import Callable, Optional
 
 from precis import bpe_merge, byte_level, pretokenize
 from precis.gguf import MAX_MERGES, MAX_VOCAB_TOKENS  # the ceilings the GGUF reader applies, for direct use
@@ -118,6 +119,9 @@ class Tokenizer:
         except SpecialTokenError as e:
             raise TokenizerError(str(e)) from None
         self._cache: dict[str, tuple[int, ...]] = {}
+        # Called before each word not in the cache and every bpe_merge.CHECK_EVERY merges of a long
+        # one; it may raise (the engine's stop check) to abandon the encode. None: no check.
+        self.checkpoint: Optional[Callable[[], None]] = None
         self._bytes_cache: dict[int, bytes] = {}
 
         if kind == "gpt2":
@@ -273,9 +277,12 @@ class Tokenizer:
 
     def _encode_byte_level(self, text: str, out: list[int]) -> None:
         cache = self._cache
+        checkpoint = self.checkpoint
         for word in self._pre_split(text):
             ids = cache.get(word)
             if ids is None:
+                if checkpoint is not None:
+                    checkpoint()
                 ids = cache[word] = self._word_byte_level(word)
             out.extend(ids)
 
@@ -284,7 +291,7 @@ class Tokenizer:
         vocab = self.vocab
         if self._ignore_merges and symbols in vocab:
             return (vocab[symbols],)
-        merged = bpe_merge.merge(list(symbols), self._ranks, by_pair=True)
+        merged = bpe_merge.merge(list(symbols), self._ranks, by_pair=True, checkpoint=self.checkpoint)
         return tuple(self._symbol_id(s) for s in merged)
 
     def _symbol_id(self, symbol: str) -> int:
@@ -297,14 +304,17 @@ class Tokenizer:
 
     def _encode_sentencepiece(self, text: str, out: list[int]) -> None:
         cache = self._cache
+        checkpoint = self.checkpoint
         for word in self._word_cut.split(text.replace(" ", SPACE_MARK)):
             ids = cache.get(word)
             if ids is None:
+                if checkpoint is not None:
+                    checkpoint()
                 ids = cache[word] = self._word_sentencepiece(word)
             out.extend(ids)
 
     def _word_sentencepiece(self, word: str) -> tuple[int, ...]:
-        merged = bpe_merge.merge(list(word), self._ranks, by_pair=False)
+        merged = bpe_merge.merge(list(word), self._ranks, by_pair=False, checkpoint=self.checkpoint)
         ids = []
         for s in merged:
             token_id = self.vocab.get(s)

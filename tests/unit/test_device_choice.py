@@ -83,3 +83,44 @@ def test_the_cpu_spec_caps_the_context_and_refuses_what_the_wasm_heap_cannot_hol
     with pytest.raises(DeviceChoiceError, match="do not fit the CPU device's 4 GiB") as e:
         cpu_spec(big, choice, 8192, 4096)
     assert e.value.kind == "out_of_memory"
+
+
+def test_the_cpu_spec_refuses_a_model_over_the_memory_budget_before_anything_loads(smollm2_path):
+    """The budget the worker sends (half the machine's memory, less what other windows' engines hold)
+    binds the CPU device too: file + f16 KV cache over it is refused with the sizes and the way out."""
+    choice = {"kind": "cpu", "reason": "r", "threads": 2}
+    gguf = open_gguf(smollm2_path)
+    # SmolLM2-135M: 30 layers of 3 KV heads of 64: 22.5 KiB of f16 KV a position, 90 MiB for 4,096.
+    need = gguf.file_size + 2 * 30 * 3 * 64 * 4096 * 2
+    assert cpu_spec(gguf, choice, 4096, 4096, memory_budget=need)["context"] == 4096
+    with pytest.raises(DeviceChoiceError, match=r"KV cache for 4096 positions \(90 MiB\) need more than the "
+                                                r"\d+ MiB of memory this browser can give now") as e:
+        cpu_spec(gguf, choice, 4096, 4096, memory_budget=need - 1)
+    assert e.value.kind == "out_of_memory"
+    assert cpu_spec(gguf, choice, 1024, 4096, memory_budget=need - 1)["context"] == 1024   # a smaller context fits
+
+
+def test_the_engine_applies_the_budget_to_the_cpu_device(smollm2_path):
+    """Engine.prepare with the CPU device: the budget the worker asks, else half the machine's memory
+    (navigator.deviceMemory) less what other windows' engines hold, refuses the model with out_of_memory
+    before anything is prepared."""
+    from precis.engine import Engine, EngineError
+    from precis.memory import cpu_memory_budget
+
+    assert cpu_memory_budget(8, 0) == 4 << 30 and cpu_memory_budget(8, 3 << 30) == 1 << 30
+    assert cpu_memory_budget(1, 4 << 30) == 1                 # others hold it all: nothing fits
+    assert cpu_memory_budget(None, 5) is None and cpu_memory_budget("x") is None
+
+    data = smollm2_path.read_bytes()
+    engine = Engine()
+    engine.set_adapter({"available": False}, device_memory_gib=0.25)          # 128 MiB for this engine
+    assert engine.prepare(data, len(data), "m.gguf", device="cpu", context=1024)["spec"]["kind"] == "cpu"
+    with pytest.raises(EngineError, match="need more than the 100 MiB") as e:   # the worker's budget
+        engine.prepare(data, len(data), "m.gguf", device="cpu", context=1024, memory_budget=100 << 20)
+    assert e.value.kind == "out_of_memory"
+    # Another window's engine holds 64 MiB: 64 MiB are left, too few for this model.
+    with pytest.raises(EngineError, match="need more than the 64 MiB"):
+        engine.prepare(data, len(data), "m.gguf", device="cpu", context=1024, others_bytes=64 << 20)
+    engine.set_adapter({"available": False})                                   # memory unknown: no budget
+    assert engine.prepare(data, len(data), "m.gguf", device="cpu", context=1024,
+                          others_bytes=64 << 20)["spec"]["kind"] == "cpu"

@@ -91,15 +91,15 @@ def test_chunking_is_bounded_and_keeps_all_the_text(name, smollm2_tok):
 def test_tokenizer_is_bounded_on_one_huge_word(name, smollm2_tok):
     smollm2_tok._cache.clear()
     ids, seconds = timed(smollm2_tok.encode, PAGES[name], add_special=False)
-    assert seconds < 60, f"{name}: {seconds:.1f} s"
+    assert seconds < 5, f"{name}: {seconds:.1f} s"
     assert smollm2_tok.decode(ids) == PAGES[name]
 
 
 @pytest.mark.parametrize("name", ["dots", "!?. repeated"])
 def test_precis_prompt_on_a_hostile_page_finishes_in_seconds(name, tmp_path, smollm2_path):
-    """The issue's Done-when: `precis prompt` on a page of 100,000 dots in under 5 s (CPython). This
-    shared machine runs 10x slower under load (42 s measured at load average 23), so the bound here is
-    120 s, which the old code (481 s unloaded) still fails; bench_hostile_text gives the figure."""
+    """The issue's Done-when: `precis prompt` on a page of 100,000 dots (or '!?.' repeated) in under
+    5 s (CPython, interpreter start included). The old code took 481 s (quadratic sentence splitter);
+    today 1.7 s on this shared machine at load average 17; bench_hostile_text gives the figures."""
     page = tmp_path / "page.txt"
     page.write_text(PAGES[name], encoding="utf-8")
     start = time.perf_counter()
@@ -109,7 +109,7 @@ def test_precis_prompt_on_a_hostile_page_finishes_in_seconds(name, tmp_path, smo
     assert out.returncode == 0, out.stderr
     prompt = json.loads(out.stdout)
     assert "Part 1 of " in prompt["text"] and prompt["ids"]
-    assert seconds < 120, f"{name}: {seconds:.1f} s"
+    assert seconds < 5, f"{name}: {seconds:.1f} s"
 
 
 # ---- the stop check -------------------------------------------------------------------------------
@@ -169,3 +169,60 @@ def test_the_map_step_notes_at_most_max_map_chunks_parts_and_says_so():
     assert len(notes) == summarize.MAX_MAP_CHUNKS
     assert f"Part {summarize.MAX_MAP_CHUNKS} of {summarize.MAX_MAP_CHUNKS} of the web page" in notes[-1]
     assert progress[0] == ("map", 0, summarize.MAX_MAP_CHUNKS)
+
+
+class _CancelAfterPolls:
+    """A device that reports the request cancelled from its `cancel_at`-th poll on (what the worker's
+    link answers once the panel's Stop arrived); it is never asked for a step before that."""
+
+    def __init__(self, cancel_at: int):
+        self.cancel_at = cancel_at
+        self.polls = 0
+
+    def poll(self, text=""):
+        self.polls += 1
+        return {"cancelled": self.polls >= self.cancel_at}
+
+    def step(self, ids, positions, k, text=""):
+        raise AssertionError("the page was still being tokenized: no step should run")
+
+
+def test_a_stop_reaches_the_tokenizer_inside_one_huge_word(smollm2_tok):
+    """The 100,000-dot word is one BPE merge of ~240k steps: the checkpoint is reached inside it."""
+    calls = []
+
+    def checkpoint():
+        calls.append(1)
+        if len(calls) == 5:
+            raise RuntimeError("stop")
+
+    smollm2_tok._cache.clear()
+    smollm2_tok.checkpoint = checkpoint
+    try:
+        with pytest.raises(RuntimeError, match="stop"):
+            smollm2_tok.encode(PAGES["dots"], add_special=False)
+    finally:
+        smollm2_tok.checkpoint = None
+    assert max(map(len, smollm2_tok._cache), default=0) < 1000   # nothing half-done was cached
+    # Without a checkpoint, the same ids as ever.
+    assert smollm2_tok.decode(smollm2_tok.encode(PAGES["dots"], add_special=False)) == PAGES["dots"]
+
+
+def test_a_stop_ends_the_summary_of_a_hostile_page_while_it_is_tokenized(monkeypatch, smollm2_path):
+    """Summarizing 100,000 dots: the first prompt count tokenizes the whole page (0.3-1 s of BPE in
+    CPython, several in Pyodide). A Stop seen at the 3rd poll ends the request there, before any step."""
+    monkeypatch.setattr("precis.engine.POLL_S", 0.0)   # every checkpoint crosses to the device
+    data = smollm2_path.read_bytes()
+    engine = Engine()
+    engine.set_adapter({"available": True, "info": {"description": "none (test)"}})
+    engine.prepare(data, len(data), smollm2_path.name, str(smollm2_path))
+    device = _CancelAfterPolls(cancel_at=3)
+    engine.commit(device)
+    engine.model.tokenizer._cache.clear()
+    answer, seconds = timed(engine.handle, "summarize", {"page": {"title": "Dots", "text": PAGES["dots"]}})
+    assert answer["value"]["text"] == "" and answer["value"]["stats"]["finish_reason"] == "cancelled", answer
+    assert device.polls == 3
+    # The Stop came inside the page's long run of dots: no word that long was ever finished.
+    assert max(map(len, engine.model.tokenizer._cache)) < 1000
+    assert engine.model.tokenizer.checkpoint is None          # the check is set for the request only
+    assert seconds < 5, f"{seconds:.1f} s"

@@ -194,6 +194,21 @@ def test_page_text_is_capped_and_the_prompt_says_what_was_cut():
     assert f"its last {page.cut_chars:,} characters were cut off" in system
 
 
+def test_a_page_cut_by_the_extractor_says_so_in_the_prompt():
+    """extract.js cuts the text at 100,000 characters and sends {truncated: {text: length before}};
+    the prompt says how much was left out, as for a cut made in Python."""
+    text = "Sentence number one of a page. " * 3000   # 93,000 characters, under MAX_PAGE_CHARS
+    page = Page.from_dict({"title": "Long", "text": text, "truncated": {"text": 250_000, "title": 900}})
+    assert page.text == text and page.cut_chars == 250_000 - 93_000
+    assert "its last 157,000 characters were cut off" in page_system_message(page)["content"]
+    # Only the text's cut counts; no flag, no note.
+    assert Page.from_dict({"title": "T", "text": text, "truncated": {"title": 900}}).cut_chars == 0
+    assert "cut off" not in page_system_message(Page.from_dict({"title": "T", "text": text}))["content"]
+    for bad in ("yes", {"text": -1}, {"text": "250000"}, {"text": True}):
+        with pytest.raises(SummaryError, match="truncated"):
+            Page.from_dict({"title": "T", "text": text, "truncated": bad})
+
+
 def test_chinese_page_is_chunked_at_sentence_ends_by_tokens(counter):
     # No spaces anywhere: chunks are cut at 。 and their real token counts fit the budget.
     _, count_text = counter
