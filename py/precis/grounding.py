@@ -377,6 +377,10 @@ class PassageIndex:
                 return direction
         if fact.kind not in ("date", "number") or _label_number(fact):
             return None
+        if fact.kind == "number" and not _year(fact):
+            swapped = self._binding_conflict(point, fact, window)
+            if swapped:
+                return swapped
         anchor = self._anchor(point, query, spans, fact)
         if len(set(anchor)) < 2:
             return None
@@ -392,6 +396,33 @@ class PassageIndex:
             return None
         rival = self._rival(fact, j)
         return (self._say_instead(fact, rival), j) if rival else None
+
+    def _binding_conflict(self, point: str, fact, window: list):
+        """(reason, passage) when the point gives its number to a word the page gives another
+        number ("buses carried 52,000 people" where the page's buses carried 18,000 and 52,000
+        are its visitors; 营收为18亿元 where 营收为96亿元 and 18亿元 is the deal). Both must hold:
+        no sentence of the window binds the point's number to that word, and one binds another
+        number of the same unit to it."""
+        mine = _number_bindings(point, fact, self._point_facts.facts)
+        if not mine:
+            return None
+        rival = None
+        for j in window:
+            pf = self.passage_facts(j)
+            for g in pf.facts:
+                if g.kind != "number" or g.key[0] != fact.key[0] or _label_number(g) or _year(g):
+                    continue
+                bound = _number_bindings(pf.text, g, pf.facts) & mine
+                if not bound:
+                    continue
+                if _number_matches(fact.key, g.key):
+                    return None          # the page binds this very number to the word
+                if rival is None:
+                    rival = (g, j)
+        if rival is None:
+            return None
+        g, j = rival
+        return f"the page says {g.text.rstrip('.')} here", j
 
     def _name_in_page(self, fact) -> bool:
         if self._page_words is None:  # once per page: the words of every passage, no fact extraction
@@ -611,6 +642,38 @@ def _check_facts(point_facts: list, context: list) -> tuple:
     for f in point_facts:
         (held if _fact_held(f, context, page_numbers) else failed).append((f.start, f.end))
     return failed, held
+
+
+_CJK_LINKS = "为是达约了至到有"
+
+
+def _number_bindings(text: str, fact, facts: list) -> set:
+    """The words a number is said of in `text`, with their side ("<" before, ">" after): the
+    content word next to it on each side within
+    its clause (a Latin word up to a few stop words away, "paid the $150 million"; the CJK
+    bigrams just before it, 营收为96亿元 -> 营收, 收为), not the units of any number itself."""
+    clause = next(((cs, ce) for cs, ce in _clauses(text) if cs <= fact.start < ce), (0, len(text)))
+    numbers = [(f.start, f.end) for f in facts if f.kind == "number"]
+    spans: list = []
+    units = content_units(text[clause[0]:clause[1]], spans)
+    out, before, after = set(), None, None
+    for u, (s, e) in zip(units, spans):
+        s, e = s + clause[0], e + clause[0]
+        if len(u) < 2 or any(a < e and s < b for a, b in numbers):
+            continue
+        cjk = not u.isascii()
+        if cjk and e <= fact.start:
+            # right before it, or across one linking character (营收为96亿元); 的 makes a phrase
+            # of another thing (1200块石头中的340块), not a binding
+            if "的" not in u and (e == fact.start or fact.start - e == 1 and text[e] in _CJK_LINKS):
+                out.add(("<", u))
+        elif e <= fact.start and fact.start - e <= 8:
+            if not cjk:
+                before = u
+        elif s >= fact.end and after is None and s - fact.end <= 8 and not cjk:
+            after = u
+    # a side each: "18 stops over 11 kilometres" binds 18 to stops, and 11 to kilometres, not to stops
+    return (out | {("<", before)} if before else out) | ({(">", after)} if after else set())
 
 
 def _year(fact) -> bool:
