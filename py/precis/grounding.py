@@ -60,6 +60,11 @@ CONTRADICTION_MIN_SHARE = 0.15
 NOT_IN_PAGE = "not in the page"
 OPPOSITE = "the page says the opposite"
 NOT_SAID = "the page does not say this"
+SWAPPED = "the page says it the other way round"
+# A point in the passive (or a page sentence in it) may put the doer after the verb: no swap is judged.
+_PASSIVE = re.compile(r"\b(?:by|was|were|been)\b|被|由", re.IGNORECASE)
+# What is on each side of a verb moved to the other side: at least this many units each way.
+SWAP_MIN_UNITS = 2
 
 # Quantity words before (or 以上/以下 after) a number: +1 "more", -1 "less". The longer
 # phrases come first ("不超过" before "超过").
@@ -274,6 +279,10 @@ class PassageIndex:
                 reasons.setdefault((s, e), reason)
         for span, passage in _negation_conflicts(point, context, window):
             reasons.setdefault(span, (OPPOSITE, passage))
+        if not reasons:
+            swapped = self._argument_swap(point, query, window)
+            if swapped:
+                reasons[swapped[0]] = (SWAPPED, swapped[1])
         failed = list(reasons)
         # Units inside a fact the page holds count as found: "十月一日" is the page's "10月1日".
         nearby = set()
@@ -424,6 +433,43 @@ class PassageIndex:
         g, j = rival
         return f"the page says {g.text.rstrip('.')} here", j
 
+    def _argument_swap(self, point: str, query: list, window: list):
+        """((start, end) of the point, passage) when the sentence the point rests on has what the
+        point puts before a shared verb after it, and what it puts after before it: the buyer and
+        the bought swapped (百利超市宣布收购安达食品 where 安达食品…收购…百利超市)."""
+        share, j = self._anchor_sentence(query, window)
+        if j < 0 or share < ANCHOR_MIN_SHARE:
+            return None
+        text = self.passages[j].text
+        if _PASSIVE.search(point) or _PASSIVE.search(text):
+            return None
+        mine: list = []
+        mine_units = content_units(point, mine)
+        theirs: list = []
+        their_units = content_units(text, theirs)
+        kept = lambda u: len(u) >= 2 and not u.isdigit()  # noqa: E731
+        # A Latin unit that names: a capitalized word not opening the point ("opened at Marrow's
+        # library" is a reordering, not a swap: one side must name someone, on each side).
+        named = {u for u, (a, _) in zip(mine_units, mine) if u.isascii() and a > 0 and point[a].isupper()}
+        clauses = _clauses(point)
+        for k, verb in enumerate(mine_units):
+            if not kept(verb) or mine_units.count(verb) != 1 or their_units.count(verb) != 1:
+                continue
+            at = their_units.index(verb)
+            cs, ce = next(((a, b) for a, b in clauses if a <= mine[k][0] < b), (0, len(point)))
+            inside = [(u, a) for u, (a, b) in zip(mine_units, mine) if cs <= a and b <= ce and kept(u)]
+            left = {u for u, a in inside if a < mine[k][0]}
+            right = {u for u, a in inside if a > mine[k][0]}
+            page_left, page_right = set(their_units[:at]), set(their_units[at + 1:])
+            moved_left = left & page_right - page_left
+            moved_right = right & page_left - page_right
+            if verb.isascii() and not (moved_left & named and moved_right & named):
+                continue
+            if len(moved_left) >= SWAP_MIN_UNITS and len(moved_right) >= SWAP_MIN_UNITS \
+                    and len(moved_left) > len(left & page_left) and len(moved_right) > len(right & page_right):
+                return (0, len(point.rstrip("。.！!"))), j
+        return None
+
     def _name_in_page(self, fact) -> bool:
         if self._page_words is None:  # once per page: the words of every passage, no fact extraction
             self._page_words = [_PageWords(p.text) for p in self.passages]
@@ -434,10 +480,15 @@ class PassageIndex:
         says about that name to another name it mentions ("Nair was the first chief executive"
         where the page says Lind was)."""
         page_names = [(j, n) for j in window for n in self.passage_facts(j).names]
-        if len(page_names) < 2:
+        # A name of the point the page has outside the window (馆长高远说… where 高远 is the
+        # mayor, two sentences on) still faces the names the window gives the role to.
+        elsewhere = [(identity, (s, e)) for identity, name, _, s, e in role_names(point, self._point_facts.facts)
+                     if not any(name in self.passages[j].text for j in window)
+                     and any(name in p.text for p in self.passages)]
+        if len(page_names) + len(elsewhere) < 2 or not page_names:
             return {}
         folded = point.casefold()
-        in_point = {}
+        in_point = dict(elsewhere)
         for _, (identity, name, *_) in page_names:
             for piece in (name, name.split(" ")[-1]):  # the whole name first, then the surname
                 at = folded.find(piece.casefold())
