@@ -6,6 +6,7 @@ export const DEFAULTS = Object.freeze({
   length: "medium",     // short | medium | long
   temperature: 0,       // 0 = greedy
   device: "auto",       // auto | gpu | cpu: what runs the model (sent with every engine request)
+  judge: false,         // the loaded model also judges the points the lexical check passes (slower)
 });
 
 const VALID = {
@@ -22,6 +23,7 @@ function clean(stored) {
     if (value === undefined) continue;
     if (VALID[key] && !VALID[key].includes(value)) continue;
     if (key === "temperature" && !(Number.isFinite(value) && value >= 0 && value <= 2)) continue;
+    if (key === "judge" && typeof value !== "boolean") continue;
     if (key === "model" && !(value === "package" || (typeof value === "string" && value.startsWith("opfs:")))) continue;
     out[key] = value;
   }

@@ -16,6 +16,7 @@ export function showSettings() {
   $("device").value = state.settings.device;
   $("temperature").value = String(state.settings.temperature);
   $("temperature-value").textContent = String(state.settings.temperature);
+  $("judge").checked = state.settings.judge;
 }
 
 export function wireSettings() {
@@ -27,4 +28,5 @@ export function wireSettings() {
   $("temperature").addEventListener("change", (e) => setSetting("temperature", Number(e.target.value)));
   // The next request loads the model on the chosen device (model_picker.ensureModel).
   $("device").addEventListener("change", (e) => setSetting("device", e.target.value));
+  $("judge").addEventListener("change", (e) => setSetting("judge", e.target.checked));
 }
