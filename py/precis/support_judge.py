@@ -9,6 +9,10 @@ An answer missing from the top-k counts as the lowest log-probability the top-k 
 Cost: one prompt per judged point, about 60 tokens of instructions plus the passage (the
 point's sentence and its neighbours) and the point; no token is generated. The passage comes
 before the point, so points resting on the same passage reuse the cached prefix.
+Measured with Qwen2.5-Coder-0.5B on native llama.cpp (the CPU device's engine, 1 thread, a shared
+machine under load 5-15): 143 prompt tokens per point (median), 0.6 s per point when the passage is
+cached, 9-10 s when it is not; a 5-point summary on a 20,000-character page: 42 ms (en) / 59 ms (zh)
+lexical, 25 s with the judge (3 points judged).
 """
 
 from __future__ import annotations
