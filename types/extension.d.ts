@@ -21,3 +21,8 @@ interface Window {
   precisProgress?: object[];
   precisPanel?: object;
 }
+
+// navigator.deviceMemory (Chrome; GiB, rounded), not in TypeScript's DOM types. The CPU device's memory budget.
+interface Navigator {
+  readonly deviceMemory?: number;
+}

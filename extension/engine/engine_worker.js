@@ -10,7 +10,8 @@
 //                 summarize / chat (the panel's setting): another device loads the model again
 //               {id, type: "add_model", file, context?, device?}      a picked File: kept in OPFS only once it has loaded;
 //                                                            the same file stored already is loaded from there (info.reused)
-//               {id, type: "summarize", requestId, source, page, style, length, temperature}
+//               {id, type: "summarize", requestId, source, page, style, length, temperature, judge?}
+//                 judge: the loaded model also judges the points the lexical check passes (precis.support_judge)
 //               {id, type: "chat", requestId, source, messages, page?, conversation?, temperature, max_tokens?}
 //                 conversation: an id; its first turn carries the page, later turns only the id
 //               {id, type: "ground", summary, text}          grounding only (no model needed)
@@ -457,7 +458,7 @@ const handlers = {
 // Generations answer through generation(): at once when cancelled, else with the engine's result.
 const generations = {
   summarize: (m) => call("summarize", { page: m.page, style: m.style, length: m.length,
-    temperature: Number(m.temperature) || 0 },
+    temperature: Number(m.temperature) || 0, judge: m.judge === true },
   { on_progress: (stage, done, total) => postMessage({ type: "progress", requestId: m.requestId, stage, done, total }) }),
   // A conversation's first turn carries its page; later turns only its id (Python keeps the page).
   chat: (m) => call("chat", { messages: m.messages, page: m.page || null, temperature: Number(m.temperature) || 0,

@@ -1,7 +1,7 @@
 // @ts-check
 // User settings in chrome.storage.local, with defaults that work out of the box.
 
-/** @typedef {{model: string, style: string, length: string, temperature: number, device: "auto" | "gpu" | "cpu"}} Settings */
+/** @typedef {{model: string, style: string, length: string, temperature: number, device: "auto" | "gpu" | "cpu", judge: boolean}} Settings */
 
 /** @type {Readonly<Settings>} */
 export const DEFAULTS = Object.freeze({
@@ -10,6 +10,7 @@ export const DEFAULTS = Object.freeze({
   length: "medium",     // short | medium | long
   temperature: 0,       // 0 = greedy
   device: "auto",       // auto | gpu | cpu: what runs the model (sent with every engine request)
+  judge: false,         // the loaded model also judges the points the lexical check passes (slower)
 });
 
 /** The valid values, Python's: the engine's boot status carries them (status.contract, precis.engine.Engine.contract).
@@ -26,6 +27,7 @@ function clean(stored, /** @type {Contract | null} */ contract) {
     if (value === undefined) continue;
     if (valid[key] && !valid[key].includes(value)) continue;
     if (key === "temperature" && !(Number.isFinite(value) && value >= 0 && value <= 2)) continue;
+    if (key === "judge" && typeof value !== "boolean") continue;
     if (key === "model" && !(value === "package" || (typeof value === "string" && value.startsWith("opfs:")))) continue;
     out[key] = value;
   }

@@ -17,6 +17,7 @@ export function showSettings() {
   $("device", HTMLSelectElement).value = state.settings.device;
   $("temperature", HTMLInputElement).value = String(state.settings.temperature);
   $("temperature-value").textContent = String(state.settings.temperature);
+  $("judge", HTMLInputElement).checked = state.settings.judge;
 }
 
 export function wireSettings() {
@@ -30,4 +31,6 @@ export function wireSettings() {
   temperature.addEventListener("change", () => setSetting("temperature", Number(temperature.value)));
   // The next request loads the model on the chosen device (model_picker.ensureModel).
   device.addEventListener("change", () => setSetting("device", device.value));
+  const judge = $("judge", HTMLInputElement);
+  judge.addEventListener("change", () => setSetting("judge", judge.checked));
 }

@@ -34,7 +34,7 @@ export async function handleRequest(request) {
 }
 
 async function summarize(tabId, tab, page, request) {
-  const { style, length, temperature } = state.settings;
+  const { style, length, temperature, judge } = state.settings;
   $("summary").hidden = false;
   $("sources").hidden = true;
   $("summary-body").hidden = false;
@@ -42,7 +42,7 @@ async function summarize(tabId, tab, page, request) {
   stream.finish("");
   showPageCut(request.kind, pageCut(page));
   taskProgress(0, "Reading the page into the model…");
-  const generation = engine.generate("summarize", { ...modelChoice(), page, style, length, temperature }, {
+  const generation = engine.generate("summarize", { ...modelChoice(), page, style, length, temperature, judge }, {
     onToken: (text) => { taskDone(); stream.append(text); },
     onProgress: ({ stage, done, total }) => taskProgress(total ? done / total : 0,
       stage === "map" ? `Long page: reading part ${Math.min(done + 1, total)} of ${total}…` : "Combining the parts…"),

@@ -531,7 +531,7 @@ class Engine:
                                prompt_budget=budget, on_text=self._text.append, on_progress=progress,
                                should_stop=lambda: self._cancelled, on_parts_cut=parts_cut)
             self._checkpoint()
-            found = (self._ground_judged(text, page.text) if judge
+            found = (self._ground_judged(text, page.text, stats) if judge
                      else grounding.ground_as_dict(text, page.text, checkpoint=self._checkpoint)) if text else None
         except Cancelled:
             text, found = "", None
@@ -624,12 +624,21 @@ class Engine:
         ids, logits = self._feed(prompt[len(self.kv):])
         return support_judge.support_score(ids, logits, *support_judge.answer_ids(model.tokenizer))
 
-    def _ground_judged(self, summary: str, text: str) -> dict:
-        """Grounding with the loaded model as judge; a stop during the judge keeps the lexical result."""
+    def _ground_judged(self, summary: str, text: str, stats: dict) -> dict:
+        """Grounding with the loaded model as judge; a stop during the judge keeps the lexical result.
+        stats["judged"]: how many points the model was asked about."""
+        judged = []
+
+        def judge(passage, point):
+            judged.append(point)
+            return self.judge_support(passage, point)
+
         try:
-            return grounding.ground_as_dict(summary, text, judge=self.judge_support)
+            return grounding.ground_as_dict(summary, text, judge=judge)
         except Cancelled:
             return grounding.ground_as_dict(summary, text)
+        finally:
+            stats["judged"] = len(judged)
 
     def ground(self, summary: str, text: str) -> dict:
         """The grounding of a summary's points in a page's text (no model needed)."""

@@ -60,6 +60,11 @@ CONTRADICTION_MIN_SHARE = 0.15
 NOT_IN_PAGE = "not in the page"
 OPPOSITE = "the page says the opposite"
 NOT_SAID = "the page does not say this"
+SWAPPED = "the page says it the other way round"
+# A point in the passive (or a page sentence in it) may put the doer after the verb: no swap is judged.
+_PASSIVE = re.compile(r"\b(?:by|was|were|been)\b|被|由", re.IGNORECASE)
+# What is on each side of a verb moved to the other side: at least this many units each way.
+SWAP_MIN_UNITS = 2
 
 # Quantity words before (or 以上/以下 after) a number: +1 "more", -1 "less". The longer
 # phrases come first ("不超过" before "超过").
@@ -274,6 +279,10 @@ class PassageIndex:
                 reasons.setdefault((s, e), reason)
         for span, passage in _negation_conflicts(point, context, window):
             reasons.setdefault(span, (OPPOSITE, passage))
+        if not reasons:
+            swapped = self._argument_swap(point, query, window)
+            if swapped:
+                reasons[swapped[0]] = (SWAPPED, swapped[1])
         failed = list(reasons)
         # Units inside a fact the page holds count as found: "十月一日" is the page's "10月1日".
         nearby = set()
@@ -377,6 +386,10 @@ class PassageIndex:
                 return direction
         if fact.kind not in ("date", "number") or _label_number(fact):
             return None
+        if fact.kind == "number" and not _year(fact):
+            swapped = self._binding_conflict(point, fact, window)
+            if swapped:
+                return swapped
         anchor = self._anchor(point, query, spans, fact)
         if len(set(anchor)) < 2:
             return None
@@ -393,6 +406,70 @@ class PassageIndex:
         rival = self._rival(fact, j)
         return (self._say_instead(fact, rival), j) if rival else None
 
+    def _binding_conflict(self, point: str, fact, window: list):
+        """(reason, passage) when the point gives its number to a word the page gives another
+        number ("buses carried 52,000 people" where the page's buses carried 18,000 and 52,000
+        are its visitors; 营收为18亿元 where 营收为96亿元 and 18亿元 is the deal). Both must hold:
+        no sentence of the window binds the point's number to that word, and one binds another
+        number of the same unit to it."""
+        mine = _number_bindings(point, fact, self._point_facts.facts)
+        if not mine:
+            return None
+        rival = None
+        for j in window:
+            pf = self.passage_facts(j)
+            for g in pf.facts:
+                if g.kind != "number" or g.key[0] != fact.key[0] or _label_number(g) or _year(g):
+                    continue
+                bound = _number_bindings(pf.text, g, pf.facts) & mine
+                if not bound:
+                    continue
+                if _number_matches(fact.key, g.key):
+                    return None          # the page binds this very number to the word
+                if rival is None:
+                    rival = (g, j)
+        if rival is None:
+            return None
+        g, j = rival
+        return f"the page says {g.text.rstrip('.')} here", j
+
+    def _argument_swap(self, point: str, query: list, window: list):
+        """((start, end) of the point, passage) when the sentence the point rests on has what the
+        point puts before a shared verb after it, and what it puts after before it: the buyer and
+        the bought swapped (百利超市宣布收购安达食品 where 安达食品…收购…百利超市)."""
+        share, j = self._anchor_sentence(query, window)
+        if j < 0 or share < ANCHOR_MIN_SHARE:
+            return None
+        text = self.passages[j].text
+        if _PASSIVE.search(point) or _PASSIVE.search(text):
+            return None
+        mine: list = []
+        mine_units = content_units(point, mine)
+        theirs: list = []
+        their_units = content_units(text, theirs)
+        kept = lambda u: len(u) >= 2 and not u.isdigit()  # noqa: E731
+        # A Latin unit that names: a capitalized word not opening the point ("opened at Marrow's
+        # library" is a reordering, not a swap: one side must name someone, on each side).
+        named = {u for u, (a, _) in zip(mine_units, mine) if u.isascii() and a > 0 and point[a].isupper()}
+        clauses = _clauses(point)
+        for k, verb in enumerate(mine_units):
+            if not kept(verb) or mine_units.count(verb) != 1 or their_units.count(verb) != 1:
+                continue
+            at = their_units.index(verb)
+            cs, ce = next(((a, b) for a, b in clauses if a <= mine[k][0] < b), (0, len(point)))
+            inside = [(u, a) for u, (a, b) in zip(mine_units, mine) if cs <= a and b <= ce and kept(u)]
+            left = {u for u, a in inside if a < mine[k][0]}
+            right = {u for u, a in inside if a > mine[k][0]}
+            page_left, page_right = set(their_units[:at]), set(their_units[at + 1:])
+            moved_left = left & page_right - page_left
+            moved_right = right & page_left - page_right
+            if verb.isascii() and not (moved_left & named and moved_right & named):
+                continue
+            if len(moved_left) >= SWAP_MIN_UNITS and len(moved_right) >= SWAP_MIN_UNITS \
+                    and len(moved_left) > len(left & page_left) and len(moved_right) > len(right & page_right):
+                return (0, len(point.rstrip("。.！!"))), j
+        return None
+
     def _name_in_page(self, fact) -> bool:
         if self._page_words is None:  # once per page: the words of every passage, no fact extraction
             self._page_words = [_PageWords(p.text) for p in self.passages]
@@ -403,10 +480,15 @@ class PassageIndex:
         says about that name to another name it mentions ("Nair was the first chief executive"
         where the page says Lind was)."""
         page_names = [(j, n) for j in window for n in self.passage_facts(j).names]
-        if len(page_names) < 2:
+        # A name of the point the page has outside the window (馆长高远说… where 高远 is the
+        # mayor, two sentences on) still faces the names the window gives the role to.
+        elsewhere = [(identity, (s, e)) for identity, name, _, s, e in role_names(point, self._point_facts.facts)
+                     if not any(name in self.passages[j].text for j in window)
+                     and any(name in p.text for p in self.passages)]
+        if len(page_names) + len(elsewhere) < 2 or not page_names:
             return {}
         folded = point.casefold()
-        in_point = {}
+        in_point = dict(elsewhere)
         for _, (identity, name, *_) in page_names:
             for piece in (name, name.split(" ")[-1]):  # the whole name first, then the surname
                 at = folded.find(piece.casefold())
@@ -611,6 +693,38 @@ def _check_facts(point_facts: list, context: list) -> tuple:
     for f in point_facts:
         (held if _fact_held(f, context, page_numbers) else failed).append((f.start, f.end))
     return failed, held
+
+
+_CJK_LINKS = "为是达约了至到有"
+
+
+def _number_bindings(text: str, fact, facts: list) -> set:
+    """The words a number is said of in `text`, with their side ("<" before, ">" after): the
+    content word next to it on each side within
+    its clause (a Latin word up to a few stop words away, "paid the $150 million"; the CJK
+    bigrams just before it, 营收为96亿元 -> 营收, 收为), not the units of any number itself."""
+    clause = next(((cs, ce) for cs, ce in _clauses(text) if cs <= fact.start < ce), (0, len(text)))
+    numbers = [(f.start, f.end) for f in facts if f.kind == "number"]
+    spans: list = []
+    units = content_units(text[clause[0]:clause[1]], spans)
+    out, before, after = set(), None, None
+    for u, (s, e) in zip(units, spans):
+        s, e = s + clause[0], e + clause[0]
+        if len(u) < 2 or any(a < e and s < b for a, b in numbers):
+            continue
+        cjk = not u.isascii()
+        if cjk and e <= fact.start:
+            # right before it, or across one linking character (营收为96亿元); 的 makes a phrase
+            # of another thing (1200块石头中的340块), not a binding
+            if "的" not in u and (e == fact.start or fact.start - e == 1 and text[e] in _CJK_LINKS):
+                out.add(("<", u))
+        elif e <= fact.start and fact.start - e <= 8:
+            if not cjk:
+                before = u
+        elif s >= fact.end and after is None and s - fact.end <= 8 and not cjk:
+            after = u
+    # a side each: "18 stops over 11 kilometres" binds 18 to stops, and 11 to kilometres, not to stops
+    return (out | {("<", before)} if before else out) | ({(">", after)} if after else set())
 
 
 def _year(fact) -> bool:

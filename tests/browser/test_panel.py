@@ -209,29 +209,31 @@ def test_settings_are_kept_in_storage_and_restored(ext, pages_url):
     defaults = panel.evaluate("chrome.storage.local.clear().then(() => import('./settings.js'))"
                               ".then(m => m.loadSettings())")
     assert defaults == {"model": "package", "style": "key-points", "length": "medium", "temperature": 0,
-                        "device": "auto"}
+                        "device": "auto", "judge": False}
+    assert panel.evaluate("document.getElementById('judge').checked") is False   # the model judge: off by default
     panel.evaluate("""(() => {
         const set = (id, value, event) => { const el = document.getElementById(id); el.value = value;
                                             el.dispatchEvent(new Event(event)); };
         set('style', 'headline', 'change'); set('length', 'long', 'change'); set('temperature', '0.7', 'change');
         set('device', 'cpu', 'change');
+        const judge = document.getElementById('judge'); judge.checked = true; judge.dispatchEvent(new Event('change'));
         return true; })()""")
     time.sleep(0.3)
     stored = panel.evaluate("chrome.storage.local.get(null)")
-    assert stored == {"style": "headline", "length": "long", "temperature": 0.7, "device": "cpu"}
+    assert stored == {"style": "headline", "length": "long", "temperature": 0.7, "device": "cpu", "judge": True}
     panel.send("Page.reload")
     ext.panel = None
     panel = ext.wait_for_panel()
     shown = panel.evaluate("""({style: document.getElementById('style').value,
         length: document.getElementById('length').value,
         temperature: document.getElementById('temperature').value,
-        device: document.getElementById('device').value})""")
-    assert shown == {"style": "headline", "length": "long", "temperature": "0.7", "device": "cpu"}
+        device: document.getElementById('device').value, judge: document.getElementById('judge').checked})""")
+    assert shown == {"style": "headline", "length": "long", "temperature": "0.7", "device": "cpu", "judge": True}
     # A stored value that is not valid falls back to its default.
-    panel.evaluate("chrome.storage.local.set({style: 'poem', temperature: -3, device: 'tpu'})")
+    panel.evaluate("chrome.storage.local.set({style: 'poem', temperature: -3, device: 'tpu', judge: 'yes'})")
     # (checked against the styles and devices Python publishes in the boot status)
     assert panel.evaluate("window.precisStatus.then((s) => import('./settings.js').then(m => m.loadSettings(s.contract)))") == {
-        "model": "package", "style": "key-points", "length": "long", "temperature": 0, "device": "auto"}
+        "model": "package", "style": "key-points", "length": "long", "temperature": 0, "device": "auto", "judge": False}
     panel.evaluate("chrome.storage.local.clear()")
 
 

@@ -54,7 +54,7 @@ def test_failing_spans(language, point, spans):
 
 def _page_of(language, point):
     data = json.loads((SET_DIR / f"{language}.json").read_text(encoding="utf-8"))
-    return next(page["text"] for page in data["pages"] for split in ("trap_cases", "real_cases")
+    return next(page["text"] for page in data["pages"] for split in ("cases", "later_cases", "fresh_cases", "trap_cases", "real_cases")
                 for _, p, *_ in page.get(split, []) if p == point)
 
 
@@ -66,12 +66,20 @@ def _page_of(language, point):
     ("en", "The phase 2 study was reported in May 2024.", [("May 2024", "the page dates this to May 2021")]),
     # A number from the other clause of the same sentence (the first estimate was 320亿元).
     ("zh", "项目总投资最初估算为410亿元。", [("410亿元", "the page says 320亿元 here")]),
+    # A number given to a word the page gives another number (a swap between two nouns; a part as the whole).
+    ("en", "The line will have 11 stops over 18 kilometres.",
+     [("11", "the page says 18 here"), ("18", "the page says 11 here")]),
+    ("en", "Port authority paid $410 million", [("$410 million", "the page says $150 million here")]),
     # Quantity words turned around.
     ("zh", "研究院目前有不到300名员工。", [("300", "the page says 超过300")]),
     ("en", "The state will cover at least 40% of the cost.", [("40%", "the page says at most 40%")]),
     # A name in another's role.
     ("en", "Priya Nair was Northwind's first chief executive.", [("Priya Nair", "the page names Lind here")]),
     ("zh", "省交通厅厅长刘芳表示票价不会高于现有动车。", [("刘芳", "the page names 周建国 here")]),
+    # A name of the page used outside its sentence: 高远 is the mayor, 何佳 the museum's director.
+    ("zh", "馆长高远说新馆实行免费参观。", [("高远", "the page names 何佳 here")]),
+    # The buyer and the bought swapped around the page's verb.
+    ("zh", "百利超市宣布收购安达食品。", [("百利超市宣布收购安达食品", "the page says it the other way round")]),
     # The page's denial affirmed.
     ("zh", "新线将停靠青石机场站。", [("新线将停靠青石机场站", "the page says the opposite")]),
     ("en", "Mayor Kolar said fares would rise to pay for the line.",
@@ -92,6 +100,11 @@ def test_claims_fail_with_their_reason(language, point, reasons):
     ("zh", "高温会加快老化：在40摄氏度下存放的电池，老化速度大约是25摄氏度下的两倍。充到100%本身并不危险，但长时间保持满电会对电池造成压力。"),
     ("zh", "青州博物馆新馆不允许携带自拍杆入内。"),
     ("en", "Lind and Priya Nair"),
+    # A reordering that is no swap: "opened at Marrow's library" (one side names no one).
+    ("en", "A new reading room opened at Marrow's city library in March 2024."),
+    ("zh", "经过约十一个月的修缮，维尔河上的石桥重新通车。"),
+    # 340 of the 1200 stones: 的 makes the number another thing's, not a binding to 桥上.
+    ("zh", "工程师更换了桥上的340块石头。"),
 ])
 def test_true_claims_are_kept(language, point):
     (g,) = ground_points(f"- {point}", _page_of(language, point))
