@@ -13,12 +13,12 @@ import time
 
 from precis_build.backends import BACKENDS, make_backend
 from precis_build.errors import UserError
-from precis_build.model_file import open_model
+from precis_build.model_file import MODEL_HELP, open_model
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("bench", help="time prefill and decode of a backend, print JSON")
-    p.add_argument("--model", help="GGUF model (default: the one `precis setup` installed)")
+    p.add_argument("--model", help=MODEL_HELP)
     p.add_argument("--backend", default="wgpu", choices=sorted(BACKENDS))
     p.add_argument("--prompt-tokens", type=int, default=512)
     p.add_argument("--new-tokens", type=int, default=128)

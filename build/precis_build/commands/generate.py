@@ -17,14 +17,14 @@ from precis.sampler import Sampler, SamplerConfig
 from precis.tokenizer import Tokenizer, TokenizerError
 from precis_build.backends import BACKENDS, make_backend
 from precis_build.errors import UserError
-from precis_build.model_file import open_model
+from precis_build.model_file import MODEL_HELP, open_model
 from precis_build.reference.dequant import DequantError
 from precis_build.reference.model import ModelError
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("generate", help="generate text from a prompt (streams to stdout)")
-    p.add_argument("--model", help="GGUF model (default: the one `precis setup` installed)")
+    p.add_argument("--model", help=MODEL_HELP)
     p.add_argument("--backend", default="numpy", choices=sorted(BACKENDS),
                    help="numpy: the CPU reference model; wgpu: our WGSL kernels through wgpu-py")
     prompt = p.add_mutually_exclusive_group(required=True)
