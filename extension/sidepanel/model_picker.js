@@ -47,10 +47,35 @@ async function storedModelNames() {
   }
 }
 
+// The named models (vendor/precis-assets.json, written by `precis setup` / `precis pack` from Python's
+// catalog): the built-in one's line, and each other known model's name, size and languages, listed but not
+// choosable (this build does not hold it; "Add a model" takes its file).
+let knownModels = null;
+async function modelCatalog() {
+  if (!knownModels) {
+    try {
+      knownModels = await (await fetch(chrome.runtime.getURL("vendor/precis-assets.json"))).json();
+    } catch {
+      knownModels = {};
+    }
+  }
+  return knownModels;
+}
+
 export async function fillModelChoices() {
   const select = $("model-source");
   const builtIn = select.querySelector('option[value="package"]');
+  const assets = await modelCatalog();
+  if (assets.default_model_label) builtIn.textContent = `${assets.default_model_label} (built in)`;
   select.replaceChildren(builtIn);
+  for (const model of assets.models || []) {
+    if (assets.default_model?.endsWith(`/${model.file}`)) continue;
+    const option = document.createElement("option");
+    option.value = `known:${model.name}`;
+    option.disabled = true;
+    option.textContent = `${model.label} (not in this build)`;
+    select.append(option);
+  }
   for (const name of await storedModelNames()) {
     const option = document.createElement("option");
     option.value = `opfs:${name}`;

@@ -50,6 +50,7 @@ from typing import Any, Callable, Optional
 from precis import grounding
 from precis.adapter import DEFAULT_CHUNK, DEFAULT_CONTEXT, describe_adapter, plan_for_adapter, to_py
 from precis.device_choice import DeviceChoiceError, choose_device, cpu_spec, gpu_fallback
+from precis.known_models import display_name
 from precis.summarize import (DEFAULT_LENGTH, DEFAULT_STYLE, Page, SummaryError, check_style,
                               page_system_message, run_summary)
 
@@ -154,7 +155,9 @@ class Model:
     def info(self) -> dict:
         meta = self.gguf.metadata
         return {
-            "name": self.name, "source": self.source, "title": meta.get("general.name") or self.name,
+            # title: the name a reader sees (precis.known_models.display_name: the catalog's for a known model).
+            "name": self.name, "source": self.source,
+            "title": display_name(meta, self.gguf.file_size, self.gguf.architecture, self.name),
             "architecture": self.gguf.architecture, "context": self.context, "chunk": self.chunk,
             "vocab": self.tokenizer.vocab_size,
             "chat_template": "model" if self.template.has_model_template else "fallback",
