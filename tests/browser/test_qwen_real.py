@@ -59,7 +59,7 @@ def test_0_5b_wgsl_in_chromium_equals_llama_cpp(host, qwen05_path, qwen05_expect
 def test_1_5b_on_the_cpu_device_equals_llama_cpp(host, qwen15_path, qwen15_expected):
     info = request(host, "load_model", {"source": source("qwen2.5-coder-1.5b"), "device": "cpu"})
     assert info["device"]["kind"] == "cpu" and info["title"] == "Qwen2.5 Coder 1.5B Instruct"
-    cases = ["zh-summary", "en-chat"]
+    cases = list(qwen15_expected)           # conftest.QWEN15_CASES
     assert sum(len(qwen15_expected[c].tokens) for c in cases) >= 2 * len(cases)
     for case in cases:
         assert greedy_ids(host, qwen15_expected[case]) == qwen15_expected[case].tokens, case
