@@ -109,3 +109,17 @@ def test_languages_label():
     assert languages_label(("en",)) == "English"
     assert languages_label(("en", "zh")) == "English and Chinese"
     assert languages_label(("en", "zh", "fr", "de", "ja")) == "English, Chinese, French and 2 more"
+
+
+def test_pack_ships_the_named_model_as_the_built_in(qwen05_path, tmp_path):
+    out = tmp_path / "qwen.zip"
+    r = precis("pack", "--model", "qwen2.5-coder-0.5b", "--output", out)
+    assert r.returncode == 0, r.stderr
+    with zipfile.ZipFile(out) as zf:
+        models = [n for n in zf.namelist() if n.startswith("models/")]
+        assets = json.loads(zf.read("vendor/precis-assets.json"))
+        assert zf.getinfo(models[0]).file_size == qwen05_path.stat().st_size
+    assert models == ["models/qwen2.5-coder-0.5b-instruct.gguf"] == [assets["default_model"]]
+    assert assets["default_model_sha256"] == CATALOG["qwen2.5-coder-0.5b"].sha256
+    assert assets["default_model_label"].startswith("Qwen2.5 Coder 0.5B Instruct · 491 MB · English, Chinese")
+    assert [m["name"] for m in assets["models"]] == ["smollm2-135m", "qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b"]
