@@ -2,12 +2,21 @@
 // (files: [Readability.js, extract.js]); the value of the last expression is the result.
 // Runs in the extension's isolated world: it reads the page, changes nothing in it.
 //
-// Result: {title, byline, lang, url, siteName, text, selection, words, kind}
+// Result: {title, byline, lang, url, siteName, text, selection, words, kind, truncated?}
 //   text:  the article's clean text, paragraphs separated by blank lines (Readability on a
 //          copy of the document; the page's visible text when Readability finds no article)
 //   kind:  "article" | "page-text" | "pdf" (the PDF viewer: nothing we can read)
+//   truncated: {text?, selection?, title?: the original length}, for each field cut to its cap
+//
+// Only what a person sees is read: elements the page hides (display:none, the hidden attribute,
+// closed <details>, content-visibility:hidden) and text under visibility:hidden are left out.
+// Opacity 0 counts as shown: pages fade text in as it scrolls into view, and that text is the page's.
 
 (() => {
+  // The page text and the selection are cut here, where they enter: the engine's wasm heap never
+  // shrinks. Same limit as precis.summarize.MAX_PAGE_CHARS (tests/unit/test_extract_caps.py).
+  const MAX_TEXT_CHARS = 100_000;
+  const MAX_TITLE_CHARS = 300;   // title, byline and site name
   const BLOCKS = new Set(["P", "LI", "H1", "H2", "H3", "H4", "H5", "H6", "BLOCKQUOTE", "PRE", "TD", "TH",
     "DT", "DD", "FIGCAPTION", "DIV", "SECTION", "ARTICLE", "TR", "UL", "OL", "TABLE", "HEADER", "FOOTER"]);
   const SKIP = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "SVG", "IFRAME", "OBJECT", "BUTTON", "SELECT"]);
@@ -38,8 +47,41 @@
     return out.join("\n\n");
   }
 
+  // A copy of the document without what the live page hides: the copy has no layout to ask, so
+  // the live page and its copy are walked side by side (a deep clone has the same tree).
+  function visibleCopy() {
+    const copy = document.cloneNode(true);
+    const prune = (live, copied) => {
+      const liveChildren = [...live.childNodes];
+      const copiedChildren = [...copied.childNodes];
+      if (liveChildren.length !== copiedChildren.length) return;   // changed under us: keep it as is
+      let textHidden = null;   // computed once, for the first text child
+      liveChildren.forEach((node, i) => {
+        if (node.nodeType === Node.ELEMENT_NODE) {
+          // display:contents has no box of its own, so checkVisibility() is false; its children may show.
+          if (!node.checkVisibility() && getComputedStyle(node).display !== "contents") copiedChildren[i].remove();
+          else prune(node, copiedChildren[i]);
+        } else if (node.nodeType === Node.TEXT_NODE) {
+          textHidden ??= getComputedStyle(live).visibility !== "visible";   // inherited, may be undone below
+          if (textHidden) copiedChildren[i].remove();
+        }
+      });
+    };
+    if (document.body && copy.body) prune(document.body, copy.body);
+    return copy;
+  }
+
+  // s cut to `limit` UTF-16 units (never inside a surrogate pair), the cut noted in `truncated`.
+  const truncated = {};
+  function cap(field, s, limit) {
+    if (s.length <= limit) return s;
+    truncated[field] = s.length;
+    const end = /[\ud800-\udbff]/.test(s[limit - 1]) ? limit - 1 : limit;
+    return s.slice(0, end);
+  }
+
   const meta = (name) => document.querySelector(`meta[name="${name}"], meta[property="${name}"]`)?.content?.trim() || "";
-  const selection = String(window.getSelection?.() || "").trim();
+  const selection = cap("selection", String(window.getSelection?.() || "").trim(), MAX_TEXT_CHARS);
   const base = {
     title: (document.title || "").trim(),
     byline: meta("author"),
@@ -56,9 +98,10 @@
 
   let kind = "article";
   let text = "";
+  const visible = visibleCopy();
   try {
     // Readability edits the document it is given: give it a copy, never the live page.
-    const article = new Readability(document.cloneNode(true)).parse();
+    const article = new Readability(visible.cloneNode(true)).parse();
     if (article) {
       base.title = (article.title || base.title).trim();
       base.byline = (article.byline || base.byline || "").trim();
@@ -81,14 +124,16 @@
   // no spaces between words, so a whole Chinese article would otherwise count as a few words).
   const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]/g;
   const countWords = (s) => (s.match(CJK) || []).length + s.replace(CJK, " ").split(/\s+/).filter(Boolean).length;
-  if (countWords(text) < 40 && document.body) {
+  if (countWords(text) < 40 && visible.body) {
     // No article found: fall back to what the page shows.
-    const visible = blockText(document.body);
-    if (visible.length > text.length) {
-      text = visible;
+    const shown = blockText(visible.body);
+    if (shown.length > text.length) {
+      text = shown;
       kind = "page-text";
     }
   }
+  text = cap("text", text, MAX_TEXT_CHARS);
+  for (const field of ["title", "byline", "siteName"]) base[field] = cap(field, base[field], MAX_TITLE_CHARS);
   const words = countWords(text);
-  return { ...base, kind, text, words };
+  return { ...base, kind, text, words, ...(Object.keys(truncated).length ? { truncated } : {}) };
 })();

@@ -16,12 +16,20 @@ export function highlightPassage(passage) {
   const SPACE = /\s/;
 
   // Every visible text node of the page, concatenated without whitespace, keeping for each
-  // unit of the flat text the node and offset it came from.
+  // unit of the flat text the node and offset it came from. Visible as extract.js reads it: not
+  // under display:none (or hidden, closed <details>), not visibility:hidden; opacity 0 counts as shown.
+  const shown = (element) => {
+    if (element.checkVisibility({ visibilityProperty: true })) return true;
+    // display:contents makes no box (checkVisibility is false): its own visibility and its ancestors decide.
+    const style = getComputedStyle(element);
+    return style.display === "contents" && style.visibility === "visible"
+      && (!element.parentElement || shown(element.parentElement));
+  };
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
     acceptNode(node) {
       const parent = node.parentElement;
       if (!parent || /^(SCRIPT|STYLE|NOSCRIPT|TEMPLATE)$/i.test(parent.tagName)) return NodeFilter.FILTER_REJECT;
-      return NodeFilter.FILTER_ACCEPT;
+      return shown(parent) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
     },
   });
   const parts = [];

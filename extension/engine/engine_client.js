@@ -8,6 +8,9 @@
 //   const {requestId, done} = engine.generate("summarize" | "chat", payload, {onToken, onProgress});
 //   engine.cancel(requestId);                     // `done` then resolves at once, finish_reason "cancelled"
 //   engine.cancelLoad();                          // loadModel / addModel asked before it reject "cancelled"
+//   await engine.restart(message);                // a new worker (a stuck one is terminated): every pending
+//                                                 // request rejects "cancelled" with `message`; resolves with boot's status
+//   engine.epoch                                  // how many times the worker was replaced (what it held is gone)
 // Failures reject with EngineError: .kind is one of precis.engine.ERROR_KINDS ("unsupported_model",
 // "out_of_memory", "device_lost", "cancelled", "bad_input", "no_model", "internal"); .message is for the user.
 
@@ -20,18 +23,40 @@ export class EngineError extends Error {
 
 export class EngineClient {
   constructor({ onProgress } = {}) {
-    this.worker = new Worker(new URL("./engine_worker.js", import.meta.url), { type: "module" });
     this.pending = new Map();
     this.streams = new Map(); // requestId -> {onToken, onProgress}
     this.nextId = 1;
+    this.epoch = 0;
     this.onProgress = onProgress || (() => {});
-    this.worker.onmessage = (event) => this.#receive(event.data);
-    this.worker.onerror = (event) => {
+    this.#startWorker();
+  }
+
+  #startWorker() {
+    const worker = new Worker(new URL("./engine_worker.js", import.meta.url), { type: "module" });
+    worker.onmessage = (event) => this.#receive(event.data);
+    worker.onerror = (event) => {
       // A worker that fails to load (e.g. a missing vendor file) reports here, not by message.
-      const error = new EngineError(event.message || "the engine worker failed to start", "internal");
-      for (const { reject } of this.pending.values()) reject(error);
-      this.pending.clear();
+      this.#rejectAll(new EngineError(event.message || "the engine worker failed to start", "internal"));
     };
+    this.worker = worker;
+  }
+
+  #rejectAll(error) {
+    for (const { reject } of this.pending.values()) reject(error);
+    this.pending.clear();
+    this.streams.clear();
+  }
+
+  // The only way out of a worker stuck in a long synchronous stretch (it takes no message, not even
+  // "cancel"): terminate it and start a new one. Pyodide boots again; the model reloads on the next load
+  // or generation (both name their model). Stored models (OPFS) and settings are not the worker's.
+  restart(message = "The engine was restarted.") {
+    this.worker.onmessage = this.worker.onerror = null;
+    this.worker.terminate();
+    this.#rejectAll(new EngineError(message, "cancelled"));
+    this.epoch += 1;
+    this.#startWorker();
+    return this.boot();
   }
 
   #receive(message) {

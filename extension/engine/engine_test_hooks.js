@@ -21,6 +21,26 @@ export const hooks = {
     return { lost: Boolean(device.lost), kind: device.lost?.kind, message: device.lost?.message };
   },
 
+  // The next summary first spins `seconds` in Python without a poll, as a long synchronous stretch of text
+  // work would: the worker takes no message (not even "cancel") until it ends. For the panel's watchdog.
+  busy_python_for_test: ({ seconds }, { pyodide }) => {
+    if (!pyodide()) throw new Error("the engine has not booted");
+    pyodide().runPython(`
+import time
+from precis.engine import Engine
+
+def _busy_then_summarize(self, *args, _summarize=Engine.summarize, **kwargs):
+    Engine.summarize = _summarize
+    end = time.monotonic() + ${Number(seconds)}
+    while time.monotonic() < end:
+        pass
+    return _summarize(self, *args, **kwargs)
+
+Engine.summarize = _busy_then_summarize
+`);
+    return true;
+  },
+
   // The next load fails at `stage`, after the real work of that stage has allocated what it allocates:
   // "weights" (the file stops being readable after `afterBytes`), "pipelines" (after every pipeline compiled).
   fail_next_load_for_test: ({ stage, afterBytes = 8 << 20 }) => {

@@ -7,9 +7,11 @@
 //               {id, type: "load_model", source, context?, memory_budget?, device?, threads?}
 //                 source: "package" | "opfs:<name>"; device: "auto" (default) | "gpu" | "cpu", also on
 //                 summarize / chat / generate_ids (the panel's setting): another device loads the model again
-//               {id, type: "add_model", file, context?, device?}      a picked File: kept in OPFS only once it has loaded
+//               {id, type: "add_model", file, context?, device?}      a picked File: kept in OPFS only once it has loaded;
+//                                                            the same file stored already is loaded from there (info.reused)
 //               {id, type: "summarize", requestId, source, page, style, length, temperature}
-//               {id, type: "chat", requestId, source, messages, page, temperature, max_tokens?}
+//               {id, type: "chat", requestId, source, messages, page?, conversation?, temperature, max_tokens?}
+//                 conversation: an id; its first turn carries the page, later turns only the id
 //               {id, type: "generate_ids", requestId?, source, prompt_ids, max_tokens, stop_ids?, continue?}
 //               {id, type: "ground", summary, text}          grounding only (no model needed)
 //               {id, type: "cancel", requestId}              answered at once; that generation ends "cancelled"
@@ -26,7 +28,8 @@
 // One thing touches the engine at a time (`serialized`): loads and generations run one after another. The
 // newest generation wins: a new one cancels the running one and supersedes any still waiting. A cancel is
 // answered at once and the request's result is sent then (what streamed so far, finish_reason "cancelled");
-// Python sees the cancel at its next step or poll (precis.engine: at most POLL_S of Python between two).
+// Python sees the cancel at its next step or poll (precis.engine: at most POLL_S of Python between two). A worker
+// held by a long synchronous stretch takes no message at all: the panel then replaces it (EngineClient.restart).
 //
 // A load is a transaction: Python checks the header (a prefix of the file) and plans; only then is a device
 // created and the weights streamed into it; only once that worked does Python commit to the new model and is
@@ -35,7 +38,8 @@
 // weights' progress, before the commit), and an added file being stored is removed.
 
 import { loadPyodide } from "../../vendor/pyodide/pyodide.mjs";
-import { INCOMING_DIR, keepIncoming, modelFileName, openModelSource, removeStoredModel, saveToOpfs } from "./model_source.js";
+import { INCOMING_DIR, clearIncoming, findStoredCopy, incomingLock, keepIncoming, modelFileName, openModelSource,
+         removeStoredModel, saveToOpfs } from "./model_source.js";
 import { adapterReport, createDevice as createGpuDevice, liveGpuMemory } from "./webgpu_executor.js";
 import { createDevice as createCpuDevice } from "./wllama_device.js";
 
@@ -97,6 +101,10 @@ async function call(method, args = {}, raw = {}) {
 
 async function boot() {
   const started = performance.now();
+  // What an add interrupted by a closed panel or a crash left aside (files another window is adding are kept).
+  await clearIncoming().then(
+    (removed) => removed.length && console.warn("[precis] removed unfinished model files:", removed),
+    (error) => console.warn("[precis] could not clear unfinished model files:", error));
   progress("assets", 0.02, "Reading the package manifest");
   const assets = await fetchJson("vendor/precis-assets.json");
 
@@ -187,6 +195,46 @@ function createDevice(spec, options) {
     });
 }
 
+// ---- the other windows' engines -----------------------------------------------------------------------
+// Each window's side panel runs its own engine worker with its own copy of the model. One engine for all
+// windows would need an offscreen document owning Pyodide and the device, every panel's requests and streams
+// relayed through the service worker, and one window's long summary would block the others. A window costs
+// ~350 MiB of browser PSS with the built-in 94 MiB model on the CPU device (precis_build.bench_panels_memory,
+// 1 -> 2 -> 3 panels: 634 -> 917 -> 1,335 MiB, under load): Pyodide and llama.cpp's heap, and the model's copy,
+// which dominates with a GB-sized model. So each engine says what its model holds, and a new load's memory
+// budget leaves that out: the engine holds a Web Lock named
+// HOLDING<id>:<bytes> while its model is loaded (locks span the origin's workers, and a closed panel's worker
+// releases its locks as it dies, so nothing stale is counted).
+const HOLDING = "precis-engine-memory:";
+const ENGINE_ID = crypto.randomUUID();
+let releaseHolding = () => {};
+
+/** Bytes the other windows' engines hold for their models. */
+async function othersHold() {
+  const { held = [] } = await navigator.locks.query();
+  return held.map((lock) => lock.name)
+    .filter((name) => name.startsWith(HOLDING) && !name.startsWith(`${HOLDING}${ENGINE_ID}:`))
+    .reduce((sum, name) => sum + (Number(name.split(":").pop()) || 0), 0);
+}
+
+/** This engine's model now holds `bytes` (its GPU buffers; on the CPU device, llama.cpp's copy of the file). */
+function announceHolding(bytes) {
+  releaseHolding();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  releaseHolding = release;
+  if (bytes > 0) navigator.locks.request(`${HOLDING}${ENGINE_ID}:${bytes}`, () => held);
+}
+
+/** The memory budget of a load: the one asked, else the adapter's (a CPU adapter: half the machine's memory)
+ * less what the other windows' engines hold. A GPU reports no memory size: no budget then. */
+async function loadBudget(asked) {
+  const others = await othersHold();
+  const adapterBudget = status?.adapter?.memory_budget;
+  if (asked) return { budget: asked, others };
+  return { budget: adapterBudget ? Math.max(1, adapterBudget - others) : null, others };
+}
+
 /** Loads `source` unless it is the working model; the working model stays until the new one is ready. */
 async function loadNow(source, { context = null, memoryBudget = null, device: setting = null, threads = null,
                                  signal = null } = {}) {
@@ -198,6 +246,7 @@ async function loadNow(source, { context = null, memoryBudget = null, device: se
   }
   const started = performance.now();
   progress("model", 0, "Reading the model's header");
+  const { budget, others } = await loadBudget(memoryBudget);
   const src = await openModelSource(source, EXTENSION_ROOT).catch((e) => {
     throw new EngineError(e.message, "unsupported_model");
   });
@@ -210,7 +259,7 @@ async function loadNow(source, { context = null, memoryBudget = null, device: se
       signal?.throwIfAborted();
       const args = { file_size: src.size, name: src.name, source };
       if (context) args.context = context;
-      if (memoryBudget) args.memory_budget = memoryBudget;
+      if (budget) args.memory_budget = budget;
       args.device = setting;
       if (threads) args.threads = threads;
       prepared = await call("prepare", args, { prefix });
@@ -223,10 +272,11 @@ async function loadNow(source, { context = null, memoryBudget = null, device: se
     progress("model", 0.1, spec.kind === "cpu" ? "Preparing the CPU device" : "Preparing the GPU");
     device = await createDevice(spec, { kernelsUrl: KERNELS_URL, onProgress: (f, m) => deviceProgress(0.1 + 0.1 * f, m) });
     signal?.throwIfAborted();
-    progress("model", 0.2, "Copying the weights to the GPU");
+    const copying = spec.kind === "cpu" ? "Reading the weights into llama.cpp (CPU)" : "Copying the weights to the GPU";
+    progress("model", 0.2, copying);
     await device.loadWeights(src, (fraction, done) => {
       if (signal?.aborted) src.cancel();   // the reads stop; loadWeights then fails, and the catch says why
-      deviceProgress(0.2 + 0.8 * fraction, `Copying the weights to the GPU: ${(done / 1048576).toFixed(0)} MiB`);
+      deviceProgress(0.2 + 0.8 * fraction, `${copying}: ${(done / 1048576).toFixed(0)} MiB`);
     });
     signal?.throwIfAborted();
     const slot = { device, spec, source };
@@ -234,6 +284,9 @@ async function loadNow(source, { context = null, memoryBudget = null, device: se
     const previous = model;
     model = { source, slot, info, setting };
     previous?.slot.device.close();
+    announceHolding(info.gpu_bytes || info.file_bytes);
+    info.memory_budget = budget;
+    info.others_bytes = others;
     info.device = { available: true, ...device.describe(), ...(spec.reason ? { reason: spec.reason } : {}),
                     ...(spec.fallback ? { fallback: true } : {}) };
     info.executor = info.device;   // the panel's name for it
@@ -245,30 +298,41 @@ async function loadNow(source, { context = null, memoryBudget = null, device: se
     device?.close();
     await call("abort").catch(() => {});
     if (signal?.aborted) throw signal.reason;
+    if (error?.kind === "out_of_memory" && others) {
+      const held = (others / 1048576).toFixed(0);
+      error.message = `${error.message} (the models of Précis in your other windows hold ${held} MiB)`;
+    }
     throw error instanceof EngineError ? error : new EngineError(error?.message || String(error), error?.kind || "internal");
   }
 }
 
-/** A picked File: written to OPFS's incoming folder, loaded, and only then kept among the stored models. */
+/** A picked File: when the same file is stored already, that copy is loaded (never a second one stored); else it
+ * is written to OPFS's incoming folder, loaded, and only then kept among the stored models. */
 async function addModel(file, options) {
   await ensureBooted();
   const { signal } = options;
   signal?.throwIfAborted();
+  const stored = await findStoredCopy(file);
+  signal?.throwIfAborted();
+  if (stored) return { ...await loadNow(stored, options), source: stored, reused: true };
   const name = modelFileName(file);
-  await saveToOpfs(file, name, (f) => progress("store", f, `Storing ${name}`), INCOMING_DIR, signal)
-    .catch((e) => { throw signal?.aborted ? signal.reason : new EngineError(e.message, "bad_input"); });
-  let info;
-  try {
-    info = await loadNow(`incoming:${name}`, options);
-  } catch (error) {
-    await removeStoredModel(`incoming:${name}`);
-    throw error;
-  }
-  const source = await keepIncoming(name);
-  model.source = source;
-  model.slot.source = source;
-  info.source = source;
-  return info;
+  // Held while the file is in the incoming folder: another window's boot leaves it there (clearIncoming).
+  return navigator.locks.request(incomingLock(name), async () => {
+    await saveToOpfs(file, name, (f) => progress("store", f, `Storing ${name}`), INCOMING_DIR, signal)
+      .catch((e) => { throw signal?.aborted ? signal.reason : new EngineError(e.message, "bad_input"); });
+    let info;
+    try {
+      info = await loadNow(`incoming:${name}`, options);
+    } catch (error) {
+      await removeStoredModel(`incoming:${name}`);
+      throw error;
+    }
+    const source = await keepIncoming(name);
+    model.source = source;
+    model.slot.source = source;
+    info.source = source;
+    return info;
+  });
 }
 
 // What Python calls: one crossing per step, carrying the text streamed since the last one and answering
@@ -398,7 +462,9 @@ const generations = {
   summarize: (m) => call("summarize", { page: m.page, style: m.style, length: m.length,
     temperature: Number(m.temperature) || 0 },
   { on_progress: (stage, done, total) => postMessage({ type: "progress", requestId: m.requestId, stage, done, total }) }),
+  // A conversation's first turn carries its page; later turns only its id (Python keeps the page).
   chat: (m) => call("chat", { messages: m.messages, page: m.page || null, temperature: Number(m.temperature) || 0,
+    ...(m.conversation ? { conversation: String(m.conversation) } : {}),
     ...(m.max_tokens ? { max_tokens: Number(m.max_tokens) } : {}) }),
   // The device alone (tests, benchmarks): greedy ids for prompt_ids.
   generate_ids: (m) => call("greedy", { prompt_ids: m.prompt_ids, max_tokens: m.max_tokens,
@@ -424,7 +490,7 @@ self.onmessage = async (event) => {
   try {
     const handler = handlers[type] || (type?.endsWith("_for_test") && (await import("./engine_test_hooks.js")).hooks[type]);
     if (!handler) throw new EngineError(`unknown engine request: ${type}`);
-    post(id, { value: await handler(message, { model: () => model, signal: loadsAbort.signal }) });
+    post(id, { value: await handler(message, { model: () => model, pyodide: () => pyodide, signal: loadsAbort.signal }) });
   } catch (error) {
     post(id, { error });
   }

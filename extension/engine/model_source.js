@@ -164,18 +164,84 @@ export async function saveToOpfs(file, name, onProgress = () => {}, folder = OPF
   return written;
 }
 
-/** Names and sizes of the models kept in OPFS. */
+/** The models kept in OPFS: [{name, size, source: "opfs:<name>"}], sorted by name. */
 export async function listOpfsModels() {
   const out = [];
   try {
     const dir = await opfsModels();
     for await (const [name, handle] of dir.entries()) {
-      if (handle.kind === "file") out.push({ name, size: (await handle.getFile()).size });
+      if (handle.kind === "file") out.push({ name, size: (await handle.getFile()).size, source: `opfs:${name}` });
     }
   } catch (e) {
     if (e?.name !== "NotFoundError") throw e;
   }
-  return out;
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Whether "opfs:<name>" still names a stored file (any other source: true, it is not the user's to lose). */
+export async function storedModelExists(source) {
+  if (typeof source !== "string" || !source.startsWith("opfs:")) return true;
+  try {
+    await (await opfsModels()).getFileHandle(source.slice(5));
+    return true;
+  } catch (e) {
+    if (e?.name === "NotFoundError" || e?.name === "TypeError") return false;
+    throw e;
+  }
+}
+
+const FINGERPRINT_SPAN = 1 << 20;
+
+/** Whether two files hold the same model, at a bounded cost: sha256 of the size, the first MiB and the last
+ * MiB (2 MiB read whatever the size). A full hash would read the whole file (1-8 GB, tens of seconds at
+ * OPFS/disk speed, and SubtleCrypto has no streaming digest); two different GGUFs of the same size share
+ * neither the header (names, metadata) nor the last tensor's bytes, so the ends tell them apart. */
+export async function modelFingerprint(blob) {
+  const size = new Uint8Array(new BigUint64Array([BigInt(blob.size)]).buffer);
+  const head = blob.slice(0, Math.min(FINGERPRINT_SPAN, blob.size));
+  const tail = blob.slice(Math.max(0, blob.size - FINGERPRINT_SPAN));
+  const bytes = await new Blob([size, head, tail]).arrayBuffer();
+  return Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)),
+                    (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The stored model holding the same bytes as `file` (same size and fingerprint): "opfs:<name>", or null. */
+export async function findStoredCopy(file) {
+  const same = (await listOpfsModels()).filter((m) => m.size === file.size);
+  if (!same.length) return null;
+  const wanted = await modelFingerprint(file);
+  const dir = await opfsModels();
+  for (const { name, source } of same) {
+    if (await modelFingerprint(await (await dir.getFileHandle(name)).getFile()) === wanted) return source;
+  }
+  return null;
+}
+
+// Each file in INCOMING_DIR is held under this Web Lock while it is added (locks span the origin's workers,
+// so one window's boot never removes the file another window is adding; a dead worker's lock is released).
+export const incomingLock = (name) => `precis-incoming:${name}`;
+
+/** Removes what an interrupted add left in INCOMING_DIR (a closed panel, a crash): files no add holds.
+ * Returns the names removed. */
+export async function clearIncoming() {
+  let dir;
+  try {
+    dir = await opfsFolder(INCOMING_DIR);
+  } catch (e) {
+    if (e?.name === "NotFoundError") return [];
+    throw e;
+  }
+  const names = [];
+  for await (const [name] of dir.entries()) names.push(name);
+  const removed = [];
+  for (const name of names) {
+    await navigator.locks.request(incomingLock(name), { ifAvailable: true }, async (lock) => {
+      if (!lock) return;   // being added right now, by this or another window
+      await dir.removeEntry(name, { recursive: true }).catch(() => {});
+      removed.push(name);
+    });
+  }
+  return removed;
 }
 
 export async function removeOpfsModel(name, folder = OPFS_DIR) {
@@ -206,15 +272,6 @@ export async function keepIncoming(name) {
   const handle = await incoming.getFileHandle(name);
   await handle.move(dir, target);
   return `opfs:${target}`;
-}
-
-/** The panel's picker without the engine's checks: stores `file` in OPFS under its own (sanitized) name, or a
- * free variant of it when a stored model has that name; returns its source "opfs:<name>". Prefer the engine's
- * add_model, which keeps the file only once it has loaded. */
-export async function storeModelFile(file, onProgress = () => {}) {
-  const name = await freeName(await opfsModels(true), modelFileName(file));
-  await saveToOpfs(file, name, onProgress);
-  return `opfs:${name}`;
 }
 
 /** Forgets a stored model ("opfs:<name>" or "incoming:<name>"); the built-in one cannot be removed. */

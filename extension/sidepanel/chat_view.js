@@ -38,6 +38,8 @@ export function renderMessages() {
   updateChatButtons();
 }
 
+let nextConversation = 1;
+
 export async function ask(question, { regenerate = false } = {}) {
   if (state.busy) return null; // Send is disabled while an answer runs; Esc or Stop ends it
   const tabId = state.tabId;
@@ -60,12 +62,20 @@ export async function ask(question, { regenerate = false } = {}) {
     $("messages").append(bubble);
     const stream = streamingRenderer(bubble);
     taskProgress(0, "Reading your question into the model…");
-    const conversation = tab.messages.map(({ role, content }) => ({ role, content }));
+    const messages = tab.messages.map(({ role, content }) => ({ role, content }));
+    // The page goes to the engine once per conversation: again only for a new page, New chat, or an
+    // engine that was restarted (it lost what it kept).
+    const held = tab.conversation;
+    const pageSent = !held || held.page !== tab.page || held.epoch !== engine.epoch;
+    if (pageSent) tab.conversation = { id: `c${nextConversation++}`, page: tab.page, epoch: engine.epoch };
     const generation = engine.generate("chat", {
-      ...modelChoice(), messages: conversation, page: tab.page, temperature: state.settings.temperature,
+      ...modelChoice(), messages, conversation: tab.conversation.id, ...(pageSent ? { page: tab.page } : {}),
+      temperature: state.settings.temperature,
     }, { onToken: (text) => { taskDone(); stream.append(text); } });
     startedGeneration(generation);
-    const answer = await generation.done;
+    // A failed or stopped answer may have ended before the engine kept the page: the next question sends it.
+    const answer = await generation.done.catch((error) => { tab.conversation = null; throw error; });
+    if (answer.stats.finish_reason === "cancelled") tab.conversation = null;
     if (state.tabs.get(tabId) !== tab) throw new PanelError("The page changed: the answer about the previous page was not kept.");
     stream.finish(answer.text);
     tab.messages.push({ role: "assistant", content: answer.text, stats: answer.stats });
@@ -97,7 +107,9 @@ async function copyLast() {
 
 function newChat() {
   if (state.tabId == null) return;
-  tabState(state.tabId).messages = [];
+  const tab = tabState(state.tabId);
+  tab.messages = [];
+  tab.conversation = null;
   renderMessages();
   $("question").focus();
 }

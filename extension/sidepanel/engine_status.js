@@ -78,6 +78,11 @@ export function showStatus(status) {
   if (message) notice(message, "error");
 }
 
+// A stuck engine being replaced (requests.js): the pill says so until the new one has booted.
+export function showRestarting() {
+  setPill("loading", "Restarting…");
+}
+
 export function showFailure(error) {
   $("loading").hidden = true;
   $("failure").hidden = false;

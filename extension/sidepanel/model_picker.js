@@ -1,9 +1,11 @@
 // The model: loaded on the first request (or when the choice changes), chosen in the settings
-// among the built-in one and the user's own GGUF files (kept in OPFS). A choice becomes the
-// setting only after the engine has loaded it: a refused or failed file is never saved, never
-// kept in OPFS, and the previous model stays selected.
+// among the built-in one and the user's own GGUF files (kept in OPFS, listed with their sizes and
+// a Delete button). A choice becomes the setting only after the engine has loaded it: a refused or
+// failed file is never saved, never kept in OPFS, and the previous model stays selected. A stored
+// file that is gone (deleted here or in another window, or cleared with the site's data) sends
+// the setting back to the built-in model, and the notice says so.
 
-import { OPFS_DIR, removeStoredModel, storeModelFile } from "../engine/model_source.js";
+import { listOpfsModels, removeStoredModel, storedModelExists } from "../engine/model_source.js";
 import { engine, modelChoice } from "./engine.js";
 import { showEngineFacts } from "./engine_status.js";
 import { state } from "./panel_state.js";
@@ -24,8 +26,23 @@ async function loadModel(source, device) {
   return state.model;
 }
 
+const BUILT_IN = "package";
+const nameOf = (source) => (source === BUILT_IN ? "the built-in model" : source.replace(/^opfs:/, ""));
+
+// The setting names a stored file that is no longer there: back to the built-in model, and say why.
+async function fallBackFromMissing(source) {
+  await setSetting("model", BUILT_IN);
+  const why = `Your model ${nameOf(source)} is no longer in the browser's storage: using the built-in model.`;
+  notice(why, "info");
+  modelMessage(why);
+}
+
 // The model the settings name, loaded if it is not yet.
 export async function ensureModel() {
+  if (!(await storedModelExists(state.settings.model))) {
+    await fallBackFromMissing(state.settings.model);
+    await fillModelChoices();
+  }
   const { source, device } = modelChoice();
   if (state.model?.source === source && state.model.deviceSetting === device) return state.model;
   const model = await loadModel(source, device);
@@ -35,15 +52,12 @@ export async function ensureModel() {
   return model;
 }
 
-async function storedModelNames() {
+// The stored models, or null when OPFS cannot be read (then the setting is left alone: the file may be there).
+async function storedModels() {
   try {
-    const root = await navigator.storage.getDirectory();
-    const dir = await root.getDirectoryHandle(OPFS_DIR, { create: true });
-    const names = [];
-    for await (const [name, handle] of dir.entries()) if (handle.kind === "file") names.push(name);
-    return names.sort();
+    return await listOpfsModels();
   } catch {
-    return [];
+    return null;
   }
 }
 
@@ -62,9 +76,35 @@ async function modelCatalog() {
   return knownModels;
 }
 
+const MiB = 1 << 20;
+const sizeText = (bytes) => (bytes >= 1024 * MiB ? `${(bytes / (1024 * MiB)).toFixed(1)} GiB` : `${(bytes / MiB).toFixed(1)} MiB`);
+
+// The stored models: each with its size and a Delete button.
+function showStoredModels(models) {
+  const list = $("stored-models");
+  list.replaceChildren();
+  for (const { name, size, source } of models) {
+    const item = document.createElement("li");
+    const label = document.createElement("span");
+    label.textContent = `${name} (${sizeText(size)})`;
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.textContent = "Delete";
+    remove.dataset.source = source;
+    remove.setAttribute("aria-label", `Delete ${name}`);
+    item.append(label, remove);
+    list.append(item);
+  }
+  $("stored-models-none").hidden = models.length > 0;
+}
+
 export async function fillModelChoices() {
+  const listed = await storedModels();
+  const models = listed || [];
+  const chosen = state.settings.model;
+  if (listed && chosen !== BUILT_IN && !listed.some((m) => m.source === chosen)) await fallBackFromMissing(chosen);
   const select = $("model-source");
-  const builtIn = select.querySelector('option[value="package"]');
+  const builtIn = select.querySelector(`option[value="${BUILT_IN}"]`);
   const assets = await modelCatalog();
   if (assets.default_model_label) builtIn.textContent = `${assets.default_model_label} (built in)`;
   select.replaceChildren(builtIn);
@@ -76,14 +116,14 @@ export async function fillModelChoices() {
     option.textContent = `${model.label} (not in this build)`;
     select.append(option);
   }
-  for (const name of await storedModelNames()) {
+  for (const { name, source } of models) {
     const option = document.createElement("option");
-    option.value = `opfs:${name}`;
+    option.value = source;
     option.textContent = `${name} (your file)`;
     select.append(option);
   }
   select.value = state.settings.model;
-  if (select.value !== state.settings.model) select.value = "package";
+  showStoredModels(models);
 }
 
 // "Using <model> (<architecture>)." and, when our GPU kernels could not run it and llama.cpp on the CPU
@@ -117,7 +157,7 @@ async function cancellable(task) {
 }
 
 async function chooseStoredModel(source) {
-  const name = source.replace(/^opfs:/, "");
+  const name = nameOf(source);
   modelMessage(`Loading ${name}…`);
   try {
     const model = await cancellable(() => loadModel(source, state.settings.device));
@@ -132,35 +172,20 @@ async function chooseStoredModel(source) {
   }
 }
 
-// Store the picked file, load it, keep it: through the engine's add_model when it has one (it
-// keeps the file aside until it loaded, and beside a stored model of the same name, never over
-// it); else stored here first, refused if a stored model has its name, removed if it fails.
-async function addModelFile(file, bar) {
-  if (typeof engine.addModel === "function") {
-    let info;
-    try {
-      info = await engine.request("add_model", { file, device: state.settings.device });
-    } finally {
-      taskDone();
-    }
-    state.model = { ...info, deviceSetting: state.settings.device };
-    await setSetting("model", info.source);
-    showEngineFacts();
-    return state.model;
-  }
-  if ((await storedModelNames()).includes(file.name)) {
-    throw new Error(`A model named "${file.name}" is already stored: choose it in the list, or rename the new file.`);
-  }
-  const stored = await storeModelFile(file, (fraction) => { bar.value = fraction; });
-  modelMessage(`Checking ${file.name}…`);
+// The engine's add_model stores the picked file, loads it, and keeps it once it loaded (aside until then,
+// and beside a stored model of the same name, never over it); the same file stored already is loaded
+// from there instead (info.reused).
+async function addModelFile(file) {
+  let info;
   try {
-    const model = await loadModel(stored, state.settings.device);
-    await setSetting("model", stored);
-    return model;
-  } catch (error) {
-    await removeStoredModel(stored);
-    throw error;
+    info = await engine.request("add_model", { file, device: state.settings.device });
+  } finally {
+    taskDone();
   }
+  state.model = { ...info, deviceSetting: state.settings.device };
+  await setSetting("model", info.source);
+  showEngineFacts();
+  return state.model;
 }
 
 async function pickModelFile(file) {
@@ -170,8 +195,9 @@ async function pickModelFile(file) {
   modelMessage(`Storing ${file.name}…`);
   try {
     if (!/\.gguf$/i.test(file.name)) throw new Error(`"${file.name}" is not a .gguf file`);
-    const model = await cancellable(() => addModelFile(file, bar));
-    modelMessage(usingMessage(model, file.name));
+    const model = await cancellable(() => addModelFile(file));
+    const using = usingMessage(model, file.name);
+    modelMessage(model.reused ? `This file is already stored as ${nameOf(model.source)}: that copy is used. ${using}` : using);
     return model;
   } catch (error) {
     changeFailed(error);
@@ -184,13 +210,36 @@ async function pickModelFile(file) {
   }
 }
 
+// Deleting the model in use loads the built-in model first: the engine never runs a file that is gone.
+async function deleteStoredModel(source, button) {
+  const name = nameOf(source);
+  button.disabled = true;
+  const switched = state.settings.model === source || state.model?.source === source;
+  if (state.model?.source === source) {
+    if (!(await chooseStoredModel(BUILT_IN))) {   // could not switch (stopped, failed): the file stays
+      button.disabled = false;
+      return false;
+    }
+  } else if (switched) {
+    await setSetting("model", BUILT_IN);          // chosen but not loaded yet: the next request loads the built-in one
+  }
+  await removeStoredModel(source);
+  modelMessage(switched ? `Deleted ${name}; it was the model in use: now using the built-in model.` : `Deleted ${name}.`);
+  await fillModelChoices();
+  return true;
+}
+
 export function wireModelPicker() {
+  $("stored-models").addEventListener("click", (e) => {
+    const source = e.target.closest("button[data-source]")?.dataset.source;
+    if (source) deleteStoredModel(source, e.target);
+  });
   $("model-cancel").addEventListener("click", (e) => {
     e.target.disabled = true;
     engine.cancelLoad().catch(() => {});
   });
   $("model-source").addEventListener("change", (e) => {
-    if (e.target.value !== state.settings.model) chooseStoredModel(e.target.value);
+    chooseStoredModel(e.target.value);   // always: choosing "built in" again after a failure loads it
   });
   $("model-file").addEventListener("change", (e) => {
     const file = e.target.files?.[0];

@@ -53,7 +53,8 @@ function explain(error, url) {
   return new PageAccessError(`Précis could not read this page: ${text}`, "failed");
 }
 
-// {title, byline, lang, url, siteName, text, selection, words, kind} for the tab.
+// {title, byline, lang, url, siteName, text, selection, words, kind, truncated?} for the tab
+// (truncated.text: the length of the text before extract.js cut it to its cap).
 export async function extractPage(tabId, { url = "", wantSelection = false } = {}) {
   const byUrl = restrictedReason(url);
   if (byUrl) throw new PageAccessError(byUrl, "restricted");
@@ -74,7 +75,10 @@ export async function extractPage(tabId, { url = "", wantSelection = false } = {
   }
   if (wantSelection) {
     if (!page.selection) throw new PageAccessError("Nothing is selected on the page: select some text first.", "empty");
-    return { ...page, text: page.selection, words: page.selection.split(/\s+/).filter(Boolean).length, kind: "selection" };
+    const { truncated, ...rest } = page;   // what was cut of the page's text is not the selection's
+    const selectionCut = truncated?.selection ? { truncated: { text: truncated.selection } } : {};
+    return { ...rest, ...selectionCut, text: page.selection, words: page.selection.split(/\s+/).filter(Boolean).length,
+      kind: "selection" };
   }
   if (page.words < MIN_WORDS) {
     throw new PageAccessError(`This page has no article text to summarize (${page.words} words found).`, "empty");

@@ -9,6 +9,8 @@
 
 import { EngineError } from "../engine/engine_client.js";
 import { engine } from "./engine.js";
+import { showFailure, showRestarting, showStatus } from "./engine_status.js";
+import { ensureModel } from "./model_picker.js";
 import { PageAccessError } from "./page_access.js";
 import { state } from "./panel_state.js";
 import { $, notice, taskDone } from "./ui.js";
@@ -74,16 +76,51 @@ export async function unlessStopped(promise) {
   return value;
 }
 
-// Stop the running request (if any) and wait until the engine has let go of it.
+// How long the engine has to confirm a Stop. It answers a cancel between two steps of Python (at most
+// precis.engine.POLL_S apart); no answer by then means a synchronous stretch holds the worker.
+export const STOP_ANSWER_MS = 2000;
+export const RESTARTED_NOTICE = "The engine did not answer Stop within 2 s; it was restarted and the model reloaded.";
+
+// Stop the running request (if any) and wait until the engine has let go of it: the watchdog replaces
+// an engine that does not confirm within STOP_ANSWER_MS (the request waiting on it is released then).
 export async function stopCurrent(reason) {
   const running = state.busy;
   if (!running) return;
   // Before the generation has an id the flag stops it as soon as it starts; after, the
   // engine stops it at its next token (or prefill slice).
   running.stop();
-  if (running.requestId) await engine.cancel(running.requestId).catch(() => {});
+  if (running.requestId && !running.cancelling) {   // one watchdog per request, however many Stops
+    running.cancelling = true;
+    let timer;
+    const answered = await Promise.race([
+      engine.cancel(running.requestId).then(() => true, () => true),
+      new Promise((resolve) => { timer = setTimeout(() => resolve(false), STOP_ANSWER_MS); }),
+    ]);
+    clearTimeout(timer);
+    if (!answered) {
+      replaceEngine();   // rejects the request's generation now; the boot and the reload go on behind
+      reason = RESTARTED_NOTICE;
+    }
+  }
   await running.done.catch(() => {});
   if (reason) notice(reason, "info");
+}
+
+// A new engine for a stuck one, then the model the settings name (same source, same device) loaded in it.
+// Settings and stored models are the panel's and OPFS's: nothing of them is lost.
+async function replaceEngine() {
+  state.model = null;
+  showRestarting();
+  let status;
+  try {
+    status = await engine.restart(RESTARTED_NOTICE);
+  } catch (error) {
+    showFailure(error);
+    return;
+  }
+  showStatus(status);
+  // A failed reload is not shown here: the next request loads the model again and says why it cannot.
+  await ensureModel().catch((error) => console.warn("Précis: the restarted engine did not load the model", error));
 }
 
 // The running request now has an engine id; a Stop that came earlier applies to it now.

@@ -50,9 +50,9 @@ async function start() {
   state.settings = await loadSettings();
   showSettings();
   wireControls();
-  await fillModelChoices();
   const tab = await activeTab();
   if (tab) showTab(tab.id);
+  await fillModelChoices(); // after showTab, which clears the notice: a vanished model's notice stays
   watchTabs();
   let status;
   try {

@@ -39,6 +39,7 @@ async function summarize(tabId, tab, page, request) {
   $("summary-body").hidden = false;
   const stream = streamingRenderer($("summary-body"));
   stream.finish("");
+  showPageCut(request.kind, pageCut(page));
   taskProgress(0, "Reading the page into the model…");
   const generation = engine.generate("summarize", { ...modelChoice(), page, style, length, temperature }, {
     onToken: (text) => { taskDone(); stream.append(text); },
@@ -59,11 +60,15 @@ async function summarize(tabId, tab, page, request) {
     throw new PanelError("The page changed: the summary of the previous page was not kept.");
   }
   stream.finish(result.text);
-  const summary = { ...result, style, kind: request.kind };
+  const summary = { ...result, style, kind: request.kind, cut: pageCut(page) };
   tab.summary = summary;
   if (state.tabId === tabId) presentSummary(summary, page, tabId);
   showStats(result.stats, result.model);
   if (result.stats.finish_reason === "cancelled") notice("Stopped.", "info");
+  else if (result.stats.parts) {
+    const { summarized, total } = result.stats.parts; // the map step's cap (precis.summarize.MAX_MAP_CHUNKS)
+    notice(`Summarized the first ${summarized} of ${total} parts of this page.`, "info");
+  }
   return summary;
 }
 
@@ -73,6 +78,20 @@ export function showSummaryOf(tabId) {
   if (summary) presentSummary(summary, state.tabs.get(tabId).page, tabId);
   else $("summary").hidden = true;
   showStats(summary?.stats, state.model?.title);
+}
+
+// What extract.js cut of a page (or selection) longer than its cap: {read, of} characters, or null.
+function pageCut(page) {
+  return page.truncated?.text ? { read: page.text.length, of: page.truncated.text } : null;
+}
+
+// The summary says when it rests on the start of the text only.
+function showPageCut(kind, cut) {
+  const what = kind === "selection" ? "The selection is long" : "This page is long";
+  $("page-cut").hidden = !cut;
+  $("page-cut").textContent = cut
+    ? `${what}: Précis read its first ${cut.read.toLocaleString("en-US")} characters (of ${cut.of.toLocaleString("en-US")}).`
+    : "";
 }
 
 // A point's passage, in either shape the engine gives: an index into grounding.passages
@@ -104,21 +123,35 @@ function pointItem(grounding, point, i, tabId) {
     li.append(button);
     return li;
   }
-  // Unsupported: which facts the page does not hold (when the engine says), else the point as a whole.
-  const spans = Array.isArray(point.unsupported_spans) ? point.unsupported_spans.filter((s) => typeof s === "string" && s) : [];
+  // Unsupported: each failed fact and why (precis.grounding's reasons; an older engine gives only
+  // unsupported_spans), else the point as a whole.
+  const reasons = Array.isArray(point.reasons) ? point.reasons.filter((r) => r && typeof r.span === "string" && typeof r.reason === "string")
+    : (Array.isArray(point.unsupported_spans) ? point.unsupported_spans : []).filter((s) => typeof s === "string" && s)
+      .map((span) => ({span, reason: "not in the page", passage: -1}));
   const flags = element("span", "flags");
-  if (spans.length) {
-    for (const span of spans) flags.append(element("span", "flag", `${span}: not in the page`));
+  if (reasons.length) {
+    for (const r of reasons) flags.append(element("span", "flag", `${r.span}: ${r.reason}`));
   } else {
     const flag = element("span", "flag", "Not found in the page");
     flag.title = "No passage of the page supports this point: check it before relying on it.";
     flags.append(flag);
   }
   li.append(flags);
-  if (passage) {
-    const quote = element("blockquote", "passage", passage.text);
-    quote.title = "The closest passage of the page";
+  // Show in page goes to the passage that contradicts the point, where there is one.
+  const against = reasons.map((r) => (typeof r.passage === "number" && r.passage >= 0 ? grounding.passages?.[String(r.passage)] : null)).find(Boolean);
+  const shown = against || passage;
+  if (shown) {
+    const quote = element("blockquote", "passage", shown.text);
+    quote.title = against ? "What the page says" : "The closest passage of the page";
     li.append(quote);
+  }
+  if (against) {
+    const button = element("button", "source", "Show in page");
+    button.type = "button";
+    button.setAttribute("aria-label", `Show what the page says about point ${i + 1}`);
+    button.title = against.text;
+    button.addEventListener("click", () => goToPassage(tabId, against.text, button));
+    li.append(button);
   }
   return li;
 }
@@ -127,6 +160,7 @@ function pointItem(grounding, point, i, tabId) {
 // other styles keep their text and list the sources below it.
 export function presentSummary(summary, page, tabId) {
   $("summary").hidden = false;
+  showPageCut(summary.kind, summary.cut);
   renderMarkdown($("summary-body"), summary.text);
   const grounding = summary.grounding || {};
   const points = Array.isArray(grounding.points) ? grounding.points : [];

@@ -19,8 +19,11 @@ the rendered prompt (by rendering once more with each content replaced by a uniq
 and `encode` tokenizes those spans with control-token matching off, so `<|im_end|>` or
 `<start_of_turn>` written in a page stays text. Only the template's own markers are special.
 
-A hostile template cannot run forever: rendering has a step budget (RENDER_STEP_BUDGET lines
-of template code executed) and an output cap, and stops with a TemplateError.
+A hostile template cannot run forever nor fill memory: rendering has a step budget
+(RENDER_STEP_BUDGET lines of template code executed), every operation that can build a large
+value (`+ * %`, `~`, str methods, filters, block buffers) is checked before it runs against a
+per-value ceiling and a per-render budget (_RenderBudget), lipsum/cycler/joiner are gone, and
+the output is capped: over any of these it stops with a one-line TemplateError.
 
 A conversation may end with an assistant message marked {"prefix": True}: the answer is
 started for the model (the key-points summary starts "- "), rendered after the generation
@@ -31,6 +34,7 @@ Only jinja2 (+ markupsafe) and the stdlib are needed, so this runs in Pyodide to
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -38,8 +42,11 @@ from datetime import datetime
 from typing import Any, Iterable
 
 import jinja2
+import jinja2.compiler
 import jinja2.ext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from precis.gguf import MAX_TEMPLATE_BYTES  # the ceiling the GGUF reader applies, for templates given directly
 
 
 class TemplateError(ValueError):
@@ -74,6 +81,16 @@ GEMMA_TEMPLATE = (
     "{% if add_generation_prompt %}{{ '<start_of_turn>model\\n' }}{% endif %}"
 )
 
+# The conversation a model's template must render (and the tokenizer encode) when the model is loaded
+# (precis.engine's prepare), so a template that fails or runs away is refused before the model is used:
+# the shapes the engine sends (a system message, turns of both roles, a generation prompt).
+SAMPLE_CONVERSATION = (
+    {"role": "system", "content": "You summarize web pages."},
+    {"role": "user", "content": "What is this page about?"},
+    {"role": "assistant", "content": "A river and its bridges."},
+    {"role": "user", "content": "Which bridge is the oldest?"},
+)
+
 # Markers that end an assistant turn in the common template families. A template that writes
 # one of these literally gets it as a stop string (the model emits it to end its turn).
 END_OF_TURN_MARKERS = ("<|im_end|>", "<end_of_turn>", "<|eot_id|>", "<|end|>", "<|endoftext|>", "</s>")
@@ -90,17 +107,49 @@ _SPECIAL_TOKEN_KEYS = {
 }
 
 
-# Rendering limits: template code lines executed, and characters of output beyond the contents.
-RENDER_STEP_BUDGET = 2_000_000
-RENDER_EXTRA_CHARS = 1_000_000
+# Rendering limits. A template is code from the model file: what one render may cost is bounded in steps
+# (lines of template code run), in what its operations build, and in output. Real templates build the prompt
+# once, with a few copies of each message along the way (Qwen2.5's concatenates each turn: ~2x the contents).
+RENDER_STEP_BUDGET = 2_000_000      # lines of template code executed in one render
+RENDER_EXTRA_CHARS = 1_000_000      # characters of output beyond 4x the contents
+MAX_VALUE_CHARS = 1_000_000         # size one operation may build beyond the contents (a width, a repeat count)
+BUILT_PER_CONTENT_CHAR = 64         # all operations of one render build at most this many x the contents,
+RENDER_BUILT_CHARS = 16_000_000     # plus this many characters (or list items)
+MAX_INT_BITS = 4096                 # integers a template computes (a real one counts turns)
 _TEMPLATE_FILE = "<template>"  # the file name Jinja gives code compiled from a string
+# Jinja's lipsum() writes paragraphs of filler (unbounded), cycler/joiner keep state: no chat template uses them.
+_REMOVED_GLOBALS = ("lipsum", "cycler", "joiner")
+# Format specs: `%-50000000s`, `{:>50000000}`: their widths and precisions are sizes too.
+_PERCENT_SPEC = re.compile(r"%[-#0 +]*(\d*)(?:\.(\d*))?")
+_BRACE_FIELD = re.compile(r"\{[^{}]*\}")
+_DIGITS = re.compile(r"\d+")
 
 
-class _StepBudget:
-    """A trace function counting the lines run in template code; over budget it raises."""
+class _RenderBudget:
+    """What one render may still do: a trace function counting template lines run, and the characters
+    (or list items) its operations may still build. Over either, it raises TemplateError."""
 
-    def __init__(self, budget: int):
-        self.left = budget
+    def __init__(self, content_chars: int):
+        self.steps_left = RENDER_STEP_BUDGET
+        self.value_cap = content_chars + MAX_VALUE_CHARS
+        self.built_total = content_chars * BUILT_PER_CONTENT_CHAR + RENDER_BUILT_CHARS
+        self.built_left = self.built_total
+
+    def check(self, size: int, what: str) -> None:
+        """Refuse, before it is built, a value of `size` that is too large or would pass the render's budget."""
+        if size > self.value_cap:
+            raise TemplateError(f"chat template rendering stopped: {what} would build a value too large "
+                                f"({size:,} characters, ceiling {self.value_cap:,})")
+        if size > self.built_left:
+            raise TemplateError(f"chat template rendering stopped: it built more than {self.built_total:,} "
+                                "characters in all")
+
+    def add(self, value: Any, what: str) -> Any:
+        """Count a value just built (strings, lists, ...: their length); returns it."""
+        if isinstance(value, (str, list, tuple, dict, range)):
+            self.check(len(value), what)
+            self.built_left -= len(value)
+        return value
 
     def __call__(self, frame, event, arg):
         if frame.f_code.co_filename != _TEMPLATE_FILE:
@@ -109,11 +158,190 @@ class _StepBudget:
 
     def _line(self, frame, event, arg):
         if event == "line":
-            self.left -= 1
-            if self.left < 0:
+            self.steps_left -= 1
+            if self.steps_left < 0:
                 raise TemplateError(f"chat template rendering stopped: it ran more than {RENDER_STEP_BUDGET:,} steps "
                                     f"(a template that loops without end?)")
         return self._line
+
+
+def _text_len(value: Any) -> int:
+    return len(value) if isinstance(value, str) else len(str(value))
+
+
+def _format_estimate(fmt: str, args: Iterable, style: str) -> int:
+    """An upper bound on the size of `fmt` formatted with `args` (style "%" or "{}": str.format): every
+    field may hold the largest argument, padded by every width written in the format."""
+    if style == "%":
+        widths = [int(n) for m in _PERCENT_SPEC.finditer(fmt) for n in m.groups() if n]
+    else:
+        widths = [int(n) for field in _BRACE_FIELD.findall(fmt) for n in _DIGITS.findall(field)]
+    largest = max(map(_text_len, args), default=0)
+    return len(fmt) + (fmt.count("%") + fmt.count("{")) * largest + sum(widths)
+
+
+def _replace_estimate(s: Any, old: Any, new: Any, count: Any = -1) -> int:
+    if not all(isinstance(x, str) for x in (s, old, new)):
+        return 0
+    places = s.count(old) if old else len(s) + 1
+    if isinstance(count, int) and count >= 0:
+        places = min(places, count)
+    return len(s) + places * max(0, len(new) - len(old))
+
+
+def _join_estimate(sep: Any, items: list) -> int:
+    return sum(map(_text_len, items)) + _text_len(sep) * max(0, len(items) - 1)
+
+
+def _indent_estimate(s: Any, width: Any = 4, *_: Any, **__: Any) -> int:
+    pad = width if isinstance(width, int) else _text_len(width)
+    return _text_len(s) + (str(s).count("\n") + 1) * max(0, pad)
+
+
+def _width_estimate(s: Any, width: Any = 80, *_: Any, **__: Any) -> int:
+    return max(_text_len(s), width if isinstance(width, int) else 0)
+
+
+# Size estimates (before the call) of the filters that can build much more than they are given;
+# arguments as the filter gets them after its context argument. Every filter's result is counted after.
+_FILTER_ESTIMATES = {
+    "center": _width_estimate,
+    "indent": _indent_estimate,
+    "format": lambda value, *args, **kwargs: _format_estimate(
+        str(value), list(args) + list(kwargs.values()), "%"),
+    "replace": lambda s, old="", new="", count=None: _replace_estimate(
+        str(s), str(old), str(new), -1 if count is None else count),
+    "wordwrap": lambda s, width=79, break_long_words=True, wrapstring=None, *_: _text_len(s) * (
+        1 + (len(wrapstring) if isinstance(wrapstring, str) else 1)),
+    "truncate": lambda s, length=255, killwords=False, end="...", *_: _text_len(s) + _text_len(end),
+}
+
+# The same for str methods a template may call ('x'.center(n), sep.join(items), fmt.format(...)).
+_STR_METHOD_ESTIMATES = {
+    "center": _width_estimate, "ljust": _width_estimate, "rjust": _width_estimate, "zfill": _width_estimate,
+    "replace": _replace_estimate,
+    "expandtabs": lambda s, tabsize=8: len(s) + s.count("\t") * max(0, tabsize if isinstance(tabsize, int) else 0),
+    "format": lambda fmt, *args, **kwargs: _format_estimate(fmt, list(args) + list(kwargs.values()), "{}"),
+    "format_map": lambda fmt, mapping: _format_estimate(fmt, list(mapping.values()) if isinstance(mapping, dict)
+                                                        else [], "{}"),
+}
+_REFUSED_STR_METHODS = frozenset(("translate", "maketrans"))  # map one character to any text: no template needs it
+
+
+def _check_size_arguments(budget: _RenderBudget, args: Iterable, what: str) -> None:
+    """An integer argument is a width, a count or a size: none may pass what one value may be."""
+    for value in args:
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > budget.value_cap:
+            raise TemplateError(f"chat template rendering stopped: {what} was given a size too large "
+                                f"({value:,}, ceiling {budget.value_cap:,})")
+
+
+def _check_int_bits(bits: int, what: str) -> None:
+    if bits > MAX_INT_BITS:
+        raise TemplateError(f"chat template rendering stopped: {what} computes a number too large "
+                            f"(over {MAX_INT_BITS} bits)")
+
+
+class _BoundedCodeGenerator(jinja2.compiler.CodeGenerator):
+    """Jinja's compiler, with `a ~ b` going through the environment's bounded concatenation."""
+
+    def visit_Concat(self, node, frame) -> None:
+        self.write("environment.bounded_concat((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class _BoundedSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, with every operation that can build a large value checked against `budget` (a
+    _RenderBudget, set for each render): `+ * ** %`, `~`, calls (str methods: estimated first), filters
+    (estimated first where they can grow), and the block buffers ({% set %}...{% endset %}, macros)."""
+    intercepted_binops = frozenset(["+", "*", "**", "%"])
+    code_generator_class = _BoundedCodeGenerator
+    budget: _RenderBudget
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        for name in _REMOVED_GLOBALS:
+            self.globals.pop(name, None)
+        self.filters = {name: self._bounded_filter(name, f) for name, f in self.filters.items()}
+        self.budget = _RenderBudget(0)
+
+    def concat(self, pieces) -> str:  # noqa: D102 (Jinja joins block and macro buffers with this)
+        pieces = list(pieces)
+        self.budget.check(sum(map(len, pieces)), "a block of template output")
+        return self.budget.add("".join(pieces), "a block of template output")
+
+    def bounded_concat(self, values) -> str:
+        texts = [str(v) for v in values]
+        self.budget.check(sum(map(len, texts)), "'~'")
+        return self.budget.add("".join(texts), "'~'")
+
+    def call_binop(self, context, operator, left, right):
+        what = f"{operator!r}"
+        if isinstance(left, int) and isinstance(right, int) and not isinstance(left, bool) \
+                and not isinstance(right, bool):
+            if operator == "*":
+                _check_int_bits(left.bit_length() + right.bit_length(), what)
+            elif operator == "**":
+                _check_int_bits(left.bit_length() * abs(right), what)
+        elif operator == "**" and isinstance(right, (int, float)) and abs(right) > 1000:
+            raise TemplateError("chat template rendering stopped: it computes a number too large")
+        elif operator == "*":
+            sized, count = (left, right) if isinstance(right, int) else (right, left)
+            if isinstance(sized, (str, list, tuple)) and isinstance(count, int):
+                self.budget.check(len(sized) * max(0, count), what)
+        elif operator == "+" and (isinstance(left, str) and isinstance(right, str) or
+                                  isinstance(left, (list, tuple)) and isinstance(right, (list, tuple))):
+            self.budget.check(len(left) + len(right), what)
+        elif operator == "%" and isinstance(left, str):
+            args = right if isinstance(right, tuple) else list(right.values()) if isinstance(right, dict) else [right]
+            self.budget.check(_format_estimate(left, args, "%"), what)
+        return self.budget.add(super().call_binop(context, operator, left, right), what)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
+        name = getattr(__obj, "__name__", "a function")
+        what = f"{name}()"
+        _check_size_arguments(__self.budget, list(args) + list(kwargs.values()), what)
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, str):
+            if name in _REFUSED_STR_METHODS:
+                raise TemplateError(f"chat template rendering stopped: str.{name}() is not available to templates")
+            if name == "join":
+                args = (list(args[0]),) if len(args) == 1 and not kwargs else args
+                if len(args) == 1:
+                    __self.budget.check(_join_estimate(owner, args[0]), what)
+            estimate = _STR_METHOD_ESTIMATES.get(name)
+            if estimate is not None:
+                try:
+                    __self.budget.check(estimate(owner, *args, **kwargs), what)
+                except TypeError:
+                    pass  # wrong arguments: the call itself says so
+        return __self.budget.add(super().call(__context, __obj, *args, **kwargs), what)
+
+    def _bounded_filter(self, name: str, f):
+        skip = 1 if getattr(f, "jinja_pass_arg", None) is not None else 0  # the context Jinja passes first
+        estimate = _FILTER_ESTIMATES.get(name)
+        what = f"the {name} filter"
+
+        @functools.wraps(f)
+        def bounded(*args, **kwargs):
+            _check_size_arguments(self.budget, list(args[skip + 1:]) + list(kwargs.values()), what)
+            if name == "join" and len(args) > skip:
+                items = list(args[skip])
+                if kwargs.get("attribute", args[skip + 2] if len(args) > skip + 2 else None) is None:
+                    sep = kwargs.get("d", args[skip + 1] if len(args) > skip + 1 else "")
+                    self.budget.check(_join_estimate(sep, items), what)
+                args = args[:skip] + (items,) + args[skip + 1:]
+            elif estimate is not None and len(args) > skip:
+                try:
+                    self.budget.check(estimate(*args[skip:], **kwargs), what)
+                except TypeError:
+                    pass  # wrong arguments: the filter itself says so
+            return self.budget.add(f(*args, **kwargs), what)
+
+        return bounded
 
 
 def _raise_exception(message: Any) -> None:
@@ -132,24 +360,9 @@ def _strftime_now(fmt: str) -> str:
     return datetime.now().strftime(fmt)
 
 
-class _BoundedSandbox(ImmutableSandboxedEnvironment):
-    """The sandbox, with `*` and `**` checked so a template cannot build a huge value at once."""
-    intercepted_binops = frozenset(["*", "**"])
-
-    def call_binop(self, context, operator, left, right):
-        if operator == "*" and isinstance(right, int) and isinstance(left, (str, list, tuple)) or \
-                operator == "*" and isinstance(left, int) and isinstance(right, (str, list, tuple)):
-            size = len(left if not isinstance(left, int) else right) * (right if isinstance(right, int) else left)
-            if size > RENDER_EXTRA_CHARS:
-                raise TemplateError("chat template rendering stopped: it builds a value too large")
-        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 1000:
-            raise TemplateError("chat template rendering stopped: it computes a number too large")
-        return super().call_binop(context, operator, left, right)
-
-
-def _make_environment() -> ImmutableSandboxedEnvironment:
+def _make_environment() -> _BoundedSandbox:
     env = _BoundedSandbox(trim_blocks=True, lstrip_blocks=True, extensions=[jinja2.ext.loopcontrols])
-    env.filters["tojson"] = _tojson
+    env.filters["tojson"] = env._bounded_filter("tojson", _tojson)
     env.globals["raise_exception"] = _raise_exception
     env.globals["strftime_now"] = _strftime_now
     return env
@@ -192,8 +405,12 @@ class ChatTemplate:
         self.source = source
         self.has_model_template = has_model_template
         self.special_tokens = dict(special_tokens or {})
+        if len(source) > MAX_TEMPLATE_BYTES:
+            raise TemplateError(f"the chat template is {len(source):,} characters long, over the ceiling of "
+                                f"{MAX_TEMPLATE_BYTES:,}")
+        self._env = _make_environment()
         try:
-            self._template = _make_environment().from_string(source)
+            self._template = self._env.from_string(source)
         except jinja2.exceptions.TemplateSyntaxError as exc:
             raise TemplateError(f"chat template syntax error at line {exc.lineno}: {exc.message}") from exc
         except jinja2.exceptions.TemplateError as exc:
@@ -246,8 +463,9 @@ class ChatTemplate:
         variables = dict(self.special_tokens)
         variables.update(messages=checked, tools=None, documents=None,
                          add_generation_prompt=bool(add_generation_prompt))
-        limit = sum(len(m["content"]) for m in checked) * 4 + RENDER_EXTRA_CHARS
-        budget = _StepBudget(RENDER_STEP_BUDGET)
+        content_chars = sum(len(m["content"]) for m in checked)
+        limit = content_chars * 4 + RENDER_EXTRA_CHARS
+        budget = self._env.budget = _RenderBudget(content_chars)
         previous = sys.gettrace()
         sys.settrace(budget)
         try:
@@ -311,6 +529,12 @@ class ChatTemplate:
             spans.append((len(text), len(text) + len(prefix)))
             text += prefix
         return text, _merge_spans(spans)
+
+    def check(self, tokenizer: Any) -> None:
+        """Render and encode SAMPLE_CONVERSATION, as a model is loaded: a template that fails, or passes
+        its bounds, on an ordinary conversation raises TemplateError (a tokenizer that cannot encode it,
+        TokenizerError)."""
+        self.encode(tokenizer, list(SAMPLE_CONVERSATION), add_generation_prompt=True)
 
     def adds_bos(self, text: str) -> bool:
         """Whether rendered `text` already starts with the BOS token (so the tokenizer must not add another)."""

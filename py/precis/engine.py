@@ -20,8 +20,10 @@ parsed. The calls, in order:
     ... JS creates the device from spec and streams the weights into it ...
     engine.handle("commit", {device})                      # the prepared model becomes the working one
     engine.handle("abort", {})                             # or: forget it (the working model stays)
-    engine.handle("summarize", {page, style, length, temperature, on_progress?})
-    engine.handle("chat", {messages, page, temperature, max_tokens?})
+    engine.handle("summarize", {page, style, length, temperature, on_progress?, judge?})
+    engine.handle("chat", {messages, page, temperature, max_tokens?, conversation?})
+        # conversation: an id; its first turn carries the page, later turns only the id (the engine keeps
+        # the page of the last CHAT_PAGES_KEPT conversations)
     engine.handle("greedy", {prompt_ids, max_tokens, stop_ids?, fresh?})   # benchmarks and tests
     engine.handle("ground", {summary, text})               # grounding alone (no model needed)
 
@@ -47,14 +49,16 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from precis import grounding
+from precis import grounding, support_judge
 from precis.adapter import DEFAULT_CHUNK, DEFAULT_CONTEXT, describe_adapter, plan_for_adapter, to_py
 from precis.device_choice import DeviceChoiceError, choose_device, cpu_spec, gpu_fallback
 from precis.known_models import display_name
+from precis.summary_shape import summary_shape
 from precis.summarize import (DEFAULT_LENGTH, DEFAULT_STYLE, Page, SummaryError, check_style,
                               page_system_message, run_summary)
 
 CHAT_MAX_NEW_TOKENS = 384
+CHAT_PAGES_KEPT = 8   # pages of conversations kept for their next turns (each at most MAX_PAGE_CHARS)
 # Without a page the chat is plain; with one, it shares the summary's system message (and KV cache).
 CHAT_SYSTEM_PROMPT = "You are a helpful assistant. Be concise; markdown is fine."
 DEFAULT_TEMPERATURE = 0.0
@@ -181,6 +185,7 @@ class Engine:
         self._cancelled = False
         self._text: list = []               # streamed text not yet handed to the device link
         self._last_crossing = time.perf_counter()
+        self._chat_pages: dict = {}         # conversation id -> its Page (or None), oldest first
 
     # ---- the one entry point from JS ---------------------------------------------------------------
 
@@ -213,7 +218,7 @@ class Engine:
                 threads: Optional[int] = None) -> dict:
         """Checks a model from a prefix of its file (see the module docstring); installs nothing."""
         from precis.chat_template import ChatTemplate
-        from precis.gguf import GGUFError, open_gguf
+        from precis.gguf import GGUFError, GGUFTruncated, open_gguf
         from precis.memory import check_fits, device_requirements
         from precis.plan import PlanError
         from precis.tokenizer import Tokenizer
@@ -229,14 +234,17 @@ class Engine:
             raise EngineError("unsupported_model", f"This model file cannot be used: {name} is empty (0 bytes)")
         try:
             gguf = open_gguf(data, file_size=file_size)
-        except GGUFError:
-            if len(data) < min(file_size, MAX_HEADER):   # the header may go on past the prefix
+        except GGUFTruncated:
+            if len(data) < min(file_size, MAX_HEADER):   # the header goes on past the prefix
                 return {"need_bytes": min(file_size, MAX_HEADER, max(2 * len(data), FIRST_PREFIX))}
             raise
         if "tokenizer.ggml.model" not in gguf.metadata:
             raise GGUFError(f"{name} has no tokenizer (tokenizer.ggml.model is missing): not a usable chat model")
         tokenizer = Tokenizer.from_gguf(gguf)
         template = ChatTemplate.from_gguf(gguf)
+        # A template (or tokenizer) that fails or runs away on an ordinary conversation is refused here, before
+        # anything is loaded or committed: TemplateError / TokenizerError, an unsupported_model notice.
+        template.check(tokenizer)
         plan = None
         if choice["kind"] == "webgpu":
             adapter = dict(self.adapter)
@@ -398,8 +406,10 @@ class Engine:
 
     # ---- one generation ------------------------------------------------------------------------------
 
-    def _complete(self, messages: list, max_tokens: int, stream: bool, temperature: float, stats: dict) -> str:
-        """One generation: prompt from `messages`, text streamed (when `stream`), stats accumulated."""
+    def _complete(self, messages: list, max_tokens: int, stream: bool, temperature: float, stats: dict,
+                  shape: Any = None) -> str:
+        """One generation: prompt from `messages`, text streamed (when `stream`), stats accumulated; `shape`
+        (precis.summary_shape) narrows each step's candidates."""
         from precis.generation import generate
         from precis.sampler import Sampler, SamplerConfig
 
@@ -443,7 +453,7 @@ class Engine:
             result = generate(prompt, next_candidates, model.tokenizer, sampler, max_tokens,
                               stop_ids=model.tokenizer.eos_ids, stop_strings=model.template.stop_strings,
                               on_text=text_out, should_stop=lambda: self._cancelled,
-                              repeat_stop=REPEAT_STOP_BYTES)
+                              repeat_stop=REPEAT_STOP_BYTES, shape=shape)
         except Cancelled:
             # Stopped inside the prefill: nothing generated; the cache holds what was fed.
             stats["finish_reason"] = "cancelled"
@@ -468,8 +478,13 @@ class Engine:
     # ---- requests ------------------------------------------------------------------------------------
 
     def summarize(self, page: Any, style: str = DEFAULT_STYLE, length: str = DEFAULT_LENGTH, *,
-                  temperature: float = DEFAULT_TEMPERATURE, on_progress: Optional[Callable] = None) -> dict:
-        """Summarize an extracted page (dict from extract.js); returns text, grounding, timings."""
+                  temperature: float = DEFAULT_TEMPERATURE, on_progress: Optional[Callable] = None,
+                  judge: bool = False, shape: bool = True) -> dict:
+        """Summarize an extracted page (dict from extract.js); returns text, grounding, timings; stats["parts"]
+        = {summarized, total} when the page had more parts than the map step notes (MAX_MAP_CHUNKS).
+        judge: the loaded model also judges the points the lexical check passes (precis.support_judge;
+        one prompt per point, and the cache no longer holds the page for a following chat).
+        shape: the decoder keeps the summary to its shape (precis.summary_shape); off only for benchmarks."""
         page = Page.from_dict(to_py(page))
         check_style(style, length)
         if not page.text.strip():
@@ -478,22 +493,29 @@ class Engine:
         self._begin_request()
         stats = {"started": time.perf_counter()}
         budget = model.context - 64 - max(256, CHAT_MAX_NEW_TOKENS)
+        # The final (streamed) pass keeps to the summary's shape; the notes of a long page's parts do not.
+        constraint = summary_shape(model.tokenizer, model.tokenizer.eos_ids, page, style, length) if shape else None
 
         def complete(messages, max_tokens, on_text):
-            return self._complete(messages, max_tokens, on_text is not None, temperature, stats)
+            return self._complete(messages, max_tokens, on_text is not None, temperature, stats,
+                                  shape=constraint if on_text is not None else None)
 
         def progress(stage, done, total):
             if on_progress is not None:
                 on_progress(stage, done, total)
+
+        def parts_cut(summarized, total):
+            stats["parts"] = {"summarized": summarized, "total": total}   # the panel says what was left out
 
         try:
             # on_text: what run_summary itself streams (the answer's prefix, "- "), like the model's text,
             # rides on the next step.
             text = run_summary(page, style, length, complete=complete, count_prompt=self.count_prompt,
                                prompt_budget=budget, on_text=self._text.append, on_progress=progress,
-                               should_stop=lambda: self._cancelled)
+                               should_stop=lambda: self._cancelled, on_parts_cut=parts_cut)
             self._checkpoint()
-            found = grounding.ground_as_dict(text, page.text) if text else None
+            found = (self._ground_judged(text, page.text) if judge
+                     else grounding.ground_as_dict(text, page.text, checkpoint=self._checkpoint)) if text else None
         except Cancelled:
             text, found = "", None
         if self._cancelled:
@@ -501,17 +523,19 @@ class Engine:
         return self._result(text, stats, grounding=found)
 
     def chat(self, messages: Any, page: Any = None, *, temperature: float = DEFAULT_TEMPERATURE,
-             max_tokens: int = CHAT_MAX_NEW_TOKENS) -> dict:
-        """Answer the last user message of `messages` ([{role, content}], user first), about `page`."""
-        messages, page = to_py(messages), to_py(page)
+             max_tokens: int = CHAT_MAX_NEW_TOKENS, conversation: Optional[str] = None) -> dict:
+        """Answer the last user message of `messages` ([{role, content}], user first), about `page`, or
+        about the page `conversation`'s first turn carried."""
+        messages = to_py(messages)
         if not isinstance(messages, list) or not messages or not isinstance(messages[-1], dict) \
                 or messages[-1].get("role") != "user":
             raise SummaryError("a chat request needs messages ending with the user's question")
+        page = self.conversation_page(conversation, to_py(page))
         self._require_model()
         self._begin_request()
         stats = {"started": time.perf_counter()}
         try:
-            system = self.chat_system_prompt(Page.from_dict(page) if page else None, messages)
+            system = self.chat_system_prompt(page, messages)
             conversation = [{"role": "system", "content": system}] + [
                 {"role": m["role"], "content": m["content"]} for m in messages]
             text = self._complete(conversation, int(max_tokens), True, temperature, stats)
@@ -519,6 +543,21 @@ class Engine:
             text = ""
             stats["finish_reason"] = "cancelled"
         return self._result(text, stats)
+
+    def conversation_page(self, conversation: Optional[str], page: Any) -> Optional[Page]:
+        """The page a chat turn is about: `page` when given (kept for `conversation`'s next turns), else the
+        one `conversation` started with."""
+        if page is not None or conversation is None:
+            kept = Page.from_dict(page) if page else None
+            if conversation is not None:
+                self._chat_pages.pop(conversation, None)
+                self._chat_pages[conversation] = kept
+                while len(self._chat_pages) > CHAT_PAGES_KEPT:
+                    del self._chat_pages[next(iter(self._chat_pages))]
+            return kept
+        if conversation not in self._chat_pages:
+            raise EngineError("bad_input", "The engine no longer holds this conversation's page: ask again.")
+        return self._chat_pages[conversation]
 
     def chat_system_prompt(self, page: Optional[Page], messages: list) -> str:
         """The system message of a chat: the summaries' page message (so a question after a summary reuses
@@ -553,6 +592,27 @@ class Engine:
             chosen.append(i)
             used += cost
         return "\n…\n".join(passages[i].text for i in sorted(chosen))
+
+    def judge_support(self, passage: str, point: str) -> float:
+        """The loaded model's support score for `point` given `passage` (precis.support_judge): one
+        prompt, its top-k read for yes/no; the cache keeps the common prefix (the same passage)."""
+        model = self._require_model()
+        prompt = self.encode_messages(support_judge.judge_messages(passage, point))
+        common = 0
+        for a, b in zip(self.kv, prompt):
+            if a != b:
+                break
+            common += 1
+        del self.kv[min(common, len(prompt) - 1):]
+        ids, logits = self._feed(prompt[len(self.kv):])
+        return support_judge.support_score(ids, logits, *support_judge.answer_ids(model.tokenizer))
+
+    def _ground_judged(self, summary: str, text: str) -> dict:
+        """Grounding with the loaded model as judge; a stop during the judge keeps the lexical result."""
+        try:
+            return grounding.ground_as_dict(summary, text, judge=self.judge_support)
+        except Cancelled:
+            return grounding.ground_as_dict(summary, text)
 
     def ground(self, summary: str, text: str) -> dict:
         """The grounding of a summary's points in a page's text (no model needed)."""

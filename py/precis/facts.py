@@ -352,7 +352,12 @@ def _quotes(text: str) -> list:
     return out
 
 
-_CODE = re.compile(rf"(?<!{_LATIN_CHAR})(?=[\w-]*\d)(?=[\w-]*[^\W\d_])[^\W_{_CJK}][\w-]*[^\W_{_CJK}](?!{_LATIN_CHAR})")
+# A code is at most MAX_CODE_CHARS long (a SHA-256 in hex fits): its lookaheads then scan a bounded
+# window from each start, where unbounded ones rescanned a whole run from each of its characters
+# (100,000 CJK characters, every one a possible start: quadratic, minutes).
+MAX_CODE_CHARS = 64
+_CODE = re.compile(rf"(?<!{_LATIN_CHAR})(?=[\w-]{{0,{MAX_CODE_CHARS - 1}}}\d)(?=[\w-]{{0,{MAX_CODE_CHARS - 1}}}[^\W\d_])"
+                   rf"[^\W_{_CJK}][\w-]{{0,{MAX_CODE_CHARS - 2}}}[^\W_{_CJK}](?!{_LATIN_CHAR})")
 # A katakana word is a loanword more often than a name (オープン, エネルギー): it is checked as a
 # name only where the text marks it as one: before a title (ボルトラ氏, パイク博士) or after a
 # role ("メーカーのボルトラ", "建築家のリンド").
@@ -489,7 +494,7 @@ def _cjk_names(text: str) -> list:
 _NEGATION_EN = re.compile(r"(?i)\b(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|"
                           r"no\s+longer)\b|n['’]t\b|\bfail(?:s|ed)?\s+to\b|\bnon-?(?=[a-z])")
 _NEGATION_ZH = re.compile(r"(?<![除是而])(?:没有|沒有|未|没|沒|无法|無法|不|非|毫无|毫無|并非|並非)"
-                          r"(?!过|過|仅|僅|但|断|斷|少|久|论|論|常|来|來|洲|得不|同|如|管)")
+                          r"(?!过|過|仅|僅|但|断|斷|少|久|论|論|常|来|來|洲|得不|同|如|管|到|足)")  # 不到, 不足: "less than"
 _NEGATION_JA = re.compile(r"(?<![少危幼汚])(?:ない|なかった|ません|ず(?=[、。にとも]|$)|ぬ(?=[、。]|$))|"
                           r"(?<![\u4e00-\u9fff])無(?!料|事)")
 

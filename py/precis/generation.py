@@ -4,7 +4,8 @@ Each step:
   1. should_stop()? -> finish "cancelled"
   2. next_candidates(tokens the model has not seen yet) -> (ids, logits) for the next position.
      The first call gets the whole prompt (prefill), later calls the one token sampled last.
-  3. sampler picks a token; a stop id (EOS, end of turn) -> finish "eos"
+  3. (shape) the constraint narrows the candidates (precis.summary_shape: the summary's count,
+     language, no repeats), then the sampler picks a token; a stop id (EOS, end of turn) -> finish "eos"
   4. the tokenizer's stream decoder turns the token into text (possibly '' while a UTF-8
      character is incomplete)
   5. a stop string in the text -> finish "stop_string"; the text before it is the answer
@@ -134,8 +135,10 @@ def _check_arguments(prompt_ids, max_tokens, stop_strings) -> None:
 def generate(prompt_ids: Sequence[int], next_candidates: NextCandidates, tokenizer: Any, sampler: Any,
              max_tokens: int, stop_ids: Iterable[int] = (), stop_strings: Iterable[str] = (),
              on_text: Optional[Callable[[str], Any]] = None,
-             should_stop: Optional[Callable[[], bool]] = None, repeat_stop: int = 0) -> GenerationResult:
-    """Generate up to `max_tokens` tokens after `prompt_ids`, streaming text to on_text."""
+             should_stop: Optional[Callable[[], bool]] = None, repeat_stop: int = 0,
+             shape: Any = None) -> GenerationResult:
+    """Generate up to `max_tokens` tokens after `prompt_ids`, streaming text to on_text.
+    shape: an object with adjust(ids, logits, text so far) -> (ids, logits), consulted each step."""
     stop_strings = list(stop_strings)
     _check_arguments(prompt_ids, max_tokens, stop_strings)
     stop_ids = set(stop_ids)
@@ -156,6 +159,8 @@ def generate(prompt_ids: Sequence[int], next_candidates: NextCandidates, tokeniz
             finish_reason = "max_tokens"
             break
         ids, logits = next_candidates(unseen)
+        if shape is not None:
+            ids, logits = shape.adjust(ids, logits, stream.taken)
         # Penalties look at the prompt too, as llama.cpp and transformers do.
         token = sampler.sample(ids, logits, history)
         generated.append(token)

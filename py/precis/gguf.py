@@ -11,7 +11,9 @@ A string is u64 length + UTF-8 bytes; an array is u32 element type + u64 count +
 Every problem with the input (bad magic, absurd counts, truncation, unknown types,
 tensors past the end or overlapping) raises GGUFError with a message naming it, before
 any large allocation: the file's size is known first, and every count and length is checked
-against the bytes that remain and against the caps below before objects are built. Numeric
+against the bytes that remain and against the caps below before objects are built. The tokenizer's
+strings (tokens, merges, chat templates) have ceilings of their own, checked at each length prefix as it
+is read, so a hostile 16 MB token is refused without being decoded. Numeric
 arrays longer than SMALL_NUMERIC_ARRAY are stored compactly (NumericArray: the file's bytes, not
 one Python object per element), so what the metadata costs in memory stays near what it takes in
 the file; shorter ones (per-layer values) are plain lists.
@@ -42,6 +44,16 @@ MAX_METADATA_KEYS = 1 << 16
 MAX_STRING_BYTES = 1 << 24          # one string (a chat template is tens of kB)
 MAX_NUMERIC_ARRAY = 1 << 24         # elements of one numeric array (stored compactly)
 MAX_METADATA_OBJECTS = 1 << 21      # strings, nested arrays and small-array numbers built in all
+# The tokenizer's strings, checked as they are read (a hostile file's 16 MB "token" is refused at its length
+# prefix, before a byte of it is decoded). Real models, measured: Gemma 3 has the most tokens (262,144, 2.3 MB
+# of text), Qwen2.5 the longest (256 bytes, a run of spaces) and 151,387 merges (1.5 MB), Llama 3 ~280k merges;
+# chat templates are a few kB (Qwen2.5 2.5 kB), tens of kB with tool-calling. The ceilings leave 4-16x room.
+MAX_VOCAB_TOKENS = 1 << 20          # tokens in tokenizer.ggml.tokens
+MAX_TOKEN_BYTES = 4096              # one token's text
+MAX_VOCAB_BYTES = 32 << 20          # all tokens' text together
+MAX_MERGES = 1 << 20                # lines in tokenizer.ggml.merges
+MAX_MERGES_BYTES = 32 << 20         # all merges' text together
+MAX_TEMPLATE_BYTES = 256 << 10      # one chat template (tokenizer.chat_template, tokenizer.chat_template.NAME)
 SMALL_NUMERIC_ARRAY = 4096          # up to this many numbers an array is a list; longer, a NumericArray
 HEADER_SIZE = 24                    # magic, version, tensor count, metadata count
 
@@ -97,6 +109,10 @@ GGML_TYPE_BY_NAME = {t.name: t for t in GGML_TYPES.values()}
 
 class GGUFError(ValueError):
     """The input is not a GGUF file we can read; the message says why."""
+
+
+class GGUFTruncated(GGUFError):
+    """The bytes given end before the header does: a header-only reader may ask for more."""
 
 
 @dataclass(frozen=True)
@@ -202,7 +218,7 @@ class _Cursor:
     def take(self, n: int, what: str) -> memoryview:
         available = len(self.view) - self.pos
         if n < 0 or n > available:
-            raise GGUFError(f"truncated file: {what} needs {n} bytes at offset {self.pos}, "
+            raise GGUFTruncated(f"truncated file: {what} needs {n} bytes at offset {self.pos}, "
                             f"only {available} remain")
         chunk = self.view[self.pos:self.pos + n]
         self.pos += n
@@ -211,18 +227,56 @@ class _Cursor:
     def unpack(self, fmt: str, what: str):
         return struct.unpack(fmt, self.take(struct.calcsize(fmt), what))[0]
 
-    def string(self, what: str) -> str:
+    def string(self, what: str, cap: int = MAX_STRING_BYTES) -> str:
         length = self.unpack("<Q", f"length of {what}")
         if length > self.remaining():
             raise GGUFError(f"string length {length} for {what} at offset {self.pos - 8} "
                             f"exceeds the {self.remaining()} bytes left in the file")
-        if length > MAX_STRING_BYTES:
-            raise GGUFError(f"string length {length} for {what} exceeds the cap of {MAX_STRING_BYTES} bytes")
+        if length > cap:
+            raise GGUFError(f"{what} is {length:,} bytes long, over the ceiling of {cap:,} bytes")
         raw = self.take(length, what)
         try:
             return bytes(raw).decode("utf-8")
         except UnicodeDecodeError as e:
             raise GGUFError(f"{what} is not valid UTF-8 ({e.reason} at byte {e.start})") from None
+
+
+@dataclass(frozen=True)
+class _StringBounds:
+    """Ceilings on one metadata value of strings: elements, bytes of one, bytes of all."""
+    count: int
+    each: int
+    total: int
+    what: str
+
+
+_TOKENIZER_BOUNDS = {
+    "tokenizer.ggml.tokens": _StringBounds(MAX_VOCAB_TOKENS, MAX_TOKEN_BYTES, MAX_VOCAB_BYTES, "token"),
+    "tokenizer.ggml.merges": _StringBounds(MAX_MERGES, 2 * MAX_TOKEN_BYTES + 1, MAX_MERGES_BYTES, "merge"),
+}
+
+
+def _string_bounds(key: str) -> _StringBounds | None:
+    if key == "tokenizer.chat_template" or key.startswith("tokenizer.chat_template."):
+        return _StringBounds(1, MAX_TEMPLATE_BYTES, MAX_TEMPLATE_BYTES, "chat template")
+    return _TOKENIZER_BOUNDS.get(key)
+
+
+def _read_bounded_strings(cur: _Cursor, key: str, count: int, bounds: _StringBounds) -> list[str]:
+    """An array of strings under `bounds`: the count is checked before any is read, each length and
+    the running total as each length prefix is read."""
+    if count > bounds.count:
+        raise GGUFError(f"metadata {key!r}: {count:,} entries, over the ceiling of {bounds.count:,} "
+                        "(no real model has that many)")
+    out, total = [], 0
+    for i in range(count):
+        value = cur.string(f"{bounds.what} #{i} of {key!r}", bounds.each)
+        total += len(value)
+        if total > bounds.total:
+            raise GGUFError(f"metadata {key!r}: its {bounds.what}s pass {bounds.total:,} characters in all "
+                            "(no real model has that much)")
+        out.append(value)
+    return out
 
 
 def _min_encoded_size(value_type: int) -> int:
@@ -238,7 +292,8 @@ def _read_value(cur: _Cursor, value_type: int, key: str, depth: int = 0) -> Any:
     if fmt is not None:
         return cur.unpack(fmt, f"value of {key!r}")
     if value_type == STRING:
-        return cur.string(f"value of {key!r}")
+        bounds = _string_bounds(key)
+        return cur.string(f"value of {key!r}", bounds.each if bounds and depth == 0 else MAX_STRING_BYTES)
     if value_type == ARRAY:
         if depth >= MAX_NESTED_ARRAY_DEPTH:
             raise GGUFError(f"metadata {key!r}: arrays nested deeper than {MAX_NESTED_ARRAY_DEPTH}")
@@ -262,6 +317,9 @@ def _read_value(cur: _Cursor, value_type: int, key: str, depth: int = 0) -> Any:
             return NumericArray(elem_type, raw)  # token scores, types: one packed buffer
         # Strings and nested arrays become one Python object each: counted before they are built.
         cur.count_objects(count, f"metadata {key!r}")
+        bounds = _string_bounds(key)
+        if bounds is not None and elem_type == STRING and depth == 0:
+            return _read_bounded_strings(cur, key, count, bounds)
         return [_read_value(cur, elem_type, key, depth + 1) for _ in range(count)]
     raise GGUFError(f"metadata {key!r}: unknown value type {value_type}")
 

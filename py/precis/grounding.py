@@ -14,18 +14,29 @@ that the page holds the point's facts. Pure stdlib.
    the point must be in the window, compared normalized ("October 1" = "the first of
    October" = "10月1日"; "3140亿" = "三千一百四十亿"). A clause of the point must not deny
    what the page's matching clause affirms, nor the reverse (negation).
-A point is supported when 5 and 6 hold; otherwise `unsupported_spans` lists the exact
-substrings of the point that failed (a fact, a negation, or the words the page lacks).
+7. Relations (a point is a claim, not a bag of facts): a date or number the window holds must
+   sit in the sentence that says what the point attaches it to. When another sentence of the
+   window matches the point's other words clearly better and carries a different date or
+   number, the point conflates two events ("2015年7月 … 创立" where the page dates the founding
+   to 2015年12月 and July is a dinner's). A quantity word must not turn around: "more than 300"
+   is not "fewer than 300", 超过 is not 不到.
+A point is supported when 5, 6 and 7 hold; otherwise `unsupported_spans` lists the exact
+substrings of the point that failed (a fact, a negation, or the words the page lacks), and
+`reasons` says why for each, as the reader sees it ({span, reason, passage}: "the page dates
+this to 2015年12月", "the page says the opposite"; passage: the index of the page sentence that
+contradicts it, or -1).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from typing import Callable
 
 from precis import facts as fact_rules
 from precis.key_points import BULLET_LINE, ITEM_NUMBER
+from precis.support_judge import JUDGE_REASON, JUDGE_THRESHOLD
 from precis.text_units import content_units, sentence_spans
 
 # On the tuned half of the labeled set, unsupported claims reach a support of 0.28 and honest
@@ -35,10 +46,43 @@ BM25_K1 = 1.2
 BM25_B = 0.75
 RUNNER_UP_RATIO = 0.7  # a second passage scoring this close to the best joins the window
 MAX_UNSUPPORTED_SPANS = 3
+CJK_NAME_TAIL = 6
 
 _MARKDOWN_NOISE = re.compile(r"\*\*|__|[*`#>]+|\[([^\]]*)\]\([^)]*\)")
+# A relation is judged only when the point's other words clearly pick one sentence: it matches at
+# least ANCHOR_MIN_SHARE of them and RELATION_MARGIN more than the sentence holding the fact.
+ANCHOR_MIN_SHARE = 0.5
+RELATION_MARGIN = 0.25
+# A fact the window lacks is said to be contradicted by a sentence sharing this much of its anchor.
+CONTRADICTION_MIN_SHARE = 0.15
+
+# Reasons, as the reader sees them after the failed span ("October 10: not in the page").
+NOT_IN_PAGE = "not in the page"
+OPPOSITE = "the page says the opposite"
+NOT_SAID = "the page does not say this"
+
+# Quantity words before (or 以上/以下 after) a number: +1 "more", -1 "less". The longer
+# phrases come first ("不超过" before "超过").
+_MORE = ("more than", "over", "at least", "above", "exceeding", "upwards of", "不少于", "超过", "超出", "逾",
+         "至少", "多于", "高于", "大于")
+_LESS = ("less than", "fewer than", "under", "at most", "below", "up to", "no more than", "不超过", "不到",
+         "不足", "至多", "最多", "少于", "低于", "小于")
+_MORE_AFTER = ("以上", "多")
+_LESS_AFTER = ("以下", "以内")
+
+# Where a role is said: a name's segment of its sentence (split at these), joined by the
+# neighbouring segments that name no one ("The lead investigator, Dr. Helen Okafor, said ...").
+_SEGMENT_BREAK = re.compile(r"[,;:，；：]|\band\b|但|而")
+# A Chinese personal name after its role (厅长周建国表示, 研究员林雪在): two or three characters
+# up to a verb of saying, a function character or punctuation.
+_CJK_ROLE_NAME = re.compile("(?:长|总经理|总裁|董事长|教授|师|家|人|员|主任|经理)([\u4e00-\u9fff]{2,3}?)"
+                            "(?=表示|说|则|认为|在|的|担任|将|设计|起初|离开|教授|接任|对|，|。|、|和)")
+# ... or before a title (的陈慧教授说).
+_CJK_TITLED_NAME = re.compile("(?<=[的、])([\u4e00-\u9fff]{2,3}?)(?=教授|博士|院士|先生|女士)")
+
 # Where a clause ends inside a sentence (negation is compared clause by clause).
-_CLAUSE_BREAK = re.compile(r"[,;:，；、：]|\b(?:but|although|though|while|whereas|however)\b"
+# A point may span two sentences: their ends break clauses too.
+_CLAUSE_BREAK = re.compile(r"[,;:，；、：。！？]|[.!?](?=\s)|\b(?:and|but|although|though|while|whereas|however)\b"
                            r"|但是|但|然而|可是|けど|けれど|が、", re.IGNORECASE)
 
 
@@ -61,6 +105,7 @@ class Grounding:
     support: float
     supported: bool
     unsupported_spans: list = field(default_factory=list)
+    reasons: list = field(default_factory=list)  # [{span, reason, passage}], one per unsupported span
 
 
 def split_passages(text: str) -> list:
@@ -98,14 +143,29 @@ class _PassageFacts:
         self.word_keys = [fact_rules.word_key(w) for w in self.words]
         self.folded = re.sub(r"\s+", " ", text.casefold())
         self.dotted = re.sub("[·・•‧]", "·", text)
+        self.directions = {(f.start, f.end): quantity_direction(text, f) for f in self.facts if f.kind == "number"}
+        self.names = role_names(text, self.facts)
+
+
+class _PageWords:
+    """What `_name_held` reads of a passage, without its facts: the page-wide name look-up."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.words = fact_rules._WORD.findall(text)
+        self.word_keys = [fact_rules.word_key(w) for w in self.words]
+        self.dotted = re.sub("[·・•‧]", "·", text)
 
 
 class PassageIndex:
     """BM25 over the passages of one page, and the facts of each passage."""
 
-    def __init__(self, passages: list):
+    def __init__(self, passages: list, checkpoint: Callable[[], None] = lambda: None):
         self.passages = passages
-        self.terms = [content_words(p.text) for p in passages]
+        self.terms = []
+        for p in passages:
+            checkpoint()   # a long page: the engine's stop check between passages
+            self.terms.append(content_words(p.text))
         self.counts = []
         document_frequency: dict = {}
         for words in self.terms:
@@ -121,6 +181,7 @@ class PassageIndex:
         # A unit the page never uses still counts in the support ratio, as much as the rarest one.
         self.unseen_idf = math.log(1 + (n + 0.5) / 0.5) if n else 1.0
         self._facts: dict = {}
+        self._page_words = None
 
     def bm25(self, query: list, i: int) -> float:
         counts = self.counts[i]
@@ -188,10 +249,32 @@ class PassageIndex:
         best, score = (ranked[0][1], ranked[0][0]) if ranked else (-1, 0.0)
         window = self.window(ranked)
         # (start, end) in the point of the facts the window lacks / holds (with no window at
-        # all, every fact of the point is one the page lacks).
+        # all, every fact of the point is one the page lacks), each failure with its reason.
         context = [self.passage_facts(j) for j in window]
-        failed, held = _check_facts(point, context)
-        failed += _negation_conflicts(point, context)
+        point_facts = fact_rules.extract_facts(point)
+        self._point_facts = _PassageFacts(point)  # what a rival fact of the page must not be
+        failed, held = _check_facts(point_facts, context)
+        # A name the page uses anywhere is the page's (the museum named once, in the first
+        # sentence); whether it is the right one here is the role check's to say.
+        for f in point_facts:
+            if f.kind == "name" and (f.start, f.end) in failed and self._name_in_page(f):
+                failed.remove((f.start, f.end))
+                held.append((f.start, f.end))
+        reasons: dict = {}  # (start, end) -> (reason, passage index)
+        for f in point_facts:
+            if (f.start, f.end) in failed:
+                reasons[(f.start, f.end)] = self._contradiction(point, query, spans, f, window) or (NOT_IN_PAGE, -1)
+        for f in point_facts:
+            if (f.start, f.end) in held and (f.start, f.end) not in reasons:
+                found = self._relation_conflict(point, query, spans, f, window)
+                if found:
+                    reasons[(f.start, f.end)] = found
+        for (s, e), reason in self._role_conflicts(point, window).items():
+            if not any(a < e and s < b for a, b in failed):  # a name the page lacks says so
+                reasons.setdefault((s, e), reason)
+        for span, passage in _negation_conflicts(point, context, window):
+            reasons.setdefault(span, (OPPOSITE, passage))
+        failed = list(reasons)
         # Units inside a fact the page holds count as found: "十月一日" is the page's "10月1日".
         nearby = set()
         for j in window:
@@ -199,11 +282,219 @@ class PassageIndex:
         nearby.update(u for u, (s, e) in zip(query, spans) if any(a < e and s < b for a, b in held))
         support = self._weighted_share(query, nearby) if window else 0.0
         if not failed and support < threshold:
-            failed += _missing_runs(point, query, spans, nearby)
-        failed = _merge(failed)
-        supported = bool(query) and support >= threshold and not failed
-        texts = list(dict.fromkeys(point[s:e] for s, e in failed if point[s:e].strip()))
-        return Grounding(point, best, round(score, 4), round(support, 4), supported, texts)
+            for span in _missing_runs(point, query, spans, nearby):
+                reasons[span] = (NOT_SAID, -1)
+                failed.append(span)
+        merged = _merge(failed)
+        supported = bool(query) and support >= threshold and not merged
+        texts, why = [], []
+        for s, e in merged:
+            text = point[s:e]
+            if not text.strip() or text in texts:
+                continue
+            # The reason of a merged span: the first failure inside it with a contradicting passage.
+            inside = sorted((k for k in reasons if s <= k[0] and k[1] <= e), key=lambda k: (reasons[k][1] < 0, k))
+            reason, passage = reasons[inside[0]] if inside else (NOT_IN_PAGE, -1)
+            texts.append(text)
+            why.append({"span": text, "reason": reason, "passage": passage})
+        return Grounding(point, best, round(score, 4), round(support, 4), supported, texts, why)
+
+    # ---- relations: the fact in the sentence that says what the point attaches it to ----------
+
+    def _anchor(self, point: str, query: list, spans: list, fact) -> list:
+        """The point's units that say what `fact` is about: those of its clause outside any fact,
+        or, when the clause holds no two such units ("2015年7月，…"), those of the whole point."""
+        # Names stay in the anchor (they say who did it); dates, times and numbers are what is judged.
+        facts = [f for f in fact_rules.extract_facts(point)
+                 if f.kind in ("date", "number", "time", "weekday") and not _label_number(f)]
+        outside = lambda s, e: not any(f.start < e and s < f.end for f in facts)  # noqa: E731
+        for cs, ce in _clauses(point):
+            if cs <= fact.start < ce:
+                units = [u for u, (s, e) in zip(query, spans) if cs <= s and e <= ce and outside(s, e)]
+                if len(set(units)) >= 2:
+                    return units
+        return [u for u, (s, e) in zip(query, spans) if outside(s, e)]
+
+    def _anchor_sentence(self, anchor: list, window: list) -> tuple:
+        """(share, passage index) of the window's sentence best matching `anchor`."""
+        best = (0.0, -1)
+        for j in window:
+            share = self._weighted_share(anchor, set(self.counts[j]))
+            if share > best[0]:
+                best = (share, j)
+        return best
+
+    def _rival(self, fact, j: int, span: tuple = None):
+        """A fact of passage j (within `span` of it) of the same kind as `fact` (a date for a
+        date, a number with the same unit for a number) that is not it, nor another fact of the
+        point: what the page says in its place."""
+        pf = self.passage_facts(j)
+        mine = self._point_facts
+        for g in pf.facts:
+            if span and not (span[0] <= g.start and g.end <= span[1]):
+                continue
+            if g.kind != fact.kind or _label_number(g):
+                continue
+            if fact.kind == "date" and g.key == fact.key:
+                continue
+            if fact.kind == "number" and (g.key[0] != fact.key[0] or _number_matches(fact.key, g.key)):
+                continue
+            if _fact_held(g, [mine], _numbers_in([mine])):
+                continue
+            return g
+        return None
+
+    def _clause_conflict(self, fact, anchor: list, j: int):
+        """(reason, passage) when, inside sentence j, the clause the anchor picks is not the one
+        holding the fact and says another ("最初估算为320亿元，2024年调整为410亿元")."""
+        pf = self.passage_facts(j)
+        scored = []
+        for cs, ce in _clauses(pf.text):
+            part = _PassageFacts(pf.text[cs:ce])
+            share = self._weighted_share(anchor, set(content_units(part.text)))
+            scored.append((share, (cs, ce), _fact_held(fact, [part], _numbers_in([part]))))
+        if len(scored) < 2:
+            return None
+        share, span, holds = max(scored, key=lambda t: t[0])
+        held_share = max((sh for sh, _, h in scored if h), default=0.0)
+        if holds or share < ANCHOR_MIN_SHARE or share - held_share < RELATION_MARGIN:
+            return None
+        rival = self._rival(fact, j, span)
+        return (self._say_instead(fact, rival), j) if rival else None
+
+    def _say_instead(self, fact, rival) -> str:
+        said = rival.text.rstrip(".")  # "the first of October." ends the sentence, not the date
+        if fact.kind == "date" or _year(fact) and _year(rival):
+            return f"the page dates this to {said}"
+        return f"the page says {said} here"
+
+    def _relation_conflict(self, point: str, query: list, spans: list, fact, window: list):
+        """(reason, passage) when a held date or number sits in another sentence than the one the
+        point's other words pick, and that sentence says another date or number."""
+        if fact.kind == "number":
+            direction = _quantity_conflict(point, fact, [self.passage_facts(j) for j in window], window)
+            if direction:
+                return direction
+        if fact.kind not in ("date", "number") or _label_number(fact):
+            return None
+        anchor = self._anchor(point, query, spans, fact)
+        if len(set(anchor)) < 2:
+            return None
+        share, j = self._anchor_sentence(anchor, window)
+        if j < 0 or share < ANCHOR_MIN_SHARE:
+            return None
+        pf = self.passage_facts(j)
+        if _fact_held(fact, [pf], _numbers_in([pf])):
+            return self._clause_conflict(fact, anchor, j)
+        holders = [k for k in window if _fact_held(fact, [self.passage_facts(k)], _numbers_in([self.passage_facts(k)]))]
+        held_share = max((self._weighted_share(anchor, set(self.counts[k])) for k in holders), default=0.0)
+        if share - held_share < RELATION_MARGIN:
+            return None
+        rival = self._rival(fact, j)
+        return (self._say_instead(fact, rival), j) if rival else None
+
+    def _name_in_page(self, fact) -> bool:
+        if self._page_words is None:  # once per page: the words of every passage, no fact extraction
+            self._page_words = [_PageWords(p.text) for p in self.passages]
+        return _name_held(fact.key, self._page_words)
+
+    def _role_conflicts(self, point: str, window: list) -> dict:
+        """{span of a name in the point: (reason, passage)} when the page gives what the point
+        says about that name to another name it mentions ("Nair was the first chief executive"
+        where the page says Lind was)."""
+        page_names = [(j, n) for j in window for n in self.passage_facts(j).names]
+        if len(page_names) < 2:
+            return {}
+        folded = point.casefold()
+        in_point = {}
+        for _, (identity, name, *_) in page_names:
+            for piece in (name, name.split(" ")[-1]):  # the whole name first, then the surname
+                at = folded.find(piece.casefold())
+                if at >= 0 and len(piece) >= 2:
+                    held = in_point.get(identity)
+                    if held is None or held[1] - held[0] < len(piece):
+                        in_point[identity] = (at, at + len(piece))
+                    break
+        named_units = set()
+        for s, e in in_point.values():
+            named_units |= set(content_units(point[s:e]))
+        out = {}
+        for identity, (s, e) in in_point.items():
+            if point.startswith(("'s", "’s", "的"), e):
+                continue  # "Arden's chief executive": the name qualifies the one the point means
+            anchor = self._name_anchor(point, s, named_units)
+            if len(anchor) < 2:
+                found = self._subject_conflict(point, identity, (s, e), anchor, window) if anchor else None
+                if found:
+                    out[(s, e)] = found
+                continue
+            shares = {}
+            for j, (other, name, units, *_) in page_names:
+                share = self._weighted_share(list(anchor), units)
+                if share > shares.get(other, (0.0,))[0]:
+                    shares[other] = (share, name, j)
+            if not shares:
+                continue
+            best = max(shares.items(), key=lambda t: t[1][0])
+            other, (share, name, j) = best
+            own = shares.get(identity, (0.0,))[0]
+            if other != identity and other not in in_point and share >= ANCHOR_MIN_SHARE \
+                    and share - own >= RELATION_MARGIN:
+                out[(s, e)] = (f"the page names {name} here", j)
+            elif identity in in_point:
+                found = self._subject_conflict(point, identity, (s, e), anchor, window)
+                if found:
+                    out[(s, e)] = found
+        return out
+
+    def _subject_conflict(self, point: str, identity: str, span: tuple, anchor: set, window: list):
+        """(reason, passage) when the point's name does what the page's sentence has another name
+        do: the first word after the name in the point ("Beltway Grocers announced") follows
+        another name in the sentence the point's other words pick ("Arden Foods announced")."""
+        # The word after the name; in CJK text a bigram (one character says too little).
+        after = [u for u in content_units(point[span[1]:span[1] + 24]) if u.isascii() or len(u) > 1]
+        if not after:
+            return None
+        verb = after[0]
+        share, j = self._anchor_sentence(list(anchor), window)
+        if j < 0 or share < ANCHOR_MIN_SHARE:
+            return None
+        pf = self.passage_facts(j)
+        spans: list = []
+        units = content_units(pf.text, spans)
+        at = next((s for u, (s, _) in zip(units, spans) if u == verb), None)
+        if at is None:
+            return None
+        before = [n for n in pf.names if n[4] <= at]
+        if not before or before[-1][0] == identity or at - before[-1][4] > 12:
+            return None
+        return f"the page says {before[-1][1]} did this", j
+
+    def _name_anchor(self, point: str, at: int, named_units: set) -> set:
+        """The units of the point's clause holding the name at `at` (the whole point when that
+        clause has fewer than two), less the names' own."""
+        for cs, ce in _clauses(point):
+            if cs <= at < ce:
+                units = set(content_units(point[cs:ce])) - named_units
+                if len(units) >= 2:
+                    return units
+        return set(content_units(point)) - named_units
+
+    def _contradiction(self, point: str, query: list, spans: list, fact, window: list):
+        """(reason, passage) for a date or number the window lacks when the sentence the point's
+        other words pick says another one; None when nothing contradicts it (simply absent)."""
+        if fact.kind not in ("date", "number"):
+            return None
+        anchor = self._anchor(point, query, spans, fact)
+        if len(set(anchor)) < 2:
+            return None
+        # The fact fails anyway: name what the closest sentence that has a rival says instead.
+        shares = sorted(((self._weighted_share(anchor, set(self.counts[j])), j) for j in window), reverse=True)
+        for share, j in shares:
+            rival = self._rival(fact, j) if share >= CONTRADICTION_MIN_SHARE else None
+            if rival:
+                return self._say_instead(fact, rival), j
+        return None
 
 
 # ---- the fact check ------------------------------------------------------------------------
@@ -259,9 +550,15 @@ def _located_unnamed(key: tuple, pf) -> bool:
 
 def _name_held(key: tuple, context: list) -> bool:
     if key and key[0] == "cjk":
-        return any(key[1] in pf.text for pf in context)
+        # Where a long name starts is not marked ("说新线不停靠青石机场" holds a verb): its last
+        # CJK_NAME_TAIL characters, suffix included, are enough.
+        return any(key[1] in pf.text or (len(key[1]) > CJK_NAME_TAIL and key[1][-CJK_NAME_TAIL:] in pf.text)
+                   for pf in context)
     if key and key[0] == "dotted":
         return any(all(j in pf.dotted for j in key[1:]) for pf in context)
+    if "and" in key[1:-1]:  # "Lind and Priya Nair": two names, each the page's
+        at = key.index("and")
+        return _name_held(key[:at], context) and _name_held(key[at + 1:], context)
     variants = [key]
     typed = len(key) > 1 and key[-1] in fact_rules.TYPE_NOUN_KEYS
     if typed:  # "Esterby river" ~ "river Esterby", "river of Esterby"
@@ -307,13 +604,101 @@ def _fact_held(fact, context: list, page_numbers: list) -> bool:
     return True
 
 
-def _check_facts(point: str, context: list) -> tuple:
+def _check_facts(point_facts: list, context: list) -> tuple:
     """([spans of the point's facts the context lacks], [spans of those it holds])."""
     page_numbers = _numbers_in(context)
     failed, held = [], []
-    for f in fact_rules.extract_facts(point):
+    for f in point_facts:
         (held if _fact_held(f, context, page_numbers) else failed).append((f.start, f.end))
     return failed, held
+
+
+def _year(fact) -> bool:
+    """A bare whole number that reads as a year (1958, 2023)."""
+    return fact.kind == "number" and not fact.key[0] and fact.key[1] == int(fact.key[1]) and 1000 <= fact.key[1] <= 2100
+
+
+def _label_number(fact) -> bool:
+    """A small bare number ("phase 3", "三期") names a thing more often than it measures one: its
+    relation is not judged."""
+    return fact.kind == "number" and not fact.key[0] and fact.key[1] < 10
+
+
+def _name_identity(name: str) -> str:
+    """Who a name is: the last word of a Latin name ("Priya Nair" and "Nair" are one person), a
+    CJK name as written."""
+    words = fact_rules._WORD.findall(name)
+    return fact_rules.word_key(words[-1]) if words else name
+
+
+def role_names(text: str, facts: list) -> list:
+    """[(identity, name text, context units, start, end)] of the names of a sentence: its Latin names and
+    named places (precis.facts), and Chinese personal names after their role, each with the
+    content units of the segment that says what the name did or is."""
+    mentions = [(f.start, f.end, f.text) for f in facts if f.kind == "name" and f.key and f.key[0] != "cjk"]
+    mentions += [(m.start(1), m.end(1), m.group(1)) for pattern in (_CJK_ROLE_NAME, _CJK_TITLED_NAME)
+                 for m in pattern.finditer(text)]
+    if not mentions:
+        return []
+    bounds, start = [], 0
+    for m in _SEGMENT_BREAK.finditer(text):
+        bounds.append((start, m.start()))
+        start = m.end()
+    bounds.append((start, len(text)))
+    named = [any(s <= a < e for a, _, _ in mentions) for s, e in bounds]
+    named_units = {u for _, _, name in mentions for u in content_units(name)}
+    out = []
+    for a, b, name in sorted(mentions):
+        k = next(i for i, (s, e) in enumerate(bounds) if s <= a <= e)
+        lo, hi = k, k
+        while lo > 0 and not named[lo - 1]:
+            lo -= 1
+        while hi + 1 < len(bounds) and not named[hi + 1]:
+            hi += 1
+        context = text[bounds[lo][0]:bounds[hi][1]]
+        units = set(content_units(context)) - named_units
+        out.append((_name_identity(name), name, units, a, b))
+    return out
+
+
+def quantity_direction(text: str, fact) -> tuple:
+    """(+1, cue) when the number `fact` of `text` is qualified upwards ("more than 300", "超过300",
+    "300人以上"), (-1, cue) downwards ("fewer than", "不到", "以下"), (0, "") otherwise."""
+    before = text[max(0, fact.start - 14):fact.start].casefold().rstrip(" 约約")
+    after = text[fact.end:fact.end + 2]
+    for cues, sign in ((_LESS, -1), (_MORE, 1)):
+        for cue in cues:
+            if before.endswith(cue) and (len(before) == len(cue) or not before[-len(cue) - 1].isalpha()
+                                         or not cue.isascii()):
+                return sign, cue
+            if not cue.isascii() and cue in before[-len(cue) - 2:]:
+                return sign, cue  # 至少可达50亿: a verb may stand between
+    for cues, sign in ((_MORE_AFTER, 1), (_LESS_AFTER, -1)):
+        for cue in cues:
+            if after.startswith(cue):
+                return sign, cue
+    return 0, ""
+
+
+def _quantity_conflict(point: str, fact, context: list, window: list):
+    """(reason, passage) when every number of the window equal to `fact` is qualified the other
+    way ("fewer than 300" against the page's "more than 300")."""
+    mine = quantity_direction(point, fact)[0]
+    matches = [(pf, g, j) for pf, j in zip(context, window) for g in pf.facts
+               if g.kind == "number" and _number_matches(fact.key, g.key)]
+    if not matches:
+        return None
+    theirs = [(pf.directions.get((g.start, g.end), (0, ""))[0], pf, g, j) for pf, g, j in matches]
+    if any(d == mine or (d == 0 and mine == 0) for d, *_ in theirs):
+        return None
+    if mine == 0:
+        return None  # "300 staff" against "more than 300 staff": less precise, not wrong
+    d, pf, g, j = next((t for t in theirs if t[0] == -mine), theirs[0])
+    if d != -mine:
+        return None
+    sign, cue = pf.directions[(g.start, g.end)]
+    said = f"{g.text}{cue}" if pf.text.startswith(cue, g.end) else f"{cue} {g.text}" if cue.isascii() else cue + g.text
+    return f"the page says {said}", j
 
 
 def _clauses(text: str) -> list:
@@ -328,17 +713,31 @@ def _clauses(text: str) -> list:
     return out
 
 
-def _negation_conflicts(point: str, context: list) -> list:
-    """Spans of point clauses whose polarity differs from the page clause they match best,
+def _clause_denials(text: str) -> list:
+    """One entry per negation cue of `text`: None for a word of denial (not, 不), the unit of
+    the root for a "non-" prefix ("nonprofit" -> "profit")."""
+    out = []
+    for a, b in fact_rules.negation_cues(text):
+        if text[a:b].lower().startswith("non"):
+            rest = re.match(r"-?([A-Za-z]+)", text[b:])
+            root = content_units(rest.group(1)) if rest else []
+            out.append(root[0] if root else None)
+        else:
+            out.append(None)
+    return out
+
+
+def _negation_conflicts(point: str, context: list, window: list) -> list:
+    """[(span, page passage)] of point clauses whose polarity differs from the page clause they match best,
     unless another clause of the point matches that page clause with its polarity ("According
     to Mei Olsen, no books were removed" against "Mei Olsen said the library did not remove any
     books": the second clause carries the denial)."""
     page_clauses = []
-    for pf in context:
+    for pf, j in zip(context, window):
         for s, e in _clauses(pf.text):
             units = set(content_units(pf.text[s:e]))
             if units:
-                page_clauses.append((units, bool(fact_rules.negation_cues(pf.text[s:e]))))
+                page_clauses.append((units, _clause_denials(pf.text[s:e]), j))
     if not page_clauses:
         return []
     matched = []  # (point clause span, its cues, page clause index, page clause negated)
@@ -347,20 +746,26 @@ def _negation_conflicts(point: str, context: list) -> list:
         units = set(content_units(clause))
         if len(units) < 2:
             continue
-        overlap, k = max((len(units & u) / len(units), k) for k, (u, _) in enumerate(page_clauses))
+        overlap, k = max((len(units & u) / len(units), k) for k, (u, _, _) in enumerate(page_clauses))
         if overlap >= 0.5:
-            matched.append(((s, e), fact_rules.negation_cues(clause), k, page_clauses[k][1]))
+            # A "non-" word denies only its root: "a nonprofit laboratory" denies nothing of
+            # "Priya Nair" (the point must say the root, "profit", for it to count).
+            negated = any(root is None or root in units for root in page_clauses[k][1])
+            cues = [(a, b) for (a, b), root in zip(fact_rules.negation_cues(clause), _clause_denials(clause))
+                    if root is None or root in set(content_units(point))]
+            matched.append(((s, e), cues, k, negated))
     explained = {k for _, cues, k, negated in matched if bool(cues) == negated}
     conflicts = []
     for (s, e), cues, k, negated in matched:
         if bool(cues) == negated or k in explained:
             continue
+        passage = page_clauses[k][2]
         if cues:
-            conflicts += [(s + a, s + b) for a, b in cues]
+            conflicts += [((s + a, s + b), passage) for a, b in cues]
         else:
             clause = point[s:e]
             lead = len(clause) - len(clause.lstrip())
-            conflicts.append((s + lead, s + len(clause.rstrip(" .。!！?？"))))
+            conflicts.append(((s + lead, s + len(clause.rstrip(" .。!！?？"))), passage))
     return conflicts
 
 
@@ -395,22 +800,37 @@ def _merge(spans: list) -> list:
 
 # ---- the whole summary ---------------------------------------------------------------------
 
-def ground(summary: str, page_text: str, threshold: float = SUPPORT_THRESHOLD) -> tuple:
-    """(passages, groundings) for `summary` against `page_text`."""
+def ground(summary: str, page_text: str, threshold: float = SUPPORT_THRESHOLD, judge=None,
+           judge_threshold: float = JUDGE_THRESHOLD, checkpoint: Callable[[], None] = lambda: None) -> tuple:
+    """(passages, groundings) for `summary` against `page_text`. judge(passage_text, point) ->
+    score (precis.support_judge, the loaded model): asked only about the points the lexical
+    check passes, with the point's window as the passage; under `judge_threshold` the point is
+    flagged as a whole. checkpoint() is called between passages and between points (the engine's
+    stop check: it may raise to end the work)."""
     passages = split_passages(page_text)
-    index = PassageIndex(passages)
+    index = PassageIndex(passages, checkpoint)
     groundings = []
     for point in summary_points(summary):
-        groundings.append(index.check(point, threshold))
+        checkpoint()
+        g = index.check(point, threshold)
+        if judge is not None and g.supported:
+            window = index.window(index.ranked(content_units(point)))
+            score = judge(" ".join(passages[j].text.strip() for j in window), point)
+            if score < judge_threshold:
+                g = replace(g, supported=False, unsupported_spans=[point],
+                            reasons=[{"span": point, "reason": JUDGE_REASON, "passage": g.passage}])
+        groundings.append(g)
     return passages, groundings
 
 
-def ground_as_dict(summary: str, page_text: str, threshold: float = SUPPORT_THRESHOLD) -> dict:
+def ground_as_dict(summary: str, page_text: str, threshold: float = SUPPORT_THRESHOLD, judge=None,
+                   checkpoint: Callable[[], None] = lambda: None) -> dict:
     """JSON-ready grounding for the panel: each point with its passage index and the exact
-    substrings of it the page does not hold (`unsupported_spans`); only the passages some point
-    uses are included."""
-    passages, groundings = ground(summary, page_text, threshold)
-    used = sorted({g.passage for g in groundings if g.passage >= 0})
+    substrings of it the page does not hold (`unsupported_spans`) with why (`reasons`); only the
+    passages some point or reason uses are included."""
+    passages, groundings = ground(summary, page_text, threshold, judge, checkpoint=checkpoint)
+    used = sorted({g.passage for g in groundings if g.passage >= 0}
+                  | {r["passage"] for g in groundings for r in g.reasons if r["passage"] >= 0})
     return {
         "threshold": threshold,
         "points": [asdict(g) for g in groundings],
@@ -418,14 +838,22 @@ def ground_as_dict(summary: str, page_text: str, threshold: float = SUPPORT_THRE
     }
 
 
-def ground_points(summary: str, page_text: str) -> list:
+def ground_points(summary: str, page_text: str, judge=None) -> list:
     """The `precis ground --json` form: [{point, supported, passage: {start, end, text} | None,
     unsupported_spans}] in the order of the summary's points."""
-    passages, groundings = ground(summary, page_text)
+    passages, groundings = ground(summary, page_text, judge=judge)
     out = []
     for g in groundings:
         p = passages[g.passage] if g.passage >= 0 else None
         out.append({"point": g.point, "supported": g.supported,
                     "passage": {"start": p.start, "end": p.end, "text": p.text} if p else None,
-                    "unsupported_spans": list(g.unsupported_spans)})
+                    "unsupported_spans": list(g.unsupported_spans), "reasons": list(g.reasons)})
     return out
+
+
+def failure_text(point: dict) -> str:
+    """What failed in a flagged point and why, as the CLI prints it and the panel shows it:
+    "2015年7月: the page dates this to 2015年12月; 不: the page says the opposite". Older results
+    without `reasons` say "not in the page" for each unsupported span."""
+    reasons = point.get("reasons") or [{"span": s, "reason": NOT_IN_PAGE} for s in point.get("unsupported_spans") or []]
+    return "; ".join(f"{r['span']}: {r['reason']}" for r in reasons) or "not found in the page"

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+# The list's own number of an item: "2." "2)" "2、".
+LIST_NUMBER = r"\d{1,2}[.)、]"
 # A bullet or numbered item, and its text.
 BULLET_LINE = re.compile(r"^\s*(?:[-*+•・·]|\d+[.)、])\s*(.*\S)\s*$")
 # The list's own number at the start of an item's text: "2. Masons built..." (not "2024 was...").
@@ -29,7 +31,7 @@ _NUMBERED_LINE = re.compile(r"^(\s*)(\d{1,2})[.)、]\s*(.*\S)\s*$")
 # A bullet mark and the space after it.
 _MARK = re.compile(r"^\s*[-*+•・·]\s*")
 # A bullet with nothing in it but, perhaps, its number ("- ", "- 2.", "- 2").
-_EMPTY_BULLET = re.compile(r"^\s*[-*+•・·]\s*(?:\d{1,2}[.)、]?)?\s*$")
+_EMPTY_BULLET = re.compile(rf"^\s*[-*+•・·]\s*(?:{LIST_NUMBER}?)?\s*$")
 # What two points may differ by and still say the same: case, spacing, punctuation.
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -57,7 +59,8 @@ def _item(i: int, line: str) -> Optional[_Item]:
     return None
 
 
-def _same_point_key(text: str) -> str:
+def point_key(text: str) -> str:
+    """What two points are compared by: their words, casefolded (case, spacing and punctuation aside)."""
     return _NOT_WORD.sub(" ", text).casefold().strip()
 
 
@@ -77,7 +80,7 @@ def tidy_bullets(text: str) -> str:
         if item is None:
             continue
         items.append(item)
-        key = _same_point_key(item.text)
+        key = point_key(item.text)
         if key in seen:
             dropped.add(i)
         seen.add(key)

@@ -18,6 +18,15 @@ import re
 
 _END = None  # trie key marking "a token ends here"; never a character
 
+# Each character of a special token is one trie node (a dict, ~200 bytes): a 16 MB "control token" would
+# cost gigabytes. Real ones are short (the longest measured: Gemma 3's run of 31 spaces, Llama 3's
+# "<|reserved_special_token_250|>", 30); 1,024 leaves ample room.
+MAX_SPECIAL_TOKEN_CHARS = 1024
+
+
+class SpecialTokenError(ValueError):
+    """A special token is too long to be one (the message says which)."""
+
 
 class SpecialTokenSplitter:
     def __init__(self, specials: dict[str, int], control_ids=()):
@@ -28,6 +37,9 @@ class SpecialTokenSplitter:
         for text, token_id in specials.items():
             if not text:
                 continue
+            if len(text) > MAX_SPECIAL_TOKEN_CHARS:
+                raise SpecialTokenError(f"special token {token_id} is {len(text):,} characters long, over the "
+                                        f"ceiling of {MAX_SPECIAL_TOKEN_CHARS:,}")
             node = self.trie
             for ch in text:
                 node = node.setdefault(ch, {})

@@ -56,6 +56,11 @@ _MAX_NEW_TOKENS = {
     "headline": {"short": 40, "medium": 48, "long": 64},
 }
 NOTES_MAX_NEW_TOKENS = 192  # the notes about one chunk in the map step
+# The map step notes at most this many parts; the rest of the page is left out, and said so
+# (on_parts_cut). Why 8: on the CPU device (wllama, 30 tokens/s prefill, 14 tokens/s decode) a
+# part of ~1,500 tokens costs ~50 s to read plus ~14 s of notes, so 8 parts are ~9 minutes; an
+# unbounded page (100,000 Chinese characters: 167 parts) took hours.
+MAX_MAP_CHUNKS = 8
 # Page text beyond this is cut before anything else (a page can be megabytes of text).
 MAX_PAGE_CHARS = 100_000
 # The answer's first characters, written for the model: a list starts with its first bullet.
@@ -168,6 +173,17 @@ def check_style(style: str, length: str) -> None:
 def max_new_tokens(style: str, length: str) -> int:
     check_style(style, length)
     return _MAX_NEW_TOKENS[style][length]
+
+
+def shape_counts(style: str, length: str) -> tuple:
+    """(count, words) the summary keeps to: points (key-points) or sentences (tldr, teaser), and a
+    headline's word limit (precis.summary_shape enforces them)."""
+    check_style(style, length)
+    if style == "key-points":
+        return _POINTS[length], 0
+    if style == "headline":
+        return 1, _HEADLINE_WORDS[length]
+    return _SENTENCES[length], 0
 
 
 def style_instruction(style: str, length: str) -> str:
@@ -317,13 +333,19 @@ def split_into_chunks(text: str, count_tokens: Callable[[str], int], max_tokens:
 
 
 def _cut_characters(word: str, count_tokens: Callable[[str], int], max_tokens: int) -> list:
+    """`word` in pieces of at most max_tokens tokens. Each piece is searched from at most twice
+    the previous piece's length (first: 4 characters a token), not from the whole rest of the
+    word: a 100,000-character word is then counted in proportion to its length, not to its
+    length times its number of pieces."""
     parts = []
+    guess = 4 * max_tokens
     while word:
-        n = len(word)
+        n = min(len(word), guess)
         while n > 1 and count_tokens(word[:n]) > max_tokens:
             n = n // 2 if count_tokens(word[:n // 2]) > max_tokens else n - max(1, n // 8)
         parts.append(word[:n])
         word = word[n:]
+        guess = 2 * n
     return parts
 
 
@@ -375,11 +397,14 @@ def run_summary(page: Page, style: str, length: str, *, complete: Complete,
                 count_prompt: Callable[[list], int], prompt_budget: int,
                 on_text: Optional[Callable[[str], None]] = None,
                 on_progress: Optional[Progress] = None,
-                should_stop: Optional[Callable[[], bool]] = None) -> str:
+                should_stop: Optional[Callable[[], bool]] = None,
+                on_parts_cut: Optional[Callable[[int, int], None]] = None) -> str:
     """Summarize `page`; only the final pass streams to on_text. Returns the summary text.
 
     Long pages: one notes pass per chunk (progress "map" i/n), then the notes are reduced,
     re-noted in chunks while still too long (progress "reduce"), and summarized in `style`.
+    A page of more than MAX_MAP_CHUNKS chunks is noted on its first MAX_MAP_CHUNKS only:
+    on_parts_cut(summarized, total) says so before the map step.
     """
     progress = on_progress or (lambda stage, done, total: None)
     stopped = should_stop or (lambda: False)
@@ -400,9 +425,12 @@ def run_summary(page: Page, style: str, length: str, *, complete: Complete,
         return final(summary_messages(page, style, length))
 
     notes = []
-    total = len(plan.chunks)
+    chunks = plan.chunks[:MAX_MAP_CHUNKS]
+    if len(chunks) < len(plan.chunks) and on_parts_cut is not None:
+        on_parts_cut(len(chunks), len(plan.chunks))
+    total = len(chunks)
     progress("map", 0, total)
-    for i, chunk in enumerate(plan.chunks, 1):
+    for i, chunk in enumerate(chunks, 1):
         if stopped():
             return ""
         notes.append(tidy_bullets(BULLET_PREFIX + complete(notes_messages(page, chunk, i, total),

@@ -41,8 +41,12 @@ _TOKEN = re.compile(f"([{_CJK_CLASS}]+)|([^\\W_{_CJK_CLASS}]+(?:['’][^\\W_{_CJ
 _HIRAGANA = re.compile("[\u3040-\u309f]")
 _KANA = re.compile("[\u3040-\u30ff]")
 
-# Sentence boundaries: Latin enders need whitespace after them; CJK enders do not.
-_LATIN_END = r"[.!?]+[\"'”’»)\]]*\s+"
+# Sentence boundaries: Latin enders need whitespace after them; CJK enders do not. A Latin ender
+# run is only tried from its first character (the lookbehind): without it, a run of n dots not
+# followed by whitespace is retried from each of its n positions, each scanning to the run's end
+# (quadratic: 100,000 dots took minutes). A later start in a run can never match where the first
+# failed (it reaches the same end), so the boundaries found are the same.
+_LATIN_END = r"(?<![.!?])[.!?]+[\"'”’»)\]]*\s+"
 _CJK_END = r"[。！？｡‼⁇⁈⁉︒﹒﹖﹗．][」』”’）)\]】〕》〉\"']*\s*"
 _SENTENCE_BOUNDARY = re.compile(f"(?:{_LATIN_END})|(?:{_CJK_END})|\\n\\s*\\n|\\n(?=[ \\t]*[-*•][ \\t])")
 _ABBREVIATIONS = frozenset("mr mrs ms dr prof st jr sr vs etc e.g i.e u.s u.k inc ltd co no fig mt gen sen rep".split())

@@ -26,8 +26,9 @@ from itertools import compress
 from operator import neg
 
 from precis import bpe_merge, byte_level, pretokenize
+from precis.gguf import MAX_MERGES, MAX_VOCAB_TOKENS  # the ceilings the GGUF reader applies, for direct use
 from precis.gguf import NumericArray  # how GGUF numeric arrays arrive (packed, list-like)
-from precis.special_tokens import SpecialTokenSplitter
+from precis.special_tokens import SpecialTokenError, SpecialTokenSplitter
 
 # tokenizer.ggml.token_type values (llama.cpp's llama_token_type).
 NORMAL, UNKNOWN, CONTROL, USER_DEFINED, UNUSED, BYTE = 1, 2, 3, 4, 5, 6
@@ -72,6 +73,9 @@ class Tokenizer:
             raise TokenizerError("tokenizer.ggml.tokens must be a non-empty list of strings")
         if not isinstance(token_types, (list, NumericArray)):
             raise TokenizerError("tokenizer.ggml.token_type must be a list of integers")
+        if len(tokens) > MAX_VOCAB_TOKENS:
+            raise TokenizerError(f"the vocabulary has {len(tokens):,} tokens, over the ceiling of "
+                                 f"{MAX_VOCAB_TOKENS:,} (no real model has that many)")
         if len(token_types) != len(tokens):
             raise TokenizerError(f"tokenizer.ggml.token_type has {len(token_types)} entries "
                                  f"for {len(tokens)} tokens")
@@ -108,8 +112,11 @@ class Tokenizer:
                 self.eos_ids.add(i)
 
         special_ids = list(compress(range(len(tokens)), map((CONTROL, USER_DEFINED).__contains__, token_types)))
-        self.splitter = SpecialTokenSplitter({tokens[i]: i for i in special_ids},
-                                             control_ids=[i for i in special_ids if token_types[i] == CONTROL])
+        try:
+            self.splitter = SpecialTokenSplitter({tokens[i]: i for i in special_ids},
+                                                 control_ids=[i for i in special_ids if token_types[i] == CONTROL])
+        except SpecialTokenError as e:
+            raise TokenizerError(str(e)) from None
         self._cache: dict[str, tuple[int, ...]] = {}
         self._bytes_cache: dict[int, bytes] = {}
 
@@ -155,13 +162,23 @@ class Tokenizer:
         self._pre_split = split
         # Llama 3: a word that is a token as a whole skips the merges (as llama.cpp does).
         self._ignore_merges = pre in ("llama-bpe", "llama3")
-        # (left, right) -> rank; "Ġ t" means merge "Ġ" with "t".
+        if len(merges) > MAX_MERGES:
+            raise TokenizerError(f"tokenizer.ggml.merges has {len(merges):,} merges, over the ceiling of "
+                                 f"{MAX_MERGES:,} (no real model has that many)")
+        # (left, right) -> rank; "Ġ t" means merge "Ġ" with "t". Both sides and the result must be
+        # tokens (as Hugging Face tokenizers requires): else a word could merge into a symbol with no id.
         ranks = {}
+        vocab = self.vocab
         for rank, line in enumerate(merges):
             parts = line.split(" ") if isinstance(line, str) else ()
             if len(parts) != 2 or not parts[0] or not parts[1]:
                 raise TokenizerError(f"tokenizer.ggml.merges[{rank}] = {line!r} is not 'left right'")
-            ranks.setdefault((parts[0], parts[1]), rank)
+            left, right = parts
+            if left not in vocab or right not in vocab or left + right not in vocab:
+                missing = next(t for t in (left, right, left + right) if t not in vocab)
+                raise TokenizerError(f"tokenizer.ggml.merges[{rank}] = {line[:80]!r} uses {missing[:80]!r}, "
+                                     "which is not in the vocabulary")
+            ranks.setdefault((left, right), rank)
         self._ranks = ranks
 
     def _init_sentencepiece(self, scores) -> None:

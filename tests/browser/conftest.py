@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from precis_build import browser, extension_driver
+from precis_build.llama_cpp_device import LlamaCppDevice
 from precis_build.paths import REPO_ROOT, VENDOR
 from precis_build.project import version
 from precis_build.wheels import build_precis_wheel
@@ -45,36 +46,6 @@ def ext(current_precis_wheel, tmp_path_factory):
             yield x
         finally:
             x.close()
-
-
-class LlamaCppDevice:
-    """The device contract (DEVICE_CONTRACT.md) in CPython, computed by llama.cpp on the CPU (llama-cpp-python,
-    built here), with the CPU device's semantics (extension/engine/wllama_device.js): the KV cache truncated at
-    positions[0], and logits as log-softmax (wllama returns probabilities, not raw logits). The outside oracle
-    for what the CPU device runs. `fed`: the token at each position fed."""
-
-    def __init__(self, llm):
-        self.llm = llm
-        self.fed: dict = {}
-        llm.n_tokens = 0
-
-    def step(self, token_ids, positions, k, text=""):
-        import numpy as np
-
-        llm = self.llm
-        if positions[0] > llm.n_tokens:
-            raise ValueError(f"position {positions[0]} skips past the {llm.n_tokens} tokens llama.cpp holds")
-        self.fed.update(zip(positions, token_ids))
-        llm.n_tokens = positions[0]          # eval() drops the cache from n_tokens on
-        llm.eval(list(token_ids))
-        logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)).astype(np.float64)
-        shifted = logits - logits.max()
-        log_softmax = shifted - np.log(np.exp(shifted).sum())
-        ids = np.argsort(-logits, kind="stable")[:k]
-        return {"ids": [int(i) for i in ids], "logits": [float(x) for x in log_softmax[ids]]}
-
-    def poll(self, text=""):
-        return {"cancelled": False}
 
 
 @pytest.fixture(scope="session")

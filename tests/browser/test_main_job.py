@@ -17,13 +17,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PAGE = "tests/browser/pages/short.html"
 # What the default model (SmolLM2-135M-Instruct Q4_1) writes for this page on the CPU device, greedy with the
-# engine's repetition penalty 1.1 (the same on one wasm thread and on two): a 135M model that copies the page's
-# first sentence as every point, numbering it after the "- " the engine starts the list with ("- 1. ...",
-# "- 2. ..."). Generation stops as the second copy repeats the first (precis.generation, "repetition"), and the
-# summary printed is the tidied list (precis.key_points): that sentence once, without the model's numbering.
-SENTENCE = ("The stone bridge over the Vell river in Esterby reopened on the first of October, eleven months after "
-            "the spring flood destroyed the old iron bridge.")
-GOLDEN = f"- {SENTENCE}"
+# engine's repetition penalty 1.1, its shape enforced by the decoder (precis.summary_shape): unshaped, this 135M
+# model copied the page's first sentence as every point and generation stopped on the repeat, leaving one point;
+# now a second point may not begin as the first did and end of text before the third point becomes a newline,
+# so the list has exactly the 3 points asked, each a different one, and it ends at its end of turn.
+GOLDEN = "\n".join([
+    "- The stone bridge over the Vell river in Esterby reopened on the first of October, eleven months after the "
+    "spring flood destroyed the old iron bridge.",
+    "- The stone bridges over the Vell river in Esterby were built by hand by 22 masons.",
+    "- The stone arches built by hand by 22 masons are now being restored to their original size.",
+])
 
 
 def test_the_readme_main_job_prints_the_summary_and_what_ran_it():
@@ -38,6 +41,7 @@ def test_the_readme_main_job_prints_the_summary_and_what_ran_it():
     runs_on = f"CPU, {threads} thread" + ("" if threads == 1 else "s")
     assert re.search(rf"^precis summarize: .+ on {runs_on}$", done.stderr, re.M), done.stderr
     assert re.search(r"time to first token \d+\.\d\d s, \d+\.\d\d tokens/s", done.stderr), done.stderr
-    assert re.search(r"generated \d+ tokens \(repetition\)", done.stderr), done.stderr
-    # The one point is the page's own sentence: found in the page.
-    assert "grounding: 1 of 1 points supported by the page" in done.stderr, done.stderr
+    assert re.search(r"generated \d+ tokens \(eos\)", done.stderr), done.stderr
+    # The grounding check finds each of the 3 points' words and numbers in the page (it checks what a point
+    # names, not whether "now being restored" is true).
+    assert "grounding: 3 of 3 points supported by the page" in done.stderr, done.stderr

@@ -32,10 +32,13 @@ def test_ground_json_is_exact(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out) == {"points": [
         {"point": "The stone bridge over Esterby river reopened on October 10.", "supported": False,
          "passage": {"start": 0, "end": len(first), "text": first},
-         "unsupported_spans": ["Esterby river", "October 10"]},
+         "unsupported_spans": ["Esterby river", "October 10"],
+         # Why each failed: the page names no Esterby river; it dates the reopening otherwise.
+         "reasons": [{"span": "Esterby river", "reason": "not in the page", "passage": -1},
+                     {"span": "October 10", "reason": "the page dates this to the first of October", "passage": 0}]},
         {"point": "Repairs lasted 11 months and cost €2.4 million.", "supported": True,
          "passage": {"start": len(first) + 1, "end": len(PAGE), "text": PAGE[len(first) + 1:]},
-         "unsupported_spans": []},
+         "unsupported_spans": [], "reasons": []},
     ]}
 
 
@@ -54,7 +57,7 @@ def test_ground_text_output_and_bad_input(tmp_path, capsys):
     assert main(["ground", page, summary]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == ("FLAGGED: The stone bridge over Esterby river reopened on October 10.  "
-                      "[Esterby river: not in the page; October 10: not in the page]")
+                      "[Esterby river: not in the page; October 10: the page dates this to the first of October]")
     assert out[-1] == "1 of 2 points supported by the page"
     assert main(["ground", str(tmp_path / "missing.txt"), summary]) == 2
     assert capsys.readouterr().err.strip() == f"precis ground: {tmp_path / 'missing.txt'}: no such page file"
@@ -70,6 +73,11 @@ def test_summarize_stderr_lists_flagged_points_with_their_spans():
     assert flagged_lines(points) == [
         "  flagged: The bridge reopened on October 10.  [October 10: not in the page]",
         "  flagged: The mayor cried.  [not found in the page]"]
+    # A result with reasons: each failed fact with why, from precis.grounding (one copy of the wording).
+    conflated = {"point": "2015年7月，赵明创立了星河研究院。", "supported": False, "unsupported_spans": ["2015年7月"],
+                 "reasons": [{"span": "2015年7月", "reason": "the page dates this to 2015年12月", "passage": 1}]}
+    assert flagged_lines([conflated]) == [
+        "  flagged: 2015年7月，赵明创立了星河研究院。  [2015年7月: the page dates this to 2015年12月]"]
 
 
 @pytest.mark.parametrize("model_name", ["SmolLM2-135M-Instruct.Q4_1.gguf", "gemma-3-270m-Q4_K_M.gguf"])

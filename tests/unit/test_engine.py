@@ -12,7 +12,7 @@ from precis.chat_template import ChatTemplate
 from precis.engine import Engine
 from precis.generation import generate
 from precis.sampler import Sampler, SamplerConfig
-from precis.summarize import Page, max_new_tokens, summary_messages
+from precis.summarize import MAX_MAP_CHUNKS, Page, max_new_tokens, summary_messages
 from precis.tokenizer import Tokenizer
 from precis_build.backends import ReferenceDevice
 
@@ -160,17 +160,35 @@ def test_chat_reuses_the_cache_and_matches_a_fresh_run(engine, smollm2_gguf):
     page_tokens = len(Tokenizer.from_gguf(smollm2_gguf).encode(
         engine.chat_system_prompt(Page.from_dict(PAGE), [{"role": "user", "content": "x"}]), add_special=False))
     first = [{"role": "user", "content": "Which comet did Rosetta reach?"}]
-    result = value(engine.handle("chat", {"messages": first, "page": PAGE, "max_tokens": CHAT_TOKENS}))
+    # The panel's way: the conversation's first turn carries the page, the next one only its id.
+    result = value(engine.handle("chat", {"messages": first, "page": PAGE, "conversation": "c1",
+                                          "max_tokens": CHAT_TOKENS}))
     assert result["stats"]["reused"] >= page_tokens
     fed = device.fed
     second = first + [{"role": "assistant", "content": result["text"]},
                       {"role": "user", "content": "What did the lander do?"}]
-    result = value(engine.handle("chat", {"messages": second, "page": PAGE, "max_tokens": CHAT_TOKENS}))
+    result = value(engine.handle("chat", {"messages": second, "conversation": "c1", "max_tokens": CHAT_TOKENS}))
     # The page was not fed again: at most the turns after it.
     assert device.fed - fed <= result["stats"]["prompt_tokens"] - page_tokens
     system = engine.chat_system_prompt(Page.from_dict(PAGE), second)
     assert result["text"] == expected_text(smollm2_gguf, [{"role": "system", "content": system}] + second,
                                            CHAT_TOKENS)
+
+
+def test_a_conversation_keeps_its_page_for_the_last_eight_conversations():
+    engine = Engine()
+    other = dict(PAGE, title="Another page", text="Another page's text.")
+    assert engine.conversation_page("c1", PAGE) == Page.from_dict(PAGE)
+    assert engine.conversation_page("c1", None) == Page.from_dict(PAGE)       # a later turn: only the id
+    assert engine.conversation_page("c2", other) == Page.from_dict(other)
+    assert engine.conversation_page("c1", None) == Page.from_dict(PAGE)
+    assert engine.conversation_page(None, other) == Page.from_dict(other)    # no conversation: nothing kept
+    for n in range(3, 10):
+        engine.conversation_page(f"c{n}", other)
+    assert list(engine._chat_pages) == [f"c{n}" for n in range(2, 10)]       # c1, the oldest, was let go
+    answer = engine.handle("chat", {"messages": [{"role": "user", "content": "Who?"}], "conversation": "c1"})
+    assert answer == {"error": {"kind": "bad_input",
+                                "message": "The engine no longer holds this conversation's page: ask again."}}
 
 
 def test_a_cancel_seen_on_a_step_stops_the_prefill_between_slices(engine, smollm2_gguf):
@@ -211,7 +229,8 @@ def test_planning_a_long_page_tokenizes_it_a_bounded_number_of_times(engine, smo
     result = value(engine.handle("summarize", {"page": dict(PAGE, text=text), "style": "tldr", "length": "short",
                                                "on_progress": lambda *a: progress.append(a)}))
     assert result["stats"]["finish_reason"] == "cancelled"
-    assert progress[0][0] == "map" and progress[0][2] > 20    # planned into many parts, then cancelled
+    # Planned into many parts, the map step capped at MAX_MAP_CHUNKS (and said so), then cancelled.
+    assert progress[0] == ("map", 0, MAX_MAP_CHUNKS) and result["stats"]["parts"]["total"] > 20
     assert encoded[0] < 3 * len(text), (encoded[0], len(text))
 
 

@@ -14,7 +14,7 @@ SET_DIR = Path(__file__).resolve().parents[1] / "data" / "grounding"
 
 def _cases(language):
     data = json.loads((SET_DIR / f"{language}.json").read_text(encoding="utf-8"))
-    return [(page["text"], label, point) for page in data["pages"] for label, point in page["cases"]]
+    return [(page["text"], label, point) for page in data["pages"] for label, point in page.get("cases", [])]
 
 
 @pytest.mark.parametrize("language", ["en", "zh", "ja"])
@@ -50,3 +50,72 @@ def test_failing_spans(language, point, spans):
     text = next(t for t, _, p in _cases(language) if p == point)
     (g,) = ground_points(f"- {point}", text)
     assert g["supported"] is False and g["unsupported_spans"] == spans
+
+
+def _page_of(language, point):
+    data = json.loads((SET_DIR / f"{language}.json").read_text(encoding="utf-8"))
+    return next(page["text"] for page in data["pages"] for split in ("trap_cases", "real_cases")
+                for _, p, *_ in page.get(split, []) if p == point)
+
+
+# Issue 16: a point is a claim. The failed fact is named with why, as the reader sees it.
+@pytest.mark.parametrize("language, point, reasons", [
+    # A conflated date: 2015年7月 is the page's dinner; the founding is 2015年12月.
+    ("zh", "2015年7月，赵明和林雪共同承诺捐出10亿元人民币，创立了星河研究院。",
+     [("2015年7月", "the page dates this to 2015年12月")]),
+    ("en", "The phase 2 study was reported in May 2024.", [("May 2024", "the page dates this to May 2021")]),
+    # A number from the other clause of the same sentence (the first estimate was 320亿元).
+    ("zh", "项目总投资最初估算为410亿元。", [("410亿元", "the page says 320亿元 here")]),
+    # Quantity words turned around.
+    ("zh", "研究院目前有不到300名员工。", [("300", "the page says 超过300")]),
+    ("en", "The state will cover at least 40% of the cost.", [("40%", "the page says at most 40%")]),
+    # A name in another's role.
+    ("en", "Priya Nair was Northwind's first chief executive.", [("Priya Nair", "the page names Lind here")]),
+    ("zh", "省交通厅厅长刘芳表示票价不会高于现有动车。", [("刘芳", "the page names 周建国 here")]),
+    # The page's denial affirmed.
+    ("zh", "新线将停靠青石机场站。", [("新线将停靠青石机场站", "the page says the opposite")]),
+    ("en", "Mayor Kolar said fares would rise to pay for the line.",
+     [("Mayor Kolar said fares would rise to pay for the line", "the page says the opposite")]),
+])
+def test_claims_fail_with_their_reason(language, point, reasons):
+    (g,) = ground_points(f"- {point}", _page_of(language, point))
+    assert g["supported"] is False
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
+
+
+@pytest.mark.parametrize("language, point", [
+    ("zh", "星河研究院于2015年12月成立，赵明任首任院长。"),
+    ("zh", "项目总投资从320亿元调整为410亿元。"),
+    ("en", "Tomas Lind was the lab's first chief executive and Priya Nair its chief scientist."),
+    ("en", "Transport minister Pavel Drach said the state would pay at most 40% of the cost."),
+    # Real summaries (Qwen2.5-Coder): a point spanning two sentences, a name given once in the page.
+    ("zh", "高温会加快老化：在40摄氏度下存放的电池，老化速度大约是25摄氏度下的两倍。充到100%本身并不危险，但长时间保持满电会对电池造成压力。"),
+    ("zh", "青州博物馆新馆不允许携带自拍杆入内。"),
+    ("en", "Lind and Priya Nair"),
+])
+def test_true_claims_are_kept(language, point):
+    (g,) = ground_points(f"- {point}", _page_of(language, point))
+    assert (g["supported"], g["reasons"]) == (True, [])
+
+
+def test_model_judge_reads_yes_and_no_from_the_top_k_and_is_asked_only_about_passed_points():
+    from precis.grounding import ground
+    from precis.support_judge import JUDGE_REASON, support_score
+
+    # Best "yes" minus best "no"; an answer missing from the top-k counts as its lowest entry.
+    assert support_score([5, 7, 9], [-0.1, -2.5, -4.0], yes={5}, no={7, 8}) == -0.1 - -2.5
+    assert support_score([5, 9], [-0.1, -4.0], yes={5}, no={7}) == -0.1 - -4.0
+    page = "Northwind Research was founded in December 2019. Its backers pledged $800 million."
+    asked = []
+
+    def says_no(passage, point):
+        asked.append((passage, point))
+        return -5.0
+
+    _, groundings = ground("- Northwind was founded in December 2019.\n- Northwind was founded in July 2019.",
+                           page, judge=says_no)
+    # The lexically flagged point (July) is not asked about; the passed one is, with its window.
+    assert asked == [(page, "Northwind was founded in December 2019.")]
+    assert [(g.supported, g.reasons) for g in groundings] == [
+        (False, [{"span": "Northwind was founded in December 2019.", "reason": JUDGE_REASON, "passage": 0}]),
+        (False, [{"span": "July 2019", "reason": "the page dates this to December 2019", "passage": 0}])]

@@ -4,14 +4,18 @@ The page is plain UTF-8 text (what the extension's extraction returns), the summ
 Each point of the summary (its bullets, else its sentences) is tied to the page passage it
 rests on, and its facts (numbers, dates, names, quotes, domains, negation) are checked there
 (precis.grounding, the code the extension runs). --json prints
-{"points": [{"point", "supported", "passage": {"start", "end", "text"} | null, "unsupported_spans"}]}
-in the order of the summary's points; otherwise one line per point.
+{"points": [{"point", "supported", "passage": {"start", "end", "text"} | null, "unsupported_spans",
+"reasons": [{"span", "reason", "passage"}]}]} in the order of the summary's points; otherwise one
+line per point, a flagged one with each failed fact and why ("2015年7月: the page dates this to
+2015年12月"). --model GGUF adds the model judge (precis.support_judge) on the points the lexical
+check passes, run by native llama.cpp (llama-cpp-python, 2 threads) under the CPython engine;
+without it the lexical check stands alone.
 """
 
 import json
 from pathlib import Path
 
-from precis.grounding import ground_points
+from precis.grounding import failure_text, ground_points
 from precis_build.errors import UserError
 
 
@@ -21,6 +25,7 @@ def register(subparsers) -> None:
     p.add_argument("page", type=Path, help="the page as a UTF-8 text file")
     p.add_argument("summary", type=Path, help="the summary as a markdown file")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--model", type=Path, help="a GGUF model to judge the points the lexical check passes")
     p.set_defaults(func=run)
 
 
@@ -41,14 +46,19 @@ def describe(point: dict) -> str:
     """One line for a point: its verdict, and for a flagged one what the page does not hold."""
     if point["supported"]:
         return f"supported: {point['point']}"
-    spans = "; ".join(f"{s}: not in the page" for s in point["unsupported_spans"]) or "not found in the page"
-    return f"FLAGGED: {point['point']}  [{spans}]"
+    return f"FLAGGED: {point['point']}  [{failure_text(point)}]"
 
 
 def run(args) -> int:
     page = read_text(args.page, "page")
     summary = read_text(args.summary, "summary")
-    points = ground_points(summary, page)
+    judge = None
+    if args.model is not None:
+        if not args.model.is_file():
+            raise UserError(f"{args.model}: no such model file")
+        from precis_build.llama_cpp_device import native_engine
+        judge = native_engine(args.model).judge_support
+    points = ground_points(summary, page, judge=judge)
     if args.json:
         print(json.dumps({"points": points}, ensure_ascii=False))
         return 0

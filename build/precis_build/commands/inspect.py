@@ -4,7 +4,8 @@ Architecture, hyperparameters, tokenizer kind, whether a chat template is presen
 type; whether the GPU plan can run it ("supported", else "reason": the one-line refusal of
 precis.model_plan.check_model, the same check every backend runs) and the GPU memory it needs at
 --context positions (weights + KV cache + activations, from the plan's own buffers). Reads only the
-header (no tensor data), so it is instant."""
+header (no tensor data), so it is instant. A model whose tokenizer or chat template the engine would refuse
+(precis.engine's prepare checks) is refused in one line, exit 2."""
 
 import json
 from pathlib import Path
@@ -13,6 +14,7 @@ from collections import Counter
 from precis.known_models import display_name
 from precis.model_plan import build_plan, check_model
 from precis.plan import PlanError
+from precis_build.commands.tokenize import checked_tokenizer
 from precis_build.errors import UserError
 from precis_build.model_file import MODEL_HELP, open_model, resolve_model_path
 
@@ -98,6 +100,8 @@ def run(args) -> int:
         raise UserError("give the model once: as MODEL or as --model")
     model = args.model or args.model_option
     gguf = open_model(model, check_architecture=False)
+    if "tokenizer.ggml.model" in gguf.metadata:  # a model the engine would refuse to load is refused here too
+        checked_tokenizer(gguf, model or "default model")
     print(json.dumps(describe(gguf, resolve_model_path(model), args.context), indent=2, ensure_ascii=False))
     return 0
 

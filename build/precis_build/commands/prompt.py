@@ -59,7 +59,9 @@ def engine_prompt(engine: Engine, page: dict, style: str, length: str, question:
     if question:
         answer = engine.handle("chat", {"messages": [{"role": "user", "content": question}], "page": page})
     else:
-        answer = engine.handle("summarize", {"page": page, "style": style, "length": length})
+        # shape off: the recording device answers end-of-text at once, which the shape would turn into bullets
+        answer = engine.handle("summarize", {"page": page, "style": style, "length": length,
+                                             "shape": False})
     if "error" in answer:
         raise UserError(answer["error"]["message"])
     return device.fed

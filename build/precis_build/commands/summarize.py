@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+from precis.grounding import failure_text
 from precis_build import browser, extension_driver
 from precis_build.errors import UserError
 from precis_build.model_file import resolve_model_path
@@ -131,6 +132,9 @@ def run(args) -> int:
         f"browser start and engine boot {ready - started:.1f} s",
         f"  grounding: {len(points) - len(flagged)} of {len(points)} points supported by the page",
     ]
+    if stats.get("parts"):
+        lines.append(f"  Summarized the first {stats['parts']['summarized']} of {stats['parts']['total']} "
+                     f"parts of this page")
     lines += flagged_lines(points)
     print("\n".join(lines), file=sys.stderr)
     return 0
@@ -138,12 +142,10 @@ def run(args) -> int:
 
 def flagged_lines(points: list) -> list:
     """One stderr line per flagged point, with what of it the page does not hold:
-    "  flagged: <point>  [October 10: not in the page]"."""
+    "  flagged: <point>  [October 10: not in the page]" (precis.grounding.failure_text)."""
     lines = []
     for point in points:
         if point["supported"]:
             continue
-        spans = point.get("unsupported_spans") or []
-        failed = "; ".join(f"{span}: not in the page" for span in spans) or "not found in the page"
-        lines.append(f"  flagged: {point['point']}  [{failed}]")
+        lines.append(f"  flagged: {point['point']}  [{failure_text(point)}]")
     return lines

@@ -7,6 +7,7 @@ exactly as it comes, a final newline included.
 import json
 import sys
 
+from precis.chat_template import ChatTemplate, TemplateError
 from precis.tokenizer import Tokenizer, TokenizerError
 from precis_build.errors import UserError
 from precis_build.model_file import open_model
@@ -23,12 +24,20 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def load_tokenizer(model) -> Tokenizer:
-    gguf = open_model(model, check_architecture=False)
+def checked_tokenizer(gguf, label: str) -> Tokenizer:
+    """The model's tokenizer, after the checks a model gets when the engine loads it (precis.engine's
+    prepare): the tokenizer builds, and the chat template renders and encodes a sample conversation.
+    A model the panel would refuse is refused here too, in one line."""
     try:
-        return Tokenizer.from_gguf(gguf)
-    except TokenizerError as e:
-        raise UserError(f"{model or 'default model'}: {e}") from None
+        tokenizer = Tokenizer.from_gguf(gguf)
+        ChatTemplate.from_gguf(gguf).check(tokenizer)
+    except (TokenizerError, TemplateError) as e:
+        raise UserError(f"{label}: {e}") from None
+    return tokenizer
+
+
+def load_tokenizer(model) -> Tokenizer:
+    return checked_tokenizer(open_model(model, check_architecture=False), model or "default model")
 
 
 def parse_ids(text: str, vocab_size: int) -> list[int]:
