@@ -26,6 +26,6 @@ if ! "$PY" -c "import llama_cpp" 2>/dev/null; then
     CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) "$PY" -m pip install -q --disable-pip-version-check --no-cache-dir llama-cpp-python==0.3.36
 fi
 
-# The tests run the real Qwen2.5-Coder 0.5B and 1.5B Instruct files (tests/gpu/test_qwen_real.py,
-# tests/browser/test_qwen_real.py) beside the default model.
-precis setup --test-models --model qwen2.5-coder-0.5b --model qwen2.5-coder-1.5b
+# The default model is Qwen2.5-Coder 0.5B Instruct; --test-models adds SmolLM2 135M (the tests' fast model) and
+# Gemma 3 270M; the tests also run the 1.5B (tests/gpu/test_qwen_real.py, tests/browser/test_qwen_real.py).
+precis setup --test-models --model qwen2.5-coder-1.5b

@@ -10,7 +10,7 @@ import pytest
 from precis.gguf import open_gguf
 from precis_build.errors import UserError
 from precis_build.models_catalog import CATALOG
-from precis_build.paths import DEFAULT_MODEL, GEMMA3_MODEL
+from precis_build.paths import GEMMA3_MODEL, SMOLLM2_MODEL
 
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")  # wgpu / Vulkan loaders warn without it
 
@@ -23,7 +23,7 @@ def _require(path: Path, command: str) -> Path:
 
 @pytest.fixture(scope="session")
 def smollm2_path() -> Path:
-    return _require(DEFAULT_MODEL, "precis setup")
+    return _require(SMOLLM2_MODEL, "precis setup --test-models")
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from precis_build.assets import Download
 from precis_build.errors import UserError
 from precis_build.paths import MODELS, REPO_ROOT
 
-DEFAULT_MODEL_NAME = "smollm2-135m"   # what `precis setup` (no --model) installs and `precis pack` ships
+DEFAULT_MODEL_NAME = "qwen2.5-coder-0.5b"   # what `precis setup` (no --model) installs and `precis pack` ships
 
 
 @dataclass(frozen=True)

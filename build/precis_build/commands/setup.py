@@ -34,7 +34,8 @@ DOWNLOADS = CACHE / "downloads"
 def register(subparsers) -> None:
     p = subparsers.add_parser("setup", help="fetch and verify everything the extension needs (no network at run time)")
     p.add_argument("--test-models", action="store_true",
-                   help="also fetch Gemma 3 270M and llama.cpp's converter, used by the tests")
+                   help="also fetch SmolLM2 135M (the tests' fast model), Gemma 3 270M and llama.cpp's converter, "
+                        "used by the tests")
     p.add_argument("--model", action="append", choices=READER_MODEL_NAMES, metavar="NAME",
                    help=f"also fetch this model (one of {', '.join(READER_MODEL_NAMES)}; may be repeated), "
                         f"beside the default ({DEFAULT_MODEL_NAME}) that the extension loads")
@@ -45,10 +46,13 @@ def run(args) -> int:
     start = time.monotonic()
     setup_pyodide()
     setup_js_libraries()
-    for name in dict.fromkeys([DEFAULT_MODEL_NAME, *(args.model or [])]):
+    done = list(dict.fromkeys([DEFAULT_MODEL_NAME, *(args.model or [])]))
+    for name in done:
         setup_model(name)
     if args.test_models:
-        setup_model("gemma3-270m")
+        for name in ("smollm2-135m", "gemma3-270m"):
+            if name not in done:
+                setup_model(name)
         setup_llama_cpp_converter()
     wheel = build_precis_wheel(REPO_ROOT / "py", version(), VENDOR / "wheels")
     write_asset_manifest(wheel.name)
@@ -162,14 +166,15 @@ def setup_llama_cpp_converter() -> None:
     log(f"placed {LLAMA_CPP_CONVERTER.relative_to(REPO_ROOT)} (llama.cpp's converter, {len(members)} files)")
 
 
-def write_asset_manifest(precis_wheel: str) -> None:
-    """What the engine worker loads, by path relative to the extension root."""
+def write_asset_manifest(precis_wheel: str, built_in: str = DEFAULT_MODEL_NAME) -> None:
+    """What the engine worker loads, by path relative to the extension root; `built_in` names the model it
+    loads as "package" (the tests that need a fast model make it SmolLM2, as `precis pack --model` would)."""
     manifest = {
         "version": version(),
         "pyodide": "vendor/pyodide/",
         "pyodide_packages": ["micropip", "jinja2"],
         "precis_wheel": f"vendor/wheels/{precis_wheel}",
-        **asset_manifest_fields(CATALOG[DEFAULT_MODEL_NAME]),
+        **asset_manifest_fields(CATALOG[built_in]),
     }
     data = json.dumps(manifest, indent=1, sort_keys=True).encode()
     dest = VENDOR / "precis-assets.json"
