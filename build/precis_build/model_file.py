@@ -5,19 +5,22 @@ from pathlib import Path
 from precis.gguf import GGUFError, GGUFFile, open_gguf
 from precis.model_spec import ModelSpecError, check_model
 from precis_build.errors import UserError
-from precis_build.paths import DEFAULT_MODEL
+from precis_build.models_catalog import READER_MODEL_NAMES, resolve_model, setup_hint
+
+MODEL_HELP = (f"a model name ({', '.join(READER_MODEL_NAMES)}: `precis setup --model NAME` fetches it) or a GGUF "
+              "file's path (default: the model `precis setup` installed)")
 
 
 def resolve_model_path(model) -> Path:
-    path = Path(model) if model else DEFAULT_MODEL
+    """--model as a file: a catalog name (precis_build.models_catalog), a path, or None for the default."""
+    path = resolve_model(model)
     if not path.exists():
-        hint = " (run `precis setup` to install the default model)" if not model else ""
-        raise UserError(f"model not found: {path}{hint}")
+        raise UserError(f"model not found: {path}{setup_hint(model)}")
     return path
 
 
 def open_model(model=None, *, check_architecture: bool = True) -> GGUFFile:
-    """Open MODEL (default: the model `precis setup` installed) and check we can run it: precis.model_spec's
+    """Open MODEL (a catalog name or a path; default: the model `precis setup` installed) and check we can run it: precis.model_spec's
     check (architecture, metadata, every tensor's shape and type the numpy reference reads), the one check
     every backend runs, so a malformed file is refused here in one line, before any backend starts."""
     path = resolve_model_path(model)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from precis_build.paths import DEFAULT_MODEL
+from precis_build.paths import SMOLLM2_MODEL
 
 HEAD_DIM = 64
 SHAPE_KEYS = ("block_count", "embedding_length", "feed_forward_length", "attention.head_count",
@@ -51,7 +51,7 @@ def write(out: Path, hidden: int = 2048, ffn: int = 5632, layers: int = 32, kv_h
 
     if hidden % HEAD_DIM or hidden % 32 or ffn % 32:
         raise ValueError("hidden must be a multiple of 64 and ffn of 32")
-    src = open_gguf(DEFAULT_MODEL)
+    src = open_gguf(SMOLLM2_MODEL)
     arch = src.architecture
     writer = gguf.GGUFWriter(str(out), arch)
     types = {str: gguf.GGUFValueType.STRING, bool: gguf.GGUFValueType.BOOL, float: gguf.GGUFValueType.FLOAT32}

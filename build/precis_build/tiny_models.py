@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 from precis_build.errors import UserError
-from precis_build.paths import DEFAULT_MODEL, LLAMA_CPP_CONVERTER
+from precis_build.paths import SMOLLM2_MODEL, LLAMA_CPP_CONVERTER
 
 SEED = 1234
 # Weight scales (normal, mean 0), chosen so the models are neither chaotic nor trivial: what reads the input
@@ -113,7 +113,7 @@ def write_tokenizer(out_dir: Path) -> None:
     GGUF loader drops SmolLM2's digit split (docs/PLATFORM.md): put it back, so the tokenizer is SmolLM2's own
     and llama.cpp's converter recognizes its pre-tokenizer ("smollm")."""
     import transformers
-    tok = transformers.AutoTokenizer.from_pretrained(str(DEFAULT_MODEL.parent), gguf_file=DEFAULT_MODEL.name)
+    tok = transformers.AutoTokenizer.from_pretrained(str(SMOLLM2_MODEL.parent), gguf_file=SMOLLM2_MODEL.name)
     tok.save_pretrained(str(out_dir))
     path = out_dir / "tokenizer.json"
     data = json.loads(path.read_text())

@@ -8,17 +8,19 @@ import { Wllama } from "../../vendor/js/wllama/index.js";
 
 const ROOT = new URL("../../", import.meta.url);
 
-/** {promptText, newTokens, threads, context}: load time, time to first token, prefill and decode tokens/s, the
+/** {promptText, newTokens, threads, context, model?}: (model: the file's path in the extension folder; default the
+ * built-in) load time, time to first token, prefill and decode tokens/s, the
  * prompt ids llama.cpp's own tokenizer made of promptText, and the ids it generated. */
-export async function wllamaCompletion({ promptText, newTokens, threads, context }) {
+export async function wllamaCompletion({ promptText, newTokens, threads, context, model }) {
   const assets = await (await fetch(new URL("vendor/precis-assets.json", ROOT))).json();
+  const modelPath = model ?? assets.default_model;
   const wllama = new Wllama({
     "single-thread/wllama.wasm": new URL("vendor/js/wllama/single-thread/wllama.wasm", ROOT).href,
     "multi-thread/wllama.wasm": new URL("vendor/js/wllama/multi-thread/wllama.wasm", ROOT).href,
   }, { suppressNativeLog: true, logger: { debug() {}, log() {}, warn: console.warn, error: console.error } });
   try {
     let started = performance.now();
-    const blob = await (await fetch(new URL(assets.default_model, ROOT))).blob();
+    const blob = await (await fetch(new URL(modelPath, ROOT))).blob();
     await wllama.loadModel([blob], { n_ctx: context, n_batch: 512, n_threads: threads, seed: 0 });
     const loadS = (performance.now() - started) / 1000;
     const promptIds = await wllama.tokenize(promptText, true);

@@ -58,6 +58,21 @@ async function storedModels() {
   }
 }
 
+// The named models (vendor/precis-assets.json, written by `precis setup` / `precis pack` from Python's
+// catalog): the built-in one's line, and each other known model's name, size and languages, listed but not
+// choosable (this build does not hold it; "Add a model" takes its file).
+let knownModels = null;
+async function modelCatalog() {
+  if (!knownModels) {
+    try {
+      knownModels = await (await fetch(chrome.runtime.getURL("vendor/precis-assets.json"))).json();
+    } catch {
+      knownModels = {};
+    }
+  }
+  return knownModels;
+}
+
 const MiB = 1 << 20;
 const sizeText = (bytes) => (bytes >= 1024 * MiB ? `${(bytes / (1024 * MiB)).toFixed(1)} GiB` : `${(bytes / MiB).toFixed(1)} MiB`);
 
@@ -87,7 +102,17 @@ export async function fillModelChoices() {
   if (listed && chosen !== BUILT_IN && !listed.some((m) => m.source === chosen)) await fallBackFromMissing(chosen);
   const select = $("model-source", HTMLSelectElement);
   const builtIn = select.querySelector(`option[value="${BUILT_IN}"]`);
+  const assets = await modelCatalog();
+  if (assets.default_model_label) builtIn.textContent = `${assets.default_model_label} (built in)`;
   select.replaceChildren(builtIn);
+  for (const model of assets.models || []) {
+    if (assets.default_model?.endsWith(`/${model.file}`)) continue;
+    const option = document.createElement("option");
+    option.value = `known:${model.name}`;
+    option.disabled = true;
+    option.textContent = `${model.label} (not in this build)`;
+    select.append(option);
+  }
   for (const { name, source } of models) {
     const option = document.createElement("option");
     option.value = source;

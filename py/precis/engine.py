@@ -52,6 +52,7 @@ from precis.adapter import DEFAULT_CHUNK, DEFAULT_CONTEXT, describe_adapter, pla
 from precis.device import DEVICE_ERROR_KINDS, Device, DeviceError
 from precis.device_choice import DEVICE_SETTINGS, DeviceChoiceError, choose_device, cpu_spec, gpu_fallback
 from precis.plan import TOPK
+from precis.known_models import display_name
 from precis.summary_shape import summary_shape
 from precis.summarize import (DEFAULT_LENGTH, DEFAULT_STYLE, LENGTHS, STYLES, Page, SummaryError, check_style,
                               page_system_message, run_summary)
@@ -158,7 +159,9 @@ class Model:
     def info(self) -> dict:
         meta = self.gguf.metadata
         return {
-            "name": self.name, "source": self.source, "title": meta.get("general.name") or self.name,
+            # title: the name a reader sees (precis.known_models.display_name: the catalog's for a known model).
+            "name": self.name, "source": self.source,
+            "title": display_name(meta, self.gguf.file_size, self.gguf.architecture, self.name),
             "architecture": self.gguf.architecture, "context": self.context, "chunk": self.chunk,
             "vocab": self.tokenizer.vocab_size,
             "chat_template": "model" if self.template.has_model_template else "fallback",

@@ -7,15 +7,35 @@ import pytest
 from precis_build import browser, extension_driver
 from precis_build.llama_cpp_device import LlamaCppDevice
 from precis_build.paths import REPO_ROOT, VENDOR
+from precis_build.commands.setup import write_asset_manifest
+from precis_build.models_catalog import DEFAULT_MODEL_NAME
 from precis_build.project import version
 from precis_build.wheels import build_precis_wheel
+
+# The built-in model of the unpacked extension during the browser tests: SmolLM2 135M, 5x smaller than the
+# default, so the panel tests run in CI's time. The tests that prove the product (test_main_job) make the real
+# default the built-in with `built_in_model`.
+FAST_BUILT_IN = "smollm2-135m"
 
 
 @pytest.fixture(scope="session", autouse=True)
 def current_precis_wheel():
     """The extension installs the wheel in vendor/wheels: rebuild it so the browser runs
-    the py/precis of this checkout, not the one of the last `precis setup`."""
-    return build_precis_wheel(REPO_ROOT / "py", version(), VENDOR / "wheels")
+    the py/precis of this checkout, not the one of the last `precis setup`; its built-in model is FAST_BUILT_IN
+    for the session, and the default again (as `precis setup` leaves it) after."""
+    wheel = build_precis_wheel(REPO_ROOT / "py", version(), VENDOR / "wheels")
+    write_asset_manifest(wheel.name, FAST_BUILT_IN)
+    yield wheel
+    write_asset_manifest(wheel.name, DEFAULT_MODEL_NAME)
+
+
+@pytest.fixture
+def built_in_model(current_precis_wheel):
+    """use(name): make `name` the extension's built-in model (vendor/precis-assets.json) until the test ends."""
+    def use(name: str) -> None:
+        write_asset_manifest(current_precis_wheel.name, name)
+    yield use
+    write_asset_manifest(current_precis_wheel.name, FAST_BUILT_IN)
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +74,8 @@ def llama_cpp():
     (LlamaCppDevice plugs it into a CPython precis Engine)."""
     from llama_cpp import Llama
 
-    from precis_build.paths import DEFAULT_MODEL
-    return Llama(model_path=str(DEFAULT_MODEL), n_ctx=4096, n_threads=2, n_batch=512, verbose=False)
+    from precis_build.paths import SMOLLM2_MODEL
+    return Llama(model_path=str(SMOLLM2_MODEL), n_ctx=4096, n_threads=2, n_batch=512, verbose=False)
 
 
 @pytest.fixture(scope="session")
@@ -64,13 +84,13 @@ def llama_cpp_engine(llama_cpp):
     (LlamaCppDevice): what the browser's engine on the CPU device must give, token for token, for the same
     request. The engine's `device.fed` records every token fed."""
     from precis.engine import Engine
-    from precis_build.paths import DEFAULT_MODEL
+    from precis_build.paths import SMOLLM2_MODEL
 
     def make(context: int = 4096):
         engine = Engine()
         engine.set_adapter({"available": False, "reason": "native llama.cpp"})
-        data = DEFAULT_MODEL.read_bytes()
-        engine.prepare(data, len(data), DEFAULT_MODEL.name, "package", context=context, device="cpu")
+        data = SMOLLM2_MODEL.read_bytes()
+        engine.prepare(data, len(data), SMOLLM2_MODEL.name, "package", context=context, device="cpu")
         engine.commit(LlamaCppDevice(llama_cpp))
         return engine
 

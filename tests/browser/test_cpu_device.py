@@ -19,7 +19,7 @@ from precis.device_choice import cpu_threads
 from precis.gguf import open_gguf
 from precis.tokenizer import Tokenizer
 from precis_build import browser
-from precis_build.paths import DEFAULT_MODEL
+from precis_build.paths import SMOLLM2_MODEL
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -42,7 +42,7 @@ def request(driver, type_: str, payload: dict, timeout: float = 900):
 
 @pytest.fixture(scope="module")
 def prompt_ids():
-    gguf = open_gguf(DEFAULT_MODEL)
+    gguf = open_gguf(SMOLLM2_MODEL)
     return ChatTemplate.from_gguf(gguf).encode(Tokenizer.from_gguf(gguf), MESSAGES)
 
 
@@ -139,7 +139,7 @@ def test_a_page_longer_than_the_context_goes_through_map_reduce(driver, engine, 
     page = {"title": "How a Coastal Village Brought Its Tide Mill Back to Work", "byline": "Ilse Varga",
             "url": f"{pages_url}/long_article.html", "lang": "en", "kind": "article",
             "text": "\n\n".join(paragraphs)}
-    gguf = open_gguf(DEFAULT_MODEL)
+    gguf = open_gguf(SMOLLM2_MODEL)
     tokenizer, template = Tokenizer.from_gguf(gguf), ChatTemplate.from_gguf(gguf)
     budget = MAP_REDUCE_CONTEXT - 64 - 384          # precis.engine's prompt budget for summaries
     plan = plan_summary(Page.from_dict(page), "tldr", "short",

@@ -9,13 +9,13 @@ import json
 import pytest
 
 from precis_build import browser
-from precis_build.paths import DEFAULT_MODEL
+from precis_build.paths import SMOLLM2_MODEL
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 HOST = "extension/dev/engine_host.html"
 MiB = 1 << 20
-SAME_FILE = "package:models/" + DEFAULT_MODEL.name   # the default model under another source name: a real load
+SAME_FILE = "package:models/" + SMOLLM2_MODEL.name   # the default model under another source name: a real load
 QUESTION = [{"role": "user", "content": "Name a colour."}]
 
 
@@ -92,7 +92,7 @@ def test_an_added_file_never_overwrites_a_stored_model_of_the_same_name(driver, 
     assert after == {"models": ["mine.gguf"], "incoming": [], "stored": "the stored model's bytes"}
     assert live(driver) == engine["live"] and greedy(driver) == engine["ids"]
     # A real model with that name loads, and is kept beside the stored one, not over it.
-    info = run(driver, f"""fetch('/models/{DEFAULT_MODEL.name}').then((r) => r.blob()).then((blob) =>
+    info = run(driver, f"""fetch('/models/{SMOLLM2_MODEL.name}').then((r) => r.blob()).then((blob) =>
         window.precisEngine.request('add_model', {{file: new File([blob], 'mine.gguf')}}))""")
     assert info["source"] == "opfs:mine (2).gguf" and info["architecture"] == "llama"
     after = _opfs(driver, """return {models: await names(models), incoming: await names(incoming),
@@ -111,7 +111,7 @@ def test_cancel_load_stops_loads_and_an_added_file_and_keeps_the_working_model(d
     # Asked, then stopped at once: a load and an added file, both before their first step.
     outcome = run(driver, f"""(async () => {{
         const e = window.precisEngine;
-        const blob = await (await fetch('/models/{DEFAULT_MODEL.name}')).blob();
+        const blob = await (await fetch('/models/{SMOLLM2_MODEL.name}')).blob();
         const load = {_settled(f"e.request('load_model', {{source: {SAME_FILE!r}}})")};
         const add = {_settled("e.request('add_model', {file: new File([blob], 'stopped.gguf')})")};
         await e.cancelLoad();
@@ -142,7 +142,7 @@ def test_cancel_load_stops_loads_and_an_added_file_and_keeps_the_working_model(d
 def test_the_newest_request_wins_and_stop_answers_at_once(driver, engine):
     from precis_build.reference.device import reference_engine
 
-    expected = reference_engine(DEFAULT_MODEL, context=4096).chat(QUESTION, max_tokens=3)["text"]
+    expected = reference_engine(SMOLLM2_MODEL, context=4096).chat(QUESTION, max_tokens=3)["text"]
     outcome = run(driver, f"""(async () => {{
         const e = window.precisEngine, order = [];
         const ask = (name) => {{ const g = e.generate('chat', {{messages: {json.dumps(QUESTION)}, max_tokens: 3}});

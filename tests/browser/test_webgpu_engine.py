@@ -14,7 +14,7 @@ from precis.chat_template import ChatTemplate
 from precis.gguf import open_gguf
 from precis.tokenizer import Tokenizer
 from precis_build import browser
-from precis_build.paths import DEFAULT_MODEL
+from precis_build.paths import SMOLLM2_MODEL
 from precis_build.reference.model import ReferenceModel
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -51,7 +51,7 @@ def attempt(driver, type_: str, payload: str = "{}", timeout: float = 900) -> di
 
 @pytest.fixture(scope="module")
 def gguf():
-    return open_gguf(DEFAULT_MODEL)
+    return open_gguf(SMOLLM2_MODEL)
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +151,7 @@ def test_a_summary_on_the_webgpu_device_is_the_committed_greedy_headline(driver,
 
     payload = json.dumps({"page": SHORT_PAGE, "style": "headline", "length": "short"})
     result = run(driver, f"window.precisEngine.generate('summarize', {payload}).done", 1500)
-    expected = reference_engine(DEFAULT_MODEL).summarize(SHORT_PAGE, "headline", "short")
+    expected = reference_engine(SMOLLM2_MODEL).summarize(SHORT_PAGE, "headline", "short")
     assert result["text"] == expected["text"] == GOLDEN_SHORT_HEADLINE
 
 
@@ -244,7 +244,7 @@ def test_every_pipeline_of_both_models_compiles_in_chrome(driver, engine):
     from precis_build.paths import GEMMA3_MODEL
 
     unique = {}
-    for path in (DEFAULT_MODEL, GEMMA3_MODEL):
+    for path in (SMOLLM2_MODEL, GEMMA3_MODEL):
         for tiled in (True, False):
             for p in _pipelines(path, tiled):
                 unique[json.dumps(p, sort_keys=True)] = p

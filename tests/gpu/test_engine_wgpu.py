@@ -5,7 +5,7 @@ weights streamed from the file in slices; the greedy tokens equal the numpy refe
 import pytest
 
 from precis.engine import Engine
-from precis_build.paths import DEFAULT_MODEL
+from precis_build.paths import SMOLLM2_MODEL
 
 pytestmark = pytest.mark.gpu
 
@@ -20,10 +20,10 @@ def test_the_engine_runs_on_the_wgpu_device(smollm2_gguf):
     engine = Engine()
     adapter = engine.set_adapter(adapter_report(gpu))
     assert adapter["available"] and adapter["cpu"] == gpu.is_cpu
-    data = DEFAULT_MODEL.read_bytes()
-    prepared = engine.prepare(data[:4 << 20], len(data), DEFAULT_MODEL.name, "package", context=64, chunk=4,
+    data = SMOLLM2_MODEL.read_bytes()
+    prepared = engine.prepare(data[:4 << 20], len(data), SMOLLM2_MODEL.name, "package", context=64, chunk=4,
                               device="gpu")   # "auto" gives lavapipe to the CPU device
-    device = WgpuDevice.create(prepared["spec"], DEFAULT_MODEL, gpu)
+    device = WgpuDevice.create(prepared["spec"], SMOLLM2_MODEL, gpu)
     try:
         engine.commit(device)
         result = engine.greedy(PROMPT, 3)

@@ -8,7 +8,7 @@ from precis.adapter import describe_adapter, plan_for_adapter
 from precis.memory import DoesNotFit, check_fits, device_requirements, estimate
 from precis.gguf import GGUFError, open_gguf
 from precis.plan import PlanError
-from precis_build.paths import DEFAULT_MODEL
+from precis_build.paths import SMOLLM2_MODEL
 
 MiB = 1 << 20
 
@@ -16,7 +16,7 @@ MiB = 1 << 20
 @pytest.fixture(scope="module")
 def header():
     """What the browser has before the weights stream: a prefix of the file and the file's size."""
-    data = DEFAULT_MODEL.read_bytes()
+    data = SMOLLM2_MODEL.read_bytes()
     return data[:4 * MiB], len(data)
 
 

@@ -43,10 +43,12 @@ def test_inspect_gemma3(gemma3_path):
     assert info["tensors"]["by_type"] == {"F32": 109, "Q4_K": 27, "Q5_0": 81, "Q6_K": 9, "Q8_0": 10}
 
 
-def test_inspect_default_model_is_smollm2(smollm2_path):
+def test_inspect_default_model_is_qwen2_5_coder_0_5b(qwen05_path):
+    """The built-in default (intended change: it was SmolLM2-135M, which writes no Chinese)."""
     r = precis("inspect")
     assert r.returncode == 0, r.stderr
-    assert json.loads(r.stdout)["name"] == open_gguf(smollm2_path).metadata["general.name"]
+    info = json.loads(r.stdout)
+    assert info["name"] == open_gguf(qwen05_path).metadata["general.name"] and info["architecture"] == "qwen2"
 
 
 def test_inspect_missing_and_corrupt_files(tmp_path):

@@ -15,7 +15,7 @@ from gguf import GGMLQuantizationType, quants  # gguf-py: the independent oracle
 
 from precis.gguf import GGML_TYPE_BY_NAME, TensorInfo, open_gguf
 from precis_build.ggml_quantize import quantize_rows  # noqa: E402
-from precis_build.paths import DEFAULT_MODEL, GEMMA3_MODEL  # noqa: E402
+from precis_build.paths import SMOLLM2_MODEL, GEMMA3_MODEL  # noqa: E402
 from precis_build.reference.dequant import (  # noqa: E402
     SUPPORTED_TYPES, DequantError, dequantize, load_tensor)
 
@@ -89,8 +89,8 @@ def test_every_supported_type_is_checked_on_quantizer_or_real_data():
 
 # (model, tensor): one small real tensor of each type the two models hold.
 REAL_TENSORS = [
-    (DEFAULT_MODEL, "blk.0.attn_norm.weight"),   # F32
-    (DEFAULT_MODEL, "blk.0.attn_q.weight"),      # Q4_1
+    (SMOLLM2_MODEL, "blk.0.attn_norm.weight"),   # F32
+    (SMOLLM2_MODEL, "blk.0.attn_q.weight"),      # Q4_1
     (GEMMA3_MODEL, "blk.0.attn_v.weight"),       # Q8_0
     (GEMMA3_MODEL, "blk.0.attn_k.weight"),       # Q5_0
     (GEMMA3_MODEL, "blk.0.attn_output.weight"),  # Q4_K
@@ -116,7 +116,7 @@ def test_real_tensors_match_gguf_py(model, name):
 
 def test_each_model_type_is_covered_by_a_real_tensor():
     covered = {opened(m).tensors[n].type_name for m, n in REAL_TENSORS}
-    for model in (DEFAULT_MODEL, GEMMA3_MODEL):
+    for model in (SMOLLM2_MODEL, GEMMA3_MODEL):
         held = {t.type_name for t in opened(model).tensors.values()}
         assert held <= covered, f"{model.name}: types {held - covered} not checked on real data"
 

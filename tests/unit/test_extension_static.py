@@ -181,8 +181,6 @@ def test_each_shared_constant_has_one_definition(what, pattern, where):
 
 
 def test_top_k_has_one_definition():
-    """precis.plan.TOPK: the GPU plan's readback and the CPU device's spec (JS takes k from Python's step).
-    (build/precis_build/backends.py, which issue 17 step 1 retires, keeps its own until then.)"""
-    found = [f for f in definitions(r"\b(TOPK|TOP_K|CPU_TOP_K)\s*=\s*\d|\bk\s*=\s*64\b")
-             if not f.startswith("build/precis_build/backends.py:")]
+    """precis.plan.TOPK: the GPU plan's readback and the CPU device's spec (JS takes k from Python's step)."""
+    found = definitions(r"\b(TOPK|TOP_K|CPU_TOP_K)\s*=\s*\d|\bk\s*=\s*64\b")
     assert [f.rsplit(":", 1)[0] for f in found] == ["py/precis/plan.py"], found

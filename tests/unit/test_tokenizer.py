@@ -460,12 +460,13 @@ def precis_cli(*args, stdin=None):
 
 
 def test_cli_encode_decode(smollm2_path, gemma3_path):
-    r = precis_cli("Hello world")
+    smol = ("--model", str(smollm2_path))
+    r = precis_cli(*smol, "Hello world")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout) == [19556, 905]
-    r = precis_cli(stdin="<|im_start|>user\nHello")
+    r = precis_cli(*smol, stdin="<|im_start|>user\nHello")
     assert json.loads(r.stdout) == [1, 4093, 198, 19556]
-    r = precis_cli("--decode", "[1, 4093, 198, 19556]")
+    r = precis_cli(*smol, "--decode", "[1, 4093, 198, 19556]")
     assert r.returncode == 0 and r.stdout == "<|im_start|>user\nHello\n"
     r = precis_cli("--model", str(gemma3_path), "Hello")
     assert json.loads(r.stdout)[0] == 2  # Gemma adds <bos>

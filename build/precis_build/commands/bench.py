@@ -15,12 +15,12 @@ import time
 
 from precis_build.device_engines import DEVICES, engine_on
 from precis_build.errors import UserError
-from precis_build.model_file import open_model, resolve_model_path
+from precis_build.model_file import MODEL_HELP, open_model, resolve_model_path
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("bench", help="time prefill and decode of a backend, print JSON")
-    p.add_argument("--model", help="GGUF model (default: the one `precis setup` installed)")
+    p.add_argument("--model", help=MODEL_HELP)
     p.add_argument("--backend", default="wgpu", choices=DEVICES)
     p.add_argument("--prompt-tokens", type=int, default=512)
     p.add_argument("--new-tokens", type=int, default=128)
@@ -95,15 +95,10 @@ def run(args) -> int:
     finally:
         device.close()
     if args.against == "llama.cpp":
-        other = time_llama_cpp(gguf_path(args.model), prompt, args.new_tokens)
+        other = time_llama_cpp(resolve_model_path(args.model), prompt, args.new_tokens)
         report["llama.cpp"] = other
         if "error" not in other:
             report["ratio_vs_llama.cpp"] = {
                 k: round(report[k] / other[k], 3) for k in ("prefill_tok_s", "decode_tok_s") if other.get(k)}
     print(json.dumps(report, indent=2))
     return 0
-
-
-def gguf_path(model):
-    from precis_build.model_file import resolve_model_path
-    return resolve_model_path(model)

@@ -19,12 +19,12 @@ from precis.chat_template import ChatTemplate, TemplateError
 from precis.tokenizer import Tokenizer, TokenizerError
 from precis_build.device_engines import DEVICES, engine_on
 from precis_build.errors import UserError
-from precis_build.model_file import open_model, resolve_model_path
+from precis_build.model_file import MODEL_HELP, open_model, resolve_model_path
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("generate", help="generate text from a prompt (streams to stdout)")
-    p.add_argument("--model", help="GGUF model (default: the one `precis setup` installed)")
+    p.add_argument("--model", help=MODEL_HELP)
     p.add_argument("--backend", default="numpy", choices=DEVICES,
                    help="numpy: the CPU reference model; wgpu: our WGSL kernels through wgpu-py")
     prompt = p.add_mutually_exclusive_group(required=True)

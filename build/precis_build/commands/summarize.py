@@ -23,6 +23,7 @@ from precis.grounding import failure_text
 from precis.summarize import LENGTHS, STYLES
 from precis_build import browser, extension_driver
 from precis_build.errors import UserError
+from precis_build.model_file import resolve_model_path
 
 
 def register(subparsers) -> None:
@@ -33,7 +34,8 @@ def register(subparsers) -> None:
     p.add_argument("--length", choices=LENGTHS, default="medium")
     p.add_argument("--timeout", type=float, default=900, help="seconds to wait for the summary (default 900)")
     p.add_argument("--screenshot", type=Path, help="save a PNG of the side panel when done")
-    p.add_argument("--model", type=Path, help="any GGUF file: added through the panel's model picker, then used")
+    p.add_argument("--model", help="a model name (precis_build.models_catalog, e.g. qwen2.5-coder-0.5b) or any GGUF "
+                                   "file: added through the panel's model picker, then used")
     p.set_defaults(func=run)
 
 
@@ -96,9 +98,7 @@ def run(args) -> int:
         try:
             panel = ext.open_with_panel(url, probe=False)
             if args.model:
-                if not args.model.is_file():
-                    raise UserError(f"{args.model} is not a file")
-                verdict = ext.add_model(args.model)
+                verdict = ext.add_model(resolve_model_path(args.model))
                 if not verdict.startswith("Using "):
                     raise UserError(verdict)
                 print(f"precis summarize: {verdict}", file=sys.stderr)
