@@ -88,6 +88,49 @@ class ByteSource {
 }
 
 
+const RANGE_BYTES = 16 << 20;    // one packaged-file read: bounded, and few enough requests
+
+/** Whether the packaged file at `url` has a byte at `offset` (a Range past its end fails to fetch). */
+async function hasByte(url, offset) {
+  try {
+    const response = await fetch(url, { headers: { Range: `bytes=${offset}-${offset}` } });
+    return response.ok && (await response.arrayBuffer()).byteLength === 1;
+  } catch {
+    return false;
+  }
+}
+
+/** A packaged file's size, by a binary search over single-byte ranges (about 2 log2(size) small requests). */
+async function packagedSize(url) {
+  if (!await hasByte(url, 0)) return 0;
+  let low = 0, high = 1;                    // low: a byte there; high: none there
+  while (await hasByte(url, high)) { low = high; high *= 2; }
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (await hasByte(url, mid)) low = mid; else high = mid;
+  }
+  return high;
+}
+
+/** The packaged file at `url` as a stream of RANGE_BYTES reads. */
+function rangedStream(url, size) {
+  let offset = 0;
+  return new ReadableStream({
+    async pull(controller) {
+      if (offset >= size) { controller.close(); return; }
+      const end = Math.min(offset + RANGE_BYTES, size) - 1;
+      const response = await fetch(url, { headers: { Range: `bytes=${offset}-${end}` } });
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (!response.ok || bytes.byteLength !== end - offset + 1) {
+        controller.error(new ModelSourceError(`${url}: bytes ${offset}-${end} could not be read`));
+        return;
+      }
+      offset += bytes.byteLength;
+      controller.enqueue(bytes);
+    },
+  });
+}
+
 /** `source`: "package" | "package:<path>" | "opfs:<name>" | "incoming:<name>" (or "default" | {opfs: name}). `extensionRoot`:
  * URL of the extension's root folder. */
 export async function openModelSource(source, extensionRoot, { defaultUrl } = {}) {
@@ -107,12 +150,13 @@ export async function openModelSource(source, extensionRoot, { defaultUrl } = {}
     const response = await fetch(defaultUrl);
     if (!response.ok) throw new ModelSourceError(`the default model ${name} is missing from the extension (run \`precis setup\`)`);
     const size = Number(response.headers.get("content-length"));
-    if (!size) {
-      // No length header: the body must be read to know it (should not happen for packaged files).
-      const blob = await response.blob();
-      return new ByteSource(name, blob.size, blob.stream());
-    }
-    return new ByteSource(name, size, response.body);
+    if (size) return new ByteSource(name, size, response.body);
+    // Chromium serves an extension's files with no length header, and reading one past 1 GiB whole crashes the
+    // browser (measured: Chromium 156, the 1.5B's 1.1 GB file); a Blob of it would be a whole copy anyway. It
+    // honours Range: the size is found by probing, the body read range by range.
+    response.body?.cancel().catch(() => {});
+    const fileSize = await packagedSize(defaultUrl);
+    return new ByteSource(name, fileSize, rangedStream(defaultUrl, fileSize));
   }
   if (typeof source === "object" && typeof source.opfs === "string") {
     let file;
