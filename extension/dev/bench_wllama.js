@@ -5,6 +5,8 @@
 // loops itself here; nothing of ours runs but the timing.
 
 import { Wllama } from "../../vendor/js/wllama/index.js";
+import { openModelSource } from "../engine/model_source.js";
+import { streamedFile } from "../engine/wllama_device.js";
 
 const ROOT = new URL("../../", import.meta.url);
 
@@ -20,8 +22,9 @@ export async function wllamaCompletion({ promptText, newTokens, threads, context
   }, { suppressNativeLog: true, logger: { debug() {}, log() {}, warn: console.warn, error: console.error } });
   try {
     let started = performance.now();
-    const blob = await (await fetch(new URL(modelPath, ROOT))).blob();
-    await wllama.loadModel([blob], { n_ctx: context, n_batch: 512, n_threads: threads, seed: 0 });
+    // Streamed as the CPU device streams it (a Blob of a file past 1 GiB crashes Chromium: model_source.js).
+    const file = streamedFile(await openModelSource("package", ROOT, { defaultUrl: new URL(modelPath, ROOT).href }));
+    await wllama.loadModel([file], { n_ctx: context, n_batch: 512, n_threads: threads, seed: 0 });
     const loadS = (performance.now() - started) / 1000;
     const promptIds = await wllama.tokenize(promptText, true);
     const ids = [];

@@ -54,17 +54,20 @@ class ByteSource {
   /** Every chunk of the file from byte 0, in order: [offset, Uint8Array]. */
   async *chunks() {
     let offset = 0;
+    // Each chunk is counted before it is handed out: a consumer may transfer (detach) its buffer.
     while (this.kept.length) {
       const c = this.kept.shift();
+      const n = c.byteLength;
       yield [offset, c];
-      offset += c.byteLength;
+      offset += n;
     }
     this.keptBytes = 0;
     while (!this.done) {
       const { value, done } = await this.reader.read();
       if (done) { this.done = true; break; }
+      const n = value.byteLength;
       yield [offset, value];
-      offset += value.byteLength;
+      offset += n;
     }
     if (offset !== this.size) {
       throw new ModelSourceError(`${this.name}: read ${offset} bytes, expected ${this.size} (the file changed or is unreadable)`);
@@ -77,48 +80,49 @@ class ByteSource {
 }
 
 
-// Chromium's browser process crashes when one response from the extension's own URL reads a file over 1 GiB
-// (measured: Qwen2.5-Coder-1.5B, 1,117 MB, read by fetch() closes the browser; the 491 MB 0.5B reads). Ranged
-// requests of RANGE_BYTES each read any size; a range request's response carries no total length, so the file's
-// size comes from precis-assets.json (the models `precis setup` places; their files keep their catalog size).
-const RANGE_BYTES = 64 << 20;
+// One packaged-file read. Small: each is a buffer handed to wllama's worker, where it is garbage once copied into
+// the wasm heap, and V8 collects them late (measured, the 1.5B: 4 MiB reads left ~300 MiB uncollected at the load's
+// peak, 512 KiB ones ~150 MiB).
+const RANGE_BYTES = 1 << 19;
 
-async function knownModelBytes(name, extensionRoot) {
-  const assets = await (await fetch(new URL("vendor/precis-assets.json", extensionRoot))).json();
-  return (assets.models || []).find((m) => m.file === name)?.size_bytes || 0;
+/** Whether the packaged file at `url` has a byte at `offset` (a Range past its end fails to fetch). */
+async function hasByte(url, offset) {
+  try {
+    const response = await fetch(url, { headers: { Range: `bytes=${offset}-${offset}` } });
+    return response.ok && (await response.arrayBuffer()).byteLength === 1;
+  } catch {
+    return false;
+  }
 }
 
-/** The file at `url`, `size` bytes, as one stream read by consecutive range requests. */
-function rangedStream(url, name, size) {
-  let offset = 0;           // where the next range starts
-  let reader = null;        // the current range's body
-  let expected = 0;         // bytes the current range still owes
+/** A packaged file's size, by a binary search over single-byte ranges (about 2 log2(size) small requests). */
+async function packagedSize(url) {
+  if (!await hasByte(url, 0)) return 0;
+  let low = 0, high = 1;                    // low: a byte there; high: none there
+  while (await hasByte(url, high)) { low = high; high *= 2; }
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (await hasByte(url, mid)) low = mid; else high = mid;
+  }
+  return high;
+}
+
+/** The packaged file at `url` as a stream of RANGE_BYTES reads. */
+function rangedStream(url, size) {
+  let offset = 0;
   return new ReadableStream({
     async pull(controller) {
-      for (;;) {
-        if (!reader) {
-          if (offset >= size) { controller.close(); return; }
-          const end = Math.min(offset + RANGE_BYTES, size);
-          const response = await fetch(url, { headers: { Range: `bytes=${offset}-${end - 1}` } });
-          if (!response.ok) throw new ModelSourceError(`${name} is missing from the extension (run \`precis setup\`)`);
-          reader = response.body.getReader();
-          expected = end - offset;
-          offset = end;
-        }
-        const { value, done } = await reader.read();
-        if (done) {
-          reader = null;
-          if (expected !== 0) {
-            throw new ModelSourceError(`${name}: ${expected} bytes short of ${size} (the file changed or is unreadable)`);
-          }
-          continue;
-        }
-        expected -= value.byteLength;
-        controller.enqueue(value);
+      if (offset >= size) { controller.close(); return; }
+      const end = Math.min(offset + RANGE_BYTES, size) - 1;
+      const response = await fetch(url, { headers: { Range: `bytes=${offset}-${end}` } });
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (!response.ok || bytes.byteLength !== end - offset + 1) {
+        controller.error(new ModelSourceError(`${url}: bytes ${offset}-${end} could not be read`));
         return;
       }
+      offset += bytes.byteLength;
+      controller.enqueue(bytes);
     },
-    cancel() { reader?.cancel().catch(() => {}); },
   });
 }
 
@@ -139,17 +143,16 @@ export async function openModelSource(source, extensionRoot, { defaultUrl } = {}
       defaultUrl = new URL(assets.default_model, extensionRoot).href;
     }
     const name = decodeURIComponent(new URL(defaultUrl).pathname.split("/").pop());
-    const known = await knownModelBytes(name, extensionRoot);
-    if (known) return new ByteSource(name, known, rangedStream(defaultUrl, name, known));
     const response = await fetch(defaultUrl);
     if (!response.ok) throw new ModelSourceError(`the default model ${name} is missing from the extension (run \`precis setup\`)`);
     const size = Number(response.headers.get("content-length"));
-    if (!size) {
-      // No length header: the body must be read to know it (should not happen for packaged files).
-      const blob = await response.blob();
-      return new ByteSource(name, blob.size, blob.stream());
-    }
-    return new ByteSource(name, size, response.body);
+    if (size) return new ByteSource(name, size, response.body);
+    // Chromium serves an extension's files with no length header, and reading one past 1 GiB whole crashes the
+    // browser (measured: Chromium 156, the 1.5B's 1.1 GB file); a Blob of it would be a whole copy anyway. It
+    // honours Range: the size is found by probing, the body read range by range.
+    response.body?.cancel().catch(() => {});
+    const fileSize = await packagedSize(defaultUrl);
+    return new ByteSource(name, fileSize, rangedStream(defaultUrl, fileSize));
   }
   if (typeof source === "object" && typeof source.opfs === "string") {
     let file;

@@ -63,7 +63,8 @@ async function withBaseUri(call) {
 
 /** A model file as the Blob-like object wllama reads ({size, stream()}), streamed from the package or OPFS
  * through model_source.js: chunks go straight into the wasm heap, no whole copy in JS. */
-function streamedFile(source, onProgress) {
+/** @param {(fraction: number, bytesDone: number) => void} [onProgress] */
+export function streamedFile(source, onProgress = () => {}) {
   let done = 0;
   const chunks = source.chunks();
   return {
@@ -76,9 +77,10 @@ function streamedFile(source, onProgress) {
         const [, chunk] = next.value;
         done += chunk.byteLength;
         onProgress(done / source.size, done);
-        // wllama transfers each chunk's buffer to its worker, which empties it here; model_source.js still
-        // counts the chunk after handing it out, so wllama gets its own copy (one chunk at a time).
-        controller.enqueue(chunk.slice());
+        // wllama transfers each chunk's buffer to its worker (model_source.js counted it already): a chunk that
+        // is a view into a larger buffer is copied first, a whole one goes as it is (no second copy in flight).
+        const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
+        controller.enqueue(whole ? chunk : chunk.slice());
       },
       cancel() { source.cancel(); },
     }),
