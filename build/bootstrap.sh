@@ -27,5 +27,5 @@ if ! "$PY" -c "import llama_cpp" 2>/dev/null; then
 fi
 
 # The default model is Qwen2.5-Coder 0.5B Instruct; --test-models adds SmolLM2 135M (the tests' fast model) and
-# Gemma 3 270M; the tests also run the 1.5B (tests/gpu/test_qwen_real.py, tests/browser/test_qwen_real.py).
+# Gemma 3 270M; the tests also run the 1.5B (tests/gpu/test_qwen_real_kernels.py, tests/browser/test_qwen_real_extension.py).
 precis setup --test-models --model qwen2.5-coder-1.5b

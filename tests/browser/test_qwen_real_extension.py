@@ -3,7 +3,7 @@ its first near-tie (tests/real_model_oracle.py) on the prompts Précis builds, o
 WebAssembly: an English summary and a Chinese chat question, as Précis builds them) and on our WGSL through
 Chromium's WebGPU (SwiftShader, a CPU rasterizer: one short Chinese chat prompt, 4 tokens); the 1.5B on the CPU
 device (a Chinese summary and an English chat question). Sized for CI: under a load average of ~8 on 2 cores the
-0.5B on the CPU device took 208 s with all four long prompts; the numpy reference (tests/gpu/test_qwen_real.py)
+0.5B on the CPU device took 208 s with all four long prompts; the numpy reference (tests/gpu/test_qwen_real_kernels.py)
 runs all of them. And the picker's names for them."""
 
 import json
