@@ -1,5 +1,6 @@
 """Headless Chromium with the real extension, shared by the browser tests of a module."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,32 @@ def llama_cpp_would_write(llama_cpp, llama_cpp_engine):
         return worst
 
     return check
+
+
+@pytest.fixture
+def ground_and_show():
+    """The helper below, for the panel tests that show a grounded summary."""
+    return _ground_and_show
+
+
+def _ground_and_show(panel, summary, go_to):
+    """Grounds `summary` against the panel's page through the engine's own `ground` request, shows it as
+    a key-points summary, and follows the Show in page button of point `go_to`. Returns each point's
+    class, flags, quoted passage and button title, and what goToPassage found."""
+    return panel.evaluate(f"""(async () => {{
+        const {{ extractPage }} = await import('./page_access.js');
+        const tab = await window.precisPanel.activeTab();
+        const page = await extractPage(tab.id, {{ url: tab.url }});
+        const grounding = await window.precisEngine.ground({json.dumps(summary)}, page.text);
+        window.precisPanel.presentSummary({{ text: {json.dumps(summary)}, style: 'key-points', grounding }}, page, tab.id);
+        const items = [...document.querySelectorAll('#grounding li')];
+        const button = items[{int(go_to)}].querySelector('button.source');
+        const result = await window.precisPanel.goToPassage(tab.id, button.title, button);
+        return {{
+            classes: items.map(li => li.className),
+            flags: items.map(li => [...li.querySelectorAll('.flag')].map(f => f.textContent)),
+            passages: items.map(li => li.querySelector('.passage')?.textContent ?? null),
+            buttons: items.map(li => li.querySelector('button.source')?.title ?? null),
+            result,
+        }};
+    }})()""")

@@ -166,33 +166,17 @@ def test_xss_in_model_output_is_rendered_inert(ext, pages_url):
     assert "onerror" not in seen["html"] and "javascript:" not in seen["html"]
 
 
-def test_grounded_points_link_to_the_page_and_unsupported_ones_are_flagged(ext, pages_url):
+def test_grounded_points_link_to_the_page_and_unsupported_ones_are_flagged(ext, pages_url, ground_and_show):
     panel = ext.open_with_panel(f"{pages_url}/article.html")
     summary = ("- The flood of 2023 destroyed the iron bridge over the Vell.\n"
                "- Twenty-two masons, nine of them apprentices, cut more than four thousand blocks.\n"
                "- The bridge was painted bright red by a famous artist from Paris.")
     before = ext.driver.execute_script("return document.body.innerHTML")
-    shown = panel.evaluate(f"""(async () => {{
-        const {{ extractPage }} = await import('./page_access.js');
-        const tab = await window.precisPanel.activeTab();
-        const page = await extractPage(tab.id, {{ url: tab.url }});
-        const grounding = await window.precisEngine.ground({js(summary)}, page.text);
-        window.precisPanel.presentSummary({{ text: {js(summary)}, style: 'key-points', grounding }}, page, tab.id);
-        const items = [...document.querySelectorAll('#grounding li')];
-        const first = items[1].querySelector('button.source');
-        const result = await window.precisPanel.goToPassage(tab.id, first.title, first);
-        return {{
-            classes: items.map(li => li.className),
-            flags: items.map(li => [...li.querySelectorAll('.flag')].map(f => f.textContent)),
-            beside: items.map(li => li.querySelector('.passage')?.textContent ?? null),
-            buttons: items.map(li => li.querySelector('button.source')?.title ?? null),
-            result,
-        }};
-    }})()""")
+    shown = ground_and_show(panel, summary, go_to=1)
     assert shown["classes"] == ["supported", "supported", "unsupported"]
     # The third point's fact the page does not hold is named (precis.grounding's unsupported_spans).
     assert shown["flags"] == [[], [], ["Paris: not in the page"]], shown["flags"]
-    assert shown["beside"][:2] == [None, None]
+    assert shown["passages"][:2] == [None, None]
     assert shown["buttons"][0].startswith("When the spring flood of 2023 swept away the iron bridge")
     assert shown["buttons"][1].startswith("The work was done by a crew of twenty-two masons")
     assert shown["result"]["found"] is True

@@ -72,7 +72,7 @@ def test_unsupported_points_mark_the_failed_span_beside_the_page_passage(ext, pa
     assert panel.evaluate("document.getElementById('sources').hidden") is True
 
 
-def test_conflated_and_contradicted_points_name_the_fact_and_show_what_the_page_says(ext, pages_url):
+def test_conflated_and_contradicted_points_name_the_fact_and_show_what_the_page_says(ext, pages_url, ground_and_show):
     """Issue 16: the engine's `ground` request (no model) on the article; a point joining the
     quarry to the flood's year, and one turning "more than four thousand" around, each name the
     failed fact with the reason precis.grounding gives, quote the passage that contradicts it,
@@ -81,30 +81,14 @@ def test_conflated_and_contradicted_points_name_the_fact_and_show_what_the_page_
     summary = ("- The quarry that supplied the granite closed in 2023.\n"
                "- The masons cut fewer than four thousand blocks by hand.\n"
                "- Twenty-two masons rebuilt the bridge from granite.")
-    shown = panel.evaluate(f"""(async () => {{
-        const {{ extractPage }} = await import('./page_access.js');
-        const tab = await window.precisPanel.activeTab();
-        const page = await extractPage(tab.id, {{ url: tab.url }});
-        const grounding = await window.precisEngine.ground({js(summary)}, page.text);
-        window.precisPanel.presentSummary({{ text: {js(summary)}, style: 'key-points', grounding }}, page, tab.id);
-        const items = [...document.querySelectorAll('#grounding li')];
-        const against = items[1].querySelector('button.source');
-        const result = await window.precisPanel.goToPassage(tab.id, against.title, against);
-        return {{
-            classes: items.map(li => li.className),
-            flags: items.map(li => [...li.querySelectorAll('.flag')].map(f => f.textContent)),
-            quoted: items.map(li => li.querySelector('.passage')?.textContent ?? null),
-            buttons: items.map(li => li.querySelector('button.source')?.title ?? null),
-            result,
-        }};
-    }})()""")
+    shown = ground_and_show(panel, summary, go_to=1)
     assert shown["classes"] == ["unsupported", "unsupported", "supported"]
     assert shown["flags"] == [["2023: the page dates this to 1958"],
                               ["four thousand: the page says more than four thousand"], []]
     quarry = "Instead of ordering a new steel span, the town council voted to rebuild the bridge from granite"
     blocks = "They cut and set more than four thousand blocks by hand"
-    assert shown["quoted"][0].startswith(quarry) and shown["quoted"][1].startswith(blocks)
-    assert shown["buttons"][0] == shown["quoted"][0] and shown["buttons"][1] == shown["quoted"][1]
+    assert shown["passages"][0].startswith(quarry) and shown["passages"][1].startswith(blocks)
+    assert shown["buttons"][0] == shown["passages"][0] and shown["buttons"][1] == shown["passages"][1]
     assert shown["result"]["found"] is True and shown["result"]["text"].startswith(blocks)
     ARTIFACTS.mkdir(exist_ok=True)
     panel.screenshot(ARTIFACTS / "panel-contradicted-points.png")
