@@ -1,5 +1,5 @@
 """The device contract (py/precis/device.py; JS: extension/engine/device_contract.js), one suite for every
-implementation, each driven by the real precis Engine on the real default model (SmolLM2-135M Q4_1):
+implementation, each driven by the real precis Engine on the real SmolLM2-135M Q4_1 (the tests' fast model; the browser tests make it the built-in):
 
     CPython  reference (numpy), wgpu (our WGSL through wgpu-py on lavapipe), llama_cpp (native llama.cpp),
              recording (`precis prompt`'s device: answers end-of-text, computes nothing)
@@ -19,7 +19,7 @@ import pytest
 from precis.device import Device, DeviceError
 from precis.engine import Engine
 from precis_build import browser
-from precis_build.paths import DEFAULT_MODEL
+from precis_build.paths import SMOLLM2_MODEL
 
 CONTEXT = 64
 # "Be brief." / "Capital of France?" in SmolLM2's chat template (precis.chat_template), as ids.
@@ -65,8 +65,8 @@ def _prepared(adapter: dict, **options) -> tuple:
     """An Engine that prepared the default model (nothing committed yet), and the device spec it asks for."""
     engine = Engine()
     engine.set_adapter(adapter)
-    data = DEFAULT_MODEL.read_bytes()
-    prepared = engine.prepare(data, len(data), DEFAULT_MODEL.name, "package", context=CONTEXT, **options)
+    data = SMOLLM2_MODEL.read_bytes()
+    prepared = engine.prepare(data, len(data), SMOLLM2_MODEL.name, "package", context=CONTEXT, **options)
     return engine, prepared["spec"]
 
 
@@ -76,7 +76,7 @@ NUMPY_ADAPTER = {"available": True, "info": {"description": "numpy reference"}, 
 def _reference():
     from precis.gguf import open_gguf
     from precis_build.reference.device import ReferenceDevice
-    return _prepared(NUMPY_ADAPTER)[0], ReferenceDevice(open_gguf(DEFAULT_MODEL), context=CONTEXT)
+    return _prepared(NUMPY_ADAPTER)[0], ReferenceDevice(open_gguf(SMOLLM2_MODEL), context=CONTEXT)
 
 
 def _wgpu():
@@ -84,13 +84,13 @@ def _wgpu():
     gpu = open_device()
     # device "gpu": "auto" gives lavapipe (a CPU adapter) to the CPU device
     engine, spec = _prepared(adapter_report(gpu), device="gpu", chunk=8)
-    return engine, WgpuDevice.create(spec, DEFAULT_MODEL, gpu)
+    return engine, WgpuDevice.create(spec, SMOLLM2_MODEL, gpu)
 
 
 def _llama_cpp():
     from precis_build.llama_cpp_device import LlamaCppDevice, native_llama
     engine, _ = _prepared({"available": False, "reason": "native llama.cpp"}, device="cpu")
-    return engine, LlamaCppDevice(native_llama(DEFAULT_MODEL, CONTEXT), owns=True)
+    return engine, LlamaCppDevice(native_llama(SMOLLM2_MODEL, CONTEXT), owns=True)
 
 
 def _recording():
@@ -307,7 +307,7 @@ def test_a_load_reports_the_weights_progress(harness):
     fractions = [m["fraction"] for m in harness.progress]
     assert fractions == sorted(fractions) and fractions[0] == 0 and fractions[-1] == 1
     weights = [m["message"] for m in harness.progress if "MiB" in m["message"]]
-    assert weights and weights[-1].endswith(f": {DEFAULT_MODEL.stat().st_size / 1048576:.0f} MiB")
+    assert weights and weights[-1].endswith(f": {SMOLLM2_MODEL.stat().st_size / 1048576:.0f} MiB")
 
 
 @each
