@@ -1,6 +1,6 @@
 """A hostile model file added through the settings' "Add a model (.gguf)" is refused with the same line the
 CLI prints (tests/unit/test_hostile_models.py), as the model notice, and nothing of it is kept. The file is
-the real default model with one 16 MB control token (precis_build.hostile_models): before the bounds, the
+the real SmolLM2 135M with one 16 MB control token (precis_build.hostile_models): before the bounds, the
 engine built a 16-million-node trie for it (3.2 GB in CPython; past the 32-bit wasm heap in the browser)."""
 
 from precis_build.hostile_models import write_hostile
@@ -19,6 +19,6 @@ def test_a_model_with_a_16_mb_control_token_is_refused_with_the_clis_line(ext, p
         const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('models', {create: true});
         const names = []; for await (const [name] of dir.entries()) names.push(name);
         return { setting: window.precisPanel.state.settings.model, stored: names,
-                 choices: [...document.querySelectorAll('#model-source option')].map(o => o.value) };
+                 choices: [...document.querySelectorAll('#model-source option:not([disabled])')].map(o => o.value) };
     })()""")
     assert kept == {"setting": "package", "stored": [], "choices": ["package"]}

@@ -1,7 +1,7 @@
 """The models the user manages in the panel's settings: stored once, listed with their size, deleted,
 a vanished file falling back to the built-in model; leftovers of interrupted adds cleaned; and the
 memory the other windows' engines hold, counted by a new load. Real extension, headless Chromium,
-the real default model (SmolLM2 135M) added through the settings' file input."""
+the real SmolLM2 135M (the tests' fast model) added through the settings' file input."""
 
 import json
 import time
@@ -46,7 +46,7 @@ def _shown(panel):
         return { stored: stored.sort(), setting: window.precisPanel.state.settings.model,
                  saved: (await chrome.storage.local.get('model')).model ?? null,
                  selected: document.getElementById('model-source').value,
-                 choices: [...document.querySelectorAll('#model-source option')].map((o) => o.value),
+                 choices: [...document.querySelectorAll('#model-source option:not([disabled])')].map((o) => o.value),
                  listed: [...document.querySelectorAll('#stored-models li')].map((li) => li.firstChild.textContent),
                  noneShown: !document.getElementById('stored-models-none').hidden,
                  message: document.getElementById('model-message').textContent,
@@ -71,14 +71,14 @@ def test_the_same_file_added_twice_is_stored_once(ext, pages_url, smollm2_path, 
     mine, again = tmp_path / "mine.gguf", tmp_path / "again.gguf"   # same bytes, another name
     mine.write_bytes(data)
     again.write_bytes(data)
-    assert ext.add_model(mine) == "Using Smollm2 135M 8k Lc100K Mix1 Ep2 (llama)."
+    assert ext.add_model(mine) == "Using SmolLM2 135M Instruct (llama)."
     assert ext.add_model(again) == ("This file is already stored as mine.gguf: that copy is used. "
-                                    "Using Smollm2 135M 8k Lc100K Mix1 Ep2 (llama).")
+                                    "Using SmolLM2 135M Instruct (llama).")
     assert _shown(panel) == {
         "stored": ["models/mine.gguf"], "setting": "opfs:mine.gguf", "saved": "opfs:mine.gguf",
         "selected": "opfs:mine.gguf", "choices": ["package", "opfs:mine.gguf"],
         "listed": [f"mine.gguf ({len(data) / MiB:.1f} MiB)"], "noneShown": False,
-        "message": "This file is already stored as mine.gguf: that copy is used. Using Smollm2 135M 8k Lc100K Mix1 Ep2 (llama).",
+        "message": "This file is already stored as mine.gguf: that copy is used. Using SmolLM2 135M Instruct (llama).",
         "notice": ""}
     # Same size, one byte changed in the last or the first MiB: another model, not a stored copy.
     assert ext.panel.evaluate("""(async () => {
@@ -100,7 +100,7 @@ def test_deleting_stored_models_and_the_one_in_use(ext, pages_url, smollm2_path,
     _start_clean(panel)
     mine = tmp_path / "mine.gguf"
     mine.write_bytes(smollm2_path.read_bytes())
-    assert ext.add_model(mine) == "Using Smollm2 135M 8k Lc100K Mix1 Ep2 (llama)."
+    assert ext.add_model(mine) == "Using SmolLM2 135M Instruct (llama)."
     # A second stored file, not in use.
     panel.evaluate("""(async () => {
         const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('models');
@@ -150,7 +150,7 @@ def test_a_vanished_stored_model_falls_back_to_the_built_in_one_with_a_notice(ex
     # Choosing "built in" fires a change and loads it (it once fired none when the select already showed it).
     panel.evaluate("""(() => { const el = document.getElementById('model-source'); el.value = 'package';
         el.dispatchEvent(new Event('change')); return true; })()""")
-    assert _wait_for_message(panel, "Using") == "Using Smollm2 135M 8k Lc100K Mix1 Ep2 (llama)."
+    assert _wait_for_message(panel, "Using") == "Using SmolLM2 135M Instruct (llama)."
 
 
 def test_leftovers_of_interrupted_adds_are_removed_but_not_a_file_being_added(ext, pages_url):

@@ -15,7 +15,7 @@ from precis_build.models_catalog import CATALOG
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-HOST = "extension/engine/engine_host.html"
+HOST = "extension/dev/engine_host.html"
 CPU_CASES = ["en-summary", "zh-chat"]
 SWIFTSHADER_CASE, SWIFTSHADER_NEW_TOKENS = "zh-short", 4
 
