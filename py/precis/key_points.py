@@ -20,14 +20,14 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-# The list's own number of an item: "2." "2)" "2、".
+# The list's own number of an item: "2." "2)" "2、" (matched whole: "- 2." is an empty bullet).
 LIST_NUMBER = r"\d{1,2}[.)、]"
 # A bullet or numbered item, and its text.
-BULLET_LINE = re.compile(r"^\s*(?:[-*+•・·]|\d+[.)、])\s*(.*\S)\s*$")
-# The list's own number at the start of an item's text: "2. Masons built..." (not "2024 was...").
-ITEM_NUMBER = re.compile(r"^(\d{1,2})[.)、]\s*(?=\S)")
+BULLET_LINE = re.compile(r"^\s*(?:[-*+•・·]|\d+[.)、](?!\d))\s*(.*\S)\s*$")
+# The list's own number at the start of an item's text: "2. Masons built..." (not "2024 was...", "2.1 million").
+ITEM_NUMBER = re.compile(rf"^(\d{{1,2}})[.)、](?!\d)\s*(?=\S)")
 # A numbered item without a bullet mark: its indentation, number and text.
-_NUMBERED_LINE = re.compile(r"^(\s*)(\d{1,2})[.)、]\s*(.*\S)\s*$")
+_NUMBERED_LINE = re.compile(r"^(\s*)(\d{1,2})[.)、](?!\d)\s*(.*\S)\s*$")
 # A bullet mark and the space after it.
 _MARK = re.compile(r"^\s*[-*+•・·]\s*")
 # A bullet with nothing in it but, perhaps, its number ("- ", "- 2.", "- 2").

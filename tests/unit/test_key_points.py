@@ -22,6 +22,9 @@ BRIDGE = "The stone bridge over the Vell river reopened on the first of October.
     # Numbers that do not count 1, 2, 3... are the points' own: kept.
     ("- 2024 was dry.\n- 1990. A flood.", "- 2024 was dry.\n- 1990. A flood."),
     ("- 3. Third.\n- 4. Fourth.", "- 3. Third.\n- 4. Fourth."),
+    # A point that starts with a decimal: "2." is not a list number there (it was read as one: "1 million").
+    ("- 1. Reopened.\n- 2.1 million crossed it.\n- 3. Closed.", "- 1. Reopened.\n- 2.1 million crossed it.\n- 3. Closed."),
+    ("- 2.1 million crossed it.\n- 3.5 tonnes at most.", "- 2.1 million crossed it.\n- 3.5 tonnes at most."),
     # Only some bullets numbered: kept as written.
     ("- 1. One.\n- Two.", "- 1. One.\n- Two."),
     # The model's count goes on without the bullet marks: the items become "- " bullets all the same.
@@ -61,3 +64,8 @@ def test_grounding_counts_each_tidied_point_once():
     raw = "\n".join(f"- {n}. {BRIDGE}" for n in (1, 2, 3))
     assert summary_points(raw) == [BRIDGE] * 3
     assert summary_points(tidy_bullets(raw)) == [BRIDGE]
+
+
+def test_a_point_starting_with_a_decimal_keeps_its_number_for_grounding():
+    assert summary_points("- 2.1 million people crossed it.\n- 2. It reopened.") == [
+        "2.1 million people crossed it.", "It reopened."]
