@@ -17,12 +17,12 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
+from precis.memory import cpu_memory_budget
 from precis.model_plan import DEFAULT_MAX_BINDING, build_plan
 from precis.plan import Plan, PlanError
 
 DEFAULT_CHUNK = 32           # prefill tokens per GPU step: the plan's chunk, the only one
 DEFAULT_CONTEXT = 4096       # KV-cache positions (capped by the model's own context)
-GiB = 1 << 30
 
 # Software WebGPU: these run on the CPU, and get the plan variants CPUs run fastest.
 # (Chrome flags its own fallback, SwiftShader, with isFallbackAdapter; drivers' software renderers are not.)
@@ -54,11 +54,11 @@ def describe_adapter(raw: Any) -> dict:
         "available": True, "name": str(name), "vendor": fields[0], "architecture": fields[1], "cpu": cpu,
         "features": sorted(str(f) for f in raw.get("features") or ()), "limits": limits,
     }
-    # A CPU adapter's buffers live in the machine's memory: half of it is the budget. A GPU's own memory is
-    # not reported by WebGPU; its per-buffer limits still apply (precis.memory).
-    memory = raw.get("deviceMemoryGiB")
-    if cpu and memory:
-        described["memory_budget"] = int(float(memory) * GiB) // 2
+    # A CPU adapter's buffers live in the machine's memory: the CPU device's budget applies. A GPU's own
+    # memory is not reported by WebGPU; its per-buffer limits still apply (precis.memory).
+    budget = cpu_memory_budget(raw.get("deviceMemoryGiB")) if cpu else None
+    if budget is not None:
+        described["memory_budget"] = budget
     return described
 
 
