@@ -7,6 +7,9 @@ declare class Readability {
            byline?: string; excerpt?: string } | null;
 }
 
+// What page_access.js sets on a tab's isolated world before it injects content/extract.js.
+declare var precisExtractOptions: { maxTextChars: number; cjkClass: string } | undefined;
+
 // What the dev layer exposes on its pages' window for Selenium: extension/dev/engine_host.js and
 // build/precis_build/panel_probe.js.
 // FileSystemFileHandle.move (Chrome 110+), not yet in TypeScript's DOM types.

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from precis.grounding import ground_as_dict
 from precis.key_points import BULLET_LINE, ITEM_NUMBER, point_key
+from precis.scripts import HAN
 from precis.summarize import LENGTHS, shape_counts
 from precis_build.errors import UserError
 from precis_build.paths import MODELS, REPO_ROOT
@@ -41,7 +42,7 @@ SET_DIR = REPO_ROOT / "tests" / "data" / "summaries"
 MODEL_FILES = {"smollm2-135m": MODELS / "SmolLM2-135M-Instruct.Q4_1.gguf",
                "qwen2.5-coder-0.5b": MODELS / "qwen2.5-coder-0.5b-instruct.gguf",
                "qwen2.5-coder-1.5b": MODELS / "qwen2.5-coder-1.5b-instruct.gguf"}
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN = re.compile(f"[{HAN}]")
 _LETTER = re.compile(r"[^\W\d_]")
 
 

@@ -1,6 +1,8 @@
 // @ts-check
 // Page extraction, injected after vendor/js/Readability.js by chrome.scripting.executeScript
-// (files: [Readability.js, extract.js]); the value of the last expression is the result.
+// (files: [Readability.js, extract.js]); the value of the last expression is the result. Its
+// limits come from Python (the engine's contract: max_page_chars, cjk_class), set beforehand on
+// this isolated world as globalThis.precisExtractOptions by page_access.js.
 // Runs in the extension's isolated world: it reads the page, changes nothing in it.
 //
 // Result: {title, byline, lang, url, siteName, text, selection, words, kind, truncated?}
@@ -14,9 +16,11 @@
 // Opacity 0 counts as shown: pages fade text in as it scrolls into view, and that text is the page's.
 
 (() => {
+  const options = globalThis.precisExtractOptions;
+  if (!options) throw new Error("extract.js runs with its options (page_access.js extractPage sets them)");
   // The page text and the selection are cut here, where they enter: the engine's wasm heap never
-  // shrinks. Same limit as precis.summarize.MAX_PAGE_CHARS (tests/unit/test_extract_caps.py).
-  const MAX_TEXT_CHARS = 100_000;
+  // shrinks (precis.summarize.MAX_PAGE_CHARS).
+  const MAX_TEXT_CHARS = options.maxTextChars;
   const MAX_TITLE_CHARS = 300;   // title, byline and site name
   const BLOCKS = new Set(["P", "LI", "H1", "H2", "H3", "H4", "H5", "H6", "BLOCKQUOTE", "PRE", "TD", "TH",
     "DT", "DD", "FIGCAPTION", "DIV", "SECTION", "ARTICLE", "TR", "UL", "OL", "TABLE", "HEADER", "FOOTER"]);
@@ -124,7 +128,7 @@
   }
   // Words: space-separated runs, and each Chinese/Japanese/Korean character (those scripts put
   // no spaces between words, so a whole Chinese article would otherwise count as a few words).
-  const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]/g;
+  const CJK = new RegExp(`[${options.cjkClass}]`, "g");   // precis.scripts.CJK_CLASS
   const countWords = (s) => (s.match(CJK) || []).length + s.replace(CJK, " ").split(/\s+/).filter(Boolean).length;
   if (countWords(text) < 40 && visible.body) {
     // No article found: fall back to what the page shows.

@@ -16,6 +16,22 @@ export class PageAccessError extends Error {
 
 const MIN_WORDS = 25; // fewer words than this is not a page worth summarizing
 
+// extract.js's limits, Python's (the engine's boot status carries them: precis.engine.Engine.contract):
+// a page is read once the engine has booted, which the summary waits for anyway.
+/** @type {(options: {maxTextChars: number, cjkClass: string}) => void} */
+let limitsKnown = () => {};
+/** @type {(error: Error) => void} */
+let limitsUnknown = () => {};
+const extractLimits = new Promise((resolve, reject) => { limitsKnown = resolve; limitsUnknown = reject; });
+extractLimits.catch(() => {});   // a panel whose engine failed reads no page; that failure is shown already
+
+/** The engine's contract once it has booted, or null when it could not boot.
+ * @param {{max_page_chars: number, cjk_class: string} | null} contract */
+export function usePageContract(contract) {
+  if (contract) limitsKnown({ maxTextChars: contract.max_page_chars, cjkClass: contract.cjk_class });
+  else limitsUnknown(new PageAccessError("Précis could not read the page: its engine did not start.", "failed"));
+}
+
 // Pages no extension may script, by URL (when Chrome lets us see the URL).
 /** @type {Array<[RegExp, string]>} */
 const RESTRICTED = [
@@ -60,8 +76,12 @@ function explain(error, url) {
 export async function extractPage(tabId, { url = "", wantSelection = false } = {}) {
   const byUrl = restrictedReason(url);
   if (byUrl) throw new PageAccessError(byUrl, "restricted");
+  const options = await extractLimits;
   let results;
   try {
+    await chrome.scripting.executeScript({
+      target: { tabId }, func: (o) => { globalThis.precisExtractOptions = o; }, args: [options],
+    });
     results = await chrome.scripting.executeScript({
       target: { tabId },
       files: ["vendor/js/Readability.js", "extension/content/extract.js"],

@@ -18,6 +18,7 @@ import { renderMessages, wireChat } from "./chat_view.js";
 import { engine } from "./engine.js";
 import { showFailure, showStatus } from "./engine_status.js";
 import { fillModelChoices, wireModelPicker } from "./model_picker.js";
+import { usePageContract } from "./page_access.js";
 import { state } from "./panel_state.js";
 import { stopCurrent } from "./requests.js";
 import { loadSettings } from "./settings.js";
@@ -60,9 +61,11 @@ async function start() {
   try {
     status = await booting;
   } catch (error) {
+    usePageContract(null);
     showFailure(error);
     return;
   }
+  usePageContract(status.contract);   // extract.js's limits: pages are read from now on
   state.settings = await loadSettings(status.contract);   // checked against Python's valid values now
   showSettings();
   showStatus(status); // the pill leaves "loading" only now: the panel is wired and the engine up

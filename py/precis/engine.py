@@ -54,8 +54,9 @@ from precis.device_choice import DEVICE_SETTINGS, DeviceChoiceError, choose_devi
 from precis.plan import TOPK
 from precis.known_models import display_name
 from precis.summary_shape import summary_shape
-from precis.summarize import (DEFAULT_LENGTH, DEFAULT_STYLE, LENGTHS, STYLES, Page, SummaryError, check_style,
-                              page_system_message, run_summary)
+from precis.scripts import CJK_CLASS
+from precis.summarize import (DEFAULT_LENGTH, DEFAULT_STYLE, LENGTHS, MAX_PAGE_CHARS, STYLES, Page, SummaryError,
+                              check_style, page_system_message, run_summary)
 
 CHAT_MAX_NEW_TOKENS = 384
 CHAT_PAGES_KEPT = 8   # pages of conversations kept for their next turns (each at most MAX_PAGE_CHARS)
@@ -209,7 +210,8 @@ class Engine:
         """The constants JS shares with Python, defined here only: the worker puts them in its boot status
         (status.contract) and reads them from there."""
         return {"styles": list(STYLES), "lengths": list(LENGTHS), "device_settings": list(DEVICE_SETTINGS),
-                "error_kinds": list(ERROR_KINDS), "top_k": TOPK, "first_prefix": FIRST_PREFIX}
+                "error_kinds": list(ERROR_KINDS), "top_k": TOPK, "first_prefix": FIRST_PREFIX,
+                "cjk_class": CJK_CLASS, "max_page_chars": MAX_PAGE_CHARS}
 
     # ---- adapter and model loading (a transaction: prepare, then commit or abort) ------------------
 

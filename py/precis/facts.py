@@ -31,9 +31,10 @@ import re
 from dataclasses import dataclass
 
 from precis import numbers
+from precis.scripts import CJK_CLASS
 from precis.text_units import CJK_FUNCTION_CHARS, STOP_WORDS, stem
 
-_CJK = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_CJK = CJK_CLASS
 _LATIN_CHAR = f"[^\\W_{_CJK}]"  # a letter or digit that is not CJK
 
 

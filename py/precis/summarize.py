@@ -35,6 +35,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Optional
 
 from precis.key_points import tidy_bullets
+from precis.scripts import HAN, HANGUL, KANA
 from precis.text_units import sentence_spans
 
 STYLES = ("key-points", "tldr", "teaser", "headline")
@@ -137,8 +138,8 @@ LANGUAGE_NAMES = {"en": "English", "zh": "Chinese", "ja": "Japanese", "ko": "Kor
                   "nb": "Norwegian", "fi": "Finnish", "tr": "Turkish", "cs": "Czech", "uk": "Ukrainian",
                   "el": "Greek", "ar": "Arabic", "he": "Hebrew", "fa": "Persian", "hi": "Hindi",
                   "th": "Thai", "vi": "Vietnamese", "id": "Indonesian", "ms": "Malay"}
-_SCRIPTS = [("Japanese", re.compile("[\u3040-\u30ff]")), ("Chinese", re.compile("[\u4e00-\u9fff]")),
-            ("Korean", re.compile("[\uac00-\ud7af]")), ("Russian", re.compile("[\u0400-\u04ff]")),
+_SCRIPTS = [("Japanese", re.compile(f"[{KANA}]")), ("Chinese", re.compile(f"[{HAN}]")),
+            ("Korean", re.compile(f"[{HANGUL}]")), ("Russian", re.compile("[\u0400-\u04ff]")),
             ("Greek", re.compile("[\u0370-\u03ff]")), ("Arabic", re.compile("[\u0600-\u06ff]")),
             ("Hebrew", re.compile("[\u0590-\u05ff]")), ("Thai", re.compile("[\u0e00-\u0e7f]")),
             ("Hindi", re.compile("[\u0900-\u097f]")), ("Latin", re.compile("[A-Za-z\u00c0-\u024f]"))]

@@ -37,6 +37,7 @@ import re
 from typing import Iterable, Optional, Sequence
 
 from precis.key_points import BULLET_LINE, ITEM_NUMBER, LIST_NUMBER, point_key
+from precis.scripts import CJK_CLASS
 
 # A repeat is recognized from this many bytes of normalized text on (15 Latin letters, 5 Chinese characters).
 REPEAT_BYTES = 15
@@ -52,7 +53,7 @@ HEADLINE_SLACK = 2
 CJK_LANGUAGES = ("Chinese", "Japanese", "Korean")
 
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CJK = re.compile(f"[{CJK_CLASS}]")
 _LETTER = re.compile(r"[^\W\d_]")
 # A sentence end: CJK full stops at once, Latin ones when whitespace follows (so "3.4" is not one).
 _SENTENCE_END = re.compile(r"[。！？]|[.!?](?=\s)")

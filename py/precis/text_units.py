@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+from precis.scripts import CJK_CLASS, HIRAGANA, KANA
+
 # Function words carry no evidence (English; other Latin-script languages keep all their words).
 STOP_WORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being below
@@ -35,11 +37,11 @@ said says say page article text
 CJK_FUNCTION_CHARS = frozenset("的了是在和与及也都而并其之于以为这那个些着过把被从向对就还又或")
 
 # One "word" of the text: a run of CJK characters, or a run of other letters/digits.
-_CJK_CLASS = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u3005\u3006\u3007"
+_CJK_CLASS = CJK_CLASS
 _CJK_RUN = re.compile(f"[{_CJK_CLASS}]+")
 _TOKEN = re.compile(f"([{_CJK_CLASS}]+)|([^\\W_{_CJK_CLASS}]+(?:['’][^\\W_{_CJK_CLASS}]+)?)", re.UNICODE)
-_HIRAGANA = re.compile("[\u3040-\u309f]")
-_KANA = re.compile("[\u3040-\u30ff]")
+_HIRAGANA = re.compile(f"[{HIRAGANA}]")
+_KANA = re.compile(f"[{KANA}]")
 
 # Sentence boundaries: Latin enders need whitespace after them; CJK enders do not. A Latin ender
 # run is only tried from its first character (the lookbehind): without it, a run of n dots not

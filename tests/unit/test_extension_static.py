@@ -174,6 +174,8 @@ def definitions(pattern: str) -> list:
     ("the error kinds", r"""["']unsupported_model["'],\s*["']out_of_memory["']""", "py/precis/device.py"),
     ("a JsProxy as Python", r"\.to_py\(\) if hasattr", "py/precis/adapter.py"),
     ("the reason 'not in the page'", r"""["']not in the page["']""", "py/precis/grounding.py"),
+    ("the CJK ranges (Hangul is only in the whole class)", r"\\uac00-\\ud7af|\\u{ac00}", "py/precis/scripts.py"),
+    ("the page text's cap", r"MAX_(PAGE|TEXT)_CHARS\s*=\s*\d", "py/precis/summarize.py"),
 ])
 def test_each_shared_constant_has_one_definition(what, pattern, where):
     found = definitions(pattern)
