@@ -631,8 +631,10 @@ class Engine:
 
     def _ground_judged(self, summary: str, text: str, stats: dict) -> dict:
         """Grounding with the loaded model as judge; a stop during the judge keeps the lexical result.
-        stats["judged"]: how many points the model was asked about."""
+        stats["judged"]: how many points the model was asked about; stats["judge_s"]: the seconds that grounding
+        took with the judge (the judge's cost: lexical grounding alone takes milliseconds)."""
         judged = []
+        started = time.perf_counter()
 
         def judge(passage, point):
             judged.append(point)
@@ -644,6 +646,7 @@ class Engine:
             return grounding.ground_as_dict(summary, text)
         finally:
             stats["judged"] = len(judged)
+            stats["judge_s"] = round(time.perf_counter() - started, 3)
 
     def ground(self, summary: str, text: str) -> dict:
         """The grounding of a summary's points in a page's text (no model needed)."""

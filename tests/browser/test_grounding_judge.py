@@ -38,6 +38,7 @@ def test_the_judge_setting_asks_the_model_about_the_points_the_lexical_check_pas
     lexical = plain["grounding"]["points"]
     passed = [p for p in lexical if p["supported"]]
     assert judged["stats"]["judged"] == len(passed) >= 1
+    assert judged["stats"]["judge_s"] > 0 and "judge_s" not in plain["stats"]   # the judge's cost, shown apart
     for before, after in zip(lexical, judged["grounding"]["points"]):
         if not before["supported"]:              # the model is not asked about a point already failed
             assert after == before
