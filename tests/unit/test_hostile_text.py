@@ -114,8 +114,9 @@ def test_precis_prompt_on_a_hostile_page_finishes_in_seconds(name, tmp_path, smo
 
 # ---- the stop check -------------------------------------------------------------------------------
 
-class _PollDevice:
-    """The device contract's poll alone: reports the request cancelled from the `cancel_at`-th poll on."""
+class _CancelAfterPolls:
+    """A device that reports the request cancelled from its `cancel_at`-th poll on (what the worker's
+    link answers once the panel's Stop arrived); it is never asked for a step before that."""
 
     def __init__(self, cancel_at: int):
         self.cancel_at = cancel_at
@@ -125,13 +126,16 @@ class _PollDevice:
         self.polls += 1
         return {"cancelled": self.polls >= self.cancel_at}
 
+    def step(self, ids, positions, k, text=""):
+        raise AssertionError("no step runs before the cancel is seen (tokenizing, grounding)")
+
 
 def test_a_cancel_seen_at_a_poll_ends_a_long_grounding(monkeypatch):
     """Grounding calls the engine's checkpoint between passages: a cancel the worker sees at a poll ends
     it there, long before the page is done."""
     monkeypatch.setattr("precis.engine.POLL_S", 0.0)   # every checkpoint crosses to the device
     engine = Engine()
-    engine.device = _PollDevice(cancel_at=3)
+    engine.device = _CancelAfterPolls(cancel_at=3)
     engine._begin_request()
     page = "\n\n".join(f"Paragraph {i} tells of comet 67P and the lander Philae." for i in range(5000))
     with pytest.raises(Cancelled):
@@ -169,22 +173,6 @@ def test_the_map_step_notes_at_most_max_map_chunks_parts_and_says_so():
     assert len(notes) == summarize.MAX_MAP_CHUNKS
     assert f"Part {summarize.MAX_MAP_CHUNKS} of {summarize.MAX_MAP_CHUNKS} of the web page" in notes[-1]
     assert progress[0] == ("map", 0, summarize.MAX_MAP_CHUNKS)
-
-
-class _CancelAfterPolls:
-    """A device that reports the request cancelled from its `cancel_at`-th poll on (what the worker's
-    link answers once the panel's Stop arrived); it is never asked for a step before that."""
-
-    def __init__(self, cancel_at: int):
-        self.cancel_at = cancel_at
-        self.polls = 0
-
-    def poll(self, text=""):
-        self.polls += 1
-        return {"cancelled": self.polls >= self.cancel_at}
-
-    def step(self, ids, positions, k, text=""):
-        raise AssertionError("the page was still being tokenized: no step should run")
 
 
 def test_a_stop_reaches_the_tokenizer_inside_one_huge_word(smollm2_tok):
