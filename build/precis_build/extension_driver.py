@@ -314,21 +314,10 @@ class ExtensionDriver:
         """After listen_for_summaries(): wait for the next summary the panel settles; its result (None when the
         panel showed a message instead). on_progress(snapshot) about once a second with {task, notice,
         streamed} (streamed: the summary as the panel shows it so far)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            snapshot = self.panel.evaluate(
-                "({outcome: window.__precisSummary,"
-                " task: document.getElementById('task').hidden ? '' : document.getElementById('task-message').textContent,"
-                " notice: document.getElementById('notice').textContent,"
-                " streamed: document.getElementById('summary-body').textContent})")
-            if snapshot["outcome"] is not None:
-                return snapshot["outcome"]["result"]
-            if on_progress is not None:
-                on_progress(snapshot)
-            if time.monotonic() > deadline:
-                shown = snapshot["task"] or snapshot["notice"]
-                raise UserError(f"no answer within {timeout:.0f} s" + (f" (the panel shows: {shown})" if shown else ""))
-            time.sleep(1.0)
+        outcome = self._wait_for_outcome("window.__precisSummary",
+                                         "document.getElementById('summary-body').textContent",
+                                         time.monotonic() + timeout, timeout, on_progress)
+        return outcome["result"]
 
     def wait_for_request(self, timeout: float = 600, on_progress=None):
         """Wait until the panel has taken the pending request and finished it; its result (or None
@@ -341,22 +330,29 @@ class ExtensionDriver:
             time.sleep(0.1)
         self.panel.evaluate("window.__precisOutcome = null; window.precisPanel.state.lastRequest.then("
                             "(value) => { window.__precisOutcome = {value}; }); true")
+        outcome = self._wait_for_outcome("window.__precisOutcome", "window.precisPanel.state.streamed",
+                                         deadline, timeout, on_progress)
+        return outcome["value"]
+
+    def _wait_for_outcome(self, outcome: str, streamed: str, deadline: float, timeout: float, on_progress):
+        """Poll the panel about once a second until the JS expression `outcome` is set; `streamed` is what
+        the panel shows of the answer so far (in the snapshots and in the timeout's message)."""
         while True:
             snapshot = self.panel.evaluate(
-                "({outcome: window.__precisOutcome,"
+                f"({{outcome: {outcome},"
                 " task: document.getElementById('task').hidden ? '' : document.getElementById('task-message').textContent,"
                 " notice: document.getElementById('notice').textContent,"
-                " streamed: window.precisPanel.state.streamed})")
+                f" streamed: {streamed}}})")
             if snapshot["outcome"] is not None:
-                return snapshot["outcome"]["value"]
+                return snapshot["outcome"]
             if on_progress is not None:
                 on_progress(snapshot)
             if time.monotonic() > deadline:
                 shown = snapshot["task"] or snapshot["notice"]
-                streamed = snapshot.get("streamed") or ""
+                text = snapshot.get("streamed") or ""
                 raise UserError(f"no answer within {timeout:.0f} s"
                                 + (f" (the panel shows: {shown})" if shown else "")
-                                + (f"; {len(streamed)} characters had streamed" if streamed else ""))
+                                + (f"; {len(text)} characters had streamed" if text else ""))
             time.sleep(1.0)
 
     def add_model(self, path: Path, timeout: float = 1800) -> str:
