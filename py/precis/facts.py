@@ -74,7 +74,7 @@ CJK_TYPE_SUFFIXES = ("河", "江", "湖", "海", "山", "岛", "島", "市", "�
                      "区", "街", "路", "桥", "橋", "站", "駅", "港", "湾", "州", "峰", "川", "大学", "学院",
                      "医院", "病院", "公司", "会社", "集团", "银行", "銀行", "博物馆", "博物館", "机场", "空港",
                      "委员会", "协会", "研究所", "研究院", "基金会", "財団", "财团", "出版社", "电视台",
-                     "図書館", "图书馆", "通り")
+                     "図書館", "图书馆", "通り", "馆", "館", "局", "院", "厂", "中心", "公园", "广场")
 NAME_TITLES = frozenset("the dr mr mrs ms prof sir st".split())  # left out when names are compared
 NAME_CONNECTORS = frozenset("of the de del della der van von da du la le y and & for".split())
 
@@ -451,8 +451,8 @@ def _starts_sentence(text: str, at: int) -> bool:
 
 # The name is the run of content characters (not 的, 这, 在 ..., no numerals) before the suffix.
 _CJK_NAME_CHAR = "[\u4e00-\u9fff\u30a0-\u30ff]"
-_CJK_NAME = re.compile(f"(?:(?![{''.join(CJK_FUNCTION_CHARS)}{numbers.CJK_NUMERAL_CHARS}上下座条條这那该該此本每]){_CJK_NAME_CHAR}){{2,8}}"
-                       f"(?:{'|'.join(sorted(CJK_TYPE_SUFFIXES, key=len, reverse=True))})")
+_CJK_NAME = re.compile(f"(?:(?![{''.join(CJK_FUNCTION_CHARS)}{numbers.CJK_NUMERAL_CHARS}上下座条條这那该該此本每说說称稱]){_CJK_NAME_CHAR}){{2,8}}"
+                       f"(?:{'|'.join(sorted(CJK_TYPE_SUFFIXES, key=len, reverse=True))})(?!长|長)")  # 院长 is a role
 
 
 # A foreign name written in Chinese or Japanese: its parts joined by a middle dot (安娜·伯格,

@@ -35,6 +35,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Callable
 
 from precis import facts as fact_rules
+from precis.cjk_names import page_spelling, role_conflicts, role_holders
 from precis.key_points import BULLET_LINE, ITEM_NUMBER
 from precis.support_judge import JUDGE_REASON, JUDGE_THRESHOLD
 from precis.text_units import content_units, sentence_spans
@@ -187,6 +188,8 @@ class PassageIndex:
         self.unseen_idf = math.log(1 + (n + 0.5) / 0.5) if n else 1.0
         self._facts: dict = {}
         self._page_words = None
+        self._page_text = None   # the passages joined, and the roles the page gives (precis.cjk_names)
+        self._page_holders = None
 
     def bm25(self, query: list, i: int) -> float:
         counts = self.counts[i]
@@ -262,7 +265,8 @@ class PassageIndex:
         # A name the page uses anywhere is the page's (the museum named once, in the first
         # sentence); whether it is the right one here is the role check's to say.
         for f in point_facts:
-            if f.kind == "name" and (f.start, f.end) in failed and self._name_in_page(f):
+            if f.kind == "name" and (f.start, f.end) in failed and (self._name_in_page(f) or
+                                                                     _capitalized_first_word(point, f, context)):
                 failed.remove((f.start, f.end))
                 held.append((f.start, f.end))
         reasons: dict = {}  # (start, end) -> (reason, passage index)
@@ -279,6 +283,13 @@ class PassageIndex:
                 reasons.setdefault((s, e), reason)
         for span, passage in _negation_conflicts(point, context, window):
             reasons.setdefault(span, (OPPOSITE, passage))
+        for span, reason in self._cjk_name_conflicts(point, point_facts, held):
+            reasons.setdefault(span, reason)
+        window_text = "\n".join(self.passages[j].text for j in window)
+        in_window = lambda text: next((j for j in window if text in self.passages[j].text), -1)  # noqa: E731
+        for span, reason in _quantity_word_conflicts(point, window_text, in_window) + \
+                _relative_time_conflicts(point, window_text, in_window):
+            reasons.setdefault(span, reason)
         if not reasons:
             swapped = self._argument_swap(point, query, window)
             if swapped:
@@ -475,6 +486,25 @@ class PassageIndex:
             self._page_words = [_PageWords(p.text) for p in self.passages]
         return _name_held(fact.key, self._page_words)
 
+    def _cjk_name_conflicts(self, point: str, point_facts: list, held: list) -> list:
+        """[(span, (reason, passage))]: Chinese names the page spells otherwise (山上科技馆 for
+        上海科技馆) and people given a role or organisation the page gives another (precis.cjk_names)."""
+        if self._page_text is None:
+            self._page_text = "\n".join(p.text for p in self.passages)
+            self._page_holders = role_holders(self._page_text)
+        out = []
+        for f in point_facts:
+            if f.kind == "name" and f.key and f.key[0] == "cjk" and (f.start, f.end) in held:
+                spelled = page_spelling(point, f.start, f.end, self._page_text)
+                if spelled:
+                    out.append(((f.start - 1, f.end), (f"the page names {spelled}", self._passage_with(spelled))))
+        for span, (reason, evidence) in role_conflicts(point, self._page_text, self._page_holders):
+            out.append((span, (reason, self._passage_with(evidence))))
+        return out
+
+    def _passage_with(self, text: str) -> int:
+        return next((j for j, p in enumerate(self.passages) if text in p.text), -1)
+
     def _role_conflicts(self, point: str, window: list) -> dict:
         """{span of a name in the point: (reason, passage)} when the page gives what the point
         says about that name to another name it mentions ("Nair was the first chief executive"
@@ -650,6 +680,16 @@ def _name_held(key: tuple, context: list) -> bool:
     return typed and any(_located_unnamed(key, pf) for pf in context)
 
 
+def _capitalized_first_word(point: str, fact, context: list) -> bool:
+    """A point's first word is capitalized whatever it is: "Circles Earth 14 times a day" names
+    Earth, which the page holds, when the page uses "circles" as a plain word."""
+    if fact.key[0] in ("cjk", "dotted") or len(fact.key) < 2 or point[:fact.start].strip(" -*•\"'“‘("):
+        return False
+    first = fact.text.split(" ", 1)[0].casefold()
+    return _name_held(fact.key[1:], context) and any(
+        re.search(rf"(?<![\w]){re.escape(first)}(?![\w])", pf.text) for pf in context)
+
+
 def _fact_held(fact, context: list, page_numbers: list) -> bool:
     kind, key = fact.kind, fact.key
     if kind == "number":
@@ -813,6 +853,53 @@ def _quantity_conflict(point: str, fact, context: list, window: list):
     sign, cue = pf.directions[(g.start, g.end)]
     said = f"{g.text}{cue}" if pf.text.startswith(cue, g.end) else f"{cue} {g.text}" if cue.isascii() else cue + g.text
     return f"the page says {said}", j
+
+
+_QUANTITY_CUE = re.compile("|".join(re.escape(c) for c in sorted(_MORE + _LESS, key=len, reverse=True)), re.IGNORECASE)
+_CUE_SIGN = {c.casefold(): (1 if c in _MORE else -1) for c in _MORE + _LESS}
+
+
+def _quantity_word_conflicts(point: str, window_text: str, passage_of) -> list:
+    """[(span, (reason, passage))] for a quantity word with no number that the page turns around:
+    "不到去年同期" where the page says "超过去年同期", "fewer than last year" against "more than"."""
+    out = []
+    for m in _QUANTITY_CUE.finditer(point):
+        sign = _CUE_SIGN[m.group(0).casefold()]
+        rest = point[m.end():]
+        words = re.match(r"\s*((?:[A-Za-z]+\s+){0,1}[A-Za-z]+)", rest) if m.group(0).isascii() else None
+        said = words.group(1) if words else re.match(f"[{fact_rules._CJK}]{{0,4}}", rest).group(0)
+        if len(said) < 2 or re.search(r"\d", said):
+            continue   # a number's own quantity word is the number check's (_quantity_conflict)
+        theirs = [c for c in _QUANTITY_CUE.finditer(window_text)
+                  if window_text[c.end():].lstrip().casefold().startswith(said.casefold())]
+        if theirs and all(_CUE_SIGN[c.group(0).casefold()] == -sign for c in theirs):
+            cue = theirs[0].group(0)
+            out.append(((m.start(), m.end()), (f"the page says {cue}{' ' if cue.isascii() else ''}{said}",
+                                               passage_of(cue))))
+    return out
+
+
+# Dates said relative to the page's own time: a point must keep the page's (去年 is not 历年).
+_RELATIVE_TIMES = {"去年": "year", "今年": "year", "明年": "year", "前年": "year", "后年": "year", "历年": "year",
+                   "往年": "year", "上个月": "month", "下个月": "month", "本月": "month", "上月": "month",
+                   "last year": "year", "this year": "year", "next year": "year", "last month": "month",
+                   "next month": "month", "this month": "month"}
+_RELATIVE_TIME = re.compile("|".join(sorted(_RELATIVE_TIMES, key=len, reverse=True)), re.IGNORECASE)
+
+
+def _relative_time_conflicts(point: str, window_text: str, passage_of) -> list:
+    """[(span, (reason, passage))] for "去年"-like words of the point the window lacks where it says
+    another of the same scale ("历年营收为96亿元" where the page says 去年)."""
+    out = []
+    theirs = [m.group(0) for m in _RELATIVE_TIME.finditer(window_text)]
+    for m in _RELATIVE_TIME.finditer(point):
+        word = m.group(0).casefold()
+        if any(t.casefold() == word for t in theirs):
+            continue
+        rival = next((t for t in theirs if _RELATIVE_TIMES[t.casefold()] == _RELATIVE_TIMES[word]), None)
+        if rival:
+            out.append(((m.start(), m.end()), (f"the page says {rival}", passage_of(rival))))
+    return out
 
 
 def _clauses(text: str) -> list:

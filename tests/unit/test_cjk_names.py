@@ -1,0 +1,62 @@
+"""Chinese names as the page spells them and the roles it gives them (precis.cjk_names), and the
+quantity and relative-time words the grounding check compares (precis.grounding): exact outcomes."""
+
+import pytest
+
+from precis.cjk_names import page_spelling, role_conflicts, role_holders
+from precis.grounding import ground_points
+
+MUSEUM = ("上海科技馆的恐龙特展于2025年10月1日开幕。策展人李婉清说，开幕首周接待观众4.2万人次，超过去年同期。"
+          "科技馆馆长赵明此前曾表示，展览不会延期。")
+DEAL = ("快递公司顺航物流上个月宣布收购本地同行迅达速运。顺航总裁刘国华表示，收购完成后公司网点将增至3200个。"
+        "去年顺航营收为96亿元，比前年增长12%。施工方华建集团的项目经理是王海涛。")
+
+
+def _span(point, text):
+    at = point.index(text)
+    return at, at + len(text)
+
+
+@pytest.mark.parametrize("point, name, expected", [
+    ("山上科技馆恐龙特展", "科技馆", "上海科技馆"),   # one character off: the page's spelling
+    ("该科技馆恐龙特展", "科技馆", None),            # a qualifier, not a spelling
+    ("上海科技馆恐龙特展", "海科技馆", None),          # the page's own spelling
+    ("科技馆恐龙特展", "科技馆", None),               # nothing in front
+])
+def test_page_spelling(point, name, expected):
+    start, end = _span(point, name)
+    assert page_spelling(point, start, end, MUSEUM) == expected
+
+
+def test_role_holders_read_role_name_and_body():
+    assert role_holders(DEAL) == [("总裁", "刘国华", DEAL.index("刘国华"), DEAL.index("刘国华") + 3, "顺航"),
+                                  ("项目经理", "王海涛", DEAL.index("王海涛"), DEAL.index("王海涛") + 3, "华建集团")]
+    assert role_holders(MUSEUM)[0][:2] == ("策展人", "李婉清")
+    assert [h[:2] for h in role_holders(MUSEUM)] == [("策展人", "李婉清"), ("馆长", "赵明")]
+
+
+@pytest.mark.parametrize("page, point, expected", [
+    (MUSEUM, "策展人赵明说，开幕首周接待观众4.2万人次", [("赵明", "the page names 李婉清 as 策展人")]),
+    (DEAL, "迅达总裁刘国华表示网点将增至3200个", [("迅达", "the page says 刘国华 is 顺航总裁")]),
+    (DEAL, "华建集团的项目经理是刘国华", [("刘国华", "the page names 王海涛 as 项目经理")]),
+    (DEAL, "顺航物流总裁刘国华表示网点将增至3200个", []),      # the page's company, named in full
+    (DEAL, "公司总裁刘国华表示网点将增至3200个", []),          # too general to be another company
+    (DEAL, "项目经理是张三", []),                               # a name the page lacks: the fact check's
+])
+def test_role_conflicts(page, point, expected):
+    found = role_conflicts(point, page, role_holders(page))
+    assert [(point[s:e], reason) for (s, e), (reason, _) in found] == expected
+
+
+@pytest.mark.parametrize("page, point, reasons", [
+    (MUSEUM, "开幕首周接待观众不到去年同期", [("不到", "the page says 超过去年同期")]),
+    (DEAL, "历年顺航营收为96亿元，比前年增长12%", [("历年", "the page says 去年")]),
+    (MUSEUM, "山海科技馆恐龙特展于2025年10月1日开幕", [("山海科技馆", "not in the page")]),
+    (MUSEUM, "山上科技馆恐龙特展于2025年10月1日开幕", [("上科技馆", "the page names 上海科技馆")]),
+    ("The probe circles the Earth 14 times a day and carries six instruments.",
+     "Circles Earth 14 times a day", []),
+])
+def test_grounding_names_the_failed_fact(page, point, reasons):
+    (g,) = ground_points(f"- {point}", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
+    assert g["supported"] is (not reasons)
