@@ -411,7 +411,7 @@ const generations = {
 
 /** More requests, from a module that imports this worker (extension/dev/engine_worker_dev.js: the tests' and
  * benchmarks' requests). A handler gets (message, context); a generation gets (message, context) and runs
- * under generation()'s newest-wins and cancel. Names already taken are refused. */
+ * under the state machine's newest-wins and cancel (./engine_state.js). Names already taken are refused. */
 export function extendRequests({ handlers: more = {}, generations: moreGenerations = {} }) {
   for (const name of [...Object.keys(more), ...Object.keys(moreGenerations)]) {
     if (Object.hasOwn(handlers, name) || Object.hasOwn(generations, name)) throw new Error(`engine request ${name} exists already`);
