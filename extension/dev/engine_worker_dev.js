@@ -21,7 +21,7 @@ extendRequests({
     gpu_memory: () => liveGpuMemory(),
     // Encode speed of the model's tokenizer inside the extension's Pyodide (bench_tokenizer --browser).
     time_encode: (m, { serialized, loadNow, call, model }) => serialized(async () => {
-      await loadNow(m.source || model()?.source || "package");
+      await loadNow(m.source || model()?.identity.source || "package");
       return call("time_encode", { text: m.text, repeat: m.repeat || 3 });
     }),
   },

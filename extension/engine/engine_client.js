@@ -1,8 +1,9 @@
 // @ts-check
-// The side panel's handle on the engine worker: request/response by id, progress events, and for
-// generations a stream of token events routed to the request that asked.
+// The side panel's handle on the engine worker: request/response by id, progress events, the worker's state
+// events (./engine_state.js: what the engine does, which model it has loaded), and for generations a stream of
+// token events routed to the request that asked.
 //
-//   const engine = new EngineClient({onProgress});
+//   const engine = new EngineClient({onProgress, onState});
 //   await engine.boot();                          // status: versions, adapter (precis.adapter's description)
 //   await engine.loadModel(source);               // "package" | "opfs:<name>"; the working model stays on failure
 //   await engine.addModel(file);                  // a picked File, kept in OPFS only once it loaded; info.source
@@ -15,6 +16,10 @@
 // Failures reject with EngineError: .kind is one of precis.engine.ERROR_KINDS ("unsupported_model",
 // "out_of_memory", "device_lost", "cancelled", "bad_input", "no_model", "internal"); .message is for the user.
 
+/** The worker's state events (./engine_state.js), as the panel receives them.
+ * @typedef {import("./engine_state.js").EngineStateEvent} EngineStateEvent
+ * @typedef {import("./engine_state.js").ModelIdentity} ModelIdentity */
+
 export class EngineError extends Error {
   constructor(message, kind) {
     super(message);
@@ -24,14 +29,17 @@ export class EngineError extends Error {
 
 export class EngineClient {
   /** workerUrl: the worker's module (default ./engine_worker.js; tests run extension/dev/'s, which adds requests).
-   * @param {{onProgress?: (message: {stage: string, fraction: number, message: string}) => void, workerUrl?: URL}} [options] */
-  constructor({ onProgress, workerUrl } = {}) {
+   * onState: each transition of the worker's state machine (a replaced worker starts again from "off").
+   * @param {{onProgress?: (message: {stage: string, fraction: number, message: string}) => void,
+   *          onState?: (event: EngineStateEvent) => void, workerUrl?: URL}} [options] */
+  constructor({ onProgress, onState, workerUrl } = {}) {
     this.workerUrl = workerUrl || new URL("./engine_worker.js", import.meta.url);
     this.pending = new Map();
     this.streams = new Map(); // requestId -> {onToken, onProgress}
     this.nextId = 1;
     this.epoch = 0;
     this.onProgress = onProgress || (() => {});
+    this.onState = onState || (() => {});
     this.#startWorker();
   }
 
@@ -64,6 +72,10 @@ export class EngineClient {
   }
 
   #receive(message) {
+    if (message.type === "state") {
+      this.onState(message);
+      return;
+    }
     if (message.type === "token") {
       this.streams.get(message.requestId)?.onToken?.(message.text);
       return;

@@ -24,13 +24,15 @@
 //               {type: "progress", requestId, stage, done, total}     (map-reduce of a long page)
 //               {type: "token", requestId, text}                      (streamed answer text)
 //               {id, type: "result", value} | {id, type: "error", message, kind}
+//               {type: "state", state, model, requestId}               every transition of ./engine_state.js
 // Error kinds: precis.engine.ERROR_KINDS ("unsupported_model", "out_of_memory", "device_lost", "cancelled",
 // "bad_input", "no_model", "internal"), always structured, never parsed from a traceback.
 //
-// One thing touches the engine at a time (`serialized`): loads and generations run one after another. The
-// newest generation wins: a new one cancels the running one and supersedes any still waiting. A cancel is
-// answered at once and the request's result is sent then (what streamed so far, finish_reason "cancelled");
-// Python sees the cancel at its next step or poll (precis.engine: at most POLL_S of Python between two). A worker
+// The engine's state has one owner, ./engine_state.js (EngineState): off, booting, idle, loading, generating,
+// failed, and the loaded model, each transition posted as a "state" event. There one thing touches the engine at
+// a time (loads and generations run one after another) and the newest generation wins: a new one cancels the
+// running one and supersedes any still waiting. A cancel is answered at once and the request's result is sent
+// then (what streamed so far, finish_reason "cancelled"); Python sees the cancel at its next step or poll (precis.engine: at most POLL_S of Python between two). A worker
 // held by a long synchronous stretch takes no message at all: the panel then replaces it (EngineClient.restart).
 //
 // A load is a transaction: Python checks the header (a prefix of the file) and plans; only then is a device
@@ -42,6 +44,7 @@
 import { loadPyodide } from "../../vendor/pyodide/pyodide.mjs";
 import { INCOMING_DIR, clearIncoming, findStoredCopy, incomingLock, keepIncoming, modelFileName, openModelSource,
          removeStoredModel, saveToOpfs } from "./model_source.js";
+import { EngineState } from "./engine_state.js";
 import { adapterReport, createDevice as createGpuDevice } from "./webgpu_executor.js";
 import { createDevice as createCpuDevice } from "./wllama_device.js";
 
@@ -59,8 +62,8 @@ class EngineError extends Error {
 
 let pyodide = null;
 let engine = null;        // PyProxy of precis.engine.Engine
-let booting = null;       // the one boot in flight or done: concurrent requests share it
-let status = null;
+let status = null;        // boot()'s answer: versions, the adapter, the constants shared with Python
+const machine = new EngineState((message) => postMessage(message));
 
 function progress(stage, fraction, message) {
   postMessage({ type: "progress", stage, fraction, message });
@@ -154,33 +157,17 @@ await micropip.install("emfs:/tmp/wheels/${wheelName}")
 }
 
 function ensureBooted() {
-  booting ??= boot().catch((error) => {
-    booting = null; // let a later request try again
-    throw error;
-  });
-  return booting;
+  return machine.ensureBooted(boot);
 }
 
-// ---- one thing at a time ----------------------------------------------------------------------------
-
-let queue = Promise.resolve();
-function serialized(task) {
-  const run = queue.then(task);
-  queue = run.catch(() => {});
-  return run;
-}
+const serialized = (task) => machine.serialized(task);
 
 // ---- the model: a load is a transaction --------------------------------------------------------------
-
-let model = null;   // {source, info, slot}; slot: {device, spec, source} (the link reads the current device)
-
-// Each load takes the signal current when it was asked for; cancel_load aborts it and starts a new one.
-let loadsAbort = new AbortController();
+// machine.model: {identity, slot}; slot: {device, spec, source} (the link reads the current device).
+// Each load takes the signal current when it was asked for (machine.loadSignal); cancel_load aborts it.
 
 function cancelLoads() {
-  loadsAbort.abort(new EngineError("Loading the model was stopped: the model in use is unchanged.", "cancelled"));
-  loadsAbort = new AbortController();
-  return true;
+  return machine.cancelLoads(new EngineError("Loading the model was stopped: the model in use is unchanged.", "cancelled"));
 }
 
 function deviceProgress(fraction, message) {
@@ -238,10 +225,15 @@ async function loadNow(source, { context = null, memoryBudget = null, device: se
                                  signal = null } = {}) {
   await ensureBooted();
   signal?.throwIfAborted();
-  setting ||= model?.setting || "auto";   // a request naming no device keeps the current one
-  if (model?.source === source && model.setting === setting && !context && !memoryBudget && !threads) {
-    return model.info;
+  const loaded = machine.model?.identity;
+  setting ||= loaded?.setting || "auto";   // a request naming no device keeps the current one
+  if (loaded?.source === source && loaded.setting === setting && !context && !memoryBudget && !threads) {
+    return machine.model.info;
   }
+  return machine.loading(() => loadTransaction(source, setting, { context, memoryBudget, threads, signal }));
+}
+
+async function loadTransaction(source, setting, { context, memoryBudget, threads, signal }) {
   const started = performance.now();
   progress("model", 0, "Reading the model's header");
   const { budget, others } = await loadBudget(memoryBudget);
@@ -280,16 +272,18 @@ async function loadNow(source, { context = null, memoryBudget = null, device: se
     signal?.throwIfAborted();
     const slot = { device, spec, source };
     const info = await call("commit", {}, { device: new DeviceLink(slot) });
-    const previous = model;
-    model = { source, slot, info, setting };
-    previous?.slot.device.close();
-    announceHolding(info.gpu_bytes || info.file_bytes);
+    const previous = machine.model;
     info.memory_budget = budget;
     info.others_bytes = others;
     info.device = { available: true, ...device.describe(), ...(spec.reason ? { reason: spec.reason } : {}),
                     ...(spec.fallback ? { fallback: true } : {}) };
     info.executor = info.device;   // the panel's name for it
     info.loadMs = Math.round(performance.now() - started);
+    const identity = { source, setting, name: info.name, title: info.title, architecture: info.architecture,
+                       context: info.context, device: info.device };
+    machine.model = { identity, slot, info };
+    previous?.slot.device.close();
+    announceHolding(info.gpu_bytes || info.file_bytes);
     progress("model", 1, "Model ready");
     return info;
   } catch (error) {
@@ -309,6 +303,10 @@ async function loadNow(source, { context = null, memoryBudget = null, device: se
  * is written to OPFS's incoming folder, loaded, and only then kept among the stored models. */
 async function addModel(file, options) {
   await ensureBooted();
+  return machine.loading(() => storeAndLoad(file, options));
+}
+
+async function storeAndLoad(file, options) {
   const { signal } = options;
   signal?.throwIfAborted();
   const stored = await findStoredCopy(file);
@@ -327,8 +325,8 @@ async function addModel(file, options) {
       throw error;
     }
     const source = await keepIncoming(name);
-    model.source = source;
-    model.slot.source = source;
+    machine.model.identity.source = source;   // posted with the load's end (loading -> idle)
+    machine.model.slot.source = source;
     info.source = source;
     return info;
   });
@@ -343,24 +341,24 @@ class DeviceLink {
   }
 
   async step(ids, positions, k, text) {
-    stream(text);
+    machine.stream(text);
     try {
       const slot = this.slot;
       if (slot.device.lost) {
         await rebuild(slot);
-        return { rebuilt: true, cancelled: isCancelled() };
+        return { rebuilt: true, cancelled: machine.cancelled };
       }
       const { ids: top, logits } = await slot.device.step(ids, positions, k);
-      return { ids: top, logits, cancelled: isCancelled() };
+      return { ids: top, logits, cancelled: machine.cancelled };
     } catch (e) {
       return { error: { kind: e?.kind || "internal", message: e?.message || String(e) } };
     }
   }
 
   async poll(text) {
-    stream(text);
+    machine.stream(text);
     await new Promise((resolve) => setTimeout(resolve, 0));   // lets this worker take its messages
-    return { cancelled: isCancelled() };
+    return { cancelled: machine.cancelled };
   }
 
   close() {
@@ -378,67 +376,12 @@ async function rebuild(slot) {
 
 // ---- requests ------------------------------------------------------------------------------------------
 
-let current = null;    // the generation that owns the engine: {requestId, cancelled, streamed, settle}
-let waiting = null;    // the newest generation waiting for its turn
-
-function isCancelled() {
-  return Boolean(current?.cancelled);
-}
-
-function stream(text) {
-  if (!text || !current) return;
-  current.streamed += text;
-  if (!current.settled) postMessage({ type: "token", requestId: current.requestId, text });
-}
-
-function cancelledResult(request) {
-  return { text: request.streamed, stats: { finish_reason: "cancelled" }, cancelled: true };
-}
-
-// A generation request: settles its message once, either with the engine's answer or, on cancel, at once.
+/** A generation request: newest-wins and cancel are machine.generate's; its model is loaded first. */
 function generation(message, reply, run) {
-  const request = { requestId: message.requestId, cancelled: false, streamed: "", settled: false };
-  request.settle = (outcome) => {
-    if (request.settled) return;
-    request.settled = true;
-    reply(outcome);
-  };
-  // The newest request wins: the running one and any still waiting end "cancelled", answered now.
-  for (const older of [current, waiting]) {
-    if (!older) continue;
-    older.cancelled = true;
-    older.settle({ value: cancelledResult(older) });
-  }
-  waiting = request;
-  serialized(async () => {
-    if (waiting === request) waiting = null;
-    if (request.settled) return;
-    current = request;
-    try {
-      await loadNow(message.source || model?.source || "package", { device: message.device });
-      if (request.cancelled) {
-        request.settle({ value: cancelledResult(request) });
-        return;
-      }
-      const value = await run();
-      if (request.cancelled) value.stats = { ...value.stats, finish_reason: "cancelled" };
-      request.settle({ value });
-    } catch (error) {
-      request.settle({ error });
-    } finally {
-      current = null;
-    }
+  machine.generate(message.requestId, reply, {
+    load: () => loadNow(message.source || machine.model?.identity.source || "package", { device: message.device }),
+    run,
   });
-}
-
-function cancel(requestId) {
-  for (const request of [current, waiting]) {
-    if (request && (requestId == null || request.requestId === requestId)) {
-      request.cancelled = true;
-      request.settle({ value: cancelledResult(request) });
-    }
-  }
-  return true;
 }
 
 const handlers = {
@@ -452,7 +395,7 @@ const handlers = {
     await ensureBooted();
     return call("ground", { summary: m.summary, text: m.text });
   },
-  cancel: (m) => cancel(m.requestId),
+  cancel: (m) => machine.cancel(m.requestId),
 };
 
 // Generations answer through generation(): at once when cancelled, else with the engine's result.
@@ -468,7 +411,7 @@ const generations = {
 
 /** More requests, from a module that imports this worker (extension/dev/engine_worker_dev.js: the tests' and
  * benchmarks' requests). A handler gets (message, context); a generation gets (message, context) and runs
- * under generation()'s newest-wins and cancel. Names already taken are refused. */
+ * under the state machine's newest-wins and cancel (./engine_state.js). Names already taken are refused. */
 export function extendRequests({ handlers: more = {}, generations: moreGenerations = {} }) {
   for (const name of [...Object.keys(more), ...Object.keys(moreGenerations)]) {
     if (Object.hasOwn(handlers, name) || Object.hasOwn(generations, name)) throw new Error(`engine request ${name} exists already`);
@@ -479,7 +422,7 @@ export function extendRequests({ handlers: more = {}, generations: moreGeneratio
 
 /** What an added request may use of the engine. */
 function requestContext() {
-  return { model: () => model, pyodide: () => pyodide, signal: loadsAbort.signal, call, serialized, loadNow };
+  return { model: () => machine.model, pyodide: () => pyodide, signal: machine.loadSignal, call, serialized, loadNow };
 }
 
 function post(id, outcome) {

@@ -5,9 +5,9 @@
 import { engine, modelChoice } from "./engine.js";
 import { cannotRunMessage, showStats } from "./engine_status.js";
 import { ensureModel } from "./model_picker.js";
-import { state, tabState } from "./panel_state.js";
+import { state, subscribe, tabState, tabUpdated } from "./panel_state.js";
 import { renderMarkdown, streamingRenderer } from "./render.js";
-import { PanelError, requestEvents, runRequest, startedGeneration, unlessStopped } from "./requests.js";
+import { PanelError, runRequest, startedGeneration, unlessStopped } from "./requests.js";
 import { activeTab, readPage } from "./tabs.js";
 import { $, notice, taskDone, taskProgress } from "./ui.js";
 
@@ -47,7 +47,7 @@ export async function ask(question, { regenerate = false } = {}) {
   if (tabId == null) return null;
   const tab = tabState(tabId);
   notice("");
-  if (!regenerate) tab.messages.push({ role: "user", content: question });
+  if (!regenerate) tabUpdated(tab, { messages: [...tab.messages, { role: "user", content: question }] });
   renderMessages();
   const result = await runRequest("chat", tabId, async () => {
     const cannotRun = cannotRunMessage();
@@ -68,18 +68,18 @@ export async function ask(question, { regenerate = false } = {}) {
     // engine that was restarted (it lost what it kept).
     const held = tab.conversation;
     const pageSent = !held || held.page !== tab.page || held.epoch !== engine.epoch;
-    if (pageSent) tab.conversation = { id: `c${nextConversation++}`, page: tab.page, epoch: engine.epoch };
+    if (pageSent) tabUpdated(tab, { conversation: { id: `c${nextConversation++}`, page: tab.page, epoch: engine.epoch } });
     const generation = engine.generate("chat", {
       ...modelChoice(), messages, conversation: tab.conversation.id, ...(pageSent ? { page: tab.page } : {}),
       temperature: state.settings.temperature,
     }, { onToken: (text) => { taskDone(); stream.append(text); } });
     startedGeneration(generation);
     // A failed or stopped answer may have ended before the engine kept the page: the next question sends it.
-    const answer = await generation.done.catch((error) => { tab.conversation = null; throw error; });
-    if (answer.stats.finish_reason === "cancelled") tab.conversation = null;
+    const answer = await generation.done.catch((error) => { tabUpdated(tab, { conversation: null }); throw error; });
+    if (answer.stats.finish_reason === "cancelled") tabUpdated(tab, { conversation: null });
     if (state.tabs.get(tabId) !== tab) throw new PanelError("The page changed: the answer about the previous page was not kept.");
     stream.finish(answer.text);
-    tab.messages.push({ role: "assistant", content: answer.text, stats: answer.stats });
+    tabUpdated(tab, { messages: [...tab.messages, { role: "assistant", content: answer.text, stats: answer.stats }] });
     showStats(answer.stats, answer.model);
     if (answer.stats.finish_reason === "cancelled") notice("Stopped.", "info");
     return answer;
@@ -92,7 +92,7 @@ async function regenerate() {
   const tab = tabState(state.tabId);
   const last = tab.messages[tab.messages.length - 1];
   if (!last || last.role !== "assistant" || state.busy) return;
-  tab.messages.pop();
+  tabUpdated(tab, { messages: tab.messages.slice(0, -1) });
   await ask(null, { regenerate: true });
 }
 
@@ -109,14 +109,13 @@ async function copyLast() {
 function newChat() {
   if (state.tabId == null) return;
   const tab = tabState(state.tabId);
-  tab.messages = [];
-  tab.conversation = null;
+  tabUpdated(tab, { messages: [], conversation: null });
   renderMessages();
   $("question").focus();
 }
 
 export function wireChat() {
-  requestEvents.addEventListener("busy", updateChatButtons);
+  subscribe((change) => { if (change === "busy") updateChatButtons(); });
   $("chat-form").addEventListener("submit", (e) => {
     e.preventDefault();
     const question = $("question", HTMLTextAreaElement).value.trim();

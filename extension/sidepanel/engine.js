@@ -1,12 +1,13 @@
 // @ts-check
-// The panel's one engine (a worker running Pyodide), and what its progress events show: the boot
-// bar while it starts, the task line while a request waits for the model.
+// The panel's one engine (a worker running Pyodide): its state events go to the store (engineChanged), its
+// progress events show the boot bar while it starts and the task line while a request waits for the model.
 
 import { EngineClient } from "../engine/engine_client.js";
-import { state } from "./panel_state.js";
+import { engineChanged, state } from "./panel_state.js";
 import { $, taskDone, taskProgress } from "./ui.js";
 
 export const engine = new EngineClient({
+  onState: engineChanged,
   onProgress: ({ stage, fraction, message }) => {
     if (stage === "store") { // a picked model file being copied into the browser's storage
       $("model-progress", HTMLProgressElement).value = fraction;

@@ -1,8 +1,9 @@
 // @ts-check
 // The engine's state as the panel shows it: the pill, the facts (versions, GPU, model, which
-// device runs it), the GPU's features and limits, the stats line after an answer.
+// device runs it), the GPU's features and limits, the stats line after an answer. It draws what the store
+// holds (watchEngine): the boot status, a failure, a restart, and the worker's state events (the model).
 
-import { state } from "./panel_state.js";
+import { state, subscribe } from "./panel_state.js";
 import { $, fillList, notice } from "./ui.js";
 
 function setPill(name, label) {
@@ -56,8 +57,8 @@ export function cannotRunMessage() {
   return `WebGPU is not available here: ${adapter.reason} Précis needs a GPU to run the model.`;
 }
 
-export function showStatus(status) {
-  state.status = status;
+function showStatus() {
+  const status = state.status;
   const adapter = status.adapter;
   showEngineFacts();
   if (adapter.available) {
@@ -78,11 +79,12 @@ export function showStatus(status) {
 }
 
 // A stuck engine being replaced (requests.js): the pill says so until the new one has booted.
-export function showRestarting() {
+function showRestarting() {
   setPill("loading", "Restarting…");
 }
 
-export function showFailure(error) {
+function showFailure() {
+  const error = state.failure;
   $("loading").hidden = true;
   $("failure").hidden = false;
   $("failure-message").textContent = error.message;
@@ -97,4 +99,14 @@ export function showStats(stats, modelName) {
   const device = deviceLabel();
   if (device) parts.push(device);
   $("stats").textContent = parts.join(" · ");
+}
+
+/** Draws the engine's part of the store as it changes. */
+export function watchEngine() {
+  subscribe((change) => {
+    if (change === "status") showStatus();
+    else if (change === "failure") showFailure();
+    else if (change === "restarting") showRestarting();
+    else if (change === "engine") showEngineFacts();   // the loaded model, as the worker's state event says
+  });
 }

@@ -8,23 +8,19 @@
 
 import { listOpfsModels, removeStoredModel, storedModelExists } from "../shared/model_store.js";
 import { engine, modelChoice } from "./engine.js";
-import { showEngineFacts } from "./engine_status.js";
 import { state } from "./panel_state.js";
 import { setSetting } from "./settings_view.js";
 import { $, notice, taskDone } from "./ui.js";
 
-// Load `source` on `device`; on success it is the panel's model (the engine keeps the previous
-// one when a load fails, and so does the panel).
+// Load `source` on `device`: the engine's answer (the model's info). The model in use is the worker's to say:
+// its state event (loading -> idle) names it in the store before this answer comes (state.model), and names the
+// previous one when a load fails or is stopped.
 async function loadModel(source, device) {
-  let info;
   try {
-    info = await engine.request("load_model", { source, device });
+    return await engine.request("load_model", { source, device });
   } finally {
     taskDone();
   }
-  state.model = { ...info, source, deviceSetting: device };
-  showEngineFacts();
-  return state.model;
 }
 
 const BUILT_IN = "package";
@@ -45,8 +41,9 @@ export async function ensureModel() {
     await fillModelChoices();
   }
   const { source, device } = modelChoice();
-  if (state.model?.source === source && state.model.deviceSetting === device) return state.model;
-  return loadModel(source, device);
+  if (state.model?.source === source && state.model.setting === device) return state.model;
+  await loadModel(source, device);
+  return state.model;
 }
 
 // The stored models, or null when OPFS cannot be read (then the setting is left alone: the file may be there).
@@ -179,10 +176,8 @@ async function addModelFile(file) {
   } finally {
     taskDone();
   }
-  state.model = { ...info, deviceSetting: state.settings.device };
   await setSetting("model", info.source);
-  showEngineFacts();
-  return state.model;
+  return info;
 }
 
 async function pickModelFile(file) {

@@ -1,20 +1,23 @@
 // @ts-check
-// The running request: at most one at a time. A request is a summary or a chat answer; it
-// begins, may wait for steps (reading the page, loading the model) that Stop cuts short, gets
-// an engine id once its generation starts, and ends with a result or a message in the notice.
+// The running request, as the panel shows it: at most one at a time (state.busy in the store). A request is a
+// summary or a chat answer; it begins, may wait for the panel's own steps (reading the page, the model's load)
+// that Stop cuts short, gets an engine id once its generation starts, and ends with a result or a message in
+// the notice.
 //
-// Two requests at once: the newer summary stops the running one first (summary_view.js); chat
-// questions wait (Send is disabled) until the running answer ends or is stopped.
-// Views follow the lifecycle through `requestEvents`: "busy" when a request begins or ends,
-// "settled" with {kind, tabId, result} (result null when the panel showed a message instead).
+// Which generation runs, and what a cancel does, is the engine's to decide (../engine/engine_state.js: newest
+// wins, a cancel is answered at once with what streamed). The panel only sends: Stop sends a cancel for the
+// running generation and waits for the engine's answer (the watchdog replaces an engine that gives none); a
+// newer summary is a Stop, then the new request (summary_view.js); chat questions wait (Send is disabled)
+// until the running answer ends or is stopped.
+// The store tells views when the running request changes ("busy"); `requestEvents` carries "busy" and
+// "settled" with {kind, tabId, result} (result null when the panel showed a message instead) for whoever
+// follows requests from outside (the tests' probe, `precis summarize`).
 
 import { EngineError } from "../engine/engine_client.js";
-import { engine } from "./engine.js";
-import { showFailure, showRestarting, showStatus } from "./engine_status.js";
-import { ensureModel } from "./model_picker.js";
+import { engine, modelChoice } from "./engine.js";
 import { PageAccessError } from "./page_access.js";
-import { state } from "./panel_state.js";
-import { $, notice, taskDone } from "./ui.js";
+import { busyChanged, engineBooted, engineFailed, engineRestarting, state } from "./panel_state.js";
+import { notice, taskDone } from "./ui.js";
 
 export const requestEvents = new EventTarget();
 
@@ -28,9 +31,7 @@ export class Stopped extends Error {
 export class PanelError extends Error {}
 
 function setBusy(busy) {
-  state.busy = busy;
-  $("stop").hidden = !busy;
-  document.body.dataset.busy = busy ? busy.kind : "";
+  busyChanged(busy);
   requestEvents.dispatchEvent(new Event("busy"));
 }
 
@@ -109,19 +110,20 @@ export async function stopCurrent(reason) {
 
 // A new engine for a stuck one, then the model the settings name (same source, same device) loaded in it.
 // Settings and stored models are the panel's and OPFS's: nothing of them is lost.
+// The new worker's state events say it has no model until the reload (the store's model follows them).
 async function replaceEngine() {
-  state.model = null;
-  showRestarting();
+  engineRestarting();
   let status;
   try {
     status = await engine.restart(RESTARTED_NOTICE);
   } catch (error) {
-    showFailure(error);
+    engineFailed(error);
     return;
   }
-  showStatus(status);
+  engineBooted(status);
   // A failed reload is not shown here: the next request loads the model again and says why it cannot.
-  await ensureModel().catch((error) => console.warn("Précis: the restarted engine did not load the model", error));
+  await engine.request("load_model", modelChoice())
+    .catch((error) => console.warn("Précis: the restarted engine did not load the model", error));
 }
 
 // The running request now has an engine id; a Stop that came earlier applies to it now.

@@ -2,12 +2,13 @@
 // The settings the user changes in the panel (style, length, temperature, device), shown from
 // and saved to chrome.storage.local (settings.js). The model has its own picker (model_picker.js).
 
-import { state } from "./panel_state.js";
+import { settingChanged, state } from "./panel_state.js";
 import { saveSetting } from "./settings.js";
 import { $ } from "./ui.js";
 
+/** A setting the user (or the model picker) changed: in the store, and kept in storage. */
 export async function setSetting(key, value) {
-  state.settings[key] = value;
+  settingChanged(key, value);
   await saveSetting(key, value);
 }
 

@@ -2,6 +2,8 @@
 // Side panel: the UI users see. It starts the engine, reads the page of the tab it serves,
 // asks the engine for summaries and chat answers, streams them in, and shows where each key
 // point comes from in the page. This module only starts things; each job has its own module:
+//   panel_state.js   the store: everything the panel knows, changed by its actions, watched by the views
+//   engine.js        the engine client; the worker's state events go into the store
 //   requests.js      the running request (one at a time, Stop, errors shown by kind)
 //   summary_view.js  summary requests and the grounded summary
 //   chat_view.js     questions and answers about the page
@@ -16,10 +18,10 @@
 
 import { renderMessages, wireChat } from "./chat_view.js";
 import { engine } from "./engine.js";
-import { showFailure, showStatus } from "./engine_status.js";
+import { watchEngine } from "./engine_status.js";
 import { fillModelChoices, wireModelPicker } from "./model_picker.js";
 import { usePageContract } from "./page_access.js";
-import { state } from "./panel_state.js";
+import { engineBooted, engineFailed, placePanel, settingsLoaded, state, subscribe } from "./panel_state.js";
 import { stopCurrent } from "./requests.js";
 import { loadSettings } from "./settings.js";
 import { showSettings, wireSettings } from "./settings_view.js";
@@ -36,6 +38,11 @@ function wireControls() {
     handleRequest({ tabId: tab?.id ?? null, url: tab?.url || "", kind: "page", source: "panel" });
   });
   $("stop").addEventListener("click", () => stopCurrent());
+  subscribe((change) => {   // Stop shows while a request runs; the page's style follows its kind
+    if (change !== "busy") return;
+    $("stop").hidden = !state.busy;
+    document.body.dataset.busy = state.busy ? state.busy.kind : "";
+  });
   document.addEventListener("keydown", (e) => {
     if (e.key === "Escape" && state.busy) {
       e.preventDefault();
@@ -46,10 +53,10 @@ function wireControls() {
 
 async function start() {
   const booting = engine.boot(); // Pyodide starts while the panel wires itself
+  watchEngine();
   const pinned = new URLSearchParams(location.search).get("tab");
-  state.pinnedTabId = pinned ? Number(pinned) : null;
-  state.windowId = (await chrome.windows.getCurrent()).id;
-  state.settings = await loadSettings();
+  placePanel((await chrome.windows.getCurrent()).id, pinned ? Number(pinned) : null);
+  settingsLoaded(await loadSettings());
   showSettings();
   connectViews({ showSummaryOf, renderMessages, handleRequest });
   wireControls();
@@ -62,13 +69,13 @@ async function start() {
     status = await booting;
   } catch (error) {
     usePageContract(null);
-    showFailure(error);
+    engineFailed(error);
     return;
   }
   usePageContract(status.contract);   // extract.js's limits: pages are read from now on
-  state.settings = await loadSettings(status.contract);   // checked against Python's valid values now
+  settingsLoaded(await loadSettings(status.contract));   // checked against Python's valid values now
   showSettings();
-  showStatus(status); // the pill leaves "loading" only now: the panel is wired and the engine up
+  engineBooted(status); // the pill leaves "loading" only now: the panel is wired and the engine up
   consumePendingRequest();
 }
 

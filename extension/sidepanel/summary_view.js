@@ -9,7 +9,7 @@ import { engine, modelChoice } from "./engine.js";
 import { cannotRunMessage, showStats } from "./engine_status.js";
 import { ensureModel } from "./model_picker.js";
 import { showPassage } from "./page_access.js";
-import { state, tabState } from "./panel_state.js";
+import { state, tabState, tabUpdated } from "./panel_state.js";
 import { renderMarkdown, streamingRenderer } from "./render.js";
 import { PanelError, runRequest, showError, startedGeneration, stopCurrent, unlessStopped } from "./requests.js";
 import { readPage, showTab } from "./tabs.js";
@@ -62,7 +62,7 @@ async function summarize(tabId, tab, page, request) {
   }
   stream.finish(result.text);
   const summary = { ...result, style, kind: request.kind, cut: pageCut(page) };
-  tab.summary = summary;
+  tabUpdated(tab, { summary });
   if (state.tabId === tabId) presentSummary(summary, page, tabId);
   showStats(result.stats, result.model);
   if (result.stats.finish_reason === "cancelled") notice("Stopped.", "info");

@@ -6,7 +6,7 @@
 // module, and sidepanel.js connects them here (connectViews), so imports go one way.
 
 import { clearPassage, extractPage } from "./page_access.js";
-import { state, tabState } from "./panel_state.js";
+import { state, tabDropped, tabShown, tabState, tabUpdated } from "./panel_state.js";
 import { $, notice } from "./ui.js";
 import { stopCurrent } from "./requests.js";
 
@@ -39,7 +39,7 @@ export function showPageTitle(tabId) {
 // Redraw everything that belongs to one tab: its page, summary and conversation.
 export function showTab(tabId) {
   if (tabId !== state.tabId || !state.busy) notice(""); // a message about another page no longer applies
-  state.tabId = tabId;
+  tabShown(tabId);
   showPageTitle(tabId);
   views.showSummaryOf(tabId);
   views.renderMessages();
@@ -48,7 +48,7 @@ export function showTab(tabId) {
 export async function readPage(tabId, url, kind) {
   const page = await extractPage(tabId, { url, wantSelection: kind === "selection" });
   const tab = tabState(tabId);
-  if (kind !== "selection") tab.page = page;
+  if (kind !== "selection") tabUpdated(tab, { page });
   showPageTitle(tabId);
   return page;
 }
@@ -80,12 +80,12 @@ export function watchTabs() {
     // A new page in the tab: its old page text, summary and conversation no longer apply, and
     // a request running for the old page is stopped (its result would not be this page's).
     if (change.status !== "loading" || !state.tabs.has(tabId)) return;
-    state.tabs.delete(tabId);
+    tabDropped(tabId);
     clearPassage(tabId);
     if (state.busy?.tabId === tabId) stopCurrent("The page changed: the request for the previous page was stopped.");
     if (tabId === state.tabId) showTab(tabId);
   });
-  chrome.tabs.onRemoved.addListener((tabId) => state.tabs.delete(tabId));
+  chrome.tabs.onRemoved.addListener((tabId) => tabDropped(tabId));
   if (state.pinnedTabId != null) return;
   chrome.tabs.onActivated.addListener(({ tabId, windowId }) => {
     if (windowId === state.windowId) showTab(tabId);

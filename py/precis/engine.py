@@ -33,7 +33,9 @@ The device (precis.device: the Protocol, its DeviceError, and what step, poll an
 link around webgpu_executor.js or wllama_device.js; CPython: any conforming object): ONE crossing per step,
 device.step(ids, positions, k, text), the text streamed since the last step riding on it and the answer saying
 whether the request was cancelled meanwhile; device.poll(text), a suspension point where the worker handles its
-messages (cancel), at most every POLL_S during long stretches of Python.
+messages (cancel), at most every POLL_S during long stretches of Python. Which request runs, and whether it was
+cancelled, is the caller's to say (in the browser the worker's state machine, extension/engine/engine_state.js):
+the engine only stops at its next step once an answer says so (`_cancelled` holds that answer for the request).
 
 The engine keeps the only record of what the KV cache holds (`kv`: the token at each position); a new
 prompt that starts with the same tokens (a chat's earlier turns, the same page) feeds only what follows.
@@ -184,7 +186,7 @@ class Engine:
         self.kv: list = []                  # token id at each position the device's KV cache holds
         self.recoveries = 0                 # devices rebuilt after a loss
         self._prepared: Optional[Model] = None
-        self._cancelled = False
+        self._cancelled = False             # the device's last answer for the running request: cancelled
         self._text: list = []               # streamed text not yet handed to the device link
         self._last_crossing = time.perf_counter()
         self._chat_pages: dict = {}         # conversation id -> its Page (or None), oldest first
