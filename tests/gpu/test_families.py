@@ -23,9 +23,9 @@ import pytest
 
 from precis.gguf import open_gguf
 from precis.tokenizer import Tokenizer
-from precis_build.reference.model import ReferenceModel
+from precis_oracles.reference.model import ReferenceModel
 from precis_build.tiny_models import FAMILIES, GGUF_ARCHITECTURE
-from precis_build.wgpu_executor import WgpuModel
+from precis_oracles.wgpu_executor import WgpuModel
 
 pytestmark = [pytest.mark.gpu, pytest.mark.slow]
 

@@ -9,8 +9,8 @@ on one summary and one chat prompt (its f32 weights take ~6 GB)."""
 import pytest
 
 from precis.gguf import open_gguf
-from precis_build.reference.model import ReferenceModel
-from precis_build.wgpu_executor import WgpuModel
+from precis_oracles.reference.model import ReferenceModel
+from precis_oracles.wgpu_executor import WgpuModel
 from real_model_oracle import CONTEXT
 
 pytestmark = [pytest.mark.gpu, pytest.mark.slow]
