@@ -46,9 +46,9 @@ QWEN_NEW_TOKENS = 8     # llama.cpp's greedy tokens per prompt (then cut at its 
 
 @pytest.fixture(scope="session")
 def qwen05_expected(qwen05_path):
-    """case -> real_model_oracle.Expected: llama.cpp's greedy ids of the prompts Précis builds, on the real
+    """case -> harness.real_model_oracle.Expected: llama.cpp's greedy ids of the prompts Précis builds, on the real
     Qwen2.5-Coder 0.5B file (computed once per session, shared by the gpu and browser tests)."""
-    from real_model_oracle import engine_prompts, llama_cpp_expectations
+    from harness.real_model_oracle import engine_prompts, llama_cpp_expectations
     return llama_cpp_expectations(qwen05_path, engine_prompts(qwen05_path), QWEN_NEW_TOKENS)
 
 
@@ -57,7 +57,7 @@ QWEN15_CASES = ("zh-summary", "en-chat")   # the 1.5B: one summary and one chat 
 
 @pytest.fixture(scope="session")
 def qwen15_expected(qwen15_path):
-    from real_model_oracle import engine_prompts, llama_cpp_expectations
+    from harness.real_model_oracle import engine_prompts, llama_cpp_expectations
     prompts = {case: ids for case, ids in engine_prompts(qwen15_path).items() if case in QWEN15_CASES}
     return llama_cpp_expectations(qwen15_path, prompts, QWEN_NEW_TOKENS)
 
@@ -74,9 +74,9 @@ def gemma3_gguf(gemma3_path):
 
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory, smollm2_path):
-    """Tiny random-weight models of every family (precis_build.tiny_models), each built on first use, once
+    """Tiny random-weight models of every family (harness.tiny_models), each built on first use, once
     per session: transformers -> llama.cpp's converter -> llama.cpp's quantizer."""
-    from precis_build.tiny_models import TinyModels, converter_script
+    from harness.tiny_models import TinyModels, converter_script
     try:
         converter_script()
     except UserError as e:

@@ -301,7 +301,7 @@ def reference_check(model_path: Path, ids: list[int], result: dict) -> dict:
     import numpy as np
 
     from precis.gguf import open_gguf
-    from precis_build.reference.model import ReferenceModel
+    from precis_oracles.reference.model import ReferenceModel
 
     model = ReferenceModel.from_gguf(open_gguf(model_path))
     logits = model.logits_for(ids)[-1]

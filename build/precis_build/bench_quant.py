@@ -8,7 +8,7 @@ Kernels (the plan's constants): decode = matmul.wgsl, 1 token, 4 rows per workgr
 rowwise = matmul_rowwise.wgsl, 1 token (CPU adapters' decode); subgroup = matmul_subgroup.wgsl, 1 token
 (only where the adapter has subgroups); tiled = matmul_tiled.wgsl, 32 tokens (GPU prefill; its GB/s counts
 each weight byte once per 32-token dispatch). Weights: random normal rows through the real quantizer
-(precis_build.ggml_quantize). Each figure is the best of --repeat submits of --reps dispatches in one pass, the submits of all
+(precis_oracles.ggml_quantize). Each figure is the best of --repeat submits of --reps dispatches in one pass, the submits of all
 (type, kernel) pairs taken in rounds.
 Prints figures only; nothing is asserted.
 """
@@ -23,8 +23,8 @@ import time
 import numpy as np
 
 from precis.model_plan import MATMUL_ROWS, QUANT_KERNELS, ROWWISE_ROWS, TILED_K, matmul_sources
-from precis_build.ggml_quantize import quantize_rows
-from precis_build.wgpu_executor import load_kernel_source, open_device
+from precis_oracles.ggml_quantize import quantize_rows
+from precis_oracles.wgpu_executor import load_kernel_source, open_device
 
 # name -> (kernel file, tokens per dispatch, WebGPU feature it needs or None)
 KERNELS = {

@@ -1,8 +1,8 @@
 """A CPython precis Engine over a CPython device chosen by name, for `precis generate` and `precis bench`:
 the engine the extension runs (its planning, its prefill slices, its generation loop), on
 
-    numpy   precis_build.reference.device.ReferenceDevice (the numpy reference model; exact oracle)
-    wgpu    precis_build.wgpu_executor.WgpuDevice (our WGSL kernels through wgpu-py)
+    numpy   precis_oracles.reference.device.ReferenceDevice (the numpy reference model; exact oracle)
+    wgpu    precis_oracles.wgpu_executor.WgpuDevice (our WGSL kernels through wgpu-py)
 
 Every problem (a model the engine refuses, no GPU) is one UserError line."""
 
@@ -28,7 +28,7 @@ def engine_on(name: str, path: Path, context: int, chunk: int | None = None,
     engine = Engine()
     gpu = None
     if name == "wgpu":
-        from precis_build.wgpu_executor import GPUUnavailable, adapter_report, open_device
+        from precis_oracles.wgpu_executor import GPUUnavailable, adapter_report, open_device
         try:
             gpu = open_device()
         except GPUUnavailable as e:
@@ -52,12 +52,12 @@ def engine_on(name: str, path: Path, context: int, chunk: int | None = None,
 
 def _make_device(name, spec, path, data, context, gpu):
     if name == "wgpu":
-        from precis_build.wgpu_executor import WgpuDevice
+        from precis_oracles.wgpu_executor import WgpuDevice
         return WgpuDevice.create(spec, path, gpu)
     from precis.gguf import open_gguf
-    from precis_build.reference.dequant import DequantError
-    from precis_build.reference.device import ReferenceDevice
-    from precis_build.reference.model import ModelError
+    from precis_oracles.reference.dequant import DequantError
+    from precis_oracles.reference.device import ReferenceDevice
+    from precis_oracles.reference.model import ModelError
     try:
         return ReferenceDevice(open_gguf(data), context=context)
     except (ModelError, DequantError) as e:   # the GGUF lacks a tensor or uses a type we cannot read

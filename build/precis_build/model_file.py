@@ -30,7 +30,7 @@ def open_model(model=None, *, check_architecture: bool = True) -> GGUFFile:
     except GGUFError as e:
         raise UserError(f"{path}: corrupt or unreadable GGUF: {e}") from None
     if check_architecture:
-        from precis_build.reference.dequant import SUPPORTED_TYPES
+        from precis_oracles.reference.dequant import SUPPORTED_TYPES
         try:
             check_model(gguf, SUPPORTED_TYPES)
         except ModelSpecError as e:

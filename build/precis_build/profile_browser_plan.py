@@ -22,7 +22,7 @@ from precis.gguf import open_gguf
 from precis.model_plan import build_plan
 from precis_build import browser
 from precis_build.paths import DEFAULT_MODEL
-from precis_build.wgpu_executor import load_kernel_source
+from precis_oracles.wgpu_executor import load_kernel_source
 
 JS = r"""
 // arguments: pipelines {code, entry, constants}, buffers {size, uniform}, dispatches {p, b, wg}, step buffer index,

@@ -18,7 +18,7 @@ from collections import defaultdict
 
 from precis.gguf import open_gguf
 from precis_build.paths import DEFAULT_MODEL
-from precis_build.wgpu_executor import WgpuModel, open_device
+from precis_oracles.wgpu_executor import WgpuModel, open_device
 
 
 def profile(model: WgpuModel, step: str, n_tokens: int, reps: int) -> dict:

@@ -1,7 +1,7 @@
 // @ts-check
 // The WebGPU device (the contract: ./device_contract.js, py/precis/device.py): replays a precis Plan
 // (py/precis/plan.py documents the format) with the browser's WebGPU, the JS twin of
-// build/precis_build/wgpu_executor.py. Python (precis.engine) decides
+// build/precis_oracles/wgpu_executor.py. Python (precis.engine) decides
 // everything: the plan, the limits and features to request, what the KV cache holds, the prefill slices.
 //
 //   const raw = await adapterReport();                 // the adapter, raw, for Python's precis.adapter

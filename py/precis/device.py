@@ -5,8 +5,8 @@ device only computes. Implementations, all checked by tests/devices/test_device_
 
     browser (JS, extension/engine/device_contract.js types them): webgpu_executor.js (our WGSL on WebGPU),
         wllama_device.js (llama.cpp in wasm); the engine worker's DeviceLink hands either to Python.
-    CPython: precis_build.reference.device.ReferenceDevice (the numpy reference model),
-        precis_build.wgpu_executor.WgpuDevice (our WGSL through wgpu-py), precis_build.llama_cpp_device.
+    CPython: precis_oracles.reference.device.ReferenceDevice (the numpy reference model),
+        precis_oracles.wgpu_executor.WgpuDevice (our WGSL through wgpu-py), precis_build.llama_cpp_device.
         LlamaCppDevice (native llama.cpp), and `precis prompt`'s recording device.
 
 What the engine calls (each returns a dict, or in Pyodide a JS promise of one that the engine waits for):

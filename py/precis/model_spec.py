@@ -1,6 +1,6 @@
 """What a GGUF model is, and the ONE check that it can be run: `check_model(gguf, types)` -> ModelSpec.
 
-Pure stdlib (runs in Pyodide). The numpy reference (precis_build.reference.model), the GPU plan
+Pure stdlib (runs in Pyodide). The numpy reference (precis_oracles.reference.model), the GPU plan
 (precis.model_plan.check_model, which passes the kernels' tensor types) and `precis inspect` all call it,
 so a file is accepted, or refused with the same one-line ModelSpecError, everywhere.
 

@@ -1,5 +1,5 @@
 """The GPU Plan: one JSON-serializable description of a model's forward pass, replayed by thin executors
-(wgpu-py in CPython: precis_build.wgpu_executor; JS WebGPU in the browser). Pure stdlib (runs in Pyodide).
+(wgpu-py in CPython: precis_oracles.wgpu_executor; JS WebGPU in the browser). Pure stdlib (runs in Pyodide).
 
 Format (`Plan.to_json()`), everything a replayer needs, nothing else:
 

@@ -140,7 +140,7 @@ def test_cancel_load_stops_loads_and_an_added_file_and_keeps_the_working_model(d
 
 
 def test_the_newest_request_wins_and_stop_answers_at_once(driver, engine):
-    from precis_build.reference.device import reference_engine
+    from precis_oracles.reference.device import reference_engine
 
     expected = reference_engine(SMOLLM2_MODEL, context=4096).chat(QUESTION, max_tokens=3)["text"]
     outcome = run(driver, f"""(async () => {{

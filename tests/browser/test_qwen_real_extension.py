@@ -1,5 +1,5 @@
 """The real Qwen2.5-Coder Instruct files in the extension (headless Chromium): greedy ids equal llama.cpp's up to
-its first near-tie (tests/real_model_oracle.py) on the prompts Précis builds, on the CPU device (llama.cpp in
+its first near-tie (tests/harness/real_model_oracle.py) on the prompts Précis builds, on the CPU device (llama.cpp in
 WebAssembly: an English summary and a Chinese chat question, as Précis builds them) and on our WGSL through
 Chromium's WebGPU (SwiftShader, a CPU rasterizer: one short Chinese chat prompt, 4 tokens); the 1.5B on the CPU
 device (a Chinese summary and an English chat question). Sized for CI: under a load average of ~8 on 2 cores the

@@ -2,7 +2,7 @@
 that Python's engine builds in Pyodide (precis.engine), in real headless Chromium (SwiftShader, a CPU WebGPU:
 slow, so prompts are short and generations 2-4 tokens).
 
-Oracles: the numpy reference forward pass (precis_build.reference.model) and the wgpu-py executor on lavapipe,
+Oracles: the numpy reference forward pass (precis_oracles.reference.model) and the wgpu-py executor on lavapipe,
 for the same prompt ids."""
 
 import json
@@ -15,7 +15,7 @@ from precis.gguf import open_gguf
 from precis.tokenizer import Tokenizer
 from precis_build import browser
 from precis_build.paths import SMOLLM2_MODEL
-from precis_build.reference.model import ReferenceModel
+from precis_oracles.reference.model import ReferenceModel
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -71,7 +71,7 @@ def reference(gguf, prompt_ids):
 
 @pytest.fixture(scope="module")
 def wgpu_ids(gguf, prompt_ids):
-    from precis_build.wgpu_executor import WgpuModel
+    from precis_oracles.wgpu_executor import WgpuModel
     model = WgpuModel.from_gguf(gguf, context=64, features=[])   # the f32 plan, as SwiftShader runs
     ids, _ = model.next_candidates(prompt_ids)
     out = [int(ids[0])]
@@ -147,7 +147,7 @@ def test_a_lost_device_is_rebuilt_and_the_cache_fed_again(driver, generated, ref
 def test_a_summary_on_the_webgpu_device_is_the_committed_greedy_headline(driver, engine):
     """The whole request (prompt, prefill in the plan's chunks, sampler, stop, detokenization) on the WebGPU
     device: exact greedy text, pinned as a string and checked against precis.engine on the numpy reference."""
-    from precis_build.reference.device import reference_engine
+    from precis_oracles.reference.device import reference_engine
 
     payload = json.dumps({"page": SHORT_PAGE, "style": "headline", "length": "short"})
     result = run(driver, f"window.precisEngine.generate('summarize', {payload}).done", 1500)

@@ -75,12 +75,12 @@ NUMPY_ADAPTER = {"available": True, "info": {"description": "numpy reference"}, 
 
 def _reference():
     from precis.gguf import open_gguf
-    from precis_build.reference.device import ReferenceDevice
+    from precis_oracles.reference.device import ReferenceDevice
     return _prepared(NUMPY_ADAPTER)[0], ReferenceDevice(open_gguf(SMOLLM2_MODEL), context=CONTEXT)
 
 
 def _wgpu():
-    from precis_build.wgpu_executor import WgpuDevice, adapter_report, open_device
+    from precis_oracles.wgpu_executor import WgpuDevice, adapter_report, open_device
     gpu = open_device()
     # device "gpu": "auto" gives lavapipe (a CPU adapter) to the CPU device
     engine, spec = _prepared(adapter_report(gpu), device="gpu", chunk=8)

@@ -4,7 +4,7 @@ import struct
 
 import numpy as np
 
-from precis_build.wgpu_executor import load_kernel_source, open_device
+from precis_oracles.wgpu_executor import load_kernel_source, open_device
 
 
 def step_bytes(pos: int, n_tokens: int) -> bytes:

@@ -1,4 +1,4 @@
-"""precis.engine driving the wgpu-py device (precis_build.wgpu_executor.WgpuDevice) on lavapipe: the same
+"""precis.engine driving the wgpu-py device (precis_oracles.wgpu_executor.WgpuDevice) on lavapipe: the same
 planning path as the browser (the adapter's raw report -> precis.adapter -> the plan, memory check, spec),
 weights streamed from the file in slices; the greedy tokens equal the numpy reference's."""
 
@@ -13,8 +13,8 @@ PROMPT = [1, 504, 3458, 314, 3575, 30, 2]   # fixed ids: a short chat-like promp
 
 
 def test_the_engine_runs_on_the_wgpu_device(smollm2_gguf):
-    from precis_build.reference.model import ReferenceModel
-    from precis_build.wgpu_executor import WgpuDevice, adapter_report, open_device
+    from precis_oracles.reference.model import ReferenceModel
+    from precis_oracles.wgpu_executor import WgpuDevice, adapter_report, open_device
 
     gpu = open_device()
     engine = Engine()

@@ -1,5 +1,5 @@
 """Every model family we claim, three ways, on tiny random-weight models made the way users' files are made
-(transformers config -> llama.cpp's convert_hf_to_gguf.py -> llama.cpp's quantizer; precis_build.tiny_models):
+(transformers config -> llama.cpp's convert_hf_to_gguf.py -> llama.cpp's quantizer; harness.tiny_models):
 
 1. the F32 file in the numpy reference agrees with transformers' own forward pass of the original model
    (before conversion) within F32_ATOL;
@@ -23,9 +23,9 @@ import pytest
 
 from precis.gguf import open_gguf
 from precis.tokenizer import Tokenizer
-from precis_build.reference.model import ReferenceModel
-from precis_build.tiny_models import FAMILIES, GGUF_ARCHITECTURE
-from precis_build.wgpu_executor import WgpuModel
+from precis_oracles.reference.model import ReferenceModel
+from harness.tiny_models import FAMILIES, GGUF_ARCHITECTURE
+from precis_oracles.wgpu_executor import WgpuModel
 
 pytestmark = [pytest.mark.gpu, pytest.mark.slow]
 

@@ -108,8 +108,8 @@ def test_rope_kv_rotates_and_appends(neox, qk_norm, hd):
                                   "no-rope"])
 def test_rope_kv_family_options(case):
     """Biases, frequency factors, partial rotary, YaRN, linear scaling and no rotary, against the numpy
-    reference's RoPE (precis_build.reference.model.rope_cos_sin, ggml's rope_yarn)."""
-    from precis_build.reference.model import apply_rope, rope_cos_sin
+    reference's RoPE (precis_oracles.reference.model.rope_cos_sin, ggml's rope_yarn)."""
+    from precis_oracles.reference.model import apply_rope, rope_cos_sin
     rng = np.random.default_rng(7)
     nq, nkv, hd, max_tokens, n_tokens, pos, ctx, theta, eps = 4, 2, 64, 3, 3, 21, 32, 10000.0, 1e-6
     o = {"neox": True, "rope_dim": hd, "bias": False, "factors": False, "freq_scale": 1.0, "ext": 0.0,

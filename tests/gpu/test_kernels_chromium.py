@@ -9,7 +9,7 @@ import pytest
 
 from precis.model_plan import QUANT_KERNELS, build_plan, matmul_sources
 from precis_build import browser
-from precis_build.wgpu_executor import load_kernel_source
+from precis_oracles.wgpu_executor import load_kernel_source
 
 pytestmark = [pytest.mark.gpu, pytest.mark.browser]
 

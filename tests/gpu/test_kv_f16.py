@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from kernel_harness import f32, run_kernel, step_bytes
-from precis_build.wgpu_executor import open_device
+from precis_oracles.wgpu_executor import open_device
 from test_kernels import attention_ref, rms, rope_ref
 
 pytestmark = pytest.mark.gpu

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from precis.model_plan import build_plan
-from precis_build.reference.model import ReferenceModel
-from precis_build.wgpu_executor import PlanExecutor, WgpuModel, open_device
+from precis_oracles.reference.model import ReferenceModel
+from precis_oracles.wgpu_executor import PlanExecutor, WgpuModel, open_device
 
 pytestmark = [pytest.mark.gpu, pytest.mark.slow]
 

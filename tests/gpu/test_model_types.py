@@ -1,5 +1,5 @@
 """Every tensor type the GPU plan accepts, end to end: a tiny llama GGUF whose matrices (and tied embedding /
-output head) are all of one type, quantized by a real quantizer (precis_build.ggml_quantize), run through the
+output head) are all of one type, quantized by a real quantizer (precis_oracles.ggml_quantize), run through the
 plan on lavapipe and compared with the numpy reference model reading the same file.
 
 Logits agree within 1e-3 of their largest magnitude (f32 GPU sums in another order than numpy's)."""
@@ -10,9 +10,9 @@ from gguf import GGMLQuantizationType, GGUFWriter
 
 from precis.gguf import open_gguf
 from precis.model_plan import QUANT_KERNELS, build_plan
-from precis_build.ggml_quantize import quantize_rows
-from precis_build.reference.model import ReferenceModel
-from precis_build.wgpu_executor import WgpuModel
+from precis_oracles.ggml_quantize import quantize_rows
+from precis_oracles.reference.model import ReferenceModel
+from precis_oracles.wgpu_executor import WgpuModel
 
 HIDDEN, FFN, VOCAB = 256, 512, 96     # row lengths 256 and 512: whole super-blocks for the 256-weight types
 ADDED_TYPES = ["BF16", "Q5_1", "Q2_K", "Q3_K", "Q5_K", "IQ4_NL", "IQ4_XS"]

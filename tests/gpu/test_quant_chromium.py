@@ -10,7 +10,7 @@ import pytest
 
 from precis.model_plan import matmul_sources
 from precis_build import browser
-from precis_build.wgpu_executor import load_kernel_source
+from precis_oracles.wgpu_executor import load_kernel_source
 
 from kernel_harness import step_bytes
 from test_quant_kernels import QUANTIZED, k_for, matmul_groups, random_tensor, seed

@@ -2,7 +2,7 @@
 against gguf-py's dequantize (an independent oracle) followed by a float64 numpy product. Odd shapes: rows and tokens
 are not multiples of the tiles; rows of 3 super-blocks (256-weight types) or 5 blocks.
 Weights: random bytes with small finite f16 scales for the original block types; what a real quantizer writes
-(precis_build.ggml_quantize: gguf-py, else llama.cpp's ggml_quantize_chunk) for the types added with it, plus
+(precis_oracles.ggml_quantize: gguf-py, else llama.cpp's ggml_quantize_chunk) for the types added with it, plus
 random bytes for those as a hostile-bytes check (their other fields are integers: no NaN/inf can arise)."""
 
 import math
@@ -16,7 +16,7 @@ from gguf.quants import dequantize
 from kernel_harness import f32, run_kernel, step_bytes
 from precis.gguf import GGML_TYPE_BY_NAME
 from precis.model_plan import QUANT_KERNELS, matmul_sources
-from precis_build.ggml_quantize import quantize_rows
+from precis_oracles.ggml_quantize import quantize_rows
 
 pytestmark = pytest.mark.gpu
 

@@ -1,6 +1,6 @@
 """The real Qwen2.5-Coder Instruct files (qwen2: q/k/v biases, rope base 1e6, a 151,936-token vocabulary,
 Q5_0 / Q8_0 / Q4_K / Q6_K weights) through the numpy reference and our WGSL on lavapipe: greedy ids equal
-llama.cpp's up to its first near-tie (tests/real_model_oracle.py), on the prompts Précis builds.
+llama.cpp's up to its first near-tie (tests/harness/real_model_oracle.py), on the prompts Précis builds.
 
 Sizes chosen for CI (2 cores): the reference runs every prompt (summary and chat, English and Chinese, 105-156
 tokens); lavapipe runs the two short chat prompts (24-26 tokens) for 4 tokens. The 1.5B runs in the reference
@@ -9,9 +9,9 @@ on one summary and one chat prompt (its f32 weights take ~6 GB)."""
 import pytest
 
 from precis.gguf import open_gguf
-from precis_build.reference.model import ReferenceModel
-from precis_build.wgpu_executor import WgpuModel
-from real_model_oracle import CONTEXT
+from precis_oracles.reference.model import ReferenceModel
+from precis_oracles.wgpu_executor import WgpuModel
+from harness.real_model_oracle import CONTEXT
 
 pytestmark = [pytest.mark.gpu, pytest.mark.slow]
 

@@ -12,7 +12,7 @@ import pytest
 
 from precis.chat_template import ChatTemplate
 from precis.tokenizer import Tokenizer
-from precis_build.reference.model import ReferenceModel
+from precis_oracles.reference.model import ReferenceModel
 
 MAX_TOKENS = 8
 

@@ -2,7 +2,7 @@
 
 Real tensors from the two models for the types they hold (F32, Q8_0, Q4_1, Q5_0, Q4_K,
 Q6_K); the other types quantized by real quantizers (gguf-py's where it has one, else llama.cpp's
-ggml_quantize_chunk: precis_build.ggml_quantize); random blocks with finite f16 scales for every
+ggml_quantize_chunk: precis_oracles.ggml_quantize); random blocks with finite f16 scales for every
 type, to cover bit patterns real weights rarely use. Tolerance: exact equality
 (both compute the same float32 products; measured max |diff| = 0)."""
 
@@ -14,9 +14,9 @@ import pytest
 from gguf import GGMLQuantizationType, quants  # gguf-py: the independent oracle
 
 from precis.gguf import GGML_TYPE_BY_NAME, TensorInfo, open_gguf
-from precis_build.ggml_quantize import quantize_rows  # noqa: E402
+from precis_oracles.ggml_quantize import quantize_rows  # noqa: E402
 from precis_build.paths import SMOLLM2_MODEL, GEMMA3_MODEL  # noqa: E402
-from precis_build.reference.dequant import (  # noqa: E402
+from precis_oracles.reference.dequant import (  # noqa: E402
     SUPPORTED_TYPES, DequantError, dequantize, load_tensor)
 
 # Byte offsets of the f16 scale fields inside each block type (everything else is free bits).

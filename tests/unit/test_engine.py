@@ -1,5 +1,5 @@
 """precis.engine with the real SmolLM2 model, its device played by the numpy reference model
-(precis_build.reference.device.ReferenceDevice, the device contract in CPython).
+(precis_oracles.reference.device.ReferenceDevice, the device contract in CPython).
 
 The oracle for each answer is precis.generation.generate run directly on a fresh reference model with the
 prompt built independently: the engine must give the same tokens, including when it reuses the KV cache for
@@ -14,7 +14,7 @@ from precis.generation import generate
 from precis.sampler import Sampler, SamplerConfig
 from precis.summarize import MAX_MAP_CHUNKS, Page, max_new_tokens, summary_messages
 from precis.tokenizer import Tokenizer
-from precis_build.reference.device import ReferenceDevice
+from precis_oracles.reference.device import ReferenceDevice
 
 PAGE = {
     "title": "Rosetta reaches its comet",
@@ -24,7 +24,7 @@ PAGE = {
 }
 TOP_K = 64
 CHAT_TOKENS = 40  # answers are cut here to keep the numpy model's time small
-# The reference model's greedy headline of PAGE, committed (precis_build.reference.device.reference_engine gave it).
+# The reference model's greedy headline of PAGE, committed (precis_oracles.reference.device.reference_engine gave it).
 GOLDEN_HEADLINE = ("The Rosetta spacecraft reached comet 67P on August 20th, after a decade-long journey to "
                    "explore the solar system's smallest celestial body.")
 MiB = 1 << 20
@@ -70,7 +70,7 @@ def fresh_device(engine, gguf, **options) -> ReferenceDevice:
 
 def expected_text(gguf, messages, max_tokens):
     """The answer generate() gives on a fresh reference model, with the engine's sampler settings."""
-    from precis_build.reference.model import ReferenceModel
+    from precis_oracles.reference.model import ReferenceModel
 
     reference = ReferenceModel.from_gguf(gguf)
     tokenizer = Tokenizer.from_gguf(gguf)

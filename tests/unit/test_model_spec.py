@@ -14,7 +14,7 @@ from precis.gguf import open_gguf
 from precis.model_plan import build_plan, check_model
 from precis.model_spec import ModelSpecError
 from precis.plan import PlanError
-from precis_build.reference.model import ReferenceModel
+from precis_oracles.reference.model import ReferenceModel
 
 H, F, V = 64, 96, 100
 

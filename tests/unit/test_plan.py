@@ -11,7 +11,7 @@ from gguf import GGMLQuantizationType, GGUFWriter
 from precis.gguf import open_gguf
 from precis.model_plan import build_plan
 from precis.plan import Plan, PlanError
-from precis_build.wgpu_executor import KERNELS, WgpuModel
+from precis_oracles.wgpu_executor import KERNELS, WgpuModel
 
 
 def tiny_llama(path, arch="llama", q_type=None):

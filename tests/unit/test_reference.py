@@ -20,7 +20,7 @@ from precis.chat_template import ChatTemplate
 from precis.tokenizer import Tokenizer
 from precis_build.paths import MODELS
 from precis.model_spec import LayerSpec, ModelSpec
-from precis_build.reference.model import LayerWeights, ModelError, ReferenceModel, apply_rope, rope_cos_sin
+from precis_oracles.reference.model import LayerWeights, ModelError, ReferenceModel, apply_rope, rope_cos_sin
 from reference_text import TEXT
 
 LOGIT_ATOL = 1e-3

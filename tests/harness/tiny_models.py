@@ -159,7 +159,7 @@ def convert_to_gguf(hf_dir: Path, out: Path) -> Path:
     converter_script()
     env = dict(os.environ)
     env.pop("NO_LOCAL_GGUF", None)     # the converter uses the gguf-py it ships with
-    r = subprocess.run([sys.executable, "-m", "precis_build.tiny_models", str(hf_dir), str(out)],
+    r = subprocess.run([sys.executable, __file__, str(hf_dir), str(out)],
                        capture_output=True, text=True, env=env)
     if r.returncode != 0 or not out.exists():
         tail = (r.stderr or r.stdout).strip().splitlines()[-5:]

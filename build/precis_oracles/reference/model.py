@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from precis.model_spec import ModelSpec, ModelSpecError, check_model
-from precis_build.reference.dequant import SUPPORTED_TYPES, load_tensor
+from precis_oracles.reference.dequant import SUPPORTED_TYPES, load_tensor
 
 ModelError = ModelSpecError   # one error type for a model we cannot run, here and in the GPU plan
 Config = ModelSpec            # the hyperparameters: precis.model_spec (one check for every backend)

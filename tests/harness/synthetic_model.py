@@ -2,7 +2,7 @@
 metadata, with larger shapes and random (valid) Q4_1 / Q8_0 weights. Its text is noise; its bytes, buffers
 and steps are those of a real model of that size.
 
-    python -m precis_build.synthetic_model OUT.gguf [--hidden 2048] [--ffn 5632] [--layers 32] [--seed 1]
+    python tests/harness/synthetic_model.py OUT.gguf [--hidden 2048] [--ffn 5632] [--layers 32] [--seed 1]
 
 The defaults give about 1.0 GB (1,009 MB): hidden 2048, FFN 5632, 32 layers, 32 heads and 8 KV heads of 64;
 attention and FFN matrices Q4_1, token_embd Q8_0 (tied output), norms F32. Written with gguf-py's GGUFWriter;
@@ -96,7 +96,7 @@ def write(out: Path, hidden: int = 2048, ffn: int = 5632, layers: int = 32, kv_h
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m precis_build.synthetic_model", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python tests/harness/synthetic_model.py", description=__doc__.split("\n")[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--hidden", type=int, default=2048)
     parser.add_argument("--ffn", type=int, default=5632)

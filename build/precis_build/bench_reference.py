@@ -1,4 +1,4 @@
-"""Speed of the numpy reference forward pass: `python -m precis_build.reference.bench [MODEL]`.
+"""Speed of the numpy reference forward pass: `python -m precis_build.bench_reference [MODEL]`.
 
 Prints prefill tokens/s (one forward over the whole prompt, last position's logits only, as
 generation does) and decode tokens/s (one token per forward, KV cache growing), plus load time.
@@ -15,7 +15,7 @@ import numpy as np
 
 from precis.gguf import GGUFError, open_gguf
 from precis_build.paths import DEFAULT_MODEL
-from precis_build.reference.model import ModelError, ReferenceModel
+from precis_oracles.reference.model import ModelError, ReferenceModel
 
 
 def bench(path, prompt_tokens: int, new_tokens: int) -> dict:
@@ -45,7 +45,7 @@ def bench(path, prompt_tokens: int, new_tokens: int) -> dict:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m precis_build.reference.bench", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m precis_build.bench_reference", description=__doc__.splitlines()[0])
     p.add_argument("model", nargs="?", default=str(DEFAULT_MODEL))
     p.add_argument("--prompt-tokens", type=int, default=128)
     p.add_argument("--new-tokens", type=int, default=32)

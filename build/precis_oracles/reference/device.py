@@ -11,12 +11,12 @@ from precis.device import DeviceError, check_step
 
 
 class ReferenceDevice:
-    """precis.device.Device on precis_build.reference.model.ReferenceModel (raw logits).
+    """precis.device.Device on precis_oracles.reference.model.ReferenceModel (raw logits).
     Records what the engine handed over: `fed` (tokens stepped), `steps` (token counts per step),
     `streamed` (text), `polls`. `cancel_after`: report the request cancelled from that many steps on."""
 
     def __init__(self, gguf, cancel_after: int | None = None, context: int | None = None):
-        from precis_build.reference.model import ReferenceModel
+        from precis_oracles.reference.model import ReferenceModel
         self.model = ReferenceModel.from_gguf(gguf)
         self.context = int(context or self.model.config.n_ctx_train)
         self.vocab = int(self.model.token_embd.shape[0])
