@@ -287,7 +287,7 @@ class PassageIndex:
             reasons.setdefault(span, reason)
         window_text = "\n".join(self.passages[j].text for j in window)
         in_window = lambda text: next((j for j in window if text in self.passages[j].text), -1)  # noqa: E731
-        for span, reason in _quantity_word_conflicts(point, window_text, in_window) + \
+        for span, reason in _quantity_word_conflicts(point, point_facts, window_text, in_window) + \
                 _relative_time_conflicts(point, window_text, in_window):
             reasons.setdefault(span, reason)
         if not reasons:
@@ -859,11 +859,14 @@ _QUANTITY_CUE = re.compile("|".join(re.escape(c) for c in sorted(_MORE + _LESS, 
 _CUE_SIGN = {c.casefold(): (1 if c in _MORE else -1) for c in _MORE + _LESS}
 
 
-def _quantity_word_conflicts(point: str, window_text: str, passage_of) -> list:
+def _quantity_word_conflicts(point: str, point_facts: list, window_text: str, passage_of) -> list:
     """[(span, (reason, passage))] for a quantity word with no number that the page turns around:
     "不到去年同期" where the page says "超过去年同期", "fewer than last year" against "more than"."""
     out = []
+    number_starts = {f.start for f in point_facts if f.kind == "number"}
     for m in _QUANTITY_CUE.finditer(point):
+        if m.end() + len(point[m.end():]) - len(point[m.end():].lstrip()) in number_starts:
+            continue   # "fewer than four thousand": a number's own quantity word is _quantity_conflict's
         sign = _CUE_SIGN[m.group(0).casefold()]
         rest = point[m.end():]
         words = re.match(r"\s*((?:[A-Za-z]+\s+){0,1}[A-Za-z]+)", rest) if m.group(0).isascii() else None

@@ -51,6 +51,11 @@ def test_role_conflicts(page, point, expected):
 @pytest.mark.parametrize("page, point, reasons", [
     (MUSEUM, "开幕首周接待观众不到去年同期", [("不到", "the page says 超过去年同期")]),
     (DEAL, "历年顺航营收为96亿元，比前年增长12%", [("历年", "the page says 去年")]),
+    ("Attendance at the fair was more than last year.", "Attendance at the fair was less than last year.",
+     [("less than", "the page says more than last year")]),
+    # A number's own quantity word is the number check's: one reason, on the number.
+    ("They cut and set more than four thousand blocks by hand.", "The masons cut fewer than four thousand blocks by hand.",
+     [("four thousand", "the page says more than four thousand")]),
     (MUSEUM, "山海科技馆恐龙特展于2025年10月1日开幕", [("山海科技馆", "not in the page")]),
     (MUSEUM, "山上科技馆恐龙特展于2025年10月1日开幕", [("上科技馆", "the page names 上海科技馆")]),
     ("The probe circles the Earth 14 times a day and carries six instruments.",
