@@ -1,7 +1,7 @@
 // @ts-check
 // Where the model's bytes come from, and how they reach the GPU: never a whole copy in memory.
 //
-// Sources ("package" | "package:<path>" | "opfs:<name>" | "incoming:<name>"; also "default" | {opfs: name}):
+// Sources ("package" | "package:<path>" | "opfs:<name>" | "incoming:<name>"):
 // the default model packaged with the extension (or another file inside the extension's folder) (vendor/precis-assets.json "default_model", fetched from the extension's own
 // URL), a GGUF the user picked, kept in the origin-private file system (OPFS, survives restarts), or one
 // being added (OPFS folder INCOMING_DIR until it has loaded: a file that fails its checks never replaces a
@@ -126,7 +126,7 @@ function rangedStream(url, size) {
   });
 }
 
-/** `source`: "package" | "package:<path>" | "opfs:<name>" | "incoming:<name>" (or "default" | {opfs: name}). `extensionRoot`:
+/** `source`: "package" | "package:<path>" | "opfs:<name>" | "incoming:<name>"; none: "package". `extensionRoot`:
  * URL of the extension's root folder. */
 /** @param {string | {opfs: string, folder?: string}} source @param {URL} extensionRoot @param {{defaultUrl?: string}} [options] */
 export async function openModelSource(source, extensionRoot, { defaultUrl } = {}) {
@@ -137,7 +137,7 @@ export async function openModelSource(source, extensionRoot, { defaultUrl } = {}
     defaultUrl = new URL(source.slice(8), extensionRoot).href;
     source = "package";
   }
-  if (source === "default" || source === "package" || source == null) {
+  if (source === "package" || source == null) {
     if (!defaultUrl) {
       const assets = await (await fetch(new URL("vendor/precis-assets.json", extensionRoot))).json();
       defaultUrl = new URL(assets.default_model, extensionRoot).href;
