@@ -865,14 +865,14 @@ def _quantity_word_conflicts(point: str, point_facts: list, window_text: str, pa
     out = []
     number_starts = {f.start for f in point_facts if f.kind == "number"}
     for m in _QUANTITY_CUE.finditer(point):
-        if m.end() + len(point[m.end():]) - len(point[m.end():].lstrip()) in number_starts:
+        rest = point[m.end():]
+        if m.end() + len(rest) - len(rest.lstrip()) in number_starts:
             continue   # "fewer than four thousand": a number's own quantity word is _quantity_conflict's
         sign = _CUE_SIGN[m.group(0).casefold()]
-        rest = point[m.end():]
         words = re.match(r"\s*((?:[A-Za-z]+\s+){0,1}[A-Za-z]+)", rest) if m.group(0).isascii() else None
         said = words.group(1) if words else re.match(f"[{fact_rules._CJK}]{{0,4}}", rest).group(0)
-        if len(said) < 2 or re.search(r"\d", said):
-            continue   # a number's own quantity word is the number check's (_quantity_conflict)
+        if len(said) < 2:
+            continue
         theirs = [c for c in _QUANTITY_CUE.finditer(window_text)
                   if window_text[c.end():].lstrip().casefold().startswith(said.casefold())]
         if theirs and all(_CUE_SIGN[c.group(0).casefold()] == -sign for c in theirs):
