@@ -17,11 +17,12 @@ import re
 from typing import Optional
 
 from precis.numbers import CJK_NUMERAL_CHARS
+from precis.scripts import HAN
 from precis.text_units import CJK_FUNCTION_CHARS
 
 # A character before a name that qualifies it rather than spells it: "该科技馆", "新馆", "原局长".
 _QUALIFIERS = frozenset("该該此本每各全新老旧舊原前后後首大小其这這那另座家所条條位名")
-_IDEOGRAPH = re.compile("[\u4e00-\u9fff]")
+_IDEOGRAPH = re.compile(f"[{HAN}]")
 
 
 def _spelling_char(ch: str) -> bool:
@@ -62,7 +63,7 @@ ROLE_WORDS = tuple(sorted("""
 _NAME_FIRST_STOPS = CJK_FUNCTION_CHARS | frozenset("此曾也表说將将已今去还還均亦称稱认認指透介对對")
 # After the name: a verb of saying, a function word, punctuation or the end.
 _AFTER_NAME = "(?=表示|说|說|称|稱|则|認為|认为|在|的|担任|將|将|指出|透露|介绍|此前|曾|也|对|對|和|与|與|[，,。、；;！？!?\\s]|$)"
-_HOLDER = re.compile(f"(?P<role>{'|'.join(ROLE_WORDS)})(?:是|为|為)?(?P<name>[\u4e00-\u9fff]{{2,3}}?){_AFTER_NAME}")
+_HOLDER = re.compile(f"(?P<role>{'|'.join(ROLE_WORDS)})(?:是|为|為)?(?P<name>[{HAN}]{{2,3}}?){_AFTER_NAME}")
 # Words too general to name the organisation a role belongs to.
 _GENERIC_BODIES = frozenset("公司 集团 企业 机构 部门 协会 学校 医院 政府 项目 工程 团队 方面 官方".split())
 
