@@ -100,7 +100,8 @@ _PATTERNS = [
     ("date", re.compile(rf"(?i:\bthe\s+)?\b{_DAY_WORD}\s+(?i:of\s+){_MONTH}{_YEAR}")),
     ("date", re.compile(rf"\b{_MONTH}(?:\s+(?:of\s+)?(?P<year>\d{{4}})(?!\d))?\b")),
     ("weekday", re.compile(r"(?i)\b(?P<en>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b"
-                           r"|(?:星期|礼拜|禮拜|周|週)(?P<zh>[一二三四五六日天])|(?P<ja>[月火水木金土日])曜日?")),
+                           r"|(?:星期|礼拜|禮拜|周|週)(?P<zh>[一二三四五六日天])(?![班次趟架个個场場])"  # 每周四班: four a week
+                           r"|(?P<ja>[月火水木金土日])曜日?")),
     ("time", re.compile(r"(?i)(?<![\d:])(?P<h>\d{1,2}):(?P<m>\d{2})(?!\d)(?:\s*(?P<ampm>[ap])\.?m\.?(?!\w))?"
                         r"|(?<![\d:])(?P<h2>\d{1,2})\s*(?P<ampm2>[ap])\.?m\.?(?!\w)|\b(?P<noon>noon|midnight)\b")),
     ("time", re.compile(rf"(?P<part>上午|下午|晚上|凌晨|早上|中午|午前|午後|夜)?(?P<h>{_CJK_NUM}{{1,3}})\s*[点點时時]"
@@ -494,7 +495,8 @@ def _cjk_names(text: str) -> list:
 
 _NEGATION_EN = re.compile(r"(?i)\b(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|"
                           r"no\s+longer)\b|n['’]t\b|\bfail(?:s|ed)?\s+to\b|\bnon-?(?=[a-z])")
-_NEGATION_ZH = re.compile(r"(?<![除是而])(?:没有|沒有|未|没|沒|无法|無法|不|非|毫无|毫無|并非|並非)"
+_NEGATION_ZH = re.compile(r"(?<![除是而])(?:没有|沒有|未|没|沒|无法|無法|不|非|毫无|毫無|并非|並非"
+                          r"|(?<![虚虛毫从從])[无無](?![论論锡錫数數线線限比疑非人机機意]))"  # 无补贴; not 无数, 无线
                           r"(?!过|過|仅|僅|但|断|斷|少|久|论|論|常|来|來|洲|得不|同|如|管|到|足)")  # 不到, 不足: "less than"
 _NEGATION_JA = re.compile(r"(?<![少危幼汚])(?:ない|なかった|ません|ず(?=[、。にとも]|$)|ぬ(?=[、。]|$))|"
                           r"(?<![\u4e00-\u9fff])無(?!料|事)")

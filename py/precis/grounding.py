@@ -73,8 +73,13 @@ _MORE = ("more than", "over", "at least", "above", "exceeding", "upwards of", "�
          "至少", "多于", "高于", "大于")
 _LESS = ("less than", "fewer than", "under", "at most", "below", "up to", "no more than", "不超过", "不到",
          "不足", "至多", "最多", "少于", "低于", "小于")
-_MORE_AFTER = ("以上", "多")
+_MORE_AFTER = ("以上", "多", "余", "餘")
 _LESS_AFTER = ("以下", "以内")
+_COMPARATIVE = re.compile(r"(?<![a-z])([a-z]{2,}er) than\s*$")
+_DOWNWARD_COMPARATIVES = frozenset("fewer lower smaller shorter lighter younger cheaper slower narrower thinner "
+                                   "weaker earlier closer".split())
+# Nearly N is under N: only right before the number (近 alone is also "recent", "near").
+_NEARLY = ("nearly", "almost", "just under", "close to", "将近", "將近", "接近", "近")
 
 # Where a role is said: a name's segment of its sentence (split at these), joined by the
 # neighbouring segments that name no one ("The lead investigator, Dr. Helen Okafor, said ...").
@@ -87,8 +92,8 @@ _CJK_ROLE_NAME = re.compile("(?:长|总经理|总裁|董事长|教授|师|家|�
 _CJK_TITLED_NAME = re.compile("(?<=[的、])([\u4e00-\u9fff]{2,3}?)(?=教授|博士|院士|先生|女士)")
 
 # Where a clause ends inside a sentence (negation is compared clause by clause).
-# A point may span two sentences: their ends break clauses too.
-_CLAUSE_BREAK = re.compile(r"[,;:，；、：。！？]|[.!?](?=\s)|\b(?:and|but|although|though|while|whereas|however)\b"
+# A point may span two sentences: their ends break clauses too. A thousands comma (14,000) breaks nothing.
+_CLAUSE_BREAK = re.compile(r"(?<!\d)[,，](?!\d{3})|(?<=\d)[,，](?!\d{3}(?!\d))|[;:；、：。！？]|[.!?](?=\s)|\b(?:and|but|although|though|while|whereas|however)\b"
                            r"|但是|但|然而|可是|けど|けれど|が、", re.IGNORECASE)
 
 
@@ -401,6 +406,10 @@ class PassageIndex:
             swapped = self._binding_conflict(point, fact, window)
             if swapped:
                 return swapped
+        if fact.kind == "number":
+            unbounded = _unbounded_conflict(point, fact, [self.passage_facts(j) for j in window], window)
+            if unbounded:
+                return unbounded
         anchor = self._anchor(point, query, spans, fact)
         if len(set(anchor)) < 2:
             return None
@@ -527,8 +536,10 @@ class PassageIndex:
                     if held is None or held[1] - held[0] < len(piece):
                         in_point[identity] = (at, at + len(piece))
                     break
-        named_units = set()
-        for s, e in in_point.values():
+        named_units = set()   # the names' units, places' included ("in Palo Alto"): none says what a name did
+        places = [(f.start, f.end) for f in self._point_facts.facts if f.kind == "name" and f.key[0] != "cjk"
+                  and _PLACE_BEFORE.search(point, max(0, f.start - 24), f.start)]
+        for s, e in list(in_point.values()) + places:
             named_units |= set(content_units(point[s:e]))
         out = {}
         for identity, (s, e) in in_point.items():
@@ -577,6 +588,8 @@ class PassageIndex:
         at = next((s for u, (s, _) in zip(units, spans) if u == verb), None)
         if at is None:
             return None
+        if _PASSIVE.search(pf.text):
+            return None   # "found in March by Colin Ash": the doer may come after the verb
         before = [n for n in pf.names if n[4] <= at]
         if not before or before[-1][0] == identity or at - before[-1][4] > 12:
             return None
@@ -785,11 +798,17 @@ def _name_identity(name: str) -> str:
     return fact_rules.word_key(words[-1]) if words else name
 
 
+# A name after these is where something is, not who did it ("off the coast of Cornwall", "in Whitby").
+_PLACE_BEFORE = re.compile(r"\b(?:in|near|off|outside|across|(?:coast|north|south|east|west|outskirts"
+                           r"|centre|center) of)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
 def role_names(text: str, facts: list) -> list:
     """[(identity, name text, context units, start, end)] of the names of a sentence: its Latin names and
     named places (precis.facts), and Chinese personal names after their role, each with the
     content units of the segment that says what the name did or is."""
-    mentions = [(f.start, f.end, f.text) for f in facts if f.kind == "name" and f.key and f.key[0] != "cjk"]
+    mentions = [(f.start, f.end, f.text) for f in facts if f.kind == "name" and f.key and f.key[0] != "cjk"
+                and not _PLACE_BEFORE.search(text, max(0, f.start - 24), f.start)]
     mentions += [(m.start(1), m.end(1), m.group(1)) for pattern in (_CJK_ROLE_NAME, _CJK_TITLED_NAME)
                  for m in pattern.finditer(text)]
     if not mentions:
@@ -831,6 +850,13 @@ def quantity_direction(text: str, fact) -> tuple:
         for cue in cues:
             if after.startswith(cue):
                 return sign, cue
+    comparative = _COMPARATIVE.search(before)
+    if comparative:  # "heavier than 7.5 tonnes" bounds it upwards, "lighter than" downwards
+        word = comparative.group(1)
+        return (-1 if word in _DOWNWARD_COMPARATIVES else 1), comparative.group(0).strip()
+    for cue in _NEARLY:
+        if before.endswith(cue) and (not cue.isascii() or len(before) == len(cue) or not before[-len(cue) - 1].isalpha()):
+            return -1, cue
     return 0, ""
 
 
@@ -847,11 +873,35 @@ def _quantity_conflict(point: str, fact, context: list, window: list):
         return None
     if mine == 0:
         return None  # "300 staff" against "more than 300 staff": less precise, not wrong
-    d, pf, g, j = next((t for t in theirs if t[0] == -mine), theirs[0])
-    if d != -mine:
+    opposite = next((t for t in theirs if t[0] == -mine), None)
+    if opposite is None:
         return None
+    d, pf, g, j = opposite
     sign, cue = pf.directions[(g.start, g.end)]
     said = f"{g.text}{cue}" if pf.text.startswith(cue, g.end) else f"{cue} {g.text}" if cue.isascii() else cue + g.text
+    return f"the page says {said}", j
+
+
+def _unbounded_conflict(point: str, fact, context: list, window: list):
+    """(reason, passage) when the point bounds a number ("fewer than 60") that the window says with no
+    bound ("about 60", "60"): the page's very number is not under (or over) itself. A rounder number of
+    the point ("more than 14,000" for the page's 14,237) is left alone: it may bound the page's."""
+    mine = quantity_direction(point, fact)[0]
+    if mine == 0:
+        return None
+    plain = None
+    for pf, j in zip(context, window):
+        for g in pf.facts:
+            if g.kind == "number" and _number_matches(fact.key, g.key):
+                if pf.directions.get((g.start, g.end), (0, ""))[0] != 0 or g.key[1] != fact.key[1]:
+                    return None
+                plain = plain or (pf, g, j)
+    if plain is None:
+        return None
+    pf, g, j = plain
+    before = pf.text[max(0, g.start - 8):g.start].casefold().rstrip()
+    about = next((w for w in ("about", "around", "roughly", "some", "大约", "大約", "约", "約") if before.endswith(w)), "")
+    said = (f"{about} {g.text}" if about.isascii() else about + g.text) if about else g.text
     return f"the page says {said}", j
 
 
