@@ -6,7 +6,11 @@ because every character of the point is somewhere in the page:
 - a name one character off: 山上科技馆 for the page's 上海科技馆 (the point's "科技馆" is the
   page's, the character before it is not);
 - a person given another's role or organisation: 策展人赵明 where the page's curator is 李婉清
-  and 赵明 its director; 迅达总裁刘国华 where 刘国华 is 顺航's president.
+  and 赵明 its director; 迅达总裁刘国华 where 刘国华 is 顺航's president;
+- an organisation given another's work: 设计由恒远建设集团负责 where the page's designer is
+  江州古建筑研究院 and 恒远建设集团 its builder;
+- a kind of body the page never names: 研究所 (an institute) where the page's body is the
+  省文物考古研究院 (an academy).
 
 The grounding check (precis.grounding) asks these after its own fact and relation checks.
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from precis.facts import CJK_TYPE_SUFFIXES
 from precis.numbers import CJK_NUMERAL_CHARS
 from precis.scripts import HAN
 from precis.text_units import CJK_FUNCTION_CHARS
@@ -23,6 +28,7 @@ from precis.text_units import CJK_FUNCTION_CHARS
 # A character before a name that qualifies it rather than spells it: "该科技馆", "新馆", "原局长".
 _QUALIFIERS = frozenset("该該此本每各全新老旧舊原前后後首大小其这這那另座家所条條位名")
 _IDEOGRAPH = re.compile(f"[{HAN}]")
+_KATAKANA = re.compile("[\u30a1-\u30fa\u30fc]")
 
 
 def _spelling_char(ch: str) -> bool:
@@ -37,6 +43,8 @@ def page_spelling(point: str, start: int, end: int, page: str) -> Optional[str]:
     character in front ("山上科技馆": "上海科技馆"); None when the point's spelling is the page's, when
     a qualifier stands in front (该科技馆), or when the page never writes the name with anything in front."""
     name = point[start:end]
+    if name not in page:
+        return _page_name_ending(name, page)
     if start == 0 or not _spelling_char(point[start - 1]):
         return None
     if point[start - 1] + name in page:
@@ -50,6 +58,36 @@ def page_spelling(point: str, start: int, end: int, page: str) -> Optional[str]:
             longer = longer or page[head:at + len(name)]
         at = page.find(name, at + 1)
     return longer
+
+
+def _page_name_ending(name: str, page: str) -> Optional[str]:
+    """The page's name ending as `name` ends, spelled otherwise before that (江州古建筑研究院 for the point's
+    河州古建筑研究院): the longest end of `name` the page holds, and as many spelling characters before it
+    in the page as the point writes there. None when the page writes no name there (青石板路 after 的), or
+    writes something else there than a respelling (新线不停靠青石机场 against the point's 新线将停靠: a verb)."""
+    for k in range(len(name) - 1, 2, -1):
+        tail, head = name[-k:], len(name) - k
+        at = page.find(tail)
+        if at < 0:
+            continue
+        while at >= 0:
+            start = at
+            while start > 0 and at - start < head and (_spelling_char(page[start - 1])
+                                                        or _KATAKANA.fullmatch(page[start - 1])):
+                start -= 1
+            if start < at and _respelled(name[:head], page[start:at]):
+                return page[start:at + k]
+            at = page.find(tail, at + 1)
+        return None
+    return None
+
+
+def _respelled(mine: str, theirs: str) -> bool:
+    """Whether `theirs` is `mine` spelled otherwise: as long, and one character off (河州/江州) unless both are
+    as short as a place's own name (北京/上海)."""
+    if len(mine) != len(theirs) or mine == theirs:
+        return False
+    return len(mine) <= 2 or sum(a != b for a, b in zip(mine, theirs)) == 1
 
 
 # ---- who holds which role ------------------------------------------------------------------
@@ -111,3 +149,86 @@ def role_conflicts(point: str, page: str, page_holders: list) -> list:
 
 def _share_bigram(a: str, b: str) -> bool:
     return any(a[i:i + 2] in b for i in range(len(a) - 1)) or (len(a) == 1 and a in b)
+
+
+# ---- which organisation did which work ------------------------------------------------------
+
+# The work a body does for a project, as the page names it (设计由…负责, 施工方为…, 由…承办).
+WORK_WORDS = tuple(sorted("""
+设计 施工 承建 监理 运营 经营 主办 承办 协办 赞助 出资 发掘 研发 开发 生产 制造 修建 修复 建造 管理
+""".split(), key=len, reverse=True))
+_WORK = "|".join(WORK_WORDS)
+# An organisation: up to ten name characters and the kind of body it is (恒远建设集团, 中南建筑设计院).
+_ORG = f"[{HAN}]{{1,10}}?(?:{'|'.join(sorted((x for x in CJK_TYPE_SUFFIXES if len(x) > 1 or x in '院局厂馆'), key=len, reverse=True))})"
+_WORK_CLAIMS = (
+    # 设计由江州古建筑研究院负责, 施工方为恒远建设集团, 运营单位是…
+    re.compile(f"(?P<work>{_WORK})(?:工作|任务)?(?:方|单位)?(?:由|为|為|是)(?P<org>{_ORG})(?=负责|負責|[，,。；;、]|$|和|与|與)"),
+    # 由中南建筑设计院设计, 由某公司负责运营
+    re.compile(f"由(?P<org>{_ORG})(?:负责|負責|联合|聯合|共同)?(?P<work>{_WORK})"),
+    # 恒远建设集团负责施工
+    re.compile(f"(?P<org>{_ORG})(?:负责|負責|承担|承擔)(?P<work>{_WORK})"),
+)
+
+
+def work_claims(text: str) -> list:
+    """[(work, organisation, (start, end) of the organisation)] of every "organisation did this work" of `text`."""
+    out = []
+    for pattern in _WORK_CLAIMS:
+        for m in pattern.finditer(text):
+            org = m.group("org")
+            trimmed = org.lstrip("".join(CJK_FUNCTION_CHARS) + "由")   # 工程由…: the name starts after 由
+            out.append((m.group("work"), trimmed, (m.end("org") - len(trimmed), m.end("org"))))
+    return out
+
+
+def work_conflicts(point: str, page: str, page_claims: list) -> list:
+    """[((start, end) in the point, (reason, evidence))] for each organisation the point gives a work the page
+    gives to another ("the page names 江州古建筑研究院 for 设计"), or a work the page never speaks of
+    (渡轮服务由哈尔登公司运营 where the page does not say who runs the ferry: reason None)."""
+    out = []
+    for work, org, span in work_claims(point):
+        if not _page_holds_org(org, page):
+            continue   # a name the page lacks is the fact check's to flag
+        doers = [o for w, o, _ in page_claims if w == work]
+        if doers and not any(_same_org(org, o) for o in doers):
+            out.append((span, (f"the page names {doers[0]} for {work}", doers[0])))
+        elif not doers and work not in page:
+            out.append((span, (None, "")))   # None: the page does not say this
+    return out
+
+
+def _page_holds_org(org: str, page: str) -> bool:
+    return org in page or len(org) > 6 and org[-6:] in page
+
+
+def _same_org(a: str, b: str) -> bool:
+    """One organisation named in full or by its end (研究院 for 省文物考古研究院)."""
+    return a.endswith(b) or b.endswith(a)
+
+
+# ---- kinds of body the page never names -----------------------------------------------------
+
+# The kinds of body a name ends with, two characters or more (研究所, 研究院, 大学, 集团), longest first.
+BODY_WORDS = tuple(sorted((x for x in CJK_TYPE_SUFFIXES if len(x) > 1 and _IDEOGRAPH.match(x)), key=len, reverse=True))
+_BODY = re.compile("|".join(BODY_WORDS))
+
+
+def body_word_conflicts(point: str, page: str) -> list:
+    """[((start, end) in the point, (reason, evidence))] for each kind of body the point names that the page
+    never writes (研究所 where the page has only a 研究院): "the page names 省文物考古研究院" when the page names
+    a body of a kind spelled alike (研究院 for 研究所), else "not in the page"."""
+    out = []
+    for m in _BODY.finditer(point):
+        word = m.group(0)
+        if word in page:
+            continue
+        kin = next((k for k in BODY_WORDS if k != word and k[0] == word[0] and k in page), None)
+        named = None
+        if kin:
+            at = page.find(kin)
+            start = at
+            while start > 0 and at - start < 8 and _spelling_char(page[start - 1]):
+                start -= 1
+            named = page[start:at + len(kin)]
+        out.append(((m.start(), m.end()), (f"the page names {named}" if named else "not in the page", named or "")))
+    return out

@@ -450,9 +450,9 @@ def _starts_sentence(text: str, at: int) -> bool:
     return not before or before[-1] in ".!?:\n。！？-•*"
 
 
-# The name is the run of content characters (not 的, 这, 在 ..., no numerals) before the suffix.
+# The name is the run of content characters (not 的, 这, 在, 由, 没 ..., no numerals) before the suffix.
 _CJK_NAME_CHAR = "[\u4e00-\u9fff\u30a0-\u30ff]"
-_CJK_NAME = re.compile(f"(?:(?![{''.join(CJK_FUNCTION_CHARS)}{numbers.CJK_NUMERAL_CHARS}上下座条條这那该該此本每说說称稱]){_CJK_NAME_CHAR}){{2,8}}"
+_CJK_NAME = re.compile(f"(?:(?![{''.join(CJK_FUNCTION_CHARS)}{numbers.CJK_NUMERAL_CHARS}上下座条條这那该該此本每说說称稱由没沒]){_CJK_NAME_CHAR}){{2,8}}"
                        f"(?:{'|'.join(sorted(CJK_TYPE_SUFFIXES, key=len, reverse=True))})(?!长|長)")  # 院长 is a role
 
 

@@ -35,7 +35,8 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Callable
 
 from precis import facts as fact_rules
-from precis.cjk_names import page_spelling, role_conflicts, role_holders
+from precis.cjk_names import body_word_conflicts, page_spelling, role_conflicts, role_holders, work_claims, \
+    work_conflicts
 from precis.key_points import BULLET_LINE, ITEM_NUMBER
 from precis.support_judge import JUDGE_REASON, JUDGE_THRESHOLD
 from precis.text_units import content_units, sentence_spans
@@ -47,6 +48,9 @@ BM25_K1 = 1.2
 BM25_B = 0.75
 RUNNER_UP_RATIO = 0.7  # a second passage scoring this close to the best joins the window
 MAX_UNSUPPORTED_SPANS = 3
+# Where a long CJK name starts is not marked (说新线不停靠青石机场): its last CJK_NAME_TAIL characters in
+# the page hold it, and cjk_names.page_spelling then asks whether the page writes the characters before
+# them otherwise (河州古建筑研究院 for 江州古建筑研究院).
 CJK_NAME_TAIL = 6
 
 _MARKDOWN_NOISE = re.compile(r"\*\*|__|[*`#>]+|\[([^\]]*)\]\([^)]*\)")
@@ -195,6 +199,7 @@ class PassageIndex:
         self._page_words = None
         self._page_text = None   # the passages joined, and the roles the page gives (precis.cjk_names)
         self._page_holders = None
+        self._page_work = None
 
     def bm25(self, query: list, i: int) -> float:
         counts = self.counts[i]
@@ -286,6 +291,8 @@ class PassageIndex:
         for (s, e), reason in self._role_conflicts(point, window).items():
             if not any(a < e and s < b for a, b in failed):  # a name the page lacks says so
                 reasons.setdefault((s, e), reason)
+        for span, reason in _telling_date_conflicts(point, point_facts, context, window):
+            reasons.setdefault(span, reason)
         for span, passage in _negation_conflicts(point, context, window):
             reasons.setdefault(span, (OPPOSITE, passage))
         for span, reason in self._cjk_name_conflicts(point, point_facts, held):
@@ -501,14 +508,19 @@ class PassageIndex:
         if self._page_text is None:
             self._page_text = "\n".join(p.text for p in self.passages)
             self._page_holders = role_holders(self._page_text)
+            self._page_work = work_claims(self._page_text)
         out = []
         for f in point_facts:
             if f.kind == "name" and f.key and f.key[0] == "cjk" and (f.start, f.end) in held:
                 spelled = page_spelling(point, f.start, f.end, self._page_text)
                 if spelled:
-                    out.append(((f.start - 1, f.end), (f"the page names {spelled}", self._passage_with(spelled))))
-        for span, (reason, evidence) in role_conflicts(point, self._page_text, self._page_holders):
-            out.append((span, (reason, self._passage_with(evidence))))
+                    start = f.start - 1 if f.text in self._page_text else f.start   # 山上科技馆: 山 is the name's
+                    out.append(((start, f.end), (f"the page names {spelled}", self._passage_with(spelled))))
+        for span, (reason, evidence) in role_conflicts(point, self._page_text, self._page_holders) + \
+                work_conflicts(point, self._page_text, self._page_work) + \
+                [c for c in body_word_conflicts(point, self._page_text)
+                 if not any(f.kind == "name" and f.start <= c[0][0] and c[0][1] <= f.end for f in point_facts)]:
+            out.append((span, (reason or NOT_SAID, self._passage_with(evidence) if evidence else -1)))
         return out
 
     def _passage_with(self, text: str) -> int:
@@ -675,9 +687,8 @@ def _located_unnamed(key: tuple, pf) -> bool:
 
 def _name_held(key: tuple, context: list) -> bool:
     if key and key[0] == "cjk":
-        # Where a long name starts is not marked ("说新线不停靠青石机场" holds a verb): its last
-        # CJK_NAME_TAIL characters, suffix included, are enough.
-        return any(key[1] in pf.text or (len(key[1]) > CJK_NAME_TAIL and key[1][-CJK_NAME_TAIL:] in pf.text)
+        name = key[1]
+        return any(name in pf.text or (len(name) > CJK_NAME_TAIL and name[-CJK_NAME_TAIL:] in pf.text)
                    for pf in context)
     if key and key[0] == "dotted":
         return any(all(j in pf.dotted for j in key[1:]) for pf in context)
@@ -953,6 +964,44 @@ def _relative_time_conflicts(point: str, window_text: str, passage_of) -> list:
         if rival:
             out.append(((m.start(), m.end()), (f"the page says {rival}", passage_of(rival))))
     return out
+
+
+# Verbs of telling: a date the page gives to one of them is when something was told, not when it happened.
+_TELLING = re.compile(r"宣布|公布|发布|發布|宣告|披露|透露|表示|\b(?:announc|report|reveal|confirm|disclos|unveil)\w*"
+                      r"|\bsaid\b|\bsays\b", re.IGNORECASE)
+_TELLING_AFTER_DATE = re.compile(r"\s*(?:正式|再次|对外|對外)?(?:宣布|公布|发布|發布|宣告|披露|透露|表示)")
+_TELLING_BEFORE_DATE = re.compile(r"\b(?:announced|reported|revealed|confirmed|disclosed|unveiled|said)\s+(?:on|in)\s+$",
+                                  re.IGNORECASE)
+
+
+def _telling_date_conflicts(point: str, point_facts: list, context: list, window: list) -> list:
+    """[(span, (reason, passage))] for a date of the point that the window gives only to telling (省文物考古研究院
+    于2025年3月宣布…发现遗址: March is when the find was announced) while the point tells nothing: it dates the
+    event itself ("2025年3月…发现遗址"). Only where the window also has an earlier date (遗址是2024年8月…被发现的):
+    what was told had happened before; "announced on 9 September that it will buy" dates an agreement."""
+    if _TELLING.search(point):
+        return []
+    out = []
+    for f in point_facts:
+        if f.kind != "date":
+            continue
+        told = []
+        for pf, j in zip(context, window):
+            for g in pf.facts:
+                if g.kind == "date" and g.key == f.key:
+                    told.append((bool(_TELLING_AFTER_DATE.match(pf.text, g.end)
+                                      or _TELLING_BEFORE_DATE.search(pf.text, max(0, g.start - 24), g.start)), j))
+        earlier = any(g.kind == "date" and _before(g.key, f.key) for pf in context for g in pf.facts)
+        if told and all(t for t, _ in told) and earlier:
+            out.append(((f.start, f.end), (f"the page says {f.text.rstrip('.')} is when this was announced", told[0][1])))
+    return out
+
+
+def _before(a: tuple, b: tuple) -> bool:
+    """Whether date key a (year, month, day) is earlier than b, both with a year."""
+    if a[0] is None or b[0] is None:
+        return False
+    return (a[0], a[1] or 0, a[2] or 0) < (b[0], b[1] or 0, b[2] or 0)
 
 
 def _clauses(text: str) -> list:

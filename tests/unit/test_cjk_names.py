@@ -57,6 +57,8 @@ def test_role_conflicts(page, point, expected):
     ("They cut and set more than four thousand blocks by hand.", "The masons cut fewer than four thousand blocks by hand.",
      [("four thousand", "the page says more than four thousand")]),
     (MUSEUM, "山海科技馆恐龙特展于2025年10月1日开幕", [("山海科技馆", "not in the page")]),
+    # A long name held by its end, spelled otherwise before it.
+    ("设计由江州古建筑研究院负责。", "设计由河州古建筑研究院负责", [("河州古建筑研究院", "the page names 江州古建筑研究院")]),
     (MUSEUM, "山上科技馆恐龙特展于2025年10月1日开幕", [("上科技馆", "the page names 上海科技馆")]),
     ("The probe circles the Earth 14 times a day and carries six instruments.",
      "Circles Earth 14 times a day", []),
