@@ -37,6 +37,7 @@ from typing import Callable
 from precis import facts as fact_rules
 from precis.cjk_names import body_word_conflicts, page_spelling, role_conflicts, role_holders, work_claims, \
     work_conflicts
+from precis.english_roles import officer_conflicts, officers
 from precis.key_points import BULLET_LINE, ITEM_NUMBER
 from precis.support_judge import JUDGE_REASON, JUDGE_THRESHOLD
 from precis.text_units import content_units, sentence_spans
@@ -200,6 +201,7 @@ class PassageIndex:
         self._page_text = None   # the passages joined, and the roles the page gives (precis.cjk_names)
         self._page_holders = None
         self._page_work = None
+        self._page_officers = None
 
     def bm25(self, query: list, i: int) -> float:
         counts = self.counts[i]
@@ -295,7 +297,7 @@ class PassageIndex:
             reasons.setdefault(span, reason)
         for span, passage in _negation_conflicts(point, context, window):
             reasons.setdefault(span, (OPPOSITE, passage))
-        for span, reason in self._cjk_name_conflicts(point, point_facts, held):
+        for span, reason in self._page_wide_conflicts(point, point_facts, held):
             reasons.setdefault(span, reason)
         window_text = "\n".join(self.passages[j].text for j in window)
         in_window = lambda text: next((j for j in window if text in self.passages[j].text), -1)  # noqa: E731
@@ -500,15 +502,21 @@ class PassageIndex:
     def _name_in_page(self, fact) -> bool:
         if self._page_words is None:  # once per page: the words of every passage, no fact extraction
             self._page_words = [_PageWords(p.text) for p in self.passages]
-        return _name_held(fact.key, self._page_words)
+            self._page_unspaced = "".join("".join(p.text.split()) for p in self.passages).casefold()
+        # A space the model dropped ("St Aldric'sHospital") leaves the page's name.
+        return _name_held(fact.key, self._page_words) or \
+            (fact.key[0] != "cjk" and len(fact.text) > 6 and "".join(fact.text.split()).casefold() in self._page_unspaced)
 
-    def _cjk_name_conflicts(self, point: str, point_facts: list, held: list) -> list:
-        """[(span, (reason, passage))]: Chinese names the page spells otherwise (山上科技馆 for
-        上海科技馆) and people given a role or organisation the page gives another (precis.cjk_names)."""
+    def _page_wide_conflicts(self, point: str, point_facts: list, held: list) -> list:
+        """[(span, (reason, passage))] of what is read against the whole page: Chinese names the page spells
+        otherwise (山上科技馆 for 上海科技馆), people given a role or organisation the page gives another, bodies given
+        another's work, kinds of body the page never names (precis.cjk_names), and people made officers of
+        another body ("Northmoor Bank's chief executive, Maria Okafor": precis.english_roles)."""
         if self._page_text is None:
             self._page_text = "\n".join(p.text for p in self.passages)
             self._page_holders = role_holders(self._page_text)
             self._page_work = work_claims(self._page_text)
+            self._page_officers = officers(self._page_text)
         out = []
         for f in point_facts:
             if f.kind == "name" and f.key and f.key[0] == "cjk" and (f.start, f.end) in held:
@@ -518,6 +526,7 @@ class PassageIndex:
                     out.append(((start, f.end), (f"the page names {spelled}", self._passage_with(spelled))))
         for span, (reason, evidence) in role_conflicts(point, self._page_text, self._page_holders) + \
                 work_conflicts(point, self._page_text, self._page_work) + \
+                officer_conflicts(point, self._page_text, self._page_officers) + \
                 [c for c in body_word_conflicts(point, self._page_text)
                  if not any(f.kind == "name" and f.start <= c[0][0] and c[0][1] <= f.end for f in point_facts)]:
             out.append((span, (reason or NOT_SAID, self._passage_with(evidence) if evidence else -1)))
@@ -710,8 +719,10 @@ def _capitalized_first_word(point: str, fact, context: list) -> bool:
     if fact.key[0] in ("cjk", "dotted") or len(fact.key) < 2 or point[:fact.start].strip(" -*•\"'“‘("):
         return False
     first = fact.text.split(" ", 1)[0].casefold()
-    return _name_held(fact.key[1:], context) and any(
-        re.search(rf"(?<![\w]){re.escape(first)}(?![\w])", pf.text) for pf in context)
+    if not _name_held(fact.key[1:], context):
+        return False
+    # A two-word name after it is the page's whatever the first word is ("Pianoist Ravi Menon": a misspelt noun).
+    return len(fact.key) > 2 or any(re.search(rf"(?<![\w]){re.escape(first)}(?![\w])", pf.text) for pf in context)
 
 
 def _fact_held(fact, context: list, page_numbers: list) -> bool:

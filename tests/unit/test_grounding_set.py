@@ -54,7 +54,8 @@ def test_failing_spans(language, point, spans):
 
 def _page_of(language, point):
     data = json.loads((SET_DIR / f"{language}.json").read_text(encoding="utf-8"))
-    return next(page["text"] for page in data["pages"] for split in ("cases", "later_cases", "fresh_cases", "trap_cases", "real_cases", "third_held_cases")
+    return next(page["text"] for page in data["pages"] for split in ("cases", "later_cases", "fresh_cases", "trap_cases", "real_cases", "once_held_cases",
+                                                                       "second_held_cases", "third_held_cases")
                 for _, p, *_ in page.get(split, []) if p == point)
 
 
@@ -96,6 +97,9 @@ def _page_of(language, point):
     # A kind of body the page never names (研究所 for its 研究院); a name one character off before its end.
     ("zh", "研究所已出土陶器、骨器等文物1300余件。", [("研究所", "the page names 省文物考古研究院")]),
     ("zh", "河州古建筑研究院负责", [("河州古建筑研究院", "the page names 江州古建筑研究院")]),
+    # A person made the officer of another body, or put in another officer's place.
+    ("en", "Northmoor Bank's chief executive, Maria Okafor, said no public money was used.",
+     [("Northmoor Bank", "the page says Maria Okafor is Tidewell's chief executive")]),
     # The date the find was announced given to the find (the page dates the find earlier).
     ("zh", "2025年3月，省文物考古研究院在白沙河东岸发现商代聚落遗址",
      [("2025年3月", "the page says 2025年3月 is when this was announced")]),
@@ -128,6 +132,9 @@ def test_claims_fail_with_their_reason(language, point, reasons):
     ("zh", "东海航空七月一日起开通宁州直飞大阪的航线，每周四班。"),
     ("en", "Tidewell Power will have 48 turbines"),
     ("en", "Colin Ash, a retired teacher, found the letters in an attic in Whitby in March 2024."),
+    # A space the model dropped; a misspelt noun before a name the page has.
+    ("en", "St Aldric'sHospital opened its new children's wing"),
+    ("en", "Pianoist Ravi Menon played on Saturday night"),
     # "announced on 9 September that it will buy": the announcement dates the agreement.
     ("en", "Arden Foods agreed on 9 September 2024 to buy Beltway Grocers for $2.3 billion in cash."),
 ])

@@ -1,0 +1,32 @@
+"""precis.english_roles: whose officer a person is, read from "Body's role, Person" (exact outcomes)."""
+
+from precis.english_roles import officer_conflicts, officers
+
+PAGE = ("Northmoor Bank agreed to lend £620 million to Tidewell Power. Tidewell's chief executive, Maria Okafor, "
+        "said no public money was used. Veltra's chief executive, Sam Hale, welcomed the loan.")
+
+
+def test_officers_are_read_in_three_shapes():
+    assert [(p, b, r) for p, b, r, _ in officers(PAGE)] == [
+        ("Maria Okafor", "Tidewell", "chief executive"), ("Sam Hale", "Veltra", "chief executive")]
+    assert [(p, b, r) for p, b, r, _ in officers("Maria Okafor, Tidewell's chief executive, said so.")] == [
+        ("Maria Okafor", "Tidewell", "chief executive")]
+    assert [(p, b, r) for p, b, r, _ in officers("Dr. Okafor is Veltra's chief executive.")] == [
+        ("Okafor", "Veltra", "chief executive")]
+
+
+def test_a_person_given_another_body_or_another_officers_place():
+    page_officers = officers(PAGE)
+    assert officer_conflicts("Northmoor Bank's chief executive, Maria Okafor, said so.", PAGE, page_officers) == [
+        ((0, 14), ("the page says Maria Okafor is Tidewell's chief executive", "Tidewell's chief executive"))]
+    assert officer_conflicts("Okafor is Veltra's chief executive.", PAGE, page_officers) == [
+        ((10, 16), ("the page says Okafor is Tidewell's chief executive", "Tidewell's chief executive"))]
+    assert officer_conflicts("Priya Nair is Veltra's chief executive.", PAGE, page_officers) == [
+        ((14, 20), ("the page names Sam Hale as Veltra's chief executive", "Sam Hale"))]
+    # The page's own tie, the body named in part, and a body the page lacks (the fact check's) pass.
+    assert officer_conflicts("Tidewell Power's chief executive, Maria Okafor, said so.", PAGE, page_officers) == []
+    assert officer_conflicts("Arden's chief executive, Maria Okafor, said so.", PAGE, page_officers) == []
+
+
+def test_a_long_capitalized_run_is_read_once():
+    assert officers("A" * 200_000 + "'s chief executive, Bo") == [("Bo", "A" * 200_000, "chief executive", (0, 200_000))]
