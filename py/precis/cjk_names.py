@@ -25,8 +25,9 @@ from precis.numbers import CJK_NUMERAL_CHARS
 from precis.scripts import HAN
 from precis.text_units import CJK_FUNCTION_CHARS
 
-# A character before a name that qualifies it rather than spells it: "该科技馆", "新馆", "原局长".
-_QUALIFIERS = frozenset("该該此本每各全新老旧舊原前后後首大小其这這那另座家所条條位名")
+# A character before a name that qualifies or links it rather than spells it: "该科技馆", "新馆", "原局长",
+# "由江州…", "但市城市管理局".
+_QUALIFIERS = frozenset("该該此本每各全新老旧舊原前后後首大小其这這那另座家所条條位名由但且即则則再才仍均亦")
 _IDEOGRAPH = re.compile(f"[{HAN}]")
 _KATAKANA = re.compile("[\u30a1-\u30fa\u30fc]")
 

@@ -119,6 +119,8 @@ _CJK_NUMERAL_RUN = (f"(?=[0-9０-９.．,，]*[{numbers.CJK_NUMERAL_CHARS}])[0-9
 _NUMBER_PATTERNS = [
     re.compile(rf"(?P<pctpre>百分之)(?P<cjk>[0-9０-９.．{numbers.CJK_NUMERAL_CHARS}]+)"),
     re.compile(rf"{_CURRENCY_PREFIX}(?<!{_LATIN_CHAR})(?P<di>第)?(?P<cjkrun>{_CJK_NUMERAL_RUN}){_PERCENT}{_CURRENCY_SUFFIX}"),
+    # "£48m", "$2.3bn": an amount with its scale shortened (before the plain digits, which would stop at "m").
+    re.compile(rf"(?P<cur>US\$|\$|€|£|¥|￥)(?P<num>{_DIGITS})(?P<scale>m|bn|k)(?![A-Za-z0-9])"),
     re.compile(rf"{_CURRENCY_PREFIX}(?<!{_LATIN_CHAR})(?<![.,])(?P<num>{_DIGITS})(?P<ord>st|nd|rd|th)?"
                rf"(?!{_LATIN_CHAR}){_SCALE}{_PERCENT}(?:\s*{_CURRENCY_SUFFIX})"),
     re.compile(rf"(?i)\b(?P<words>{numbers.ENGLISH_NUMBER}|an?\s+(?:hundred|thousand|million|billion|dozen))\b"
@@ -166,7 +168,8 @@ def _number_fact(m: re.Match) -> Fact | None:
         value = _to_float(g["num"])
         precision = _precision(g["num"])
         if g.get("scale"):
-            scale_factor = {"bn": 1e9, **{k: float(v) for k, v in numbers.SCALES.items()}}[g["scale"].lower()]
+            scale_factor = {"bn": 1e9, "m": 1e6, "k": 1e3,
+                            **{k: float(v) for k, v in numbers.SCALES.items()}}[g["scale"].lower()]
     elif g.get("cjk") is not None:
         value = _cjk_value(g["cjk"])
         if value is None:

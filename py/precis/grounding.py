@@ -78,6 +78,7 @@ _MORE = ("more than", "over", "at least", "above", "exceeding", "upwards of", "�
          "至少", "多于", "高于", "大于")
 _LESS = ("less than", "fewer than", "under", "at most", "below", "up to", "no more than", "不超过", "不到",
          "不足", "至多", "最多", "少于", "低于", "小于")
+_CUES_LONGEST_FIRST = sorted([(c, -1) for c in _LESS] + [(c, 1) for c in _MORE], key=lambda t: -len(t[0]))
 _MORE_AFTER = ("以上", "多", "余", "餘")
 _LESS_AFTER = ("以下", "以内")
 _COMPARATIVE = re.compile(r"(?<![a-z])([a-z]{2,}er) than\s*$")
@@ -861,13 +862,14 @@ def quantity_direction(text: str, fact) -> tuple:
     "300人以上"), (-1, cue) downwards ("fewer than", "不到", "以下"), (0, "") otherwise."""
     before = text[max(0, fact.start - 14):fact.start].casefold().rstrip(" 约約")
     after = text[fact.end:fact.end + 2]
-    for cues, sign in ((_LESS, -1), (_MORE, 1)):
-        for cue in cues:
-            if before.endswith(cue) and (len(before) == len(cue) or not before[-len(cue) - 1].isalpha()
-                                         or not cue.isascii()):
-                return sign, cue
-            if not cue.isascii() and cue in before[-len(cue) - 2:]:
-                return sign, cue  # 至少可达50亿: a verb may stand between
+    # The longest cue wins: 不少于 ("at least") ends as 少于 ("less than") does.
+    for cue, sign in _CUES_LONGEST_FIRST:
+        if before.endswith(cue) and (len(before) == len(cue) or not before[-len(cue) - 1].isalpha()
+                                     or not cue.isascii()):
+            return sign, cue
+    for cue, sign in _CUES_LONGEST_FIRST:
+        if not cue.isascii() and cue in before[-len(cue) - 2:]:
+            return sign, cue  # 至少可达50亿: a verb may stand between
     for cues, sign in ((_MORE_AFTER, 1), (_LESS_AFTER, -1)):
         for cue in cues:
             if after.startswith(cue):
