@@ -22,6 +22,7 @@ class ByteSource {
   constructor(name, size, stream) {
     this.name = name;
     this.size = size;
+    this.stream = stream;
     this.reader = stream.getReader();
     this.kept = [];        // chunks read by readPrefix, replayed by chunks()
     this.keptBytes = 0;
@@ -51,8 +52,11 @@ class ByteSource {
     return out;
   }
 
-  /** Every chunk of the file from byte 0, in order: [offset, Uint8Array]. */
-  async *chunks() {
+  /** Every chunk of the file from byte 0, in order: [offset, Uint8Array]. With `reuseBytes`, the chunks after
+   * those readPrefix kept are read into one buffer of that size, reused: each is a view of it, overwritten by the
+   * next, for a consumer done with a chunk (a copy posted) before it asks for the next; no chunk is left behind
+   * for the garbage collector. A stream that cannot be read into a given buffer gives its own chunks. */
+  async *chunks(reuseBytes = 0) {
     let offset = 0;
     // Each chunk is counted before it is handed out: a consumer may transfer (detach) its buffer.
     while (this.kept.length) {
@@ -62,8 +66,11 @@ class ByteSource {
       offset += n;
     }
     this.keptBytes = 0;
+    const into = reuseBytes > 0 && !this.done ? this.#intoReader() : null;
+    let buffer = into ? new ArrayBuffer(reuseBytes) : null;
     while (!this.done) {
-      const { value, done } = await this.reader.read();
+      const { value, done } = into ? await into.read(new Uint8Array(buffer)) : await this.reader.read();
+      if (into && value) buffer = value.buffer;   // the read hands the same memory back as a new buffer
       if (done) { this.done = true; break; }
       const n = value.byteLength;
       yield [offset, value];
@@ -74,16 +81,27 @@ class ByteSource {
     }
   }
 
+  /** A reader that fills a given buffer (a byte stream's BYOB reader) in place of this.reader; null where the
+   * stream has none. */
+  #intoReader() {
+    this.reader.releaseLock();
+    try {
+      this.reader = this.stream.getReader({ mode: "byob" });
+      return this.reader;
+    } catch {
+      this.reader = this.stream.getReader();
+      return null;
+    }
+  }
+
   cancel() {
     this.reader.cancel().catch(() => {});
   }
 }
 
 
-// One packaged-file read. Small: each is a buffer handed to wllama's worker, where it is garbage once copied into
-// the wasm heap, and V8 collects them late (measured, the 1.5B: 4 MiB reads left ~300 MiB uncollected at the load's
-// peak, 512 KiB ones ~150 MiB).
-const RANGE_BYTES = 1 << 19;
+// One packaged-file read: the size of the buffer a reader fills (chunks(reuseBytes)), or of each new chunk.
+export const RANGE_BYTES = 1 << 19;
 
 /** Whether the packaged file at `url` has a byte at `offset` (a Range past its end fails to fetch). */
 async function hasByte(url, offset) {
@@ -107,23 +125,48 @@ async function packagedSize(url) {
   return high;
 }
 
-/** The packaged file at `url` as a stream of RANGE_BYTES reads. */
+/** The packaged file at `url` as a byte stream of Range reads of up to RANGE_BYTES, each read into the buffer its
+ * reader gives (a BYOB reader's own, or a new one of RANGE_BYTES). */
 function rangedStream(url, size) {
   let offset = 0;
   return new ReadableStream({
+    type: "bytes",
+    autoAllocateChunkSize: RANGE_BYTES,
     async pull(controller) {
-      if (offset >= size) { controller.close(); return; }
-      const end = Math.min(offset + RANGE_BYTES, size) - 1;
+      const request = /** @type {ReadableStreamBYOBRequest} */ (controller.byobRequest);
+      if (offset >= size) { controller.close(); request.respond(0); return; }
+      const view = /** @type {Uint8Array} */ (request.view);
+      const want = Math.min(view.byteLength, RANGE_BYTES, size - offset);
+      const end = offset + want - 1;
       const response = await fetch(url, { headers: { Range: `bytes=${offset}-${end}` } });
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      if (!response.ok || bytes.byteLength !== end - offset + 1) {
+      const filled = response.ok && response.body ? await readInto(response.body, view, want) : null;
+      if (!filled || filled.byteLength !== want) {
         controller.error(new ModelSourceError(`${url}: bytes ${offset}-${end} could not be read`));
         return;
       }
-      offset += bytes.byteLength;
-      controller.enqueue(bytes);
+      offset += want;
+      request.respondWithNewView(filled);
     },
   });
+}
+
+/** Up to `want` bytes of `body` read into the memory of `view` (from its start): a view of that memory as long as
+ * what was read, or null when the body was cancelled (the memory then is gone). */
+async function readInto(body, view, want) {
+  const reader = body.getReader({ mode: "byob" });
+  let buffer = view.buffer, filled = 0;
+  try {
+    while (filled < want) {
+      const { value, done } = await reader.read(new Uint8Array(buffer, view.byteOffset + filled, want - filled));
+      if (!value) return null;
+      buffer = value.buffer;
+      if (done) break;
+      filled += value.byteLength;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return new Uint8Array(buffer, view.byteOffset, filled);
 }
 
 /** `source`: "package" | "package:<path>" | "opfs:<name>" | "incoming:<name>"; none: "package". `extensionRoot`:

@@ -25,6 +25,7 @@
 
 import { Wllama } from "../../vendor/js/wllama/index.js";
 import { DeviceError, checkStep } from "./device_contract.js";
+import { RANGE_BYTES } from "./model_source.js";
 
 const EXTENSION_ROOT = new URL("../../", import.meta.url);
 const WASM_PATHS = {
@@ -61,12 +62,38 @@ async function withBaseUri(call) {
   }
 }
 
+// wllama hands each chunk of the model file to llama.cpp's worker by transferring its buffer; once copied into the
+// wasm heap it is garbage there, and that worker, which allocates almost nothing itself, collects it late: measured
+// with the 1.5B, ~400 MiB of chunks still held at the load's peak. Here a chunk is posted without the transfer:
+// as a view of one shared buffer (streamedFile), nothing is left behind on either side; as a copy where memory
+// cannot be shared, the copies are allocated by that worker, whose collector then keeps up. wllama makes its
+// Worker during loadModel: the subclass stands in for the global for that call only.
+async function withCopiedWrites(call) {
+  const Native = globalThis.Worker;
+  globalThis.Worker = class extends Native {
+    /** @param {any} message @param {any} [transfer] */
+    postMessage(message, transfer) {
+      return message?.verb === "fs.write" ? super.postMessage(message) : super.postMessage(message, transfer);
+    }
+  };
+  try {
+    return await call();
+  } finally {
+    globalThis.Worker = Native;
+  }
+}
+
 /** A model file as the Blob-like object wllama reads ({size, stream()}), streamed from the package or OPFS
  * through model_source.js: chunks go straight into the wasm heap, no whole copy in JS. */
 /** @param {(fraction: number, bytesDone: number) => void} [onProgress] */
 export function streamedFile(source, onProgress = () => {}) {
   let done = 0;
-  const chunks = source.chunks();
+  // Read into one buffer, and handed over in one shared buffer where this worker may share memory: llama.cpp's
+  // worker copies each chunk into its heap before wllama reads the next (it waits for each write's answer), and
+  // this stream is pulled only when wllama reads (high-water mark 0), so neither buffer is overwritten too soon,
+  // and no chunk is left for either worker's garbage collector.
+  const chunks = source.chunks(RANGE_BYTES);
+  const shared = globalThis.crossOriginIsolated ? new Uint8Array(new SharedArrayBuffer(RANGE_BYTES)) : null;
   return {
     name: source.name,
     size: source.size,
@@ -77,13 +104,17 @@ export function streamedFile(source, onProgress = () => {}) {
         const [, chunk] = next.value;
         done += chunk.byteLength;
         onProgress(done / source.size, done);
-        // wllama transfers each chunk's buffer to its worker (model_source.js counted it already): a chunk that
-        // is a view into a larger buffer is copied first, a whole one goes as it is (no second copy in flight).
+        if (shared && chunk.byteLength <= shared.byteLength) {
+          shared.set(chunk);
+          controller.enqueue(shared.subarray(0, chunk.byteLength));
+          return;
+        }
+        // Posted as a copy of its whole buffer: a chunk that fills only part of it is cut out.
         const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
         controller.enqueue(whole ? chunk : chunk.slice());
       },
       cancel() { source.cancel(); },
-    }),
+    }, { highWaterMark: 0 }),
   };
 }
 
@@ -119,7 +150,7 @@ class WllamaDevice {
     };
     const wllama = new Wllama(WASM_PATHS, { logger, suppressNativeLog: true });
     try {
-      await withBaseUri(() => wllama.loadModel([streamedFile(opened, onProgress)], {
+      await withBaseUri(() => withCopiedWrites(() => wllama.loadModel([streamedFile(opened, onProgress)], {
         n_ctx: this.spec.context,
         n_batch: this.spec.batch,
         n_threads: this.spec.threads,
@@ -127,7 +158,7 @@ class WllamaDevice {
         // flash_attn left at llama.cpp's default (auto: on). Measured here, 2 threads, 1,200 positions: on,
         // prefill 46 tok/s and decode 11; off, 35.5 and 16.4. A summary (long prompt, short answer) is faster
         // on; a long chat would be faster off, but it is fixed per context.
-      }));
+      })));
     } catch (error) {
       const worker = wllamaWorker(wllama);
       await Promise.race([wllama.exit().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000))]);

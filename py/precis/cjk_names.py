@@ -217,7 +217,7 @@ _BODY = re.compile("|".join(BODY_WORDS))
 def body_word_conflicts(point: str, page: str) -> list:
     """[((start, end) in the point, (reason, evidence))] for each kind of body the point names that the page
     never writes (研究所 where the page has only a 研究院): "the page names 省文物考古研究院" when the page names
-    a body of a kind spelled alike (研究院 for 研究所), else "not in the page"."""
+    a body of a kind spelled alike (研究院 for 研究所), else reason None (not in the page)."""
     out = []
     for m in _BODY.finditer(point):
         word = m.group(0)
@@ -231,5 +231,5 @@ def body_word_conflicts(point: str, page: str) -> list:
             while start > 0 and at - start < 8 and _spelling_char(page[start - 1]):
                 start -= 1
             named = page[start:at + len(kin)]
-        out.append(((m.start(), m.end()), (f"the page names {named}" if named else "not in the page", named or "")))
+        out.append(((m.start(), m.end()), (f"the page names {named}" if named else None, named or "")))
     return out

@@ -525,11 +525,12 @@ class PassageIndex:
                 if spelled:
                     start = f.start - 1 if f.text in self._page_text else f.start   # 山上科技馆: 山 is the name's
                     out.append(((start, f.end), (f"the page names {spelled}", self._passage_with(spelled))))
+        bodies = [(span, (reason or NOT_IN_PAGE, evidence)) for span, (reason, evidence)
+                  in body_word_conflicts(point, self._page_text)
+                  if not any(f.kind == "name" and f.start <= span[0] and span[1] <= f.end for f in point_facts)]
         for span, (reason, evidence) in role_conflicts(point, self._page_text, self._page_holders) + \
                 work_conflicts(point, self._page_text, self._page_work) + \
-                officer_conflicts(point, self._page_text, self._page_officers) + \
-                [c for c in body_word_conflicts(point, self._page_text)
-                 if not any(f.kind == "name" and f.start <= c[0][0] and c[0][1] <= f.end for f in point_facts)]:
+                officer_conflicts(point, self._page_text, self._page_officers) + bodies:
             out.append((span, (reason or NOT_SAID, self._passage_with(evidence) if evidence else -1)))
         return out
 
