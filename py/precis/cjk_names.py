@@ -157,17 +157,26 @@ def _share_bigram(a: str, b: str) -> bool:
 # The work a body does for a project, as the page names it (设计由…负责, 施工方为…, 由…承办).
 WORK_WORDS = tuple(sorted("""
 设计 施工 承建 监理 运营 经营 主办 承办 协办 赞助 出资 发掘 研发 开发 生产 制造 修建 修复 建造 管理
+提供 维护 维保 培育 选育 实施 承担 审批
 """.split(), key=len, reverse=True))
 _WORK = "|".join(WORK_WORDS)
 # An organisation: up to ten name characters and the kind of body it is (恒远建设集团, 中南建筑设计院).
-_ORG = f"[{HAN}]{{1,10}}?(?:{'|'.join(sorted((x for x in CJK_TYPE_SUFFIXES if len(x) > 1 or x in '院局厂馆'), key=len, reverse=True))})"
+_ORG_KINDS = "|".join(sorted((x for x in CJK_TYPE_SUFFIXES if len(x) > 1 or x in "院局厂馆"), key=len, reverse=True))
+_ORG = f"[{HAN}]{{1,10}}?(?:{_ORG_KINDS})"
+# A body named without its kind (东丰电梯, 海天电器), where the words around mark where it starts and ends.
+_NAME_CHAR = f"(?:(?![由的在和与與及是为為])[{HAN}])"
+_BODY_RUN = f"(?:{_NAME_CHAR}{{1,10}}?(?:{_ORG_KINDS})|{_NAME_CHAR}{{2,12}}?)"   # a kind of body ends it first
 _WORK_CLAIMS = (
-    # 设计由江州古建筑研究院负责, 施工方为恒远建设集团, 运营单位是…
-    re.compile(f"(?P<work>{_WORK})(?:工作|任务)?(?:方|单位)?(?:由|为|為|是)(?P<org>{_ORG})(?=负责|負責|[，,。；;、]|$|和|与|與)"),
-    # 由中南建筑设计院设计, 由某公司负责运营
-    re.compile(f"由(?P<org>{_ORG})(?:负责|負責|联合|聯合|共同)?(?P<work>{_WORK})"),
-    # 恒远建设集团负责施工
-    re.compile(f"(?P<org>{_ORG})(?:负责|負責|承担|承擔)(?P<work>{_WORK})"),
+    # 施工方为恒远建设集团, 运营单位是…
+    re.compile(f"(?P<work>{_WORK})(?:工作|任务)?(?:方|单位|商)?(?:为|為|是)(?P<org>{_ORG})(?=负责|負責|[，,。；;、]|$|和|与|與)"),
+    # 设计由江州古建筑研究院负责, 维保由东丰电梯负责
+    re.compile(f"(?P<work>{_WORK})(?:工作|任务)?(?:方|单位)?由(?P<org>{_BODY_RUN})(?:负责|負責)"),
+    # 由中南建筑设计院设计, 由东丰电梯提供, 由某公司负责运营
+    re.compile(f"由(?P<org>{_BODY_RUN})(?:负责|負責|联合|聯合|共同|统一|統一)?(?P<work>{_WORK})"),
+    # 恒远建设集团负责施工, ，东丰电梯负责维保
+    re.compile(f"(?:(?<=^)|(?<=[，,。；;、\\s]))(?P<org>{_BODY_RUN})(?:负责|負責|承担|承擔)(?P<work>{_WORK})"),
+    # ，江城棋院承办。: a clause of the body and its work alone
+    re.compile(f"(?:(?<=^)|(?<=[，,。；;、\\s]))(?P<org>{_BODY_RUN})(?P<work>{_WORK})(?=[，,。；;]|$)"),
 )
 
 
@@ -203,8 +212,9 @@ def _page_holds_org(org: str, page: str) -> bool:
 
 
 def _same_org(a: str, b: str) -> bool:
-    """One organisation named in full or by its end (研究院 for 省文物考古研究院)."""
-    return a.endswith(b) or b.endswith(a)
+    """One organisation named in full, by its end (研究院 for 省文物考古研究院) or by its start (华安建设 for
+    华安建设工程有限公司)."""
+    return a.endswith(b) or b.endswith(a) or a.startswith(b) or b.startswith(a)
 
 
 # ---- kinds of body the page never names -----------------------------------------------------
