@@ -561,7 +561,7 @@ class PassageIndex:
                     break
         named_units = set()   # the names' units, places' included ("in Palo Alto"): none says what a name did
         places = [(f.start, f.end) for f in self._point_facts.facts if f.kind == "name" and f.key[0] != "cjk"
-                  and _PLACE_BEFORE.search(point, max(0, f.start - 24), f.start)]
+                  and _names_a_place(point, f.start, f.end)]
         for s, e in list(in_point.values()) + places:
             named_units |= set(content_units(point[s:e]))
         out = {}
@@ -597,6 +597,11 @@ class PassageIndex:
         """(reason, passage) when the point's name does what the page's sentence has another name
         do: the first word after the name in the point ("Beltway Grocers announced") follows
         another name in the sentence the point's other words pick ("Arden Foods announced")."""
+        # Only the clause's first name can be its doer ("Lena Varga won Westhaven Chess Open after a tiebreak":
+        # the open is what was won).
+        clause = next(((a, b) for a, b in _clauses(point) if a <= span[0] < b), (0, len(point)))
+        if any(f.kind == "name" and clause[0] <= f.start and f.end <= span[0] for f in self._point_facts.facts):
+            return None
         # The word after the name; in CJK text a bigram (one character says too little).
         after = [u for u in content_units(point[span[1]:span[1] + 24]) if u.isascii() or len(u) > 1]
         if not after:
@@ -827,12 +832,25 @@ _PLACE_BEFORE = re.compile(r"\b(?:in|near|off|outside|across|(?:coast|north|sout
                            r"|centre|center) of)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
+# "a 19-year-old from Szeged, won": where someone comes from, when the name closes the phrase.
+_ORIGIN_BEFORE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+
+
+def _names_a_place(text: str, start: int, end: int) -> bool:
+    """Whether the name text[start:end] says where, not who: after in/near/off/... ("in Whitby"), or after
+    "from" at the end of its phrase ("a 19-year-old from Szeged,"; "came from Tessaro in Turin" names a maker)."""
+    before = text[max(0, start - 24):start]
+    if _PLACE_BEFORE.search(before):
+        return True
+    return bool(_ORIGIN_BEFORE.search(before)) and (end == len(text) or text[end] in ",;.)")
+
+
 def role_names(text: str, facts: list) -> list:
     """[(identity, name text, context units, start, end)] of the names of a sentence: its Latin names and
     named places (precis.facts), and Chinese personal names after their role, each with the
     content units of the segment that says what the name did or is."""
     mentions = [(f.start, f.end, f.text) for f in facts if f.kind == "name" and f.key and f.key[0] != "cjk"
-                and not _PLACE_BEFORE.search(text, max(0, f.start - 24), f.start)]
+                and not _names_a_place(text, f.start, f.end)]
     mentions += [(m.start(1), m.end(1), m.group(1)) for pattern in (_CJK_ROLE_NAME, _CJK_TITLED_NAME)
                  for m in pattern.finditer(text)]
     if not mentions:

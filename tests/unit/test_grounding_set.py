@@ -143,6 +143,9 @@ def test_claims_fail_with_their_reason(language, point, reasons):
     ("en", "Halvard University covered roughly two-thirds of the £48m bill, and the Northern Sky Foundation paid the rest"),
     ("zh", "南湖区计划在2028年底前完成不少于300部电梯的加装"),
     ("zh", "明年名人战的奖金总额将至少达到300万元"),
+    # "a 19-year-old from Szeged," says where she is from; the open is what she won, not a doer.
+    ("en", "19-year-old Lena Varga wins Westhaven Chess Open"),
+    ("en", "19-year-old Lena Varga won Westhaven Chess Open after a tiebreak."),
     # "announced on 9 September that it will buy": the announcement dates the agreement.
     ("en", "Arden Foods agreed on 9 September 2024 to buy Beltway Grocers for $2.3 billion in cash."),
 ])
