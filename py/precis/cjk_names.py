@@ -39,6 +39,27 @@ def _spelling_char(ch: str) -> bool:
         and ch not in _QUALIFIERS
 
 
+def _spelled_from(text: str, at: int, most: int, kana: bool = False) -> int:
+    """Where the run of up to `most` spelling characters (and katakana, with `kana`) ending at text[at] starts:
+    how far left a name reaches before the character at `at`."""
+    start = at
+    while start > 0 and at - start < most and (_spelling_char(text[start - 1])
+                                               or kana and _KATAKANA.fullmatch(text[start - 1])):
+        start -= 1
+    return start
+
+
+# Where a long CJK name starts is not marked (说新线不停靠青石机场): its last CJK_NAME_TAIL characters hold it,
+# and page_spelling then asks whether the page writes the characters before them otherwise (河州古建筑研究院
+# for 江州古建筑研究院).
+CJK_NAME_TAIL = 6
+
+
+def holds_name(name: str, text: str) -> bool:
+    """Whether `text` writes the CJK name, or its last CJK_NAME_TAIL characters when it is longer."""
+    return name in text or (len(name) > CJK_NAME_TAIL and name[-CJK_NAME_TAIL:] in text)
+
+
 def page_spelling(point: str, start: int, end: int, page: str) -> Optional[str]:
     """The page's spelling of the name point[start:end] when the point writes it with another
     character in front ("山上科技馆": "上海科技馆"); None when the point's spelling is the page's, when
@@ -52,9 +73,7 @@ def page_spelling(point: str, start: int, end: int, page: str) -> Optional[str]:
         return None
     at, longer = page.find(name), None
     while at >= 0:
-        head = at
-        while head > 0 and at - head < 2 and _spelling_char(page[head - 1]):
-            head -= 1
+        head = _spelled_from(page, at, 2)
         if head < at:   # a bare mention later (科技馆馆长) is the same place, named in full before
             longer = longer or page[head:at + len(name)]
         at = page.find(name, at + 1)
@@ -72,10 +91,7 @@ def _page_name_ending(name: str, page: str) -> Optional[str]:
         if at < 0:
             continue
         while at >= 0:
-            start = at
-            while start > 0 and at - start < head and (_spelling_char(page[start - 1])
-                                                        or _KATAKANA.fullmatch(page[start - 1])):
-                start -= 1
+            start = _spelled_from(page, at, head, kana=True)
             if start < at and _respelled(name[:head], page[start:at]):
                 return page[start:at + k]
             at = page.find(tail, at + 1)
@@ -117,9 +133,7 @@ def role_holders(text: str) -> list:
         if name[0] in _NAME_FIRST_STOPS:
             continue
         tail = m.start() - 1 if text[max(0, m.start() - 1):m.start()] == "的" else m.start()  # 华建集团的项目经理
-        head = tail
-        while head > 0 and tail - head < 4 and _spelling_char(text[head - 1]):
-            head -= 1
+        head = _spelled_from(text, tail, 4)
         out.append((m.group("role"), name, m.start("name"), m.end("name"), text[head:tail]))
     return out
 
@@ -197,7 +211,7 @@ def work_conflicts(point: str, page: str, page_claims: list) -> list:
     (渡轮服务由哈尔登公司运营 where the page does not say who runs the ferry: reason None)."""
     out = []
     for work, org, span in work_claims(point):
-        if not _page_holds_org(org, page):
+        if not holds_name(org, page):
             continue   # a name the page lacks is the fact check's to flag
         doers = [o for w, o, _ in page_claims if w == work]
         if doers and not any(_same_org(org, o) for o in doers):
@@ -205,10 +219,6 @@ def work_conflicts(point: str, page: str, page_claims: list) -> list:
         elif not doers and work not in page:
             out.append((span, (None, "")))   # None: the page does not say this
     return out
-
-
-def _page_holds_org(org: str, page: str) -> bool:
-    return org in page or len(org) > 6 and org[-6:] in page
 
 
 def _same_org(a: str, b: str) -> bool:
@@ -237,9 +247,6 @@ def body_word_conflicts(point: str, page: str) -> list:
         named = None
         if kin:
             at = page.find(kin)
-            start = at
-            while start > 0 and at - start < 8 and _spelling_char(page[start - 1]):
-                start -= 1
-            named = page[start:at + len(kin)]
+            named = page[_spelled_from(page, at, 8):at + len(kin)]
         out.append(((m.start(), m.end()), (f"the page names {named}" if named else None, named or "")))
     return out

@@ -35,8 +35,8 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Callable
 
 from precis import facts as fact_rules
-from precis.cjk_names import body_word_conflicts, page_spelling, role_conflicts, role_holders, work_claims, \
-    work_conflicts
+from precis.cjk_names import body_word_conflicts, holds_name, page_spelling, role_conflicts, role_holders, \
+    work_claims, work_conflicts
 from precis.english_roles import officer_conflicts, officers
 from precis.key_points import BULLET_LINE, ITEM_NUMBER
 from precis.support_judge import JUDGE_REASON, JUDGE_THRESHOLD
@@ -49,10 +49,6 @@ BM25_K1 = 1.2
 BM25_B = 0.75
 RUNNER_UP_RATIO = 0.7  # a second passage scoring this close to the best joins the window
 MAX_UNSUPPORTED_SPANS = 3
-# Where a long CJK name starts is not marked (说新线不停靠青石机场): its last CJK_NAME_TAIL characters in
-# the page hold it, and cjk_names.page_spelling then asks whether the page writes the characters before
-# them otherwise (河州古建筑研究院 for 江州古建筑研究院).
-CJK_NAME_TAIL = 6
 
 _MARKDOWN_NOISE = re.compile(r"\*\*|__|[*`#>]+|\[([^\]]*)\]\([^)]*\)")
 # A relation is judged only when the point's other words clearly pick one sentence: it matches at
@@ -703,9 +699,7 @@ def _located_unnamed(key: tuple, pf) -> bool:
 
 def _name_held(key: tuple, context: list) -> bool:
     if key and key[0] == "cjk":
-        name = key[1]
-        return any(name in pf.text or (len(name) > CJK_NAME_TAIL and name[-CJK_NAME_TAIL:] in pf.text)
-                   for pf in context)
+        return any(holds_name(key[1], pf.text) for pf in context)   # precis.cjk_names: a long name by its end
     if key and key[0] == "dotted":
         return any(all(j in pf.dotted for j in key[1:]) for pf in context)
     if "and" in key[1:-1]:  # "Lind and Priya Nair": two names, each the page's
@@ -883,8 +877,7 @@ def quantity_direction(text: str, fact) -> tuple:
     after = text[fact.end:fact.end + 2]
     # The longest cue wins: 不少于 ("at least") ends as 少于 ("less than") does.
     for cue, sign in _CUES_LONGEST_FIRST:
-        if before.endswith(cue) and (len(before) == len(cue) or not before[-len(cue) - 1].isalpha()
-                                     or not cue.isascii()):
+        if _ends_with_cue(before, cue):
             return sign, cue
     for cue, sign in _CUES_LONGEST_FIRST:
         if not cue.isascii() and cue in before[-len(cue) - 2:]:
@@ -898,9 +891,14 @@ def quantity_direction(text: str, fact) -> tuple:
         word = comparative.group(1)
         return (-1 if word in _DOWNWARD_COMPARATIVES else 1), comparative.group(0).strip()
     for cue in _NEARLY:
-        if before.endswith(cue) and (not cue.isascii() or len(before) == len(cue) or not before[-len(cue) - 1].isalpha()):
+        if _ends_with_cue(before, cue):
             return -1, cue
     return 0, ""
+
+
+def _ends_with_cue(before: str, cue: str) -> bool:
+    """Whether `before` ends with the quantity word `cue`, a whole word when it is Latin ("under", not "thunder")."""
+    return before.endswith(cue) and (not cue.isascii() or len(before) == len(cue) or not before[-len(cue) - 1].isalpha())
 
 
 def _quantity_conflict(point: str, fact, context: list, window: list):
