@@ -6,10 +6,12 @@ explainers, written for this project): key points asked, then per page and in al
     repeats           points that say again what an earlier one said (precis.key_points.point_key)
     echo              points that play back the title, byline or site name
     language          pages answered in the page's language (Chinese: most letters Han; English: no Han)
+    taken back        names the decoder took back while writing (the page uses them nowhere; precis.summary_shape)
     ttft, tok/s, time time to first token, decode speed, whole summary (generation only)
 
     python -m precis_build.bench_summaries --model PATH|NAME [--device native|browser] [--length short]
                                            [--pages N] [--only a,b] [--unshaped] [--json OUT]
+                                           [--grounding-pages]
 
 --device native (default) runs our Python Engine in CPython over native llama.cpp (precis_build.llama_cpp_device:
 the CPU device's semantics, 2 threads): the whole set in minutes. The page is read from its HTML here (title,
@@ -17,6 +19,8 @@ byline, the site line, the heading and paragraphs: what a reader-mode extraction
 --device browser goes through the real extension in headless Chromium (the model added through the panel's
 picker, the device the engine chooses: the CPU device on a machine without a GPU; "Runs on" is printed).
 --unshaped turns the decoder's shape constraint off (precis.summary_shape), for a before/after.
+--grounding-pages summarizes the pages of the labeled grounding set instead (tests/data/grounding, English and
+Chinese: longer, with more names, roles and dated events), natively.
 Prints figures only; nothing is asserted.
 """
 
@@ -38,6 +42,7 @@ from precis_build.errors import UserError
 from precis_build.paths import MODELS, REPO_ROOT
 
 SET_DIR = REPO_ROOT / "tests" / "data" / "summaries"
+GROUNDING_DIR = REPO_ROOT / "tests" / "data" / "grounding"
 # Names for the models this bench was run on; any other value of --model is a path to a GGUF file.
 MODEL_FILES = {"smollm2-135m": MODELS / "SmolLM2-135M-Instruct.Q4_1.gguf",
                "qwen2.5-coder-0.5b": MODELS / "qwen2.5-coder-0.5b-instruct.gguf",
@@ -100,13 +105,25 @@ def judge(text: str, page: dict, language: str, asked: int) -> dict:
             "grounded": sum(1 for p in grounding["points"] if p["supported"])}
 
 
+def grounding_entries() -> list:
+    """The pages of the labeled grounding set (tests/data/grounding, English and Chinese), as entries with
+    the page itself: longer pages, with more names and dated events than this set's."""
+    entries = []
+    for code, language in (("en", "English"), ("zh", "Chinese")):
+        data = json.loads((GROUNDING_DIR / f"{code}.json").read_text(encoding="utf-8"))
+        for page in data["pages"]:
+            entries.append({"file": page["id"], "language": language,
+                            "page": {"title": page.get("title", ""), "byline": "", "text": page["text"], "lang": code}})
+    return entries
+
+
 def run_native(model: Path, pages: list, style: str, length: str, shaped: bool, on_row) -> None:
     from precis_build.llama_cpp_device import llama_cpp_engine, load_llama
 
     llm = load_llama(model)
     engine = llama_cpp_engine(llm, model)
     for entry in pages:
-        page = read_page(SET_DIR / entry["file"])
+        page = entry.get("page") or read_page(SET_DIR / entry["file"])
         started = time.perf_counter()
         result = engine.summarize(page, style, length, shape=shaped)
         on_row(entry, page, result["text"], result["stats"], time.perf_counter() - started)
@@ -152,11 +169,16 @@ def main(argv=None) -> int:
     parser.add_argument("--only", help="only pages whose file name contains one of these (comma-separated)")
     parser.add_argument("--unshaped", action="store_true", help="the decoder's shape constraint off")
     parser.add_argument("--json", type=Path, help="also write the rows to this file (one JSON object a line)")
+    parser.add_argument("--grounding-pages", action="store_true",
+                        help="the pages of the labeled grounding set (English and Chinese) instead (native only)")
     args = parser.parse_args(argv)
     model = MODEL_FILES.get(args.model, Path(args.model))
     if not model.is_file():
         raise UserError(f"{model} is not a file (names: {', '.join(MODEL_FILES)})")
-    entries = json.loads((SET_DIR / "pages.json").read_text(encoding="utf-8"))["pages"]
+    if args.grounding_pages and args.device != "native":
+        raise UserError("--grounding-pages runs natively only")
+    entries = grounding_entries() if args.grounding_pages else \
+        json.loads((SET_DIR / "pages.json").read_text(encoding="utf-8"))["pages"]
     if args.only:
         wanted = [w for w in args.only.split(",") if w]
         entries = [e for e in entries if any(w in e["file"] for w in wanted)]
@@ -169,7 +191,7 @@ def main(argv=None) -> int:
         row = {"model": model.name, "device": args.device, "shaped": not args.unshaped, "page": entry["file"],
                **judge(text, page, entry["language"], asked), "ttft_s": stats.get("ttft_s"),
                "tokens_per_s": stats.get("tokens_per_s"), "seconds": round(seconds, 1),
-               "finish": stats.get("finish_reason"), "text": text}
+               "finish": stats.get("finish_reason"), "taken_back": stats.get("taken_back", 0), "text": text}
         if stats.get("runs_on"):
             row["runs_on"] = stats["runs_on"]
         rows.append(row)
@@ -189,7 +211,8 @@ def main(argv=None) -> int:
 
 
 def summary_line(rows: list) -> str:
-    """The table row: | model | grounded | count | repeats | echo | language | ttft | tok/s | time |."""
+    """The table row: | model | grounded | count | repeats | echo | language | names taken back | ttft | tok/s |
+    time |."""
     if not rows:
         return "no pages summarized"
     n = len(rows)
@@ -201,7 +224,8 @@ def summary_line(rows: list) -> str:
     return (f"| {rows[0]['model']} ({rows[0]['device']}{'' if rows[0]['shaped'] else ', unshaped'}) "
             f"| {sum(r['grounded'] for r in rows)}/{points} | {sum(r['count_ok'] for r in rows)}/{n} "
             f"| {sum(r['repeats'] for r in rows)} | {sum(r['echo'] for r in rows)} "
-            f"| {sum(r['language_ok'] for r in rows)}/{n} | {ttft:.1f} s | {tps:.1f} | {secs:.0f} s |")
+            f"| {sum(r['language_ok'] for r in rows)}/{n} | {sum(r.get('taken_back', 0) for r in rows)} "
+            f"| {ttft:.1f} s | {tps:.1f} | {secs:.0f} s |")
 
 
 if __name__ == "__main__":

@@ -471,13 +471,16 @@ class Engine:
                 unseen = unseen[common:]
             return self._feed(list(unseen))
 
+        def forget(keep: int) -> None:
+            del self.kv[keep:]           # the next step's positions start there: the device drops the rest
+
         sampler = Sampler(SamplerConfig(temperature=float(temperature), repetition_penalty=1.1))
         started = time.perf_counter()
         try:
             result = generate(prompt, next_candidates, model.tokenizer, sampler, max_tokens,
                               stop_ids=model.tokenizer.eos_ids, stop_strings=model.template.stop_strings,
                               on_text=text_out, should_stop=lambda: self._cancelled,
-                              repeat_stop=REPEAT_STOP_BYTES, shape=shape)
+                              repeat_stop=REPEAT_STOP_BYTES, shape=shape, forget=forget)
         except Cancelled:
             # Stopped inside the prefill: nothing generated; the cache holds what was fed.
             stats["finish_reason"] = "cancelled"
@@ -489,6 +492,8 @@ class Engine:
         stats["prompt_tokens"] = stats.get("prompt_tokens", 0) + result.n_prompt
         stats["generated_tokens"] = stats.get("generated_tokens", 0) + result.n_generated
         stats["finish_reason"] = result.finish_reason
+        if result.taken_back:
+            stats["taken_back"] = stats.get("taken_back", 0) + result.taken_back
         if stream:   # the streamed (final) pass gives the user-facing timings
             first = first_token_at[0] if first_token_at else finished
             stats["ttft_s"] = round(first - stats["started"], 4)

@@ -60,6 +60,9 @@ CONTRADICTION_MIN_SHARE = 0.15
 
 # Reasons, as the reader sees them after the failed span ("October 10: not in the page").
 NOT_IN_PAGE = "not in the page"
+# A name being written is finished once something follows it that no name goes on with ("KT-" may become
+# "KT-31", "安娜·" 安娜·伯格; "Esterby's bridge" has finished "Esterby").
+_NAME_ENDED = re.compile(r"[^A-Za-z0-9\-'’&·・]")
 OPPOSITE = "the page says the opposite"
 NOT_SAID = "the page does not say this"
 SWAPPED = "the page says it the other way round"
@@ -194,6 +197,7 @@ class PassageIndex:
         # A unit the page never uses still counts in the support ratio, as much as the rarest one.
         self.unseen_idf = math.log(1 + (n + 0.5) / 0.5) if n else 1.0
         self._facts: dict = {}
+        self._names_known: dict = {}   # a name in a point -> _name_lacked_from()
         self._page_words = None
         self._page_text = None   # the passages joined, and the roles the page gives (precis.cjk_names)
         self._page_holders = None
@@ -496,6 +500,44 @@ class PassageIndex:
                 return (0, len(point.rstrip("。.！!"))), j
         return None
 
+    def names_not_in_page(self, point: str, finished: bool = False) -> list:
+        """(start, end) in `point` of each name the page uses nowhere, as check() finds them (a point's
+        capitalized first word counts as the page's when the rest of the name is): what the decoder
+        takes back while a summary is written (precis.summary_shape). finished: only the names something
+        follows (a point still being written may yet lengthen its last one)."""
+        out = []
+        for f in fact_rules.extract_facts(point):
+            if f.kind != "name" or (finished and not _NAME_ENDED.search(point, f.end)):
+                continue
+            # Asked again with each token of the point: each name (and the character before it, which
+            # page_spelling reads) is looked up once.
+            key = (f.key, f.text, _first_in_point(point, f), point[f.start - 1:f.start] if f.start else "")
+            start = self._names_known.get(key)
+            if start is None:
+                start = self._name_lacked_from(point, f)
+                self._names_known[key] = start
+            if start is not False:
+                out.append((f.start - start, f.end))
+        return out
+
+    def _name_lacked_from(self, point: str, f):
+        """False when the page uses the name `f` of `point` as written; else how many characters before it its
+        wrong spelling starts (0 for a name the page lacks; 2 for 山上 of 山上科技馆, the page's 上海科技馆)."""
+        everywhere = [self.passage_facts(j) for j in range(len(self.passages))]
+        if not (self._name_in_page(f) or _capitalized_first_word(point, f, everywhere)):
+            return 0
+        if f.key[0] != "cjk":
+            return False
+        spelled = page_spelling(point, f.start, f.end, self._whole_text())
+        if not spelled:
+            return False
+        return min(f.start, max(0, len(spelled) - len(f.text))) if f.text in self._whole_text() else 0
+
+    def _whole_text(self) -> str:
+        if self._page_text is None:
+            self._page_text = "\n".join(p.text for p in self.passages)
+        return self._page_text
+
     def _name_in_page(self, fact) -> bool:
         if self._page_words is None:  # once per page: the words of every passage, no fact extraction
             self._page_words = [_PageWords(p.text) for p in self.passages]
@@ -509,8 +551,8 @@ class PassageIndex:
         otherwise (山上科技馆 for 上海科技馆), people given a role or organisation the page gives another, bodies given
         another's work, kinds of body the page never names (precis.cjk_names), and people made officers of
         another body ("Northmoor Bank's chief executive, Maria Okafor": precis.english_roles)."""
-        if self._page_text is None:
-            self._page_text = "\n".join(p.text for p in self.passages)
+        if self._page_holders is None:
+            self._whole_text()
             self._page_holders = role_holders(self._page_text)
             self._page_work = work_claims(self._page_text)
             self._page_officers = officers(self._page_text)
@@ -714,10 +756,15 @@ def _name_held(key: tuple, context: list) -> bool:
     return typed and any(_located_unnamed(key, pf) for pf in context)
 
 
+def _first_in_point(point: str, fact) -> bool:
+    """Nothing but a bullet or an opening quote comes before `fact` in `point`."""
+    return not point[:fact.start].strip(" -*•\"'“‘(")
+
+
 def _capitalized_first_word(point: str, fact, context: list) -> bool:
     """A point's first word is capitalized whatever it is: "Circles Earth 14 times a day" names
     Earth, which the page holds, when the page uses "circles" as a plain word."""
-    if fact.key[0] in ("cjk", "dotted") or len(fact.key) < 2 or point[:fact.start].strip(" -*•\"'“‘("):
+    if fact.key[0] in ("cjk", "dotted") or len(fact.key) < 2 or not _first_in_point(point, fact):
         return False
     first = fact.text.split(" ", 1)[0].casefold()
     if not _name_held(fact.key[1:], context):

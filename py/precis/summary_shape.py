@@ -26,6 +26,11 @@ hoping, SummaryShape.adjust(ids, logits, text) narrows the candidates before the
       point (of the answer) must not hold Latin letters -- later tokens may (names, units, "GPU");
       answering a page in a Latin-script language, no candidate may hold Han, kana or Hangul
   When every candidate is masked, the point ends (newline, or end of text for the last one).
+  names (when the shape knows the page's names, page_names): once a name in the current line is
+    followed by anything, take_back() says where it began if the page uses it nowhere ("斯河石桥" for
+    the page's "维尔河石桥"); the generation loop then undoes the token that began it and draws that
+    step again without it (precis.generation, step 8). Small models garble the names they copy,
+    Chinese transliterations above all; the next candidate is most often the page's spelling.
 
 The tokenizer tells what each candidate is (its bytes: newline, bullet, letters of which script), so
 this works for every model; stop_ids are the ids that end the answer (EOS, end of turn).
@@ -34,7 +39,7 @@ this works for every model; stop_ids are the ids that end the answer (EOS, end o
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 from precis.key_points import BULLET_LINE, ITEM_NUMBER, LIST_NUMBER, point_key
 from precis.scripts import CJK_CLASS
@@ -76,11 +81,18 @@ class SummaryShape:
 
     style: "key-points", "tldr", "teaser" or "headline"; count: points (key-points) or sentences (tldr,
     teaser); words: the headline's limit; language: the page's ("Chinese", "English", "" unknown);
-    prefix: the answer's start written for the model ("- "); avoid: texts no point may play back.
+    prefix: the answer's start written for the model ("- "); avoid: texts no point may play back;
+    page_names(line) -> [(start, end)] of the finished names in `line` (something follows them) that the
+    page never uses (grounding's PassageIndex.names_not_in_page), or None: nothing is taken back.
     """
 
+    # The end of the current line held back from the reader while it may still be taken back: a name
+    # and the character after it (a name longer than this is left to the grounding check).
+    TAKE_BACK_CHARS = 24
+
     def __init__(self, tokenizer, stop_ids: Iterable[int], *, style: str, count: int = 0, words: int = 0,
-                 language: str = "", prefix: str = "", avoid: Sequence[str] = ()):
+                 language: str = "", prefix: str = "", avoid: Sequence[str] = (),
+                 page_names: Optional[Callable[[str], list]] = None):
         self.tokenizer = tokenizer
         self.stop_ids = set(stop_ids)
         if not self.stop_ids:
@@ -96,6 +108,7 @@ class SummaryShape:
         self.newline = self._single_id("\n")
         self.dash = self._single_id("-")
         self.space = self._single_id(" ")
+        self.page_names = page_names
         self._pieces: dict = {}
 
     def _single_id(self, text: str) -> int:
@@ -146,6 +159,19 @@ class SummaryShape:
         if self.style == "key-points":
             return self._key_points(list(ids), [float(x) for x in logits], full)
         return self._paragraph(list(ids), [float(x) for x in logits], full)
+
+    def take_back(self, text: str) -> int:
+        """Where `text` (the answer so far, without the prefix) must be taken back from: the start of the
+        first finished name of its last line that the page never uses; -1 where there is none."""
+        if self.page_names is None:
+            return -1
+        full = self.prefix + text
+        line_start = full.rfind("\n") + 1
+        line = full[line_start:]
+        for start, _ in self.page_names(line):
+            if line_start + start >= len(self.prefix):
+                return line_start + start - len(self.prefix)
+        return -1
 
     def _forced(self, token_id: int, ids: list, logits: list) -> tuple:
         logit = logits[ids.index(token_id)] if token_id in ids else 0.0
@@ -244,7 +270,11 @@ def summary_shape(tokenizer, stop_ids: Iterable[int], page, style: str, length: 
     """The shape of a summary of `page` (precis.summarize.Page) in `style` and `length`."""
     from precis.summarize import answer_prefix, page_language, shape_counts
 
+    from precis.grounding import PassageIndex, split_passages
+
     count, words = shape_counts(style, length)
     avoid = [page.title, page.byline] + _header_lines(page.text)
+    index = PassageIndex(split_passages(page.text))
+    names = lambda line: index.names_not_in_page(line, finished=True)  # noqa: E731
     return SummaryShape(tokenizer, stop_ids, style=style, count=count, words=words,
-                        language=page_language(page), prefix=answer_prefix(style), avoid=avoid)
+                        language=page_language(page), prefix=answer_prefix(style), avoid=avoid, page_names=names)

@@ -394,6 +394,11 @@ class StreamDecoder:
                 data = data[1:]
         return self._utf8.decode(data)
 
+    @property
+    def pending(self) -> bool:
+        """The first bytes of a character are held, waiting for its last."""
+        return bool(self._utf8.getstate()[0])
+
     def flush(self) -> str:
         """The rest, with an unfinished character as U+FFFD; the decoder starts over."""
         text = self._utf8.decode(b"", final=True)

@@ -271,3 +271,108 @@ def test_a_repeat_in_other_tokens_is_caught_and_cut_where_the_copies_part(tok):
     zh = tok.encode("石桥于十月一日重新开放。", add_special=False)
     result, _ = _loop_run(tok, zh + zh + zh, repeat_stop=24)
     assert result.finish_reason == "repetition" and result.text == "石桥于十月一日重新开放。"
+
+
+# ---- taking back (step 8) -------------------------------------------------------------------------------------
+
+class CachedModel:
+    """Candidates from the last token the cache holds (`table`: token -> [(id, logit)], best first), with a
+    cache that forget() cuts, as the engine's does: records each feed as (position, ids) and each forget."""
+
+    def __init__(self, table, default):
+        self.table, self.default = table, default
+        self.cache, self.feeds, self.forgets = [], [], []
+
+    def __call__(self, unseen):
+        self.feeds.append((len(self.cache), list(unseen)))
+        self.cache.extend(unseen)
+        pairs = self.table.get(self.cache[-1], self.default)
+        return [i for i, _ in pairs], [x for _, x in pairs]
+
+    def forget(self, keep):
+        self.forgets.append(keep)
+        del self.cache[keep:]
+
+
+class NameShape:
+    """A shape that takes back from any of `names` once something follows it (what SummaryShape does with
+    the page's names), and otherwise keeps every candidate."""
+    TAKE_BACK_CHARS = 24
+
+    def __init__(self, *names):
+        self.names = names
+
+    def adjust(self, ids, logits, text):
+        return ids, logits
+
+    def take_back(self, text):
+        line = text.rfind("\n") + 1
+        found = [text.find(name, line) for name in self.names if text.find(name, line) >= 0]
+        found = [at for at in found if at + len(self.names[0]) < len(text)]
+        return min(found) if found else -1
+
+
+def test_a_name_taken_back_is_drawn_again_without_its_first_token(tok):
+    hi, bob, tom, and_, ann = [tok.encode(p, add_special=False)[0] for p in ("Hi", " Bob", " Tom", " and", " Ann")]
+    model = CachedModel({3: [(hi, 5.0)], hi: [(bob, 5.0), (tom, 1.0)], bob: [(and_, 5.0)], tom: [(and_, 5.0)],
+                         and_: [(ann, 5.0)], ann: [(IM_END, 5.0)]}, [(IM_END, 5.0)])
+    chunks = []
+    result = generate([1, 2, 3], model, tok, greedy(), 20, stop_ids=(IM_END,), on_text=chunks.append,
+                      shape=NameShape(" Bob"), forget=model.forget)
+    assert result.text == "Hi Tom and Ann" and result.ids == [hi, tom, and_, ann, IM_END]
+    assert result.taken_back == 1 and result.n_generated == 5
+    # " Bob" and " and" were fed at positions 4 and 5; the cache kept 4 (prompt, "Hi") and " Tom" went to 4.
+    assert model.feeds == [(0, [1, 2, 3]), (3, [hi]), (4, [bob]), (4, [tom]), (5, [and_]), (6, [ann])]
+    assert model.forgets == [4]
+    assert "Bob" not in "".join(chunks) and "".join(chunks) == result.text   # never shown, then taken back
+
+
+def test_nothing_is_taken_back_without_forget_or_once_shown(tok):
+    hi, bob, tom, nl = [tok.encode(p, add_special=False)[0] for p in ("Hi", " Bob", " Tom", "\n")]
+    table = {3: [(hi, 5.0)], hi: [(bob, 5.0), (tom, 1.0)], bob: [(nl, 5.0)], nl: [(hi, 5.0)]}
+    model = CachedModel(table, [(IM_END, 5.0)])
+    result = generate([1, 2, 3], model, tok, greedy(), 3, stop_ids=(IM_END,), shape=NameShape(" Bob"))
+    assert result.text == "Hi Bob\n" and result.taken_back == 0
+    # A name in a line already ended (and so shown) stays: only the current line is held back.
+    shape = NameShape(" Bob")
+    shape.take_back = lambda text: text.find(" Bob") if "\n" in text else -1
+    model = CachedModel(table, [(IM_END, 5.0)])
+    chunks = []
+    result = generate([1, 2, 3], model, tok, greedy(), 4, stop_ids=(IM_END,), on_text=chunks.append,
+                      shape=shape, forget=model.forget)
+    assert result.text == "Hi Bob\nHi" and result.taken_back == 0 and model.forgets == []
+
+
+def test_take_backs_are_bounded(tok):
+    """A shape that takes back every word still ends: MAX_TAKE_BACKS, then the answer runs on as drawn."""
+    from precis.generation import MAX_TAKE_BACKS
+
+    words = [tok.encode(p, add_special=False)[0] for p in (" one", " two", " three", " four", " five", " six",
+                                                           " seven", " eight", " nine", " ten", " red")]
+    model = CachedModel({}, [(w, 5.0 - n / 10) for n, w in enumerate(words)])
+    shape = NameShape()
+    shape.take_back = lambda text: 0 if len(text) > 4 and text.count(" ") >= 2 else -1
+    result = generate([1, 2, 3], model, tok, greedy(), 6, stop_ids=(IM_END,), shape=shape, forget=model.forget)
+    assert result.taken_back == MAX_TAKE_BACKS == 8
+    assert result.n_generated == 6 and result.finish_reason == "max_tokens"
+
+
+def test_a_name_whose_first_character_spans_tokens_is_taken_back_from_the_token_that_began_it(tok):
+    """SmolLM2 spells " 斯" as b' \\xe6', b'\\x96', b'\\xaf': the character shows only with the third token, but
+    the choice was the first one's; "维" begins with another token (b' ', then b'\\xe7\\xbb', b'\\xb4')."""
+    si, si2, si3 = tok.encode(" 斯", add_special=False)
+    space, wei, wei2 = tok.encode(" 维", add_special=False)
+    he = tok.encode("河", add_special=False)
+    shi = tok.encode("是", add_special=False)
+    assert len(he) == 3 and len(shi) == 1
+    table = {3: [(si, 5.0), (space, 1.0)], si: [(si2, 5.0)], si2: [(si3, 5.0)], si3: [(he[0], 5.0)],
+             space: [(wei, 5.0)], wei: [(wei2, 5.0)], wei2: [(he[0], 5.0)],
+             he[0]: [(he[1], 5.0)], he[1]: [(he[2], 5.0)], he[2]: [(shi[0], 5.0)]}
+    model = CachedModel(table, [(IM_END, 5.0)])
+    chunks = []
+    result = generate([1, 2, 3], model, tok, greedy(), 20, stop_ids=(IM_END,), on_text=chunks.append,
+                      shape=NameShape("斯河"), forget=model.forget)
+    assert result.text == " 维河是" and result.taken_back == 1
+    assert result.ids == [space, wei, wei2] + he + shi + [IM_END]
+    assert model.forgets == [3] and model.feeds[7] == (3, [space])
+    assert "斯" not in "".join(chunks)

@@ -227,3 +227,25 @@ def test_a_numbered_bullet_keeps_its_number_out_of_the_facts():
     page = "Twenty-two masons built its three granite arches by hand."
     assert summary_points(summary) == ["Twenty-two masons built the arches.", "The masons built the arches by hand."]
     assert [p["supported"] for p in ground_points(summary, page)] == [True, True]
+
+
+# ---- names the page never uses, as the decoder asks while a point is written (precis.summary_shape) ----------
+
+def test_names_not_in_page_finds_finished_names_the_page_lacks_or_spells_otherwise():
+    from precis.grounding import PassageIndex, split_passages
+
+    index = PassageIndex(split_passages(
+        "The KT-31 drug cut migraine days, said Dr Chen Hui of Eastfield University.\n\n"
+        "上海科技馆的恐龙特展于10月1日开幕。镇长安娜·伯格表示展览不会延期。"))
+    lacked = lambda text: index.names_not_in_page(text, finished=True)  # noqa: E731
+    assert lacked("It was tested at Westfield University in May") == [(17, 37)]
+    assert lacked("It was tested at Eastfield University in May") == []
+    # Not finished: what follows may still make it the page's name ("KT-" becomes "KT-31").
+    assert lacked("The KT-") == [] and lacked("the KT-31 drug") == []
+    assert lacked("镇长安娜·") == [] and lacked("镇长安娜·博格表示") == [(2, 7)]
+    # A name the page spells otherwise, from where the spelling parts: 山上 of 山上科技馆 (the page's 上海科技馆).
+    assert lacked("山上科技馆恐龙特展开幕") == [(0, 5)]
+    assert lacked("上海科技馆恐龙特展开幕") == [] and lacked("该科技馆恐龙特展开幕") == []
+    # Unfinished names are only left out when asked: the grounding check reads whole points.
+    assert lacked("It was tested at Westfield University") == []
+    assert index.names_not_in_page("It was tested at Westfield University") == [(17, 37)]

@@ -171,3 +171,42 @@ def test_generation_consults_the_shape_each_step(tok):
                       stop_ids=tok.eos_ids, shape=s)
     # EOS first (empty point: masked), then " bridge", then the newline of the last point -> EOS.
     assert result.ids == [the, bridge, 0] and result.text == " The bridge" and result.finish_reason == "eos"
+
+
+# ---- names the page never uses are taken back ---------------------------------------------------------------
+
+ZH_BRIDGE_TEXT = ("维尔河石桥重新开放\n\n埃斯特比镇维尔河上的石桥于2024年10月1日重新开放，此前修缮工程持续了十一个月。"
+                  "\n\n这座桥建于1793年，是全县最古老的过河通道。")
+
+
+def named_shape(tok, text):
+    from precis.grounding import PassageIndex, split_passages
+
+    index = PassageIndex(split_passages(text))
+    return shape(tok, count=3, page_names=lambda line: index.names_not_in_page(line, finished=True))
+
+
+def test_a_finished_name_the_page_never_uses_is_taken_back_from_its_start(tok):
+    s = named_shape(tok, ZH_BRIDGE_TEXT)
+    answer = "2024年10月1日重新开放\n- 斯河石桥是"
+    assert s.take_back(answer) == answer.index("斯河") == 17
+    # Not yet finished (the next token may still make it the page's), or the page's own name: nothing.
+    assert s.take_back("2024年10月1日重新开放\n- 斯河石桥") == -1
+    assert s.take_back("2024年10月1日重新开放\n- 维尔河石桥是全县最古老的过河通道") == -1
+    # Only the current line: an earlier point was already shown.
+    assert s.take_back("斯河石桥是全县最古老的\n- 这座桥建于") == -1
+
+
+def test_an_english_name_is_taken_back_but_a_capitalized_first_word_is_not(tok):
+    s = named_shape(tok, BRIDGE_PAGE.text)
+    assert s.take_back("The stone bridge over the Vell river") == -1
+    assert s.take_back("Masons from Dunmore built") == len("Masons from ")
+    assert s.take_back("Twenty-two masons built its arches") == -1
+    # Without the page's names (a shape made without them) nothing is taken back.
+    assert shape(tok, count=3).take_back("Masons from Dunmore built") == -1
+
+
+def test_summary_shape_knows_the_pages_names(tok):
+    s = summary_shape(tok, tok.eos_ids, BRIDGE_PAGE, "key-points", "short")
+    assert s.take_back("Esterby's bridge was built by Hallam engineers") == len("Esterby's bridge was built by ")
+    assert s.take_back("Esterby's bridge reopened") == -1

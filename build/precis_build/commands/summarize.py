@@ -132,6 +132,8 @@ def run(args) -> int:
         f"browser start and engine boot {ready - started:.1f} s",
         f"  grounding: {len(points) - len(flagged)} of {len(points)} points supported by the page",
     ]
+    if stats.get("taken_back"):
+        lines.append(f"  names taken back while writing (the page does not use them): {stats['taken_back']}")
     if stats.get("parts"):
         lines.append(f"  Summarized the first {stats['parts']['summarized']} of {stats['parts']['total']} "
                      f"parts of this page")
