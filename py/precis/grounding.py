@@ -507,7 +507,7 @@ class PassageIndex:
         follows (a point still being written may yet lengthen its last one)."""
         out = []
         for f in fact_rules.extract_facts(point):
-            if f.kind != "name" or (finished and not _NAME_ENDED.search(point, f.end)):
+            if f.kind != "name" or not f.key or (finished and not _NAME_ENDED.search(point, f.end)):
                 continue
             # Asked again with each token of the point: each name (and the character before it, which
             # page_spelling reads) is looked up once.

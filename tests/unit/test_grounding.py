@@ -242,6 +242,7 @@ def test_names_not_in_page_finds_finished_names_the_page_lacks_or_spells_otherwi
     assert lacked("It was tested at Eastfield University in May") == []
     # Not finished: what follows may still make it the page's name ("KT-" becomes "KT-31").
     assert lacked("The KT-") == [] and lacked("the KT-31 drug") == []
+    assert lacked("The lead investigator, Dr. Chen") == []   # a title alone ("Dr") is no name to look up
     assert lacked("镇长安娜·") == [] and lacked("镇长安娜·博格表示") == [(2, 7)]
     # A name the page spells otherwise, from where the spelling parts: 山上 of 山上科技馆 (the page's 上海科技馆).
     assert lacked("山上科技馆恐龙特展开幕") == [(0, 5)]
