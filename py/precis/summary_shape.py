@@ -27,10 +27,11 @@ hoping, SummaryShape.adjust(ids, logits, text) narrows the candidates before the
       answering a page in a Latin-script language, no candidate may hold Han, kana or Hangul
   When every candidate is masked, the point ends (newline, or end of text for the last one).
   names (when the shape knows the page's names, page_names): once a name in the current line is
-    followed by anything, take_back() says where it began if the page uses it nowhere ("斯河石桥" for
-    the page's "维尔河石桥"); the generation loop then undoes the token that began it and draws that
-    step again without it (precis.generation, step 8). Small models garble the names they copy,
-    Chinese transliterations above all; the next candidate is most often the page's spelling.
+    finished (followed by something no name goes on with), take_back() says where it began if the page
+    uses it nowhere ("斯河石桥" for the page's "维尔河石桥") or spells it otherwise (山上科技馆 for
+    上海科技馆: from 山); the generation loop then undoes the token that began it and draws that step
+    again without it (precis.generation, step 8). Small models garble the names they copy, Chinese
+    transliterations above all.
 
 The tokenizer tells what each candidate is (its bytes: newline, bullet, letters of which script), so
 this works for every model; stop_ids are the ids that end the answer (EOS, end of turn).
@@ -82,8 +83,8 @@ class SummaryShape:
     style: "key-points", "tldr", "teaser" or "headline"; count: points (key-points) or sentences (tldr,
     teaser); words: the headline's limit; language: the page's ("Chinese", "English", "" unknown);
     prefix: the answer's start written for the model ("- "); avoid: texts no point may play back;
-    page_names(line) -> [(start, end)] of the finished names in `line` (something follows them) that the
-    page never uses (grounding's PassageIndex.names_not_in_page), or None: nothing is taken back.
+    page_names(line) -> [(start, end)] of the finished names in `line` that the page never uses or spells
+    otherwise (grounding's PassageIndex.names_not_in_page), or None: nothing is taken back.
     """
 
     # The end of the current line held back from the reader while it may still be taken back: a name
@@ -268,9 +269,8 @@ class SummaryShape:
 
 def summary_shape(tokenizer, stop_ids: Iterable[int], page, style: str, length: str) -> Optional[SummaryShape]:
     """The shape of a summary of `page` (precis.summarize.Page) in `style` and `length`."""
-    from precis.summarize import answer_prefix, page_language, shape_counts
-
     from precis.grounding import PassageIndex, split_passages
+    from precis.summarize import answer_prefix, page_language, shape_counts
 
     count, words = shape_counts(style, length)
     avoid = [page.title, page.byline] + _header_lines(page.text)
