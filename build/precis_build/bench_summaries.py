@@ -42,7 +42,6 @@ from precis_build.errors import UserError
 from precis_build.paths import MODELS, REPO_ROOT
 
 SET_DIR = REPO_ROOT / "tests" / "data" / "summaries"
-GROUNDING_DIR = REPO_ROOT / "tests" / "data" / "grounding"
 # Names for the models this bench was run on; any other value of --model is a path to a GGUF file.
 MODEL_FILES = {"smollm2-135m": MODELS / "SmolLM2-135M-Instruct.Q4_1.gguf",
                "qwen2.5-coder-0.5b": MODELS / "qwen2.5-coder-0.5b-instruct.gguf",
@@ -108,10 +107,11 @@ def judge(text: str, page: dict, language: str, asked: int) -> dict:
 def grounding_entries() -> list:
     """The pages of the labeled grounding set (tests/data/grounding, English and Chinese), as entries with
     the page itself: longer pages, with more names and dated events than this set's."""
+    from precis_build.bench_grounding import load_set
+
     entries = []
     for code, language in (("en", "English"), ("zh", "Chinese")):
-        data = json.loads((GROUNDING_DIR / f"{code}.json").read_text(encoding="utf-8"))
-        for page in data["pages"]:
+        for page in load_set(code)["pages"]:
             entries.append({"file": page["id"], "language": language,
                             "page": {"title": page.get("title", ""), "byline": "", "text": page["text"], "lang": code}})
     return entries
