@@ -111,10 +111,19 @@ def _respelled(mine: str, theirs: str) -> bool:
 
 # Longest first, so 项目经理 is read before 经理.
 ROLE_WORDS = tuple(sorted("""
-项目经理 总经理 经理 总裁 副总裁 董事长 首席执行官 创始人 联合创始人 策展人 发言人 负责人 主持人
-局长 副局长 会长 馆长 镇长 市长 县长 省长 校长 院长 厂长 所长 部长 处长 村长 队长 主任 主席 总监
-总工程师 工程师 教授 研究员 律师 导演 设计师 建筑师 顾问 主编 教练 船长 机长
+项目经理 总经理 副总经理 经理 总裁 副总裁 董事长 董事 首席执行官 创始人 联合创始人 策展人 发言人 负责人 主持人
+局长 副局长 会长 馆长 镇长 市长 副市长 县长 省长 校长 院长 副院长 厂长 所长 部长 处长 村长 队长 主任 副主任
+主席 总监 台长 副台长 园长 副园长 站长 行长 社长 团长 秘书长 理事长 书记
+总工程师 工程师 教授 副教授 研究员 律师 导演 设计师 总设计师 建筑师 顾问 主编 总编辑 编辑 记者
+教练 主教练 选手 运动员 球员 队员 裁判 裁判长 船长 机长 飞行员 专家 学者 科学家 院士 医生 医师 饲养员
+预报员 首席预报员 讲师 作家 演员
 """.split(), key=len, reverse=True))
+# The commonest Chinese family names, less those that also begin common words after a role word (方面, 任职,
+# 向记者, 何时, 高度, 余下, 付款, 万名, 曾经): a role word followed by one of these and a character or two names a
+# person (专家王志刚), whom the page can then be asked whether it names at all.
+FAMILY_NAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭林罗郑梁谢宋唐许韩冯邓曹彭肖田董袁潘蒋蔡杜叶程苏魏吕丁沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵钱严覃武戴莫孔汤")
 _NAME_FIRST_STOPS = CJK_FUNCTION_CHARS | frozenset("此曾也表说將将已今去还還均亦称稱认認指透介对對")
 # After the name: a verb of saying, a function word, punctuation or the end.
 _AFTER_NAME = "(?=表示|说|說|称|稱|则|認為|认为|在|的|担任|將|将|指出|透露|介绍|此前|曾|也|对|對|和|与|與|[，,。、；;！？!?\\s]|$)"
@@ -141,11 +150,14 @@ def role_holders(text: str) -> list:
 def role_conflicts(point: str, page: str, page_holders: list) -> list:
     """[((start, end) in the point, (reason, evidence))] for each person the point gives a role the page gives
     to someone else ("the page names 李婉清 as 策展人"), or places under another organisation the
-    page also names ("the page says 刘国华 is 顺航总裁"); evidence: what the page writes there."""
+    page also names ("the page says 刘国华 is 顺航总裁"), or who has a family name and is nowhere in the page
+    ("the page never names 王志刚": a person the summary made up); evidence: what the page writes there."""
     out = []
     for role, name, start, end, body in role_holders(point):
         if name not in page:
-            continue   # a name the page lacks is the fact check's to flag
+            if name[0] in FAMILY_NAMES:
+                out.append(((start, end), (f"the page never names {name}", "")))
+            continue
         same_role = [h for h in page_holders if h[0] == role]
         mine = [h for h in same_role if h[1] == name]
         if same_role and not mine:

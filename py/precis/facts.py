@@ -8,7 +8,8 @@ Kinds, and what makes two of them the same fact:
     number   value (digits "1,200", words "eleven", ordinals "first"/"1st", "twice", Chinese and
              Japanese numerals with 万/亿: 3140亿 = 三千一百四十亿), with its unit: "%" (percent,
              百分之, パーセント) or a currency ($, €, 美元, 円 ...). A rounded number matches the
-             exact one at its own precision (3.1 billion ~ 3,140,000,000; 12% ~ 12.4%).
+             exact one at its own precision (3.1 billion ~ 3,140,000,000; 12% ~ 12.4%); and the unit of
+             measure written after it (precis.measures: 2.98 km ~ 2,980 metres, 两天 ~ 48小时).
     date     (year or None, month, day or None): October 1 = the first of October = 1 Oct =
              10月1日 = 2024-10-01; a month alone ("in October", "10月") is a date without a day.
     weekday  0-6: Monday = 星期一 = 周一 = 月曜日.
@@ -31,6 +32,7 @@ import re
 from dataclasses import dataclass
 
 from precis import numbers
+from precis.measures import measure_after
 from precis.scripts import CJK_CLASS
 from precis.text_units import CJK_FUNCTION_CHARS, STOP_WORDS, stem
 
@@ -114,13 +116,17 @@ _SCALE = r"(?:\s*(?P<scale>hundred|thousand|million|billion|trillion|bn)\b)?"
 _CURRENCY_PREFIX = r"(?P<cur>US\$|\$|€|£|¥|￥|(?:USD|EUR|GBP|RMB|CNY|JPY)\s?)?"
 _PERCENT = r"(?P<pct>\s?(?:%|％|percent\b|per\s+cent\b|パーセント))?"
 _CURRENCY_SUFFIX = ("(?P<curw>" + "|".join(sorted(CURRENCY_WORDS, key=len, reverse=True)) + ")?")
-_CJK_NUMERAL_RUN = (f"(?=[0-9０-９.．,，]*[{numbers.CJK_NUMERAL_CHARS}])[0-9０-９{numbers.CJK_NUMERAL_CHARS}]"
-                    f"(?:[0-9０-９{numbers.CJK_NUMERAL_CHARS}]|[.．,，](?=[0-9０-９{numbers.CJK_NUMERAL_CHARS}]))*")
+# 千 before 克, 米, 瓦 ... is the unit's "kilo" (80千克 is 80 kilograms), not a thousand.
+_NUMERAL_CHAR = f"(?:[0-9０-９{numbers.CJK_NUMERAL_CHARS.replace('千', '')}]|千(?![克米瓦卡帕伏焦]))"
+_CJK_NUMERAL_RUN = (f"(?=[0-9０-９.．,，]*[{numbers.CJK_NUMERAL_CHARS}]){_NUMERAL_CHAR}"
+                    f"(?:{_NUMERAL_CHAR}|[.．,，](?={_NUMERAL_CHAR}))*")
 _NUMBER_PATTERNS = [
     re.compile(rf"(?P<pctpre>百分之)(?P<cjk>[0-9０-９.．{numbers.CJK_NUMERAL_CHARS}]+)"),
     re.compile(rf"{_CURRENCY_PREFIX}(?<!{_LATIN_CHAR})(?P<di>第)?(?P<cjkrun>{_CJK_NUMERAL_RUN}){_PERCENT}{_CURRENCY_SUFFIX}"),
     # "£48m", "$2.3bn": an amount with its scale shortened (before the plain digits, which would stop at "m").
     re.compile(rf"(?P<cur>US\$|\$|€|£|¥|￥)(?P<num>{_DIGITS})(?P<scale>m|bn|k)(?![A-Za-z0-9])"),
+    # "3.1m passengers", "2bn": without a currency only a decimal before "m" (a whole "5m" may be metres).
+    re.compile(r"(?<![\w.,$€£¥￥])(?P<num>\d+\.\d+(?=m)|\d+(?:\.\d+)?(?=bn))(?P<scale>m|bn)(?![A-Za-z0-9])"),
     re.compile(rf"{_CURRENCY_PREFIX}(?<!{_LATIN_CHAR})(?<![.,])(?P<num>{_DIGITS})(?P<ord>st|nd|rd|th)?"
                rf"(?!{_LATIN_CHAR}){_SCALE}{_PERCENT}(?:\s*{_CURRENCY_SUFFIX})"),
     re.compile(rf"(?i)\b(?P<words>{numbers.ENGLISH_NUMBER}|an?\s+(?:hundred|thousand|million|billion|dozen))\b"
@@ -219,7 +225,9 @@ def _number_fact(m: re.Match) -> Fact | None:
     else:
         return None
     text = m.group(0).rstrip()
-    return Fact("number", m.start(), m.start() + len(text), text, (unit, value * scale_factor, precision, scale_factor))
+    measure = None if unit else measure_after(m.string, m.start() + len(text))
+    return Fact("number", m.start(), m.start() + len(text), text,
+                (unit, value * scale_factor, precision, scale_factor, measure))
 
 
 def _date_fact(m: re.Match, text: str) -> Fact | None:

@@ -35,6 +35,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Callable
 
 from precis import facts as fact_rules
+from precis.measures import in_unit_of
 from precis.cjk_names import body_word_conflicts, holds_name, page_spelling, role_conflicts, role_holders, \
     work_claims, work_conflicts
 from precis.english_roles import officer_conflicts, officers
@@ -691,12 +692,16 @@ class PassageIndex:
 # ---- the fact check ------------------------------------------------------------------------
 
 def _number_matches(p: tuple, q: tuple) -> bool:
-    unit_p, value_p, precision_p, scale_p = p
+    """Whether the point's number key `p` (facts: unit, value, precision, scale[, measure]) is the page's `q`."""
+    unit_p, value_p, precision_p, scale_p = p[:4]
     unit_q, value_q = q[0], q[1]
     if unit_p and unit_q and unit_p != unit_q:
         return False
     if unit_p == "%" and unit_q != "%":
         return False
+    factor = in_unit_of(p[4] if len(p) > 4 else None, q[4] if len(q) > 4 else None)
+    if factor is not None and factor != 1.0:   # 2.98 km against 2,980 metres: compared in the page's unit
+        value_p, scale_p = value_p * factor, scale_p * factor
     if abs(value_p - value_q) <= 1e-9 * max(1.0, abs(value_p)):
         return True
     if precision_p == 0 and scale_p == 1.0 and unit_p != "%":

@@ -41,7 +41,9 @@ def test_role_holders_read_role_name_and_body():
     (DEAL, "华建集团的项目经理是刘国华", [("刘国华", "the page names 王海涛 as 项目经理")]),
     (DEAL, "顺航物流总裁刘国华表示网点将增至3200个", []),      # the page's company, named in full
     (DEAL, "公司总裁刘国华表示网点将增至3200个", []),          # too general to be another company
-    (DEAL, "项目经理是张三", []),                               # a name the page lacks: the fact check's
+    (DEAL, "项目经理是张三", [("张三", "the page never names 张三")]),   # a person the page never names
+    (DEAL, "项目经理是王海涛", []),                             # the page's own
+    (MUSEUM, "专家表示，开幕首周接待观众4.2万人次", []),        # a role word and a verb, no name
 ])
 def test_role_conflicts(page, point, expected):
     found = role_conflicts(point, page, role_holders(page))

@@ -124,8 +124,30 @@ def test_numbers_in_words_digits_and_cjk_numerals():
     assert cjk_number("二〇二四") == 2024
     assert cjk_number("一千零五") == 1005
     keys = [f.key for f in fact_rules.extract_facts("eleven, 3140亿元, 百分之十二, 12%, $2.4 million, twice")]
-    assert keys == [("", 11.0, 0, 1.0), ("CNY", 314e9, 0, 1e8), ("%", 12.0, 0, 1.0), ("%", 12.0, 0, 1.0),
-                    ("USD", 2.4e6, 1, 1e6), ("", 2.0, 0, 1.0)]
+    assert keys == [("", 11.0, 0, 1.0, None), ("CNY", 314e9, 0, 1e8, None), ("%", 12.0, 0, 1.0, None),
+                    ("%", 12.0, 0, 1.0, None), ("USD", 2.4e6, 1, 1e6, None), ("", 2.0, 0, 1.0, None)]
+
+
+def test_numbers_keep_their_unit_of_measure():
+    # 千 before 克 is the unit's "kilo", not a thousand; "3.1m" with no space is 3.1 million, not metres.
+    keys = [f.key for f in fact_rules.extract_facts("2.98 km, 2,980 metres, 80千克, 两天, 48小时, 3.1m passengers")]
+    assert keys == [("", 2.98, 2, 1.0, ("length", 1000.0)), ("", 2980.0, 0, 1.0, ("length", 1.0)),
+                    ("", 80.0, 0, 1.0, ("mass", 1.0)), ("", 2.0, 0, 1.0, ("time", 86400.0)),
+                    ("", 48.0, 0, 1.0, ("time", 3600.0)), ("", 3.1e6, 1, 1e6, None)]
+
+
+@pytest.mark.parametrize("point, page, supported", [
+    ("- The runway will be 2.98 km long.", "The extension takes the runway to 2,980 metres.", True),
+    ("- The runway will be 2.98 m long.", "The extension takes the runway to 2,980 metres.", False),
+    ("- 园方每天为两只熊猫准备至少80千克新鲜竹子", "园方每天需要为两只熊猫准备至少80公斤新鲜竹子。", True),
+    ("- 中断的通信基站由运营商在两天内全部修复", "通信基站一度中断，运营商在48小时内全部修复。", True),
+    ("- 中断的通信基站由运营商在三天内全部修复", "通信基站一度中断，运营商在48小时内全部修复。", False),
+    ("- Passengers will grow from 3.1m to over 4.5m by 2032.",
+     "Passenger numbers will grow from 3.1 million last year to more than 4.5 million by 2032.", True),
+])
+def test_a_quantity_in_another_unit(point, page, supported):
+    _, (g,) = ground(point, page)
+    assert g.supported is supported, g.reasons
 
 
 @pytest.mark.parametrize("point, page, supported", [
