@@ -26,8 +26,8 @@ from precis.scripts import HAN
 from precis.text_units import CJK_FUNCTION_CHARS
 
 # A character before a name that qualifies or links it rather than spells it: "该科技馆", "新馆", "原局长",
-# "由江州…", "但市城市管理局".
-_QUALIFIERS = frozenset("该該此本每各全新老旧舊原前后後首大小其这這那另座家所条條位名由但且即则則再才仍均亦")
+# "由江州…", "但市城市管理局", "到东院区".
+_QUALIFIERS = frozenset("该該此本每各全新老旧舊原前后後首大小其这這那另座家所条條位名由但且即则則再才仍均亦到")
 _IDEOGRAPH = re.compile(f"[{HAN}]")
 _KATAKANA = re.compile("[\u30a1-\u30fa\u30fc]")
 
@@ -163,6 +163,11 @@ def role_conflicts(point: str, page: str, page_holders: list) -> list:
         if same_role and not mine:
             out.append(((start, end), (f"the page names {same_role[0][1]} as {role}", same_role[0][1])))
             continue
+        their_roles = [h[0] for h in page_holders if h[1] == name]
+        if not same_role and their_roles and not _said_together(name, role, page):
+            # 董事长韩明 where the page's 韩明 is 总经理, and nobody is 董事长
+            out.append(((start, end), (f"the page names {name} as {their_roles[0]}", their_roles[0] + name)))
+            continue
         page_bodies = [h[4] for h in mine if h[4]]
         # The point's organisation: the longest end of its body the page also names (收购后迅达: 迅达).
         body = next((body[-k:] for k in range(len(body), 1, -1) if body[-k:] in page), "")
@@ -172,6 +177,11 @@ def role_conflicts(point: str, page: str, page_holders: list) -> list:
             out.append(((at, at + len(body)), (f"the page says {name} is {page_bodies[0]}{role}",
                                                page_bodies[0] + role)))
     return out
+
+
+def _said_together(name: str, role: str, page: str) -> bool:
+    """Whether a sentence of the page writes both the name and the role word (教练 inside 主教练 too)."""
+    return any(name in sentence and role in sentence for sentence in re.split("[。！？!?\n]", page))
 
 
 def _share_bigram(a: str, b: str) -> bool:
@@ -186,12 +196,16 @@ WORK_WORDS = tuple(sorted("""
 提供 维护 维保 培育 选育 实施 承担 审批
 """.split(), key=len, reverse=True))
 _WORK = "|".join(WORK_WORDS)
+_COUNT = "统计|統計|调查|調查|测算|測算|估算|监测|監測"
+_ANNOUNCE = "发布|發布|公布"
 # An organisation: up to ten name characters and the kind of body it is (恒远建设集团, 中南建筑设计院).
 _ORG_KINDS = "|".join(sorted((x for x in CJK_TYPE_SUFFIXES if len(x) > 1 or x in "院局厂馆"), key=len, reverse=True))
 _ORG = f"[{HAN}]{{1,10}}?(?:{_ORG_KINDS})"
 # A body named without its kind (东丰电梯, 海天电器), where the words around mark where it starts and ends.
 _NAME_CHAR = f"(?:(?![由的在和与與及是为為])[{HAN}])"
-_BODY_RUN = f"(?:{_NAME_CHAR}{{1,10}}?(?:{_ORG_KINDS})|{_NAME_CHAR}{{2,12}}?)"   # a kind of body ends it first
+# Ended by its kind, a name may hold 和 (西岭区林业和园林局); without one, 和 parts two bodies.
+_KIND_NAME_CHAR = f"(?:(?![由的在与與及是为為])[{HAN}])"
+_BODY_RUN = f"(?:{_KIND_NAME_CHAR}{{1,10}}?(?:{_ORG_KINDS})|{_NAME_CHAR}{{2,12}}?)"   # a kind of body ends it first
 _WORK_CLAIMS = (
     # 施工方为恒远建设集团, 运营单位是…
     re.compile(f"(?P<work>{_WORK})(?:工作|任务)?(?:方|单位|商)?(?:为|為|是)(?P<org>{_ORG})(?=负责|負責|[，,。；;、]|$|和|与|與)"),
@@ -203,6 +217,11 @@ _WORK_CLAIMS = (
     re.compile(f"(?:(?<=^)|(?<=[，,。；;、\\s]))(?P<org>{_BODY_RUN})(?:负责|負責|承担|承擔)(?P<work>{_WORK})"),
     # ，江城棋院承办。: a clause of the body and its work alone
     re.compile(f"(?:(?<=^)|(?<=[，,。；;、\\s]))(?P<org>{_BODY_RUN})(?P<work>{_WORK})(?=[，,。；;]|$)"),
+    # 据省应急管理厅初步统计: whose count a figure is
+    re.compile(f"据(?P<org>{_BODY_RUN})(?:初步|最新)?(?P<work>{_COUNT})"),
+    # 东州市应急管理局在9月15日发布了…: who issued a warning or announced a decision
+    re.compile(f"(?:(?<=^)|(?<=[，,。；;、：:\\s]))(?P<org>{_BODY_RUN})(?:(?:在|于|於)[^，,。；;]{{1,12}}?)?"
+               f"(?P<work>{_ANNOUNCE})"),
 )
 
 
@@ -235,8 +254,12 @@ def work_conflicts(point: str, page: str, page_claims: list) -> list:
 
 def _same_org(a: str, b: str) -> bool:
     """One organisation named in full, by its end (研究院 for 省文物考古研究院) or by its start (华安建设 for
-    华安建设工程有限公司)."""
-    return a.endswith(b) or b.endswith(a) or a.startswith(b) or b.startswith(a)
+    华安建设工程有限公司); either may list several (A公司和B集团), of which one is enough."""
+    if a.endswith(b) or b.endswith(a) or a.startswith(b) or b.startswith(a):
+        return True
+    parts_a, parts_b = re.split("[和与與及、]", a), re.split("[和与與及、]", b)
+    return (len(parts_a) > 1 or len(parts_b) > 1) and \
+        any(x and y and (x.endswith(y) or y.endswith(x)) for x in parts_a for y in parts_b)
 
 
 # ---- kinds of body the page never names -----------------------------------------------------

@@ -11,6 +11,10 @@ MUSEUM = ("上海科技馆的恐龙特展于2025年10月1日开幕。策展人�
 DEAL = ("快递公司顺航物流上个月宣布收购本地同行迅达速运。顺航总裁刘国华表示，收购完成后公司网点将增至3200个。"
         "去年顺航营收为96亿元，比前年增长12%。施工方华建集团的项目经理是王海涛。")
 
+STORM = ("省气象台首席预报员韦晓东说，台风在东州以南登陆。东州市应急管理局在9月15日发布了台风红色预警。"
+         "据省应急管理厅初步统计，台风共造成约36万人受灾。据西岭区林业和园林局统计，公园内已记录鸟类156种。"
+         "公园日常管理由西岭区园林绿化服务中心负责。")
+
 
 def _span(point, text):
     at = point.index(text)
@@ -42,6 +46,7 @@ def test_role_holders_read_role_name_and_body():
     (DEAL, "顺航物流总裁刘国华表示网点将增至3200个", []),      # the page's company, named in full
     (DEAL, "公司总裁刘国华表示网点将增至3200个", []),          # too general to be another company
     (DEAL, "项目经理是张三", [("张三", "the page never names 张三")]),   # a person the page never names
+    (DEAL, "顺航董事长刘国华表示网点将增至3200个", [("刘国华", "the page names 刘国华 as 总裁")]),  # another role
     (DEAL, "项目经理是王海涛", []),                             # the page's own
     (MUSEUM, "专家表示，开幕首周接待观众4.2万人次", []),        # a role word and a verb, no name
 ])
@@ -64,6 +69,11 @@ def test_role_conflicts(page, point, expected):
     (MUSEUM, "山上科技馆恐龙特展于2025年10月1日开幕", [("上科技馆", "the page names 上海科技馆")]),
     ("The probe circles the Earth 14 times a day and carries six instruments.",
      "Circles Earth 14 times a day", []),
+    # Whose count, whose warning, who runs it: the page gives the work to another body it names.
+    (STORM, "据东州市应急管理局初步统计，台风造成约36万人受灾", [("东州市应急管理局", "the page names 省应急管理厅 for 统计")]),
+    (STORM, "省气象台在9月15日发布了台风红色预警", [("省气象台", "the page names 东州市应急管理局 for 发布")]),
+    (STORM, "公园日常管理由西岭区林业和园林局负责", [("西岭区林业和园林局", "the page names 西岭区园林绿化服务中心 for 管理")]),
+    (STORM, "据省应急管理厅初步统计，台风造成约36万人受灾", []),
 ])
 def test_grounding_names_the_failed_fact(page, point, reasons):
     (g,) = ground_points(f"- {point}", page)
