@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 
 # A name starts at a word's start (a long run of letters is scanned once, not from each of its letters).
-_NAME = r"(?<![\w'’&.-])[A-Z][\w'&-]*(?: (?:of |the |& )?[A-Z][\w'&-]*){0,3}"
+NAME = r"(?<![\w'’&.-])[A-Z][\w'&-]*(?: (?:of |the |& )?[A-Z][\w'&-]*){0,3}"
 _ROLE = r"[a-z]+(?: [a-z]+){0,2}"
 # "Tidewell's chief executive, Maria Okafor", "Maria Okafor, Tidewell's chief executive", "Okafor is
 # Veltra's chief executive".
 _OFFICER = (
-    re.compile(rf"(?P<body>{_NAME})['’]s (?P<role>{_ROLE}),? (?P<person>{_NAME})"),
-    re.compile(rf"(?P<person>{_NAME})(?:,| (?:is|was|became|remains)) (?P<body>{_NAME})['’]s (?P<role>{_ROLE})"),
+    re.compile(rf"(?P<body>{NAME})['’]s (?P<role>{_ROLE}),? (?P<person>{NAME})"),
+    re.compile(rf"(?P<person>{NAME})(?:,| (?:is|was|became|remains)) (?P<body>{NAME})['’]s (?P<role>{_ROLE})"),
 )
 
 

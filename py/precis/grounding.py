@@ -38,6 +38,7 @@ from precis import facts as fact_rules
 from precis.measures import in_unit_of
 from precis.cjk_names import body_word_conflicts, holds_name, page_spelling, role_conflicts, role_holders, \
     work_claims, work_conflicts
+from precis.english_kinds import kind_conflicts, kinds
 from precis.english_roles import officer_conflicts, officers
 from precis.key_points import BULLET_LINE, ITEM_NUMBER
 from precis.support_judge import JUDGE_REASON, JUDGE_THRESHOLD
@@ -551,12 +552,14 @@ class PassageIndex:
         """[(span, (reason, passage))] of what is read against the whole page: Chinese names the page spells
         otherwise (山上科技馆 for 上海科技馆), people given a role or organisation the page gives another, bodies given
         another's work, kinds of body the page never names (precis.cjk_names), and people made officers of
-        another body ("Northmoor Bank's chief executive, Maria Okafor": precis.english_roles)."""
+        another body ("Northmoor Bank's chief executive, Maria Okafor": precis.english_roles), and bodies called
+        another kind than the page's ("the investment bank Marlow": precis.english_kinds)."""
         if self._page_holders is None:
             self._whole_text()
             self._page_holders = role_holders(self._page_text)
             self._page_work = work_claims(self._page_text)
             self._page_officers = officers(self._page_text)
+            self._page_kinds = kinds(self._page_text)
         out = []
         for f in point_facts:
             if f.kind == "name" and f.key and f.key[0] == "cjk" and (f.start, f.end) in held:
@@ -569,7 +572,8 @@ class PassageIndex:
                   if not any(f.kind == "name" and f.start <= span[0] and span[1] <= f.end for f in point_facts)]
         for span, (reason, evidence) in role_conflicts(point, self._page_text, self._page_holders) + \
                 work_conflicts(point, self._page_text, self._page_work) + \
-                officer_conflicts(point, self._page_text, self._page_officers) + bodies:
+                officer_conflicts(point, self._page_text, self._page_officers) + \
+                kind_conflicts(point, self._page_kinds) + bodies:
             out.append((span, (reason or NOT_SAID, self._passage_with(evidence) if evidence else -1)))
         return out
 

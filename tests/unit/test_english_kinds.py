@@ -1,0 +1,49 @@
+"""precis.english_kinds: what kind of body a name is, read from the page's own words (exact outcomes)."""
+
+from precis.english_kinds import kind_conflicts, kinds
+from precis.grounding import ground_points
+
+PAGE = ("The airport is owned by a company in which the investment fund Marlow Infrastructure Partners holds half. "
+        "The work is done by Pellow Construction to designs by the acoustic consultancy Ardent Sound. "
+        "Its sponsor, the Calder Mutual building society, renewed its support. The taxiway went to a local firm, "
+        "Dray & Sons. The largest seller of cheese, the supermarket chain Holmgard, opposed it. "
+        "Inspections are made by Certa Controls, an independent certification body.")
+
+
+def test_kinds_are_read_in_four_shapes():
+    assert [(n, k, h) for n, k, h, _ in kinds(PAGE)] == [
+        ("Marlow Infrastructure Partners", "investment fund", "fund"),
+        ("Ardent Sound", "acoustic consultancy", "consultancy"),
+        ("Holmgard", "supermarket chain", "chain"),
+        ("Certa Controls", "independent certification body", "body"),
+        ("Dray & Sons", "local firm", "firm"),
+        ("Holmgard", "largest seller of cheese", "seller"),
+        ("Calder Mutual", "building society", "society"),
+    ]
+
+
+def test_a_body_called_another_kind_or_given_anothers():
+    page_kinds = kinds(PAGE)
+
+    def reasons(point):
+        return [reason for _, (reason, _) in kind_conflicts(point, page_kinds)]
+
+    assert reasons("The investment bank Marlow Infrastructure Partners holds half.") == [
+        "the page calls Marlow Infrastructure Partners an investment fund"]
+    assert reasons("The dairy cooperative Holmgard opposed it.") == ["the page calls Holmgard a supermarket chain"]
+    assert reasons("Its sponsor, the Calder Mutual bank, renewed its support.") == [
+        "the page calls Calder Mutual a building society"]
+    assert reasons("Designs by the acoustic consultancy Pellow Construction.") == [
+        "the page names Ardent Sound as the acoustic consultancy"]
+    # The page's own kinds, a kind in other words of one group, and a mere "company" pass.
+    assert reasons("The investment fund Marlow holds half.") == []
+    assert reasons("Holmgard, the largest seller of cheese, opposed it.") == []
+    assert reasons("The retailer Holmgard opposed it.") == []
+    assert reasons("The company Dray & Sons built the taxiway.") == []
+
+
+def test_the_reader_sees_the_kind_that_failed():
+    (g,) = ground_points("- The work is done by Pellow Construction to designs by the acoustic consultancy Dray & Sons.",
+                         PAGE)
+    assert g["supported"] is False
+    assert [r["reason"] for r in g["reasons"]] == ["the page names Ardent Sound as the acoustic consultancy"]
