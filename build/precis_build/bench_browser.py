@@ -253,10 +253,10 @@ def wllama_options(model: Path, source: str, ids: list[int], new_tokens: int, de
     return options
 
 
-def wllama_run(driver, ids: list[int], options: dict) -> dict:
+def wllama_run(driver, ids: list[int], options: dict, timeout: float = 3600) -> dict:
     """wllama's own completion API (wllama_options); before or after our engine's run, never beside it."""
     out = run(driver, "import('./bench_wllama.js').then((m) => m.wllamaCompletion("
-                      f"{json.dumps(options)}))")
+                      f"{json.dumps(options)}))", timeout)
     out["same_prompt_ids"] = out.pop("prompt_ids") == ids
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in out.items()}
 

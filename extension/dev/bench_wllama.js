@@ -6,7 +6,7 @@
 
 import { Wllama } from "../../vendor/js/wllama/index.js";
 import { openModelSource } from "../engine/model_source.js";
-import { streamedFile } from "../engine/wllama_device.js";
+import { streamedFile, withCopiedWrites } from "../engine/wllama_device.js";
 
 const ROOT = new URL("../../", import.meta.url);
 
@@ -22,9 +22,10 @@ export async function wllamaCompletion({ promptText, newTokens, threads, context
   }, { suppressNativeLog: true, logger: { debug() {}, log() {}, warn: console.warn, error: console.error } });
   try {
     let started = performance.now();
-    // Streamed as the CPU device streams it (a Blob of a file past 1 GiB crashes Chromium: model_source.js).
+    // Streamed and handed over as the CPU device does it (a Blob of a file past 1 GiB crashes Chromium:
+    // model_source.js; a chunk in the shared buffer cannot be transferred: withCopiedWrites).
     const file = streamedFile(await openModelSource("package", ROOT, { defaultUrl: new URL(modelPath, ROOT).href }));
-    await wllama.loadModel([file], { n_ctx: context, n_batch: 512, n_threads: threads, seed: 0 });
+    await withCopiedWrites(() => wllama.loadModel([file], { n_ctx: context, n_batch: 512, n_threads: threads, seed: 0 }));
     const loadS = (performance.now() - started) / 1000;
     const promptIds = await wllama.tokenize(promptText, true);
     const ids = [];

@@ -68,7 +68,7 @@ async function withBaseUri(call) {
 // as a view of one shared buffer (streamedFile), nothing is left behind on either side; as a copy where memory
 // cannot be shared, the copies are allocated by that worker, whose collector then keeps up. wllama makes its
 // Worker during loadModel: the subclass stands in for the global for that call only.
-async function withCopiedWrites(call) {
+export async function withCopiedWrites(call) {
   const Native = globalThis.Worker;
   globalThis.Worker = class extends Native {
     /** @param {any} message @param {any} [transfer] */

@@ -161,3 +161,16 @@ def test_a_page_longer_than_the_context_goes_through_map_reduce(driver, engine, 
     assert result["stats"]["finish_reason"] in ("eos", "stop_string", "max_tokens")
     assert result["stats"]["prompt_tokens"] > MAP_REDUCE_CONTEXT    # the pieces' prompts, then the reduce's
     assert result["text"].strip() and result["grounding"]["points"]
+
+
+def test_wllamas_own_completion_gives_our_greedy_ids(driver, engine, prompt_ids):
+    """bench_browser --against wllama: wllama's own loop (its tokenizer, sampler and completion API) on the same file
+    and prompt, loaded through the CPU device's handover (the shared chunk buffer), agrees with our engine."""
+    from precis_build.bench_browser import ours_run, wllama_options, wllama_run
+
+    ours = ours_run(driver, prompt_ids, 8)
+    theirs = wllama_run(driver, prompt_ids, wllama_options(SMOLLM2_MODEL, "package", prompt_ids, 8, engine["device"]),
+                        timeout=120)
+    assert theirs["same_prompt_ids"] is True
+    assert theirs["ids"] == ours["ids"] and len(ours["ids"]) == 8
+    assert theirs["threads"] == engine["device"]["threads"]
