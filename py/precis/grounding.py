@@ -35,18 +35,22 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Callable
 
 from precis import facts as fact_rules
-from precis.measures import in_unit_of
 from precis.cjk_names import body_word_conflicts, holds_name, page_spelling, role_conflicts, role_holders, \
     work_claims, work_conflicts
 from precis.english_kinds import kind_conflicts, kinds
 from precis.english_roles import officer_conflicts, officers
 from precis.key_points import BULLET_LINE, ITEM_NUMBER
+from precis.measures import in_unit_of
+from precis.opposites import opposite_words
 from precis.support_judge import JUDGE_REASON, JUDGE_THRESHOLD
 from precis.text_units import content_units, sentence_spans
 
 # On the tuned half of the labeled set, unsupported claims reach a support of 0.28 and honest
 # paraphrases start at 0.54: the threshold sits between them.
 SUPPORT_THRESHOLD = 0.4
+# A point's clause and the page sentence it is read against for a word said the other way (rose / fell): most
+# of the clause's other words must be that sentence's.
+OPPOSITE_MIN_SHARE = 0.6
 BM25_K1 = 1.2
 BM25_B = 0.75
 RUNNER_UP_RATIO = 0.7  # a second passage scoring this close to the best joins the window
@@ -300,6 +304,9 @@ class PassageIndex:
             reasons.setdefault(span, reason)
         for span, passage in _negation_conflicts(point, context, window):
             reasons.setdefault(span, (OPPOSITE, passage))
+        for span, reason in _opposite_conflicts(point, context, window):
+            if not any(a < span[1] and span[0] < b for a, b in reasons):
+                reasons[span] = reason
         for span, reason in self._page_wide_conflicts(point, point_facts, held):
             reasons.setdefault(span, reason)
         window_text = "\n".join(self.passages[j].text for j in window)
@@ -1156,6 +1163,44 @@ def _negation_conflicts(point: str, context: list, window: list) -> list:
             lead = len(clause) - len(clause.lstrip())
             conflicts.append(((s + lead, s + len(clause.rstrip(" .。!！?？"))), passage))
     return conflicts
+
+
+def _opposite_conflicts(point: str, context: list, window: list) -> list:
+    """[(span, (reason, passage))] of words of the point that say its event the other way from the page sentence
+    it matches best among those that speak of it ("accepted" where the page's Commission "rejected" the claim,
+    下降 for 上涨; precis.opposites): that sentence says it only the other way, the point's clause only its way."""
+    page_sentences = []
+    for pf, j in zip(context, window):
+        for s, e in sentence_spans(pf.text):
+            sentence = pf.text[s:e]
+            words = opposite_words(sentence)
+            if words:
+                page_sentences.append((set(content_units(_without(sentence, words))), words, sentence, j))
+    out = []
+    for s, e in _clauses(point):
+        clause = point[s:e]
+        words = opposite_words(clause)
+        units = set(content_units(_without(clause, words)))
+        if not words or len(units) < 2:
+            continue
+        for a, b, group, side in words:
+            mine = {w_side for _, _, g, w_side in words if g == group}
+            rivals = [(len(units & u) / len(units), k) for k, (u, theirs, *_) in enumerate(page_sentences)
+                      if any(g == group for _, _, g, _ in theirs)]
+            if not rivals or mine != {side}:
+                continue
+            overlap, k = max(rivals)
+            _, theirs, sentence, passage = page_sentences[k]
+            if overlap >= OPPOSITE_MIN_SHARE and {w_side for _, _, g, w_side in theirs if g == group} == {-side}:
+                word = next(sentence[x:y] for x, y, g, _ in theirs if g == group)
+                out.append(((s + a, s + b), (f"the page says {word}", passage)))
+    return out
+
+
+def _without(text: str, spans: list) -> str:
+    for a, b, *_ in reversed(spans):
+        text = text[:a] + " " + text[b:]
+    return text
 
 
 def _missing_runs(point: str, query: list, spans: list, nearby: set) -> list:

@@ -1,0 +1,44 @@
+"""Words that say opposite things of the same event, in English and Chinese. Pure stdlib.
+
+"The Commission accepted the argument" against the page's "the Commission rejected that claim", "levels below
+the threshold" against "above the threshold", 价格下降 against 价格上涨: no negation word marks the error, and
+every other word of the point is the page's. The grounding check (precis.grounding) compares the point's clause
+with the page's clause it matches best.
+
+    opposite_words("The Commission accepted it")  -> [(15, 23, "assent", 1)]
+"""
+
+from __future__ import annotations
+
+import re
+
+# group -> (words that say it one way, words that say it the other way); English words with their inflections.
+_OPPOSITES = {
+    "direction": (r"ris(?:e|es|en|ing)|rose|increas(?:e|es|ed|ing)|gr[eo]w(?:s|n|ing)?|higher|above"
+                  r"|上升|上涨|上漲|增加|增长|增長|提高|高于|高於|扩大|擴大|上调|上調",
+                  r"fall(?:s|en|ing)?|fell|decreas(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|dropp?(?:s|ed|ing)?|lower"
+                  r"|below|shr[ai]nk(?:s|ing)?|shrunk|下降|下跌|减少|減少|降低|低于|低於|缩小|縮小|下调|下調"),
+    "assent": (r"accept(?:s|ed|ing)?|approv(?:e|es|ed|ing)|agree(?:s|d|ing)?|support(?:s|ed|ing)?"
+               r"|同意|支持|批准|接受",
+               r"reject(?:s|ed|ing)?|refus(?:e|es|ed|ing)|oppos(?:e|es|ed|ing)|反对|反對|拒绝|拒絕|否决|否決|驳回|駁回"),
+    "outcome": (r"w[oi]n(?:s|ning)?", r"los(?:e|es|ing|t)"),
+    "permission": (r"allow(?:s|ed|ing)?|permit(?:s|ted|ting)?|允许|允許",
+                   r"ban(?:s|ned|ning)?|forb[ia]d(?:s|den|ding)?|prohibit(?:s|ed|ing)?|禁止"),
+}
+_PATTERN = re.compile("|".join(
+    f"(?P<{group}_{side}>{words})" for group, pair in _OPPOSITES.items() for side, words in zip("pn", pair)))
+_LATIN_EDGE = re.compile(r"[A-Za-z]")
+
+
+def opposite_words(text: str) -> list:
+    """[(start, end, group, +1 or -1)] of every word of `text` that says an event one way or the other. An
+    English word counts whole only ("lower" is not "flower")."""
+    out = []
+    folded = text.lower()
+    for m in _PATTERN.finditer(folded):
+        a, b = m.span()
+        if m.group(0).isascii() and (_LATIN_EDGE.match(folded[a - 1:a] or " ") or _LATIN_EDGE.match(folded[b:b + 1] or " ")):
+            continue
+        group, side = m.lastgroup.rsplit("_", 1)
+        out.append((a, b, group, 1 if side == "p" else -1))
+    return out

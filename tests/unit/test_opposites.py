@@ -1,0 +1,34 @@
+"""precis.opposites and the grounding check's use of it: a point that says the page's event the other way
+(accepted / rejected, below / above, 下降 / 上涨), with no negation word to mark it (exact outcomes)."""
+
+import pytest
+
+from precis.grounding import ground_points
+from precis.opposites import opposite_words
+
+
+def test_opposite_words_are_whole_words_with_their_inflections():
+    assert [(group, side) for _, _, group, side in opposite_words("Prices rose; exports fell; 价格下降")] == [
+        ("direction", 1), ("direction", -1), ("direction", -1)]
+    assert opposite_words("a flower, the Below Deck show") == [(14, 19, "direction", -1)]   # not "flower"
+    assert opposite_words("The club won the cup and lost the final") == [(9, 12, "outcome", 1), (25, 29, "outcome", -1)]
+
+
+PAGE = ("Brenna Dairies had argued that the name was generic, but the Commission rejected that claim. "
+        "Dr Marsh found pesticide levels above the safety threshold in fewer than 5 per cent of hives. "
+        "今年一季度，全市新房价格环比上涨2.1%。")
+
+
+@pytest.mark.parametrize("point, reasons", [
+    ("The Commission accepted the argument that the name was generic", [("accepted", "the page says rejected")]),
+    ("Pesticide levels were below the safety threshold in fewer than 5 per cent of hives",
+     [("below", "the page says above")]),
+    ("今年一季度，全市新房价格环比下降2.1%", [("下降", "the page says 上涨")]),
+    # The page's own way, and a clause the page does not match: no conflict.
+    ("The Commission rejected the claim that the name was generic", []),
+    ("Pesticide levels were above the safety threshold in fewer than 5 per cent of hives", []),
+])
+def test_a_point_that_says_the_event_the_other_way(point, reasons):
+    (g,) = ground_points(f"- {point}", PAGE)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
+    assert g["supported"] is (not reasons)
