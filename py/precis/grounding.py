@@ -454,22 +454,24 @@ class PassageIndex:
         mine = _number_bindings(point, fact, self._point_facts.facts)
         if not mine:
             return None
-        rival = None
+        held, rival = 0, None   # the most words the page binds to this very number; the best other number
         for j in window:
             pf = self.passage_facts(j)
             for g in pf.facts:
                 if g.kind != "number" or g.key[0] != fact.key[0] or _label_number(g) or _year(g):
                     continue
-                bound = _number_bindings(pf.text, g, pf.facts) & mine
+                bound = len(_number_bindings(pf.text, g, pf.facts) & mine)
                 if not bound:
                     continue
                 if _number_matches(fact.key, g.key):
-                    return None          # the page binds this very number to the word
-                if rival is None:
-                    rival = (g, j)
-        if rival is None:
+                    held = max(held, bound)
+                elif rival is None or bound > rival[0]:
+                    rival = (bound, g, j)
+        # "fell to about 890 tonnes" where the page's output fell to 610 tonnes, down from 890 tonnes: 610 is
+        # bound to both words, 890 to the unit only.
+        if rival is None or rival[0] <= held:
             return None
-        g, j = rival
+        _, g, j = rival
         return f"the page says {g.text.rstrip('.')} here", j
 
     def _argument_swap(self, point: str, query: list, window: list):
@@ -857,8 +859,9 @@ def _number_bindings(text: str, fact, facts: list) -> set:
             # of another thing (1200块石头中的340块), not a binding
             if "的" not in u and (e == fact.start or fact.start - e == 1 and text[e] in _CJK_LINKS):
                 out.add(("<", u))
-        elif e <= fact.start and fact.start - e <= 8:
-            if not cjk:
+        elif e <= fact.start and fact.start - e <= 14:   # "fell to about 610"
+            # not across another number: "costs $50 to $100" binds "costs" to $50
+            if not cjk and not any(e <= a and b <= fact.start for a, b in numbers):
                 before = u
         elif s >= fact.end and after is None and s - fact.end <= 8 and not cjk:
             after = u
@@ -867,8 +870,9 @@ def _number_bindings(text: str, fact, facts: list) -> set:
 
 
 def _year(fact) -> bool:
-    """A bare whole number that reads as a year (1958, 2023)."""
-    return fact.kind == "number" and not fact.key[0] and fact.key[1] == int(fact.key[1]) and 1000 <= fact.key[1] <= 2100
+    """A bare whole number that reads as a year (1958, 2023; not 1,240, which a year is never written as)."""
+    return fact.kind == "number" and not fact.key[0] and fact.key[1] == int(fact.key[1]) and \
+        1000 <= fact.key[1] <= 2100 and not re.search(r"[,，]", fact.text)
 
 
 def _label_number(fact) -> bool:

@@ -272,3 +272,23 @@ def test_names_not_in_page_finds_finished_names_the_page_lacks_or_spells_otherwi
     # Unfinished names are only left out when asked: the grounding check reads whole points.
     assert lacked("It was tested at Westfield University") == []
     assert index.names_not_in_page("It was tested at Westfield University") == [(17, 37)]
+
+
+SURVEY = ("The survey, which covered 1,240 beekeepers and about 9,800 colonies, found losses were highest in autumn. "
+          "Honey output in the region fell to about 610 tonnes last year, down from 890 tonnes in 2024. "
+          "Replacing the pump usually costs between $50 and $100.")
+
+
+@pytest.mark.parametrize("point, reasons", [
+    # 1,240 is no year (a year is never written with a comma): its words bind it like any number.
+    ("The survey covered 9,800 beekeepers and about 1,240 colonies",
+     [("9,800", "the page says 1,240 here"), ("1,240", "the page says 9,800 here")]),
+    # 610 is bound to "fell" and "tonnes", 890 to "tonnes" only: the point's 890 is the other one's.
+    ("Honey output fell to about 890 tonnes last year", [("890", "the page says 610 here")]),
+    ("Honey output fell to about 610 tonnes last year", []),
+    # A range: "costs" binds the first number, not across it to the second.
+    ("Replacing the pump usually costs $50 to $100", []),
+])
+def test_a_number_given_to_another_noun(point, reasons):
+    (g,) = ground_points(f"- {point}", SURVEY)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
