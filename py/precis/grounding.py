@@ -877,8 +877,8 @@ def _year(fact) -> bool:
 
 def _label_number(fact) -> bool:
     """A small bare number ("phase 3", "三期") names a thing more often than it measures one: its
-    relation is not judged."""
-    return fact.kind == "number" and not fact.key[0] and fact.key[1] < 10
+    relation is not judged. One with a unit of measure measures (效力了3年, 7岁, 2 km)."""
+    return fact.kind == "number" and not fact.key[0] and fact.key[1] < 10 and not (len(fact.key) > 4 and fact.key[4])
 
 
 def _name_identity(name: str) -> str:

@@ -25,6 +25,7 @@ _LATIN_UNITS = {
     "time": {1.0: "second seconds sec secs", 60.0: "minute minutes min mins", 3600.0: "hour hours hr hrs h",
              86400.0: "day days", 604800.0: "week weeks"},
     "area": {1.0: "m2 m² sqm", 1e6: "km2 km²", 1e4: "hectare hectares ha"},
+    "calendar": {1.0: "month months", 12.0: "year years"},
 }
 _CJK_UNITS = {
     "length": {1.0: "米 公尺", 1000.0: "千米 公里", 0.01: "厘米 公分", 0.001: "毫米"},
@@ -33,6 +34,8 @@ _CJK_UNITS = {
     "time": {1.0: "秒 秒钟 秒鐘", 60.0: "分钟 分鐘", 3600.0: "小时 小時 个小时 個小時 个钟头", 86400.0: "天 日",
              604800.0: "周 週 星期 个星期 個星期"},
     "area": {1.0: "平方米 平米", 1e6: "平方公里 平方千米", 1e4: "公顷 公頃"},
+    "calendar": {1.0: "个月 個月", 12.0: "年"},
+    "age": {1.0: "岁 歲 歳 周岁 週歲"},
 }
 # "square metres" and "square kilometres" are area, read before the length they start with.
 _SQUARE = {"square metre": 1.0, "square metres": 1.0, "square meter": 1.0, "square meters": 1.0,

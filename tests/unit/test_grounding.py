@@ -292,3 +292,11 @@ SURVEY = ("The survey, which covered 1,240 beekeepers and about 9,800 colonies, 
 def test_a_number_given_to_another_noun(point, reasons):
     (g,) = ground_points(f"- {point}", SURVEY)
     assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
+
+
+def test_a_small_number_with_a_unit_is_a_measure_not_a_label():
+    page = "周雨桐加盟江州银河俱乐部，签约3年。周雨桐今年22岁，此前在湖滨体育俱乐部效力了6年。"
+    (g,) = ground_points("- 周雨桐今年22岁，此前在湖滨体育俱乐部效力了3年", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("3", "the page says 6 here")]
+    (g,) = ground_points("- 周雨桐此前在湖滨体育俱乐部效力了6年", page)
+    assert g["supported"] is True
