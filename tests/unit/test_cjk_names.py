@@ -15,6 +15,8 @@ STORM = ("省气象台首席预报员韦晓东说，台风在东州以南登陆�
          "据省应急管理厅初步统计，台风共造成约36万人受灾。据西岭区林业和园林局统计，公园内已记录鸟类156种。"
          "公园日常管理由西岭区园林绿化服务中心负责。")
 
+CLUBS = "周雨桐此前在湖滨体育俱乐部效力了6年。郑海燕原是湖滨俱乐部的教练。江州银河俱乐部将为周雨桐配备专门的体能教练。"
+
 
 def _span(point, text):
     at = point.index(text)
@@ -74,6 +76,9 @@ def test_role_conflicts(page, point, expected):
     (STORM, "省气象台在9月15日发布了台风红色预警", [("省气象台", "the page names 东州市应急管理局 for 发布")]),
     (STORM, "公园日常管理由西岭区林业和园林局负责", [("西岭区林业和园林局", "the page names 西岭区园林绿化服务中心 for 管理")]),
     (STORM, "据省应急管理厅初步统计，台风造成约36万人受灾", []),
+    # A club is a kind of body: its name must be the page's (河滨 for 湖滨).
+    (CLUBS, "河滨俱乐部将为周雨桐配备专门的体能教练", [("河滨俱乐部", "not in the page")]),
+    (CLUBS, "江州银河俱乐部将为周雨桐配备专门的体能教练", []),
 ])
 def test_grounding_names_the_failed_fact(page, point, reasons):
     (g,) = ground_points(f"- {point}", page)
