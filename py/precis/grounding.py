@@ -314,6 +314,8 @@ class PassageIndex:
         for span, reason in _quantity_word_conflicts(point, point_facts, window_text, in_window) + \
                 _relative_time_conflicts(point, window_text, in_window):
             reasons.setdefault(span, reason)
+        for span in _superlatives_not_in(point, self._whole_text()):
+            reasons.setdefault(span, (NOT_SAID, -1))
         if not reasons:
             swapped = self._argument_swap(point, query, window)
             if swapped:
@@ -1167,6 +1169,22 @@ def _negation_conflicts(point: str, context: list, window: list) -> list:
             lead = len(clause) - len(clause.lstrip())
             conflicts.append(((s + lead, s + len(clause.rstrip(" .。!！?？"))), passage))
     return conflicts
+
+
+# Words that make a claim a record or a first ("the first woman to lead", "a record fee", 史上最大): a summary adds
+# them where the page has none, and every other word of the point may be the page's. Not "most" ("most of the
+# bill" says a share) nor "best" or "history" ("the best time in its history" for a course record).
+_SUPERLATIVE = re.compile(
+    r"(?i)\b(?:first|largest|biggest|highest|lowest|longest|oldest|youngest|newest|fastest|tallest|smallest|worst|"
+    r"record|ever|historic|unprecedented)\b"
+    r"|首次|第一次|首个|首個|首家|首位|最大|最高|最低|最多|最少|最长|最長|最早|最快|最好|最差|最强|最強|历史上|歷史上|史上|纪录|紀錄|唯一")
+
+
+def _superlatives_not_in(point: str, page: str) -> list:
+    """(start, end) of each record or first the point claims in a word the page never uses."""
+    folded = page.casefold()
+    return [m.span() for m in _SUPERLATIVE.finditer(point)
+            if not re.search(rf"(?<![a-z]){re.escape(m.group(0).casefold())}(?![a-z])", folded)]
 
 
 def _opposite_conflicts(point: str, context: list, window: list) -> list:

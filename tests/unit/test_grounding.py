@@ -300,3 +300,13 @@ def test_a_small_number_with_a_unit_is_a_measure_not_a_label():
     assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("3", "the page says 6 here")]
     (g,) = ground_points("- 周雨桐此前在湖滨体育俱乐部效力了6年", page)
     assert g["supported"] is True
+
+
+def test_a_first_or_a_record_the_page_never_claims():
+    page = ("Vasquez, who is 41, will become the orchestra's chief conductor in 2027. "
+            "Most of the €2.4 million bill was paid by the regional council.")
+    (g,) = ground_points("- Vasquez will become the orchestra's youngest ever chief conductor in 2027", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("youngest", "the page does not say this"),
+                                                                     ("ever", "the page does not say this")]
+    (g,) = ground_points("- The regional council paid most of the €2.4 million bill", page)   # a share, no record
+    assert g["supported"] is True
