@@ -15,6 +15,7 @@ STORM = ("省气象台首席预报员韦晓东说，台风在东州以南登陆�
          "据省应急管理厅初步统计，台风共造成约36万人受灾。据西岭区林业和园林局统计，公园内已记录鸟类156种。"
          "公园日常管理由西岭区园林绿化服务中心负责。")
 
+LIFT = "加装电梯项目由南湖区住房和城乡建设局负责审批。电梯设备由东丰电梯提供，并负责维保。"
 CLUBS = "周雨桐此前在湖滨体育俱乐部效力了6年。郑海燕原是湖滨俱乐部的教练。江州银河俱乐部将为周雨桐配备专门的体能教练。"
 
 
@@ -76,6 +77,10 @@ def test_role_conflicts(page, point, expected):
     (STORM, "省气象台在9月15日发布了台风红色预警", [("省气象台", "the page names 东州市应急管理局 for 发布")]),
     (STORM, "公园日常管理由西岭区林业和园林局负责", [("西岭区林业和园林局", "the page names 西岭区园林绿化服务中心 for 管理")]),
     (STORM, "据省应急管理厅初步统计，台风造成约36万人受灾", []),
+    # A body named without its kind is a body when the point gives it work: the page must name it.
+    (LIFT, "电梯设备由东丰电梯与日立电梯联合提供", [("日立电梯", "the page never names 日立电梯")]),
+    (LIFT, "项目由南湖区旧改办公室负责审批", [("南湖区旧改办公室", "the page never names 南湖区旧改办公室")]),
+    (LIFT, "电梯设备由东丰电梯提供", []),
     # A club is a kind of body: its name must be the page's (河滨 for 湖滨).
     (CLUBS, "河滨俱乐部将为周雨桐配备专门的体能教练", [("河滨俱乐部", "not in the page")]),
     (CLUBS, "江州银河俱乐部将为周雨桐配备专门的体能教练", []),
