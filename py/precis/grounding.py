@@ -51,6 +51,11 @@ SUPPORT_THRESHOLD = 0.4
 # A point's clause and the page sentence it is read against for a word said the other way (rose / fell): most
 # of the clause's other words must be that sentence's.
 OPPOSITE_MIN_SHARE = 0.6
+# A word is denied when a cue stands at most this many characters before it with no content word between
+# ("has not been approved"), and a page sentence denying a word the point says plainly must hold this share of
+# the point clause's words (its subject) for the point to say the opposite.
+DENIAL_REACH = 16
+DENIAL_MIN_SHARE = 0.4
 BM25_K1 = 1.2
 BM25_B = 0.75
 RUNNER_UP_RATIO = 0.7  # a second passage scoring this close to the best joins the window
@@ -209,6 +214,7 @@ class PassageIndex:
         self._page_holders = None
         self._page_work = None
         self._page_officers = None
+        self._predicates = None  # (stem, passage, denied) of every English verb-like word after a cue or not
 
     def bm25(self, query: list, i: int) -> float:
         counts = self.counts[i]
@@ -303,6 +309,8 @@ class PassageIndex:
         for span, reason in _telling_date_conflicts(point, point_facts, context, window):
             reasons.setdefault(span, reason)
         for span, passage in _negation_conflicts(point, context, window):
+            reasons.setdefault(span, (OPPOSITE, passage))
+        for span, passage in self._denied_predicates(point):
             reasons.setdefault(span, (OPPOSITE, passage))
         for span, reason in _opposite_conflicts(point, context, window):
             if not any(a < span[1] and span[0] < b for a, b in reasons):
@@ -586,6 +594,46 @@ class PassageIndex:
                 officer_conflicts(point, self._page_text, self._page_officers) + \
                 kind_conflicts(point, self._page_kinds) + bodies:
             out.append((span, (reason or NOT_SAID, self._passage_with(evidence) if evidence else -1)))
+        return out
+
+    def _denied_predicates(self, point: str) -> list:
+        """[(span, passage)] of English words the point says plainly that the page says with a denial in a
+        sentence sharing the point's subject ("Halmos travelled to Westhaven" where "Halmos did not travel to
+        Westhaven"; "the agency guarantees savings" where "the savings are not guaranteed"), unless a sentence
+        saying the word plainly shares more of the point's words."""
+        out = []
+        for s, e in _clauses(point):
+            clause = point[s:e]
+            if fact_rules.negation_cues(clause):
+                continue   # a clause with its own denial ("free of charge" too) is the negation check's
+            mine = _predicates(clause)
+            stems = {stem for stem, _, _ in mine}
+            if len(stems) < 2:
+                continue
+            if self._predicates is None:   # once per page: each passage's stems, and the stems it denies
+                self._predicates = []
+                for p, terms in zip(self.passages, self.terms):
+                    if not _LATIN_WORD.search(p.text):
+                        self._predicates.append((set(), set()))
+                    elif not fact_rules.negation_cues(p.text):   # nothing denied: the index's own words
+                        self._predicates.append(({_stem(t) for t in terms if t.isascii() and t.isalpha()}, set()))
+                    else:
+                        found = _predicates(p.text)
+                        self._predicates.append(({stem for stem, _, _ in found}, {stem for stem, _, d in found if d}))
+            for stem, (a, b), _ in mine:
+                if len(stem) < 4:
+                    continue
+                best_denied, best_plain = (0, -1), 0
+                for j, (theirs, denied) in enumerate(self._predicates):
+                    if stem in theirs:
+                        shared = len(stems & theirs)
+                        if stem in denied:
+                            best_denied = max(best_denied, (shared, j))
+                        else:
+                            best_plain = max(best_plain, shared)
+                if best_denied[0] >= 2 and best_denied[0] >= DENIAL_MIN_SHARE * len(stems) \
+                        and best_denied[0] > best_plain:
+                    out.append(((s + a, s + b), best_denied[1]))
         return out
 
     def _passage_with(self, text: str) -> int:
@@ -1185,6 +1233,37 @@ def _superlatives_not_in(point: str, page: str) -> list:
     folded = page.casefold()
     return [m.span() for m in _SUPERLATIVE.finditer(point)
             if not re.search(rf"(?<![a-z]){re.escape(m.group(0).casefold())}(?![a-z])", folded)]
+
+
+_LATIN_WORD = re.compile("[A-Za-z]{4}")
+
+
+def _predicates(text: str) -> list:
+    """[(stem, (start, end), denied)] of the English content words of `text` ("travel" of "travelled": a doubled
+    last consonant made single), denied when a negation cue stands a few characters before with no content word
+    between ("did not travel", "has not been approved")."""
+    cues = [b for a, b in fact_rules.negation_cues(text) if not text[a:b].lower().startswith("non")]
+    spans: list = []
+    out = []
+    for unit, (s, e) in zip(content_units(text, spans), spans):
+        if unit.isascii() and unit.isalpha():
+            denied = any(0 <= s - b <= DENIAL_REACH and _only_auxiliaries(text[b:s]) for b in cues)
+            out.append((_stem(unit), (s, e), denied))
+    return out
+
+
+def _stem(unit: str) -> str:
+    """A content unit with a doubled last consonant made single: "travell" (travelled) is "travel"."""
+    return unit[:-1] if len(unit) > 4 and unit[-1] == unit[-2] and unit[-1] not in "aeiouys" else unit
+
+
+# What may stand between a denial and the word it denies ("has not been approved", "not yet approved", "did not
+# even travel"); a preposition or article there ("not in the town hall") makes it a contrast of places or things.
+_AUXILIARIES = frozenset("be been being yet ever always to have had also even fully".split())
+
+
+def _only_auxiliaries(between: str) -> bool:
+    return all(word in _AUXILIARIES for word in re.findall(r"[a-z]+", between.lower()))
 
 
 def _opposite_conflicts(point: str, context: list, window: list) -> list:

@@ -310,3 +310,23 @@ def test_a_first_or_a_record_the_page_never_claims():
                                                                      ("ever", "the page does not say this")]
     (g,) = ground_points("- The regional council paid most of the €2.4 million bill", page)   # a share, no record
     assert g["supported"] is True
+
+
+DENIALS = ("The drug has not been approved by any regulator. Halmos did not travel to Westhaven; he followed the "
+           "games online. Play took place in the Corn Exchange, not in the town hall, because the hall is being "
+           "repaired. The library would not charge readers to see the letters online. Its chief executive said the "
+           "yard would not appeal and would pay within 28 days. The agency estimates that a house would pay roughly £100 "
+           "less a year with a heat pump, but it said the savings are not guaranteed.")
+
+
+@pytest.mark.parametrize("point, reasons", [
+    ("Halmos travelled to Westhaven to watch the games", [("travelled", "the page says the opposite")]),
+    ("The agency guarantees savings of about £100 a year", [("guarantees", "the page says the opposite")]),
+    # The point's own denial, "free of" one, and a contrast of places ("not in the town hall") are no conflict.
+    ("No regulator has approved the drug yet", []),
+    ("Readers can see the letters online free of charge", []),
+    ("The games were played at the Corn Exchange because the town hall is being repaired", []),
+])
+def test_a_word_the_page_denies_said_plainly(point, reasons):
+    (g,) = ground_points(f"- {point}", DENIALS)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
