@@ -26,8 +26,8 @@ from precis.scripts import HAN
 from precis.text_units import CJK_FUNCTION_CHARS
 
 # A character before a name that qualifies or links it rather than spells it: "该科技馆", "新馆", "原局长",
-# "由江州…", "但市城市管理局", "到东院区".
-_QUALIFIERS = frozenset("该該此本每各全新老旧舊原前后後首大小其这這那另座家所条條位名由但且即则則再才仍均亦到")
+# "由江州…", "但市城市管理局", "到东院区", "据江州银河俱乐部总经理".
+_QUALIFIERS = frozenset("该該此本每各全新老旧舊原前后後首大小其这這那另座家所条條位名由但且即则則再才仍均亦到据據")
 _IDEOGRAPH = re.compile(f"[{HAN}]")
 _KATAKANA = re.compile("[\u30a1-\u30fa\u30fc]")
 
@@ -116,7 +116,7 @@ ROLE_WORDS = tuple(sorted("""
 主席 总监 台长 副台长 园长 副园长 站长 行长 社长 团长 秘书长 理事长 书记
 总工程师 工程师 教授 副教授 研究员 律师 导演 设计师 总设计师 建筑师 顾问 主编 总编辑 编辑 记者
 教练 主教练 选手 运动员 球员 队员 裁判 裁判长 船长 机长 飞行员 专家 学者 科学家 院士 医生 医师 饲养员
-预报员 首席预报员 讲师 作家 演员
+预报员 首席预报员 讲师 作家 演员 代表 居民代表 化学家 物理学家 生物学家 棋手 裁判员 馆员 园艺师
 """.split(), key=len, reverse=True))
 # The commonest Chinese family names, less those that also begin common words after a role word (方面, 任职,
 # 向记者, 何时, 高度, 余下, 付款, 万名, 曾经): a role word followed by one of these and a character or two names a
@@ -128,13 +128,18 @@ _NAME_FIRST_STOPS = CJK_FUNCTION_CHARS | frozenset("此曾也表说將将已今�
 # After the name: a verb of saying, a function word, punctuation or the end.
 _AFTER_NAME = "(?=表示|说|說|称|稱|则|認為|认为|在|的|担任|將|将|指出|透露|介绍|此前|曾|也|对|對|和|与|與|[，,。、；;！？!?\\s]|$)"
 _HOLDER = re.compile(f"(?P<role>{'|'.join(ROLE_WORDS)})(?:是|为|為)?(?P<name>[{HAN}]{{2,3}}?){_AFTER_NAME}")
+# How far before a role its body is read (江州银河俱乐部总经理): long enough for a body's name and its kind.
+BODY_REACH = 8
+# The name first: "林晓薇是…研究所的研究员", the whole clause saying whose officer the person is.
+_HOLDER_AFTER = re.compile(f"(?<![{HAN}])(?P<name>[{HAN}]{{2,3}})(?:是|为|為)(?P<body>[{HAN}]{{2,16}}?)的"
+                           f"(?P<role>{'|'.join(ROLE_WORDS)})(?=[，,。；;、]|$)")
 # Words too general to name the organisation a role belongs to.
 _GENERIC_BODIES = frozenset("公司 集团 企业 机构 部门 协会 学校 医院 政府 项目 工程 团队 方面 官方".split())
 
 
-def role_holders(text: str) -> list:
+def role_holders(text: str, reach: int = 4) -> list:
     """[(role, name, start, end, body)] of every "role name" of `text` (镇长安娜, 项目经理是王海涛): the
-    span is the name's, body the up to four name characters just before the role (顺航 in
+    span is the name's, body the up to `reach` name characters just before the role (顺航 in
     顺航总裁刘国华, 华建集团 in 华建集团的项目经理), "" when there are none."""
     out = []
     for m in _HOLDER.finditer(text):
@@ -142,9 +147,12 @@ def role_holders(text: str) -> list:
         if name[0] in _NAME_FIRST_STOPS:
             continue
         tail = m.start() - 1 if text[max(0, m.start() - 1):m.start()] == "的" else m.start()  # 华建集团的项目经理
-        head = _spelled_from(text, tail, 4)
+        head = _spelled_from(text, tail, reach)
         out.append((m.group("role"), name, m.start("name"), m.end("name"), text[head:tail]))
-    return out
+    for m in _HOLDER_AFTER.finditer(text):   # 林晓薇是东滨农业科学院水稻研究所的研究员
+        if m.group("name")[0] in FAMILY_NAMES:
+            out.append((m.group("role"), m.group("name"), m.start("name"), m.end("name"), m.group("body")[-reach:]))
+    return sorted(out, key=lambda h: h[2])
 
 
 def role_conflicts(point: str, page: str, page_holders: list) -> list:
@@ -153,7 +161,7 @@ def role_conflicts(point: str, page: str, page_holders: list) -> list:
     page also names ("the page says 刘国华 is 顺航总裁"), or who has a family name and is nowhere in the page
     ("the page never names 王志刚": a person the summary made up); evidence: what the page writes there."""
     out = []
-    for role, name, start, end, body in role_holders(point):
+    for role, name, start, end, body in role_holders(point, BODY_REACH):
         if name not in page:
             if name[0] in FAMILY_NAMES:
                 out.append(((start, end), (f"the page never names {name}", "")))
@@ -172,7 +180,7 @@ def role_conflicts(point: str, page: str, page_holders: list) -> list:
         # The point's organisation: the longest end of its body the page also names (收购后迅达: 迅达).
         body = next((body[-k:] for k in range(len(body), 1, -1) if body[-k:] in page), "")
         if body and page_bodies and body not in _GENERIC_BODIES \
-                and not any(_share_bigram(body, b) for b in page_bodies):
+                and not any(_same_body(body, b) for b in page_bodies):
             at = point.rfind(body, 0, start)
             out.append(((at, at + len(body)), (f"the page says {name} is {page_bodies[0]}{role}",
                                                page_bodies[0] + role)))
@@ -182,6 +190,13 @@ def role_conflicts(point: str, page: str, page_holders: list) -> list:
 def _said_together(name: str, role: str, page: str) -> bool:
     """Whether a sentence of the page writes both the name and the role word (教练 inside 主教练 too)."""
     return any(name in sentence and role in sentence for sentence in re.split("[。！？!?\n]", page))
+
+
+def _same_body(a: str, b: str) -> bool:
+    """Two bodies alike in name: what they are called apart from their kind shares two characters (湖滨体育俱乐部
+    and 湖滨俱乐部; not 湖滨体育俱乐部 and 江州银河俱乐部, alike only in being clubs)."""
+    core_a, core_b = _BODY_KIND_END.sub("", a), _BODY_KIND_END.sub("", b)
+    return _share_bigram(core_a, core_b) if core_a and core_b else _share_bigram(a, b)
 
 
 def _share_bigram(a: str, b: str) -> bool:
@@ -279,6 +294,7 @@ def _same_org(a: str, b: str) -> bool:
 # The kinds of body a name ends with, two characters or more (研究所, 研究院, 大学, 集团), longest first.
 BODY_WORDS = tuple(sorted((x for x in CJK_TYPE_SUFFIXES if len(x) > 1 and _IDEOGRAPH.match(x)), key=len, reverse=True))
 _BODY = re.compile("|".join(BODY_WORDS))
+_BODY_KIND_END = re.compile(f"(?:{'|'.join(BODY_WORDS)})$")
 
 
 def body_word_conflicts(point: str, page: str) -> list:

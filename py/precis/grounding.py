@@ -35,8 +35,8 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Callable
 
 from precis import facts as fact_rules
-from precis.cjk_names import body_word_conflicts, holds_name, page_spelling, role_conflicts, role_holders, \
-    work_claims, work_conflicts
+from precis.cjk_names import BODY_REACH, body_word_conflicts, holds_name, page_spelling, role_conflicts, \
+    role_holders, work_claims, work_conflicts
 from precis.english_kinds import kind_conflicts, kinds
 from precis.english_roles import officer_conflicts, officers
 from precis.key_points import BULLET_LINE, ITEM_NUMBER
@@ -575,7 +575,7 @@ class PassageIndex:
         another kind than the page's ("the investment bank Marlow": precis.english_kinds)."""
         if self._page_holders is None:
             self._whole_text()
-            self._page_holders = role_holders(self._page_text)
+            self._page_holders = role_holders(self._page_text, BODY_REACH)
             self._page_work = work_claims(self._page_text)
             self._page_officers = officers(self._page_text)
             self._page_kinds = kinds(self._page_text)

@@ -16,7 +16,8 @@ STORM = ("省气象台首席预报员韦晓东说，台风在东州以南登陆�
          "公园日常管理由西岭区园林绿化服务中心负责。")
 
 LIFT = "加装电梯项目由南湖区住房和城乡建设局负责审批。电梯设备由东丰电梯提供，并负责维保。"
-CLUBS = "周雨桐此前在湖滨体育俱乐部效力了6年。郑海燕原是湖滨俱乐部的教练。江州银河俱乐部将为周雨桐配备专门的体能教练。"
+CLUBS = ("周雨桐此前在湖滨体育俱乐部效力了6年。郑海燕原是湖滨俱乐部的教练。江州银河俱乐部将为周雨桐配备专门的体能教练。"
+         "据江州银河俱乐部总经理韩明介绍，俱乐部今年的投入不到500万元。她的主教练仍是郑海燕。")
 
 
 def _span(point, text):
@@ -81,6 +82,13 @@ def test_role_conflicts(page, point, expected):
     (LIFT, "电梯设备由东丰电梯与日立电梯联合提供", [("日立电梯", "the page never names 日立电梯")]),
     (LIFT, "项目由南湖区旧改办公室负责审批", [("南湖区旧改办公室", "the page never names 南湖区旧改办公室")]),
     (LIFT, "电梯设备由东丰电梯提供", []),
+    # Two clubs are alike only in their kind: whose general manager 韩明 is, by the names before it.
+    (CLUBS, "湖滨体育俱乐部总经理韩明表示，俱乐部今年的投入不到500万元",
+     [("湖滨体育俱乐部", "the page says 韩明 is 江州银河俱乐部总经理")]),
+    (CLUBS, "江州银河俱乐部总经理韩明表示，俱乐部今年的投入不到500万元", []),
+    # The name first, the body and role after: "…是…的研究员".
+    ("林晓薇是东滨农业科学院水稻研究所的研究员。周明远是南江大学的教授。", "周明远是东滨农业科学院水稻研究所的研究员",
+     [("周明远", "the page names 林晓薇 as 研究员")]),
     # A club is a kind of body: its name must be the page's (河滨 for 湖滨).
     (CLUBS, "河滨俱乐部将为周雨桐配备专门的体能教练", [("河滨俱乐部", "not in the page")]),
     (CLUBS, "江州银河俱乐部将为周雨桐配备专门的体能教练", []),
