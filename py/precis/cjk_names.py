@@ -228,8 +228,10 @@ _WORK_CLAIMS = (
     re.compile(f"(?P<work>{_WORK})(?:工作|任务)?(?:方|单位|商)?(?:为|為|是)(?P<org>{_ORG})(?=负责|負責|[，,。；;、]|$|和|与|與)"),
     # 设计由江州古建筑研究院负责, 维保由东丰电梯负责
     re.compile(f"(?P<work>{_WORK})(?:工作|任务)?(?:方|单位)?由(?P<org>{_BODY_RUN})(?:负责|負責)"),
-    # 由中南建筑设计院设计, 由东丰电梯提供, 由某公司负责运营
-    re.compile(f"由(?P<org>{_BODY_RUN})(?:负责|負責|联合|聯合|共同|统一|統一)?(?P<work>{_WORK})"),
+    # 由中南建筑设计院设计, 由东丰电梯提供, 由某公司负责运营, 由市城市管理局负责组织实施
+    re.compile(f"由(?P<org>{_BODY_RUN})(?:负责|負責|联合|聯合|共同|统一|統一)?(?:组织|組織)?(?P<work>{_WORK})"),
+    # 经市人大常委会表决通过: who passed or approved it
+    re.compile(f"经(?P<org>{_BODY_RUN})(?:审议|審議|表决|表決|批准)(?P<work>通过|通過)"),
     # 恒远建设集团负责施工, ，东丰电梯负责维保
     re.compile(f"(?:(?<=^)|(?<=[，,。；;、\\s]))(?P<org>{_BODY_RUN})(?:负责|負責|承担|承擔)(?P<work>{_WORK})"),
     # ，江城棋院承办。: a clause of the body and its work alone

@@ -462,10 +462,10 @@ def _starts_sentence(text: str, at: int) -> bool:
     return not before or before[-1] in ".!?:\n。！？-•*"
 
 
-# The name is the run of content characters (not 的, 这, 在, 由, 没, 到 ..., no numerals) before the suffix:
+# The name is the run of content characters (not 的, 这, 在, 由, 经, 没, 到 ..., no numerals) before the suffix:
 # 从湖滨转到江州银河 names 江州银河.
 _CJK_NAME_CHAR = "[\u4e00-\u9fff\u30a0-\u30ff]"
-_CJK_NAME = re.compile(f"(?:(?![{''.join(CJK_FUNCTION_CHARS)}{numbers.CJK_NUMERAL_CHARS}上下座条條这那该該此本每说說称稱由没沒到]){_CJK_NAME_CHAR}){{2,8}}"
+_CJK_NAME = re.compile(f"(?:(?![{''.join(CJK_FUNCTION_CHARS)}{numbers.CJK_NUMERAL_CHARS}上下座条條这那该該此本每说說称稱由经經没沒到]){_CJK_NAME_CHAR}){{2,8}}"
                        f"(?:{'|'.join(sorted(CJK_TYPE_SUFFIXES, key=len, reverse=True))})(?!长|長)")  # 院长 is a role
 
 
