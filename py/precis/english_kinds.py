@@ -27,17 +27,17 @@ _GENERIC = "company firm business group body organisation organization operator 
 _ALIKE = [{"centre", "center"}, {"cooperative", "co-operative"}, {"laboratory", "lab"},
           {"maker", "manufacturer", "producer"}, {"seller", "retailer", "chain", "supermarket"},
           {"fund", "investor"}, {"bank", "lender"}]
-_HEAD = "|".join(sorted(_SPECIFIC + _GENERIC, key=len, reverse=True))
+HEAD = "|".join(sorted(_SPECIFIC + _GENERIC, key=len, reverse=True))
 # A kind: up to two words before its head, and what it is "of" ("the largest seller of Varden-style cheese").
 _WORD = r"(?!(?:and|or|which|that|who|in|with)\b)[\w-]+"
-_KIND = rf"(?P<kind>(?:[a-z][\w-]* ){{0,2}}(?:{_HEAD})(?: of {_WORD}(?: {_WORD}){{0,2}})?)(?![\w-])"
+_KIND = rf"(?P<kind>(?:[a-z][\w-]* ){{0,2}}(?:{HEAD})(?: of {_WORD}(?: {_WORD}){{0,2}})?)(?![\w-])"
 _ARTICLE = r"\b(?:[Tt]he|[Aa]n?)"
 _KINDS = (
     re.compile(rf"{_ARTICLE} {_KIND} (?P<name>{NAME})"),               # the investment fund Marlow ...
     re.compile(rf"(?P<name>{NAME}), (?:the|a|an) {_KIND}"),            # Certa Controls, an independent ... body
     # a local firm, Dray & Sons; the largest seller of cheese, the supermarket chain Holmgard
-    re.compile(rf"{_ARTICLE} {_KIND}, (?:(?:the|a|an) (?:[a-z][\w-]* ){{0,2}}(?:{_HEAD}) )?(?P<name>{NAME})"),
-    re.compile(rf"\bthe (?P<name>{NAME}) (?P<kind>(?:[a-z][\w-]* )?(?:{_HEAD}))(?![\w-])"),  # the Calder Mutual bank
+    re.compile(rf"{_ARTICLE} {_KIND}, (?:(?:the|a|an) (?:[a-z][\w-]* ){{0,2}}(?:{HEAD}) )?(?P<name>{NAME})"),
+    re.compile(rf"\bthe (?P<name>{NAME}) (?P<kind>(?:[a-z][\w-]* )?(?:{HEAD}))(?![\w-])"),  # the Calder Mutual bank
 )
 _OF = re.compile(r" of .*$")
 

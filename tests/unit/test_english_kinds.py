@@ -46,4 +46,6 @@ def test_the_reader_sees_the_kind_that_failed():
     (g,) = ground_points("- The work is done by Pellow Construction to designs by the acoustic consultancy Dray & Sons.",
                          PAGE)
     assert g["supported"] is False
-    assert [r["reason"] for r in g["reasons"]] == ["the page names Ardent Sound as the acoustic consultancy"]
+    # whose kind it is, and (precis.english_work) whose work
+    assert [r["reason"] for r in g["reasons"]] == ["the page names Ardent Sound as the acoustic consultancy",
+                                                   "the page says designs by Ardent Sound"]

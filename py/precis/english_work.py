@@ -1,0 +1,60 @@
+"""Which body did which work, as an English page says it ("organised by the Westhaven Chess Club and sponsored
+by the insurer Harbourline"). Pure stdlib.
+
+A point that swaps the two ("organised by Harbourline and sponsored by the Westhaven Chess Club") has every
+name in the page; only who did what is wrong. The grounding check (precis.grounding) asks this beside its
+role, officer and kind checks, as it asks precis.cjk_names of a Chinese page (设计由…负责).
+"""
+
+from __future__ import annotations
+
+import re
+
+from precis.english_kinds import HEAD
+from precis.english_roles import NAME
+
+# The work, as "<work> by <body>" writes it; each with the stem that says it in any tense.
+_WORK_VERBS = {
+    "organis": "organi[sz](?:e|ed|es|ing)", "sponsor": "sponsor(?:ed|s|ing)?", "design": "design(?:ed|s|ing)?",
+    "build": "buil[dt]|building", "run": "run|ran|runs|running", "operat": "operat(?:e|ed|es|ing)",
+    "fund": "fund(?:ed|s|ing)?|paid for|financed", "breed": "bred|breed(?:s|ing)?", "develop": "develop(?:ed|s|ing)?",
+    "manag": "manag(?:e|ed|es|ing)", "own": "own(?:ed|s)?", "host": "host(?:ed|s|ing)?", "approv": "approv(?:e|ed|es)",
+    "represent": "represent(?:ed|s|ing)?", "carri": "carried out|carries out|carry out", "made": "made|produced",
+    "publish": "publish(?:ed|es)?", "found": "founded", "award": "awarded", "led": "led|leads",
+}
+_WORK = "|".join(f"(?P<{stem}>{words})" for stem, words in _WORK_VERBS.items())
+# A body: a name ("the Westhaven Chess Club", "the Danish company Nordbi"), or a few words ending with a kind of
+# body ("the national agriculture ministry", "a local firm").
+_BODY = rf"(?:(?:the|a|an) )?(?:(?:[A-Za-z][\w-]* ){{0,3}}(?:{HEAD}) )?(?P<body>{NAME}|(?:[a-z][\w-]* ){{0,3}}(?:{HEAD}))"
+_CLAIM = re.compile(rf"\b(?:{_WORK}) by {_BODY}")
+
+
+def work_claims(text: str) -> list:
+    """[(work stem, the verb as written, body, (start, end) of the body)] of every "<work> by <body>" of `text`."""
+    out = []
+    for m in _CLAIM.finditer(text):
+        work = next(stem for stem in _WORK_VERBS if m.group(stem))
+        out.append((work, m.group(work), m.group("body"), m.span("body")))
+    return out
+
+
+def work_conflicts(point: str, page_claims: list) -> list:
+    """[((start, end) in the point, (reason, evidence))] for each body the point gives a work that the page gives
+    only to other bodies ("the page says organised by Westhaven Chess Club")."""
+    out = []
+    for work, _, body, span in work_claims(point):
+        doers = [(verb, b) for w, verb, b, _ in page_claims if w == work]
+        if doers and not any(_same_body(body, b) for _, b in doers):
+            verb, doer = doers[0]
+            out.append((span, (f"the page says {verb} by {doer}", doer)))
+    return out
+
+
+def _same_body(a: str, b: str) -> bool:
+    """One body named in full or in part: a capitalized word in common ("Harbourline" for "the insurer
+    Harbourline"), or, for bodies named by their kind only, the same last word ("ministry")."""
+    caps_a = {w for w in a.split() if w[:1].isupper()}
+    caps_b = {w for w in b.split() if w[:1].isupper()}
+    if caps_a and caps_b:
+        return bool(caps_a & caps_b)
+    return a.split()[-1].lower() == b.split()[-1].lower()

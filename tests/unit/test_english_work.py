@@ -1,0 +1,37 @@
+"""precis.english_work: which body did which work, read from "<work> by <body>" (exact outcomes)."""
+
+from precis.english_work import work_claims, work_conflicts
+from precis.grounding import ground_points
+
+PAGE = ("The tournament was organised by the Westhaven Chess Club and sponsored for the third year by the insurer "
+        "Harbourline. Inspections are made by Certa Controls, an independent body approved by the national "
+        "agriculture ministry. The trial uses bees bred by the Danish company Nordbi.")
+
+
+def test_claims_are_read_with_their_body():
+    assert [(w, v, b) for w, v, b, _ in work_claims(PAGE)] == [
+        ("organis", "organised", "Westhaven Chess Club"), ("made", "made", "Certa Controls"),
+        ("approv", "approved", "national agriculture ministry"), ("breed", "bred", "Nordbi")]
+
+
+def test_a_body_given_anothers_work():
+    claims = work_claims(PAGE)
+
+    def reasons(point):
+        return [reason for _, (reason, _) in work_conflicts(point, claims)]
+
+    assert reasons("The tournament was organised by Harbourline.") == [
+        "the page says organised by Westhaven Chess Club"]
+    assert reasons("Certa Controls is approved by the European Commission.") == [
+        "the page says approved by national agriculture ministry"]
+    assert reasons("The bees were bred by the Fernley Research Centre.") == ["the page says bred by Nordbi"]
+    # The page's own doer, named in part or with its kind, and a work the page gives nobody, pass.
+    assert reasons("The tournament was organised by Westhaven Chess Club.") == []
+    assert reasons("Bees bred by the company Nordbi.") == []
+    assert reasons("The prize was paid for by Harbourline.") == []
+
+
+def test_the_reader_sees_whose_work_it_is():
+    (g,) = ground_points("- The tournament was organised by Harbourline and sponsored by the Westhaven Chess Club.", PAGE)
+    assert g["supported"] is False
+    assert [r["reason"] for r in g["reasons"]] == ["the page says organised by Westhaven Chess Club"]
