@@ -325,6 +325,8 @@ class PassageIndex:
             reasons.setdefault(span, reason)
         for span in _superlatives_not_in(point, self._whole_text()):
             reasons.setdefault(span, (NOT_SAID, -1))
+        for span in _causes_not_in(point, window_text):
+            reasons.setdefault(span, (NOT_SAID, -1))
         if not reasons:
             swapped = self._argument_swap(point, query, window)
             if swapped:
@@ -1228,6 +1230,22 @@ _SUPERLATIVE = re.compile(
     r"(?i)\b(?:first|largest|biggest|highest|lowest|longest|oldest|youngest|newest|fastest|tallest|smallest|worst|"
     r"record|ever|historic|unprecedented)\b"
     r"|首次|第一次|首个|首個|首家|首位|最大|最高|最低|最多|最少|最长|最長|最早|最快|最好|最差|最强|最強|历史上|歷史上|史上|纪录|紀錄|唯一")
+
+
+# A cause the point gives ("the deficit was caused mainly by the rent", 因为…): the passage it rests on must give
+# one too, in any words (so, after, led to, 导致 ...); every other word of the point may be the page's.
+_CAUSE_CLAIM = re.compile(r"(?i)\b(?:caused|because|due to|owing to|as a result of|led to|leads to|blamed on)\b"
+                          r"|因为|因為|由于|由於|导致|導致|造成")
+_CAUSE_SAID = re.compile(r"(?i)\b(?:caus\w*|because|due to|owing to|thanks to|result\w*|led to|leading to|"
+                         r"therefore|thus|why|reason\w*|blam\w*|driven by|fuell?ed by|trigger\w*)\b|, so\b"
+                         r"|因为|因為|由于|由於|所以|因此|导致|導致|造成|使得|原因")
+
+
+def _causes_not_in(point: str, passages: str) -> list:
+    """(start, end) of a cause the point claims where the passages it rests on say of no cause at all."""
+    if _CAUSE_SAID.search(passages):
+        return []
+    return [m.span() for m in _CAUSE_CLAIM.finditer(point)]
 
 
 def _superlatives_not_in(point: str, page: str) -> list:

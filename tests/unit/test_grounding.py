@@ -330,3 +330,13 @@ DENIALS = ("The drug has not been approved by any regulator. Halmos did not trav
 def test_a_word_the_page_denies_said_plainly(point, reasons):
     (g,) = ground_points(f"- {point}", DENIALS)
     assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
+
+
+def test_a_cause_the_passage_never_gives():
+    page = ("The orchestra's deficit was mainly the cost of the season. Renting the tram depot is a cost the "
+            "orchestra pays each month.")
+    (g,) = ground_points("- The orchestra's deficit was caused mainly by the cost of renting the tram depot", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("caused", "the page does not say this")]
+    page = "Ticket sales fell because the tram depot holds at most 900 people."
+    (g,) = ground_points("- Ticket sales fell due to the tram depot holding at most 900 people", page)   # a cause given
+    assert g["supported"] is True
