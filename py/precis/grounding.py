@@ -1223,13 +1223,14 @@ def _negation_conflicts(point: str, context: list, window: list) -> list:
     return conflicts
 
 
-# Words that make a claim a record or a first ("the first woman to lead", "a record fee", 史上最大): a summary adds
+# Words that make a claim a record or a first ("the first woman to lead", "a record fee", 史上最大, 最年轻: 最 and
+# the character it makes a superlative of): a summary adds
 # them where the page has none, and every other word of the point may be the page's. Not "most" ("most of the
 # bill" says a share) nor "best" or "history" ("the best time in its history" for a course record).
 _SUPERLATIVE = re.compile(
     r"(?i)\b(?:first|largest|biggest|highest|lowest|longest|oldest|youngest|newest|fastest|tallest|smallest|worst|"
     r"record|ever|historic|unprecedented)\b"
-    r"|首次|第一次|首个|首個|首家|首位|最大|最高|最低|最多|最少|最长|最長|最早|最快|最好|最差|最强|最強|历史上|歷史上|史上|纪录|紀錄|唯一")
+    r"|首次|第一次|首个|首個|首家|首位|最[\u4e00-\u9fff]|历史上|歷史上|史上|纪录|紀錄|唯一")
 
 
 # A cause the point gives ("the deficit was caused mainly by the rent", 因为…): the passage it rests on must give

@@ -310,6 +310,11 @@ def test_a_first_or_a_record_the_page_never_claims():
                                                                      ("ever", "the page does not say this")]
     (g,) = ground_points("- The regional council paid most of the €2.4 million bill", page)   # a share, no record
     assert g["supported"] is True
+    page = "19岁的棋手陈一鸣以3比1战胜卫冕冠军孙浩然，首次获得名人战冠军，奖金为60万元，是本届最高的奖金。"
+    (g,) = ground_points("- 19岁的陈一鸣以3比1战胜孙浩然，成为名人战最年轻的冠军", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("最年", "the page does not say this")]
+    (g,) = ground_points("- 陈一鸣获得60万元奖金，是本届最高的奖金", page)   # the page's own superlative
+    assert g["supported"] is True
 
 
 DENIALS = ("The drug has not been approved by any regulator. Halmos did not travel to Westhaven; he followed the "
