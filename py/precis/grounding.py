@@ -309,6 +309,8 @@ class PassageIndex:
                 reasons.setdefault((s, e), reason)
         for span, reason in _telling_date_conflicts(point, point_facts, context, window):
             reasons.setdefault(span, reason)
+        for span, reason in self._event_date_conflicts(point, point_facts):
+            reasons.setdefault(span, reason)
         for span, passage in _negation_conflicts(point, context, window):
             reasons.setdefault(span, (OPPOSITE, passage))
         for span, passage in self._denied_predicates(point):
@@ -638,6 +640,31 @@ class PassageIndex:
                 if best_denied[0] >= 2 and best_denied[0] >= DENIAL_MIN_SHARE * len(stems) \
                         and best_denied[0] > best_plain:
                     out.append(((s + a, s + b), best_denied[1]))
+        return out
+
+    def _event_date_conflicts(self, point: str, point_facts: list) -> list:
+        """[(span, (reason, passage))] for a date the point gives an event ("西江高铁于2023年6月开工", "construction
+        started in March 2024") where every page sentence dating that event dates it otherwise (工程于2024年3月开工;
+        2023年6月 is the approval's): the date next to the event's word in the page, not any date of its sentence."""
+        out = []
+        for f in point_facts:
+            if f.kind != "date":
+                continue
+            event = _event_word(point, f)
+            if not event:
+                continue
+            dated = []   # (the page's date of the event, passage)
+            for j, p in enumerate(self.passages):
+                if event not in p.text.casefold():
+                    continue   # most passages: no fact extraction
+                pf = self.passage_facts(j)
+                for at in (m.start() for m in re.finditer(re.escape(event), p.text, re.IGNORECASE)):
+                    g = _date_next_to(pf.facts, p.text, at, at + len(event), cjk=not event.isascii())
+                    if g is not None:
+                        dated.append((g, j))
+            if dated and not any(_fact_held(f, [_OneFact(g)], []) for g, _ in dated):
+                g, j = dated[0]
+                out.append(((f.start, f.end), (f"the page dates this to {g.text.rstrip('.')}", j)))
         return out
 
     def _passage_with(self, text: str) -> int:
@@ -1146,6 +1173,47 @@ def _telling_date_conflicts(point: str, point_facts: list, context: list, window
         if told and all(t for t, _ in told) and earlier:
             out.append(((f.start, f.end), (f"the page says {f.text.rstrip('.')} is when this was announced", told[0][1])))
     return out
+
+
+class _OneFact:
+    """One fact standing for a passage's facts, for _fact_held."""
+
+    def __init__(self, fact):
+        self.facts = [fact]
+
+
+# Words between a date and the event it dates that say nothing of the event (于2023年6月正式开工, "started in").
+_DATE_EVENT_FILLER = re.compile(r"[的了就已将將正式底初中旬]*")
+_EN_EVENT = re.compile(r"\b([a-z]{4,}?)(?:ed|d|s)?\s+(?:in|on)\s*$")   # a verb: lower case, "in" or "on" a date
+
+
+def _event_word(point: str, date) -> str:
+    """The word of the event a date of the point dates: the two CJK characters after it (开工 of 2023年6月开工), or
+    the English verb before it with its preposition ("started in": "start"); "" when there is none."""
+    after = point[date.end:]
+    filler = _DATE_EVENT_FILLER.match(after).end()
+    head = after[filler:filler + 2]
+    if len(head) == 2 and all("\u4e00" <= ch <= "\u9fff" for ch in head):
+        return head
+    m = _EN_EVENT.search(point[max(0, date.start - 30):date.start])
+    return m.group(1).lower() if m and m.group(1).lower() not in _NOT_EVENTS else ""
+
+
+_NOT_EVENTS = frozenset("this that year years month months week weeks last next each every same early late".split())
+
+
+# "delivered by May 2023", "not before June": a deadline or a bound, not when the event happened.
+_NOT_WHEN = re.compile(r"(?i)\b(?:by|before|until|after|from|since)\b")
+
+
+def _date_next_to(facts: list, text: str, start: int, end: int, cjk: bool):
+    """The date right before a CJK event word (within a few characters), or right after an English one (within
+    a preposition or two): the page's date of that event, or None."""
+    if cjk:
+        before = [g for g in facts if g.kind == "date" and 0 <= start - g.end <= 6]
+        return before[-1] if before else None
+    after = [g for g in facts if g.kind == "date" and 0 <= g.start - end <= 12]
+    return after[0] if after and not _NOT_WHEN.search(text[end:after[0].start]) else None
 
 
 def _before(a: tuple, b: tuple) -> bool:

@@ -345,3 +345,20 @@ def test_a_cause_the_passage_never_gives():
     page = "Ticket sales fell because the tram depot holds at most 900 people."
     (g,) = ground_points("- Ticket sales fell due to the tram depot holding at most 900 people", page)   # a cause given
     assert g["supported"] is True
+
+
+@pytest.mark.parametrize("page, point, reasons", [
+    ("国家发展改革委于2023年6月8日批准了西江高铁项目。工程于2024年3月开工，预计2028年底通车。",
+     "西江高铁于2023年6月开工", [("2023年6月", "the page dates this to 2024年3月")]),
+    ("国家发展改革委于2023年6月8日批准了西江高铁项目。工程于2024年3月开工，预计2028年底通车。",
+     "西江高铁工程于2024年3月开工", []),
+    ("The council approved the east tram line on 14 March 2024. Construction of the line started in September "
+     "2025, and the first trams should run in 2029.",
+     "Construction of the east tram line started in March 2024", [("March 2024", "the page dates this to September 2025")]),
+    # A deadline is no date of the event: "to be delivered by May 2023".
+    ("The ships were to be delivered by May 2023. Skerry Star was finally handed over in September 2024.",
+     "Skerry Star was delivered in September 2024", []),
+])
+def test_an_event_given_another_events_date(page, point, reasons):
+    (g,) = ground_points(f"- {point}", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
