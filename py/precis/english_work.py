@@ -26,7 +26,7 @@ _WORK = "|".join(f"(?P<{stem}>{words})" for stem, words in _WORK_VERBS.items())
 # A body: a name ("the Westhaven Chess Club", "the Danish company Nordbi"), or a few words ending with a kind of
 # body ("the national agriculture ministry", "a local firm").
 _BODY = rf"(?:(?:the|a|an) )?(?:(?:[A-Za-z][\w-]* ){{0,3}}(?:{HEAD}) )?(?P<body>{NAME}|(?:[a-z][\w-]* ){{0,3}}(?:{HEAD}))"
-_CLAIM = re.compile(rf"\b(?:{_WORK}) by {_BODY}")
+_CLAIM = re.compile(rf"\b(?:{_WORK})(?: for (?:the )?[a-z]+)? by {_BODY}")   # "run for the council by"
 
 
 def work_claims(text: str) -> list:

@@ -313,8 +313,9 @@ class PassageIndex:
             reasons.setdefault(span, reason)
         for span, passage in _negation_conflicts(point, context, window):
             reasons.setdefault(span, (OPPOSITE, passage))
-        for span, passage in self._denied_predicates(point):
-            reasons.setdefault(span, (OPPOSITE, passage))
+        if not any(reason == OPPOSITE for reason, _ in reasons.values()):   # one "opposite" says it
+            for span, passage in self._denied_predicates(point):
+                reasons.setdefault(span, (OPPOSITE, passage))
         for span, reason in _opposite_conflicts(point, context, window):
             if not any(a < span[1] and span[0] < b for a, b in reasons):
                 reasons[span] = reason
@@ -606,41 +607,47 @@ class PassageIndex:
         """[(span, passage)] of English words the point says plainly that the page says with a denial in a
         sentence sharing the point's subject ("Halmos travelled to Westhaven" where "Halmos did not travel to
         Westhaven"; "the agency guarantees savings" where "the savings are not guaranteed"), unless a sentence
-        saying the word plainly shares more of the point's words."""
+        saying the word plainly shares more of the point's words; and words the point denies that the page says
+        in a sentence with no denial at all ("the battery is not cheaper to build" where "sodium makes it cheaper
+        to build")."""
         out = []
         for s, e in _clauses(point):
             clause = point[s:e]
-            if fact_rules.negation_cues(clause):
-                continue   # a clause with its own denial ("free of charge" too) is the negation check's
             mine = _predicates(clause)
             stems = {stem for stem, _, _ in mine}
             if len(stems) < 2:
                 continue
-            if self._predicates is None:   # once per page: each passage's stems, and the stems it denies
-                self._predicates = []
-                for p, terms in zip(self.passages, self.terms):
-                    if not _LATIN_WORD.search(p.text):
-                        self._predicates.append((set(), set()))
-                    elif not fact_rules.negation_cues(p.text):   # nothing denied: the index's own words
-                        self._predicates.append(({_stem(t) for t in terms if t.isascii() and t.isalpha()}, set()))
-                    else:
-                        found = _predicates(p.text)
-                        self._predicates.append(({stem for stem, _, _ in found}, {stem for stem, _, d in found if d}))
-            for stem, (a, b), _ in mine:
-                if len(stem) < 4:
+            self._index_predicates()
+            own_denial = bool(fact_rules.negation_cues(clause))   # "free of charge" too
+            for stem, (a, b), denied in mine:
+                if len(stem) < 4 or (own_denial and not denied):
                     continue
-                best_denied, best_plain = (0, -1), 0
-                for j, (theirs, denied) in enumerate(self._predicates):
+                best_denied, best_plain = (0, -1), (0, -1)
+                for j, (theirs, denials, any_cue) in enumerate(self._predicates):
                     if stem in theirs:
                         shared = len(stems & theirs)
-                        if stem in denied:
+                        if stem in denials:
                             best_denied = max(best_denied, (shared, j))
-                        else:
-                            best_plain = max(best_plain, shared)
-                if best_denied[0] >= 2 and best_denied[0] >= DENIAL_MIN_SHARE * len(stems) \
-                        and best_denied[0] > best_plain:
-                    out.append(((s + a, s + b), best_denied[1]))
+                        elif not denied or not any_cue:
+                            best_plain = max(best_plain, (shared, j))
+                said, other = (best_plain, best_denied) if denied else (best_denied, best_plain)
+                if said[0] >= 2 and said[0] >= DENIAL_MIN_SHARE * len(stems) and said[0] > other[0]:
+                    out.append(((s + a, s + b), said[1]))
         return out
+
+    def _index_predicates(self) -> None:
+        """Once per page: each passage's English stems, the stems it denies, and whether it denies anything."""
+        if self._predicates is not None:
+            return
+        self._predicates = []
+        for p, terms in zip(self.passages, self.terms):
+            if not _LATIN_WORD.search(p.text):
+                self._predicates.append((set(), set(), False))
+            elif not fact_rules.negation_cues(p.text):   # nothing denied: the index's own words
+                self._predicates.append(({_stem(t) for t in terms if t.isascii() and t.isalpha()}, set(), False))
+            else:
+                found = _predicates(p.text)
+                self._predicates.append(({stem for stem, _, _ in found}, {stem for stem, _, d in found if d}, True))
 
     def _event_date_conflicts(self, point: str, point_facts: list) -> list:
         """[(span, (reason, passage))] for a date the point gives an event ("西江高铁于2023年6月开工", "construction

@@ -22,7 +22,7 @@ _OPPOSITES = {
                r"|同意|支持|批准|接受",
                r"reject(?:s|ed|ing)?|refus(?:e|es|ed|ing)|oppos(?:e|es|ed|ing)|反对|反對|拒绝|拒絕|否决|否決|驳回|駁回"),
     "outcome": (r"w[oi]n(?:s|ning)?", r"los(?:e|es|ing|t)"),
-    "permission": (r"allow(?:s|ed|ing)?|permit(?:s|ted|ting)?|允许|允許",
+    "permission": (r"allow(?:s|ed|ing)?|permit(?:s|ted|ting)?|welcome|允许|允許",
                    r"ban(?:s|ned|ning)?|forb[ia]d(?:s|den|ding)?|prohibit(?:s|ed|ing)?|禁止"),
 }
 _PATTERN = re.compile("|".join(

@@ -5,13 +5,15 @@ from precis.grounding import ground_points
 
 PAGE = ("The tournament was organised by the Westhaven Chess Club and sponsored for the third year by the insurer "
         "Harbourline. Inspections are made by Certa Controls, an independent body approved by the national "
-        "agriculture ministry. The trial uses bees bred by the Danish company Nordbi.")
+        "agriculture ministry. The trial uses bees bred by the Danish company Nordbi. The scheme is run for the council "
+        "by the Ashgrove Energy Agency, while the money comes from the Clean Heat Fund.")
 
 
 def test_claims_are_read_with_their_body():
     assert [(w, v, b) for w, v, b, _ in work_claims(PAGE)] == [
         ("organis", "organised", "Westhaven Chess Club"), ("made", "made", "Certa Controls"),
-        ("approv", "approved", "national agriculture ministry"), ("breed", "bred", "Nordbi")]
+        ("approv", "approved", "national agriculture ministry"), ("breed", "bred", "Nordbi"),
+        ("run", "run", "Ashgrove Energy Agency")]
 
 
 def test_a_body_given_anothers_work():
@@ -25,6 +27,7 @@ def test_a_body_given_anothers_work():
     assert reasons("Certa Controls is approved by the European Commission.") == [
         "the page says approved by national agriculture ministry"]
     assert reasons("The bees were bred by the Fernley Research Centre.") == ["the page says bred by Nordbi"]
+    assert reasons("The scheme is run by the Clean Heat Fund.") == ["the page says run by Ashgrove Energy Agency"]
     # The page's own doer, named in part or with its kind, and a work the page gives nobody, pass.
     assert reasons("The tournament was organised by Westhaven Chess Club.") == []
     assert reasons("Bees bred by the company Nordbi.") == []

@@ -321,12 +321,15 @@ DENIALS = ("The drug has not been approved by any regulator. Halmos did not trav
            "games online. Play took place in the Corn Exchange, not in the town hall, because the hall is being "
            "repaired. The library would not charge readers to see the letters online. Its chief executive said the "
            "yard would not appeal and would pay within 28 days. The agency estimates that a house would pay roughly £100 "
-           "less a year with a heat pump, but it said the savings are not guaranteed.")
+           "less a year with a heat pump, but it said the savings are not guaranteed. The battery uses sodium instead of "
+           "lithium, which makes it cheaper to build.")
 
 
 @pytest.mark.parametrize("point, reasons", [
     ("Halmos travelled to Westhaven to watch the games", [("travelled", "the page says the opposite")]),
     ("The agency guarantees savings of about £100 a year", [("guarantees", "the page says the opposite")]),
+    # The point denying what the page says with no denial at all.
+    ("The battery is not cheaper to build than lithium ones", [("cheaper", "the page says the opposite")]),
     # The point's own denial, "free of" one, and a contrast of places ("not in the town hall") are no conflict.
     ("No regulator has approved the drug yet", []),
     ("Readers can see the letters online free of charge", []),
