@@ -208,7 +208,7 @@ def _share_bigram(a: str, b: str) -> bool:
 # The work a body does for a project, as the page names it (设计由…负责, 施工方为…, 由…承办).
 WORK_WORDS = tuple(sorted("""
 设计 施工 承建 监理 运营 经营 主办 承办 协办 赞助 出资 发掘 研发 开发 生产 制造 修建 修复 建造 管理
-提供 维护 维保 培育 选育 实施 承担 审批
+提供 维护 维保 培育 选育 实施 承担 审批 清运 收运 回收
 """.split(), key=len, reverse=True))
 _WORK = "|".join(WORK_WORDS)
 _COUNT = "统计|統計|调查|調查|测算|測算|估算|监测|監測"
@@ -238,6 +238,8 @@ _WORK_CLAIMS = (
     re.compile(f"(?:(?<=^)|(?<=[，,。；;、\\s]))(?P<org>{_BODY_RUN})(?P<work>{_WORK})(?=[，,。；;]|$)"),
     # 由水稻研究所与南江种业联合培育: bodies that did the work together
     re.compile(f"由(?P<org>{_BODY_RUN}(?:[与與和及]{_BODY_RUN})+)(?:联合|聯合|共同)(?P<work>{_WORK})"),
+    # 决赛在江城国际会议中心结束: where an event took place (the page's place for the same word)
+    re.compile(f"在(?P<org>{_KIND_NAME_CHAR}{{1,10}}?(?:{_ORG_KINDS}))(?P<work>举行|舉行|举办|舉辦|结束|結束|开幕|開幕|闭幕|閉幕)"),
     # 据省应急管理厅初步统计: whose count a figure is
     re.compile(f"据(?P<org>{_BODY_RUN})(?:初步|最新)?(?P<work>{_COUNT})"),
     # 东州市应急管理局在9月15日发布了…: who issued a warning or announced a decision
