@@ -474,9 +474,12 @@ class PassageIndex:
         for j in window:
             pf = self.passage_facts(j)
             for g in pf.facts:
-                if g.kind != "number" or g.key[0] != fact.key[0] or _label_number(g) or _year(g):
+                # "costs 18 million pounds; the county pays 12 million": an amount's currency said once
+                elided = not g.key[0] and fact.key[0] not in ("", "%")
+                if g.kind != "number" or (g.key[0] != fact.key[0] and not elided) or _label_number(g) or _year(g):
                     continue
-                bound = len(_number_bindings(pf.text, g, pf.facts) & mine)
+                # the word before a number (what pays, what fell) says more than the unit after it
+                bound = sum(2 if side == "<" else 1 for side, _ in _number_bindings(pf.text, g, pf.facts) & mine)
                 if not bound:
                     continue
                 if _number_matches(fact.key, g.key):

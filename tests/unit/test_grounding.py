@@ -276,7 +276,8 @@ def test_names_not_in_page_finds_finished_names_the_page_lacks_or_spells_otherwi
 
 SURVEY = ("The survey, which covered 1,240 beekeepers and about 9,800 colonies, found losses were highest in autumn. "
           "Honey output in the region fell to about 610 tonnes last year, down from 890 tonnes in 2024. "
-          "Replacing the pump usually costs between $50 and $100.")
+          "Replacing the pump usually costs between $50 and $100. "
+          "The move costs 18 million pounds; the county pays 12 million and the school raises the rest.")
 
 
 @pytest.mark.parametrize("point, reasons", [
@@ -286,6 +287,9 @@ SURVEY = ("The survey, which covered 1,240 beekeepers and about 9,800 colonies, 
     # 610 is bound to "fell" and "tonnes", 890 to "tonnes" only: the point's 890 is the other one's.
     ("Honey output fell to about 890 tonnes last year", [("890", "the page says 610 here")]),
     ("Honey output fell to about 610 tonnes last year", []),
+    # An amount whose currency the page says once: 12 million is pounds too, and it is what the county pays.
+    ("The county pays 18 million pounds", [("18 million pounds", "the page says 12 million here")]),
+    ("The county pays 12 million pounds", []),
     # A range: "costs" binds the first number, not across it to the second.
     ("Replacing the pump usually costs $50 to $100", []),
 ])
