@@ -240,6 +240,8 @@ _WORK_CLAIMS = (
     re.compile(f"由(?P<org>{_BODY_RUN}(?:[与與和及]{_BODY_RUN})+)(?:联合|聯合|共同)(?P<work>{_WORK})"),
     # 决赛在江城国际会议中心结束: where an event took place (the page's place for the same word)
     re.compile(f"在(?P<org>{_KIND_NAME_CHAR}{{1,10}}?(?:{_ORG_KINDS}))(?P<work>举行|舉行|举办|舉辦|结束|結束|开幕|開幕|闭幕|閉幕)"),
+    # 建筑师林托马斯设计了玻璃屋顶: a person's work, the person named after their role
+    re.compile(f"(?:{'|'.join(ROLE_WORDS)})(?P<org>[{HAN}]{{2,4}}?)(?P<work>{_WORK})了"),
     # 据省应急管理厅初步统计: whose count a figure is
     re.compile(f"据(?P<org>{_BODY_RUN})(?:初步|最新)?(?P<work>{_COUNT})"),
     # 东州市应急管理局在9月15日发布了…: who issued a warning or announced a decision

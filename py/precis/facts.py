@@ -77,7 +77,7 @@ CJK_TYPE_SUFFIXES = ("河", "江", "湖", "海", "山", "岛", "島", "市", "�
                      "医院", "病院", "公司", "会社", "集团", "银行", "銀行", "博物馆", "博物館", "机场", "空港",
                      "委员会", "协会", "研究所", "研究院", "基金会", "財団", "财团", "出版社", "电视台",
                      "図書館", "图书馆", "通り", "馆", "館", "局", "院", "厂", "中心", "公园", "广场", "俱乐部", "俱樂部",
-                     "乐团", "樂團", "事务所", "事務所", "合作社", "联合会", "聯合會", "工作室")
+                     "乐团", "樂團", "事务所", "事務所", "合作社", "联合会", "聯合會", "工作室", "科技")
 NAME_TITLES = frozenset("the dr mr mrs ms prof sir st".split())  # left out when names are compared
 NAME_CONNECTORS = frozenset("of the de del della der van von da du la le y and & for".split())
 

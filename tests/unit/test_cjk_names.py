@@ -95,6 +95,11 @@ def test_role_conflicts(page, point, expected):
     (FINAL, "名人战决赛在江城棋院结束", [("江城棋院", "the page names 江城国际会议中心 for 结束")]),
     (FINAL, "名人战决赛在江城国际会议中心结束", []),
     (FINAL, "旧衣物由青河市红十字会统一清运", [("青河市红十字会", "not in the page")]),
+    # A person's work, named after their role; a tech company is a kind of body.
+    ("建筑师林托马斯设计了玻璃屋顶。馆长奥尔森表示，图书馆没有移除任何图书。", "新阅览室由奥尔森设计",
+     [("奥尔森", "the page names 林托马斯 for 设计")]),
+    ("2022年，研究院与云峰科技签订了算力协议。", "研究院与星河科技签订了算力协议", [("星河科技", "not in the page")]),
+    ("2022年，研究院与云峰科技签订了算力协议。", "研究院与云峰科技签订了算力协议", []),
     # Who passed a law, who carries it out.
     (LAW, "条例于今年3月26日经市城市管理局表决通过", [("市城市管理局", "the page names 市人大常委会 for 通过")]),
     (LAW, "条例由市人大常委会负责组织实施", [("市人大常委会", "the page names 市城市管理局 for 实施")]),
