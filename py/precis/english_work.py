@@ -58,3 +58,40 @@ def _same_body(a: str, b: str) -> bool:
     if caps_a and caps_b:
         return bool(caps_a & caps_b)
     return a.split()[-1].lower() == b.split()[-1].lower()
+
+
+# Where a person works or went, as "<person>, who studies electrodes at <body>" or "<person> moved to <body>" says
+# it: "at" for where one is, "to" for where one went.
+_PLACE_VERBS = {"at": r"works?|worked|working|studies|studied|study|teach(?:es)?|taught|researche?s?|is based|was based",
+                "to": r"moved|moves|went|goes|transferred|joined|joins"}
+_PERSON_CLAIMS = tuple(
+    (where, re.compile(rf"(?P<person>{NAME}),? (?:who |which )?(?:[a-z]+ ){{0,3}}?(?:{verbs}) (?:[a-z]+ ){{0,2}}?"
+                       rf"{'at' if where == 'at' else '(?:to )?'}\s?(?:the )?(?P<body>{NAME})"))
+    for where, verbs in _PLACE_VERBS.items())
+
+
+def person_claims(text: str) -> list:
+    """[("at" or "to", person, body, (start, end) of the body)]: where `text` says a person works or went."""
+    return [(where, m.group("person"), m.group("body"), m.span("body"))
+            for where, pattern in _PERSON_CLAIMS for m in pattern.finditer(text)]
+
+
+def person_conflicts(point: str, page_claims: list) -> list:
+    """[((start, end) in the point, (reason, evidence))] for a person the point places at a body the page places
+    them nowhere near ("the page says Akira Mori is at Kestrel University"), or sends where the page sends
+    someone else ("the page says Helen Strand moved to Ridgeway Institute of Astronomy")."""
+    out = []
+    for where, person, body, span in person_claims(point):
+        theirs = [b for w, p, b, _ in page_claims if w == where and _same_person(p, person)]
+        others = [p for w, p, b, _ in page_claims if w == where and _same_body(b, body) and not _same_person(p, person)]
+        if theirs and not any(_same_body(body, b) for b in theirs):
+            said = f"{person} is at {theirs[0]}" if where == "at" else f"{person} went to {theirs[0]}"
+            out.append((span, (f"the page says {said}", theirs[0])))
+        elif others and not theirs:
+            said = f"{others[0]} is at {body}" if where == "at" else f"{others[0]} moved to {body}"
+            out.append((span, (f"the page says {said}", others[0])))
+    return out
+
+
+def _same_person(a: str, b: str) -> bool:
+    return a.split()[-1] == b.split()[-1]

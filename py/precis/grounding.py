@@ -39,7 +39,8 @@ from precis.cjk_names import BODY_REACH, body_word_conflicts, holds_name, page_s
     role_holders, work_claims, work_conflicts
 from precis.english_kinds import kind_conflicts, kinds
 from precis.english_roles import officer_conflicts, officers
-from precis.english_work import work_claims as english_work_claims, work_conflicts as english_work_conflicts
+from precis.english_work import person_claims, person_conflicts, work_claims as english_work_claims, \
+    work_conflicts as english_work_conflicts
 from precis.key_points import BULLET_LINE, ITEM_NUMBER
 from precis.measures import in_unit_of
 from precis.opposites import opposite_words
@@ -589,6 +590,7 @@ class PassageIndex:
             self._page_officers = officers(self._page_text)
             self._page_kinds = kinds(self._page_text)
             self._page_deeds = english_work_claims(self._page_text)
+            self._page_places = person_claims(self._page_text)
         out = []
         for f in point_facts:
             if f.kind == "name" and f.key and f.key[0] == "cjk" and (f.start, f.end) in held:
@@ -602,7 +604,8 @@ class PassageIndex:
         for span, (reason, evidence) in role_conflicts(point, self._page_text, self._page_holders) + \
                 work_conflicts(point, self._page_text, self._page_work) + \
                 officer_conflicts(point, self._page_text, self._page_officers) + \
-                kind_conflicts(point, self._page_kinds) + english_work_conflicts(point, self._page_deeds) + bodies:
+                kind_conflicts(point, self._page_kinds) + english_work_conflicts(point, self._page_deeds) + \
+                person_conflicts(point, self._page_places) + bodies:
             out.append((span, (reason or NOT_SAID, self._passage_with(evidence) if evidence else -1)))
         return out
 

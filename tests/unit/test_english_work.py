@@ -1,6 +1,6 @@
 """precis.english_work: which body did which work, read from "<work> by <body>" (exact outcomes)."""
 
-from precis.english_work import work_claims, work_conflicts
+from precis.english_work import person_claims, person_conflicts, work_claims, work_conflicts
 from precis.grounding import ground_points
 
 PAGE = ("The tournament was organised by the Westhaven Chess Club and sponsored for the third year by the insurer "
@@ -38,3 +38,22 @@ def test_the_reader_sees_whose_work_it_is():
     (g,) = ground_points("- The tournament was organised by Harbourline and sponsored by the Westhaven Chess Club.", PAGE)
     assert g["supported"] is False
     assert [r["reason"] for r in g["reasons"]] == ["the page says organised by Westhaven Chess Club"]
+
+
+PEOPLE = ("The chemist Akira Mori, who studies electrodes at Kestrel University, says fast charging matters less. "
+          "Reyes took over in 2024 from Professor Helen Strand, who moved to the Ridgeway Institute of Astronomy.")
+
+
+def test_where_a_person_works_or_went():
+    claims = person_claims(PEOPLE)
+    assert [(w, p, b) for w, p, b, _ in claims] == [
+        ("at", "Akira Mori", "Kestrel University"), ("to", "Professor Helen Strand", "Ridgeway Institute of Astronomy")]
+
+    def reasons(point):
+        return [reason for _, (reason, _) in person_conflicts(point, claims)]
+
+    assert reasons("Akira Mori works at the Lindqvist Institute.") == ["the page says Akira Mori is at Kestrel University"]
+    assert reasons("Dr Samuel Reyes moved to the Ridgeway Institute of Astronomy.") == [
+        "the page says Professor Helen Strand moved to Ridgeway Institute of Astronomy"]
+    assert reasons("Akira Mori works at Kestrel University.") == []
+    assert reasons("Helen Strand moved to the Ridgeway Institute of Astronomy.") == []
