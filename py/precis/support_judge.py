@@ -17,12 +17,11 @@ lexical, 25 s with the judge (3 points judged).
 
 from __future__ import annotations
 
-# Calibrated on the full labeled set with Qwen2.5-Coder-0.5B (the points the lexical check passes: en 147
-# true / 13 false, zh 131 / 8): the model separates them weakly (AUC en 0.75, zh 0.89; medians true -0.06 /
-# +0.06, false -0.59 / -0.70). Lexical + judge at -1.0 keeps en 95.3% / zh 98.5% of true points and catches
-# en 90.2% / zh 93.2% of errors (lexical alone: 98.7/89.3, 98.5/93.2); at -0.75, 90.6% of English true
-# points would be kept. -1.0 is the highest threshold keeping both languages above 92% with a margin.
-JUDGE_THRESHOLD = -1.0
+# Calibrated on the full labeled set with Qwen2.5-Coder-0.5B (2026-12-05, the points the lexical check passes: 1,116
+# judged over en/zh/ja). Lexical alone: en 94.2% of true points kept / 88.1% of errors caught, zh 95.8 / 88.2.
+# With the judge at -1.0: en 90.8 / 90.9, zh 94.3 / 89.3; at -1.25: en 93.3 / 89.3, zh 95.3 / 88.5; at -1.5: en
+# 93.7 / 88.7. -1.25 is the highest threshold keeping every language above 92% with a margin.
+JUDGE_THRESHOLD = -1.25
 JUDGE_REASON = "the page does not support this (model judge)"
 
 INSTRUCTIONS = ("You check a summary against its source. Answer with one word: yes if the passage "
