@@ -267,7 +267,7 @@ def work_conflicts(point: str, page: str, page_claims: list) -> list:
     (渡轮服务由哈尔登公司运营 where the page does not say who runs the ferry: reason None)."""
     out = []
     for work, org, span in work_claims(point):
-        parts = [x for x in re.split("[与與和及、]", org) if x] if _JOINT.search(org) else [org]
+        parts = [x for x in _JOINT.split(org) if x]
         missing = [x for x in parts if not holds_name(x, page)]
         if missing:
             # A body named with its kind (青河市红十字会) is the fact check's to flag; one named without it
@@ -290,7 +290,7 @@ def _same_org(a: str, b: str) -> bool:
     华安建设工程有限公司); either may list several (A公司和B集团), of which one is enough."""
     if a.endswith(b) or b.endswith(a) or a.startswith(b) or b.startswith(a):
         return True
-    parts_a, parts_b = re.split("[和与與及、]", a), re.split("[和与與及、]", b)
+    parts_a, parts_b = _JOINT.split(a), _JOINT.split(b)
     return (len(parts_a) > 1 or len(parts_b) > 1) and \
         any(x and y and (x.endswith(y) or y.endswith(x)) for x in parts_a for y in parts_b)
 

@@ -39,17 +39,18 @@ def officer_conflicts(point: str, page: str, page_officers: list) -> list:
     for person, body, role, span in officers(point):
         if body not in page:
             continue   # a body the page lacks is the fact check's to flag
-        theirs = [b for p, b, r, _ in page_officers if _same_person(p, person) and r == role]
+        theirs = [b for p, b, r, _ in page_officers if same_person(p, person) and r == role]
         holders = [p for p, b, r, _ in page_officers if _same_body(body, b) and r == role]
         if theirs and not any(_same_body(body, b) for b in theirs):
             said = f"{theirs[0]}'s {role}"
             out.append((span, (f"the page says {person} is {said}", said)))
-        elif holders and not any(_same_person(person, p) for p in holders):
+        elif holders and not any(same_person(person, p) for p in holders):
             out.append((span, (f"the page names {holders[0]} as {body}'s {role}", holders[0])))
     return out
 
 
-def _same_person(a: str, b: str) -> bool:
+def same_person(a: str, b: str) -> bool:
+    """One person named in full or by the surname ("Okafor" for "Maria Okafor")."""
     return a.split()[-1] == b.split()[-1]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from precis.english_kinds import HEAD
-from precis.english_roles import NAME
+from precis.english_roles import NAME, same_person
 
 # The work, as "<work> by <body>" writes it; each with the stem that says it in any tense.
 _WORK_VERBS = {
@@ -82,8 +82,8 @@ def person_conflicts(point: str, page_claims: list) -> list:
     someone else ("the page says Helen Strand moved to Ridgeway Institute of Astronomy")."""
     out = []
     for where, person, body, span in person_claims(point):
-        theirs = [b for w, p, b, _ in page_claims if w == where and _same_person(p, person)]
-        others = [p for w, p, b, _ in page_claims if w == where and _same_body(b, body) and not _same_person(p, person)]
+        theirs = [b for w, p, b, _ in page_claims if w == where and same_person(p, person)]
+        others = [p for w, p, b, _ in page_claims if w == where and _same_body(b, body) and not same_person(p, person)]
         if theirs and not any(_same_body(body, b) for b in theirs):
             said = f"{person} is at {theirs[0]}" if where == "at" else f"{person} went to {theirs[0]}"
             out.append((span, (f"the page says {said}", theirs[0])))
@@ -91,7 +91,3 @@ def person_conflicts(point: str, page_claims: list) -> list:
             said = f"{others[0]} is at {body}" if where == "at" else f"{others[0]} moved to {body}"
             out.append((span, (f"the page says {said}", others[0])))
     return out
-
-
-def _same_person(a: str, b: str) -> bool:
-    return a.split()[-1] == b.split()[-1]

@@ -53,7 +53,7 @@ SUPPORT_THRESHOLD = 0.4
 # A point's clause and the page sentence it is read against for a word said the other way (rose / fell): most
 # of the clause's other words must be that sentence's.
 OPPOSITE_MIN_SHARE = 0.6
-# A word is denied when a cue stands at most this many characters before it with no content word between
+# A word is denied when a cue stands at most this many characters before it with only auxiliaries between
 # ("has not been approved"), and a page sentence denying a word the point says plainly must hold this share of
 # the point clause's words (its subject) for the point to say the opposite.
 DENIAL_REACH = 16
@@ -216,7 +216,7 @@ class PassageIndex:
         self._page_holders = None
         self._page_work = None
         self._page_officers = None
-        self._predicates = None  # (stem, passage, denied) of every English verb-like word after a cue or not
+        self._predicates = None  # per passage: (English stems, stems it denies, whether it denies anything)
 
     def bm25(self, query: list, i: int) -> float:
         counts = self.counts[i]
@@ -675,7 +675,7 @@ class PassageIndex:
                     g = _date_next_to(pf.facts, p.text, at, at + len(event), cjk=not event.isascii())
                     if g is not None:
                         dated.append((g, j))
-            if dated and not any(_fact_held(f, [_OneFact(g)], []) for g, _ in dated):
+            if dated and not any(_date_matches(f.key, g.key) for g, _ in dated):
                 g, j = dated[0]
                 out.append(((f.start, f.end), (f"the page dates this to {g.text.rstrip('.')}", j)))
         return out
@@ -885,24 +885,25 @@ def _capitalized_first_word(point: str, fact, context: list) -> bool:
     return len(fact.key) > 2 or any(re.search(rf"(?<![\w]){re.escape(first)}(?![\w])", pf.text) for pf in context)
 
 
+def _date_matches(key: tuple, page_key: tuple, page_numbers: list = ()) -> bool:
+    """Whether the point's date (year, month, day) is the page's: the same month, the same day where the point
+    gives one, the same year where both give one; a page date without a year holds the point's year when
+    `page_numbers` (the numbers around it) have that year."""
+    year, month, day = key
+    y2, m2, d2 = page_key
+    if m2 != month or (day is not None and d2 != day):
+        return False
+    if year is None or y2 == year:
+        return True
+    return y2 is None and any(_number_matches(("", float(year), 0, 1.0), q) for q in page_numbers)
+
+
 def _fact_held(fact, context: list, page_numbers: list) -> bool:
     kind, key = fact.kind, fact.key
     if kind == "number":
         return any(_number_matches(key, q) for q in page_numbers)
     if kind == "date":
-        year, month, day = key
-        for pf in context:
-            for f in pf.facts:
-                if f.kind != "date":
-                    continue
-                y2, m2, d2 = f.key
-                if m2 != month or (day is not None and d2 != day):
-                    continue
-                if year is None or y2 == year:
-                    return True
-                if y2 is None and any(_number_matches(("", float(year), 0, 1.0), q) for q in page_numbers):
-                    return True
-        return False
+        return any(f.kind == "date" and _date_matches(key, f.key, page_numbers) for pf in context for f in pf.facts)
     if kind in ("weekday", "time"):
         return any(f.kind == kind and f.key == key for pf in context for f in pf.facts)
     if kind == "name":
@@ -1188,13 +1189,6 @@ def _telling_date_conflicts(point: str, point_facts: list, context: list, window
     return out
 
 
-class _OneFact:
-    """One fact standing for a passage's facts, for _fact_held."""
-
-    def __init__(self, fact):
-        self.facts = [fact]
-
-
 # Words between a date and the event it dates that say nothing of the event (于2023年6月正式开工, "started in").
 _DATE_EVENT_FILLER = re.compile(r"[的了就已将將正式底初中旬]*")
 _EN_EVENT = re.compile(r"\b([a-z]{4,}?)(?:ed|d|s)?\s+(?:in|on)\s*$")   # a verb: lower case, "in" or "on" a date
@@ -1332,8 +1326,9 @@ def _causes_not_in(point: str, passages: str) -> list:
 
 def _superlatives_not_in(point: str, page: str) -> list:
     """(start, end) of each record or first the point claims in a word the page never uses."""
-    folded = page.casefold()
-    return [m.span() for m in _SUPERLATIVE.finditer(point)
+    claims = list(_SUPERLATIVE.finditer(point))
+    folded = page.casefold() if claims else ""   # most points claim none: the page is not folded for them
+    return [m.span() for m in claims
             if not re.search(rf"(?<![a-z]){re.escape(m.group(0).casefold())}(?![a-z])", folded)]
 
 
@@ -1342,8 +1337,8 @@ _LATIN_WORD = re.compile("[A-Za-z]{4}")
 
 def _predicates(text: str) -> list:
     """[(stem, (start, end), denied)] of the English content words of `text` ("travel" of "travelled": a doubled
-    last consonant made single), denied when a negation cue stands a few characters before with no content word
-    between ("did not travel", "has not been approved")."""
+    last consonant made single), denied when a negation cue stands a few characters before with only auxiliaries
+    between ("did not travel", "has not been approved"; not "not in the town hall")."""
     cues = [b for a, b in fact_rules.negation_cues(text) if not text[a:b].lower().startswith("non")]
     spans: list = []
     out = []
