@@ -2,9 +2,12 @@
 
 Start from a word's symbols (byte characters for byte-level BPE, Unicode characters for
 SentencePiece). Repeatedly merge the adjacent pair with the best (lowest) rank, the leftmost
-one on ties, until no adjacent pair has a rank. The rank comes from a dict:
-- byte-level BPE: keyed by the pair (left, right); the rank is the merge's line number;
-- SentencePiece BPE: keyed by the merged string left+right; the rank is minus its score.
+one on ties, until no adjacent pair has a rank. The rank comes from a dict keyed by
+left + joiner + right:
+- byte-level BPE: joiner " ", so the key is the GGUF's own merge line "left right" (a byte-level
+  symbol never holds a space) and the tokenizer keeps no second copy of 150k merges; the rank is
+  the line number;
+- SentencePiece BPE: joiner "", the merged string; the rank is minus its score.
 
 Short words (the common case, a cache miss on a page) use a direct scan; long words (a
 base64 blob, a run of "=====") use a heap over a linked list, O(n log n) instead of O(n^2).
@@ -22,24 +25,24 @@ SCAN_LIMIT = 48
 CHECK_EVERY = 4096
 
 
-def merge(symbols: list[str], ranks: dict, by_pair: bool,
+def merge(symbols: list[str], ranks: dict, joiner: str,
           checkpoint: Optional[Callable[[], None]] = None) -> list[str]:
     """Merge `symbols` (a fresh list, consumed) as described above; returns the final symbols.
     checkpoint: called every CHECK_EVERY merge steps of a long word; it may raise to abandon it."""
     if len(symbols) < 2:
         return symbols
     if len(symbols) <= SCAN_LIMIT:
-        return _merge_scan(symbols, ranks, by_pair)
-    return _merge_heap(symbols, ranks, by_pair, checkpoint)
+        return _merge_scan(symbols, ranks, joiner)
+    return _merge_heap(symbols, ranks, joiner, checkpoint)
 
 
-def _merge_scan(symbols: list[str], ranks: dict, by_pair: bool) -> list[str]:
+def _merge_scan(symbols: list[str], ranks: dict, joiner: str) -> list[str]:
     get = ranks.get
     while len(symbols) > 1:
         best_rank = None
         best_pos = -1
         for pos in range(len(symbols) - 1):
-            rank = get((symbols[pos], symbols[pos + 1]) if by_pair else symbols[pos] + symbols[pos + 1])
+            rank = get(symbols[pos] + joiner + symbols[pos + 1])
             if rank is not None and (best_rank is None or rank < best_rank):
                 best_rank = rank
                 best_pos = pos
@@ -49,7 +52,7 @@ def _merge_scan(symbols: list[str], ranks: dict, by_pair: bool) -> list[str]:
     return symbols
 
 
-def _merge_heap(symbols: list[str], ranks: dict, by_pair: bool,
+def _merge_heap(symbols: list[str], ranks: dict, joiner: str,
                 checkpoint: Optional[Callable[[], None]] = None) -> list[str]:
     # Linked list over the initial positions: text[p] is the symbol starting at p ("" once
     # merged into its left neighbour); nxt/prv link the live symbols.
@@ -64,7 +67,7 @@ def _merge_heap(symbols: list[str], ranks: dict, by_pair: bool,
         right = nxt[left]
         if right < n:
             a, b = text[left], text[right]
-            rank = get((a, b) if by_pair else a + b)
+            rank = get(a + joiner + b)
             if rank is not None:
                 # (rank, position) orders best rank first, then leftmost.
                 heap.append((rank, left, a, b))
@@ -96,7 +99,7 @@ def _merge_heap(symbols: list[str], ranks: dict, by_pair: bool,
             r = nxt[p]
             if r < n:
                 x, y = text[p], text[r]
-                rk = get((x, y) if by_pair else x + y)
+                rk = get(x + joiner + y)
                 if rk is not None:
                     heapq.heappush(heap, (rk, p, x, y))
     out = []

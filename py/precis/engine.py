@@ -251,6 +251,10 @@ class Engine:
             if len(data) < min(file_size, MAX_HEADER):   # the header goes on past the prefix
                 return {"need_bytes": min(file_size, MAX_HEADER, max(2 * len(data), FIRST_PREFIX))}
             raise
+        # Parsed: nothing reads the prefix again (the weights stream past it), so its bytes (8 MiB for Qwen's
+        # header) go back to the heap for the tokenizer's objects to reuse rather than raise its peak.
+        gguf.close()
+        del data
         if "tokenizer.ggml.model" not in gguf.metadata:
             raise GGUFError(f"{name} has no tokenizer (tokenizer.ggml.model is missing): not a usable chat model")
         tokenizer = Tokenizer.from_gguf(gguf)

@@ -379,7 +379,9 @@ class GGUFFile:
             return memoryview(f.read())
 
     def close(self) -> None:
+        """Frees the bytes; the parsed header (metadata, tensor infos) stays readable."""
         self.view.release()
+        self.view = memoryview(b"")   # tensor_bytes then says the bytes are gone, not ValueError
         if self._mmap is not None:
             self._mmap.close()
             self._mmap = None

@@ -103,6 +103,7 @@ def test_the_header_comes_from_a_prefix_and_the_plan_is_checked_before_any_devic
     assert info["architecture"] == "llama" and info["vocab"] == 49152 and info["chunk"] == 32
     assert info["gpu_bytes"] == info["memory"]["total"] > len(data)
     assert e.model is None                              # prepared, not installed
+    assert e._prepared.gguf.view.nbytes == 0            # the prefix's bytes were freed once parsed
     assert value(e.handle("model_info")) == {"loaded": False}
     assert e.handle("summarize", {"page": PAGE})["error"]["kind"] == "no_model"
 

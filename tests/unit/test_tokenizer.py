@@ -156,9 +156,22 @@ def test_long_words_equal_reference(pair, length):
 def test_heap_and_scan_merges_agree(smollm2_tok):
     from precis import byte_level
     word = byte_level.text_to_symbols("internationalization, supercalifragilistic " * 3)
-    scan = bpe_merge._merge_scan(list(word), smollm2_tok._ranks, by_pair=True)
-    heap = bpe_merge._merge_heap(list(word), smollm2_tok._ranks, by_pair=True)
+    scan = bpe_merge._merge_scan(list(word), smollm2_tok._ranks, " ")
+    heap = bpe_merge._merge_heap(list(word), smollm2_tok._ranks, " ")
     assert scan == heap and len(scan) < len(word) / 2
+
+
+def test_merge_ranks_reuse_the_gguf_lines(smollm2_gguf):
+    # The ranks are keyed by the GGUF's own "left right" strings, not copies: a (left, right) key cost Qwen's
+    # 151k merges about 17 MiB more of the browser's heap. Rank = the line's number, the first one on a repeat.
+    merges = smollm2_gguf.metadata["tokenizer.ggml.merges"]
+    tok = Tokenizer.from_gguf(smollm2_gguf)
+    first = {}
+    for rank, line in enumerate(merges):
+        first.setdefault(line, rank)
+    assert tok._ranks == first and len(first) > 40_000
+    own = {id(line) for line in merges}
+    assert all(id(key) in own for key in tok._ranks)
 
 
 def test_chat_prompt_exact_ids(smollm2_tok):
