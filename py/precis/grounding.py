@@ -288,7 +288,7 @@ class PassageIndex:
         context = [self.passage_facts(j) for j in window]
         point_facts = fact_rules.extract_facts(point)
         self._point_facts = _PassageFacts(point)  # what a rival fact of the page must not be
-        failed, held = _check_facts(point_facts, context)
+        failed, held = _check_facts(point, point_facts, context)
         # A name the page uses anywhere is the page's (the museum named once, in the first
         # sentence); whether it is the right one here is the role check's to say.
         for f in point_facts:
@@ -432,6 +432,10 @@ class PassageIndex:
     def _relation_conflict(self, point: str, query: list, spans: list, fact, window: list):
         """(reason, passage) when a held date or number sits in another sentence than the one the
         point's other words pick, and that sentence says another date or number."""
+        if fact.kind == "number":
+            context = [self.passage_facts(j) for j in window]
+            if not _fact_held(fact, context, _numbers_in(context)):
+                return None   # worked out from the passage's numbers (_derived_numbers): no sentence binds it
         if fact.kind == "number":
             direction = _quantity_conflict(point, fact, [self.passage_facts(j) for j in window], window)
             if direction:
@@ -829,6 +833,36 @@ def _numbers_in(context: list) -> list:
     return keys
 
 
+# 打八折, 八五折, 7折: a price times eight tenths, 0.85, 0.7
+_DISCOUNT = re.compile(r"([一二三四五六七八九]{1,2}|[1-9]{1,2})折")
+_CJK_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+
+
+# A point that says its number is a total: only then may it be the sum of two of the page's
+_TOTAL_WORDS = re.compile(r"合计|一共|总共|共计|加起来|\b(?:in all|in total|combined|together|altogether|total)\b", re.I)
+
+
+def _derived_numbers(context: list, sums: bool) -> list:
+    """Number keys a summary may work out from one sentence of its passage, where no sentence states them: the
+    difference of two amounts of one unit (项目经费86万元，其中60万元由中心出资: 26万元 from the library; 298元
+    and 120元: 178元 more), their sum where the point calls it a total (`sums`: else a part given the whole's
+    amount would pass), a price after the discount the sentence gives (15元, 打八折: 12元)."""
+    keys = []
+    for pf in context:
+        amounts = [f for f in pf.facts if f.kind == "number" and not _year(f) and not _label_number(f)]
+        for i, a in enumerate(amounts):
+            for b in amounts[i + 1:]:
+                if a.key[0] == b.key[0] and a.key[4:] == b.key[4:]:
+                    keys.append((a.key[0], abs(a.key[1] - b.key[1]), 0, 1.0, *a.key[4:]))
+                    if sums:
+                        keys.append((a.key[0], a.key[1] + b.key[1], 0, 1.0, *a.key[4:]))
+        for m in _DISCOUNT.finditer(pf.text):
+            tenths = "".join(str(_CJK_DIGITS.get(c, c)) for c in m.group(1))
+            factor = int(tenths) / 10 ** len(tenths)
+            keys += [(a.key[0], a.key[1] * factor, 0, 1.0, *a.key[4:]) for a in amounts if a.key[0] not in ("", "%")]
+    return keys
+
+
 def _contains_run(haystack: list, needle: tuple) -> bool:
     n = len(needle)
     return n > 0 and any(tuple(haystack[i:i + n]) == needle for i in range(len(haystack) - n + 1))
@@ -922,12 +956,17 @@ def _fact_held(fact, context: list, page_numbers: list) -> bool:
     return True
 
 
-def _check_facts(point_facts: list, context: list) -> tuple:
+def _check_facts(point: str, point_facts: list, context: list) -> tuple:
     """([spans of the point's facts the context lacks], [spans of those it holds])."""
     page_numbers = _numbers_in(context)
+    derived = None
     failed, held = [], []
     for f in point_facts:
-        (held if _fact_held(f, context, page_numbers) else failed).append((f.start, f.end))
+        found = _fact_held(f, context, page_numbers)
+        if not found and f.kind == "number" and not _year(f):
+            derived = _derived_numbers(context, bool(_TOTAL_WORDS.search(point))) if derived is None else derived
+            found = any(_number_matches(f.key, q) for q in derived)
+        (held if found else failed).append((f.start, f.end))
     return failed, held
 
 

@@ -369,3 +369,24 @@ def test_a_cause_the_passage_never_gives():
 def test_an_event_given_another_events_date(page, point, reasons):
     (g,) = ground_points(f"- {point}", page)
     assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
+
+
+@pytest.mark.parametrize("page, point, reasons", [
+    # A difference of two amounts in one sentence: what is left, how much more.
+    ("村里的文化礼堂改造共花费48万元，其中30万元来自镇政府的补助，其余由村集体承担。", "村集体承担了约18万元", []),
+    ("The day ticket costs £14 and the season ticket £230.", "A season ticket costs £216 more than a day ticket", []),
+    # A price after the discount the sentence gives.
+    ("门票原价40元，持证教师购票打九折。", "持证教师购票只需36元", []),
+    # A sum only where the point calls it a total; a part given the whole's amount is still caught.
+    ("The roof cost £1.4 million, paid by the diocese, and the organ £600,000, paid by a trust.",
+     "The roof and the organ cost £2 million in all", []),
+    ("The roof cost £1.4 million, paid by the diocese, and the organ £600,000, paid by a trust.",
+     "The trust paid £2 million for the organ", [("£2 million", "the page says")]),
+    # No difference of the sentence's amounts: still the page's other number.
+    ("村里的文化礼堂改造共花费48万元，其中30万元来自镇政府的补助，其余由村集体承担。", "村集体承担了约20万元",
+     [("20万元", "the page says")]),
+])
+def test_a_number_worked_out_from_the_passage(page, point, reasons):
+    (g,) = ground_points(f"- {point}", page)
+    # (which of the page's amounts the reason names is the binding check's choice, tested elsewhere)
+    assert [(r["span"], r["reason"][:13]) for r in g["reasons"]] == reasons
