@@ -123,7 +123,7 @@ _CJK_NUMERAL_RUN = (f"(?=[0-9０-９.．,，]*[{numbers.CJK_NUMERAL_CHARS}]){_NU
                     f"(?:{_NUMERAL_CHAR}|[.．,，](?={_NUMERAL_CHAR}))*")
 _NUMBER_PATTERNS = [
     re.compile(rf"(?P<pctpre>百分之)(?P<cjk>[0-9０-９.．{numbers.CJK_NUMERAL_CHARS}]+)"),
-    re.compile(rf"{_CURRENCY_PREFIX}(?<!{_LATIN_CHAR})(?P<di>第)?(?P<cjkrun>{_CJK_NUMERAL_RUN}){_PERCENT}{_CURRENCY_SUFFIX}"),
+    re.compile(rf"{_CURRENCY_PREFIX}(?<!{_LATIN_CHAR})(?P<di>第|头(?=[一两二三]))?(?P<cjkrun>{_CJK_NUMERAL_RUN}){_PERCENT}{_CURRENCY_SUFFIX}"),
     # "£48m", "$2.3bn": an amount with its scale shortened (before the plain digits, which would stop at "m").
     re.compile(rf"(?P<cur>US\$|\$|€|£|¥|￥)(?P<num>{_DIGITS})(?P<scale>m|bn|k)(?![A-Za-z0-9])"),
     # "3.1m passengers", "2bn": without a currency only a decimal before "m" (a whole "5m" may be metres).
@@ -141,6 +141,10 @@ _ARTICLE_MEASURES = tuple("个個位项項种種座家条條")
 # Numeral runs that are words: 千万 "be sure to", 万一 "in case", 十分 "very", 一一 "one by one".
 _NUMERAL_WORDS = ("千万", "万一", "十分", "一一", "一些", "一样", "一般", "一直", "一定", "一起", "之一", "统一",
                   "唯一", "一切", "一度", "一旦", "一致", "一方", "一部", "一緒", "一番", "一応", "一層", "万全")
+
+
+# 成 after a numeral is tenths (三成 = 30%) unless it starts a word: 一成不变, 两成员, 三成立 ...
+_TENTHS = re.compile(r"成(半)?(?!不变|员|立|为|功|绩|果|交|熟|年|本|就|长|都|品|型|分|份|千|百|万)")
 
 
 def _cjk_value(text: str) -> float | None:
@@ -223,6 +227,13 @@ def _number_fact(m: re.Match) -> Fact | None:
         if head and tail and len(tail) == 1 and tail in numbers.CJK_BIG_UNITS:
             scale_factor = float(numbers.CJK_BIG_UNITS[tail])
             value /= scale_factor
+        tenths = _TENTHS.match(m.string, m.end("cjkrun"))
+        if tenths and not unit and not g.get("di") and value <= 10 and scale_factor == 1.0:
+            # 三成 is 30%, 七成半 75%: rounded to a tenth (half a tenth), as "about 30%" is
+            half = bool(tenths.group(1))
+            value, scale_factor = value + 0.5 * half, 5.0 if half else 10.0
+            return Fact("number", m.start(), tenths.end(), m.string[m.start():tenths.end()],
+                        ("%", value * 10, 0, scale_factor, None))
     else:
         return None
     text = m.group(0).rstrip()

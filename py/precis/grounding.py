@@ -292,8 +292,9 @@ class PassageIndex:
         # A name the page uses anywhere is the page's (the museum named once, in the first
         # sentence); whether it is the right one here is the role check's to say.
         for f in point_facts:
-            if f.kind == "name" and (f.start, f.end) in failed and (self._name_in_page(f) or
-                                                                     _capitalized_first_word(point, f, context)):
+            if (f.start, f.end) in failed and (
+                    f.kind == "name" and (self._name_in_page(f) or _capitalized_first_word(point, f, context))
+                    or _label_number(f) and self._label_in_page(point, f)):
                 failed.remove((f.start, f.end))
                 held.append((f.start, f.end))
         reasons: dict = {}  # (start, end) -> (reason, passage index)
@@ -433,6 +434,8 @@ class PassageIndex:
         """(reason, passage) when a held date or number sits in another sentence than the one the
         point's other words pick, and that sentence says another date or number."""
         if fact.kind == "number":
+            if fact.text.startswith("第"):
+                return None   # 第一个月 says which, not how many: it binds to no amount
             context = [self.passage_facts(j) for j in window]
             if not _fact_held(fact, context, _numbers_in(context)):
                 return None   # worked out from the passage's numbers (_derived_numbers): no sentence binds it
@@ -572,6 +575,16 @@ class PassageIndex:
         if self._page_text is None:
             self._page_text = "\n".join(p.text for p in self.passages)
         return self._page_text
+
+    def _label_in_page(self, point: str, fact) -> bool:
+        """Whether the page writes the label number `fact` with the point's word beside it anywhere (海稻7号,
+        "Phase 3"): a label, like a name, is the page's wherever the page uses it."""
+        cjk_counter = point[fact.end:fact.end + 1]
+        if cjk_counter and "\u4e00" <= cjk_counter <= "\u9fff":
+            return fact.text + cjk_counter in self._whole_text()
+        word = re.search(r"(\w+)\s+$", point[:fact.start])
+        return bool(word) and re.search(rf"\b{re.escape(word.group(1))}\s+{re.escape(fact.text)}\b",
+                                        self._whole_text(), re.I) is not None
 
     def _name_in_page(self, fact) -> bool:
         if self._page_words is None:  # once per page: the words of every passage, no fact extraction
@@ -849,10 +862,13 @@ def _derived_numbers(context: list, sums: bool) -> list:
     amount would pass), a price after the discount the sentence gives (15元, 打八折: 12元)."""
     keys = []
     for pf in context:
-        amounts = [f for f in pf.facts if f.kind == "number" and not _year(f) and not _label_number(f)]
+        amounts = [f for f in pf.facts if f.kind == "number" and not _year(f)]
+        counter = lambda f: pf.text[f.end:f.end + 1] if "\u4e00" <= pf.text[f.end:f.end + 1] <= "\u9fff" else ""  # noqa: E731
         for i, a in enumerate(amounts):
             for b in amounts[i + 1:]:
-                if a.key[0] == b.key[0] and a.key[4:] == b.key[4:]:
+                # a small bare number counts only beside another of the same counter (32对, 其中8对)
+                labels = _label_number(a) or _label_number(b)
+                if a.key[0] == b.key[0] and a.key[4:] == b.key[4:] and (not labels or counter(a) and counter(a) == counter(b)):
                     keys.append((a.key[0], abs(a.key[1] - b.key[1]), 0, 1.0, *a.key[4:]))
                     if sums:
                         keys.append((a.key[0], a.key[1] + b.key[1], 0, 1.0, *a.key[4:]))

@@ -390,3 +390,29 @@ def test_a_number_worked_out_from_the_passage(page, point, reasons):
     (g,) = ground_points(f"- {point}", page)
     # (which of the page's amounts the reason names is the binding check's choice, tested elsewhere)
     assert [(r["span"], r["reason"][:13]) for r in g["reasons"]] == reasons
+
+
+@pytest.mark.parametrize("text, facts", [
+    ("厨余垃圾约占三成", [("三成", ("%", 30.0, 0, 10.0, None))]),
+    ("分类准确率升至七成半左右", [("七成半", ("%", 75.0, 0, 5.0, None))]),
+    ("三成员", [("三", ("", 3.0, 0, 1.0, None))]),          # 成员 is a word, not tenths
+])
+def test_tenths_are_percentages(text, facts):
+    assert [(f.text, f.key) for f in fact_rules.extract_facts(text) if f.kind == "number"] == facts
+
+
+@pytest.mark.parametrize("page, point, reasons", [
+    # 三成 against 30%: both ways of writing it
+    ("全市每天产生生活垃圾约6500吨，其中厨余垃圾约占三成。", "厨余垃圾约占百分之三十", []),
+    ("全市每天产生生活垃圾约6500吨，其中厨余垃圾约占三成。", "厨余垃圾约占五成", [("五成", "the page says 三成 here")]),
+    # a small count beside another of the same counter: 32对 less 8对
+    ("开通初期，每天开行列车32对，其中直达车8对。", "开通初期每天开行列车32对，其中直达车8对，其余24对", []),
+    # an ordinal binds to no amount
+    ("开业头一个月，书店接待读者约9000人次，营业额约6.5万元。", "开业第一个月营业额约6.5万元", []),
+    # a label the page uses elsewhere is the page's
+    ("“海稻7号”通过了省级审定。\n该品种的生育期约为135天，比当地常见品种晚熟一周左右。",
+     "海稻7号比当地常见品种晚熟一周左右", []),
+])
+def test_tenths_counts_ordinals_and_labels(page, point, reasons):
+    (g,) = ground_points(f"- {point}", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
