@@ -146,9 +146,12 @@ def role_holders(text: str, reach: int = 4) -> list:
         name = m.group("name")
         if name[0] in _NAME_FIRST_STOPS:
             continue
-        tail = m.start() - 1 if text[max(0, m.start() - 1):m.start()] == "的" else m.start()  # 华建集团的项目经理
+        role, tail = m.group("role"), m.start()
+        if text[max(0, tail - 1):tail] == "副" and not role.startswith("副"):
+            role, tail = "副" + role, tail - 1      # a deputy (副馆长) is not the head (馆长)
+        tail = tail - 1 if text[max(0, tail - 1):tail] == "的" else tail  # 华建集团的项目经理
         head = _spelled_from(text, tail, reach)
-        out.append((m.group("role"), name, m.start("name"), m.end("name"), text[head:tail]))
+        out.append((role, name, m.start("name"), m.end("name"), text[head:tail]))
     for m in _HOLDER_AFTER.finditer(text):   # 林晓薇是东滨农业科学院水稻研究所的研究员
         if m.group("name")[0] in FAMILY_NAMES:
             out.append((m.group("role"), m.group("name"), m.start("name"), m.end("name"), m.group("body")[-reach:]))
@@ -188,8 +191,10 @@ def role_conflicts(point: str, page: str, page_holders: list) -> list:
 
 
 def _said_together(name: str, role: str, page: str) -> bool:
-    """Whether a sentence of the page writes both the name and the role word (教练 inside 主教练 too)."""
-    return any(name in sentence and role in sentence for sentence in re.split("[。！？!?\n]", page))
+    """Whether a sentence of the page writes both the name and the role word (教练 inside 主教练 too, but not
+    馆长 inside 副馆长: a deputy is not the head)."""
+    said = re.compile(re.escape(role) if role.startswith("副") else f"(?<!副){re.escape(role)}")
+    return any(name in sentence and said.search(sentence) for sentence in re.split("[。！？!?\n]", page))
 
 
 def _same_body(a: str, b: str) -> bool:
@@ -209,9 +214,11 @@ def _share_bigram(a: str, b: str) -> bool:
 WORK_WORDS = tuple(sorted("""
 设计 施工 承建 监理 运营 经营 主办 承办 协办 赞助 出资 发掘 研发 开发 生产 制造 修建 修复 建造 管理
 提供 维护 维保 培育 选育 实施 承担 审批 清运 收运 回收
+抽检 检测 检查 补贴 资助 打造 捐赠 捐建 投资 装修 改造 策划 编制 鉴定 认证 拍摄 出品 出版 发行 印刷 验收 评估
 """.split(), key=len, reverse=True))
 _WORK = "|".join(WORK_WORDS)
 _COUNT = "统计|統計|调查|調查|测算|測算|估算|监测|監測"
+_HOW_OFTEN = "每[日天周月年]|每季度|定期|全程"   # 由疾控中心每月抽检: between the body and its work
 _JOINT = re.compile("[与與和及、]")
 _ANNOUNCE = "发布|發布|公布"
 # An organisation: up to ten name characters and the kind of body it is (恒远建设集团, 中南建筑设计院).
@@ -229,7 +236,7 @@ _WORK_CLAIMS = (
     # 设计由江州古建筑研究院负责, 维保由东丰电梯负责
     re.compile(f"(?P<work>{_WORK})(?:工作|任务)?(?:方|单位)?由(?P<org>{_BODY_RUN})(?:负责|負責)"),
     # 由中南建筑设计院设计, 由东丰电梯提供, 由某公司负责运营, 由市城市管理局负责组织实施
-    re.compile(f"由(?P<org>{_BODY_RUN})(?:负责|負責|联合|聯合|共同|统一|統一)?(?:组织|組織)?(?P<work>{_WORK})"),
+    re.compile(f"由(?P<org>{_BODY_RUN})(?:{_HOW_OFTEN})?(?:负责|負責|联合|聯合|共同|统一|統一)?(?:组织|組織)?(?P<work>{_WORK})"),
     # 经市人大常委会表决通过: who passed or approved it
     re.compile(f"经(?P<org>{_BODY_RUN})(?:审议|審議|表决|表決|批准)(?P<work>通过|通過)"),
     # 恒远建设集团负责施工, ，东丰电梯负责维保

@@ -55,6 +55,10 @@ def test_role_holders_read_role_name_and_body():
     (DEAL, "顺航董事长刘国华表示网点将增至3200个", [("刘国华", "the page names 刘国华 as 总裁")]),  # another role
     (DEAL, "项目经理是王海涛", []),                             # the page's own
     (MUSEUM, "专家表示，开幕首周接待观众4.2万人次", []),        # a role word and a verb, no name
+    # A deputy is not the head, either way round.
+    ("科技馆副馆长周明表示，新展厅明年开放。", "科技馆馆长周明表示，新展厅明年开放", [("周明", "the page names 周明 as 副馆长")]),
+    ("科技馆馆长周明表示，新展厅明年开放。", "科技馆副馆长周明表示，新展厅明年开放", [("周明", "the page names 周明 as 馆长")]),
+    ("科技馆副馆长周明表示，新展厅明年开放。", "科技馆副馆长周明表示，新展厅明年开放", []),
 ])
 def test_role_conflicts(page, point, expected):
     found = role_conflicts(point, page, role_holders(page))
@@ -104,6 +108,10 @@ def test_role_conflicts(page, point, expected):
     (LAW, "条例于今年3月26日经市城市管理局表决通过", [("市城市管理局", "the page names 市人大常委会 for 通过")]),
     (LAW, "条例由市人大常委会负责组织实施", [("市人大常委会", "the page names 市城市管理局 for 实施")]),
     (LAW, "条例经市人大常委会表决通过，由市城市管理局负责组织实施", []),
+    # Who checks, who pays a subsidy: the page's body for the same work.
+    ("食堂的菜品由区疾控中心每月抽检一次，老人餐的差额由区民政局补贴。", "食堂的菜品由区民政局每月抽检一次",
+     [("区民政局", "the page names 区疾控中心 for 抽检")]),
+    ("食堂的菜品由区疾控中心每月抽检一次，老人餐的差额由区民政局补贴。", "老人餐的差额由区民政局补贴", []),
     # A club is a kind of body: its name must be the page's (河滨 for 湖滨).
     (CLUBS, "河滨俱乐部将为周雨桐配备专门的体能教练", [("河滨俱乐部", "not in the page")]),
     (CLUBS, "江州银河俱乐部将为周雨桐配备专门的体能教练", []),
