@@ -30,7 +30,9 @@ _ALIKE = [{"centre", "center"}, {"cooperative", "co-operative"}, {"laboratory", 
 HEAD = "|".join(sorted(_SPECIFIC + _GENERIC, key=len, reverse=True))
 # A kind: up to two words before its head, and what it is "of" ("the largest seller of Varden-style cheese").
 _WORD = r"(?!(?:and|or|which|that|who|in|with)\b)[\w-]+"
-_KIND = rf"(?P<kind>(?:[a-z][\w-]* ){{0,2}}(?:{HEAD})(?: of {_WORD}(?: {_WORD}){{0,2}})?)(?![\w-])"
+# A nationality before the head ("the Dutch maker", "a Danish breeder") says which body as much as "local" does.
+_NATION = r"(?:[A-Z][a-z]+(?:ish|ch|ian|an|ese|ic))"
+_KIND = rf"(?P<kind>(?:(?:[a-z][\w-]*|{_NATION}) ){{0,2}}(?:{HEAD})(?: of {_WORD}(?: {_WORD}){{0,2}})?)(?![\w-])"
 _ARTICLE = r"\b(?:[Tt]he|[Aa]n?)"
 _KINDS = (
     re.compile(rf"{_ARTICLE} {_KIND} (?P<name>{NAME})"),               # the investment fund Marlow ...

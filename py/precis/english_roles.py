@@ -15,10 +15,12 @@ import re
 NAME = r"(?<![\w'’&.-])[A-Z][\w'&-]*(?: (?:of |the |& )?[A-Z][\w'&-]*){0,3}"
 _ROLE = r"[a-z]+(?: [a-z]+){0,2}"
 # "Tidewell's chief executive, Maria Okafor", "Maria Okafor, Tidewell's chief executive", "Okafor is
-# Veltra's chief executive".
+# Veltra's chief executive", "Tidewell, whose chief executive, Maria Okafor, ...".
 _OFFICER = (
     re.compile(rf"(?P<body>{NAME})['’]s (?P<role>{_ROLE}),? (?P<person>{NAME})"),
     re.compile(rf"(?P<person>{NAME})(?:,| (?:is|was|became|remains)) (?P<body>{NAME})['’]s (?P<role>{_ROLE})"),
+    # "the Kelbridge Vaccine Institute, whose director, Professor Helen Achebe, led the study"
+    re.compile(rf"(?P<body>{NAME}), whose (?P<role>{_ROLE}),? (?P<person>{NAME})"),
 )
 
 

@@ -35,6 +35,10 @@ def test_a_body_called_another_kind_or_given_anothers():
         "the page calls Calder Mutual a building society"]
     assert reasons("Designs by the acoustic consultancy Pellow Construction.") == [
         "the page names Ardent Sound as the acoustic consultancy"]
+    # A nationality is part of the kind: the Dutch maker is Velomaak, not the operator.
+    page = "The new fleet is built by the Dutch maker Velomaak. Pedalo Mobility, a company based in Lyon, runs it."
+    assert [reason for _, (reason, _) in kind_conflicts("Pedalo Mobility, the Dutch maker, will run the scheme",
+                                                        kinds(page))] == ["the page names Velomaak as the Dutch maker"]
     # The page's own kinds, a kind in other words of one group, and a mere "company" pass.
     assert reasons("The investment fund Marlow holds half.") == []
     assert reasons("Holmgard, the largest seller of cheese, opposed it.") == []

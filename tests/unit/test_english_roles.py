@@ -13,6 +13,20 @@ def test_officers_are_read_in_three_shapes():
         ("Maria Okafor", "Tidewell", "chief executive")]
     assert [(p, b, r) for p, b, r, _ in officers("Dr. Okafor is Veltra's chief executive.")] == [
         ("Okafor", "Veltra", "chief executive")]
+    assert [(p, b, r) for p, b, r, _ in officers("It was run by Kelbridge Institute, whose director, Helen Achebe, "
+                                                  "led the study.")] == [("Helen Achebe", "Kelbridge Institute", "director")]
+
+
+def test_a_person_made_officer_of_another_body_with_whose():
+    page = ("The trial was run by the Kelbridge Institute, whose director, Helen Achebe, led it. Norvane's chief "
+            "executive, Lars Holm, spoke after.")
+    point = "It was run by the Kelbridge Institute, whose chief executive, Lars Holm, led the study"
+    at = point.index("Kelbridge Institute")
+    assert officer_conflicts(point, page, officers(page)) == [
+        ((at, at + len("Kelbridge Institute")), ("the page says Lars Holm is Norvane's chief executive",
+                                                 "Norvane's chief executive"))]
+    assert officer_conflicts("Helen Achebe, Norvane's director, led the study", page, officers(page))[0][1][0] == \
+        "the page says Helen Achebe is Kelbridge Institute's director"
 
 
 def test_a_person_given_another_body_or_another_officers_place():
