@@ -12,6 +12,7 @@ import re
 
 from precis.english_kinds import HEAD
 from precis.english_roles import NAME, same_person
+from precis.facts import MONTHS
 
 # The work, as "<work> by <body>" writes it; each with the stem that says it in any tense.
 _WORK_VERBS = {
@@ -70,10 +71,16 @@ _PERSON_CLAIMS = tuple(
     for where, verbs in _PLACE_VERBS.items())
 
 
+# Where a person came from: "signed Tiago Moura from Sporting Vila", "Callum Price on a season-long loan from
+# Wexmoor" (a few plain words between; not a month: "from June" is when).
+_CAME_FROM = re.compile(rf"(?P<person>{NAME})(?: [a-z][\w-]*){{0,4}}? from (?:the )?(?!(?:{'|'.join(m.capitalize() for m in MONTHS)})\b)(?P<body>{NAME})")
+
+
 def person_claims(text: str) -> list:
-    """[("at" or "to", person, body, (start, end) of the body)]: where `text` says a person works or went."""
+    """[("at", "to" or "from", person, body, (start, end) of the body)]: where `text` says a person works, went
+    or came from."""
     return [(where, m.group("person"), m.group("body"), m.span("body"))
-            for where, pattern in _PERSON_CLAIMS for m in pattern.finditer(text)]
+            for where, pattern in _PERSON_CLAIMS + (("from", _CAME_FROM),) for m in pattern.finditer(text)]
 
 
 def person_conflicts(point: str, page_claims: list) -> list:
@@ -85,9 +92,9 @@ def person_conflicts(point: str, page_claims: list) -> list:
         theirs = [b for w, p, b, _ in page_claims if w == where and same_person(p, person)]
         others = [p for w, p, b, _ in page_claims if w == where and _same_body(b, body) and not same_person(p, person)]
         if theirs and not any(_same_body(body, b) for b in theirs):
-            said = f"{person} is at {theirs[0]}" if where == "at" else f"{person} went to {theirs[0]}"
-            out.append((span, (f"the page says {said}", theirs[0])))
-        elif others and not theirs:
+            said = {"at": f"{person} is at", "to": f"{person} went to", "from": f"{person} came from"}[where]
+            out.append((span, (f"the page says {said} {theirs[0]}", theirs[0])))
+        elif others and not theirs and where != "from":   # many may come from one place
             said = f"{others[0]} is at {body}" if where == "at" else f"{others[0]} moved to {body}"
             out.append((span, (f"the page says {said}", others[0])))
     return out

@@ -57,3 +57,18 @@ def test_where_a_person_works_or_went():
         "the page says Professor Helen Strand moved to Ridgeway Institute of Astronomy"]
     assert reasons("Akira Mori works at Kestrel University.") == []
     assert reasons("Helen Strand moved to the Ridgeway Institute of Astronomy.") == []
+
+
+def test_where_a_person_came_from():
+    page = ("They signed the midfielder Tiago Moura from Sporting Vila for about £12 million, and took the defender "
+            "Callum Price on a season-long loan from Wexmoor. The scheme will run from June 2026.")
+    claims = person_claims(page)
+    assert [(w, p, b) for w, p, b, _ in claims] == [("from", "Tiago Moura", "Sporting Vila"),
+                                                    ("from", "Callum Price", "Wexmoor")]   # not "from June"
+
+    def reasons(point):
+        return [reason for _, (reason, _) in person_conflicts(point, claims)]
+
+    assert reasons("They took Callum Price on loan from Sporting Vila") == ["the page says Callum Price came from Wexmoor"]
+    assert reasons("They took Callum Price on loan from Wexmoor") == []
+    assert reasons("They signed Ana Ruiz from Wexmoor") == []     # many may come from one place
