@@ -117,6 +117,8 @@ ROLE_WORDS = tuple(sorted("""
 总工程师 工程师 教授 副教授 研究员 律师 导演 设计师 总设计师 建筑师 顾问 主编 总编辑 编辑 记者
 教练 主教练 选手 运动员 球员 队员 裁判 裁判长 船长 机长 飞行员 专家 学者 科学家 院士 医生 医师 饲养员
 预报员 首席预报员 讲师 作家 演员 代表 居民代表 化学家 物理学家 生物学家 棋手 裁判员 馆员 园艺师
+店员 店长 店主 老板 志愿者 员工 司机 护士 教师 老师 厨师 经营者 创办人 修复师 讲解员 技术员 列车长 乘务员 快递员
+网格员 社工 村民 农民 市民 学生
 """.split(), key=len, reverse=True))
 # The commonest Chinese family names, less those that also begin common words after a role word (方面, 任职,
 # 向记者, 何时, 高度, 余下, 付款, 万名, 曾经): a role word followed by one of these and a character or two names a

@@ -489,9 +489,19 @@ _ROLE_ENDS = "师长者家员人"
 _NAME_STOPS = "".join(CJK_FUNCTION_CHARS) + "表说称负于"
 
 
+# Provinces, regions and the largest cities, which a page names without their kind (安徽, 南京): a summary that
+# moves a thing to another of them has made up a place.
+_CJK_PLACES = re.compile("|".join(sorted("""
+北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 云南 陕西
+甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 南京 杭州 广州 深圳 成都 武汉 西安 苏州 郑州 长沙 沈阳 青岛 济南
+哈尔滨 长春 大连 厦门 福州 昆明 贵阳 南宁 合肥 南昌 石家庄 太原 兰州 西宁 银川 乌鲁木齐 拉萨 呼和浩特 宁波 无锡 东莞 佛山
+""".split(), key=len, reverse=True)))
+
+
 def _cjk_names(text: str) -> list:
     """CJK names: one with the kind of place it names (维尔河, 埃斯特比市: the content characters
-    before the suffix, and the suffix), and dotted foreign names (安娜·伯格)."""
+    before the suffix, and the suffix), dotted foreign names (安娜·伯格), and the provinces and great cities
+    (_CJK_PLACES)."""
     out = []
     for m in _DOTTED_NAME.finditer(text):
         # Where the name starts and ends is not marked: what must match is two characters on
@@ -512,6 +522,9 @@ def _cjk_names(text: str) -> list:
     for m in _CJK_NAME.finditer(text):
         span = m.group(0)
         out.append(Fact("name", m.start(), m.end(), span, ("cjk", span)))
+    for m in _CJK_PLACES.finditer(text):
+        if not any(f.start <= m.start() and m.end() <= f.end for f in out):   # 安徽省 is read above
+            out.append(Fact("name", m.start(), m.end(), m.group(0), ("cjk", m.group(0))))
     return out
 
 

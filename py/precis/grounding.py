@@ -436,6 +436,9 @@ class PassageIndex:
         if fact.kind == "number":
             if fact.text.startswith("第"):
                 return None   # 第一个月 says which, not how many: it binds to no amount
+            counted = self._counter_conflict(point, fact, window)
+            if counted:
+                return counted
             context = [self.passage_facts(j) for j in window]
             if not _fact_held(fact, context, _numbers_in(context)):
                 return None   # worked out from the passage's numbers (_derived_numbers): no sentence binds it
@@ -468,6 +471,19 @@ class PassageIndex:
             return None
         rival = self._rival(fact, j)
         return (self._say_instead(fact, rival), j) if rival else None
+
+    def _counter_conflict(self, point: str, fact, window: list):
+        """(reason, passage) when the point counts its number in other things than the page does wherever the page
+        has that number (修复的超过8000页 where the page's 8000 are 册): the counter word is what is counted."""
+        mine = _counter(point, fact)
+        if not mine:
+            return None
+        theirs = [(g, j, _counter(self.passages[j].text, g)) for j in window for g in self.passage_facts(j).facts
+                  if g.kind == "number" and _number_matches(fact.key, g.key)]
+        if theirs and all(c and not _same_counter(mine, c) for _, _, c in theirs):
+            g, j, c = theirs[0]
+            return f"the page says {g.text}{c}", j
+        return None
 
     def _binding_conflict(self, point: str, fact, window: list):
         """(reason, passage) when the point gives its number to a word the page gives another
@@ -877,6 +893,26 @@ def _derived_numbers(context: list, sums: bool) -> list:
             factor = int(tenths) / 10 ** len(tenths)
             keys += [(a.key[0], a.key[1] * factor, 0, 1.0, *a.key[4:]) for a in amounts if a.key[0] not in ("", "%")]
     return keys
+
+
+# CJK counters, by what they count; 个 counts anything. A number's counter is what it is a number of.
+_COUNTER_KINDS = {"people": "人名位口", "volumes": "册冊本部卷", "pages": "页頁篇", "times": "次回趟遍场場",
+                  "vehicles": "辆輛台部架艘", "animals": "只头頭匹条條", "places": "家所座间間处處栋棟",
+                  "sheets": "张張份枚片", "households": "户戶家", "items": "件项項份套种種类類"}
+_COUNTERS = {ch: {kind for kind, chars in _COUNTER_KINDS.items() if ch in chars}
+             for ch in "".join(_COUNTER_KINDS.values())}
+
+
+def _counter(text: str, fact) -> str:
+    """The CJK counter right after a number with no unit of its own (8000册, 600张), else ""."""
+    if fact.kind != "number" or fact.key[0] or (len(fact.key) > 4 and fact.key[4]):
+        return ""
+    ch = text[fact.end:fact.end + 1]
+    return ch if ch in _COUNTERS else ""
+
+
+def _same_counter(a: str, b: str) -> bool:
+    return a == b or bool(_COUNTERS[a] & _COUNTERS[b])
 
 
 def _contains_run(haystack: list, needle: tuple) -> bool:

@@ -416,3 +416,19 @@ def test_tenths_are_percentages(text, facts):
 def test_tenths_counts_ordinals_and_labels(page, point, reasons):
     (g,) = ground_points(f"- {point}", page)
     assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
+
+
+@pytest.mark.parametrize("page, point, reasons", [
+    # a province or great city the page never names
+    ("修复中心从安徽一家手工纸坊定制了约2000张补纸。", "修复中心从南京一家手工纸坊定制了约2000张补纸", [("南京", "not in the page")]),
+    ("修复中心从安徽一家手工纸坊定制了约2000张补纸。", "修复中心从安徽定制了约2000张补纸", []),
+    # a person with a role word and a family name whom the page never names
+    ("书店店员王芳说，读者一次最多借3本。", "书店店员李小红说，读者一次最多借3本", [("李小红", "the page never names 李小红")]),
+    # what a number counts: 册 are not 页, but 本 are 册
+    ("省图书馆收藏的古籍约有3.2万册，其中需要修复的超过8000册。", "需要修复的古籍超过8000页",
+     [("8000", "the page says 8000册")]),
+    ("省图书馆收藏的古籍约有3.2万册，其中需要修复的超过8000册。", "需要修复的古籍超过8000本", []),
+])
+def test_places_people_and_counters_the_page_gives(page, point, reasons):
+    (g,) = ground_points(f"- {point}", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
