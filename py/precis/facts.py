@@ -135,7 +135,7 @@ _NUMBER_PATTERNS = [
     re.compile(rf"(?i)\b(?P<ordw>{numbers.ENGLISH_ORDINAL}|twice|thrice|dozen)\b"),
 ]
 # A single CJK numeral is a number only before a measure word or a unit (一座桥, 三名, 五年).
-_MEASURE = tuple("个個座名位人年月日号號时時点點分秒次回项項家条條种種本元円米吨噸岁歳倍件台张張枚只匹头頭辆輛层層階周週天届期场場篇架艘棵所间間章国國万萬亿億千百成%％")
+_MEASURE = tuple("个個座名位人年月日号號时時点點分秒次回项項家条條种種本元円米吨噸岁歳倍件台张張枚只匹头頭辆輛层層楼樓階周週天届期场場篇架艘棵所间間章国國万萬亿億千百成%％")
 # 一 before these is the article "a" ("一个", "一位", "一项"), not a count to check.
 _ARTICLE_MEASURES = tuple("个個位项項种種座家条條")
 # Numeral runs that are words: 千万 "be sure to", 万一 "in case", 十分 "very", 一一 "one by one".

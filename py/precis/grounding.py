@@ -436,7 +436,7 @@ class PassageIndex:
         if fact.kind == "number":
             if fact.text.startswith("第"):
                 return None   # 第一个月 says which, not how many: it binds to no amount
-            counted = self._counter_conflict(point, fact, window)
+            counted = self._counter_conflict(point, fact, window) or self._pairing_conflict(point, fact, window)
             if counted:
                 return counted
             context = [self.passage_facts(j) for j in window]
@@ -485,6 +485,44 @@ class PassageIndex:
             return f"the page says {g.text}{c}", j
         return None
 
+    def _pairing_conflict(self, point: str, fact, window: list):
+        """(reason, passage) when the point pairs an amount with another thing the page pairs it not with: the
+        counted thing last before the amount in the point (二楼 in 二楼住户每户约出2.6万元) is not the one
+        just before it in the page's sentence (七楼每户约出2.6万元), and the page pairs the point's own thing with
+        another amount of the same unit (二楼每户约出5000元). A sentence that says "respectively" pairs by order."""
+        if not _amount(fact):
+            return None
+        mine = [a for a in self._point_facts.facts if a.end <= fact.start and _tag(point, a)]
+        if not mine:
+            return None
+        tag = _tag(point, mine[-1])
+        rival = None
+        for j in window:
+            pf = self.passage_facts(j)
+            if _RESPECTIVELY.search(pf.text):
+                continue
+            tags = [(a, _tag(pf.text, a)) for a in pf.facts if _tag(pf.text, a)]
+            for g in pf.facts:
+                if g.kind != "number" or not _amount(g) or not _number_matches(fact.key, g.key):
+                    continue
+                before = [(a, t) for a, t in tags if a.end <= g.start and t[1] == tag[1]]
+                if not before:
+                    continue
+                if before[-1][1] == tag:
+                    return None          # the page pairs them too
+                # the point's own thing, just before another amount of the same unit in this sentence
+                own = [a for a, t in tags if t == tag and any(
+                    h.kind == "number" and _amount(h) and h.key[0] == fact.key[0] and a.end <= h.start
+                    and not any(b.end <= h.start and b.start > a.start and tb[1] == tag[1] for b, tb in tags)
+                    for h in pf.facts)]
+                if own and rival is None:
+                    rival = (before[-1][0], j)
+        if rival:
+            a, j = rival
+            kind = _tag(self.passages[j].text, a)[1]
+            return f"the page says this of {a.text}{'' if kind == 'name' else kind}", j
+        return None
+
     def _binding_conflict(self, point: str, fact, window: list):
         """(reason, passage) when the point gives its number to a word the page gives another
         number ("buses carried 52,000 people" where the page's buses carried 18,000 and 52,000
@@ -497,6 +535,8 @@ class PassageIndex:
         held, rival = 0, None   # the most words the page binds to this very number; the best other number
         for j in window:
             pf = self.passage_facts(j)
+            if _RESPECTIVELY.search(pf.text):
+                continue   # "A and B invested 3m and 5m respectively": paired by order, not by nearness
             for g in pf.facts:
                 # "costs 18 million pounds; the county pays 12 million": an amount's currency said once
                 elided = not g.key[0] and fact.key[0] not in ("", "%")
@@ -909,6 +949,27 @@ def _counter(text: str, fact) -> str:
         return ""
     ch = text[fact.end:fact.end + 1]
     return ch if ch in _COUNTERS else ""
+
+
+_RESPECTIVELY = re.compile(r"分别|分別|各自|\brespectively\b", re.I)
+
+
+def _amount(fact) -> bool:
+    """A number of money, per cent or a unit of measure: what a thing is paired with (2.6万元, 95公斤)."""
+    return fact.kind == "number" and bool(fact.key[0] or (len(fact.key) > 4 and fact.key[4]))
+
+
+def _tag(text: str, fact):
+    """(what, kind) of a thing an amount may be paired with: a bare number that names a thing ((2.0, "楼") for
+    二楼, 3号线), or a Chinese name or short quoted name (“岚岚”: kind "name"); else None. (Latin names are left
+    out: "A lends £5m to B" and "B borrows £5m from A" order them both ways.)"""
+    if fact.kind in ("name", "quote"):
+        cjk = fact.key[0] == "cjk" if fact.kind == "name" else bool(re.fullmatch("[“「『\"]?[\u4e00-\u9fff]{2,6}[”」』\"]?", fact.text))
+        return (fact.key, "name") if cjk else None
+    if fact.kind != "number" or _amount(fact) or fact.text.startswith("第"):
+        return None
+    ch = text[fact.end:fact.end + 1]
+    return (fact.key[1], ch) if "\u4e00" <= ch <= "\u9fff" else None
 
 
 def _same_counter(a: str, b: str) -> bool:

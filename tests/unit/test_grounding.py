@@ -432,3 +432,19 @@ def test_tenths_counts_ordinals_and_labels(page, point, reasons):
 def test_places_people_and_counters_the_page_gives(page, point, reasons):
     (g,) = ground_points(f"- {point}", page)
     assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
+
+
+@pytest.mark.parametrize("page, point, reasons", [
+    # an amount given to the other of two things the page lists, each with its own amount
+    ("其余费用由居民分摊：一楼住户不出钱，二楼每户约出5000元，七楼每户约出2.6万元。", "二楼住户每户约出2.6万元",
+     [("2.6万元", "the page says this of 七楼")]),
+    ("其余费用由居民分摊：一楼住户不出钱，二楼每户约出5000元，七楼每户约出2.6万元。", "七楼住户每户约出2.6万元", []),
+    ("“岚岚”是雌性，今年6岁，体重约95公斤；“小川”是雄性，今年7岁，体重约110公斤。", "“岚岚”是雌性，体重约110公斤",
+     [("110", "the page says this of “小川”")]),
+    ("“岚岚”是雌性，今年6岁，体重约95公斤；“小川”是雄性，今年7岁，体重约110公斤。", "“小川”体重约110公斤", []),
+    # "respectively" pairs by order, not by nearness
+    ("一号楼和二号楼分别投资了300万元和500万元。", "二号楼投资了500万元", []),
+])
+def test_an_amount_paired_with_another_thing(page, point, reasons):
+    (g,) = ground_points(f"- {point}", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
