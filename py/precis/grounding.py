@@ -1492,12 +1492,40 @@ def _predicates(text: str) -> list:
     last consonant made single), denied when a negation cue stands a few characters before with only auxiliaries
     between ("did not travel", "has not been approved"; not "not in the town hall")."""
     cues = [b for a, b in fact_rules.negation_cues(text) if not text[a:b].lower().startswith("non")]
+    regions = _denied_by_subject(text)
     spans: list = []
     out = []
     for unit, (s, e) in zip(content_units(text, spans), spans):
         if unit.isascii() and unit.isalpha():
-            denied = any(0 <= s - b <= DENIAL_REACH and _only_auxiliaries(text[b:s]) for b in cues)
+            denied = any(0 <= s - b <= DENIAL_REACH and _only_auxiliaries(text[b:s]) for b in cues) or \
+                any(a <= s < b for a, b in regions)
             out.append((_stem(unit), (s, e), denied))
+    return out
+
+
+# A subject denied as a whole ("none of them has ever been published", "Neither the volunteers nor the doctors
+# knew", "no other copies are known to survive") denies what is said of it: its verb and what follows.
+_DENIED_SUBJECT = re.compile(r"(?:^|(?<=[,;:]\s)|(?<=\band\s)|(?<=\bbut\s))(?:[Nn]one of|[Nn]either|[Nn]obody|[Nn]o one|[Nn]o)\b"
+                             r"(?! (?:more|less|fewer|later|earlier|sooner|longer|further)\b)")   # "no more than 30%"
+# Where that subject ends: an auxiliary, or a verb in the past ("died", "knew").
+_VERB_START = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|did|does|do|may|might|must|should|"
+                         r"[a-z]+ed|knew|went|came|got|took|saw|made|said|told|found|left|kept|held|won|lost|paid)\b")
+_CLAUSE_END = re.compile(r"[,;:.!?]")
+_AUXILIARY_VERBS = frozenset("is are was were has have had will would can could did does do may might must should".split())
+
+
+def _denied_by_subject(text: str) -> list:
+    """(start, end) of what a denied subject's clause says of it (see _DENIED_SUBJECT)."""
+    out = []
+    for m in _DENIED_SUBJECT.finditer(text):
+        end = _CLAUSE_END.search(text, m.end())
+        end = end.start() if end else len(text)
+        verb = _VERB_START.search(text, m.end(), end)
+        if verb:
+            # the verb, through its auxiliaries ("has ever been published"), not its object ("approved the drug")
+            words = re.compile(r"[A-Za-z]+").finditer(text, verb.start(), end)
+            last = next((w for w in words if w.group(0).lower() not in _AUXILIARIES | _AUXILIARY_VERBS), None)
+            out.append((verb.start(), last.end() if last else end))
     return out
 
 

@@ -448,3 +448,22 @@ def test_places_people_and_counters_the_page_gives(page, point, reasons):
 def test_an_amount_paired_with_another_thing(page, point, reasons):
     (g,) = ground_points(f"- {point}", page)
     assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
+
+
+@pytest.mark.parametrize("page, point, reasons", [
+    # a subject denied as a whole denies its verb ...
+    ("Most issues were lost in a fire in 1911, and no other copies are known to survive.",
+     "Other copies of the issues lost in the 1911 fire are known to survive", [("known", "the page says the opposite")]),
+    # ... not its object, and "no more than" is a quantity, not a denial
+    ("The drug has not been approved by any regulator.", "No regulator has approved the drug", []),
+])
+def test_a_denied_subject_denies_its_verb(page, point, reasons):
+    (g,) = ground_points(f"- {point}", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
+
+
+def test_what_a_denied_subject_denies():
+    from precis.grounding import _denied_by_subject
+    text = "Neither the volunteers nor the doctors knew who had had which, and none of them has ever been published."
+    assert [text[a:b] for a, b in _denied_by_subject(text)] == ["knew", "has ever been published"]
+    assert _denied_by_subject("No more than 30 per cent may come from outside.") == []   # a quantity
