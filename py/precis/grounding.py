@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Callable
 
 from precis import facts as fact_rules
-from precis.cjk_names import BODY_REACH, body_word_conflicts, holds_name, page_spelling, role_conflicts, \
+from precis.cjk_names import BODY_REACH, FAMILY_NAMES, body_word_conflicts, holds_name, page_spelling, role_conflicts, \
     role_holders, work_claims, work_conflicts
 from precis.english_kinds import kind_conflicts, kinds
 from precis.english_roles import officer_conflicts, officers
@@ -45,7 +45,7 @@ from precis.key_points import BULLET_LINE, ITEM_NUMBER
 from precis.measures import in_unit_of
 from precis.opposites import opposite_words
 from precis.support_judge import JUDGE_REASON, JUDGE_THRESHOLD
-from precis.text_units import content_units, sentence_spans
+from precis.text_units import CJK_FUNCTION_CHARS, content_units, sentence_spans
 
 # On the tuned half of the labeled set, unsupported claims reach a support of 0.28 and honest
 # paraphrases start at 0.54: the threshold sits between them.
@@ -316,7 +316,8 @@ class PassageIndex:
         for span, passage in _negation_conflicts(point, context, window):
             reasons.setdefault(span, (OPPOSITE, passage))
         if not any(reason == OPPOSITE for reason, _ in reasons.values()):   # one "opposite" says it
-            for span, passage in self._denied_predicates(point):
+            for span, passage in self._denied_predicates(point) + _denied_cjk_words(point, context, window,
+                                                                                     self._whole_text()):
                 reasons.setdefault(span, (OPPOSITE, passage))
         for span, reason in _opposite_conflicts(point, context, window):
             if not any(a < span[1] and span[0] < b for a, b in reasons):
@@ -1406,6 +1407,45 @@ def _clause_denials(text: str) -> list:
         else:
             out.append(None)
     return out
+
+
+# What may stand between a Chinese denial and the word it denies: 不会增加, 没有再开, 并未曾出席.
+_CJK_DENIED_WORD = re.compile(r"(?:会|會|能|再|曾|用|需)?([\u4e00-\u9fff]{2})")
+
+
+def _denied_cjk_words(point: str, context: list, window: list, page: str) -> list:
+    """[(span, passage)] of two-character words the point says plainly (书店开业头一个月已经盈利, 主办方表示参赛名额将增加)
+    that the passage it rests on says only with a denial (仍然没有盈利, 参赛名额不会增加), and the page never says
+    plainly anywhere."""
+    out = []
+    for pf, j in zip(context, window):
+        for a, b in fact_rules.negation_cues(pf.text):
+            m = _CJK_DENIED_WORD.match(pf.text, b)
+            if not m or m.group(1)[0] in CJK_FUNCTION_CHARS:
+                continue
+            word = m.group(1)
+            at = point.find(word)
+            if at < 0 or fact_rules.negation_cues(point[max(0, at - 4):at]) or any(span[0] == at for span, _ in out):
+                continue
+            clause = next(((cs, ce) for cs, ce in _clauses(pf.text) if cs <= a < ce), (0, len(pf.text)))
+            if _someone_else(point, pf.text, clause):
+                continue   # 县长刘卫东并未出席，到场的是副县长王静: the point's 王静出席 is said of another person
+            if not any(not fact_rules.negation_cues(page[max(0, k - 4):k])
+                       for k in (x.start() for x in re.finditer(re.escape(word), page))):
+                out.append(((at, at + 2), j))
+    return out
+
+
+def _someone_else(point: str, sentence: str, clause: tuple) -> bool:
+    """Whether the point names a person (a family name and one or two characters) whom the page's sentence names
+    outside `clause`, the clause of its denial, and not inside it."""
+    inside = sentence[clause[0]:clause[1]]
+    for i, ch in enumerate(point):
+        if ch in FAMILY_NAMES:
+            for name in (point[i:i + 3], point[i:i + 2]):
+                if len(name) >= 2 and name in sentence and name not in inside:
+                    return True
+    return False
 
 
 def _negation_conflicts(point: str, context: list, window: list) -> list:

@@ -467,3 +467,18 @@ def test_what_a_denied_subject_denies():
     text = "Neither the volunteers nor the doctors knew who had had which, and none of them has ever been published."
     assert [text[a:b] for a, b in _denied_by_subject(text)] == ["knew", "has ever been published"]
     assert _denied_by_subject("No more than 30 per cent may come from outside.") == []   # a quantity
+
+
+@pytest.mark.parametrize("page, point, reasons", [
+    # a word the passage says only with a denial, said plainly
+    ("开业头一个月，书店接待读者约9000人次，营业额约6.5万元，仍然没有盈利。", "书店开业头一个月已经盈利",
+     [("盈利", "the page says the opposite")]),
+    ("主办方表示，明年比赛的奖金总额将提高，但参赛名额不会增加。", "主办方表示明年参赛名额将增加",
+     [("增加", "the page says the opposite")]),
+    # ... not when the page says it plainly elsewhere, nor of another person than the one the page denies it of
+    ("开业头一个月，书店仍然没有盈利。第二个月，书店开始盈利。", "书店第二个月开始盈利", []),
+    ("重开当天，县长刘卫东并未出席，到场的是副县长王静。", "重开当天，副县长王静出席", []),
+])
+def test_a_chinese_word_the_page_denies_said_plainly(page, point, reasons):
+    (g,) = ground_points(f"- {point}", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
