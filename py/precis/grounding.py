@@ -1294,6 +1294,7 @@ _RELATIVE_TIMES = {"去年": "year", "今年": "year", "明年": "year", "前年
                    "last year": "year", "this year": "year", "next year": "year", "last month": "month",
                    "next month": "month", "this month": "month"}
 _RELATIVE_TIME = re.compile("|".join(sorted(_RELATIVE_TIMES, key=len, reverse=True)), re.IGNORECASE)
+_MONTH_AFTER = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月")   # 去年8月
 
 
 def _relative_time_conflicts(point: str, window_text: str, passage_of) -> list:
@@ -1303,6 +1304,14 @@ def _relative_time_conflicts(point: str, window_text: str, passage_of) -> list:
     theirs = [m.group(0) for m in _RELATIVE_TIME.finditer(window_text)]
     for m in _RELATIVE_TIME.finditer(point):
         word = m.group(0).casefold()
+        dated = _MONTH_AFTER.match(point, m.end())
+        if dated:
+            # 今年8月 where the page's 8月 is 去年's: the word that dates this month, not any in the window
+            said = [t.group(0) for t in _RELATIVE_TIME.finditer(window_text)
+                    if window_text.startswith(dated.group(0), t.end())]
+            if said and all(t.casefold() != word for t in said):
+                out.append(((m.start(), m.end()), (f"the page says {said[0]}{dated.group(0)}", passage_of(said[0]))))
+            continue
         if any(t.casefold() == word for t in theirs):
             continue
         rival = next((t for t in theirs if _RELATIVE_TIMES[t.casefold()] == _RELATIVE_TIMES[word]), None)

@@ -482,3 +482,14 @@ def test_what_a_denied_subject_denies():
 def test_a_chinese_word_the_page_denies_said_plainly(page, point, reasons):
     (g,) = ground_points(f"- {point}", page)
     assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
+
+
+@pytest.mark.parametrize("page, point, reasons", [
+    # the word that dates a month, not any relative word of the passage
+    ("开了18年的书屋去年8月因房租上涨关门后，于今年3月15日重新开业。", "书屋今年8月因房租上涨关门",
+     [("今年", "the page says 去年8月")]),
+    ("开了18年的书屋去年8月因房租上涨关门后，于今年3月15日重新开业。", "书屋去年8月因房租上涨关门", []),
+])
+def test_a_relative_year_dates_its_month(page, point, reasons):
+    (g,) = ground_points(f"- {point}", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
