@@ -1526,11 +1526,24 @@ def _causes_not_in(point: str, passages: str) -> list:
 
 
 def _superlatives_not_in(point: str, page: str) -> list:
-    """(start, end) of each record or first the point claims in a word the page never uses."""
+    """(start, end) of each record or first the point claims in a word the page never uses; a Chinese 最 with what
+    it is said of (全省最大的湿地公园: 最大 and 湿地 within a few characters), since 最大 alone is in many pages."""
     claims = list(_SUPERLATIVE.finditer(point))
     folded = page.casefold() if claims else ""   # most points claim none: the page is not folded for them
-    return [m.span() for m in claims
-            if not re.search(rf"(?<![a-z]){re.escape(m.group(0).casefold())}(?![a-z])", folded)]
+    out = []
+    for m in claims:
+        word = m.group(0).casefold()
+        if not re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", folded):
+            out.append(m.span())
+        elif word.startswith("最"):
+            of = _SAID_OF.match(point, m.end())
+            if of and not re.search(rf"{re.escape(word)}.{{0,3}}{re.escape(of.group(1))}", page):
+                out.append(m.span())
+    return out
+
+
+# What a Chinese superlative is said of: the two characters after it, past 的 (最大的湿地公园: 湿地).
+_SAID_OF = re.compile("的?([\u4e00-\u9fff]{2})")
 
 
 _LATIN_WORD = re.compile("[A-Za-z]{4}")

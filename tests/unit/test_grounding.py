@@ -493,3 +493,13 @@ def test_a_chinese_word_the_page_denies_said_plainly(page, point, reasons):
 def test_a_relative_year_dates_its_month(page, point, reasons):
     (g,) = ground_points(f"- {point}", page)
     assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
+
+
+@pytest.mark.parametrize("page, point, reasons", [
+    # 最大 is in the page, but not said of a wetland park
+    ("白鹭湾湿地公园占地约320公顷。园内最大的湖面积约40公顷。", "白鹭湾湿地公园是全省最大的湿地公园", [("最大", "the page does not say this")]),
+    ("白鹭湾湿地公园占地约320公顷，是全省最大的湿地公园。", "白鹭湾湿地公园是全省最大的湿地公园", []),
+])
+def test_a_chinese_superlative_and_what_it_is_said_of(page, point, reasons):
+    (g,) = ground_points(f"- {point}", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
