@@ -112,6 +112,9 @@ def test_role_conflicts(page, point, expected):
     ("食堂的菜品由区疾控中心每月抽检一次，老人餐的差额由区民政局补贴。", "食堂的菜品由区民政局每月抽检一次",
      [("区民政局", "the page names 区疾控中心 for 抽检")]),
     ("食堂的菜品由区疾控中心每月抽检一次，老人餐的差额由区民政局补贴。", "老人餐的差额由区民政局补贴", []),
+    # "<work> 则/也 由 <body> 完成/承担" names who did the work too.
+    ("纸张检测由南州大学化学学院完成，修复则由省图书馆古籍修复中心负责。", "修复则由南州大学化学学院完成",
+     [("南州大学化学学院", "the page names 省图书馆古籍修复中心 for 修复")]),
     # A club is a kind of body: its name must be the page's (河滨 for 湖滨).
     (CLUBS, "河滨俱乐部将为周雨桐配备专门的体能教练", [("河滨俱乐部", "not in the page")]),
     (CLUBS, "江州银河俱乐部将为周雨桐配备专门的体能教练", []),
