@@ -245,7 +245,7 @@ _WORK_CLAIMS = (
     # 恒远建设集团负责施工, ，东丰电梯负责维保
     re.compile(f"(?:(?<=^)|(?<=[，,。；;、\\s]))(?P<org>{_BODY_RUN})(?:负责|負責|承担|承擔)(?P<work>{_WORK})"),
     # ，江城棋院承办。: a clause of the body and its work alone
-    re.compile(f"(?:(?<=^)|(?<=[，,。；;、\\s]))(?P<org>{_BODY_RUN})(?P<work>{_WORK})(?=[，,。；;]|$)"),
+    re.compile(f"(?:(?<=^)|(?<=[，,。；;、\\s]))(?P<org>{_BODY_RUN})(?:负责|負責)?(?P<work>{_WORK})(?=[，,。；;]|$)"),
     # 由水稻研究所与南江种业联合培育: bodies that did the work together
     re.compile(f"由(?P<org>{_BODY_RUN}(?:[与與和及]{_BODY_RUN})+)(?:联合|聯合|共同)(?P<work>{_WORK})"),
     # 决赛在江城国际会议中心结束: where an event took place (the page's place for the same word)
