@@ -128,7 +128,8 @@ FAMILY_NAMES = frozenset(
     "姚卢姜崔钟谭陆汪范金石廖贾夏韦邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵钱严覃武戴莫孔汤")
 _NAME_FIRST_STOPS = CJK_FUNCTION_CHARS | frozenset("此曾也表说將将已今去还還均亦称稱认認指透介对對")
 # After the name: a verb of saying, a function word, punctuation or the end.
-_AFTER_NAME = "(?=表示|说|說|称|稱|则|認為|认为|在|的|担任|將|将|指出|透露|介绍|此前|曾|也|对|對|和|与|與|[，,。、；;！？!?\\s]|$)"
+_AFTER_NAME = ("(?=表示|说|說|称|稱|则|認為|认为|在|的|担任|將|将|指出|透露|介绍|此前|曾|也|对|對|和|与|與|带领|帶領|率领|"
+               "率領|领导|領導|主持|参与|參與|提出|回忆|回憶|强调|強調|坦言|[，,。、；;！？!?\\s]|$)")
 _HOLDER = re.compile(f"(?P<role>{'|'.join(ROLE_WORDS)})(?:是|为|為)?(?P<name>[{HAN}]{{2,3}}?){_AFTER_NAME}")
 # How far before a role its body is read (江州银河俱乐部总经理): long enough for a body's name and its kind.
 BODY_REACH = 8
@@ -202,8 +203,15 @@ def _said_together(name: str, role: str, page: str) -> bool:
 def _same_body(a: str, b: str) -> bool:
     """Two bodies alike in name: what they are called apart from their kind shares two characters (湖滨体育俱乐部
     and 湖滨俱乐部; not 湖滨体育俱乐部 and 江州银河俱乐部, alike only in being clubs)."""
-    core_a, core_b = _BODY_KIND_END.sub("", a), _BODY_KIND_END.sub("", b)
+    core_a, core_b = _core(a), _core(b)
     return _share_bigram(core_a, core_b) if core_a and core_b else _share_bigram(a, b)
+
+
+def _core(body: str) -> str:
+    """What a body is called apart from its kind; where that leaves one character (县 of 县图书馆), the name less its
+    last character, so that 县图书馆 and 县文化馆 are not one body for sharing 县."""
+    core = _BODY_KIND_END.sub("", body)
+    return core if len(core) >= 2 or len(body) < 3 else body[:-1]
 
 
 def _share_bigram(a: str, b: str) -> bool:

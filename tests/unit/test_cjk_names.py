@@ -55,6 +55,9 @@ def test_role_holders_read_role_name_and_body():
     (DEAL, "顺航董事长刘国华表示网点将增至3200个", [("刘国华", "the page names 刘国华 as 总裁")]),  # another role
     (DEAL, "项目经理是王海涛", []),                             # the page's own
     (MUSEUM, "专家表示，开幕首周接待观众4.2万人次", []),        # a role word and a verb, no name
+    # One body is not another for sharing only the county (县图书馆, 县文化馆); a name before 带领 is read too.
+    ("县文化馆馆长罗志强说，书架是免费打造的，图书由县图书馆提供。", "县图书馆馆长罗志强表示，引入书店是好事", [("县图书馆", "the page says 罗志强 is 县文化馆馆长")]),
+    ("水稻研究所研究员周明远带领团队选育了新品种。", "南江大学教授周明远带领团队选育", [("周明远", "the page names 周明远 as 研究员")]),
     # A deputy is not the head, either way round.
     ("科技馆副馆长周明表示，新展厅明年开放。", "科技馆馆长周明表示，新展厅明年开放", [("周明", "the page names 周明 as 副馆长")]),
     ("科技馆馆长周明表示，新展厅明年开放。", "科技馆副馆长周明表示，新展厅明年开放", [("周明", "the page names 周明 as 馆长")]),
