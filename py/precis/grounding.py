@@ -1437,7 +1437,8 @@ def _denied_cjk_words(point: str, context: list, window: list, page: str) -> lis
             if at < 0 or fact_rules.negation_cues(point[max(0, at - 4):at]) or any(span[0] == at for span, _ in out):
                 continue
             clause = next(((cs, ce) for cs, ce in _clauses(pf.text) if cs <= a < ce), (0, len(pf.text)))
-            if _someone_else(point, pf.text, clause):
+            own = next(((cs, ce) for cs, ce in _clauses(point) if cs <= at < ce), (0, len(point)))
+            if _someone_else(point[own[0]:own[1]], pf.text, clause):
                 continue   # 县长刘卫东并未出席，到场的是副县长王静: the point's 王静出席 is said of another person
             if not any(not fact_rules.negation_cues(page[max(0, k - 4):k])
                        for k in (x.start() for x in re.finditer(re.escape(word), page))):
@@ -1446,8 +1447,8 @@ def _denied_cjk_words(point: str, context: list, window: list, page: str) -> lis
 
 
 def _someone_else(point: str, sentence: str, clause: tuple) -> bool:
-    """Whether the point names a person (a family name and one or two characters) whom the page's sentence names
-    outside `clause`, the clause of its denial, and not inside it."""
+    """Whether the point's clause names a person (a family name and one or two characters) whom the page's sentence
+    names outside `clause`, the clause of its denial, and not inside it."""
     inside = sentence[clause[0]:clause[1]]
     for i, ch in enumerate(point):
         if ch in FAMILY_NAMES:

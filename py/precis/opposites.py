@@ -22,6 +22,8 @@ _OPPOSITES = {
                r"|同意|支持|批准|接受",
                r"reject(?:s|ed|ing)?|refus(?:e|es|ed|ing)|oppos(?:e|es|ed|ing)|反对|反對|拒绝|拒絕|否决|否決|驳回|駁回"),
     "outcome": (r"w[oi]n(?:s|ning)?", r"los(?:e|es|ing|t)"),
+    "timing": (r"on time|on schedule|如期|按期|按时|按時|准时|準時",
+               r"delayed|late|behind schedule|推迟|推遲|延期|延迟|延遲|晚了|拖延|逾期"),
     "permission": (r"allow(?:s|ed|ing)?|permit(?:s|ted|ting)?|welcome|允许|允許",
                    r"ban(?:s|ned|ning)?|forb[ia]d(?:s|den|ding)?|prohibit(?:s|ed|ing)?|禁止"),
 }

@@ -478,6 +478,9 @@ def test_what_a_denied_subject_denies():
     # ... not when the page says it plainly elsewhere, nor of another person than the one the page denies it of
     ("开业头一个月，书店仍然没有盈利。第二个月，书店开始盈利。", "书店第二个月开始盈利", []),
     ("重开当天，县长刘卫东并未出席，到场的是副县长王静。", "重开当天，副县长王静出席", []),
+    # the speaker named in another clause of the point is no other person
+    ("郑玉兰说，关店时书店欠下约15万元的货款，她并没有想过再开。", "郑玉兰说，关店时她就想过再开",
+     [("想过", "the page says the opposite")]),
 ])
 def test_a_chinese_word_the_page_denies_said_plainly(page, point, reasons):
     (g,) = ground_points(f"- {point}", page)

@@ -32,3 +32,9 @@ def test_a_point_that_says_the_event_the_other_way(point, reasons):
     (g,) = ground_points(f"- {point}", PAGE)
     assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
     assert g["supported"] is (not reasons)
+
+
+def test_on_time_and_late_are_opposites():
+    assert [(g, side) for _, _, g, side in opposite_words("工程如期完工")] == [("timing", 1)]
+    assert [(g, side) for _, _, g, side in opposite_words("比原计划晚了两周")] == [("timing", -1)]
+    assert [(g, side) for _, _, g, side in opposite_words("The ferry was delayed")] == [("timing", -1)]
