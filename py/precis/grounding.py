@@ -437,7 +437,8 @@ class PassageIndex:
         if fact.kind == "number":
             if fact.text.startswith("第"):
                 return None   # 第一个月 says which, not how many: it binds to no amount
-            counted = self._counter_conflict(point, fact, window) or self._pairing_conflict(point, fact, window)
+            counted = self._counter_conflict(point, fact, window) or self._pairing_conflict(point, fact, window) \
+                or self._discount_conflict(point, fact, window)
             if counted:
                 return counted
             context = [self.passage_facts(j) for j in window]
@@ -484,6 +485,24 @@ class PassageIndex:
         if theirs and all(c and not _same_counter(mine, c) for _, _, c in theirs):
             g, j, c = theirs[0]
             return f"the page says {g.text}{c}", j
+        return None
+
+    def _discount_conflict(self, point: str, fact, window: list):
+        """(reason, passage) when the point gives a price as the discounted one (学生半价门票价格为80元) that the page
+        gives with no discount in its clause (门票价格为80元，学生半价: 80元 is the full price)."""
+        if fact.key[0] in ("", "%"):
+            return None
+        clause = next(((cs, ce) for cs, ce in _clauses(point) if cs <= fact.start < ce), (0, len(point)))
+        if not _DISCOUNTED.search(point[clause[0]:clause[1]]):
+            return None
+        for j in window:
+            text = self.passages[j].text
+            for g in self.passage_facts(j).facts:
+                if g.kind == "number" and _number_matches(fact.key, g.key):
+                    theirs = next(((cs, ce) for cs, ce in _clauses(text) if cs <= g.start < ce), (0, len(text)))
+                    if _DISCOUNTED.search(text[theirs[0]:theirs[1]]):
+                        return None
+                    return f"the page gives {g.text} with no discount", j
         return None
 
     def _pairing_conflict(self, point: str, fact, window: list):
@@ -903,8 +922,8 @@ def _numbers_in(context: list) -> list:
     return keys
 
 
-# 打八折, 八五折, 7折: a price times eight tenths, 0.85, 0.7
-_DISCOUNT = re.compile(r"([一二三四五六七八九]{1,2}|[1-9]{1,2})折")
+# 打八折, 八五折, 7折, 半价: a price times eight tenths, 0.85, 0.7, a half
+_DISCOUNT = re.compile(r"([一二三四五六七八九]{1,2}|[1-9]{1,2})折|半价|半價")
 _CJK_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
 
 
@@ -930,7 +949,7 @@ def _derived_numbers(context: list, sums: bool) -> list:
                     if sums:
                         keys.append((a.key[0], a.key[1] + b.key[1], 0, 1.0, *a.key[4:]))
         for m in _DISCOUNT.finditer(pf.text):
-            tenths = "".join(str(_CJK_DIGITS.get(c, c)) for c in m.group(1))
+            tenths = "".join(str(_CJK_DIGITS.get(c, c)) for c in m.group(1) or "5")   # 半价: half
             factor = int(tenths) / 10 ** len(tenths)
             keys += [(a.key[0], a.key[1] * factor, 0, 1.0, *a.key[4:]) for a in amounts if a.key[0] not in ("", "%")]
     return keys
@@ -952,6 +971,7 @@ def _counter(text: str, fact) -> str:
     return ch if ch in _COUNTERS else ""
 
 
+_DISCOUNTED = re.compile(r"半价|半價|[一二三四五六七八九\d]折|优惠价|優惠價|\bhalf[- ]price\b|\bdiscount", re.I)
 _RESPECTIVELY = re.compile(r"分别|分別|各自|\brespectively\b", re.I)
 
 

@@ -506,3 +506,14 @@ def test_a_relative_year_dates_its_month(page, point, reasons):
 def test_a_chinese_superlative_and_what_it_is_said_of(page, point, reasons):
     (g,) = ground_points(f"- {point}", page)
     assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
+
+
+@pytest.mark.parametrize("page, point, reasons", [
+    # the full price given as the discounted one
+    ("门票价格为80元，学生半价。", "学生半价门票价格为80元", [("80元", "the page gives 80元 with no discount")]),
+    ("门票价格为80元，学生半价。", "门票价格为80元，学生半价", []),
+    ("门票价格为80元，学生半价。", "学生半价，只需40元", []),          # worked out: 80元 less half
+])
+def test_a_full_price_given_as_the_discounted_one(page, point, reasons):
+    (g,) = ground_points(f"- {point}", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
