@@ -437,15 +437,15 @@ class PassageIndex:
         if fact.kind == "number":
             if fact.text.startswith("第"):
                 return None   # 第一个月 says which, not how many: it binds to no amount
-            counted = self._counter_conflict(point, fact, window) or self._pairing_conflict(point, fact, window) \
+            # what the number counts, what it is paired with, whether it is the discounted price
+            found = self._counter_conflict(point, fact, window) or self._pairing_conflict(point, fact, window) \
                 or self._discount_conflict(point, fact, window)
-            if counted:
-                return counted
+            if found:
+                return found
             context = [self.passage_facts(j) for j in window]
             if not _fact_held(fact, context, _numbers_in(context)):
                 return None   # worked out from the passage's numbers (_derived_numbers): no sentence binds it
-        if fact.kind == "number":
-            direction = _quantity_conflict(point, fact, [self.passage_facts(j) for j in window], window)
+            direction = _quantity_conflict(point, fact, context, window)
             if direction:
                 return direction
         if fact.kind not in ("date", "number") or _label_number(fact):
@@ -939,12 +939,12 @@ def _derived_numbers(context: list, sums: bool) -> list:
     keys = []
     for pf in context:
         amounts = [f for f in pf.facts if f.kind == "number" and not _year(f)]
-        counter = lambda f: pf.text[f.end:f.end + 1] if "\u4e00" <= pf.text[f.end:f.end + 1] <= "\u9fff" else ""  # noqa: E731
         for i, a in enumerate(amounts):
             for b in amounts[i + 1:]:
                 # a small bare number counts only beside another of the same counter (32对, 其中8对)
                 labels = _label_number(a) or _label_number(b)
-                if a.key[0] == b.key[0] and a.key[4:] == b.key[4:] and (not labels or counter(a) and counter(a) == counter(b)):
+                same_counter = _cjk_after(pf.text, a) and _cjk_after(pf.text, a) == _cjk_after(pf.text, b)
+                if a.key[0] == b.key[0] and a.key[4:] == b.key[4:] and (not labels or same_counter):
                     keys.append((a.key[0], abs(a.key[1] - b.key[1]), 0, 1.0, *a.key[4:]))
                     if sums:
                         keys.append((a.key[0], a.key[1] + b.key[1], 0, 1.0, *a.key[4:]))
@@ -963,11 +963,17 @@ _COUNTERS = {ch: {kind for kind, chars in _COUNTER_KINDS.items() if ch in chars}
              for ch in "".join(_COUNTER_KINDS.values())}
 
 
+def _cjk_after(text: str, fact) -> str:
+    """The CJK character right after a fact (楼 of 二楼, 册 of 8000册), else ""."""
+    ch = text[fact.end:fact.end + 1]
+    return ch if "\u4e00" <= ch <= "\u9fff" else ""
+
+
 def _counter(text: str, fact) -> str:
     """The CJK counter right after a number with no unit of its own (8000册, 600张), else ""."""
     if fact.kind != "number" or fact.key[0] or (len(fact.key) > 4 and fact.key[4]):
         return ""
-    ch = text[fact.end:fact.end + 1]
+    ch = _cjk_after(text, fact)
     return ch if ch in _COUNTERS else ""
 
 
@@ -989,8 +995,8 @@ def _tag(text: str, fact):
         return (fact.key, "name") if cjk else None
     if fact.kind != "number" or _amount(fact) or fact.text.startswith("第"):
         return None
-    ch = text[fact.end:fact.end + 1]
-    return (fact.key[1], ch) if "\u4e00" <= ch <= "\u9fff" else None
+    ch = _cjk_after(text, fact)
+    return (fact.key[1], ch) if ch else None
 
 
 def _same_counter(a: str, b: str) -> bool:
