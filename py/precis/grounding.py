@@ -19,7 +19,10 @@ that the page holds the point's facts. Pure stdlib.
    window matches the point's other words clearly better and carries a different date or
    number, the point conflates two events ("2015年7月 … 创立" where the page dates the founding
    to 2015年12月 and July is a dinner's). A quantity word must not turn around: "more than 300"
-   is not "fewer than 300", 超过 is not 不到.
+   is not "fewer than 300", 超过 is not 不到. A number goes with what the page counts (8000册 is not
+   8000页) and with the thing the page pairs it with (七楼's 2.6万元 is not 二楼's); one no sentence
+   states may be worked out from one sentence (a difference, a discounted price, a sum the point
+   calls a total).
 A point is supported when 5, 6 and 7 hold; otherwise `unsupported_spans` lists the exact
 substrings of the point that failed (a fact, a negation, or the words the page lacks), and
 `reasons` says why for each, as the reader sees it ({span, reason, passage}: "the page dates
