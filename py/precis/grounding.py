@@ -1563,6 +1563,8 @@ def _superlatives_not_in(point: str, page: str) -> list:
     out = []
     for m in claims:
         word = m.group(0).casefold()
+        if _BOUND.match(point, m.start()):
+            continue   # 最多能载约1900人, 最高售价24.8万元: a bound on a number, not a record
         if not re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", folded):
             out.append(m.span())
         elif word.startswith("最"):
@@ -1572,6 +1574,8 @@ def _superlatives_not_in(point: str, page: str) -> list:
     return out
 
 
+# 最多, 最高 … with a number a few characters on: an upper or lower bound, as "at most" is.
+_BOUND = re.compile(r"最[多少高低长短][^\d一二三四五六七八九十两，。；]{0,5}[约近]?[\d一二三四五六七八九十两]")
 # What a Chinese superlative is said of: the two characters after it, past 的 (最大的湿地公园: 湿地).
 _SAID_OF = re.compile("的?([\u4e00-\u9fff]{2})")
 

@@ -502,6 +502,8 @@ def test_a_relative_year_dates_its_month(page, point, reasons):
     # 最大 is in the page, but not said of a wetland park
     ("白鹭湾湿地公园占地约320公顷。园内最大的湖面积约40公顷。", "白鹭湾湿地公园是全省最大的湿地公园", [("最大", "the page does not say this")]),
     ("白鹭湾湿地公园占地约320公顷，是全省最大的湿地公园。", "白鹭湾湿地公园是全省最大的湿地公园", []),
+    # 最多 before a number is a bound, as "at most" is, not a record
+    ("工厂设计年产能为20万辆，投产初期每年产量不超过10万辆。", "工厂投产初期每年产量最多10万辆", []),
 ])
 def test_a_chinese_superlative_and_what_it_is_said_of(page, point, reasons):
     (g,) = ground_points(f"- {point}", page)
