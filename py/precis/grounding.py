@@ -495,14 +495,14 @@ class PassageIndex:
         gives with no discount in its clause (门票价格为80元，学生半价: 80元 is the full price)."""
         if fact.key[0] in ("", "%"):
             return None
-        clause = next(((cs, ce) for cs, ce in _clauses(point) if cs <= fact.start < ce), (0, len(point)))
+        clause = _clause_at(point, fact.start)
         if not _DISCOUNTED.search(point[clause[0]:clause[1]]):
             return None
         for j in window:
             text = self.passages[j].text
             for g in self.passage_facts(j).facts:
                 if g.kind == "number" and _number_matches(fact.key, g.key):
-                    theirs = next(((cs, ce) for cs, ce in _clauses(text) if cs <= g.start < ce), (0, len(text)))
+                    theirs = _clause_at(text, g.start)
                     if _DISCOUNTED.search(text[theirs[0]:theirs[1]]):
                         return None
                     return f"the page gives {g.text} with no discount", j
@@ -515,16 +515,16 @@ class PassageIndex:
         another amount of the same unit (二楼每户约出5000元). A sentence that says "respectively" pairs by order."""
         if not _amount(fact):
             return None
-        mine = [a for a in self._point_facts.facts if a.end <= fact.start and _tag(point, a)]
+        mine = [t for t in (_tag(point, a) for a in self._point_facts.facts if a.end <= fact.start) if t]
         if not mine:
             return None
-        tag = _tag(point, mine[-1])
+        tag = mine[-1]
         rival = None
         for j in window:
             pf = self.passage_facts(j)
             if _RESPECTIVELY.search(pf.text):
                 continue
-            tags = [(a, _tag(pf.text, a)) for a in pf.facts if _tag(pf.text, a)]
+            tags = [(a, t) for a, t in ((a, _tag(pf.text, a)) for a in pf.facts) if t]
             for g in pf.facts:
                 if g.kind != "number" or not _amount(g) or not _number_matches(fact.key, g.key):
                     continue
@@ -539,10 +539,9 @@ class PassageIndex:
                     and not any(b.end <= h.start and b.start > a.start and tb[1] == tag[1] for b, tb in tags)
                     for h in pf.facts)]
                 if own and rival is None:
-                    rival = (before[-1][0], j)
+                    rival = (*before[-1], j)
         if rival:
-            a, j = rival
-            kind = _tag(self.passages[j].text, a)[1]
+            a, (_, kind), j = rival
             return f"the page says this of {a.text}{'' if kind == 'name' else kind}", j
         return None
 
@@ -658,8 +657,8 @@ class PassageIndex:
     def _label_in_page(self, point: str, fact) -> bool:
         """Whether the page writes the label number `fact` with the point's word beside it anywhere (海稻7号,
         "Phase 3"): a label, like a name, is the page's wherever the page uses it."""
-        cjk_counter = point[fact.end:fact.end + 1]
-        if cjk_counter and "\u4e00" <= cjk_counter <= "\u9fff":
+        cjk_counter = _cjk_after(point, fact)
+        if cjk_counter:
             return fact.text + cjk_counter in self._whole_text()
         word = re.search(r"(\w+)\s+$", point[:fact.start])
         return bool(word) and re.search(rf"\b{re.escape(word.group(1))}\s+{re.escape(fact.text)}\b",
@@ -1121,7 +1120,7 @@ def _number_bindings(text: str, fact, facts: list) -> set:
     content word next to it on each side within
     its clause (a Latin word up to a few stop words away, "paid the $150 million"; the CJK
     bigrams just before it, 营收为96亿元 -> 营收, 收为), not the units of any number itself."""
-    clause = next(((cs, ce) for cs, ce in _clauses(text) if cs <= fact.start < ce), (0, len(text)))
+    clause = _clause_at(text, fact.start)
     numbers = [(f.start, f.end) for f in facts if f.kind == "number"]
     spans: list = []
     units = content_units(text[clause[0]:clause[1]], spans)
@@ -1433,6 +1432,11 @@ def _clauses(text: str) -> list:
     return out
 
 
+def _clause_at(text: str, at: int) -> tuple:
+    """(start, end) of the clause of `text` holding position `at` (the whole text if none does)."""
+    return next(((cs, ce) for cs, ce in _clauses(text) if cs <= at < ce), (0, len(text)))
+
+
 def _clause_denials(text: str) -> list:
     """One entry per negation cue of `text`: None for a word of denial (not, 不), the unit of
     the root for a "non-" prefix ("nonprofit" -> "profit")."""
@@ -1465,8 +1469,7 @@ def _denied_cjk_words(point: str, context: list, window: list, page: str) -> lis
             at = point.find(word)
             if at < 0 or fact_rules.negation_cues(point[max(0, at - 4):at]) or any(span[0] == at for span, _ in out):
                 continue
-            clause = next(((cs, ce) for cs, ce in _clauses(pf.text) if cs <= a < ce), (0, len(pf.text)))
-            own = next(((cs, ce) for cs, ce in _clauses(point) if cs <= at < ce), (0, len(point)))
+            clause, own = _clause_at(pf.text, a), _clause_at(point, at)
             if _someone_else(point[own[0]:own[1]], pf.text, clause):
                 continue   # 县长刘卫东并未出席，到场的是副县长王静: the point's 王静出席 is said of another person
             if not any(not fact_rules.negation_cues(page[max(0, k - 4):k])
@@ -1607,6 +1610,7 @@ _DENIED_SUBJECT = re.compile(r"(?:^|(?<=[,;:]\s)|(?<=\band\s)|(?<=\bbut\s))(?:[N
 _VERB_START = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|did|does|do|may|might|must|should|"
                          r"[a-z]+ed|knew|went|came|got|took|saw|made|said|told|found|left|kept|held|won|lost|paid)\b")
 _CLAUSE_END = re.compile(r"[,;:.!?]")
+_LATIN_RUN = re.compile(r"[A-Za-z]+")
 _AUXILIARY_VERBS = frozenset("is are was were has have had will would can could did does do may might must should".split())
 
 
@@ -1619,7 +1623,7 @@ def _denied_by_subject(text: str) -> list:
         verb = _VERB_START.search(text, m.end(), end)
         if verb:
             # the verb, through its auxiliaries ("has ever been published"), not its object ("approved the drug")
-            words = re.compile(r"[A-Za-z]+").finditer(text, verb.start(), end)
+            words = _LATIN_RUN.finditer(text, verb.start(), end)
             last = next((w for w in words if w.group(0).lower() not in _AUXILIARIES | _AUXILIARY_VERBS), None)
             out.append((verb.start(), last.end() if last else end))
     return out
