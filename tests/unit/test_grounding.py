@@ -81,6 +81,12 @@ from precis.grounding import ground_points  # noqa: E402
 from precis.numbers import cjk_number, english_number  # noqa: E402
 from precis.text_units import content_units, sentence_spans  # noqa: E402
 
+
+def reasons_of(point: str, page: str) -> list:
+    """(span, reason) of each fact the grounding of one point against `page` flags."""
+    (g,) = ground_points(f"- {point}", page)
+    return [(r["span"], r["reason"]) for r in g["reasons"]]
+
 ESTERBY = "The stone bridge over the Vell river in Esterby reopened on the first of October."
 
 
@@ -367,8 +373,7 @@ def test_a_cause_the_passage_never_gives():
      "Skerry Star was delivered in September 2024", []),
 ])
 def test_an_event_given_another_events_date(page, point, reasons):
-    (g,) = ground_points(f"- {point}", page)
-    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
+    assert reasons_of(point, page) == reasons
 
 
 @pytest.mark.parametrize("page, point, reasons", [
@@ -414,8 +419,7 @@ def test_tenths_are_percentages(text, facts):
      "海稻7号比当地常见品种晚熟一周左右", []),
 ])
 def test_tenths_counts_ordinals_and_labels(page, point, reasons):
-    (g,) = ground_points(f"- {point}", page)
-    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
+    assert reasons_of(point, page) == reasons
 
 
 @pytest.mark.parametrize("page, point, reasons", [
@@ -430,8 +434,7 @@ def test_tenths_counts_ordinals_and_labels(page, point, reasons):
     ("省图书馆收藏的古籍约有3.2万册，其中需要修复的超过8000册。", "需要修复的古籍超过8000本", []),
 ])
 def test_places_people_and_counters_the_page_gives(page, point, reasons):
-    (g,) = ground_points(f"- {point}", page)
-    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
+    assert reasons_of(point, page) == reasons
 
 
 @pytest.mark.parametrize("page, point, reasons", [
@@ -446,8 +449,7 @@ def test_places_people_and_counters_the_page_gives(page, point, reasons):
     ("一号楼和二号楼分别投资了300万元和500万元。", "二号楼投资了500万元", []),
 ])
 def test_an_amount_paired_with_another_thing(page, point, reasons):
-    (g,) = ground_points(f"- {point}", page)
-    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
+    assert reasons_of(point, page) == reasons
 
 
 @pytest.mark.parametrize("page, point, reasons", [
@@ -458,8 +460,7 @@ def test_an_amount_paired_with_another_thing(page, point, reasons):
     ("The drug has not been approved by any regulator.", "No regulator has approved the drug", []),
 ])
 def test_a_denied_subject_denies_its_verb(page, point, reasons):
-    (g,) = ground_points(f"- {point}", page)
-    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
+    assert reasons_of(point, page) == reasons
 
 
 def test_what_a_denied_subject_denies():
@@ -483,8 +484,7 @@ def test_what_a_denied_subject_denies():
      [("想过", "the page says the opposite")]),
 ])
 def test_a_chinese_word_the_page_denies_said_plainly(page, point, reasons):
-    (g,) = ground_points(f"- {point}", page)
-    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
+    assert reasons_of(point, page) == reasons
 
 
 @pytest.mark.parametrize("page, point, reasons", [
@@ -494,8 +494,7 @@ def test_a_chinese_word_the_page_denies_said_plainly(page, point, reasons):
     ("开了18年的书屋去年8月因房租上涨关门后，于今年3月15日重新开业。", "书屋去年8月因房租上涨关门", []),
 ])
 def test_a_relative_year_dates_its_month(page, point, reasons):
-    (g,) = ground_points(f"- {point}", page)
-    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
+    assert reasons_of(point, page) == reasons
 
 
 @pytest.mark.parametrize("page, point, reasons", [
@@ -506,8 +505,7 @@ def test_a_relative_year_dates_its_month(page, point, reasons):
     ("工厂设计年产能为20万辆，投产初期每年产量不超过10万辆。", "工厂投产初期每年产量最多10万辆", []),
 ])
 def test_a_chinese_superlative_and_what_it_is_said_of(page, point, reasons):
-    (g,) = ground_points(f"- {point}", page)
-    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
+    assert reasons_of(point, page) == reasons
 
 
 @pytest.mark.parametrize("page, point, reasons", [
@@ -517,5 +515,4 @@ def test_a_chinese_superlative_and_what_it_is_said_of(page, point, reasons):
     ("门票价格为80元，学生半价。", "学生半价，只需40元", []),          # worked out: 80元 less half
 ])
 def test_a_full_price_given_as_the_discounted_one(page, point, reasons):
-    (g,) = ground_points(f"- {point}", page)
-    assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
+    assert reasons_of(point, page) == reasons
