@@ -121,8 +121,31 @@ _CURRENCY_SUFFIX = ("(?P<curw>" + "|".join(sorted(CURRENCY_WORDS, key=len, rever
 _NUMERAL_CHAR = f"(?:[0-9０-９{numbers.CJK_NUMERAL_CHARS.replace('千', '')}]|千(?![克米瓦卡帕伏焦]))"
 _CJK_NUMERAL_RUN = (f"(?=[0-9０-９.．,，]*[{numbers.CJK_NUMERAL_CHARS}]){_NUMERAL_CHAR}"
                     f"(?:{_NUMERAL_CHAR}|[.．,，](?={_NUMERAL_CHAR}))*")
+# Fractions, as the per cent they are: "two thirds of", "a quarter of", "four-fifths full", "more than half",
+# "cut by a third.", "one in four"; 四分之一, 三分之二. Not "a third offer" (an ordinal), "half a point" nor "a quarter of
+# an hour".
+_FRACTION_WORDS = "|".join(sorted((w for w in numbers.FRACTIONS if not w.startswith("hal")), key=len, reverse=True))
+_FRACTION_NEXT = r"(?=\s+of\b|[\s-]+(?:full|empty)\b|\s*[.,;:)]|\s*$)"
+_FRACTION_PATTERNS = [
+    re.compile(rf"(?i)\b(?P<fnum>an?|one|two|three|four|five|six|seven|eight|nine)[\s-]+(?P<fden>{_FRACTION_WORDS})"
+               rf"{_FRACTION_NEXT}"),
+    # "half of the staff", "half received a dose", "more than half": not "half a point", "the second half", "half-time"
+    re.compile(r"(?i)(?<!\bfirst )(?<!\bsecond )(?<!\bthe )(?<!\ba )(?<![\w-])(?P<fhalf>half)(?![\w-])"
+               r"(?!\s+(?:an?|time|term|price|way|hour|day|year|dozen|century|season|mile|marathon|brother|sister)\b)"),
+    # "one in four people", "1 in 10"
+    re.compile(r"(?i)\b(?P<inum>one|two|three|four|five|six|seven|eight|nine|\d{1,2}) in "
+               r"(?P<iden>two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|\d{1,3})\b(?![.,]\d)"),
+    re.compile(r"(?P<cden>[一二三四五六七八九十]|\d{1,3})分之(?P<cnum>[一二三四五六七八九十]{1,3}|\d{1,3})"),
+]
+# What a fraction of time or distance is ("a quarter of an hour", "three quarters of a mile"): not a share.
+_FRACTION_OF_MEASURE = re.compile(r"\s+of\s+(?:an?\s+|the\s+)?(?:hour|day|week|month|year|century|decade|mile|"
+                                  r"kilometre|kilometer|metre|meter|second|minute|point|litre|liter|pound|inch|foot|"
+                                  r"lap|game|match|season)s?\b", re.IGNORECASE)
+# A fraction said in words is a round figure: "a third" is 33 per cent give or take a point or two.
+FRACTION_SCALE = 5.0
 _NUMBER_PATTERNS = [
     re.compile(rf"(?P<pctpre>百分之)(?P<cjk>[0-9０-９.．{numbers.CJK_NUMERAL_CHARS}]+)"),
+    *_FRACTION_PATTERNS,
     re.compile(rf"{_CURRENCY_PREFIX}(?<!{_LATIN_CHAR})(?P<di>第|头(?=[一两二三]))?(?P<cjkrun>{_CJK_NUMERAL_RUN}){_PERCENT}{_CURRENCY_SUFFIX}"),
     # "£48m", "$2.3bn": an amount with its scale shortened (before the plain digits, which would stop at "m").
     re.compile(rf"(?P<cur>US\$|\$|€|£|¥|￥)(?P<num>{_DIGITS})(?P<scale>m|bn|k)(?![A-Za-z0-9])"),
@@ -171,8 +194,28 @@ def _currency(prefix: str | None, word: str | None) -> str:
     return code.replace("?", "")
 
 
+def _fraction_fact(m: re.Match) -> Fact | None:
+    """A fraction (see _FRACTION_PATTERNS) as a per cent rounded at FRACTION_SCALE, None where it is not one."""
+    g = m.groupdict()
+    if g.get("cden"):
+        top, bottom = _cjk_value(g["cnum"]), _cjk_value(g["cden"])
+        value = 100.0 * top / bottom if top and bottom and top < bottom else None
+    elif g.get("iden"):
+        top, bottom = (numbers.english_number(w) if w.isalpha() else int(w) for w in (g["inum"], g["iden"]))
+        value = 100.0 * top / bottom if top and bottom and top < bottom else None
+    else:
+        if _FRACTION_OF_MEASURE.match(m.string, m.end()):
+            return None
+        value = numbers.english_fraction(g.get("fnum") or "", g.get("fden") or g.get("fhalf"))
+    if value is None:
+        return None
+    return Fact("number", m.start(), m.end(), m.group(0), ("%", value, 0, FRACTION_SCALE, None))
+
+
 def _number_fact(m: re.Match) -> Fact | None:
     g = m.groupdict()
+    if g.get("fden") or g.get("fhalf") or g.get("cden") or g.get("iden"):
+        return _fraction_fact(m)
     unit = "%" if (g.get("pct") or g.get("pctpre")) else _currency(g.get("cur"), g.get("curw"))
     scale_factor, precision = 1.0, 0
     if g.get("num") is not None:

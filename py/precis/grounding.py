@@ -446,8 +446,9 @@ class PassageIndex:
             if found:
                 return found
             context = [self.passage_facts(j) for j in window]
-            if not _fact_held(fact, context, _numbers_in(context)):
-                return None   # worked out from the passage's numbers (_derived_numbers): no sentence binds it
+            if not _fact_held(fact, context, _numbers_in(context)) \
+                    or _share_within_bound(point, fact, _numbers_in(context)):
+                return None   # worked out from the passage's numbers (_derived_numbers), or a bound: no sentence binds it
             direction = _quantity_conflict(point, fact, context, window)
             if direction:
                 return direction
@@ -936,7 +937,7 @@ _TOTAL_WORDS = re.compile(r"合计|一共|总共|共计|加起来|\b(?:in all|in
 def _derived_numbers(context: list, sums: bool) -> list:
     """Number keys a summary may work out from one sentence of its passage, where no sentence states them: the
     difference of two amounts of one unit (项目经费86万元，其中60万元由中心出资: 26万元 from the library; 298元
-    and 120元: 178元 more), their sum where the point calls it a total (`sums`: else a part given the whole's
+    and 120元: 178元 more), the share one is of the other (240 staff, 180 of them in Glasgow: three quarters), their sum where the point calls it a total (`sums`: else a part given the whole's
     amount would pass), a price after the discount the sentence gives (15元, 打八折: 12元)."""
     keys = []
     for pf in context:
@@ -950,6 +951,8 @@ def _derived_numbers(context: list, sums: bool) -> list:
                     keys.append((a.key[0], abs(a.key[1] - b.key[1]), 0, 1.0, *a.key[4:]))
                     if sums:
                         keys.append((a.key[0], a.key[1] + b.key[1], 0, 1.0, *a.key[4:]))
+                    if a.key[0] != "%" and min(a.key[1], b.key[1]) > 0:   # 1,600 of 2,400 bikes: two thirds
+                        keys.append(("%", 100.0 * min(a.key[1], b.key[1]) / max(a.key[1], b.key[1]), 0, 1.0, None))
         for m in _DISCOUNT.finditer(pf.text):
             tenths = "".join(str(_CJK_DIGITS.get(c, c)) for c in m.group(1) or "5")   # 半价: half
             factor = int(tenths) / 10 ** len(tenths)
@@ -1107,9 +1110,28 @@ def _check_facts(point: str, point_facts: list, context: list) -> tuple:
         found = _fact_held(f, context, page_numbers)
         if not found and f.kind == "number" and not _year(f):
             derived = _derived_numbers(context, bool(_TOTAL_WORDS.search(point))) if derived is None else derived
-            found = any(_number_matches(f.key, q) for q in derived)
+            found = any(_number_matches(f.key, q) for q in derived) or _share_within_bound(point, f, page_numbers)
         (held if found else failed).append((f.start, f.end))
     return failed, held
+
+
+# How far below (above) a bounded share the page's may be and still be what the point rounds: "well under half"
+# for 41 per cent, not for 5.
+BOUND_REACH = 0.6
+
+
+def _share_within_bound(point: str, fact, page_numbers: list) -> bool:
+    """Whether a share the point bounds ("under half", "more than a third") is a per cent of the page's on the
+    bound's side of it and near it ("well under half": the page's 41 per cent)."""
+    if fact.key[0] != "%" or fact.key[3] != fact_rules.FRACTION_SCALE:
+        return False   # a figure ("超过五成", "over 60%") is the page's own or not
+    sign = quantity_direction(point, fact)[0]
+    bound = fact.key[1]
+    if sign < 0:
+        return any(q[0] == "%" and BOUND_REACH * bound <= q[1] < bound for q in page_numbers)
+    if sign > 0:
+        return any(q[0] == "%" and bound < q[1] <= min(100.0, bound / BOUND_REACH) for q in page_numbers)
+    return False
 
 
 _CJK_LINKS = "为是达约了至到有"

@@ -23,6 +23,9 @@ ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth
             "sixtieth": 60, "seventieth": 70, "eightieth": 80, "ninetieth": 90, "hundredth": 100,
             "thousandth": 1000}
 MULTIPLES = {"twice": 2, "thrice": 3, "dozen": 12}
+# The denominators of fractions said in words ("two thirds", "a quarter", "four-fifths"); "half" is 2.
+FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5,
+             "sixth": 6, "sixths": 6, "eighth": 8, "eighths": 8, "tenth": 10, "tenths": 10}
 
 _NUMBER_WORD = "|".join(sorted(list(ONES) + list(TENS) + list(SCALES), key=len, reverse=True))
 _ORDINAL_WORD = "|".join(sorted(ORDINALS, key=len, reverse=True))
@@ -60,6 +63,15 @@ def english_number(text: str) -> int | None:
             return None
         seen = True
     return total + current if seen else None
+
+
+def english_fraction(numerator: str, denominator: str) -> float | None:
+    """Per cent of a fraction said in words: ("two", "thirds") -> 66.67, ("a", "quarter") -> 25.0."""
+    top = 1 if numerator.lower() in ("a", "an", "one", "") else ONES.get(numerator.lower())
+    bottom = FRACTIONS.get(denominator.lower())
+    if not top or not bottom or top >= bottom:
+        return None
+    return 100.0 * top / bottom
 
 
 def english_ordinal(text: str) -> int | None:

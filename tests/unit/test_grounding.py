@@ -406,6 +406,42 @@ def test_tenths_are_percentages(text, facts):
     assert [(f.text, f.key) for f in fact_rules.extract_facts(text) if f.kind == "number"] == facts
 
 
+@pytest.mark.parametrize("text, facts", [
+    ("paid about two thirds of the cost", [("two thirds", ("%", 200 / 3, 0, 5.0, None))]),
+    ("the reservoir is usually four-fifths full", [("four-fifths", ("%", 80.0, 0, 5.0, None))]),
+    ("about one in four people had a sore arm", [("one in four", ("%", 25.0, 0, 5.0, None))]),
+    ("Half received the vaccine", [("Half", ("%", 50.0, 0, 5.0, None))]),
+    ("木栈道约占园路总长的四分之一", [("四分之一", ("%", 25.0, 0, 5.0, None))]),
+    # not shares: an ordinal, half of a unit, a part of a year, a quarter of an hour
+    ("a third offer", [("third", ("", 3.0, 0, 1.0, None))]),
+    ("half a point ahead", []),
+    ("in the second half of the year", [("second", ("", 2.0, 0, 1.0, None))]),
+    ("a quarter of an hour", []),
+])
+def test_fractions_are_percentages(text, facts):
+    assert [(f.text, f.key) for f in fact_rules.extract_facts(text) if f.kind == "number"] == facts
+
+
+@pytest.mark.parametrize("page, point, reasons", [
+    # a fraction against the page's per cent, either way
+    ("Beekeepers lost about 34 per cent of their colonies.", "About a third of the colonies were lost", []),
+    ("Halvard University paid about two thirds of the £48 million cost.",
+     "Halvard University paid about a third of the £48 million cost", [("a third", "the page says two thirds here")]),
+    # the share of one amount in another of the sentence
+    ("The company employs 240 people, 180 of them in Glasgow.", "Three quarters of the company's 240 staff work in "
+     "Glasgow", []),
+    ("The company employs 240 people, 120 of them in Glasgow.", "Three quarters of the company's 240 staff work in "
+     "Glasgow", [("Three quarters", "not in the page")]),
+    # a bounded share the page's per cent keeps; not a bound the other way
+    ("Rainfall between March and June was 41 per cent of the long-term average.",
+     "Rainfall from March to June was well under half the long-term average", []),
+    ("Rainfall between March and June was 41 per cent of the long-term average.",
+     "Rainfall from March to June was more than half the long-term average", [("half", "the page says 41 per cent here")]),
+])
+def test_fractions_against_the_page(page, point, reasons):
+    assert reasons_of(point, page) == reasons
+
+
 @pytest.mark.parametrize("page, point, reasons", [
     # 三成 against 30%: both ways of writing it
     ("全市每天产生生活垃圾约6500吨，其中厨余垃圾约占三成。", "厨余垃圾约占百分之三十", []),
