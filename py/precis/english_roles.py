@@ -5,6 +5,10 @@ A point that writes "Northmoor Bank's chief executive, Maria Okafor" names two b
 and every word of it is somewhere in the page; only the tie of the person to the body is wrong.
 The grounding check (precis.grounding) asks this after its own role check, which compares what a
 name does, not whose it is.
+
+A body may be named ("Tidewell") or generic ("the museum's director, Dr Okafor"): a generic body is the
+page's named one with that noun in its name ("the agency": the Environment Agency) where the page has
+one, and unknown otherwise ("the company" may be any company).
 """
 
 from __future__ import annotations
@@ -13,49 +17,82 @@ import re
 
 # A name starts at a word's start (a long run of letters is scanned once, not from each of its letters).
 NAME = r"(?<![\w'’&.-])[A-Z][\w'&-]*(?: (?:of |the |& )?[A-Z][\w'&-]*){0,3}"
+_GENERIC = r"(?<![\w'’&.-])[Tt]he [a-z]{3,}"
+_BODY = rf"(?:{NAME}|{_GENERIC})"
 _ROLE = r"[a-z]+(?: [a-z]+){0,2}"
 # "Tidewell's chief executive, Maria Okafor", "Maria Okafor, Tidewell's chief executive", "Okafor is
-# Veltra's chief executive", "Tidewell, whose chief executive, Maria Okafor, ...".
+# Veltra's chief executive", "Tidewell, whose chief executive, Maria Okafor, ...": a post the body has one of.
 _OFFICER = (
-    re.compile(rf"(?P<body>{NAME})['’]s (?P<role>{_ROLE}),? (?P<person>{NAME})"),
-    re.compile(rf"(?P<person>{NAME})(?:,| (?:is|was|became|remains)) (?P<body>{NAME})['’]s (?P<role>{_ROLE})"),
+    re.compile(rf"(?P<body>{_BODY})['’]s (?P<role>{_ROLE}),? (?P<person>{NAME})"),
+    re.compile(rf"(?P<person>{NAME})(?:,| (?:is|was|became|remains)) (?P<body>{_BODY})['’]s (?P<role>{_ROLE})"),
     # "the Kelbridge Vaccine Institute, whose director, Professor Helen Achebe, led the study"
     re.compile(rf"(?P<body>{NAME}), whose (?P<role>{_ROLE}),? (?P<person>{NAME})"),
+)
+# "Ratu Semi Varo, a historian at Westmoor University", "the historian Professor Alan Dreyer of Westmoor
+# University": a post the body may have several of.
+_MEMBER = (
+    re.compile(rf"(?P<person>{NAME}), (?:an?|the) (?P<role>{_ROLE}) (?:at|of|with|for|from) (?P<body>{_BODY})"),
+    re.compile(rf"(?<![\w'’])(?:[Tt]he|an?) (?P<role>{_ROLE}) (?P<person>{NAME}) (?:of|at|from) (?P<body>{_BODY})"),
 )
 
 
 def officers(text: str) -> list:
-    """[(person, body, role, (start, end) of the body)] of every "Body's role, Person" of `text`."""
+    """[(person, body, role, (start, end) of the body, sole)] of every "Body's role, Person" (sole: a post the body
+    has one of) and "Person, a role at Body" of `text`; a generic body in lower case ("the museum")."""
     out = []
-    for pattern in _OFFICER:
-        for m in pattern.finditer(text):
-            out.append((m.group("person"), m.group("body"), m.group("role"), m.span("body")))
+    for patterns, sole in ((_OFFICER, True), (_MEMBER, False)):
+        for pattern in patterns:
+            for m in pattern.finditer(text):
+                body = m.group("body")
+                if body[:4] in ("The ", "the "):
+                    body = "the " + body[4:]
+                out.append((m.group("person"), body, m.group("role"), m.span("body"), sole))
     return out
 
 
 def officer_conflicts(point: str, page: str, page_officers: list) -> list:
     """[((start, end) in the point, (reason, evidence))] for each person the point makes an officer the page
     does not: of another body ("the page says Maria Okafor is Tidewell's chief executive"), or in another
-    person's place ("the page names Sam Hale as Veltra's chief executive"). The page names the point's body."""
+    person's place ("the page names Sam Hale as Veltra's chief executive": a sole post, or one the page gives this
+    person no part in while it gives them another). The page names the point's body."""
     out = []
-    for person, body, role, span in officers(point):
-        if body not in page:
+    folded = page.casefold()
+    for person, body, role, span, _ in officers(point):
+        if body.casefold() not in folded:
             continue   # a body the page lacks is the fact check's to flag
-        theirs = [b for p, b, r, _ in page_officers if same_person(p, person) and r == role]
-        holders = [p for p, b, r, _ in page_officers if _same_body(body, b) and r == role]
-        if theirs and not any(_same_body(body, b) for b in theirs):
+        theirs = [b for p, b, r, *_ in page_officers if same_person(p, person) and r == role]
+        holders = [(p, b, sole) for p, b, r, _, sole in page_officers if _same_body(body, b, page) and r == role]
+        other_posts = [r for p, _, r, *_ in page_officers if same_person(p, person) and r != role]
+        if theirs and all(_same_body(body, b, page) is False for b in theirs):
             said = f"{theirs[0]}'s {role}"
             out.append((span, (f"the page says {person} is {said}", said)))
-        elif holders and not any(same_person(person, p) for p in holders):
-            out.append((span, (f"the page names {holders[0]} as {body}'s {role}", holders[0])))
+        elif holders and not any(same_person(person, p) for p, *_ in holders) and \
+                (any(sole for *_, sole in holders) or other_posts) and not theirs:
+            out.append((span, (f"the page names {holders[0][0]} as {body}'s {role}", holders[0][0])))
     return out
 
 
 def same_person(a: str, b: str) -> bool:
-    """One person named in full or by the surname ("Okafor" for "Maria Okafor")."""
-    return a.split()[-1] == b.split()[-1]
+    """One person named in full or by the surname ("Okafor" for "Maria Okafor"), or cut short where a summary
+    stopped at its token limit ("Dr Miriam O" for "Dr Miriam Okafor")."""
+    a_words, b_words = a.split(), b.split()
+    if a_words[-1] == b_words[-1]:
+        return True
+    cut = len(a_words) > 1 and a_words[:-1] == b_words[:-1]
+    return cut and (a_words[-1].startswith(b_words[-1]) or b_words[-1].startswith(a_words[-1]))
 
 
-def _same_body(a: str, b: str) -> bool:
-    """One body named in full or in part ("Tidewell" for "Tidewell Power")."""
-    return bool(set(a.split()) & set(b.split()))
+def _same_body(a: str, b: str, page: str = ""):
+    """True when a and b are one body named in full or in part ("Tidewell" for "Tidewell Power"; "the museum" both
+    times; "the agency" for the Environment Agency), False when they are two, None when the page cannot tell (a
+    generic body no name of the page has the noun of)."""
+    generic_a, generic_b = a.startswith("the "), b.startswith("the ")
+    if generic_a and generic_b:
+        return a == b
+    if not generic_a and not generic_b:
+        return bool(set(a.split()) & set(b.split()))
+    noun, name = (a[4:], b) if generic_a else (b[4:], a)
+    if noun.capitalize() in name.split():
+        return True
+    named = {m.group(0) for m in re.finditer(rf"{NAME}", page) if noun.capitalize() in m.group(0).split()[1:]}
+    return False if named else None

@@ -7,13 +7,13 @@ PAGE = ("Northmoor Bank agreed to lend £620 million to Tidewell Power. Tidewell
 
 
 def test_officers_are_read_in_three_shapes():
-    assert [(p, b, r) for p, b, r, _ in officers(PAGE)] == [
+    assert [(p, b, r) for p, b, r, *_ in officers(PAGE)] == [
         ("Maria Okafor", "Tidewell", "chief executive"), ("Sam Hale", "Veltra", "chief executive")]
-    assert [(p, b, r) for p, b, r, _ in officers("Maria Okafor, Tidewell's chief executive, said so.")] == [
+    assert [(p, b, r) for p, b, r, *_ in officers("Maria Okafor, Tidewell's chief executive, said so.")] == [
         ("Maria Okafor", "Tidewell", "chief executive")]
-    assert [(p, b, r) for p, b, r, _ in officers("Dr. Okafor is Veltra's chief executive.")] == [
+    assert [(p, b, r) for p, b, r, *_ in officers("Dr. Okafor is Veltra's chief executive.")] == [
         ("Okafor", "Veltra", "chief executive")]
-    assert [(p, b, r) for p, b, r, _ in officers("It was run by Kelbridge Institute, whose director, Helen Achebe, "
+    assert [(p, b, r) for p, b, r, *_ in officers("It was run by Kelbridge Institute, whose director, Helen Achebe, "
                                                   "led the study.")] == [("Helen Achebe", "Kelbridge Institute", "director")]
 
 
@@ -43,4 +43,39 @@ def test_a_person_given_another_body_or_another_officers_place():
 
 
 def test_a_long_capitalized_run_is_read_once():
-    assert officers("A" * 200_000 + "'s chief executive, Bo") == [("Bo", "A" * 200_000, "chief executive", (0, 200_000))]
+    assert officers("A" * 200_000 + "'s chief executive, Bo") == [
+        ("Bo", "A" * 200_000, "chief executive", (0, 200_000), True)]
+
+
+MUSEUM = ("The Keruvai Island Council wrote to the Carrow Museum in May 2024. The museum's director, Dr Miriam "
+          "Okafor, said the board voted to approve the return. The ceremony will be led by the island's paramount "
+          "chief, Ratu Semi Varo. Critics, including the historian Professor Alan Dreyer of Westmoor University, "
+          "said the museum had taken too long. Lucy Hargreaves, the agency's area manager, spoke for the "
+          "Environment Agency.")
+
+
+def test_generic_bodies_and_members():
+    assert [(p, b, r, sole) for p, b, r, _, sole in officers(MUSEUM)] == [
+        ("Dr Miriam Okafor", "the museum", "director", True), ("Ratu Semi Varo", "the island", "paramount chief", True),
+        ("Lucy Hargreaves", "the agency", "area manager", True),
+        ("Professor Alan Dreyer", "Westmoor University", "historian", False)]
+
+
+def test_a_post_the_page_gives_someone_else():
+    page_officers = officers(MUSEUM)
+    point = "The ceremony will be led by the museum's director, Ratu Semi Varo"
+    at = point.index("the museum")
+    assert officer_conflicts(point, MUSEUM, page_officers) == [
+        ((at, at + len("the museum")), ("the page names Dr Miriam Okafor as the museum's director", "Dr Miriam Okafor"))]
+    # a member's post: wrong for a person the page gives another post, not for one it says nothing of
+    assert officer_conflicts("Ratu Semi Varo, a historian at Westmoor University, said so", MUSEUM, page_officers)[0][1][0] \
+        == "the page names Professor Alan Dreyer as Westmoor University's historian"
+    assert officer_conflicts("Jo Bell, a historian at Westmoor University, said so", MUSEUM, page_officers) == []
+    # the generic body is the page's named one with its noun ("the agency": the Environment Agency)
+    assert officer_conflicts("Lucy Hargreaves, Keruvai's area manager, said so", MUSEUM, page_officers)[0][1][0] == \
+        "the page says Lucy Hargreaves is the agency's area manager"
+    assert officer_conflicts("Lucy Hargreaves, the Environment Agency's area manager, said so", MUSEUM,
+                             page_officers) == []
+    # the page's own tie, and a name cut short at the token limit
+    assert officer_conflicts("The museum's director, Dr Miriam Okafor, said so", MUSEUM, page_officers) == []
+    assert officer_conflicts("The museum's director, Dr Miriam O", MUSEUM, page_officers) == []
