@@ -757,21 +757,23 @@ class PassageIndex:
         2023年6月 is the approval's): the date next to the event's word in the page, not any date of its sentence."""
         out = []
         for f in point_facts:
-            if f.kind != "date":
+            if f.kind != "date" and not _year(f):
                 continue
             event = _event_word(point, f)
             if not event:
                 continue
             dated = []   # (the page's date of the event, passage)
+            said = _event_pattern(event)
             for j, p in enumerate(self.passages):
-                if event not in p.text.casefold():
+                found = list(said.finditer(p.text))
+                if not found:
                     continue   # most passages: no fact extraction
                 pf = self.passage_facts(j)
-                for at in (m.start() for m in re.finditer(re.escape(event), p.text, re.IGNORECASE)):
-                    g = _date_next_to(pf.facts, p.text, at, at + len(event), cjk=not event.isascii())
+                for m in found:
+                    g = _date_next_to(pf.facts, p.text, m.start(), m.end(), cjk=not event.isascii())
                     if g is not None:
                         dated.append((g, j))
-            if dated and not any(_date_matches(f.key, g.key) for g, _ in dated):
+            if dated and not any(_same_when(f, g) for g, _ in dated):
                 g, j = dated[0]
                 out.append(((f.start, f.end), (f"the page dates this to {g.text.rstrip('.')}", j)))
         return out
@@ -1406,16 +1408,49 @@ _DATE_EVENT_FILLER = re.compile(r"[的了就已将將正式底初中旬]*")
 _EN_EVENT = re.compile(r"\b([a-z]{4,}?)(?:ed|d|s)?\s+(?:in|on)\s*$")   # a verb: lower case, "in" or "on" a date
 
 
+# English verbs whose past is not "-ed": each form, to its plain one (an event "took" in 1931 is the page's "taken").
+_IRREGULAR_FORMS = {plain: forms.split() for plain, forms in (
+    ("take", "take takes took taken taking"), ("withdraw", "withdraw withdraws withdrew withdrawn"),
+    ("sell", "sell sells sold selling"), ("buy", "buy buys bought buying"), ("build", "build builds built building"),
+    ("begin", "begin begins began begun"), ("win", "win wins won winning"), ("make", "make makes made making"),
+    ("hold", "hold holds held holding"), ("leave", "leave leaves left leaving"), ("give", "give gives gave given"),
+    ("write", "write writes wrote written"), ("find", "find finds found finding"), ("meet", "meet meets met meeting"),
+    ("pay", "pay pays paid paying"), ("lose", "lose loses lost losing"), ("bring", "bring brings brought"),
+    ("choose", "choose chooses chose chosen"), ("fall", "fall falls fell fallen"), ("break", "break breaks broke broken"),
+    ("spend", "spend spends spent"), ("send", "send sends sent"), ("tell", "tell tells told"),
+    ("become", "become becomes became"), ("strike", "strike strikes struck"), ("lead", "lead leads led leading"),
+    ("steal", "steal steals stole stolen"), ("sink", "sink sinks sank sunk"), ("fly", "fly flies flew flown"),
+    ("rise", "rise rises rose risen"), ("drive", "drive drives drove driven"), ("run", "run runs ran running"))}
+_IRREGULAR = {form: plain for plain, forms in _IRREGULAR_FORMS.items() for form in forms}
+# What may stand between an event's verb and its date: a few words ("withdrew its offer in June", "took the mask in
+# 1931"), none of them a conjunction or a bound.
+_EN_VERB_TO_DATE = re.compile(r"(?:\s+(?!(?:and|but|or|by|before|after|until|since)\b)[\w'’-]+){0,3}\s+(?:in|on)\s*")
+
+
 def _event_word(point: str, date) -> str:
     """The word of the event a date of the point dates: the two CJK characters after it (开工 of 2023年6月开工), or
-    the English verb before it with its preposition ("started in": "start"); "" when there is none."""
+    the English verb before it with its preposition ("started in": "start"; "took the mask in": "take"); "" when
+    there is none."""
     after = point[date.end:]
     filler = _DATE_EVENT_FILLER.match(after).end()
     head = after[filler:filler + 2]
     if len(head) == 2 and all("\u4e00" <= ch <= "\u9fff" for ch in head):
         return head
-    m = _EN_EVENT.search(point[max(0, date.start - 30):date.start])
+    before = point[max(0, date.start - 40):date.start]
+    before = before[_clause_at(before, len(before) - 1)[0]:] if before else before
+    for m in reversed(list(re.finditer(r"\b[a-z]+\b", before))):
+        if m.group(0) in _IRREGULAR and _EN_VERB_TO_DATE.fullmatch(before, m.end()):
+            return _IRREGULAR[m.group(0)]
+    m = _EN_EVENT.search(before[-30:])
     return m.group(1).lower() if m and m.group(1).lower() not in _NOT_EVENTS else ""
+
+
+def _event_pattern(event: str):
+    """Where a page says the event: any form of an irregular verb as a word; else the word's start ("start" of
+    "started", "starts")."""
+    if event in _IRREGULAR_FORMS:
+        return re.compile(r"\b(?:%s)\b" % "|".join(_IRREGULAR_FORMS[event]), re.IGNORECASE)
+    return re.compile(re.escape(event), re.IGNORECASE)
 
 
 _NOT_EVENTS = frozenset("this that year years month months week weeks last next each every same early late".split())
@@ -1431,8 +1466,19 @@ def _date_next_to(facts: list, text: str, start: int, end: int, cjk: bool):
     if cjk:
         before = [g for g in facts if g.kind == "date" and 0 <= start - g.end <= 6]
         return before[-1] if before else None
-    after = [g for g in facts if g.kind == "date" and 0 <= g.start - end <= 12]
+    # a year alone only right after the word and its preposition ("taken in 1887"; not "room, opened in 1962")
+    after = [g for g in facts if 0 <= g.start - end <= 12 and (
+        g.kind == "date" or _year(g) and re.fullmatch(r"\s+(?:in|on)\s+", text[end:g.start]))]
     return after[0] if after and not _NOT_WHEN.search(text[end:after[0].start]) else None
+
+
+def _same_when(point_fact, page_fact) -> bool:
+    """Whether a date or year of the point is the page's: a year alone against a date's year, either way."""
+    if point_fact.kind == "date" and page_fact.kind == "date":
+        return _date_matches(point_fact.key, page_fact.key)
+    mine = point_fact.key[0] if point_fact.kind == "date" else int(point_fact.key[1])
+    theirs = page_fact.key[0] if page_fact.kind == "date" else int(page_fact.key[1])
+    return mine is None or theirs is None or mine == theirs
 
 
 def _before(a: tuple, b: tuple) -> bool:

@@ -371,6 +371,16 @@ def test_a_cause_the_passage_never_gives():
     # A deadline is no date of the event: "to be delivered by May 2023".
     ("The ships were to be delivered by May 2023. Skerry Star was finally handed over in September 2024.",
      "Skerry Star was delivered in September 2024", []),
+    # an irregular verb a few words before the date; a year alone
+    ("A rival bidder made an offer in June but withdrew it in July.", "The rival bidder withdrew its offer in June",
+     [("June", "the page dates this to July")]),
+    ("The mask was taken in 1887 by a ship's surgeon and sold to the museum by his grandson in 1931.",
+     "The ship's surgeon took the mask in 1931", [("1931", "the page dates this to 1887")]),
+    ("The mask was taken in 1887 by a ship's surgeon and sold to the museum by his grandson in 1931.",
+     "The ship's surgeon took the mask in 1887", []),
+    # a year of another clause is no date of the word before it
+    ("The city library opened its new reading room on Tuesday, 12 March 2024. The old reading room, opened in "
+     "1962, will become a children's area.", "The library opened a new reading room on March 12, 2024", []),
 ])
 def test_an_event_given_another_events_date(page, point, reasons):
     assert reasons_of(point, page) == reasons
