@@ -56,8 +56,15 @@ CJK_NAME_TAIL = 6
 
 
 def holds_name(name: str, text: str) -> bool:
-    """Whether `text` writes the CJK name, or its last CJK_NAME_TAIL characters when it is longer."""
-    return name in text or (len(name) > CJK_NAME_TAIL and name[-CJK_NAME_TAIL:] in text)
+    """Whether `text` writes the CJK name, or its last CJK_NAME_TAIL characters when it is longer. A team (队, the
+    one suffix a run of words before it often reaches: 郭振宇接手时猛虎队) is held by a name of at least two
+    characters that the text writes at its end, three characters or more into the run (not 精雄鲨队 for 东海鲸鲨队)."""
+    if name in text or (len(name) > CJK_NAME_TAIL and name[-CJK_NAME_TAIL:] in text):
+        return True
+    if name[-1] not in "队隊":
+        return False
+    name, text = name.replace("隊", "队"), text.replace("隊", "队")   # a model writing the traditional form
+    return name in text or any(name[-k:] in text for k in range(3, len(name) - 2))
 
 
 def page_spelling(point: str, start: int, end: int, page: str) -> Optional[str]:

@@ -77,7 +77,7 @@ CJK_TYPE_SUFFIXES = ("河", "江", "湖", "海", "山", "岛", "島", "市", "�
                      "医院", "病院", "公司", "会社", "集团", "银行", "銀行", "博物馆", "博物館", "机场", "空港",
                      "委员会", "协会", "研究所", "研究院", "基金会", "財団", "财团", "出版社", "电视台",
                      "図書館", "图书馆", "通り", "馆", "館", "局", "院", "厂", "中心", "公园", "广场", "俱乐部", "俱樂部",
-                     "乐团", "樂團", "事务所", "事務所", "合作社", "联合会", "聯合會", "工作室", "科技")
+                     "乐团", "樂團", "事务所", "事務所", "合作社", "联合会", "聯合會", "工作室", "科技", "队", "隊")
 NAME_TITLES = frozenset("the dr mr mrs ms prof sir st".split())  # left out when names are compared
 NAME_CONNECTORS = frozenset("of the de del della der van von da du la le y and & for".split())
 
@@ -541,6 +541,11 @@ _CJK_PLACES = re.compile("|".join(sorted("""
 """.split(), key=len, reverse=True)))
 
 
+# The characters before 队 in words for a team or a squad, not a team's name (球队, 团队, 军队, 车队, 主队, 国家队 ...), or
+# for joining or leaving one (建队, 入队, 归队, 带队 ...).
+_TEAM_WORD_HEADS = frozenset("球团團军軍部车車梯排领領主客家表年少小分全本该該两兩各建组組成带帶入归歸离離退收列")
+
+
 def _cjk_names(text: str) -> list:
     """CJK names: one with the kind of place it names (维尔河, 埃斯特比市: the content characters
     before the suffix, and the suffix), dotted foreign names (安娜·伯格), and the provinces and great cities
@@ -564,6 +569,8 @@ def _cjk_names(text: str) -> list:
         out.append(Fact("name", start, end, name, ("dotted",) + joints))
     for m in _CJK_NAME.finditer(text):
         span = m.group(0)
+        if span[-1] in "队隊" and span[-2] in _TEAM_WORD_HEADS:
+            continue   # 这支球队, 主队, 国家队: a word for a team, not a team's name
         out.append(Fact("name", m.start(), m.end(), span, ("cjk", span)))
     for m in _CJK_PLACES.finditer(text):
         if not any(f.start <= m.start() and m.end() <= f.end for f in out):   # 安徽省 is read above

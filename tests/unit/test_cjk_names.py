@@ -20,6 +20,8 @@ LAW = "条例于今年3月26日经市人大常委会表决通过，由市城市�
 LIFT = "加装电梯项目由南湖区住房和城乡建设局负责审批。电梯设备由东丰电梯提供，并负责维保。"
 CLUBS = ("周雨桐此前在湖滨体育俱乐部效力了6年。郑海燕原是湖滨俱乐部的教练。江州银河俱乐部将为周雨桐配备专门的体能教练。"
          "据江州银河俱乐部总经理韩明介绍，俱乐部今年的投入不到500万元。她的主教练仍是郑海燕。")
+TEAMS = ("江北猛虎队在总决赛中以四比二战胜东海鲸鲨队，建队二十三年来首次夺冠。猛虎队主教练郭振宇赛后说，球队打出了水平。"
+         "郭振宇是去年12月接手猛虎队的，当时球队战绩为8胜12负。东海鲸鲨队外援马库斯·贝尔得到28分。")
 
 
 def _span(point, text):
@@ -121,6 +123,12 @@ def test_role_conflicts(page, point, expected):
     # A club is a kind of body: its name must be the page's (河滨 for 湖滨).
     (CLUBS, "河滨俱乐部将为周雨桐配备专门的体能教练", [("河滨俱乐部", "not in the page")]),
     (CLUBS, "江州银河俱乐部将为周雨桐配备专门的体能教练", []),
+    # A team is a kind of body too; a run of words before its name, or its traditional form, is still the page's.
+    (TEAMS, "石涛队主教练郭振宇赛后说，球队打出了水平", [("石涛队", "not in the page")]),
+    (TEAMS, "精雄鲨队外援马库斯·贝尔得到28分", [("精雄鲨队", "not in the page")]),
+    (TEAMS, "郭振宇接手时猛虎队战绩为8胜12负", []),
+    (TEAMS, "江北猛虎隊主教练郭振宇赛后说，球队打出了水平", []),
+    (TEAMS, "这支球队建队二十三年来首次夺冠", []),
 ])
 def test_grounding_names_the_failed_fact(page, point, reasons):
     (g,) = ground_points(f"- {point}", page)
