@@ -122,7 +122,7 @@ _NUMERAL_CHAR = f"(?:[0-9０-９{numbers.CJK_NUMERAL_CHARS.replace('千', '')}]|
 _CJK_NUMERAL_RUN = (f"(?=[0-9０-９.．,，]*[{numbers.CJK_NUMERAL_CHARS}]){_NUMERAL_CHAR}"
                     f"(?:{_NUMERAL_CHAR}|[.．,，](?={_NUMERAL_CHAR}))*")
 # Fractions, as the per cent they are: "two thirds of", "a quarter of", "four-fifths full", "more than half",
-# "cut by a third.", "one in four"; 四分之一, 三分之二. Not "a third offer" (an ordinal), "half a point" nor "a quarter of
+# "cut by a third.", "one in four"; 四分之一, 三分之二, 一半. Not "a third offer" (an ordinal), "half a point" nor "a quarter of
 # an hour".
 _FRACTION_WORDS = "|".join(sorted((w for w in numbers.FRACTIONS if not w.startswith("hal")), key=len, reverse=True))
 _FRACTION_NEXT = r"(?=\s+of\b|[\s-]+(?:full|empty)\b|\s*[.,;:)]|\s*$)"
@@ -136,6 +136,7 @@ _FRACTION_PATTERNS = [
     re.compile(r"(?i)\b(?P<inum>one|two|three|four|five|six|seven|eight|nine|\d{1,2}) in "
                r"(?P<iden>two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|\d{1,3})\b(?![.,]\d)"),
     re.compile(r"(?P<cden>[一二三四五六七八九十]|\d{1,3})分之(?P<cnum>[一二三四五六七八九十]{1,3}|\d{1,3})"),
+    re.compile(r"(?P<chalf>一半|半数|半數)"),
 ]
 # What a fraction of time or distance is ("a quarter of an hour", "three quarters of a mile"): not a share.
 _FRACTION_OF_MEASURE = re.compile(r"\s+of\s+(?:an?\s+|the\s+)?(?:hour|day|week|month|year|century|decade|mile|"
@@ -197,7 +198,9 @@ def _currency(prefix: str | None, word: str | None) -> str:
 def _fraction_fact(m: re.Match) -> Fact | None:
     """A fraction (see _FRACTION_PATTERNS) as a per cent rounded at FRACTION_SCALE, None where it is not one."""
     g = m.groupdict()
-    if g.get("cden"):
+    if g.get("chalf"):
+        value = 50.0
+    elif g.get("cden"):
         top, bottom = _cjk_value(g["cnum"]), _cjk_value(g["cden"])
         value = 100.0 * top / bottom if top and bottom and top < bottom else None
     elif g.get("iden"):
@@ -214,7 +217,7 @@ def _fraction_fact(m: re.Match) -> Fact | None:
 
 def _number_fact(m: re.Match) -> Fact | None:
     g = m.groupdict()
-    if g.get("fden") or g.get("fhalf") or g.get("cden") or g.get("iden"):
+    if g.get("fden") or g.get("fhalf") or g.get("cden") or g.get("iden") or g.get("chalf"):
         return _fraction_fact(m)
     unit = "%" if (g.get("pct") or g.get("pctpre")) else _currency(g.get("cur"), g.get("curw"))
     scale_factor, precision = 1.0, 0

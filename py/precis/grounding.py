@@ -314,7 +314,8 @@ class PassageIndex:
                 reasons.setdefault((s, e), reason)
         for span, reason in _telling_date_conflicts(point, point_facts, context, window):
             reasons.setdefault(span, reason)
-        for span, reason in self._event_date_conflicts(point, point_facts):
+        for span, reason in self._event_date_conflicts(point, point_facts) + \
+                _until_conflicts(point, point_facts, context, window):
             reasons.setdefault(span, reason)
         for span, passage in _negation_conflicts(point, context, window):
             reasons.setdefault(span, (OPPOSITE, passage))
@@ -965,7 +966,8 @@ def _derived_numbers(context: list, sums: bool) -> list:
 # CJK counters, by what they count; 个 counts anything. A number's counter is what it is a number of.
 _COUNTER_KINDS = {"people": "人名位口", "volumes": "册冊本部卷", "pages": "页頁篇", "times": "次回趟遍场場",
                   "vehicles": "辆輛台部架艘", "animals": "只头頭匹条條", "places": "家所座间間处處栋棟",
-                  "sheets": "张張份枚片", "households": "户戶家", "items": "件项項份套种種类類"}
+                  "sheets": "张張份枚片", "households": "户戶家", "items": "件项項份套种種类類",
+                  "wins": "胜勝", "losses": "负負"}   # 8胜12负: 8 wins, 12 losses
 _COUNTERS = {ch: {kind for kind, chars in _COUNTER_KINDS.items() if ch in chars}
              for ch in "".join(_COUNTER_KINDS.values())}
 
@@ -1404,6 +1406,30 @@ def _telling_date_conflicts(point: str, point_facts: list, context: list, window
 
 
 # Words between a date and the event it dates that say nothing of the event (于2023年6月正式开工, "started in").
+# A date the page gives as an end ("展期至3月31日", "runs until 31 March"), which a point may not give as the day
+# something happens ("3月31日免费向公众开放") unless it says it ends then. (Not a move: 推迟到, 提前至, "moved to".)
+_UNTIL_BEFORE = re.compile(r"(?:(?<![迟遲前改延整移])至|(?<![迟遲前改延整移])到|截至|截止|直到|直至|(?i:\buntil|\btill|\bthrough))\s*$")
+_ENDS = re.compile(r"结束|閉幕|闭幕|截止|到期|为止|為止|止|落幕|(?i:\b(?:end|ends|ended|ending|close|closes|closed|closing|"
+                   r"finish\w*|run|runs|running|last|lasts|lasting|expire\w*|until|till|through|deadline)\b)")
+
+
+def _until_conflicts(point: str, point_facts: list, context: list, window: list) -> list:
+    """[(span, (reason, passage))] for a date the point gives an event where the window gives it only as the end
+    of a span (the point's 3月31日免费向公众开放 where the page's exhibition runs 至3月31日)."""
+    out = []
+    for f in point_facts:
+        if f.kind != "date" or _UNTIL_BEFORE.search(point[:f.start]):
+            continue
+        if _ENDS.search(point[max(0, f.start - 24):f.start]) or _ENDS.search(point[f.end:f.end + 24]):
+            continue
+        same = [(pf, g, j) for pf, j in zip(context, window) for g in pf.facts
+                if g.kind == "date" and _date_matches(f.key, g.key)]
+        if same and all(_UNTIL_BEFORE.search(pf.text[:g.start]) for pf, g, _ in same):
+            pf, g, j = same[0]
+            out.append(((f.start, f.end), (f"the page gives {g.text.rstrip('.')} as when it ends", j)))
+    return out
+
+
 _DATE_EVENT_FILLER = re.compile(r"[的了就已将將正式底初中旬]*")
 _EN_EVENT = re.compile(r"\b([a-z]{4,}?)(?:ed|d|s)?\s+(?:in|on)\s*$")   # a verb: lower case, "in" or "on" a date
 

@@ -378,6 +378,16 @@ def test_a_cause_the_passage_never_gives():
      "The ship's surgeon took the mask in 1931", [("1931", "the page dates this to 1887")]),
     ("The mask was taken in 1887 by a ship's surgeon and sold to the museum by his grandson in 1931.",
      "The ship's surgeon took the mask in 1887", []),
+    # a date the page gives only as an end is no day the event happens
+    ("展览于2026年1月16日开幕，展期至3月31日，免费向公众开放。", "3月31日免费向公众开放",
+     [("3月31日", "the page gives 3月31日 as when it ends")]),
+    ("展览于2026年1月16日开幕，展期至3月31日，免费向公众开放。", "展期至3月31日", []),
+    ("The exhibition opened on 16 January and is free to visit until 31 March.",
+     "The exhibition is free to visit from 31 March", [("31 March", "the page gives 31 March as when it ends")]),
+    ("The exhibition opened on 16 January and is free to visit until 31 March.",
+     "The exhibition is free to visit until 31 March", []),
+    ("The organisers announced in January that the race will move to October from 2026.",
+     "The race will move to October from 2026", []),
     # a year of another clause is no date of the word before it
     ("The city library opened its new reading room on Tuesday, 12 March 2024. The old reading room, opened in "
      "1962, will become a children's area.", "The library opened a new reading room on March 12, 2024", []),
@@ -437,6 +447,7 @@ def test_fractions_are_percentages(text, facts):
     ("Beekeepers lost about 34 per cent of their colonies.", "About a third of the colonies were lost", []),
     ("Halvard University paid about two thirds of the £48 million cost.",
      "Halvard University paid about a third of the £48 million cost", [("a third", "the page says two thirds here")]),
+    ("目前靠咖啡和文创产品弥补，销售额的约三成来自咖啡。", "书店的销售额约一半来自咖啡", [("一半", "the page says 三成 here")]),
     # the share of one amount in another of the sentence
     ("The company employs 240 people, 180 of them in Glasgow.", "Three quarters of the company's 240 staff work in "
      "Glasgow", []),
@@ -458,6 +469,10 @@ def test_fractions_against_the_page(page, point, reasons):
     ("全市每天产生生活垃圾约6500吨，其中厨余垃圾约占三成。", "厨余垃圾约占五成", [("五成", "the page says 三成 here")]),
     # a small count beside another of the same counter: 32对 less 8对
     ("开通初期，每天开行列车32对，其中直达车8对。", "开通初期每天开行列车32对，其中直达车8对，其余24对", []),
+    # wins are not losses
+    ("郭振宇是去年12月接手球队的，当时球队战绩为8胜12负。", "郭振宇接手时球队战绩为12胜8负",
+     [("12", "the page says 12负"), ("8", "the page says 8胜")]),
+    ("郭振宇是去年12月接手球队的，当时球队战绩为8胜12负。", "郭振宇接手时球队战绩为8胜12负", []),
     # an ordinal binds to no amount
     ("开业头一个月，书店接待读者约9000人次，营业额约6.5万元。", "开业第一个月营业额约6.5万元", []),
     # a label the page uses elsewhere is the page's
