@@ -903,8 +903,8 @@ def _number_matches(p: tuple, q: tuple) -> bool:
     unit_q, value_q = q[0], q[1]
     if unit_p and unit_q and unit_p != unit_q:
         return False
-    if unit_p == "%" and unit_q != "%":
-        return False
+    if (unit_p == "%") != (unit_q == "%"):
+        return False   # "two of them" is not the page's "2 per cent", nor "30%" its 30
     factor = in_unit_of(p[4] if len(p) > 4 else None, q[4] if len(q) > 4 else None)
     if factor is not None and factor != 1.0:   # 2.98 km against 2,980 metres: compared in the page's unit
         value_p, scale_p = value_p * factor, scale_p * factor
@@ -924,7 +924,8 @@ def _numbers_in(context: list) -> list:
                 keys.append(f.key)
             elif f.kind == "date":
                 year, _, day = f.key
-                keys += [("", float(v), 0, 1.0) for v in (year, day) if v is not None]
+                # its year alone (a point's "in 2024"); its day is no count ("three trustees" is not 3 February)
+                keys += [("", float(year), 0, 1.0)] if year is not None else []
     return keys
 
 

@@ -464,6 +464,20 @@ def test_fractions_against_the_page(page, point, reasons):
 
 
 @pytest.mark.parametrize("page, point, reasons", [
+    # the day of a date is no count, a per cent no bare number
+    ("The board voted on 3 February 2026, with nine trustees in favour and two against.",
+     "The board voted on 3 February 2026, with nine trustees in favour and three against",
+     [("three", "not in the page")]),
+    ("Six cases were reported, four of them in the vaccine group, and fewer than 2 per cent had a fever.",
+     "Six cases were reported, two of them in the vaccine group", [("two", "not in the page")]),
+    ("Six cases were reported, four of them in the vaccine group, and fewer than 2 per cent had a fever.",
+     "Fewer than 2% had a fever", []),
+])
+def test_days_and_per_cents_are_no_counts(page, point, reasons):
+    assert reasons_of(point, page) == reasons
+
+
+@pytest.mark.parametrize("page, point, reasons", [
     # 三成 against 30%: both ways of writing it
     ("全市每天产生生活垃圾约6500吨，其中厨余垃圾约占三成。", "厨余垃圾约占百分之三十", []),
     ("全市每天产生生活垃圾约6500吨，其中厨余垃圾约占三成。", "厨余垃圾约占五成", [("五成", "the page says 三成 here")]),
