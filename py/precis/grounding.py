@@ -48,7 +48,7 @@ from precis.key_points import BULLET_LINE, ITEM_NUMBER
 from precis.measures import in_unit_of
 from precis.opposites import opposite_words
 from precis.support_judge import JUDGE_REASON, JUDGE_THRESHOLD
-from precis.text_units import CJK_FUNCTION_CHARS, content_units, sentence_spans
+from precis.text_units import CJK_FUNCTION_CHARS, STOP_WORDS, content_units, sentence_spans
 
 # On the tuned half of the labeled set, unsupported claims reach a support of 0.28 and honest
 # paraphrases start at 0.54: the threshold sits between them.
@@ -443,7 +443,7 @@ class PassageIndex:
                 return None   # 第一个月 says which, not how many: it binds to no amount
             # what the number counts, what it is paired with, whether it is the discounted price
             found = self._counter_conflict(point, fact, window) or self._pairing_conflict(point, fact, window) \
-                or self._discount_conflict(point, fact, window)
+                or self._discount_conflict(point, fact, window) or self._counted_noun_conflict(point, fact, window)
             if found:
                 return found
             context = [self.passage_facts(j) for j in window]
@@ -490,6 +490,22 @@ class PassageIndex:
         if theirs and all(c and not _same_counter(mine, c) for _, _, c in theirs):
             g, j, c = theirs[0]
             return f"the page says {g.text}{c}", j
+        return None
+
+    def _counted_noun_conflict(self, point: str, fact, window: list):
+        """(reason, passage) when the point counts its number in other things than the page does wherever the page
+        has that number, in English ("1.4 million residents" where the page's 1.4 million are homes): the plural
+        noun right after the number, unless the two are words for one thing (_SAME_COUNT)."""
+        if fact.key[0] or (len(fact.key) > 4 and fact.key[4]) or _year(fact):
+            return None
+        mine = _counted_noun(point, fact)
+        if not mine:
+            return None
+        theirs = [(g, j, _counted_noun(self.passages[j].text, g)) for j in window for g in self.passage_facts(j).facts
+                  if g.kind == "number" and _number_matches(fact.key, g.key)]
+        if theirs and all(c and not _same_count(mine, c) for _, _, c in theirs):
+            g, j, c = theirs[0]
+            return f"the page says {g.text} {c}", j
         return None
 
     def _discount_conflict(self, point: str, fact, window: list):
@@ -758,7 +774,7 @@ class PassageIndex:
         2023年6月 is the approval's): the date next to the event's word in the page, not any date of its sentence."""
         out = []
         for f in point_facts:
-            if f.kind != "date" and not _year(f):
+            if f.kind not in ("date", "weekday") and not _year(f):
                 continue
             event = _event_word(point, f)
             if not event:
@@ -985,6 +1001,29 @@ def _counter(text: str, fact) -> str:
         return ""
     ch = _cjk_after(text, fact)
     return ch if ch in _COUNTERS else ""
+
+
+# Plural nouns that count one thing: "1.4 million homes" are households, "240 staff" employees.
+_SAME_COUNT = [frozenset(g.split()) for g in (
+    "people persons residents inhabitants citizens individuals locals adults voters patients volunteers participants",
+    "staff employees workers jobs people members", "homes households houses properties dwellings flats families",
+    "customers clients users subscribers buyers shoppers", "pupils students children schoolchildren kids",
+    "visitors guests tourists spectators fans attendees", "cars vehicles",
+    "runners starters finishers entrants competitors athletes")]
+# Counts of anything: "by nine votes to two" counts the page's nine trustees.
+_ANY_COUNT = frozenset("votes times others ones units items pieces".split())
+_COUNTED_NOUN = re.compile(r"\s+([a-z]{3,}s)\b")
+
+
+def _counted_noun(text: str, fact) -> str:
+    """The plural noun right after a number of `text` ("1.4 million homes": "homes"), else ""."""
+    m = _COUNTED_NOUN.match(text, fact.end)
+    word = m.group(1) if m else ""
+    return word if word and word not in STOP_WORDS and word not in _ANY_COUNT and not word.endswith("ss") else ""
+
+
+def _same_count(a: str, b: str) -> bool:
+    return _stem(a) == _stem(b) or any(a in group and b in group for group in _SAME_COUNT)
 
 
 _DISCOUNTED = re.compile(r"半价|半價|[一二三四五六七八九\d]折|优惠价|優惠價|\bhalf[- ]price\b|\bdiscount", re.I)
@@ -1493,9 +1532,11 @@ def _date_next_to(facts: list, text: str, start: int, end: int, cjk: bool):
     if cjk:
         before = [g for g in facts if g.kind == "date" and 0 <= start - g.end <= 6]
         return before[-1] if before else None
-    # a year alone only right after the word and its preposition ("taken in 1887"; not "room, opened in 1962")
+    # a year alone only right after the word and its preposition ("taken in 1887"; not "room, opened in 1962"); a
+    # weekday after its object too ("signed a five-year contract on Monday")
     after = [g for g in facts if 0 <= g.start - end <= 12 and (
-        g.kind == "date" or _year(g) and re.fullmatch(r"\s+(?:in|on)\s+", text[end:g.start]))]
+        g.kind == "date" or _year(g) and re.fullmatch(r"\s+(?:in|on)\s+", text[end:g.start]))
+        or g.kind == "weekday" and 0 <= g.start - end and _EN_VERB_TO_DATE.fullmatch(text, end, g.start)]
     return after[0] if after and not _NOT_WHEN.search(text[end:after[0].start]) else None
 
 
@@ -1503,6 +1544,8 @@ def _same_when(point_fact, page_fact) -> bool:
     """Whether a date or year of the point is the page's: a year alone against a date's year, either way."""
     if point_fact.kind == "date" and page_fact.kind == "date":
         return _date_matches(point_fact.key, page_fact.key)
+    if "weekday" in (point_fact.kind, page_fact.kind):
+        return point_fact.kind != page_fact.kind or point_fact.key == page_fact.key   # a weekday is no year
     mine = point_fact.key[0] if point_fact.kind == "date" else int(point_fact.key[1])
     theirs = page_fact.key[0] if page_fact.kind == "date" else int(page_fact.key[1])
     return mine is None or theirs is None or mine == theirs

@@ -289,7 +289,7 @@ SURVEY = ("The survey, which covered 1,240 beekeepers and about 9,800 colonies, 
 @pytest.mark.parametrize("point, reasons", [
     # 1,240 is no year (a year is never written with a comma): its words bind it like any number.
     ("The survey covered 9,800 beekeepers and about 1,240 colonies",
-     [("9,800", "the page says 1,240 here"), ("1,240", "the page says 9,800 here")]),
+     [("9,800", "the page says 9,800 colonies"), ("1,240", "the page says 1,240 beekeepers")]),
     # 610 is bound to "fell" and "tonnes", 890 to "tonnes" only: the point's 890 is the other one's.
     ("Honey output fell to about 890 tonnes last year", [("890", "the page says 610 here")]),
     ("Honey output fell to about 610 tonnes last year", []),
@@ -474,6 +474,24 @@ def test_fractions_against_the_page(page, point, reasons):
      "Fewer than 2% had a fever", []),
 ])
 def test_days_and_per_cents_are_no_counts(page, point, reasons):
+    assert reasons_of(point, page) == reasons
+
+
+@pytest.mark.parametrize("page, point, reasons", [
+    # what an English number counts: homes are not residents; starters are runners, votes count anyone
+    ("The ban covers about 1.4 million homes in the counties of Ashdown and Merriford.",
+     "The ban covers 1.4 million residents in Ashdown and Merriford", [("1.4 million", "the page says 1.4 million homes")]),
+    ("The ban covers about 1.4 million homes in the counties of Ashdown and Merriford.",
+     "The ban covers 1.4 million households in Ashdown and Merriford", []),
+    ("Fewer than 300 of the more than 14,000 runners did not finish.",
+     "Fewer than 300 of the more than 14,000 starters did not finish", []),
+    ("The trustees voted for the return, with nine trustees in favour and two against.",
+     "Trustees backed the return by nine votes to two", []),
+    # a weekday the page gives the event
+    ("Okafor, 24, signed a five-year contract on Monday afternoon after passing a medical. He will make his debut "
+     "on Saturday.", "Okafor signed a five-year contract on Saturday", [("Saturday", "the page dates this to Monday")]),
+])
+def test_what_a_number_counts_and_a_weekday(page, point, reasons):
     assert reasons_of(point, page) == reasons
 
 
