@@ -69,7 +69,7 @@ def _page_of(language, point):
     ("zh", "项目总投资最初估算为410亿元。", [("410亿元", "the page says 320亿元 here")]),
     # A number given to a word the page gives another number (a swap between two nouns; a part as the whole).
     ("en", "The line will have 11 stops over 18 kilometres.",
-     [("11", "the page says 18 here"), ("18", "the page says 11 here")]),
+     [("11", "the page says 11 kilometres"), ("18", "the page says 11 here")]),
     ("en", "Port authority paid $410 million", [("$410 million", "the page says $150 million here")]),
     # Quantity words turned around.
     ("zh", "研究院目前有不到300名员工。", [("300", "the page says 超过300")]),
