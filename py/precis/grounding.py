@@ -443,7 +443,8 @@ class PassageIndex:
                 return None   # 第一个月 says which, not how many: it binds to no amount
             # what the number counts, what it is paired with, whether it is the discounted price
             found = self._counter_conflict(point, fact, window) or self._pairing_conflict(point, fact, window) \
-                or self._discount_conflict(point, fact, window) or self._counted_noun_conflict(point, fact, window)
+                or self._discount_conflict(point, fact, window) or self._counted_noun_conflict(point, fact, window) \
+                or self._each_or_all_conflict(point, fact, window)
             if found:
                 return found
             context = [self.passage_facts(j) for j in window]
@@ -506,6 +507,19 @@ class PassageIndex:
         if theirs and all(c and not _same_count(mine, c) for _, _, c in theirs):
             g, j, c = theirs[0]
             return f"the page says {g.text} {c}", j
+        return None
+
+    def _each_or_all_conflict(self, point: str, fact, window: list):
+        """(reason, passage) when the point gives an amount for each thing that the page gives for all of them
+        ("the two ferries cost £96 million each" where the page's £96 million is for the pair), or the other way."""
+        mine = _each_or_all(point, fact)
+        if not mine:
+            return None
+        theirs = [(g, j, _each_or_all(self.passages[j].text, g)) for j in window for g in self.passage_facts(j).facts
+                  if g.kind == "number" and _number_matches(fact.key, g.key)]
+        if theirs and all(said and said[0] != mine[0] for _, _, said in theirs):
+            g, j, (_, cue) = theirs[0]
+            return f"the page says {g.text} {cue}", j
         return None
 
     def _discount_conflict(self, point: str, fact, window: list):
@@ -1024,6 +1038,25 @@ def _counted_noun(text: str, fact) -> str:
 
 def _same_count(a: str, b: str) -> bool:
     return _stem(a) == _stem(b) or any(a in group and b in group for group in _SAME_COUNT)
+
+
+# An amount for each thing, or for all of them together, said right after it ("£96 million each", "£96 million for
+# the pair", 每艘, 共计).
+_FOR_EACH = re.compile(r"\s*(?:each|apiece|a piece|per (?:ship|ferry|unit|person|head|bike|vehicle|item))\b|\s*每", re.I)
+_FOR_ALL = re.compile(r"\s*(?:for (?:the|both) (?:pair|two|three|four|lot)|for both|for all \w+|in total|in all|altogether|"
+                      r"combined|between them|together)\b|\s*(?:总计|合计|共计|一共)", re.I)
+
+
+def _each_or_all(text: str, fact):
+    """("each", cue) or ("all", cue) where the amount `fact` of `text` is said to be for each thing or for all of them
+    together; None where it is said for neither."""
+    if not _amount(fact):
+        return None
+    for kind, pattern in (("each", _FOR_EACH), ("all", _FOR_ALL)):
+        m = pattern.match(text, fact.end)
+        if m:
+            return kind, m.group(0).strip()
+    return None
 
 
 _DISCOUNTED = re.compile(r"半价|半價|[一二三四五六七八九\d]折|优惠价|優惠價|\bhalf[- ]price\b|\bdiscount", re.I)

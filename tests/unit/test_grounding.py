@@ -496,6 +496,18 @@ def test_what_a_number_counts_and_a_weekday(page, point, reasons):
 
 
 @pytest.mark.parametrize("page, point, reasons", [
+    ("The two ferries were to be delivered by May 2023 and cost £96 million for the pair.",
+     "The ferries cost £96 million each", [("£96 million", "the page says £96 million for the pair")]),
+    ("The two ferries were to be delivered by May 2023 and cost £96 million for the pair.",
+     "The ferries cost £96 million in total", []),
+    ("Each ferry cost £48 million each, and the yard was paid on delivery.",
+     "The ferries cost £48 million in total", [("£48 million", "the page says £48 million each")]),
+])
+def test_an_amount_for_each_or_for_all(page, point, reasons):
+    assert reasons_of(point, page) == reasons
+
+
+@pytest.mark.parametrize("page, point, reasons", [
     # 三成 against 30%: both ways of writing it
     ("全市每天产生生活垃圾约6500吨，其中厨余垃圾约占三成。", "厨余垃圾约占百分之三十", []),
     ("全市每天产生生活垃圾约6500吨，其中厨余垃圾约占三成。", "厨余垃圾约占五成", [("五成", "the page says 三成 here")]),
