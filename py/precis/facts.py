@@ -587,8 +587,8 @@ _NEGATION_EN = re.compile(r"(?i)\b(?:not|no|never|none|nobody|nothing|neither|no
                           r"no\s+longer)\b|n['’]t\b|\bfail(?:s|ed)?\s+to\b|\bnon-?(?=[a-z])")
 _NEGATION_ZH = re.compile(r"(?<![除是而])(?:没有|沒有|未|没|沒|无法|無法|不|非|毫无|毫無|并非|並非"
                           r"|(?<![虚虛毫从從])[无無](?![论論锡錫数數线線限比疑非人机機意]))"  # 无补贴; not 无数, 无线
-                          r"(?!过|過|仅|僅|但|断|斷|少|久|论|論|常|来|來|洲|得不|同|如|管|到|足|超过|超過|高于|高於|多于|多於)")
-# (不到, 不足: "less than"; 不超过, 不高于: "at most", a bound as 最多 is, not a denial)
+                          r"(?!过|過|仅|僅|但|断|斷|少|久|论|論|常|来|來|洲|得不|同|如|管|到|足|超过|超過|高于|高於|多于|多於|遗|遺)")
+# (不到, 不足: "less than"; 不超过, 不高于: "at most", a bound as 最多 is, not a denial; 非遗: intangible heritage)
 _NEGATION_JA = re.compile(r"(?<![少危幼汚])(?:ない|なかった|ません|ず(?=[、。にとも]|$)|ぬ(?=[、。]|$))|"
                           r"(?<![\u4e00-\u9fff])無(?!料|事)")
 

@@ -93,6 +93,10 @@ _MORE = ("more than", "over", "at least", "above", "exceeding", "upwards of", "�
          "至少", "多于", "高于", "大于")
 _LESS = ("less than", "fewer than", "under", "at most", "below", "up to", "no more than", "不超过", "不到",
          "不足", "至多", "最多", "少于", "低于", "小于")
+# 最多, 至多, 至少 reach over a verb and its object to the number (最多可载乘客约1900人), within the clause.
+_CJK_BOUND_BEFORE = re.compile(r"(最多|至多|至少)[^\d，,。；;：:、]{0,6}$")
+# 限 right before a number is a limit (每天限约2000人参观); not 期限, 时限, 年限 (a term).
+_LIMIT_BEFORE = re.compile(r"(?<![期时時年权權界局无無有])限$")
 _CUES_LONGEST_FIRST = sorted([(c, -1) for c in _LESS] + [(c, 1) for c in _MORE], key=lambda t: -len(t[0]))
 _MORE_AFTER = ("以上", "多", "余", "餘")
 _LESS_AFTER = ("以下", "以内")
@@ -1324,6 +1328,11 @@ def quantity_direction(text: str, fact) -> tuple:
     for cue, sign in _CUES_LONGEST_FIRST:
         if not cue.isascii() and cue in before[-len(cue) - 2:]:
             return sign, cue  # 至少可达50亿: a verb may stand between
+    bound = _CJK_BOUND_BEFORE.search(before)
+    if bound:
+        return (1 if bound.group(1) == "至少" else -1), bound.group(1)   # 最多可载乘客约1900人: the verb's object too
+    if _LIMIT_BEFORE.search(before):
+        return -1, "限"   # 每天限约2000人: a limit
     for cues, sign in ((_MORE_AFTER, 1), (_LESS_AFTER, -1)):
         for cue in cues:
             if after.startswith(cue):

@@ -508,6 +508,17 @@ def test_an_amount_for_each_or_for_all(page, point, reasons):
 
 
 @pytest.mark.parametrize("page, point, reasons", [
+    # 最多 over a verb and its object; 限 before a number is a limit; 非遗 denies nothing
+    ("车辆由北方轨道车辆公司制造，每列车为6节编组，最多可载乘客约1900人。", "每列车为6节编组，最多能载约1900名乘客", []),
+    ("展览免费向公众开放，每天限约2000人参观，需提前预约。", "每天最多约2000人参观，需提前预约", []),
+    ("展览免费向公众开放，每天限约2000人参观，需提前预约。", "每天至少接待约2000人", [("2000", "the page says 限2000")]),
+    ("由市博物馆承办的“青州剪纸非遗作品展”于2026年1月16日开幕，展期至3月31日。", "2026年1月16日开幕", []),
+])
+def test_chinese_bounds_and_heritage(page, point, reasons):
+    assert reasons_of(point, page) == reasons
+
+
+@pytest.mark.parametrize("page, point, reasons", [
     # 三成 against 30%: both ways of writing it
     ("全市每天产生生活垃圾约6500吨，其中厨余垃圾约占三成。", "厨余垃圾约占百分之三十", []),
     ("全市每天产生生活垃圾约6500吨，其中厨余垃圾约占三成。", "厨余垃圾约占五成", [("五成", "the page says 三成 here")]),
