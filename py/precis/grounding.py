@@ -223,6 +223,7 @@ class PassageIndex:
         self._page_holders = None
         self._page_work = None
         self._page_officers = None
+        self._folded_text = None      # the whole page, spacing collapsed and case-folded (_said_in_page)
         self._predicates = None  # per passage: (English stems, stems it denies, whether it denies anything)
 
     def bm25(self, query: list, i: int) -> float:
@@ -832,7 +833,12 @@ class PassageIndex:
         in_point = dict(elsewhere)
         for _, (identity, name, *_) in page_names:
             for piece in (name, name.split(" ")[-1]):  # the whole name first, then the surname
-                at = folded.find(piece.casefold())
+                # the whole name in any case; a surname only as written, and no kind of place ("pies" is not the
+                # page's "Chicken & Leek Pie", nor "Airport" its "Bressford Airport")
+                whole = piece == name
+                if not whole and (piece.casefold() in fact_rules.TYPE_NOUNS or not piece[:1].isupper()):
+                    continue
+                at = folded.find(piece.casefold()) if whole else _word_at(point, piece)
                 if at >= 0 and len(piece) >= 2:
                     held = in_point.get(identity)
                     if held is None or held[1] - held[0] < len(piece):
@@ -847,6 +853,8 @@ class PassageIndex:
         for identity, (s, e) in in_point.items():
             if point.startswith(("'s", "’s", "的"), e):
                 continue  # "Arden's chief executive": the name qualifies the one the point means
+            if self._said_in_page(point, s):
+                continue
             anchor = self._name_anchor(point, s, named_units)
             if len(anchor) < 2:
                 found = self._subject_conflict(point, identity, (s, e), anchor, window) if anchor else None
@@ -871,6 +879,18 @@ class PassageIndex:
                 if found:
                     out[(s, e)] = found
         return out
+
+    def _said_in_page(self, point: str, at: int) -> bool:
+        """Whether the point's clause holding position `at` is written in the page word for word ("180 of them in
+        Glasgow"): the page ties that name to those words itself."""
+        s, e = _clause_at(point, at)
+        clause = " ".join(point[s:e].split()).casefold().strip(" .")
+        return len(clause.split()) >= 3 and clause in self._whole_folded()
+
+    def _whole_folded(self) -> str:
+        if self._folded_text is None:
+            self._folded_text = " ".join(self._whole_text().split()).casefold()
+        return self._folded_text
 
     def _subject_conflict(self, point: str, identity: str, span: tuple, anchor: set, window: list):
         """(reason, passage) when the point's name does what the page's sentence has another name
@@ -1878,6 +1898,12 @@ def _missing_runs(point: str, query: list, spans: list, nearby: set) -> list:
         runs.append(current)
     runs.sort(key=lambda r: -(r[1] - r[0]))
     return sorted(tuple(r) for r in runs[:MAX_UNSUPPORTED_SPANS])
+
+
+def _word_at(text: str, word: str) -> int:
+    """Where `word` starts in `text` as a word, case and all (a surname as written), else -1."""
+    m = re.search(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", text)
+    return m.start() if m else -1
 
 
 def _merge(spans: list) -> list:

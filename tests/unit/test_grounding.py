@@ -518,6 +518,25 @@ def test_chinese_bounds_and_heritage(page, point, reasons):
     assert reasons_of(point, page) == reasons
 
 
+RUNWAY = ("Bressford Airport will lengthen its runway by 450 metres. The extension will take the runway to 2,980 metres, "
+          "long enough for wide-bodied aircraft to fly to North America without a fuel stop.")
+TRANSFER = ("Redcastle City sold Daniel Okafor to Wexmoor Athletic for £34 million. Okafor scored 19 league goals last "
+            "season, more than any other Redcastle player, and plays in the Northern Premier League.")
+
+
+@pytest.mark.parametrize("page, point, reasons", [
+    # a clause the page writes word for word ties its name as the page does
+    ("Brightfold, the Glasgow company behind the app Rota, has agreed to be bought by Paysmith. The company employs "
+     "240 people, 180 of them in Glasgow, and says Rota is used by more than 11,000 businesses.",
+     "The company employs 240 people, 180 of them in Glasgow", []),
+    # a kind of place is no surname ("Airport" of Bressford Airport), nor a word in lower case ("league")
+    (RUNWAY, "Airport will take runway to 2,980 metres", []),
+    (TRANSFER, "Okafor scored 19 league goals last season", []),
+])
+def test_what_is_no_name_in_the_role_check(page, point, reasons):
+    assert reasons_of(point, page) == reasons
+
+
 @pytest.mark.parametrize("page, point, reasons", [
     # 三成 against 30%: both ways of writing it
     ("全市每天产生生活垃圾约6500吨，其中厨余垃圾约占三成。", "厨余垃圾约占百分之三十", []),
