@@ -48,11 +48,25 @@ class LlamaCppDevice:
             llm.close()
 
 
+# llama.cpp's ggml types of the KV cache types the CPU device uses (precis.device_choice.kv_type).
+GGML_KV_TYPES = {"f32": 0, "f16": 1, "q8_0": 8}
+
+
 def native_llama(model_path: Path, context: int = 4096, threads: int = 2):
-    """The GGUF model in native llama.cpp (n_batch 512, quiet)."""
+    """The GGUF model in native llama.cpp as the CPU device runs it (the KV cache type it gives the model, flash
+    attention on; n_batch 512, quiet)."""
     from llama_cpp import Llama
 
-    return Llama(model_path=str(model_path), n_ctx=context, n_threads=threads, n_batch=512, verbose=False)
+    from precis.device_choice import kv_type
+    from precis.gguf import open_gguf
+
+    header = open_gguf(model_path)
+    try:
+        kv = GGML_KV_TYPES[kv_type(header)]
+    finally:
+        header.close()
+    return Llama(model_path=str(model_path), n_ctx=context, n_threads=threads, n_batch=512, verbose=False,
+                 flash_attn=True, type_k=kv, type_v=kv)
 
 
 def native_engine(model_path: Path, llm=None, context: int = 4096):

@@ -39,7 +39,7 @@
 /**
  * @callback CreateDevice  what each device module exports as createDevice
  * @param {object} spec  from precis.engine's prepare: {kind: "webgpu", plan, requiredLimits, requiredFeatures}
- *   or {kind: "cpu", context, threads, batch}
+ *   or {kind: "cpu", context, kv_type, threads, batch}
  * @param {{kernelsUrl?: URL, onProgress?: (fraction: number, message: string) => void,
  *          onLog?: (level: string, text: string) => void}} [options]
  * @returns {Promise<Device>}

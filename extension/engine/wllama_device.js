@@ -155,6 +155,8 @@ class WllamaDevice {
         n_batch: this.spec.batch,
         n_threads: this.spec.threads,
         seed: 0,                   // llama.cpp's sampler is never used; a fixed number all the same
+        cache_type_k: this.spec.kv_type,   // q8_0 (precis.device_choice.CPU_KV_TYPE: why)
+        cache_type_v: this.spec.kv_type,
         // flash_attn left at llama.cpp's default (auto: on). Measured here, 2 threads, 1,200 positions: on,
         // prefill 46 tok/s and decode 11; off, 35.5 and 16.4. A summary (long prompt, short answer) is faster
         // on; a long chat would be faster off, but it is fixed per context.

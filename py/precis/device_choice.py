@@ -30,13 +30,30 @@ MAX_CPU_THREADS = 8
 # thread; 53.6 and 56.9 on two), while a 512-token step would hold the engine for 10 to 18 s.
 CPU_BATCH = 64
 WASM_MEMORY = 4 << 30   # wllama's wasm64 heap: the model file and its KV cache must fit in it
+# The CPU device's KV cache holds llama.cpp's q8_0 (34 bytes a block of 32 values), not f16: measured here, Qwen2.5 1.5B
+# at 4,096 positions, the browser's peak PSS over the booted engine was 1,393 and 1,384 MiB against 1,444 and 1,439
+# with f16 (issue 18's bound, 1.25x the file + 100 MiB: 1,432), decode 3.08 against 3.11 tok/s, the same greedy ids.
+# A quantized V cache needs flash attention, which llama.cpp turns on for the CPU by default.
+# A head whose size is no whole number of q8_0 blocks keeps f16 (llama.cpp cannot split a block across heads).
+CPU_KV_TYPE = "q8_0"
+KV_BYTES_PER_VALUE = {"f32": 4.0, "f16": 2.0, "q8_0": 34 / 32}
+Q8_0_BLOCK = 32
+
+
+def kv_type(gguf) -> str:
+    """The KV cache type the CPU device gives `gguf` (header is enough): CPU_KV_TYPE where its heads are whole q8_0
+    blocks, else f16."""
+    heads = int(gguf.arch_value("attention.head_count", 1) or 1)
+    sizes = [int(gguf.arch_value(key, 0) or 0) or int(gguf.arch_value("embedding_length", 0) or 0) // heads
+             for key in ("attention.key_length", "attention.value_length")]
+    return CPU_KV_TYPE if all(size and size % Q8_0_BLOCK == 0 for size in sizes) else "f16"
 
 
 def cpu_spec(gguf, choice: dict, context: Optional[int], default_context: int,
              memory_budget: Optional[int] = None) -> dict:
     """The CPU device's spec (extension/engine/wllama_device.js createDevice) for `gguf` (header is enough):
-    KV positions, threads, batch; raises DeviceChoiceError (kind "out_of_memory") when the file and its
-    f16 KV cache do not fit the wasm heap, or exceed `memory_budget` (the worker's: half the machine's
+    KV positions and their type, threads, batch; raises DeviceChoiceError (kind "out_of_memory") when the file and
+    its KV cache do not fit the wasm heap, or exceed `memory_budget` (the worker's: half the machine's
     memory, less what the other windows' engines announce holding), before anything is loaded or freed."""
     model_context = int(gguf.arch_value("context_length", default_context) or default_context)
     context = min(model_context, int(context or default_context))
@@ -47,7 +64,8 @@ def cpu_spec(gguf, choice: dict, context: Optional[int], default_context: int,
     kv_heads = int(gguf.arch_value("attention.head_count_kv", heads) or heads)
     head_dim = int(gguf.arch_value("attention.key_length", 0) or 0) or \
         int(gguf.arch_value("embedding_length", 0) or 0) // heads
-    kv_bytes = 2 * layers * kv_heads * head_dim * context * 2
+    kv = kv_type(gguf)
+    kv_bytes = int(2 * layers * kv_heads * head_dim * context * KV_BYTES_PER_VALUE[kv])
     need = int(gguf.file_size) + kv_bytes
     if need > WASM_MEMORY:
         raise DeviceChoiceError(f"the model ({gguf.file_size / 2**20:.0f} MiB) and its KV cache for {context} "
@@ -59,8 +77,8 @@ def cpu_spec(gguf, choice: dict, context: Optional[int], default_context: int,
                                 f"{memory_budget / 2**20:.0f} MiB of memory this browser can give now (half "
                                 "the machine's, less what models in other windows hold): close another "
                                 "window's panel, or choose a smaller model or context", kind="out_of_memory")
-    return {"kind": "cpu", "context": context, "threads": int(choice["threads"]), "batch": CPU_BATCH,
-            "topk": TOPK, "reason": choice["reason"], "fallback": bool(choice.get("fallback"))}
+    return {"kind": "cpu", "context": context, "kv_type": kv, "threads": int(choice["threads"]),
+            "batch": CPU_BATCH, "topk": TOPK, "reason": choice["reason"], "fallback": bool(choice.get("fallback"))}
 
 
 class DeviceChoiceError(ValueError):

@@ -73,10 +73,9 @@ def ext(current_precis_wheel, tmp_path_factory):
 def llama_cpp():
     """The default model in native llama.cpp (4096 positions, 2 threads): the CPU device's oracle
     (LlamaCppDevice plugs it into a CPython precis Engine)."""
-    from llama_cpp import Llama
-
+    from precis_build.llama_cpp_device import native_llama
     from precis_build.paths import SMOLLM2_MODEL
-    return Llama(model_path=str(SMOLLM2_MODEL), n_ctx=4096, n_threads=2, n_batch=512, verbose=False)
+    return native_llama(SMOLLM2_MODEL, 4096, threads=2)
 
 
 @pytest.fixture(scope="session")

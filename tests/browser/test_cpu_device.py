@@ -20,6 +20,7 @@ from precis.gguf import open_gguf
 from precis.tokenizer import Tokenizer
 from precis_build import browser
 from precis_build.paths import SMOLLM2_MODEL
+from harness.real_model_oracle import NEAR_TIE
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -62,19 +63,22 @@ def _default_threads(driver, engine):
 
 
 def llama_cpp_greedy(llm, ids, n):
-    """n greedy ids after `ids` from native llama.cpp, and the prompt step's logits as log-softmax."""
+    """n greedy ids after `ids` from native llama.cpp, the gap between the top two logits at each, and the prompt
+    step's logits as log-softmax."""
     llm.reset()
     llm.eval(list(ids))
-    out, first = [], None
+    out, gaps, first = [], [], None
     for _ in range(n):
         logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)).astype(np.float64)
         if first is None:
             shifted = logits - logits.max()
             first = shifted - np.log(np.exp(shifted).sum())
+        top2 = np.sort(logits)[-2:]
+        gaps.append(float(top2[1] - top2[0]))
         out.append(int(np.argmax(logits)))
         if len(out) < n:
             llm.eval([out[-1]])
-    return out, first
+    return out, gaps, first
 
 
 def test_the_load_names_the_cpu_device_and_its_threads(engine):
@@ -96,8 +100,12 @@ def test_greedy_ids_equal_native_llama_cpp_on_two_wasm_threads(driver, engine, p
         result = request(driver, "generate_ids", {"prompt_ids": prompt_ids, "max_tokens": NEW_TOKENS})
     finally:
         _default_threads(driver, engine)
-    expected, log_softmax = llama_cpp_greedy(llama_cpp, prompt_ids, NEW_TOKENS)
-    assert result["ids"] == expected
+    expected, gaps, log_softmax = llama_cpp_greedy(llama_cpp, prompt_ids, NEW_TOKENS)
+    # The same ids until the two part, and they part only where llama.cpp's own top two are a near-tie (a gap under
+    # NEAR_TIE: the wasm build's other SIMD sums may pick the other there), after at least 8 tokens.
+    parted = next((i for i, (a, b) in enumerate(zip(result["ids"], expected)) if a != b), len(expected))
+    assert parted >= 8, (parted, result["ids"], expected)
+    assert parted == len(expected) or gaps[parted] < NEAR_TIE, (parted, gaps[parted])
     top = np.array(result["first_ids"])
     assert len(top) == 64
     diff = np.abs(np.array(result["first_logits"]) - log_softmax[top])

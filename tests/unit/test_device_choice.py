@@ -4,7 +4,7 @@ request's setting; the CPU device's spec."""
 import pytest
 
 from precis.adapter import describe_adapter
-from precis.device_choice import DeviceChoiceError, choose_device, cpu_spec, cpu_threads
+from precis.device_choice import DeviceChoiceError, choose_device, cpu_spec, cpu_threads, kv_type
 from precis.gguf import open_gguf
 
 # GPUAdapterInfo as Chromium reports it here (headless, --enable-unsafe-webgpu): SwiftShader, flagged as the
@@ -73,11 +73,11 @@ class _Header:
 def test_the_cpu_spec_caps_the_context_and_refuses_what_the_wasm_heap_cannot_hold(smollm2_path):
     choice = {"kind": "cpu", "reason": "r", "threads": 2}
     gguf = open_gguf(smollm2_path)
-    assert cpu_spec(gguf, choice, None, 4096) == {"kind": "cpu", "context": 4096, "threads": 2, "batch": 64,
-                                                   "topk": 64, "reason": "r", "fallback": False}
+    assert cpu_spec(gguf, choice, None, 4096) == {"kind": "cpu", "context": 4096, "kv_type": "q8_0", "threads": 2,
+                                                   "batch": 64, "topk": 64, "reason": "r", "fallback": False}
     assert cpu_spec(gguf, choice, 100000, 4096)["context"] == 8192     # the model's own context
-    # A 3.5 GiB file with 32 layers of 8 KV heads of 128: 128 KiB of f16 KV a position; 4,096 fit, 8,192 not.
-    big = _Header(3584 << 20, context_length=32768, block_count=32, **{
+    # A 3.5 GiB file with 32 layers of 8 KV heads of 128: 68 KiB of q8_0 KV a position; 4,096 fit, 8,192 not.
+    big = _Header(3584 << 20, context_length=32768, block_count=32, embedding_length=4096, **{
         "attention.head_count": 32, "attention.head_count_kv": 8, "attention.key_length": 128})
     assert cpu_spec(big, choice, 4096, 4096)["context"] == 4096
     with pytest.raises(DeviceChoiceError, match="do not fit the CPU device's 4 GiB") as e:
@@ -87,17 +87,25 @@ def test_the_cpu_spec_caps_the_context_and_refuses_what_the_wasm_heap_cannot_hol
 
 def test_the_cpu_spec_refuses_a_model_over_the_memory_budget_before_anything_loads(smollm2_path):
     """The budget the worker sends (half the machine's memory, less what other windows' engines hold)
-    binds the CPU device too: file + f16 KV cache over it is refused with the sizes and the way out."""
+    binds the CPU device too: file + q8_0 KV cache over it is refused with the sizes and the way out."""
     choice = {"kind": "cpu", "reason": "r", "threads": 2}
     gguf = open_gguf(smollm2_path)
-    # SmolLM2-135M: 30 layers of 3 KV heads of 64: 22.5 KiB of f16 KV a position, 90 MiB for 4,096.
-    need = gguf.file_size + 2 * 30 * 3 * 64 * 4096 * 2
+    # SmolLM2-135M: 30 layers of 3 KV heads of 64: 11.95 KiB of q8_0 KV a position (34 bytes per 32), 48 MiB for 4,096.
+    need = gguf.file_size + 2 * 30 * 3 * 64 * 4096 * 34 // 32
     assert cpu_spec(gguf, choice, 4096, 4096, memory_budget=need)["context"] == 4096
-    with pytest.raises(DeviceChoiceError, match=r"KV cache for 4096 positions \(90 MiB\) need more than the "
+    with pytest.raises(DeviceChoiceError, match=r"KV cache for 4096 positions \(48 MiB\) need more than the "
                                                 r"\d+ MiB of memory this browser can give now") as e:
         cpu_spec(gguf, choice, 4096, 4096, memory_budget=need - 1)
     assert e.value.kind == "out_of_memory"
     assert cpu_spec(gguf, choice, 1024, 4096, memory_budget=need - 1)["context"] == 1024   # a smaller context fits
+
+
+def test_the_kv_cache_is_q8_0_where_the_heads_are_whole_blocks():
+    whole = _Header(1 << 20, block_count=2, embedding_length=256, **{"attention.head_count": 4})   # heads of 64
+    odd = _Header(1 << 20, block_count=2, embedding_length=80, **{"attention.head_count": 4})     # heads of 20
+    assert kv_type(whole) == "q8_0" and kv_type(odd) == "f16"
+    choice = {"kind": "cpu", "reason": "r", "threads": 2}
+    assert cpu_spec(odd, choice, 16, 16)["kv_type"] == "f16"
 
 
 def test_the_engine_applies_the_budget_to_the_cpu_device(smollm2_path):
