@@ -1803,8 +1803,10 @@ def _predicates(text: str) -> list:
 
 
 # A subject denied as a whole ("none of them has ever been published", "Neither the volunteers nor the doctors
-# knew", "no other copies are known to survive") denies what is said of it: its verb and what follows.
-_DENIED_SUBJECT = re.compile(r"(?:^|(?<=[,;:]\s)|(?<=\band\s)|(?<=\bbut\s))(?:[Nn]one of|[Nn]either|[Nn]obody|[Nn]o one|[Nn]o)\b"
+# knew", "no other copies are known to survive", "the agency said no one was known to have fallen ill") denies what is
+# said of it: its verb and what follows.
+_DENIED_SUBJECT = re.compile(r"(?:^|(?<=[,;:]\s)|(?<=\band\s)|(?<=\bbut\s)|(?<=\bsaid\s)|(?<=\bsays\s)|(?<=\bthat\s))"
+                             r"(?:[Nn]one of|[Nn]either|[Nn]obody|[Nn]o one|[Nn]o)\b"
                              r"(?! (?:more|less|fewer|later|earlier|sooner|longer|further)\b)")   # "no more than 30%"
 # Where that subject ends: an auxiliary, or a verb in the past ("died", "knew").
 _VERB_START = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|did|does|do|may|might|must|should|"

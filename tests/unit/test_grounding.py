@@ -603,6 +603,8 @@ def test_what_a_denied_subject_denies():
     text = "Neither the volunteers nor the doctors knew who had had which, and none of them has ever been published."
     assert [text[a:b] for a, b in _denied_by_subject(text)] == ["knew", "has ever been published"]
     assert _denied_by_subject("No more than 30 per cent may come from outside.") == []   # a quantity
+    reported = "The agency said no one was known to have fallen ill."       # a denied subject in reported speech
+    assert [reported[a:b] for a, b in _denied_by_subject(reported)] == ["was known"]
 
 
 @pytest.mark.parametrize("page, point, reasons", [
