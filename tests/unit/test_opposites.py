@@ -38,3 +38,12 @@ def test_on_time_and_late_are_opposites():
     assert [(g, side) for _, _, g, side in opposite_words("工程如期完工")] == [("timing", 1)]
     assert [(g, side) for _, _, g, side in opposite_words("比原计划晚了两周")] == [("timing", -1)]
     assert [(g, side) for _, _, g, side in opposite_words("The ferry was delayed")] == [("timing", -1)]
+
+
+def test_open_and_closed_are_opposites():
+    assert [(g, side) for _, _, g, side in opposite_words("it would keep the office open; the old quay closed")] == [
+        ("open", 1), ("open", -1)]
+    assert [(g, side) for _, _, g, side in opposite_words("书屋重新开业，旧店已关门")] == [("open", 1), ("open", -1)]
+    page = "Paysmith said it would keep the Glasgow office open and would not cut any jobs for at least two years."
+    (g,) = ground_points("- Paysmith said it would close the Glasgow office", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("close", "the page says open")]
