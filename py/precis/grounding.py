@@ -1657,8 +1657,8 @@ _CJK_DENIED_WORD = re.compile(r"(?:会|會|能|再|曾|用|需)?([\u4e00-\u9fff]
 
 def _denied_cjk_words(point: str, context: list, window: list, page: str) -> list:
     """[(span, passage)] of two-character words the point says plainly (书店开业头一个月已经盈利, 主办方表示参赛名额将增加)
-    that the passage it rests on says only with a denial (仍然没有盈利, 参赛名额不会增加), and the page never says
-    plainly anywhere."""
+    that the passage it rests on says only with a denial (仍然没有盈利, 参赛名额不会增加), and the page says plainly
+    nowhere, or only in clauses sharing fewer of the point's words than the denial's."""
     out = []
     for pf, j in zip(context, window):
         for a, b in fact_rules.negation_cues(pf.text):
@@ -1672,10 +1672,22 @@ def _denied_cjk_words(point: str, context: list, window: list, page: str) -> lis
             clause, own = _clause_at(pf.text, a), _clause_at(point, at)
             if _someone_else(point[own[0]:own[1]], pf.text, clause):
                 continue   # 县长刘卫东并未出席，到场的是副县长王静: the point's 王静出席 is said of another person
-            if not any(not fact_rules.negation_cues(page[max(0, k - 4):k])
-                       for k in (x.start() for x in re.finditer(re.escape(word), page))):
+            # said plainly elsewhere in a clause as close to the point's as the denial's (棋院明年将把招生名额从30人增加到
+            # 40人 does not answer 主办方表示明年参赛名额将增加 where 参赛名额不会增加)
+            mine = _words_of(point[own[0]:own[1]])
+            denied = len(mine & _words_of(pf.text[clause[0]:clause[1]]))
+            plain = [len(mine & _words_of(page[slice(*_clause_at(page, k))]))
+                     for k in (x.start() for x in re.finditer(re.escape(word), page))
+                     if not fact_rules.negation_cues(page[max(0, k - 4):k])]
+            if not plain or max(plain) < denied:
                 out.append(((at, at + 2), j))
     return out
+
+
+def _words_of(text: str) -> set:
+    """The content units of `text` that say something alone: CJK bigrams and whole Latin words, not single
+    characters."""
+    return {u for u in content_units(text) if len(u) > 1}
 
 
 def _someone_else(point: str, sentence: str, clause: tuple) -> bool:

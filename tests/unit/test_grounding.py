@@ -615,6 +615,12 @@ def test_what_a_denied_subject_denies():
      [("增加", "the page says the opposite")]),
     # ... not when the page says it plainly elsewhere, nor of another person than the one the page denies it of
     ("开业头一个月，书店仍然没有盈利。第二个月，书店开始盈利。", "书店第二个月开始盈利", []),
+    # ... but a plain saying in a clause further from the point's than the denial's does not answer it
+    ("主办方表示，明年比赛的奖金总额将提高到不少于300万元，但参赛名额不会增加。棋院明年将把少年队的招生名额从30人增加到40人。",
+     "主办方表示明年参赛名额将增加",
+     [("增加", "the page says the opposite")]),
+    ("首日上午10时左右，江湾站一台自动扶梯停运约20分钟，没有乘客受伤。车站共接待乘客约5万人次。", "扶梯停运时有乘客受伤",
+     [("乘客", "the page says the opposite")]),
     ("重开当天，县长刘卫东并未出席，到场的是副县长王静。", "重开当天，副县长王静出席", []),
     # the speaker named in another clause of the point is no other person
     ("郑玉兰说，关店时书店欠下约15万元的货款，她并没有想过再开。", "郑玉兰说，关店时她就想过再开",
