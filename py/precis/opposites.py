@@ -26,7 +26,7 @@ _OPPOSITES = {
                r"delayed|late|behind schedule|推迟|推遲|延期|延迟|延遲|晚了|拖延|逾期"),
     "open": (r"open(?:ing|ed|s)?|reopen(?:ing|ed|s)?|开放|開放|开业|開業|重开|重開|营业|營業",
              r"clos(?:ing|ed|es|e)|shut(?:ting|s)?|关闭|關閉|关门|關門|停业|停業|歇业|歇業"),
-    "permission": (r"allow(?:s|ed|ing)?|permit(?:s|ted|ting)?|welcome|允许|允許",
+    "permission": (r"allow(?:s|ed|ing)?|permit(?:s|ted|ting)?|welcome|允许|允許|可以|准许|準許",
                    r"ban(?:s|ned|ning)?|forb[ia]d(?:s|den|ding)?|prohibit(?:s|ed|ing)?|禁止"),
 }
 _PATTERN = re.compile("|".join(

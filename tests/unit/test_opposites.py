@@ -47,3 +47,11 @@ def test_open_and_closed_are_opposites():
     page = "Paysmith said it would keep the Glasgow office open and would not cut any jobs for at least two years."
     (g,) = ground_points("- Paysmith said it would close the Glasgow office", page)
     assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("close", "the page says open")]
+
+
+def test_may_and_forbidden_are_opposites():
+    page = "展厅内可以拍照，但不得使用闪光灯。"
+    (g,) = ground_points("- 展厅内禁止拍照", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("禁止", "the page says 可以")]
+    (g,) = ground_points("- 展厅内可以拍照", page)
+    assert g["reasons"] == []
