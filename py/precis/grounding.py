@@ -91,12 +91,15 @@ SWAP_MIN_UNITS = 2
 # phrases come first ("不超过" before "超过").
 _MORE = ("more than", "over", "at least", "above", "exceeding", "upwards of", "不少于", "超过", "超出", "逾",
          "至少", "多于", "高于", "大于")
-_LESS = ("less than", "fewer than", "under", "at most", "below", "up to", "no more than", "不超过", "不到",
+_LESS = ("less than", "fewer than", "under", "at most", "below", "up to", "no more than", "as many as", "as much as",
+         "不超过", "不到",
          "不足", "至多", "最多", "少于", "低于", "小于")
 # 最多, 至多, 至少 reach over a verb and its object to the number (最多可载乘客约1900人), within the clause.
 _CJK_BOUND_BEFORE = re.compile(r"(最多|至多|至少)[^\d，,。；;：:、]{0,6}$")
 # 限 right before a number is a limit (每天限约2000人参观); not 期限, 时限, 年限 (a term).
 _LIMIT_BEFORE = re.compile(r"(?<![期时時年权權界局无無有])限$")
+# "over" before a span of time says when, not how many: "3.8 metres over two years".
+_OVER_A_SPAN = re.compile(r"\s+(?:years?|months?|weeks?|days?|decades?|hours?|seasons?|centuries)\b", re.IGNORECASE)
 _CUES_LONGEST_FIRST = sorted([(c, -1) for c in _LESS] + [(c, 1) for c in _MORE], key=lambda t: -len(t[0]))
 _MORE_AFTER = ("以上", "多", "余", "餘")
 _LESS_AFTER = ("以下", "以内")
@@ -1044,13 +1047,16 @@ def _counter(text: str, fact) -> str:
 # Plural nouns that count one thing: "1.4 million homes" are households, "240 staff" employees.
 _SAME_COUNT = [frozenset(g.split()) for g in (
     "people persons residents inhabitants citizens individuals locals adults voters patients volunteers participants",
-    "staff employees workers jobs people members", "homes households houses properties dwellings flats families",
+    "staff employees workers jobs people members dockers miners drivers nurses",
+    "homes households houses properties dwellings flats families",
     "customers clients users subscribers buyers shoppers", "pupils students children schoolchildren kids",
     "visitors guests tourists spectators fans attendees", "cars vehicles",
-    "runners starters finishers entrants competitors athletes")]
+    "runners starters finishers entrants competitors athletes", "containers boxes crates")]
 # Counts of anything: "by nine votes to two" counts the page's nine trustees.
 _ANY_COUNT = frozenset("votes times others ones units items pieces".split())
-_COUNTED_NOUN = re.compile(r"\s+([a-z]{3,}s)\b")
+# The plural noun a number counts: right after it, after one word that qualifies it ("four independent companies"), or
+# after "of the" ("three of the stages").
+_COUNTED_NOUN = re.compile(r"\s+(?:of\s+(?:the|its|their)\s+)?(?:[a-z-]+\s+(?=[a-z]{3,}s\b))?([a-z]{3,}s)\b")
 
 
 def _counted_noun(text: str, fact) -> str:
@@ -1341,6 +1347,8 @@ def quantity_direction(text: str, fact) -> tuple:
     "300人以上"), (-1, cue) downwards ("fewer than", "不到", "以下"), (0, "") otherwise."""
     before = text[max(0, fact.start - 14):fact.start].casefold().rstrip(" 约約")
     after = text[fact.end:fact.end + 2]
+    if _OVER_A_SPAN.match(text, fact.end) and _ends_with_cue(before, "over"):
+        return 0, ""   # "over two years": a span of time, not more than two
     # The longest cue wins: 不少于 ("at least") ends as 少于 ("less than") does.
     for cue, sign in _CUES_LONGEST_FIRST:
         if _ends_with_cue(before, cue):

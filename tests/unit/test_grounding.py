@@ -496,6 +496,23 @@ def test_what_a_number_counts_and_a_weekday(page, point, reasons):
 
 
 @pytest.mark.parametrize("page, point, reasons", [
+    # what a number counts, after "of the" or a word that qualifies it
+    ("At least four independent companies film there, among them Pennock Pictures, which is shooting a crime series "
+     "on three of the stages until October.", "Pennock Pictures is shooting a crime series on four of the stages",
+     [("four", "the page says four companies")]),
+    # "over two years" is a span, not more than two; "as many as" bounds as "up to" does
+    ("The surface dropped by an average of 3.8 metres over two years.", "Surface dropped: 3.8 metres over two years",
+     []),
+    ("In busy months as many as 1,200 freelancers work on the lot.", "In busy months up to 1,200 freelancers work on "
+     "the lot", []),
+    ("About 2.1 million containers a year pass through Kessling.", "About 2.1 million boxes a year pass through "
+     "Kessling", []),
+])
+def test_counted_nouns_spans_and_bounds(page, point, reasons):
+    assert reasons_of(point, page) == reasons
+
+
+@pytest.mark.parametrize("page, point, reasons", [
     ("The two ferries were to be delivered by May 2023 and cost £96 million for the pair.",
      "The ferries cost £96 million each", [("£96 million", "the page says £96 million for the pair")]),
     ("The two ferries were to be delivered by May 2023 and cost £96 million for the pair.",
