@@ -134,6 +134,10 @@ def test_role_conflicts(page, point, expected):
     ("重开当天，县长刘卫东并未出席，到场的是副县长王静。", "重开当天，副县长刘卫东并未出席，到场的是县长王静",
      [("刘卫东", "the page names 王静 as 副县长"), ("王静", "the page names 刘卫东 as 县长")]),
     (TEAMS, "猛虎队主教练王永刚赛后说，球队打出了水平", [("猛虎队", "the page says 王永刚 is 鲸鲨队主教练")]),
+    # a vet is a role; a name before 出席 is read with its role
+    ("饲养员张伟已经照顾安安14年。", "兽医张伟已经照顾安安14年", [("张伟", "the page names 张伟 as 饲养员")]),
+    ("东港市副市长周建平在贯通仪式上说，隧道建成后出行将更加便利。", "东港市市长李国强出席了贯通仪式",
+     [("李国强", "the page never names 李国强")]),
     # a caterer (餐饮) is a kind of body: 厅丰餐饮 is the page's 禾丰餐饮 respelled
     ("由街道主办、民营企业禾丰餐饮公司承办的社区食堂迎来开业一周年。禾丰餐饮不需要支付房租。", "厅丰餐饮不需要支付房租",
      [("厅丰餐饮", "not in the page")]),
