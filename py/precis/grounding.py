@@ -173,17 +173,26 @@ def summary_points(summary: str) -> list:
 
 
 class _PassageFacts:
-    """What the fact check needs to know about one passage, computed once per page."""
+    """What the fact check needs to know about one passage, computed once per page. `surnames`: the last words of
+    the page's names, which are names where a sentence starts with them alone ("Ekberg will keep the title": the
+    page's Tomas Ekberg), as they are not in general (a sentence's first word)."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, surnames: frozenset = frozenset()):
         self.text = text
         self.facts = fact_rules.extract_facts(text)
+        first = _FIRST_WORD.match(text)
+        if first and first.group(1) in surnames and not any(f.start == 0 for f in self.facts):
+            self.facts.insert(0, fact_rules.Fact("name", 0, first.end(1), first.group(1),
+                                                 (fact_rules.word_key(first.group(1)),)))
         self.words = fact_rules._WORD.findall(text)
         self.word_keys = [fact_rules.word_key(w) for w in self.words]
         self.folded = re.sub(r"\s+", " ", text.casefold())
         self.dotted = re.sub("[·・•‧]", "·", text)
         self.directions = {(f.start, f.end): quantity_direction(text, f) for f in self.facts if f.kind == "number"}
         self.names = role_names(text, self.facts)
+
+
+_FIRST_WORD = re.compile(r"([A-Z][a-z]+)(?= [a-z])")
 
 
 class _PageWords:
@@ -227,6 +236,7 @@ class PassageIndex:
         self._page_work = None
         self._page_officers = None
         self._folded_text = None      # the whole page, spacing collapsed and case-folded (_said_in_page)
+        self._surnames = None         # the last words of the page's names of two words or more (_PassageFacts)
         self._predicates = None  # per passage: (English stems, stems it denies, whether it denies anything)
 
     def bm25(self, query: list, i: int) -> float:
@@ -284,7 +294,10 @@ class PassageIndex:
 
     def passage_facts(self, i: int) -> _PassageFacts:
         if i not in self._facts:
-            self._facts[i] = _PassageFacts(self.passages[i].text)
+            if self._surnames is None:
+                self._surnames = frozenset(f.text.split()[-1] for f in fact_rules._names(self._whole_text())
+                                           if " " in f.text)
+            self._facts[i] = _PassageFacts(self.passages[i].text, self._surnames)
         return self._facts[i]
 
     def check(self, point: str, threshold: float = SUPPORT_THRESHOLD) -> Grounding:

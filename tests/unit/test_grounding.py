@@ -554,6 +554,23 @@ def test_what_is_no_name_in_the_role_check(page, point, reasons):
     assert reasons_of(point, page) == reasons
 
 
+ORCHESTRA = ("The Harwick Philharmonic Orchestra announced on 9 February 2026 that Lena Vasquez will become its chief "
+             "conductor in September 2027. Vasquez, who is 41, has led the Dunmore Symphony since 2019 and will leave "
+             "that post when her contract ends in July 2027. She succeeds Tomas Ekberg, 70, who has been the Harwick "
+             "orchestra's chief conductor for 14 years. Ekberg will keep the title of conductor laureate, but he will "
+             "not conduct more than four concerts a season after he steps down. The orchestra's board chose Vasquez "
+             "from a shortlist of five conductors after a search that lasted about 18 months.")
+
+
+@pytest.mark.parametrize("page, point, reasons", [
+    # a sentence that starts with a page's surname alone names that person
+    (ORCHESTRA, "Vasquez will keep the title of conductor laureate", [("Vasquez", "the page names Ekberg here")]),
+    (ORCHESTRA, "Ekberg will keep the title of conductor laureate", []),
+])
+def test_a_surname_that_starts_a_sentence_is_a_name(page, point, reasons):
+    assert reasons_of(point, page) == reasons
+
+
 @pytest.mark.parametrize("page, point, reasons", [
     # 三成 against 30%: both ways of writing it
     ("全市每天产生生活垃圾约6500吨，其中厨余垃圾约占三成。", "厨余垃圾约占百分之三十", []),
