@@ -31,15 +31,41 @@ _OFFICER = (
 # "Ratu Semi Varo, a historian at Westmoor University", "the historian Professor Alan Dreyer of Westmoor
 # University": a post the body may have several of.
 _MEMBER = (
-    re.compile(rf"(?P<person>{NAME}), (?:an?|the) (?P<role>{_ROLE}) (?:at|of|with|for|from) (?P<body>{_BODY})"),
+    re.compile(rf"(?P<person>{NAME}), (?:an?|the) (?P<role>{_ROLE}) (?:at|of|with|for|from) (?:the )?(?P<body>{_BODY})"),
     re.compile(rf"(?<![\w'’])(?:[Tt]he|an?) (?P<role>{_ROLE}) (?P<person>{NAME}) (?:of|at|from) (?P<body>{_BODY})"),
+    # "Harbourline Foods is the biggest buyer of Eastmoor mackerel"
+    re.compile(rf"(?P<person>{NAME}) (?:is|was|remains|became) (?:an?|the) (?P<role>{_ROLE}) (?:at|of|with|for|from) "
+               rf"(?:the )?(?P<body>{_BODY})"),
 )
+
+
+# "Its chair, Helen Marsh": the body is the last one named before ("the Marine Stock Council, the independent body that
+# assesses the stock"), a name ending in a word for a body.
+_ITS_OFFICER = re.compile(rf"\b(?:Its|its|Their|their) (?P<role>{_ROLE}),? (?P<person>{NAME})")
+_BODY_WORDS = ("Council|Association|Union|Authority|Agency|Institute|Ministry|Department|Company|Group|Holdings|Media|"
+               "Foods|Club|Society|Trust|Foundation|University|College|Museum|Bank|Fund|Partners|Ltd|plc|Inc|Committee|"
+               "Commission|Board|Service|Office|Centre|Center|Federation|League|Studios|Pictures")
+_NAMED_BODY = re.compile(rf"{NAME}")
+BODY_LOOKBACK = 400
+
+
+def _body_before(text: str, at: int):
+    """The last name ending in a word for a body within BODY_LOOKBACK characters before `at`, with its span."""
+    last = None
+    for m in _NAMED_BODY.finditer(text, max(0, at - BODY_LOOKBACK), at):
+        if re.search(rf"\b(?:{_BODY_WORDS})$", m.group(0)):
+            last = m
+    return last
 
 
 def officers(text: str) -> list:
     """[(person, body, role, (start, end) of the body, sole)] of every "Body's role, Person" (sole: a post the body
     has one of) and "Person, a role at Body" of `text`; a generic body in lower case ("the museum")."""
     out = []
+    for m in _ITS_OFFICER.finditer(text):
+        body = _body_before(text, m.start())
+        if body:
+            out.append((m.group("person"), body.group(0), m.group("role"), body.span(), True))
     for patterns, sole in ((_OFFICER, True), (_MEMBER, False)):
         for pattern in patterns:
             for m in pattern.finditer(text):
@@ -63,7 +89,13 @@ def officer_conflicts(point: str, page: str, page_officers: list) -> list:
         theirs = [b for p, b, r, *_ in page_officers if same_person(p, person) and r == role]
         holders = [(p, b, sole) for p, b, r, _, sole in page_officers if _same_body(body, b, page) and r == role]
         other_posts = [r for p, _, r, *_ in page_officers if same_person(p, person) and r != role]
-        if theirs and all(_same_body(body, b, page) is False for b in theirs):
+        # the same person and body in a post one word apart (the biggest seller of Eastmoor mackerel, where the page
+        # says buyer): a part turned round
+        turned = [r for p, b, r, *_ in page_officers if same_person(p, person) and _same_body(body, b, page)
+                  and r != role and len(r.split()) == len(role.split()) == len(set(r.split()) | set(role.split())) - 1]
+        if turned:
+            out.append((span, (f"the page says {person} is the {turned[0]} of {body}", turned[0])))
+        elif theirs and all(_same_body(body, b, page) is False for b in theirs):
             said = f"{theirs[0]}'s {role}"
             out.append((span, (f"the page says {person} is {said}", said)))
         elif holders and not any(same_person(person, p) for p, *_ in holders) and \

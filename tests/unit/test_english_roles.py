@@ -79,3 +79,24 @@ def test_a_post_the_page_gives_someone_else():
     # the page's own tie, and a name cut short at the token limit
     assert officer_conflicts("The museum's director, Dr Miriam Okafor, said so", MUSEUM, page_officers) == []
     assert officer_conflicts("The museum's director, Dr Miriam O", MUSEUM, page_officers) == []
+
+
+QUOTA = ("The decision follows advice from the Marine Stock Council, the independent scientific body that assesses the "
+         "stock each spring. Its chair, Helen Marsh, said the number of young fish had fallen. The Eastmoor Fishermen's "
+         "Association disputed the survey. Its secretary, Callum Reid, said the vessel had skipped the northern grounds. "
+         "Harbourline Foods, the biggest buyer of Eastmoor mackerel, said it would import fish from Norway.")
+
+
+def test_its_officer_is_the_last_body_named_before():
+    assert [(p, b, r) for p, b, r, *_ in officers(QUOTA)][:2] == [
+        ("Helen Marsh", "Marine Stock Council", "chair"), ("Callum Reid", "The Eastmoor Fishermen's Association", "secretary")]
+    point = "Helen Marsh, the secretary of the Eastmoor Fishermen's Association, disputed the survey"
+    assert officer_conflicts(point, QUOTA, officers(QUOTA))[0][1][0] == \
+        "the page names Callum Reid as Eastmoor Fishermen's Association's secretary"
+
+
+def test_a_part_turned_round():
+    page_officers = officers(QUOTA)
+    assert officer_conflicts("Harbourline Foods is the biggest seller of Eastmoor mackerel", QUOTA, page_officers)[0][1][0] \
+        == "the page says Harbourline Foods is the biggest buyer of Eastmoor"
+    assert officer_conflicts("Harbourline Foods is the biggest buyer of Eastmoor mackerel", QUOTA, page_officers) == []
