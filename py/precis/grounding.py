@@ -777,12 +777,12 @@ class PassageIndex:
                 if len(stem) < 4 or (own_denial and not denied):
                     continue
                 best_denied, best_plain = (0, -1), (0, -1)
-                for j, (theirs, denials, any_cue) in enumerate(self._predicates):
+                for j, (theirs, denials, any_cue, supposed) in enumerate(self._predicates):
                     if stem in theirs:
                         shared = len(stems & theirs)
                         if stem in denials:
                             best_denied = max(best_denied, (shared, j))
-                        elif not denied or not any_cue:
+                        elif stem not in supposed and (not denied or not any_cue):
                             best_plain = max(best_plain, (shared, j))
                 said, other = (best_plain, best_denied) if denied else (best_denied, best_plain)
                 if said[0] >= 2 and said[0] >= DENIAL_MIN_SHARE * len(stems) and said[0] > other[0]:
@@ -796,12 +796,14 @@ class PassageIndex:
         self._predicates = []
         for p, terms in zip(self.passages, self.terms):
             if not _LATIN_WORD.search(p.text):
-                self._predicates.append((set(), set(), False))
+                self._predicates.append((set(), set(), False, set()))
             elif not fact_rules.negation_cues(p.text):   # nothing denied: the index's own words
-                self._predicates.append(({_stem(t) for t in terms if t.isascii() and t.isalpha()}, set(), False))
+                self._predicates.append(({_stem(t) for t in terms if t.isascii() and t.isalpha()}, set(), False,
+                                         _supposed(p.text)))
             else:
                 found = _predicates(p.text)
-                self._predicates.append(({stem for stem, _, _ in found}, {stem for stem, _, d in found if d}, True))
+                self._predicates.append(({stem for stem, _, _ in found}, {stem for stem, _, d in found if d}, True,
+                                         _supposed(p.text)))
 
     def _event_date_conflicts(self, point: str, point_facts: list) -> list:
         """[(span, (reason, passage))] for a date the point gives an event ("西江高铁于2023年6月开工", "construction
@@ -1702,6 +1704,20 @@ def _denied_cjk_words(point: str, context: list, window: list, page: str) -> lis
                      if not fact_rules.negation_cues(page[max(0, k - 4):k])]
             if not plain or max(plain) < denied:
                 out.append(((at, at + 2), j))
+    return out
+
+
+# A clause that supposes rather than says ("sales of $1.5 billion if the drug is approved").
+_SUPPOSING = re.compile(r"\b(?:if|unless|whether)\b", re.IGNORECASE)
+
+
+def _supposed(text: str) -> set:
+    """The English stems of `text` said only as a supposition: after "if", "unless" or "whether" in its clause."""
+    out = set()
+    for m in _SUPPOSING.finditer(text):
+        end = _CLAUSE_END.search(text, m.end())
+        clause = text[m.end():end.start() if end else len(text)]
+        out |= {_stem(u) for u in content_units(clause) if u.isascii() and u.isalpha()}
     return out
 
 

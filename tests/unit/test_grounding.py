@@ -350,6 +350,15 @@ def test_a_word_the_page_denies_said_plainly(point, reasons):
     assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
 
 
+def test_a_supposition_says_nothing_plainly():
+    page = ("The drug, made in the United States, has not been approved by any regulator. Analysts expect annual sales "
+            "of at least $1.5 billion if the drug is approved.")
+    (g,) = ground_points("- The drug has already been approved in the United States", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("approved", "the page says the opposite")]
+    from precis.grounding import _supposed
+    assert {"drug", "approv"} <= _supposed(page) and "analyst" not in _supposed(page)
+
+
 def test_a_cause_the_passage_never_gives():
     page = ("The orchestra's deficit was mainly the cost of the season. Renting the tram depot is a cost the "
             "orchestra pays each month.")
