@@ -501,47 +501,39 @@ class PassageIndex:
         rival = self._rival(fact, j)
         return (self._say_instead(fact, rival), j) if rival else None
 
-    def _counter_conflict(self, point: str, fact, window: list):
-        """(reason, passage) when the point counts its number in other things than the page does wherever the page
-        has that number (修复的超过8000页 where the page's 8000 are 册): the counter word is what is counted."""
-        mine = _counter(point, fact)
+    def _tag_conflict(self, point: str, fact, window: list, tag_of, same, say):
+        """(reason, passage) when what `tag_of(text, number)` reads beside the point's number differs (`same`) from
+        what it reads beside every number of the window equal to it, each of them read; `say(number, tag)` words
+        the page's."""
+        mine = tag_of(point, fact)
         if not mine:
             return None
-        theirs = [(g, j, _counter(self.passages[j].text, g)) for j in window for g in self.passage_facts(j).facts
+        theirs = [(g, j, tag_of(self.passages[j].text, g)) for j in window for g in self.passage_facts(j).facts
                   if g.kind == "number" and _number_matches(fact.key, g.key)]
-        if theirs and all(c and not _same_counter(mine, c) for _, _, c in theirs):
-            g, j, c = theirs[0]
-            return f"the page says {g.text}{c}", j
+        if theirs and all(tag and not same(mine, tag) for _, _, tag in theirs):
+            g, j, tag = theirs[0]
+            return say(g, tag), j
         return None
+
+    def _counter_conflict(self, point: str, fact, window: list):
+        """The point counts its number in other things than the page does wherever the page has that number
+        (修复的超过8000页 where the page's 8000 are 册): the counter word is what is counted."""
+        return self._tag_conflict(point, fact, window, _counter, _same_counter,
+                                  lambda g, counter: f"the page says {g.text}{counter}")
 
     def _counted_noun_conflict(self, point: str, fact, window: list):
-        """(reason, passage) when the point counts its number in other things than the page does wherever the page
-        has that number, in English ("1.4 million residents" where the page's 1.4 million are homes): the plural
-        noun right after the number, unless the two are words for one thing (_SAME_COUNT)."""
+        """The same in English ("1.4 million residents" where the page's 1.4 million are homes): the plural noun after
+        the number, unless the two are words for one thing (_SAME_COUNT)."""
         if fact.key[0] or (len(fact.key) > 4 and fact.key[4]) or _year(fact):
             return None
-        mine = _counted_noun(point, fact)
-        if not mine:
-            return None
-        theirs = [(g, j, _counted_noun(self.passages[j].text, g)) for j in window for g in self.passage_facts(j).facts
-                  if g.kind == "number" and _number_matches(fact.key, g.key)]
-        if theirs and all(c and not _same_count(mine, c) for _, _, c in theirs):
-            g, j, c = theirs[0]
-            return f"the page says {g.text} {c}", j
-        return None
+        return self._tag_conflict(point, fact, window, _counted_noun, _same_count,
+                                  lambda g, noun: f"the page says {g.text} {noun}")
 
     def _each_or_all_conflict(self, point: str, fact, window: list):
-        """(reason, passage) when the point gives an amount for each thing that the page gives for all of them
-        ("the two ferries cost £96 million each" where the page's £96 million is for the pair), or the other way."""
-        mine = _each_or_all(point, fact)
-        if not mine:
-            return None
-        theirs = [(g, j, _each_or_all(self.passages[j].text, g)) for j in window for g in self.passage_facts(j).facts
-                  if g.kind == "number" and _number_matches(fact.key, g.key)]
-        if theirs and all(said and said[0] != mine[0] for _, _, said in theirs):
-            g, j, (_, cue) = theirs[0]
-            return f"the page says {g.text} {cue}", j
-        return None
+        """The point gives an amount for each thing that the page gives for all of them ("the two ferries cost £96
+        million each" where the page's £96 million is for the pair), or the other way."""
+        return self._tag_conflict(point, fact, window, _each_or_all, lambda a, b: a[0] == b[0],
+                                  lambda g, said: f"the page says {g.text} {said[1]}")
 
     def _discount_conflict(self, point: str, fact, window: list):
         """(reason, passage) when the point gives a price as the discounted one (学生半价门票价格为80元) that the page
