@@ -1005,8 +1005,9 @@ _TOTAL_WORDS = re.compile(r"合计|一共|总共|共计|加起来|\b(?:in all|in
 def _derived_numbers(context: list, sums: bool) -> list:
     """Number keys a summary may work out from one sentence of its passage, where no sentence states them: the
     difference of two amounts of one unit (项目经费86万元，其中60万元由中心出资: 26万元 from the library; 298元
-    and 120元: 178元 more), the share one is of the other (240 staff, 180 of them in Glasgow: three quarters), their sum where the point calls it a total (`sums`: else a part given the whole's
-    amount would pass), a price after the discount the sentence gives (15元, 打八折: 12元)."""
+    and 120元: 178元 more), the share one is of the other (240 staff, 180 of them in Glasgow: three quarters), their
+    sum where the point calls it a total (`sums`: else a part given the whole's amount would pass), a price after the
+    discount the sentence gives (15元, 打八折: 12元)."""
     keys = []
     for pf in context:
         amounts = [f for f in pf.facts if f.kind == "number" and not _year(f)]
