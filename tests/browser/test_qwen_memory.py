@@ -4,7 +4,7 @@ at the engine's default context: it loads and generates 3 greedy tokens, and the
 booted engine's PSS with no model, stays under 1.5x the file's bytes: a second copy anywhere would make it 2x).
 
 Issue 18's own bound (1.25x + 100 MiB, bench_browser.memory_bound) is printed by bench_browser beside this figure, not
-asserted: measured here the peak is 1,379 to 1,393 MiB against 1,432 with the CPU device's q8_0 KV cache (1,398 to
+asserted: measured here the peak is 1,379 to 1,427 MiB against 1,432 with the CPU device's q8_0 KV cache (1,398 to
 1,461 with f16), of which a spike of about 100 MiB in the first decode is V8's optimizing compiler at work on
 llama.cpp's two largest wasm functions; a machine under load may see more. Before model_source.js read packaged files by Range requests, the file was
 read whole into a Blob first and the browser crashed at 1 GiB. WebGPU (SwiftShader) is covered by `python -m precis_build.bench_browser --model
