@@ -31,7 +31,8 @@ _OFFICER = (
 # "Ratu Semi Varo, a historian at Westmoor University", "the historian Professor Alan Dreyer of Westmoor
 # University": a post the body may have several of.
 _MEMBER = (
-    re.compile(rf"(?P<person>{NAME}), (?:an?|the) (?P<role>{_ROLE}) (?:at|of|with|for|from) (?:the )?(?P<body>{_BODY})"),
+    re.compile(rf"(?P<person>{NAME}), (?:an?|the) (?P<role>{_ROLE}) (?:at|of|with|for|from) "
+               rf"(?:the )?(?P<body>{_BODY})"),
     re.compile(rf"(?<![\w'’])(?:[Tt]he|an?) (?P<role>{_ROLE}) (?P<person>{NAME}) (?:of|at|from) (?P<body>{_BODY})"),
     # "Harbourline Foods is the biggest buyer of Eastmoor mackerel"
     re.compile(rf"(?P<person>{NAME}) (?:is|was|remains|became) (?:an?|the) (?P<role>{_ROLE}) (?:at|of|with|for|from) "
@@ -45,15 +46,16 @@ _ITS_OFFICER = re.compile(rf"\b(?:Its|its|Their|their) (?P<role>{_ROLE}),? (?P<p
 _BODY_WORDS = ("Council|Association|Union|Authority|Agency|Institute|Ministry|Department|Company|Group|Holdings|Media|"
                "Foods|Club|Society|Trust|Foundation|University|College|Museum|Bank|Fund|Partners|Ltd|plc|Inc|Committee|"
                "Commission|Board|Service|Office|Centre|Center|Federation|League|Studios|Pictures")
-_NAMED_BODY = re.compile(rf"{NAME}")
+_NAMED = re.compile(NAME)
+_ENDS_IN_BODY_WORD = re.compile(rf"\b(?:{_BODY_WORDS})$")
 BODY_LOOKBACK = 400
 
 
 def _body_before(text: str, at: int):
     """The last name ending in a word for a body within BODY_LOOKBACK characters before `at`, with its span."""
     last = None
-    for m in _NAMED_BODY.finditer(text, max(0, at - BODY_LOOKBACK), at):
-        if re.search(rf"\b(?:{_BODY_WORDS})$", m.group(0)):
+    for m in _NAMED.finditer(text, max(0, at - BODY_LOOKBACK), at):
+        if _ENDS_IN_BODY_WORD.search(m.group(0)):
             last = m
     return last
 
@@ -82,20 +84,24 @@ def officer_conflicts(point: str, page: str, page_officers: list) -> list:
     person's place ("the page names Sam Hale as Veltra's chief executive": a sole post, or one the page gives this
     person no part in while it gives them another). The page names the point's body."""
     out = []
+    mine = officers(point)
+    if not mine:
+        return out
     folded = page.casefold()
-    for person, body, role, span, _ in officers(point):
+    page_names = {m.group(0) for m in _NAMED.finditer(page)}   # read once, for generic bodies (_same_body)
+    for person, body, role, span, _ in mine:
         if body.casefold() not in folded:
             continue   # a body the page lacks is the fact check's to flag
         theirs = [b for p, b, r, *_ in page_officers if same_person(p, person) and r == role]
-        holders = [(p, b, sole) for p, b, r, _, sole in page_officers if _same_body(body, b, page) and r == role]
+        holders = [(p, b, sole) for p, b, r, _, sole in page_officers if _same_body(body, b, page_names) and r == role]
         other_posts = [r for p, _, r, *_ in page_officers if same_person(p, person) and r != role]
         # the same person and body in a post one word apart (the biggest seller of Eastmoor mackerel, where the page
         # says buyer): a part turned round
-        turned = [r for p, b, r, *_ in page_officers if same_person(p, person) and _same_body(body, b, page)
+        turned = [r for p, b, r, *_ in page_officers if same_person(p, person) and _same_body(body, b, page_names)
                   and r != role and len(r.split()) == len(role.split()) == len(set(r.split()) | set(role.split())) - 1]
         if turned:
             out.append((span, (f"the page says {person} is the {turned[0]} of {body}", turned[0])))
-        elif theirs and all(_same_body(body, b, page) is False for b in theirs):
+        elif theirs and all(_same_body(body, b, page_names) is False for b in theirs):
             said = f"{theirs[0]}'s {role}"
             out.append((span, (f"the page says {person} is {said}", said)))
         elif holders and not any(same_person(person, p) for p, *_ in holders) and \
@@ -114,10 +120,10 @@ def same_person(a: str, b: str) -> bool:
     return cut and (a_words[-1].startswith(b_words[-1]) or b_words[-1].startswith(a_words[-1]))
 
 
-def _same_body(a: str, b: str, page: str = ""):
+def _same_body(a: str, b: str, page_names: set):
     """True when a and b are one body named in full or in part ("Tidewell" for "Tidewell Power"; "the museum" both
     times; "the agency" for the Environment Agency), False when they are two, None when the page cannot tell (a
-    generic body no name of the page has the noun of)."""
+    generic body no name of the page, `page_names`, has the noun of)."""
     generic_a, generic_b = a.startswith("the "), b.startswith("the ")
     if generic_a and generic_b:
         return a == b
@@ -126,5 +132,4 @@ def _same_body(a: str, b: str, page: str = ""):
     noun, name = (a[4:], b) if generic_a else (b[4:], a)
     if noun.capitalize() in name.split():
         return True
-    named = {m.group(0) for m in re.finditer(rf"{NAME}", page) if noun.capitalize() in m.group(0).split()[1:]}
-    return False if named else None
+    return False if any(noun.capitalize() in n.split()[1:] for n in page_names) else None
