@@ -28,6 +28,7 @@ _ALIKE = [{"centre", "center"}, {"cooperative", "co-operative"}, {"laboratory", 
           {"maker", "manufacturer", "producer"}, {"seller", "retailer", "chain", "supermarket"},
           {"fund", "investor"}, {"bank", "lender"}]
 HEAD = "|".join(sorted(_SPECIFIC + _GENERIC, key=len, reverse=True))
+SPECIFIC_HEADS = frozenset(_SPECIFIC)
 # A kind: up to two words before its head, and what it is "of" ("the largest seller of Varden-style cheese").
 _WORD = r"(?!(?:and|or|which|that|who|in|with)\b)[\w-]+"
 # A nationality before the head ("the Dutch maker", "a Danish breeder") says which body as much as "local" does.

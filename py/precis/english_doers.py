@@ -1,0 +1,144 @@
+"""Who did it, as an active English sentence says it: "Corran bought the site in 2016". Pure stdlib.
+
+A point that gives the deed to another party the page names ("Brightwave bought the site in 2016") has every word
+in the page; only the doer is wrong. A point's clause that opens with a name and a verb names its doer; the page's
+sentences that say the same deed (the same verb, most of what the point says after it) name theirs before the
+verb. Where every such sentence names doers, and none of them is the point's, the point gives the deed to another.
+
+A page sentence with no name before its verb ("she offered a scheme", "the site was bought") says nothing of
+who: the point is not judged on it. The grounding check (precis.grounding) asks this beside its role and work
+checks (precis.english_work: "<work> by <body>").
+"""
+
+from __future__ import annotations
+
+import re
+
+from precis.english_kinds import SPECIFIC_HEADS
+from precis.english_roles import NAME
+from precis.text_units import content_units, stem
+
+# What may stand between the doer and the verb: auxiliaries and a few adverbs ("has now sold", "will also fund").
+_BETWEEN = r"(?:(?:has|have|had|will|would|could|can|may|did|does|do|also|now|then|later|first|finally|still|"\
+           r"already|recently|just|jointly|not|never|nevertheless|however) ){0,3}"
+# A body named by its kind alone: "the municipality", "the port authority" (a kind that says which body it is).
+_KIND_WORDS = SPECIFIC_HEADS | {"municipality", "government", "ministry", "police", "port"}
+_KINDS = "|".join(sorted(_KIND_WORDS, key=len, reverse=True))
+_BY_KIND = rf"(?:[Tt]he|[Ii]ts) (?:[a-z-]+ ){{0,2}}(?:{_KINDS})\b"
+# A clause that opens with its doer: "Brightwave bought", "The Marine Stock Council offered", "Corran has now sold",
+# "The institute will not reopen".
+_DOER_CLAUSE = re.compile(rf"^\s*(?:(?P<doer>{_BY_KIND})|(?:[Tt]he )?(?P<named>{NAME})) {_BETWEEN}(?P<verb>[a-z]{{3,}})\b")
+# The doer right before a verb of the page, maybe with an apposition between ("Corran Holdings, the property
+# group that owns it, bought").
+_DOER_BEFORE = re.compile(rf"(?P<doer>{NAME}|{_BY_KIND})(?:, [^,]{{3,60}},)? {_BETWEEN}$")
+# Verbs that say what something is, not what it did (a post or a kind: the role checks' work).
+_NOT_DEEDS = frozenset("is are was were be been being has have had said says told according who which that "
+                       "and but or with from for".split())
+# Capitalized words that name no one: a sentence's or a name's opening article, titles.
+_NOT_NAMES = frozenset("The A An In On At After Before By For From With As Under Over Since Until When While If "
+                       "Mr Mrs Ms Dr Sir Professor Prof Lord Lady Judge Minister She He They It We I You This That These Those Its "
+                       "Their His Her Our".split())
+# Where what a verb says ends: the next clause ("bought the site in 2016 and added two stages in 2019").
+_CLAUSE_END = re.compile(r"[,;:]| (?:and|but|while|whereas|after|before|when) ")
+_OPENS_SENTENCE = re.compile(r"[.!?:\n\"“]\s*$")
+# How much of what the point says after its verb the page's sentence must say after its own: the same deed.
+_MIN_SHARED = 2
+_MIN_SHARE = 0.5
+
+
+def _key_words(name: str) -> set:
+    return {w.strip("'’s").rstrip("'’") for w in name.split() if w[:1].isupper() and w not in _NOT_NAMES} - {""}
+
+
+def _kind(doer: str):
+    """The kind of body a doer named by its kind is ("the municipality": "municipality"); None for a name."""
+    return doer.split()[-1].lower() if re.fullmatch(_BY_KIND, doer) else None
+
+
+def _same_party(a: str, b: str) -> bool:
+    """Whether two doers may be one party: a capitalized word in common ("Corran" for "Corran Holdings"); for one
+    named by its kind, the same kind, or a name that does not end in another kind ("the institute" may be the
+    Nordic Glacier Institute or Hallberg, not the Fishermen's Association)."""
+    kinds = [k for k in (_kind(a), _kind(b)) if k]
+    if not kinds:
+        return bool(_key_words(a) & _key_words(b))
+    if len(kinds) == 2:
+        return kinds[0] == kinds[1]
+    name = b if _kind(a) else a
+    last = name.split()[-1].lower()
+    return kinds[0] == last or last not in _KIND_WORDS
+
+
+def page_name_words(text: str) -> set:
+    """The key words of every name `text` gives: the parties a point's doer may be. A lone capitalized word that
+    opens a sentence ("Fishing crews", "According to") names no one unless the page writes it so elsewhere."""
+    out = set()
+    for m in re.finditer(NAME, text):
+        words = _key_words(m.group(0))
+        if len(words) > 1 or not _OPENS_SENTENCE.search(text[max(0, m.start() - 4):m.start()] if m.start() >= 4
+                                                        else "\n" + text[:m.start()]):
+            out.update(words)
+    return out | {w.lower() for w in re.findall(rf"\b(?:{_KINDS})\b", text, re.IGNORECASE)}
+
+
+def _doer_before(sentence: str, at: int, names: set):
+    """The name that does the verb at `at` in `sentence`: right before it ("Corran bought"), or before an
+    apposition ("Corran Holdings, the property group, bought"); None where no name of the page's is there."""
+    before = sentence[:at]
+    found = _DOER_BEFORE.search(before)
+    if not found:
+        return None
+    name = found.group("doer")
+    return name if _kind(name) or _key_words(name) and _key_words(name) <= names else None
+
+
+def _verb_at(text: str, verb: str) -> list:
+    """(start, end) of each word of `text` with the stem of `verb` ("sold", "sells": the same word in any regular
+    tense)."""
+    target = stem(verb)
+    return [m.span() for m in re.finditer(r"\b[a-z]{3,}\b", text) if stem(m.group(0)) == target]
+
+
+def doer_conflicts(point: str, sentences: list, page_names: set) -> list:
+    """[((start, end) of the doer in the point, (reason, index of the sentence))] for each clause of the point
+    whose doer, a party the page names (`page_names`: their key words), the page's sentences of the same deed
+    never name before its verb, where each of them names someone else there."""
+    out = []
+    for m in re.finditer(r"[^,;]+", point):
+        found = _DOER_CLAUSE.match(m.group(0))
+        if not found:
+            continue
+        doer, verb = found.group("doer") or found.group("named"), found.group("verb")
+        if verb in _NOT_DEEDS or doer.endswith(("'s", "’s")):
+            continue
+        if _kind(doer):
+            if _kind(doer) not in page_names:
+                continue   # a kind the page never uses may be its own word for the doer ("the council")
+        elif not _key_words(doer) or not _key_words(doer) <= page_names:
+            continue   # a name the page lacks is the name check's to say
+        deed = set(content_units(_CLAUSE_END.split(point[m.start() + found.end():], 1)[0]))
+        if len(deed) < _MIN_SHARED:
+            continue
+        other = _other_doer(doer, verb, deed, sentences, page_names)
+        if other:
+            name, j = other
+            which = "doer" if found.group("doer") else "named"
+            span = (m.start() + found.start(which), m.start() + found.end(which))
+            out.append((span, (f"the page gives this to {name[0].lower() + name[1:] if _kind(name) else name}", j)))
+    return out
+
+
+def _other_doer(doer: str, verb: str, deed: set, sentences: list, names: set):
+    """(the page's doer, sentence index) where every sentence saying the deed names doers before its verb and
+    none is `doer`; None where one names `doer`, or names no one there, or none says the deed."""
+    other = None
+    for j, sentence in enumerate(sentences):
+        for start, end in _verb_at(sentence, verb):
+            shared = deed & set(content_units(_CLAUSE_END.split(sentence[end:], 1)[0]))
+            if len(shared) < _MIN_SHARED or len(shared) < _MIN_SHARE * len(deed):
+                continue
+            theirs = _doer_before(sentence, start, names)
+            if not theirs or _same_party(doer, theirs) or not _kind(doer) and _key_words(doer) & _key_words(sentence[:start]):
+                return None
+            other = other or (theirs, j)
+    return other

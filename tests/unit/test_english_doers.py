@@ -1,0 +1,48 @@
+"""precis.english_doers: who did a deed, read from an active English sentence (exact outcomes)."""
+
+from precis.english_doers import doer_conflicts, page_name_words
+from precis.grounding import ground_points, split_passages
+
+PAGE = ("Corran Holdings bought the site in 2016 for about 31 million pounds and added two sound stages in 2019. "
+        "Brightwave Media, the streaming group, has agreed to pay 86 million pounds for the studios. "
+        "The municipality will not reopen the footpath to the glacier front this summer. "
+        "The Nordic Glacier Institute measured the ice in August. "
+        "In a statement she offered a compensation scheme worth 12 million pounds. "
+        "Fishing crews in Eastmoor voted to blockade the harbour.")
+
+
+def reasons(point):
+    sentences = [p.text for p in split_passages(PAGE)]
+    return [reason for _, (reason, _) in doer_conflicts(point, sentences, page_name_words(PAGE))]
+
+
+def test_a_deed_given_to_another_party():
+    assert reasons("Brightwave bought the site in 2016 for about 31 million pounds.") == [
+        "the page gives this to Corran Holdings"]
+    # after an apposition, and with auxiliaries between doer and verb
+    assert reasons("Corran has agreed to pay 86 million pounds for the studios.") == [
+        "the page gives this to Brightwave Media"]
+    # bodies named by their kind: the institute is not the municipality
+    assert reasons("The institute will not reopen the footpath to the glacier front.") == [
+        "the page gives this to the municipality"]
+
+
+def test_the_pages_own_doer_and_doers_the_page_does_not_name_pass():
+    assert reasons("Corran bought the site in 2016 for about 31 million pounds.") == []
+    assert reasons("Brightwave Media agreed to pay 86 million pounds.") == []
+    assert reasons("The municipality will not reopen the footpath this summer.") == []
+    # the institute's kind, said of the named institute
+    assert reasons("The institute measured the ice in August.") == []
+    # "she offered": the page names no doer, so none is contradicted
+    assert reasons("Brightwave offered a compensation scheme worth 12 million pounds.") == []
+    # a sentence's opening word is no party ("Fishing crews"), and a doer the page never names is the name check's
+    assert reasons("Eastmoor crews voted to blockade the harbour.") == []
+    assert reasons("Harwick Trust bought the site in 2016 for 31 million pounds.") == []
+    # the same verb with another deed after it
+    assert reasons("Brightwave bought two cameras in 2019.") == []
+
+
+def test_the_reader_sees_who_did_it():
+    (g,) = ground_points("- Brightwave bought the site in 2016 for about 31 million pounds.", PAGE)
+    assert g["supported"] is False
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("Brightwave", "the page gives this to Corran Holdings")]
