@@ -247,12 +247,12 @@ _KINDED = re.compile(f"(?:{_ORG_KINDS})$")
 _NAME_CHAR = f"(?:(?![由的在和与與及是为為])[{HAN}])"
 # Ended by its kind, a name may hold 和 (西岭区林业和园林局); without one, 和 parts two bodies.
 _KIND_NAME_CHAR = f"(?:(?![由的在与與及是为為])[{HAN}])"
-_BODY_RUN = f"(?:{_KIND_NAME_CHAR}{{1,10}}?(?:{_ORG_KINDS})|{_NAME_CHAR}{{2,12}}?)"   # a kind of body ends it first
+_BODY_RUN = f"(?:{_KIND_NAME_CHAR}{{1,14}}?(?:{_ORG_KINDS})|{_NAME_CHAR}{{2,12}}?)"   # a kind of body ends it first
 _WORK_CLAIMS = (
     # 施工方为恒远建设集团, 运营单位是…
     re.compile(f"(?P<work>{_WORK})(?:工作|任务)?(?:方|单位|商)?(?:为|為|是)(?P<org>{_ORG})(?=负责|負責|[，,。；;、]|$|和|与|與)"),
-    # 设计由江州古建筑研究院负责, 维保由东丰电梯负责, 修复则由南州大学化学学院完成
-    re.compile(f"(?P<work>{_WORK})(?:工作|任务)?(?:方|单位)?(?:则|則|也|均|都)?由(?P<org>{_BODY_RUN})"
+    # 设计由江州古建筑研究院负责, 维保由东丰电梯负责, 修复则由南州大学化学学院完成; any work so given (此次运输由…承担)
+    re.compile(f"(?P<work>{_WORK}|[{HAN}]{{2}})(?:工作|任务)?(?:方|单位)?(?:则|則|也|均|都)?由(?P<org>{_BODY_RUN})"
                f"(?:负责|負責|完成|承担|承擔)"),
     # 由中南建筑设计院设计, 由东丰电梯提供, 由某公司负责运营, 由市城市管理局负责组织实施
     re.compile(f"由(?P<org>{_BODY_RUN})(?:{_HOW_OFTEN})?(?:负责|負責|联合|聯合|共同|统一|統一)?(?:组织|組織)?(?P<work>{_WORK})"),

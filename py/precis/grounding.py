@@ -42,6 +42,7 @@ from precis.cjk_names import BODY_REACH, FAMILY_NAMES, body_word_conflicts, hold
     role_holders, work_claims, work_conflicts
 from precis.english_kinds import kind_conflicts, kinds
 from precis.english_roles import officer_conflicts, officers
+from precis.cjk_doers import doer_conflicts as cjk_doer_conflicts
 from precis.english_doers import doer_conflicts, page_name_words
 from precis.english_work import person_claims, person_conflicts, work_claims as english_work_claims, \
     work_conflicts as english_work_conflicts
@@ -733,6 +734,7 @@ class PassageIndex:
             self._page_deeds = english_work_claims(self._page_text)
             self._page_places = person_claims(self._page_text)
             self._page_name_words = page_name_words(self._page_text)
+            self._page_people = {name for _, name, *_ in self._page_holders}
         out = []
         for f in point_facts:
             if f.kind == "name" and f.key and f.key[0] == "cjk" and (f.start, f.end) in held:
@@ -750,6 +752,8 @@ class PassageIndex:
                 person_conflicts(point, self._page_places) + bodies:
             out.append((span, (reason or NOT_SAID, self._passage_with(evidence) if evidence else -1)))
         out.extend(doer_conflicts(point, [p.text for p in self.passages], self._page_name_words))
+        out.extend((span, (reason, self._passage_with(evidence))) for span, (reason, evidence)
+                   in cjk_doer_conflicts(point, self._page_text, self._page_people))
         return out
 
     def _denied_predicates(self, point: str) -> list:

@@ -144,6 +144,10 @@ def test_role_conflicts(page, point, expected):
     # 设计所 is another kind of body than the page's 设计院
     ("线路由铁路设计集团第四勘察设计院设计，中铁东方建设集团负责施工。", "线路由铁路设计集团第四勘察设计所设计",
      [("勘察设计所", "not in the page")]),
+    # any work "<work>由<body>承担" names who did it; a long body's name (fourteen characters before its kind)
+    ("安安将迁往西双版纳亚洲象救助繁育中心。此次运输由昆明滇通物流公司承担。", "此次运输由西双版纳亚洲象救助繁育中心承担",
+     [("西双版纳亚洲象救助繁育中心", "the page names 昆明滇通物流公司 for 运输")]),
+    ("此次运输由昆明滇通物流公司承担，全程约2300公里。", "此次运输由昆明滇通物流公司承担", []),
 ])
 def test_grounding_names_the_failed_fact(page, point, reasons):
     (g,) = ground_points(f"- {point}", page)

@@ -1,0 +1,89 @@
+"""Who did it, as a Chinese sentence says it: 研究员周明远随后带领团队…进山调查. Pure stdlib.
+
+A point that gives the deed to another person the page names (王丽萍带领团队六次进山调查) has every word in the page;
+only the doer is wrong. A point's clause that opens with a person the page names and a verb names its doer; the
+page's clauses that say the same deed (the same verb, most of what the point says after it) name theirs before
+the verb. Where every such clause names someone there, and none of them is the point's person, the point gives
+the deed to another. The English counterpart is precis.english_doers; the grounding check (precis.grounding)
+asks both.
+"""
+
+from __future__ import annotations
+
+import re
+
+from precis.cjk_names import ROLE_WORDS
+from precis.scripts import HAN
+
+# Words between the doer and the verb (王丽萍随后带领, 周明远已经完成).
+_ADVERBS = re.compile("^(?:随后|隨後|已经|已經|曾经|曾經|先后|先後|亲自|親自|共同|一起|已|将|將|也|曾|还|還|又|再|都|均|则|則)+")
+_IDEOGRAPH = re.compile(f"[{HAN}]")
+_CLAUSE = re.compile(f"[{HAN}A-Za-z0-9·]+")
+_ROLE_FIRST = re.compile(f"^(?:{'|'.join(ROLE_WORDS)})")
+# Verbs that say who someone is, not what they did (the role checks' work), and a verb too short to tell deeds
+# apart.
+_NOT_DEEDS = frozenset("是为為表示说說认为認為指出介绍介紹".split())
+# How much of what the point says after its verb the page's clause must say after its own: the same deed.
+_MIN_SHARED = 2
+_MIN_SHARE = 0.5
+_VERB = 2
+
+
+def _bigrams(text: str) -> set:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def _opening_doer(clause: str, people: list):
+    """(person, index where the verb starts) of a clause opening with one of `people` (longest first), its role maybe before
+    (研究员周明远), adverbs maybe after; None otherwise."""
+    role = _ROLE_FIRST.match(clause)
+    at = role.end() if role else 0
+    person = next((p for p in people if clause.startswith(p, at)), None)
+    if person is None:
+        return None
+    at += len(person)
+    adverbs = _ADVERBS.match(clause[at:])
+    return person, at + (adverbs.end() if adverbs else 0)
+
+
+def doer_conflicts(point: str, page: str, people: set) -> list:
+    """[((start, end) of the doer in the point, (reason, evidence))] for each clause of the point opening with a
+    person the page names (`people`) whose deed the page's clauses give to another person they name, and never
+    to them."""
+    out = []
+    if not people or not _IDEOGRAPH.search(point):
+        return out
+    page_clauses = [m.group(0) for m in _CLAUSE.finditer(page)]
+    people = sorted(people, key=len, reverse=True)   # the longest name first: 周明远, not 周明
+    for m in _CLAUSE.finditer(point):
+        clause = m.group(0)
+        opening = _opening_doer(clause, people)
+        if not opening:
+            continue
+        person, at = opening
+        verb, deed = clause[at:at + _VERB], _bigrams(clause[at + _VERB:])
+        if len(verb) < _VERB or verb in _NOT_DEEDS or len(deed) < _MIN_SHARED:
+            continue
+        other = _other_doer(person, verb, deed, page_clauses, people)
+        if other:
+            start = m.start() + clause.index(person)
+            out.append(((start, start + len(person)), (f"the page gives this to {other}", other)))
+    return out
+
+
+def _other_doer(person: str, verb: str, deed: set, page_clauses: list, people: list):
+    """The person the page's clauses of the same deed name before its verb, where they all name someone and none
+    names `person`; None otherwise."""
+    other = None
+    for clause in page_clauses:
+        at = clause.find(verb)
+        while at >= 0:
+            shared = deed & _bigrams(clause[at + _VERB:])
+            if len(shared) >= _MIN_SHARED and len(shared) >= _MIN_SHARE * len(deed):
+                before = clause[:at]
+                named = [p for p in people if p in before]
+                if person in before or not named:
+                    return None
+                other = other or max(named, key=before.rfind)
+            at = clause.find(verb, at + 1)
+    return other

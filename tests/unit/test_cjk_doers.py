@@ -1,0 +1,35 @@
+"""precis.cjk_doers: who did a deed, read from a Chinese clause (exact outcomes)."""
+
+from precis.cjk_doers import doer_conflicts
+from precis.cjk_names import role_holders
+from precis.grounding import ground_points
+
+PAGE = ("当地村民陈山在溪边发现了这种树蛙。研究员周明远随后带领团队在两年里先后六次进山调查，共采集到标本11只。"
+        "保护区管理局副局长王丽萍表示，两条山谷今年不会对游客开放。为了准备论文，有人整理了全部标本的照片。")
+
+
+def reasons(point):
+    people = {name for _, name, *_ in role_holders(PAGE, 8)}
+    return [reason for _, (reason, _) in doer_conflicts(point, PAGE, people)]
+
+
+def test_a_deed_given_to_another_person():
+    assert reasons("王丽萍带领团队六次进山调查") == ["the page gives this to 周明远"]
+    # the person's role before the name, adverbs after it
+    assert reasons("副局长王丽萍随后带领团队进山调查，共采集到标本11只") == ["the page gives this to 周明远"]
+
+
+def test_the_pages_own_doer_and_deeds_with_no_doer_pass():
+    assert reasons("周明远带领团队六次进山调查") == []
+    assert reasons("研究员周明远先后带领团队进山调查") == []
+    # the page names no one before the verb: nothing to contradict
+    assert reasons("周明远整理了全部标本的照片") == []
+    # a verb of saying is the role checks' work; another deed after the same verb is not this one
+    assert reasons("王丽萍表示两条山谷今年不会对游客开放") == []
+    assert reasons("王丽萍带领游客参观保护区") == []
+
+
+def test_the_reader_sees_who_did_it():
+    (g,) = ground_points("- 王丽萍带领团队六次进山调查，共采集到标本11只。", PAGE)
+    assert g["supported"] is False
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("王丽萍", "the page gives this to 周明远")]
