@@ -55,7 +55,7 @@ def _kind(doer: str):
     return doer.split()[-1].lower() if re.fullmatch(_BY_KIND, doer) else None
 
 
-def _same_party(a: str, b: str) -> bool:
+def same_party(a: str, b: str) -> bool:
     """Whether two doers may be one party: a capitalized word in common ("Corran" for "Corran Holdings"); for one
     named by its kind, the same kind, or a name that does not end in another kind ("the institute" may be the
     Nordic Glacier Institute or Hallberg, not the Fishermen's Association)."""
@@ -138,7 +138,7 @@ def _other_doer(doer: str, verb: str, deed: set, sentences: list, names: set):
             if len(shared) < _MIN_SHARED or len(shared) < _MIN_SHARE * len(deed):
                 continue
             theirs = _doer_before(sentence, start, names)
-            if not theirs or _same_party(doer, theirs) or not _kind(doer) and _key_words(doer) & _key_words(sentence[:start]):
+            if not theirs or same_party(doer, theirs) or not _kind(doer) and _key_words(doer) & _key_words(sentence[:start]):
                 return None
             other = other or (theirs, j)
     return other

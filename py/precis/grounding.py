@@ -44,6 +44,7 @@ from precis.english_kinds import kind_conflicts, kinds
 from precis.english_roles import officer_conflicts, officers
 from precis.cjk_doers import doer_conflicts as cjk_doer_conflicts
 from precis.english_doers import doer_conflicts, page_name_words
+from precis.paired_amounts import pairing_conflicts
 from precis.english_work import person_claims, person_conflicts, work_claims as english_work_claims, \
     work_conflicts as english_work_conflicts
 from precis.key_points import BULLET_LINE, ITEM_NUMBER
@@ -335,6 +336,9 @@ class PassageIndex:
         for (s, e), reason in self._role_conflicts(point, window).items():
             if not any(a < e and s < b for a, b in failed):  # a name the page lacks says so
                 reasons.setdefault((s, e), reason)
+        for span, (reason, k) in pairing_conflicts(point, point_facts, [(pf.text, pf.facts) for pf in context],
+                                                   _number_matches):
+            reasons.setdefault(span, (reason, window[k]))
         for span, reason in _telling_date_conflicts(point, point_facts, context, window):
             reasons.setdefault(span, reason)
         for span, reason in self._event_date_conflicts(point, point_facts) + \
@@ -365,11 +369,13 @@ class PassageIndex:
             if swapped:
                 reasons[swapped[0]] = (SWAPPED, swapped[1])
         failed = list(reasons)
-        # Units inside a fact the page holds count as found: "十月一日" is the page's "10月1日".
+        # Units inside a fact the page holds count as found: "十月一日" is the page's "10月1日"; so does the unit of a
+        # measure it holds ("120 centimetres" for the page's "1.2 metres").
         nearby = set()
         for j in window:
             nearby.update(self.counts[j])
-        nearby.update(u for u, (s, e) in zip(query, spans) if any(a < e and s < b for a, b in held))
+        held_spans = held + [_with_unit_word(point, f) for f in point_facts if (f.start, f.end) in held and _measure(f)]
+        nearby.update(u for u, (s, e) in zip(query, spans) if any(a < e and s < b for a, b in held_spans))
         support = self._weighted_share(query, nearby) if window else 0.0
         if not failed and support < threshold:
             for span in _missing_runs(point, query, spans, nearby):
@@ -967,6 +973,20 @@ class PassageIndex:
 
 
 # ---- the fact check ------------------------------------------------------------------------
+
+def _measure(fact) -> bool:
+    """Whether a number fact is a measure with its unit (120 centimetres: a length)."""
+    return fact.kind == "number" and len(fact.key) > 4 and fact.key[4] is not None
+
+
+_UNIT_WORD = re.compile(r"\s*[^\W\d_]+")
+
+
+def _with_unit_word(text: str, fact) -> tuple:
+    """(start, end) of a measure and the unit word after it ("120 centimetres")."""
+    m = _UNIT_WORD.match(text, fact.end)
+    return fact.start, m.end() if m else fact.end
+
 
 def _number_matches(p: tuple, q: tuple) -> bool:
     """Whether the point's number key `p` (facts: unit, value, precision, scale[, measure]) is the page's `q`."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from precis.numbers import ENGLISH_NUMBER, SCALES, english_number
 from precis.scripts import CJK_CLASS, HIRAGANA, KANA
 
 # Function words carry no evidence (English; other Latin-script languages keep all their words).
@@ -121,13 +122,21 @@ def sentence_spans(text: str) -> list:
 
 def stem(word: str) -> str:
     """Just enough to match inflections: plural -s/-es, -ed, -ing, -ly, and a final -e
-    ("remove" meets "removed", "make" meets "making")."""
+    ("remove" meets "removed", "make" meets "making"), and British spellings their American ones."""
     for suffix in ("ingly", "edly", "ing", "ies", "ied", "es", "ed", "ly", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
             break
     if word.endswith("e") and len(word) > 3:
         word = word[:-1]
+    # British and American spellings meet: metre/meter, colour/color, organise/organize.
+    if len(word) >= 4 and word.endswith("tr"):
+        word = word[:-2] + "ter"
+    elif len(word) > 4:
+        if word.endswith("our") and len(word) > 5:
+            word = word[:-3] + "or"
+        elif word.endswith("is") and len(word) > 5:
+            word = word[:-2] + "iz"
     return word
 
 
@@ -153,11 +162,53 @@ def _cjk_units(run: str, out: list, spans: list | None, at: int) -> None:
             spans.append((at + i, at + i + 2))
 
 
+# A number written in Latin text, in figures or words, with its scale: one unit, its value ("62", "sixty-two";
+# "1.2 million", "1,200,000" and "£1.2m" are all "1200000"), so a paraphrase meets the page's number.
+_SCALE_WORDS = {**SCALES, "m": 1_000_000, "bn": 1_000_000_000, "k": 1_000}
+_LATIN_NUMBER = re.compile(
+    rf"(?<![\w.,])(?:(?P<figures>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)|(?P<words>{ENGLISH_NUMBER}))"
+    rf"(?:[\s-]?(?P<scale>{'|'.join(sorted(_SCALE_WORDS, key=len, reverse=True))}))?(?![\w])", re.IGNORECASE)
+
+
+def _number_unit(m) -> str | None:
+    """The value of a _LATIN_NUMBER match as a unit, None where it is not one ("one" alone stays a word)."""
+    if m.group("figures"):
+        value = float(m.group("figures").replace(",", ""))
+    else:
+        words = m.group("words")
+        if " " not in words and "-" not in words and not m.group("scale") and words.lower() in ("one", "a"):
+            return None
+        value = english_number(words)
+        if value is None:
+            return None
+    value *= _SCALE_WORDS.get((m.group("scale") or "").lower(), 1)
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
 def content_units(text: str, spans: list | None = None) -> list:
     """The content units of `text` (see the module docstring). With `spans` (a list), the
     [start, end) of each unit in `text` is appended to it."""
     out: list = []
+    numbers = {m.start(): m for m in _LATIN_NUMBER.finditer(text)} if any(c.isdigit() for c in text) or \
+        _HAS_NUMBER_WORD.search(text) else {}
+    skip_to = 0
     for m in _TOKEN.finditer(text):
+        if m.start() < skip_to:
+            continue
+        number = numbers.get(m.start())
+        if number is not None and not m.group(1):
+            unit = _number_unit(number)
+            if unit is not None:
+                out.append(unit)
+                if spans is not None:
+                    spans.append(number.span())
+                scale = number.group("scale")
+                if scale and len(scale) > 2:   # "million" is a word of the point still, as the page's "million" is
+                    out.append(scale.lower())
+                    if spans is not None:
+                        spans.append(number.span("scale"))
+                skip_to = number.end()
+                continue
         if m.group(1):
             _cjk_units(m.group(1), out, spans, m.start())
             continue
@@ -168,6 +219,9 @@ def content_units(text: str, spans: list | None = None) -> list:
         if spans is not None:
             spans.append((m.start(), m.end()))
     return out
+
+
+_HAS_NUMBER_WORD = re.compile(rf"\b(?:{ENGLISH_NUMBER})\b", re.IGNORECASE)
 
 
 def words(text: str) -> list:

@@ -210,6 +210,31 @@ def test_cjk_content_units_and_latin_words_inside():
     assert content_units("石桥开放した") == ["石", "桥", "开", "放", "石桥", "桥开", "开放", "放し"]
 
 
+def test_a_number_is_one_unit_its_value_in_figures_or_words():
+    # so "sixty-two metres" finds the page's sentence of "62 metres", and "1.2 million" meets "1,200,000"
+    assert content_units("sixty-two metres, eleven stakes") == ["62", "meter", "11", "stak"]
+    assert content_units("1,200,000 pages; 1.2 million pages; £1.2m") == ["1200000", "pag", "1200000", "million", "pag",
+                                                                          "1200000"]
+    # "one" alone stays a word ("one of them"); a year is its digits
+    assert content_units("one of the stages in 2016") == ["one", "stag", "2016"]
+
+
+def test_british_and_american_spellings_meet():
+    assert {content_units(w)[0] for w in ("metres", "meters")} == {"meter"}
+    assert {content_units(w)[0] for w in ("centre", "center")} == {"center"}
+    assert {content_units(w)[0] for w in ("colour", "color")} == {"color"}
+    assert {content_units(w)[0] for w in ("organised", "organized")} == {"organiz"}
+
+
+def test_a_paraphrased_number_and_measure_find_their_sentence():
+    page = ("The Hallberg Glacier retreated by about 62 metres between 2021 and 2023, almost twice the rate forecast. "
+            "The survey team measured the surface at 31 stakes. The mask is about 1.2 metres tall and weighs 14 "
+            "kilograms. Its surface dropped by 3.8 metres over two years.")
+    points = ground_points("- The glacier pulled back by roughly sixty-two metres between 2021 and 2023.\n"
+                           "- The mask stands about 120 centimetres high and weighs fourteen kilos.", page)
+    assert [(p["supported"], p["reasons"]) for p in points] == [(True, []), (True, [])]
+
+
 def test_chinese_page_gets_passages_and_checks():
     page = "维尔河上的石桥于10月1日重新开放。修缮工程历时十一个月，耗资三千一百四十万元。"
     points = ground_points("- 石桥于十月一日重新开放。\n- 修缮耗资3150万元。\n- 埃斯特比河上的石桥重新开放了。", page)

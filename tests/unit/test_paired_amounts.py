@@ -1,0 +1,47 @@
+"""precis.paired_amounts: which amount goes with which party in one English sentence (exact outcomes)."""
+
+from precis.facts import extract_facts
+from precis.grounding import ground_points
+from precis.grounding import _number_matches
+from precis.paired_amounts import amount_pairs, pairing_conflicts
+
+PAGE = ("The work was paid for by a grant of £1.35 million from the Heritage Lottery Fund and £200,000 from the "
+        "Gazette's owner, Northgate Media. In the final, Lena Varga received £12,000 and Tomas Kral £8,000.")
+
+
+def pairs(text):
+    return [(a.text, n.text) for a, n in amount_pairs(text, extract_facts(text))]
+
+
+def test_amounts_are_paired_with_their_parties():
+    assert pairs("a grant of £1.35 million from the Heritage Lottery Fund and £200,000 from Northgate Media") == [
+        ("£1.35 million", "Heritage Lottery Fund"), ("£200,000", "Northgate Media")]
+    assert pairs("Lena Varga received £12,000 and Tomas Kral £8,000.") == [("£12,000", "Lena Varga"),
+                                                                          ("£8,000", "Tomas Kral")]
+    # a comparison pairs nothing, nor does an ordinal
+    assert pairs("Lena Varga won more than Tomas Kral against £8,000 last year") == []
+    assert pairs("Priya Nair was the first to Northwind") == []
+
+
+def test_swapped_pairs_are_caught_and_the_pages_pairs_kept():
+    sentence = "In the final, Lena Varga received £12,000 and Tomas Kral £8,000."
+    page = [(sentence, extract_facts(sentence))]
+
+    def reasons(point):
+        return [(point[s:e], why) for (s, e), (why, _) in pairing_conflicts(point, extract_facts(point), page,
+                                                                            _number_matches)]
+
+    assert reasons("Tomas Kral received £12,000 and Lena Varga £8,000.") == [
+        ("Tomas Kral", "the page pairs £12,000 with Lena Varga"), ("Lena Varga", "the page pairs £8,000 with Tomas Kral")]
+    assert reasons("Lena Varga received £12,000 and Tomas Kral £8,000.") == []
+    # the page's amount said of a party it pairs with nothing else is not a swap
+    assert reasons("Lena Varga received £12,000 and Anna Rao £8,000.") == []
+
+
+def test_the_reader_sees_the_pages_pair():
+    (swapped, kept) = ground_points("- The work was paid for by a grant of £1.35 million from Northgate Media and "
+                                    "£200,000 from the Heritage Lottery Fund.\n"
+                                    "- The Heritage Lottery Fund gave £1.35 million and Northgate Media £200,000.", PAGE)
+    assert [(r["span"], r["reason"]) for r in swapped["reasons"]] == [
+        ("Heritage Lottery Fund", "the page pairs £200,000 with Gazette's")]
+    assert (kept["supported"], kept["reasons"]) == (True, [])
