@@ -107,7 +107,8 @@ _PATTERNS = [
                            r"|(?P<ja>[月火水木金土日])曜日?")),
     ("time", re.compile(r"(?i)(?<![\d:])(?P<h>\d{1,2}):(?P<m>\d{2})(?!\d)(?:\s*(?P<ampm>[ap])\.?m\.?(?!\w))?"
                         r"|(?<![\d:])(?P<h2>\d{1,2})\s*(?P<ampm2>[ap])\.?m\.?(?!\w)|\b(?P<noon>noon|midnight)\b")),
-    ("time", re.compile(rf"(?P<part>上午|下午|晚上|凌晨|早上|中午|午前|午後|夜)?(?P<h>{_CJK_NUM}{{1,3}})\s*[点點时時]"
+    ("time", re.compile(rf"(?P<part>上午|下午|晚上|凌晨|早上|中午|午前|午後|夜)?(?P<h>{_CJK_NUM}{{1,3}})\s*"
+                        rf"(?:[点點](?!{numbers.CJK_DECIMALS})|[时時])"
                         rf"(?:\s*(?P<m>{_CJK_NUM}{{1,3}})\s*分|(?P<half>半))?")),
 ]
 
@@ -120,7 +121,7 @@ _CURRENCY_SUFFIX = ("(?P<curw>" + "|".join(sorted(CURRENCY_WORDS, key=len, rever
 # 千 before 克, 米, 瓦 ... is the unit's "kilo" (80千克 is 80 kilograms), not a thousand.
 _NUMERAL_CHAR = f"(?:[0-9０-９{numbers.CJK_NUMERAL_CHARS.replace('千', '')}]|千(?![克米瓦卡帕伏焦]))"
 _CJK_NUMERAL_RUN = (f"(?=[0-9０-９.．,，]*[{numbers.CJK_NUMERAL_CHARS}]){_NUMERAL_CHAR}"
-                    f"(?:{_NUMERAL_CHAR}|[.．,，](?={_NUMERAL_CHAR}))*")
+                    f"(?:{_NUMERAL_CHAR}|[.．,，](?={_NUMERAL_CHAR})|[点點](?={numbers.CJK_DECIMALS}))*")
 # Fractions, as the per cent they are: "two thirds of", "a quarter of", "four-fifths full", "more than half",
 # "cut by a third.", "one in four"; 四分之一, 三分之二, 一半. Not "a third offer" (an ordinal), "half a point" nor "a quarter of
 # an hour".
@@ -268,7 +269,7 @@ def _number_fact(m: re.Match) -> Fact | None:
         if value is None:
             return None
         head = re.match(r"[0-9０-９.．,，]+", run)
-        precision = _precision(head.group(0)) if head else 0
+        precision = _precision(head.group(0)) if head else numbers.cjk_decimals(run)
         tail = run[head.end():] if head else run
         if head and tail and len(tail) == 1 and tail in numbers.CJK_BIG_UNITS:
             scale_factor = float(numbers.CJK_BIG_UNITS[tail])

@@ -41,6 +41,21 @@ CJK_BIG_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_00
 CJK_NUMERAL_CHARS = "".join(CJK_DIGITS) + "".join(CJK_SMALL_UNITS) + "".join(CJK_BIG_UNITS)
 
 _ARABIC = re.compile(r"\d+(?:[.．]\d+)?")
+# A decimal point said in words, 点 before digit characters (三点六, 二十四点六): not a time (三点二十分, 三点十分).
+_CJK_DECIMAL_DIGITS = "[零〇一二三四五六七八九]"
+CJK_DECIMALS = f"(?:{_CJK_DECIMAL_DIGITS}+(?![十百千零〇一二三四五六七八九]|\\s*分))"
+_CJK_POINT = re.compile(f"[点點](?={CJK_DECIMALS})")
+
+
+def cjk_decimals(text: str) -> int:
+    """How many decimals a numeral says after 点 (三点六: 1), 0 where it has none."""
+    m = _CJK_POINT.search(text)
+    if not m:
+        return 0
+    k = m.end()
+    while k < len(text) and text[k] in CJK_DIGITS:
+        k += 1
+    return k - m.end()
 
 
 def english_number(text: str) -> int | None:
@@ -90,6 +105,18 @@ def cjk_number(text: str) -> float | None:
     text = text.replace(",", "").replace("，", "")
     if not text:
         return None
+    point = _CJK_POINT.search(text)
+    if point:   # 二十四点六 is 24.6; 一点五万 is 15,000
+        whole = cjk_number(text[:point.start()]) if point.start() else 0.0
+        places = cjk_decimals(text)
+        rest = text[point.end() + places:]
+        if whole is None or any(ch not in CJK_BIG_UNITS for ch in rest):
+            return None
+        fraction = float("0." + "".join(str(CJK_DIGITS[ch]) for ch in text[point.end():point.end() + places]))
+        scale = 1
+        for ch in rest:
+            scale *= CJK_BIG_UNITS[ch]
+        return (whole + fraction) * scale
     # A run of bare digit characters is read digit by digit: 二〇二四 -> 2024.
     if all(ch in CJK_DIGITS for ch in text) and len(text) > 1:
         return float(int("".join(str(CJK_DIGITS[ch]) for ch in text)))

@@ -129,6 +129,11 @@ def test_numbers_in_words_digits_and_cjk_numerals():
     assert cjk_number("1亿2000万") == 120_000_000
     assert cjk_number("二〇二四") == 2024
     assert cjk_number("一千零五") == 1005
+    # 点 before digit characters is a decimal point: 三点六吨 is 3.6 tonnes, not three o'clock
+    assert (cjk_number("三点六"), cjk_number("二十四点六"), cjk_number("一点五万")) == (3.6, 24.6, 15_000)
+    said = [(f.kind, f.text, f.key[:3]) for f in fact_rules.extract_facts("体重三点六吨，下午三点二十分，凌晨三点，三点半")]
+    assert said == [("number", "三点六", ("", 3.6, 1)), ("time", "下午三点二十分", (920,)), ("time", "凌晨三点", (180,)),
+                    ("time", "三点半", (210,))]
     keys = [f.key for f in fact_rules.extract_facts("eleven, 3140亿元, 百分之十二, 12%, $2.4 million, twice")]
     assert keys == [("", 11.0, 0, 1.0, None), ("CNY", 314e9, 0, 1e8, None), ("%", 12.0, 0, 1.0, None),
                     ("%", 12.0, 0, 1.0, None), ("USD", 2.4e6, 1, 1e6, None), ("", 2.0, 0, 1.0, None)]
