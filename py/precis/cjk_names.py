@@ -67,6 +67,31 @@ def holds_name(name: str, text: str) -> bool:
     return name in text or any(name[-k:] in text for k in range(3, len(name) - 2))
 
 
+# How many characters before its kind a page's name may run for a point's short form of it to be read against.
+_ABBREVIATED_REACH = 12
+# Kinds of body a name is shortened with (中心, 公司, 研究所), not kinds of place (河, 市: 埃斯特比河 is no short form).
+_CJK_KIND_END = re.compile("(?:" + "|".join(sorted((x for x in CJK_TYPE_SUFFIXES if len(x) > 1), key=len,
+                                                   reverse=True)) + ")$")
+
+
+def abbreviates(name: str, page: str) -> bool:
+    """Whether a CJK name is the short form of one the page gives: its characters before its kind, in order, among
+    those of a page name with that kind (救助中心 for 西双版纳亚洲象救助繁育中心). Not a respelling (山海科技馆 for
+    上海科技馆: 山 is nowhere in 上海)."""
+    kind = _CJK_KIND_END.search(name)
+    head = name[:kind.start()] if kind else ""
+    if len(head) < 2:
+        return False
+    at = page.find(kind.group(0))
+    while at >= 0:
+        start = _spelled_from(page, at, _ABBREVIATED_REACH)
+        chars = iter(page[start:at])
+        if start < at and all(ch in chars for ch in head):   # each found after the one before it
+            return True
+        at = page.find(kind.group(0), at + 1)
+    return False
+
+
 def page_spelling(point: str, start: int, end: int, page: str) -> Optional[str]:
     """The page's spelling of the name point[start:end] when the point writes it with another
     character in front ("山上科技馆": "上海科技馆"); None when the point's spelling is the page's, when

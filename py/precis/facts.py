@@ -521,9 +521,9 @@ def _starts_sentence(text: str, at: int) -> bool:
 
 
 # The name is the run of content characters (not 的, 这, 在, 由, 经, 没, 到 ..., no numerals) before the suffix:
-# 从湖滨转到江州银河 names 江州银河.
+# 从湖滨转到江州银河 names 江州银河; nor a word of going or of time (将前往救助中心 names 救助中心, 不必新增林地 林地).
 _CJK_NAME_CHAR = "[\u4e00-\u9fff\u30a0-\u30ff]"
-_CJK_NAME = re.compile(f"(?:(?![{''.join(CJK_FUNCTION_CHARS)}{numbers.CJK_NUMERAL_CHARS}上下座条條这那该該此本每说說称稱由经經没沒到]){_CJK_NAME_CHAR}){{2,8}}"
+_CJK_NAME = re.compile(f"(?:(?![{''.join(CJK_FUNCTION_CHARS)}{numbers.CJK_NUMERAL_CHARS}上下座条條这那该該此本每说說称稱由经經没沒到将將去往已不]){_CJK_NAME_CHAR}){{2,8}}"
                        f"(?:{'|'.join(sorted(CJK_TYPE_SUFFIXES, key=len, reverse=True))})(?!长|長)")  # 院长 is a role
 
 

@@ -38,7 +38,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Callable
 
 from precis import facts as fact_rules
-from precis.cjk_names import BODY_REACH, FAMILY_NAMES, body_word_conflicts, holds_name, page_spelling, role_conflicts, \
+from precis.cjk_names import BODY_REACH, FAMILY_NAMES, abbreviates, body_word_conflicts, holds_name, page_spelling, role_conflicts, \
     role_holders, work_claims, work_conflicts
 from precis.english_kinds import kind_conflicts, kinds
 from precis.english_roles import officer_conflicts, officers
@@ -723,7 +723,8 @@ class PassageIndex:
             self._page_unspaced = "".join("".join(p.text.split()) for p in self.passages).casefold()
         # A space the model dropped ("St Aldric'sHospital") leaves the page's name.
         return _name_held(fact.key, self._page_words) or \
-            (fact.key[0] != "cjk" and len(fact.text) > 6 and "".join(fact.text.split()).casefold() in self._page_unspaced)
+            (fact.key[0] != "cjk" and len(fact.text) > 6 and "".join(fact.text.split()).casefold() in self._page_unspaced) \
+            or fact.key[0] == "cjk" and abbreviates(fact.text, self._whole_text())
 
     def _page_wide_conflicts(self, point: str, point_facts: list, held: list) -> list:
         """[(span, (reason, passage))] of what is read against the whole page: Chinese names the page spells

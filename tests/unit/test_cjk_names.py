@@ -148,6 +148,11 @@ def test_role_conflicts(page, point, expected):
     ("安安将迁往西双版纳亚洲象救助繁育中心。此次运输由昆明滇通物流公司承担。", "此次运输由西双版纳亚洲象救助繁育中心承担",
      [("西双版纳亚洲象救助繁育中心", "the page names 昆明滇通物流公司 for 运输")]),
     ("此次运输由昆明滇通物流公司承担，全程约2300公里。", "此次运输由昆明滇通物流公司承担", []),
+    # a body's short form, its characters in order before its kind, is the page's; a name stops at a word of going
+    ("安安将迁往西双版纳亚洲象救助繁育中心。", "安安将前往救助中心", []),
+    ("安安将迁往西双版纳亚洲象救助繁育中心。", "安安将前往云南救助中心", [("云南救助中心", "not in the page")]),
+    # a place is not shortened so: 埃斯特比河 is not the page's 维尔河 in 埃斯特比
+    ("埃斯特比维尔河上的石桥重新开放。", "埃斯特比河上的石桥重新开放了", [("埃斯特比河", "not in the page")]),
 ])
 def test_grounding_names_the_failed_fact(page, point, reasons):
     (g,) = ground_points(f"- {point}", page)
