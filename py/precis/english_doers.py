@@ -40,6 +40,7 @@ _NOT_NAMES = frozenset("The A An In On At After Before By For From With As Under
                        "Their His Her Our".split())
 # Where what a verb says ends: the next clause ("bought the site in 2016 and added two stages in 2019").
 _CLAUSE_END = re.compile(r"[,;:]| (?:and|but|while|whereas|after|before|when) ")
+_POSSESSIVE = re.compile(r"['’]s?$")
 _OPENS_SENTENCE = re.compile(r"[.!?:\n\"“]\s*$")
 # How much of what the point says after its verb the page's sentence must say after its own: the same deed.
 _MIN_SHARED = 2
@@ -47,7 +48,8 @@ _MIN_SHARE = 0.5
 
 
 def _key_words(name: str) -> set:
-    return {w.strip("'’s").rstrip("'’") for w in name.split() if w[:1].isupper() and w not in _NOT_NAMES} - {""}
+    """The capitalized words of a name that say who it is ("Corran" of "Corran's"; not "The", "Dr")."""
+    return {_POSSESSIVE.sub("", w) for w in name.split() if w[:1].isupper() and w not in _NOT_NAMES} - {""}
 
 
 def _kind(doer: str):
