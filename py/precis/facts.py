@@ -585,7 +585,8 @@ def _cjk_names(text: str) -> list:
 # ---- negation ------------------------------------------------------------------------------
 
 _NEGATION_EN = re.compile(r"(?i)\b(?:not|no|never|none|nobody|nothing|neither|nor|without|free\s+of|cannot|"
-                          r"no\s+longer)\b|n['’]t\b|\bfail(?:s|ed)?\s+to\b|\bnon-?(?=[a-z])")
+                          r"no\s+longer)\b|n['’]t\b|\bfail(?:s|ed)?\s+to\b|\bnon-?(?=[a-z])"
+                          r"|\b(?:stop(?:s|ped)?|cease[sd]?)(?=\s+[a-z]+ing\b)")   # "stop working": no longer work
 _NEGATION_ZH = re.compile(r"(?<![除是而])(?:没有|沒有|未|没|沒|无法|無法|不|非|毫无|毫無|并非|並非"
                           r"|(?<![虚虛毫从從])[无無](?![论論锡錫数數线線限比疑非人机機意]))"  # 无补贴; not 无数, 无线
                           r"(?!过|過|仅|僅|但|断|斷|少|久|论|論|常|来|來|洲|得不|同|如|管|到|足|超过|超過|高于|高於|多于|多於|遗|遺)")

@@ -189,9 +189,12 @@ def test_fact_check_examples(point, page, supported):
     ("- The bridge would carry heavy trucks.", "The bridge would carry heavy trucks"),
     ("- 石桥没有重新开放。", "没有"),
     ("- 石橋は再開通しなかった。", "なかった"),
+    # "stop working" says no longer work
+    ("- The ferries stop running in winter.", "stop"),
 ])
 def test_negation_against_the_page(point, span):
     page = ("The stone bridge reopened in October. The bridge would not carry heavy trucks. "
+            "The ferries keep running in winter, at a slower pace. "
             "石桥于10月1日重新开放。石橋は10月1日に再開通した。")
     (g,) = ground_points(point, page)
     assert g["supported"] is False and g["unsupported_spans"] == [span]
