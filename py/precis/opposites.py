@@ -29,8 +29,11 @@ _OPPOSITES = {
     "permission": (r"allow(?:s|ed|ing)?|permit(?:s|ted|ting)?|welcome|允许|允許|可以|准许|準許",
                    r"ban(?:s|ned|ning)?|forb[ia]d(?:s|den|ding)?|prohibit(?:s|ed|ing)?|禁止"),
 }
+# Each word whole: the longest inflection is tried where a shorter one would stop inside the word ("refused" is not
+# "refuse" and a "d").
 _PATTERN = re.compile("|".join(
-    f"(?P<{group}_{side}>{words})" for group, pair in _OPPOSITES.items() for side, words in zip("pn", pair)))
+    f"(?P<{group}_{side}>(?<![a-z])(?:{words})(?![a-z]))" for group, pair in _OPPOSITES.items()
+    for side, words in zip("pn", pair)))
 _LATIN_EDGE = re.compile(r"[A-Za-z]")
 
 

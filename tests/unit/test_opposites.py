@@ -12,6 +12,9 @@ def test_opposite_words_are_whole_words_with_their_inflections():
         ("direction", 1), ("direction", -1), ("direction", -1)]
     assert opposite_words("a flower, the Below Deck show") == [(14, 19, "direction", -1)]   # not "flower"
     assert opposite_words("The club won the cup and lost the final") == [(9, 12, "outcome", 1), (25, 29, "outcome", -1)]
+    # the whole inflection, where a shorter one would stop inside the word ("refuse" and a "d")
+    assert [(g, side) for _, _, g, side in opposite_words("it refused; it was approved; prices increased; it rises")] == [
+        ("assent", -1), ("assent", 1), ("direction", 1), ("direction", 1)]
 
 
 PAGE = ("Brenna Dairies had argued that the name was generic, but the Commission rejected that claim. "
