@@ -42,7 +42,8 @@ _NOT_NAMES = frozenset("The A An In On At After Before By For From With As Under
 _CLAUSE_END = re.compile(r"[,;:]| (?:and|but|while|whereas|after|before|when) ")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _OPENS_SENTENCE = re.compile(r"[.!?:\n\"“]\s*$")
-# How much of what the point says after its verb the page's sentence must say after its own: the same deed.
+# How much of what the point says after its verb the page's sentence must say after its own: the same deed (all of
+# it where the point says one word: "recalled the pies").
 _MIN_SHARED = 2
 _MIN_SHARE = 0.5
 
@@ -119,7 +120,7 @@ def doer_conflicts(point: str, sentences: list, page_names: set) -> list:
         elif not _key_words(doer) or not _key_words(doer) <= page_names:
             continue   # a name the page lacks is the name check's to say
         deed = set(content_units(_CLAUSE_END.split(point[m.start() + found.end():], 1)[0]))
-        if len(deed) < _MIN_SHARED:
+        if not deed:
             continue
         other = _other_doer(doer, verb, deed, sentences, page_names)
         if other:
@@ -137,7 +138,7 @@ def _other_doer(doer: str, verb: str, deed: set, sentences: list, names: set):
     for j, sentence in enumerate(sentences):
         for start, end in _verb_at(sentence, verb):
             shared = deed & set(content_units(_CLAUSE_END.split(sentence[end:], 1)[0]))
-            if len(shared) < _MIN_SHARED or len(shared) < _MIN_SHARE * len(deed):
+            if len(shared) < min(_MIN_SHARED, len(deed)) or len(shared) < _MIN_SHARE * len(deed):
                 continue
             theirs = _doer_before(sentence, start, names)
             if not theirs or same_party(doer, theirs) or not _kind(doer) and _key_words(doer) & _key_words(sentence[:start]):

@@ -8,7 +8,8 @@ PAGE = ("Corran Holdings bought the site in 2016 for about 31 million pounds and
         "The municipality will not reopen the footpath to the glacier front this summer. "
         "The Nordic Glacier Institute measured the ice in August. "
         "In a statement she offered a compensation scheme worth 12 million pounds. "
-        "Fishing crews in Eastmoor voted to blockade the harbour.")
+        "Fishing crews in Eastmoor voted to blockade the harbour. "
+        "The supermarket Greenway has recalled the pies, which were made by Harlow Bakehouse.")
 
 
 def reasons(point):
@@ -25,6 +26,8 @@ def test_a_deed_given_to_another_party():
     # bodies named by their kind: the institute is not the municipality
     assert reasons("The institute will not reopen the footpath to the glacier front.") == [
         "the page gives this to the municipality"]
+    # a deed of one word after its verb
+    assert reasons("Harlow Bakehouse recalled the pies.") == ["the page gives this to Greenway"]
 
 
 def test_the_pages_own_doer_and_doers_the_page_does_not_name_pass():
