@@ -1,5 +1,5 @@
-"""Which amount goes with which party, as one English sentence pairs them: "£1.35 million from the Heritage Lottery
-Fund and £200,000 from Northgate Media", "Varga received £12,000 and Kral £8,000". Pure stdlib.
+"""Which amount goes with which party, as one sentence pairs them: "£1.35 million from the Heritage Lottery Fund and
+£200,000 from Northgate Media", "Varga received £12,000 and Kral £8,000", 其中雄性8只、雌性3只. Pure stdlib.
 
 A point that swaps the pairs has every amount and every name of the sentence; only the pairing is wrong. An amount
 is paired with a name right after it and a preposition ("£200,000 from Northgate Media"), or a name with an amount a
@@ -14,9 +14,17 @@ import re
 from typing import Callable
 
 from precis.english_doers import same_party
+from precis.numbers import cjk_number
+from precis.scripts import HAN
 
 # Between an amount and the party it comes from or goes to: "£200,000 from the Gazette's owner", "£5 million a year to".
 _AMOUNT_THEN_NAME = re.compile(r"\s+(?:(?:a|per|each)\s+[a-z]+\s+)?(?:from|to|for|by)\s+(?:the\s+)?(?:[a-z'’-]+\s+){0,2}")
+# A Chinese count in a list: the thing and its count (其中雄性8只, 、雌性3只), or the count and the thing (两名兽医和).
+_CJK_COUNT = "(?P<count>\\d+|[零〇一二两三四五六七八九十百千]+)"
+_MEASURE = "(?P<measure>[名位个個座条條只隻头頭件辆輛艘架张張家所]|万元|元)"
+_CJK_THING_THEN_COUNT = re.compile(f"(?<=[、，,；;和与與])(?:其中)?(?!其中)(?P<thing>[{HAN}]{{2,4}}){_CJK_COUNT}{_MEASURE}")
+_CJK_COUNT_THEN_THING = re.compile(f"(?<![\\d零〇一二两三四五六七八九十百千]){_CJK_COUNT}{_MEASURE}"
+                                   f"(?P<thing>[{HAN}]{{2,3}}?)(?=[和与與、，,。；;]|$)")
 # Between a party and its amount: nothing ("and Kral £8,000") or a few plain words ("received", "will be paid").
 _NAME_THEN_AMOUNT = re.compile(r"(?:,?\s+(?!(?:and|or|but|than|while|whereas|against)\b)[a-z]+){0,3}\s+")
 
@@ -38,18 +46,40 @@ def amount_pairs(text: str, facts: list) -> list:
     return out
 
 
+def cjk_count_pairs(text: str) -> list:
+    """[(value, the thing counted, (start, end) of it, the count as written)] of every count a Chinese list gives
+    a thing: 其中雄性8只、雌性3只 (the thing first), 两名兽医和一名饲养员 (the count first)."""
+    out = []
+    for pattern in (_CJK_THING_THEN_COUNT, _CJK_COUNT_THEN_THING):
+        for m in pattern.finditer(text):
+            value = cjk_number(m.group("count"))
+            if value is not None:
+                out.append((value, m.group("thing"), m.span("thing"), m.group("count") + m.group("measure")))
+    return out
+
+
 def pairing_conflicts(point: str, point_facts: list, sentences: list, same_number: Callable) -> list:
     """[((start, end) of the party in the point, (reason, index into `sentences`))] for each amount and party the
     point pairs where a sentence of the page (`sentences`: (text, facts) each) pairs that amount with another party
-    and that party with another amount."""
+    and that party with another amount: English amounts and parties (amount_pairs, compared with `same_number` and
+    same_party), and Chinese counts of things (cjk_count_pairs, compared as written)."""
+    def english(text, facts):
+        return [(a.key, n.text) for a, n in amount_pairs(text, facts)]
+
+    def chinese(text, _):
+        return [(value, thing) for value, thing, *_ in cjk_count_pairs(text)]
+
+    equal = lambda a, b: a == b  # noqa: E731
+    claims = [(a.key, a.text, n.text, (n.start, n.end), english, same_number, same_party)
+              for a, n in amount_pairs(point, point_facts)]
+    claims += [(value, written, thing, span, chinese, equal, equal) for value, thing, span, written in cjk_count_pairs(point)]
     out = []
-    for amount, party in amount_pairs(point, point_facts):
+    for amount, written, party, span, pairs_of, same_amount, same in claims:
         for j, (text, facts) in enumerate(sentences):
-            pairs = amount_pairs(text, facts)
-            others = [n for a, n in pairs if same_number(amount.key, a.key) and not same_party(party.text, n.text)]
-            elsewhere = [a for a, n in pairs if same_party(party.text, n.text) and not same_number(amount.key, a.key)]
-            if others and elsewhere and not any(same_number(amount.key, a.key) and same_party(party.text, n.text)
-                                                for a, n in pairs):
-                out.append(((party.start, party.end), (f"the page pairs {amount.text} with {others[0].text}", j)))
+            pairs = pairs_of(text, facts)
+            others = [n for a, n in pairs if same_amount(amount, a) and not same(party, n)]
+            elsewhere = [a for a, n in pairs if same(party, n) and not same_amount(amount, a)]
+            if others and elsewhere and not any(same_amount(amount, a) and same(party, n) for a, n in pairs):
+                out.append((span, (f"the page pairs {written} with {others[0]}", j)))
                 break
     return out

@@ -45,3 +45,18 @@ def test_the_reader_sees_the_pages_pair():
     assert [(r["span"], r["reason"]) for r in swapped["reasons"]] == [
         ("Heritage Lottery Fund", "the page pairs £200,000 with Gazette's")]
     assert (kept["supported"], kept["reasons"]) == (True, [])
+
+
+def test_chinese_counts_of_things_in_a_list():
+    from precis.paired_amounts import cjk_count_pairs
+    assert [(v, t, w) for v, t, _, w in cjk_count_pairs("共采集到标本11只，其中雄性8只、雌性3只。")] == [
+        (8.0, "雄性", "8只"), (3.0, "雌性", "3只")]
+    assert [(v, t, w) for v, t, _, w in cjk_count_pairs("随车的运输团队包括两名兽医和一名饲养员。")] == [
+        (2.0, "兽医", "两名"), (1.0, "饲养员", "一名")]
+    page = "研究团队共采集到标本11只，其中雄性8只、雌性3只。随车的运输团队包括两名兽医和一名饲养员。"
+    swapped = ground_points("- 共采集到标本11只，其中雄性3只、雌性8只。\n- 随车的运输团队包括两名饲养员和一名兽医。", page)
+    assert [[(r["span"], r["reason"]) for r in p["reasons"]] for p in swapped] == [
+        [("雄性", "the page pairs 3只 with 雌性"), ("雌性", "the page pairs 8只 with 雄性")],
+        [("饲养员", "the page pairs 两名 with 兽医"), ("兽医", "the page pairs 一名 with 饲养员")]]
+    kept = ground_points("- 标本共11只，其中雄性8只、雌性3只。\n- 运输团队有两名兽医和一名饲养员。", page)
+    assert [(p["supported"], p["reasons"]) for p in kept] == [(True, []), (True, [])]
