@@ -182,11 +182,7 @@ class _PassageFacts:
 
     def __init__(self, text: str, surnames: frozenset = frozenset()):
         self.text = text
-        self.facts = fact_rules.extract_facts(text)
-        first = _FIRST_WORD.match(text)
-        if first and first.group(1) in surnames and not any(f.start == 0 for f in self.facts):
-            self.facts.insert(0, fact_rules.Fact("name", 0, first.end(1), first.group(1),
-                                                 (fact_rules.word_key(first.group(1)),)))
+        self.facts = _with_opening_surname(text, fact_rules.extract_facts(text), surnames)
         self.words = fact_rules._WORD.findall(text)
         self.word_keys = [fact_rules.word_key(w) for w in self.words]
         self.folded = re.sub(r"\s+", " ", text.casefold())
@@ -196,6 +192,15 @@ class _PassageFacts:
 
 
 _FIRST_WORD = re.compile(r"([A-Z][a-z]+)(?= [a-z])")
+
+
+def _with_opening_surname(text: str, facts: list, surnames: frozenset) -> list:
+    """`facts` and, first, the name a sentence opens with when it is one of the page's `surnames` alone ("Ekberg
+    will keep the title"), which a sentence's first word is not in general."""
+    first = _FIRST_WORD.match(text)
+    if first and first.group(1) in surnames and not any(f.start == 0 for f in facts):
+        return [fact_rules.Fact("name", 0, first.end(1), first.group(1), (fact_rules.word_key(first.group(1)),))] + facts
+    return facts
 
 
 class _PageWords:
@@ -336,7 +341,9 @@ class PassageIndex:
         for (s, e), reason in self._role_conflicts(point, window).items():
             if not any(a < e and s < b for a, b in failed):  # a name the page lacks says so
                 reasons.setdefault((s, e), reason)
-        for span, (reason, k) in pairing_conflicts(point, point_facts, [(pf.text, pf.facts) for pf in context],
+        # a page's surname opening the point is a party too ("Kral received £12,000")
+        opened = _with_opening_surname(point, point_facts, self._surnames or frozenset())
+        for span, (reason, k) in pairing_conflicts(point, opened, [(pf.text, pf.facts) for pf in context],
                                                    _number_matches):
             reasons.setdefault(span, (reason, window[k]))
         for span, reason in _telling_date_conflicts(point, point_facts, context, window):

@@ -60,3 +60,9 @@ def test_chinese_counts_of_things_in_a_list():
         [("饲养员", "the page pairs 两名 with 兽医"), ("兽医", "the page pairs 一名 with 饲养员")]]
     kept = ground_points("- 标本共11只，其中雄性8只、雌性3只。\n- 运输团队有两名兽医和一名饲养员。", page)
     assert [(p["supported"], p["reasons"]) for p in kept] == [(True, []), (True, [])]
+
+
+def test_a_surname_opening_the_point_is_a_party():
+    page = "Lena Varga beat Tomas Kral in a tiebreak. Varga received £12,000 and Kral £8,000."
+    (g,) = ground_points("- Kral took £12,000 as runner-up.", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("Kral", "the page pairs £12,000 with Varga")]
