@@ -1535,6 +1535,11 @@ _TELLING_BEFORE_DATE = re.compile(r"\b(?:announced|reported|revealed|confirmed|d
                                   re.IGNORECASE)
 
 
+_STARTS = re.compile(r"\b(?:start|starts|started|begin|begins|began|takes? effect|comes? into force)\b|开始|起实施|生效",
+                     re.IGNORECASE)
+_STARTS_FROM = re.compile(r"\b(?:from|starting|beginning)\s+(?:on\s+)?$|自$|从$|從$", re.IGNORECASE)
+
+
 def _telling_date_conflicts(point: str, point_facts: list, context: list, window: list) -> list:
     """[(span, (reason, passage))] for a date of the point that the window gives only to telling (省文物考古研究院
     于2025年3月宣布…发现遗址: March is when the find was announced) while the point tells nothing: it dates the
@@ -1549,11 +1554,16 @@ def _telling_date_conflicts(point: str, point_facts: list, context: list, window
         told = []
         for pf, j in zip(context, window):
             for g in pf.facts:
-                if g.kind == "date" and g.key == f.key:
+                # 22 July 2026 is the page's 22 July
+                if g.kind == "date" and g.key[1:] == f.key[1:] and g.key[0] in (None, f.key[0]):
                     told.append((bool(_TELLING_AFTER_DATE.match(pf.text, g.end)
                                       or _TELLING_BEFORE_DATE.search(pf.text, max(0, g.start - 24), g.start)), j))
         earlier = any(g.kind == "date" and _before(g.key, f.key) for pf in context for g in pf.facts)
-        if told and all(t for t, _ in told) and earlier:
+        # a start the point dates by the day it was announced: "the ban starts on 22 July" where it runs "from 1 August"
+        starts = _STARTS.search(point) and any(g.kind == "date" and _STARTS_FROM.search(pf.text, max(0, g.start - 12),
+                                                                                          g.start)
+                                               for pf in context for g in pf.facts)
+        if told and all(t for t, _ in told) and (earlier or starts):
             out.append(((f.start, f.end), (f"the page says {f.text.rstrip('.')} is when this was announced", told[0][1])))
     return out
 

@@ -735,3 +735,13 @@ def test_a_chinese_superlative_and_what_it_is_said_of(page, point, reasons):
 ])
 def test_a_full_price_given_as_the_discounted_one(page, point, reasons):
     assert reasons_of(point, page) == reasons
+
+
+def test_a_start_dated_by_the_day_it_was_announced():
+    page = ("Southvale Water will ban the use of hosepipes across its area from 1 August 2026, the company announced on "
+            "22 July, after the driest spring in the region since 1891.")
+    wrong, right = ground_points("- The hosepipe ban starts on 22 July 2026.\n- The hosepipe ban starts on 1 August 2026.",
+                                 page)
+    assert [(r["span"], r["reason"]) for r in wrong["reasons"]] == [
+        ("22 July 2026", "the page says 22 July 2026 is when this was announced")]
+    assert (right["supported"], right["reasons"]) == (True, [])
