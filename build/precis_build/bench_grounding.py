@@ -51,7 +51,8 @@ def judge(language: str, which=("cases",), model_judge=None) -> list:
     for page in load_set(language)["pages"]:
         for split in which:
             for label, point, *_ in page.get(split, []):
-                _, (g,) = ground(f"- {point}", page["text"], judge=model_judge)
+                _, (g,) = ground(f"- {point}", page["text"], judge=model_judge,
+                                 judge_threshold=model_judge.threshold if model_judge else JUDGE_THRESHOLD)
                 out.append((label, point, g.supported, g.reasons or g.unsupported_spans))
     return out
 
@@ -121,6 +122,7 @@ class TimedJudge:
         from precis_build.llama_cpp_device import native_engine
 
         self.engine = native_engine(model_path, context=2048)
+        self.threshold = self.engine.judge_threshold()   # the model's own calibration (precis.support_judge)
         self.ms: list = []
         self.prompt_tokens: list = []
 
@@ -166,7 +168,7 @@ def main(argv=None) -> int:
         print_rates(("held_cases",), args.verbose, languages)
     if args.judge:
         model_judge = TimedJudge(args.judge)
-        print(f"with the model judge ({args.judge.name}, threshold {JUDGE_THRESHOLD}), the full set:")
+        print(f"with the model judge ({args.judge.name}, threshold {model_judge.threshold}), the full set:")
         print_rates(FULL_SET, args.verbose, languages, model_judge)
         if args.held:
             print("with the model judge, held-back split:")

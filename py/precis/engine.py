@@ -54,7 +54,7 @@ from precis.adapter import DEFAULT_CHUNK, DEFAULT_CONTEXT, describe_adapter, pla
 from precis.device import DEVICE_ERROR_KINDS, Device, DeviceError
 from precis.device_choice import DEVICE_SETTINGS, DeviceChoiceError, choose_device, cpu_spec, gpu_fallback
 from precis.plan import TOPK
-from precis.known_models import display_name
+from precis.known_models import display_name, known_model
 from precis.summary_shape import summary_shape
 from precis.scripts import CJK_CLASS
 from precis.summarize import (DEFAULT_LENGTH, DEFAULT_STYLE, LENGTHS, MAX_PAGE_CHARS, STYLES, Page, SummaryError,
@@ -640,6 +640,12 @@ class Engine:
         ids, logits = self._feed(prompt[len(self.kv):])
         return support_judge.support_score(ids, logits, *support_judge.answer_ids(model.tokenizer))
 
+    def judge_threshold(self) -> float:
+        """The support score under which the loaded model, as judge, flags a point: its own calibration where it is a
+        known model that has one (precis.support_judge.CALIBRATED_THRESHOLDS)."""
+        known = known_model(self.gguf.file_size, self.gguf.architecture)
+        return support_judge.judge_threshold(known.name if known else None)
+
     def _ground_judged(self, summary: str, text: str, stats: dict) -> dict:
         """Grounding with the loaded model as judge; a stop during the judge keeps the lexical result.
         stats["judged"]: how many points the model was asked about; stats["judge_s"]: the seconds that grounding
@@ -652,7 +658,7 @@ class Engine:
             return self.judge_support(passage, point)
 
         try:
-            return grounding.ground_as_dict(summary, text, judge=judge)
+            return grounding.ground_as_dict(summary, text, judge=judge, judge_threshold=self.judge_threshold())
         except Cancelled:
             return grounding.ground_as_dict(summary, text)
         finally:

@@ -2031,11 +2031,11 @@ def ground(summary: str, page_text: str, threshold: float = SUPPORT_THRESHOLD, j
 
 
 def ground_as_dict(summary: str, page_text: str, threshold: float = SUPPORT_THRESHOLD, judge=None,
-                   checkpoint: Callable[[], None] = lambda: None) -> dict:
+                   checkpoint: Callable[[], None] = lambda: None, judge_threshold: float = JUDGE_THRESHOLD) -> dict:
     """JSON-ready grounding for the panel: each point with its passage index and the exact
     substrings of it the page does not hold (`unsupported_spans`) with why (`reasons`); only the
     passages some point or reason uses are included."""
-    passages, groundings = ground(summary, page_text, threshold, judge, checkpoint=checkpoint)
+    passages, groundings = ground(summary, page_text, threshold, judge, judge_threshold, checkpoint=checkpoint)
     used = sorted({g.passage for g in groundings if g.passage >= 0}
                   | {r["passage"] for g in groundings for r in g.reasons if r["passage"] >= 0})
     return {
@@ -2045,10 +2045,10 @@ def ground_as_dict(summary: str, page_text: str, threshold: float = SUPPORT_THRE
     }
 
 
-def ground_points(summary: str, page_text: str, judge=None) -> list:
+def ground_points(summary: str, page_text: str, judge=None, judge_threshold: float = JUDGE_THRESHOLD) -> list:
     """The `precis ground --json` form: [{point, supported, passage: {start, end, text} | None,
     unsupported_spans}] in the order of the summary's points."""
-    passages, groundings = ground(summary, page_text, judge=judge)
+    passages, groundings = ground(summary, page_text, judge=judge, judge_threshold=judge_threshold)
     out = []
     for g in groundings:
         p = passages[g.passage] if g.passage >= 0 else None

@@ -22,10 +22,20 @@ from __future__ import annotations
 # With the judge at -1.0: en 90.8 / 90.9, zh 94.3 / 89.3; at -1.25: en 93.3 / 89.3, zh 95.3 / 88.5; at -1.5: en
 # 93.7 / 88.7. -1.25 is the highest threshold keeping every language above 92% with a margin.
 JUDGE_THRESHOLD = -1.25
+# Each model's own threshold where it has been calibrated (a larger model is surer of its no). Qwen2.5-Coder-1.5B
+# (2026-12-06), on the full set's points the lexical check passes, every error it misses and 80 true points per language
+# drawn with seed 16: at -1.0 it flags en 14/70 of those errors and 0/80 true points, zh 25/75 and 1/80; at -0.5 en
+# 24/70 and 1/80, zh 34/75 and 2/80 (too many true points lost over the whole set); at 0, en 33/70 and 2/80.
+CALIBRATED_THRESHOLDS = {"qwen2.5-coder-0.5b": -1.25, "qwen2.5-coder-1.5b": -1.0}
 JUDGE_REASON = "the page does not support this (model judge)"
 
 INSTRUCTIONS = ("You check a summary against its source. Answer with one word: yes if the passage "
                 "states everything the claim says (same dates, numbers, people and roles), no otherwise.")
+
+
+def judge_threshold(model_name: str | None) -> float:
+    """The score under which `model_name` (a precis.known_models name; None for another model) flags a point."""
+    return CALIBRATED_THRESHOLDS.get(model_name or "", JUDGE_THRESHOLD)
 
 
 def judge_messages(passage: str, point: str) -> list:

@@ -176,3 +176,18 @@ def test_model_judge_reads_yes_and_no_from_the_top_k_and_is_asked_only_about_pas
     assert [(g.supported, g.reasons) for g in groundings] == [
         (False, [{"span": "Northwind was founded in December 2019.", "reason": JUDGE_REASON, "passage": 0}]),
         (False, [{"span": "July 2019", "reason": "the page dates this to December 2019", "passage": 0}])]
+
+
+def test_each_calibrated_model_judges_at_its_own_threshold():
+    from precis.grounding import ground_points
+    from precis.support_judge import JUDGE_THRESHOLD, judge_threshold
+
+    assert (judge_threshold("qwen2.5-coder-0.5b"), judge_threshold("qwen2.5-coder-1.5b")) == (-1.25, -1.0)
+    assert judge_threshold("smollm2-135m") == judge_threshold(None) == JUDGE_THRESHOLD
+    page = "Northwind Research was founded in December 2019."
+    # a score of -1.1 flags the point at the 1.5B's threshold, not at the 0.5B's
+    unsure = lambda passage, point: -1.1  # noqa: E731
+    flagged = [ground_points("- Northwind was founded in December 2019.", page, judge=unsure,
+                             judge_threshold=judge_threshold(name))[0]["supported"]
+               for name in ("qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b")]
+    assert flagged == [True, False]

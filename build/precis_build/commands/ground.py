@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 
 from precis.grounding import failure_text, ground_points
+from precis.support_judge import JUDGE_THRESHOLD
 from precis_build.errors import UserError
 
 
@@ -52,13 +53,14 @@ def describe(point: dict) -> str:
 def run(args) -> int:
     page = read_text(args.page, "page")
     summary = read_text(args.summary, "summary")
-    judge = None
+    judge, threshold = None, JUDGE_THRESHOLD
     if args.model is not None:
         if not args.model.is_file():
             raise UserError(f"{args.model}: no such model file")
         from precis_build.llama_cpp_device import native_engine
-        judge = native_engine(args.model).judge_support
-    points = ground_points(summary, page, judge=judge)
+        engine = native_engine(args.model)
+        judge, threshold = engine.judge_support, engine.judge_threshold()
+    points = ground_points(summary, page, judge=judge, judge_threshold=threshold)
     if args.json:
         print(json.dumps({"points": points}, ensure_ascii=False))
         return 0
