@@ -643,7 +643,8 @@ class Engine:
     def judge_threshold(self) -> float:
         """The support score under which the loaded model, as judge, flags a point: its own calibration where it is a
         known model that has one (precis.support_judge.CALIBRATED_THRESHOLDS)."""
-        known = known_model(self.gguf.file_size, self.gguf.architecture)
+        gguf = self._require_model().gguf
+        known = known_model(gguf.file_size, gguf.architecture)
         return support_judge.judge_threshold(known.name if known else None)
 
     def _ground_judged(self, summary: str, text: str, stats: dict) -> dict:

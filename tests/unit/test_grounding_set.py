@@ -191,3 +191,11 @@ def test_each_calibrated_model_judges_at_its_own_threshold():
                              judge_threshold=judge_threshold(name))[0]["supported"]
                for name in ("qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b")]
     assert flagged == [True, False]
+
+
+def test_the_engine_judges_at_the_loaded_models_threshold(smollm2_path, qwen15_path):
+    from precis.support_judge import JUDGE_THRESHOLD
+    from precis_build.llama_cpp_device import native_engine
+
+    assert native_engine(qwen15_path, context=512).judge_threshold() == -1.0
+    assert native_engine(smollm2_path, context=512).judge_threshold() == JUDGE_THRESHOLD
