@@ -196,18 +196,15 @@ def content_units(text: str, spans: list | None = None) -> list:
         if m.start() < skip_to:
             continue
         number = numbers.get(m.start())
-        if number is not None and not m.group(1):
-            unit = _number_unit(number)
-            if unit is not None:
-                out.append(unit)
-                if spans is not None:
-                    spans.append(number.span())
-                scale = number.group("scale")
-                if scale and len(scale) > 2:   # "million" is a word of the point still, as the page's "million" is
-                    out.append(scale.lower())
-                    if spans is not None:
-                        spans.append(number.span("scale"))
-                skip_to = number.end()
+        unit = _number_unit(number) if number is not None and not m.group(1) else None
+        if unit is not None:
+            out.append(unit)
+            if spans is not None:
+                spans.append(number.span())
+            # Its words and its scale stay units too ("twenty-two": "22", "twenty", "two"; "1.2 million": "1200000",
+            # "million"): they weigh in the support share as before. Only its figures are read no further.
+            if number.group("figures"):
+                skip_to = number.end("figures")
                 continue
         if m.group(1):
             _cjk_units(m.group(1), out, spans, m.start())

@@ -219,8 +219,9 @@ def test_cjk_content_units_and_latin_words_inside():
 
 
 def test_a_number_is_one_unit_its_value_in_figures_or_words():
-    # so "sixty-two metres" finds the page's sentence of "62 metres", and "1.2 million" meets "1,200,000"
-    assert content_units("sixty-two metres, eleven stakes") == ["62", "meter", "11", "stak"]
+    # so "sixty-two metres" finds the page's sentence of "62 metres", and "1.2 million" meets "1,200,000"; words and a
+    # scale stay units too (they weigh in the support share as before)
+    assert content_units("sixty-two metres, eleven stakes") == ["62", "sixty", "two", "meter", "11", "eleven", "stak"]
     assert content_units("1,200,000 pages; 1.2 million pages; £1.2m") == ["1200000", "pag", "1200000", "million", "pag",
                                                                           "1200000"]
     # "one" alone stays a word ("one of them"); a year is its digits
