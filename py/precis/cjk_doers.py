@@ -46,14 +46,18 @@ def _opening_doer(clause: str, people: list):
     return person, at + (adverbs.end() if adverbs else 0)
 
 
-def doer_conflicts(point: str, page: str, people: set) -> list:
+def clauses(text: str) -> list:
+    """The clauses of a page (runs between punctuation), read once per page."""
+    return [m.group(0) for m in _CLAUSE.finditer(text)]
+
+
+def doer_conflicts(point: str, page_clauses: list, people: set) -> list:
     """[((start, end) of the doer in the point, (reason, evidence))] for each clause of the point opening with a
-    person the page names (`people`) whose deed the page's clauses give to another person they name, and never
-    to them."""
+    person the page names (`people`) whose deed the page's clauses (`page_clauses`: clauses(page)) give to another
+    person they name, and never to them."""
     out = []
     if not people or not _IDEOGRAPH.search(point):
         return out
-    page_clauses = [m.group(0) for m in _CLAUSE.finditer(page)]
     people = sorted(people, key=len, reverse=True)   # the longest name first: 周明远, not 周明
     for m in _CLAUSE.finditer(point):
         clause = m.group(0)

@@ -95,17 +95,20 @@ def _doer_before(sentence: str, at: int, names: set):
     return name if _kind(name) or _key_words(name) and _key_words(name) <= names else None
 
 
-def _verb_at(text: str, verb: str) -> list:
-    """(start, end) of each word of `text` with the stem of `verb` ("sold", "sells": the same word in any regular
-    tense)."""
-    target = stem(verb)
-    return [m.span() for m in re.finditer(r"\b[a-z]{3,}\b", text) if stem(m.group(0)) == target]
+def verb_index(sentences: list) -> dict:
+    """{stem: [(sentence index, start, end)]} of every lower-case word of the page's sentences, in page order: where
+    each verb is ("sold", "sells": the same stem in any regular tense). Read once per page."""
+    index: dict = {}
+    for j, sentence in enumerate(sentences):
+        for m in re.finditer(r"\b[a-z]{3,}\b", sentence):
+            index.setdefault(stem(m.group(0)), []).append((j, m.start(), m.end()))
+    return index
 
 
-def doer_conflicts(point: str, sentences: list, page_names: set) -> list:
+def doer_conflicts(point: str, sentences: list, page_names: set, verbs: dict) -> list:
     """[((start, end) of the doer in the point, (reason, index of the sentence))] for each clause of the point
     whose doer, a party the page names (`page_names`: their key words), the page's sentences of the same deed
-    never name before its verb, where each of them names someone else there."""
+    (`verbs`: verb_index of them) never name before its verb, where each of them names someone else there."""
     out = []
     for m in re.finditer(r"[^,;]+", point):
         found = _DOER_CLAUSE.match(m.group(0))
@@ -122,7 +125,7 @@ def doer_conflicts(point: str, sentences: list, page_names: set) -> list:
         deed = set(content_units(_CLAUSE_END.split(point[m.start() + found.end():], 1)[0]))
         if not deed:
             continue
-        other = _other_doer(doer, verb, deed, sentences, page_names)
+        other = _other_doer(doer, deed, sentences, page_names, verbs.get(stem(verb), ()))
         if other:
             name, j = other
             which = "doer" if found.group("doer") else "named"
@@ -131,17 +134,18 @@ def doer_conflicts(point: str, sentences: list, page_names: set) -> list:
     return out
 
 
-def _other_doer(doer: str, verb: str, deed: set, sentences: list, names: set):
-    """(the page's doer, sentence index) where every sentence saying the deed names doers before its verb and
-    none is `doer`; None where one names `doer`, or names no one there, or none says the deed."""
+def _other_doer(doer: str, deed: set, sentences: list, names: set, verb_places: list):
+    """(the page's doer, sentence index) where every sentence saying the deed (at `verb_places`, the verb's
+    (sentence, start, end)) names doers before its verb and none is `doer`; None where one names `doer`, or names no
+    one there, or none says the deed."""
     other = None
-    for j, sentence in enumerate(sentences):
-        for start, end in _verb_at(sentence, verb):
-            shared = deed & set(content_units(_CLAUSE_END.split(sentence[end:], 1)[0]))
-            if len(shared) < min(_MIN_SHARED, len(deed)) or len(shared) < _MIN_SHARE * len(deed):
-                continue
-            theirs = _doer_before(sentence, start, names)
-            if not theirs or same_party(doer, theirs) or not _kind(doer) and _key_words(doer) & _key_words(sentence[:start]):
-                return None
-            other = other or (theirs, j)
+    for j, start, end in verb_places:
+        sentence = sentences[j]
+        shared = deed & set(content_units(_CLAUSE_END.split(sentence[end:], 1)[0]))
+        if len(shared) < min(_MIN_SHARED, len(deed)) or len(shared) < _MIN_SHARE * len(deed):
+            continue
+        theirs = _doer_before(sentence, start, names)
+        if not theirs or same_party(doer, theirs) or not _kind(doer) and _key_words(doer) & _key_words(sentence[:start]):
+            return None
+        other = other or (theirs, j)
     return other

@@ -226,8 +226,7 @@ def _number_fact(m: re.Match) -> Fact | None:
         value = _to_float(g["num"])
         precision = _precision(g["num"])
         if g.get("scale"):
-            scale_factor = {"bn": 1e9, "m": 1e6, "k": 1e3,
-                            **{k: float(v) for k, v in numbers.SCALES.items()}}[g["scale"].lower()]
+            scale_factor = float(numbers.SCALE_FACTORS[g["scale"].lower()])
     elif g.get("cjk") is not None:
         value = _cjk_value(g["cjk"])
         if value is None:

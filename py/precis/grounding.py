@@ -42,8 +42,8 @@ from precis.cjk_names import BODY_REACH, FAMILY_NAMES, abbreviates, body_word_co
     role_holders, work_claims, work_conflicts
 from precis.english_kinds import kind_conflicts, kinds
 from precis.english_roles import officer_conflicts, officers
-from precis.cjk_doers import doer_conflicts as cjk_doer_conflicts
-from precis.english_doers import doer_conflicts, page_name_words
+from precis.cjk_doers import clauses as cjk_clauses, doer_conflicts as cjk_doer_conflicts
+from precis.english_doers import doer_conflicts, page_name_words, verb_index
 from precis.paired_amounts import pairing_conflicts
 from precis.english_work import person_claims, person_conflicts, work_claims as english_work_claims, \
     work_conflicts as english_work_conflicts
@@ -748,7 +748,10 @@ class PassageIndex:
             self._page_deeds = english_work_claims(self._page_text)
             self._page_places = person_claims(self._page_text)
             self._page_name_words = page_name_words(self._page_text)
+            self._page_sentences = [p.text for p in self.passages]
+            self._page_verbs = verb_index(self._page_sentences)
             self._page_people = {name for _, name, *_ in self._page_holders}
+            self._page_clauses = cjk_clauses(self._page_text) if self._page_people else []
         out = []
         for f in point_facts:
             if f.kind == "name" and f.key and f.key[0] == "cjk" and (f.start, f.end) in held:
@@ -765,9 +768,9 @@ class PassageIndex:
                 kind_conflicts(point, self._page_kinds) + english_work_conflicts(point, self._page_deeds) + \
                 person_conflicts(point, self._page_places) + bodies:
             out.append((span, (reason or NOT_SAID, self._passage_with(evidence) if evidence else -1)))
-        out.extend(doer_conflicts(point, [p.text for p in self.passages], self._page_name_words))
+        out.extend(doer_conflicts(point, self._page_sentences, self._page_name_words, self._page_verbs))
         out.extend((span, (reason, self._passage_with(evidence))) for span, (reason, evidence)
-                   in cjk_doer_conflicts(point, self._page_text, self._page_people))
+                   in cjk_doer_conflicts(point, self._page_clauses, self._page_people))
         return out
 
     def _denied_predicates(self, point: str) -> list:
@@ -1547,6 +1550,9 @@ def _telling_date_conflicts(point: str, point_facts: list, context: list, window
     what was told had happened before; "announced on 9 September that it will buy" dates an agreement."""
     if _TELLING.search(point):
         return []
+    # a start the point dates by the day it was announced: "the ban starts on 22 July" where it runs "from 1 August"
+    starts = _STARTS.search(point) and any(g.kind == "date" and _STARTS_FROM.search(pf.text, max(0, g.start - 12), g.start)
+                                           for pf in context for g in pf.facts)
     out = []
     for f in point_facts:
         if f.kind != "date":
@@ -1559,10 +1565,6 @@ def _telling_date_conflicts(point: str, point_facts: list, context: list, window
                     told.append((bool(_TELLING_AFTER_DATE.match(pf.text, g.end)
                                       or _TELLING_BEFORE_DATE.search(pf.text, max(0, g.start - 24), g.start)), j))
         earlier = any(g.kind == "date" and _before(g.key, f.key) for pf in context for g in pf.facts)
-        # a start the point dates by the day it was announced: "the ban starts on 22 July" where it runs "from 1 August"
-        starts = _STARTS.search(point) and any(g.kind == "date" and _STARTS_FROM.search(pf.text, max(0, g.start - 12),
-                                                                                          g.start)
-                                               for pf in context for g in pf.facts)
         if told and all(t for t, _ in told) and (earlier or starts):
             out.append(((f.start, f.end), (f"the page says {f.text.rstrip('.')} is when this was announced", told[0][1])))
     return out

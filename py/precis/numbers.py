@@ -22,6 +22,8 @@ ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth
             "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
             "sixtieth": 60, "seventieth": 70, "eightieth": 80, "ninetieth": 90, "hundredth": 100,
             "thousandth": 1000}
+# A scale after figures, in words or abbreviated ("1.2 million", "£86m", "3bn", "5k").
+SCALE_FACTORS = {**SCALES, "m": 1_000_000, "bn": 1_000_000_000, "k": 1_000}
 MULTIPLES = {"twice": 2, "thrice": 3, "dozen": 12}
 # The denominators of fractions said in words ("two thirds", "a quarter", "four-fifths"); "half" is 2.
 FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5,

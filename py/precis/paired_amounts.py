@@ -73,10 +73,13 @@ def pairing_conflicts(point: str, point_facts: list, sentences: list, same_numbe
     claims = [(a.key, a.text, n.text, (n.start, n.end), english, same_number, same_party)
               for a, n in amount_pairs(point, point_facts)]
     claims += [(value, written, thing, span, chinese, equal, equal) for value, thing, span, written in cjk_count_pairs(point)]
+    read = {}   # (pairs_of, sentence index) -> the sentence's pairs, read once
     out = []
     for amount, written, party, span, pairs_of, same_amount, same in claims:
         for j, (text, facts) in enumerate(sentences):
-            pairs = pairs_of(text, facts)
+            if (pairs_of, j) not in read:
+                read[(pairs_of, j)] = pairs_of(text, facts)
+            pairs = read[(pairs_of, j)]
             others = [n for a, n in pairs if same_amount(amount, a) and not same(party, n)]
             elsewhere = [a for a, n in pairs if same(party, n) and not same_amount(amount, a)]
             if others and elsewhere and not any(same_amount(amount, a) and same(party, n) for a, n in pairs):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from precis.numbers import ENGLISH_NUMBER, SCALES, english_number
+from precis.numbers import ENGLISH_NUMBER, SCALE_FACTORS, english_number
 from precis.scripts import CJK_CLASS, HIRAGANA, KANA
 
 # Function words carry no evidence (English; other Latin-script languages keep all their words).
@@ -164,10 +164,9 @@ def _cjk_units(run: str, out: list, spans: list | None, at: int) -> None:
 
 # A number written in Latin text, in figures or words, with its scale: one unit, its value ("62", "sixty-two";
 # "1.2 million", "1,200,000" and "£1.2m" are all "1200000"), so a paraphrase meets the page's number.
-_SCALE_WORDS = {**SCALES, "m": 1_000_000, "bn": 1_000_000_000, "k": 1_000}
 _LATIN_NUMBER = re.compile(
     rf"(?<![\w.,])(?:(?P<figures>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)|(?P<words>{ENGLISH_NUMBER}))"
-    rf"(?:[\s-]?(?P<scale>{'|'.join(sorted(_SCALE_WORDS, key=len, reverse=True))}))?(?![\w])", re.IGNORECASE)
+    rf"(?:[\s-]?(?P<scale>{'|'.join(sorted(SCALE_FACTORS, key=len, reverse=True))}))?(?![\w])", re.IGNORECASE)
 
 
 def _number_unit(m) -> str | None:
@@ -181,7 +180,7 @@ def _number_unit(m) -> str | None:
         value = english_number(words)
         if value is None:
             return None
-    value *= _SCALE_WORDS.get((m.group("scale") or "").lower(), 1)
+    value *= SCALE_FACTORS.get((m.group("scale") or "").lower(), 1)
     return str(int(value)) if value == int(value) else f"{value:g}"
 
 
@@ -189,8 +188,7 @@ def content_units(text: str, spans: list | None = None) -> list:
     """The content units of `text` (see the module docstring). With `spans` (a list), the
     [start, end) of each unit in `text` is appended to it."""
     out: list = []
-    numbers = {m.start(): m for m in _LATIN_NUMBER.finditer(text)} if any(c.isdigit() for c in text) or \
-        _HAS_NUMBER_WORD.search(text) else {}
+    numbers = {m.start(): m for m in _LATIN_NUMBER.finditer(text)}
     skip_to = 0
     for m in _TOKEN.finditer(text):
         if m.start() < skip_to:
@@ -216,9 +214,6 @@ def content_units(text: str, spans: list | None = None) -> list:
         if spans is not None:
             spans.append((m.start(), m.end()))
     return out
-
-
-_HAS_NUMBER_WORD = re.compile(rf"\b(?:{ENGLISH_NUMBER})\b", re.IGNORECASE)
 
 
 def words(text: str) -> list:

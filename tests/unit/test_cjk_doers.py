@@ -1,6 +1,6 @@
 """precis.cjk_doers: who did a deed, read from a Chinese clause (exact outcomes)."""
 
-from precis.cjk_doers import doer_conflicts
+from precis.cjk_doers import clauses, doer_conflicts
 from precis.cjk_names import role_holders
 from precis.grounding import ground_points
 
@@ -10,7 +10,7 @@ PAGE = ("当地村民陈山在溪边发现了这种树蛙。研究员周明远�
 
 def reasons(point):
     people = {name for _, name, *_ in role_holders(PAGE, 8)}
-    return [reason for _, (reason, _) in doer_conflicts(point, PAGE, people)]
+    return [reason for _, (reason, _) in doer_conflicts(point, clauses(PAGE), people)]
 
 
 def test_a_deed_given_to_another_person():

@@ -1,6 +1,6 @@
 """precis.english_doers: who did a deed, read from an active English sentence (exact outcomes)."""
 
-from precis.english_doers import doer_conflicts, page_name_words
+from precis.english_doers import doer_conflicts, page_name_words, verb_index
 from precis.grounding import ground_points, split_passages
 
 PAGE = ("Corran Holdings bought the site in 2016 for about 31 million pounds and added two sound stages in 2019. "
@@ -14,7 +14,7 @@ PAGE = ("Corran Holdings bought the site in 2016 for about 31 million pounds and
 
 def reasons(point):
     sentences = [p.text for p in split_passages(PAGE)]
-    return [reason for _, (reason, _) in doer_conflicts(point, sentences, page_name_words(PAGE))]
+    return [reason for _, (reason, _) in doer_conflicts(point, sentences, page_name_words(PAGE), verb_index(sentences))]
 
 
 def test_a_deed_given_to_another_party():
