@@ -258,6 +258,7 @@ WORK_WORDS = tuple(sorted("""
 设计 施工 承建 监理 运营 经营 主办 承办 协办 赞助 出资 发掘 研发 开发 生产 制造 修建 修复 建造 管理
 提供 维护 维保 培育 选育 实施 承担 审批 清运 收运 回收
 抽检 检测 检查 补贴 资助 打造 捐赠 捐建 投资 装修 改造 策划 编制 鉴定 认证 拍摄 出品 出版 发行 印刷 验收 评估
+创作 挑选 评选
 """.split(), key=len, reverse=True))
 _WORK = "|".join(WORK_WORDS)
 _COUNT = "统计|統計|调查|調查|测算|測算|估算|监测|監測"
@@ -331,8 +332,31 @@ def work_conflicts(point: str, page: str, page_claims: list) -> list:
         doers = [o for w, o, _ in page_claims if w == work]
         if doers and not any(_same_org(org, o) for o in doers):
             out.append((span, (f"the page names {doers[0]} for {work}", doers[0])))
+        elif doers and len(parts) > 1:
+            # 由区民政局和禾丰餐饮共同承担 where the page has 由区民政局和街道共同承担: each partner must be the page's
+            stranger = next((x for x in _partners(org) if not any(_same_org(x, y) for o in doers for y in _partners(o))),
+                            None)
+            if stranger:
+                at = span[0] + org.find(stranger)
+                out.append(((at, at + len(stranger)), (f"the page names {doers[0]} for {work}", doers[0])))
         elif not doers and work not in page:
             out.append((span, (None, "")))   # None: the page does not say this
+    return out
+
+
+_PARTNER = re.compile(f"({_BODY_RUN})(?:[与與和及、]|$)")
+
+
+def _partners(org: str) -> list:
+    """The bodies a joint work names (博物馆和青州市文化和旅游局: 博物馆, 青州市文化和旅游局; a name ended by its kind may
+    hold 和); split at every joining word where the bodies cannot be read so."""
+    out, at = [], 0
+    while at < len(org):
+        m = _PARTNER.match(org, at)
+        if not m:
+            return [x for x in _JOINT.split(org) if x]
+        out.append(m.group(1))
+        at = m.end()
     return out
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from precis.english_kinds import SPECIFIC_HEADS
+from precis.facts import TYPE_NOUNS
 from precis.english_roles import NAME
 from precis.text_units import content_units, stem
 
@@ -53,6 +54,17 @@ def _key_words(name: str) -> set:
     return {_POSSESSIVE.sub("", w) for w in name.split() if w[:1].isupper() and w not in _NOT_NAMES} - {""}
 
 
+# Words that end many bodies' names and say only what kind each is ("Hallam Rowing Club", "Ashbury Boat Club").
+_COMMON_NAME_WORDS = frozenset("club group holdings company partners capital media foods trust fund association "
+                               "society union council board team rowing boat football cricket sports".split())
+
+
+def _own_words(name: str) -> set:
+    """The key words of a name less those many bodies' names share ("Ashbury" of "Ashbury Boat Club")."""
+    return {w for w in _key_words(name) if w.lower() not in _COMMON_NAME_WORDS | _KIND_WORDS
+            and w.lower() not in TYPE_NOUNS}
+
+
 def _kind(doer: str):
     """The kind of body a doer named by its kind is ("the municipality": "municipality"); None for a name."""
     return doer.split()[-1].lower() if re.fullmatch(_BY_KIND, doer) else None
@@ -64,6 +76,10 @@ def same_party(a: str, b: str) -> bool:
     Nordic Glacier Institute or Hallberg, not the Fishermen's Association)."""
     kinds = [k for k in (_kind(a), _kind(b)) if k]
     if not kinds:
+        # the words that say which body, where both have them: "Club" makes no two clubs one
+        own_a, own_b = _own_words(a), _own_words(b)
+        if own_a and own_b:
+            return bool(own_a & own_b)
         return bool(_key_words(a) & _key_words(b))
     if len(kinds) == 2:
         return kinds[0] == kinds[1]
@@ -145,7 +161,8 @@ def _other_doer(doer: str, deed: set, sentences: list, names: set, verb_places: 
         if len(shared) < min(_MIN_SHARED, len(deed)) or len(shared) < _MIN_SHARE * len(deed):
             continue
         theirs = _doer_before(sentence, start, names)
-        if not theirs or same_party(doer, theirs) or not _kind(doer) and _key_words(doer) & _key_words(sentence[:start]):
+        if not theirs or same_party(doer, theirs) or not _kind(doer) and \
+                (_own_words(doer) or _key_words(doer)) & _key_words(sentence[:start]):
             return None
         other = other or (theirs, j)
     return other

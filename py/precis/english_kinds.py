@@ -18,15 +18,16 @@ _SPECIFIC = """
 bank fund society cooperative co-operative chain consultancy contractor builder council authority association
 charity trust university institute centre center agency ministry commission club union federation foundation
 orchestra hospital school college museum newspaper broadcaster airline dairy brewery manufacturer maker
-producer supplier retailer supermarket insurer lender regulator seller buyer breeder publisher developer
+producer supplier retailer supermarket insurer lender borrower regulator seller buyer breeder publisher developer
 studio laboratory lab startup partnership investor
+architect engineer manager director coach grandmaster curator conductor founder captain goalkeeper striker
 """.split()
 # Heads that say only "an organisation": never in conflict with another kind.
 _GENERIC = "company firm business group body organisation organization operator provider outfit enterprise corporation".split()
 # Heads that may name one body in two ways ("the largest seller, the supermarket chain Holmgard").
 _ALIKE = [{"centre", "center"}, {"cooperative", "co-operative"}, {"laboratory", "lab"},
           {"maker", "manufacturer", "producer"}, {"seller", "retailer", "chain", "supermarket"},
-          {"fund", "investor"}, {"bank", "lender"}]
+          {"fund", "investor"}, {"bank", "lender"}, {"coach", "trainer"}, {"founder", "director"}]
 HEAD = "|".join(sorted(_SPECIFIC + _GENERIC, key=len, reverse=True))
 SPECIFIC_HEADS = frozenset(_SPECIFIC)
 # A kind: up to two words before its head, and what it is "of" ("the largest seller of Varden-style cheese").
@@ -34,14 +35,18 @@ _WORD = r"(?!(?:and|or|which|that|who|in|with)\b)[\w-]+"
 # A nationality before the head ("the Dutch maker", "a Danish breeder") says which body as much as "local" does.
 _NATION = r"(?:[A-Z][a-z]+(?:ish|ch|ian|an|ese|ic))"
 _KIND = rf"(?P<kind>(?:(?:[a-z][\w-]*|{_NATION}) ){{0,2}}(?:{HEAD})(?: of {_WORD}(?: {_WORD}){{0,2}})?)(?![\w-])"
-_ARTICLE = r"\b(?:[Tt]he|[Aa]n?)"
+_ARTICLE = r"\b(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)"
 _KINDS = (
     re.compile(rf"{_ARTICLE} {_KIND} (?P<name>{NAME})"),               # the investment fund Marlow ...
     re.compile(rf"(?P<name>{NAME}), (?:the|a|an) {_KIND}"),            # Certa Controls, an independent ... body
     # a local firm, Dray & Sons; the largest seller of cheese, the supermarket chain Holmgard
     re.compile(rf"{_ARTICLE} {_KIND}, (?:(?:the|a|an) (?:[a-z][\w-]* ){{0,2}}(?:{HEAD}) )?(?P<name>{NAME})"),
     re.compile(rf"\bthe (?P<name>{NAME}) (?P<kind>(?:[a-z][\w-]* )?(?:{HEAD}))(?![\w-])"),  # the Calder Mutual bank
+    re.compile(rf"\b[Tt]he {_KIND} (?:is|was|will be) (?P<name>{NAME})"),        # the seller is Corran Holdings
+    re.compile(rf"(?P<name>{NAME}) (?:is|was|will be) the {_KIND}(?!['’])"),   # Corran Holdings was the seller
 )
+# The parties of a deal: one word that says which of the two a body is ("the seller" is not "the buyer").
+_DEAL_PARTIES = frozenset("seller buyer lender borrower".split())
 _OF = re.compile(r" of .*$")
 
 
@@ -64,16 +69,32 @@ def kind_conflicts(point: str, page_kinds: list) -> list:
     for name, kind, head, span in kinds(point):
         theirs = [(k, h) for n, k, h, _ in page_kinds if _same_name(name, n)]
         specific = [(k, h) for k, h in theirs if h in _SPECIFIC]
+        nation = _nation(kind)
+        rival = next((k for k, h in specific if h == head and nation and _nation(k) and _nation(k) != nation), None)
+        if rival:   # "the Czech grandmaster Halmos" where the page has "the Hungarian grandmaster"
+            out.append((span, (f"the page calls {name} {_article(rival)} {rival}", rival)))
+            continue
         if any(k == kind for k, _ in theirs) or any(_alike(h, head) for _, h in specific):
             continue
+        # a party of a deal is a role in one deal, not a kind: only another body named so contradicts it (the
+        # seller of this deal may be the buyer of the last)
+        if head in _DEAL_PARTIES:
+            specific = []
         if head in _SPECIFIC and specific:
             said = specific[0][0]
             out.append((span, (f"the page calls {name} {_article(said)} {said}", said)))
             continue
         others = [n for n, k, _, _ in page_kinds if k == kind and not _same_name(name, n)]
-        if others and len(kind.split()) > 1:   # "the acoustic consultancy": one body's, not a mere "company"
+        # "the acoustic consultancy", "the seller": one body's, not a mere "company"
+        if others and (len(kind.split()) > 1 or kind in _DEAL_PARTIES):
             out.append((span, (f"the page names {others[0]} as the {kind}", others[0])))
     return out
+
+
+def _nation(kind: str):
+    """The nationality a kind opens with ("Czech" of "Czech grandmaster"), else None."""
+    m = re.match(rf"{_NATION}\b", kind)
+    return m.group(0) if m else None
 
 
 def _alike(a: str, b: str) -> bool:

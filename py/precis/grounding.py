@@ -32,6 +32,9 @@ contradicts it, or -1).
 
 from __future__ import annotations
 
+import bisect
+import datetime
+import functools
 import math
 import re
 from dataclasses import asdict, dataclass, field, replace
@@ -43,6 +46,9 @@ from precis.cjk_names import BODY_REACH, FAMILY_NAMES, abbreviates, body_word_co
 from precis.english_kinds import kind_conflicts, kinds
 from precis.english_roles import officer_conflicts, officers
 from precis.cjk_doers import clauses as cjk_clauses, doer_conflicts as cjk_doer_conflicts
+from precis.cjk_placings import placing_conflicts
+from precis.cjk_places import place_conflicts
+from precis.scripts import HAN
 from precis.english_doers import doer_conflicts, page_name_words, verb_index
 from precis.paired_amounts import pairing_conflicts
 from precis.english_work import person_claims, person_conflicts, work_claims as english_work_claims, \
@@ -245,6 +251,7 @@ class PassageIndex:
         self._page_officers = None
         self._folded_text = None      # the whole page, spacing collapsed and case-folded (_said_in_page)
         self._surnames = None         # the last words of the page's names of two words or more (_PassageFacts)
+        self._short_names = None      # identity of a body's first word alone -> the whole name's (_same_identity)
         self._predicates = None  # per passage: (English stems, stems it denies, whether it denies anything)
 
     def bm25(self, query: list, i: int) -> float:
@@ -354,8 +361,9 @@ class PassageIndex:
         for span, passage in _negation_conflicts(point, context, window):
             reasons.setdefault(span, (OPPOSITE, passage))
         if not any(reason == OPPOSITE for reason, _ in reasons.values()):   # one "opposite" says it
-            for span, passage in self._denied_predicates(point) + _denied_cjk_words(point, context, window,
-                                                                                     self._whole_text()):
+            for span, passage in self._denied_predicates(point) + \
+                    _denied_cjk_words(point, context, window, self._whole_text()) + \
+                    _denied_cjk_objects(point, context, window, self._whole_text()):
                 reasons.setdefault(span, (OPPOSITE, passage))
         for span, reason in _opposite_conflicts(point, context, window):
             if not any(a < span[1] and span[0] < b for a, b in reasons):
@@ -751,7 +759,7 @@ class PassageIndex:
             self._page_sentences = [p.text for p in self.passages]
             self._page_verbs = verb_index(self._page_sentences)
             self._page_people = {name for _, name, *_ in self._page_holders}
-            self._page_clauses = cjk_clauses(self._page_text) if self._page_people else []
+            self._page_clauses = cjk_clauses(self._page_text) if re.search(f"[{HAN}]", self._page_text) else []
         out = []
         for f in point_facts:
             if f.kind == "name" and f.key and f.key[0] == "cjk" and (f.start, f.end) in held:
@@ -770,7 +778,13 @@ class PassageIndex:
             out.append((span, (reason or NOT_SAID, self._passage_with(evidence) if evidence else -1)))
         out.extend(doer_conflicts(point, self._page_sentences, self._page_name_words, self._page_verbs))
         out.extend((span, (reason, self._passage_with(evidence))) for span, (reason, evidence)
-                   in cjk_doer_conflicts(point, self._page_clauses, self._page_people))
+                   in cjk_doer_conflicts(point, self._page_clauses, self._page_people)
+                   + placing_conflicts(point, self._page_text))
+        places = {f.text for f in point_facts if f.kind == "name" and f.key and f.key[0] == "cjk"
+                  and f.text in self._page_text}
+        if places:
+            out.extend((span, (reason, self._passage_with(evidence))) for span, (reason, evidence)
+                       in place_conflicts(point, self._page_text, self._page_clauses, places))
         return out
 
     def _denied_predicates(self, point: str) -> list:
@@ -858,7 +872,7 @@ class PassageIndex:
         page_names = [(j, n) for j in window for n in self.passage_facts(j).names]
         # A name of the point the page has outside the window (馆长高远说… where 高远 is the
         # mayor, two sentences on) still faces the names the window gives the role to.
-        elsewhere = [(identity, (s, e)) for identity, name, _, s, e in role_names(point, self._point_facts.facts)
+        elsewhere = [(identity, (s, e)) for identity, name, _, s, e, _ in role_names(point, self._point_facts.facts)
                      if not any(name in self.passages[j].text for j in window)
                      and any(name in p.text for p in self.passages)]
         if len(page_names) + len(elsewhere) < 2 or not page_names:
@@ -883,6 +897,9 @@ class PassageIndex:
                   and _names_a_place(point, f.start, f.end)]
         for s, e in list(in_point.values()) + places:
             named_units |= set(content_units(point[s:e]))
+        short = self._short_name_identities()
+        page_names = [(j, (short.get(identity, identity), *rest)) for j, (identity, *rest) in page_names]
+        in_point = {short.get(identity, identity): span for identity, span in in_point.items()}
         out = {}
         for identity, (s, e) in in_point.items():
             if point.startswith(("'s", "’s", "的"), e):
@@ -896,8 +913,10 @@ class PassageIndex:
                     out[(s, e)] = found
                 continue
             shares = {}
-            for j, (other, name, units, *_) in page_names:
-                share = self._weighted_share(list(anchor), units)
+            clause = _clause_at(point, s)
+            passive = bool(PASSIVE_VOICE.search(point, s, clause[1]))   # "Harwick Studios was sold": done to it
+            for j, (other, name, units, *_, undergone) in page_names:
+                share = self._weighted_share(list(anchor), units | undergone if passive else units)
                 if share > shares.get(other, (0.0,))[0]:
                     shares[other] = (share, name, j)
             if not shares:
@@ -913,6 +932,25 @@ class PassageIndex:
                 if found:
                     out[(s, e)] = found
         return out
+
+    def _short_name_identities(self) -> dict:
+        """{identity of a lone word: identity of the page's one longer name it opens}: "Ridgeback" is the page's
+        "Ridgeback Estate", a body called by its first word (a person is called by the last, one identity already)."""
+        if self._short_names is None:
+            longer: dict = {}
+            alone, whole = set(), set()
+            for f in fact_rules._names(self._whole_text()):
+                words = fact_rules._WORD.findall(f.text)
+                if len(words) == 1:
+                    alone.add(_name_identity(f.text))
+                elif words[0][:1].isupper():
+                    longer.setdefault(_name_identity(words[0]), set()).add(_name_identity(f.text))
+                    whole.add(_name_identity(f.text))
+            # Only a word the page writes alone, and that ends none of its names ("Kelbridge" of "University of
+            # Kelbridge" is not the "Kelbridge Vaccine Institute").
+            self._short_names = {w: ids.pop() for w, ids in longer.items()
+                                 if len(ids) == 1 and w in alone and w not in whole}
+        return self._short_names
 
     def _said_in_page(self, point: str, at: int) -> bool:
         """Whether the point's clause holding position `at` is written in the page word for word ("180 of them in
@@ -952,7 +990,8 @@ class PassageIndex:
         if _PASSIVE.search(pf.text):
             return None   # "found in March by Colin Ash": the doer may come after the verb
         before = [n for n in pf.names if n[4] <= at]
-        if not before or before[-1][0] == identity or at - before[-1][4] > 12:
+        if not before or self._short_name_identities().get(before[-1][0], before[-1][0]) == identity \
+                or at - before[-1][4] > 12:
             return None
         return f"the page says {before[-1][1]} did this", j
 
@@ -1064,6 +1103,35 @@ def _derived_numbers(context: list, sums: bool) -> list:
             tenths = "".join(str(_CJK_DIGITS.get(c, c)) for c in m.group(1) or "5")   # 半价: half
             factor = int(tenths) / 10 ** len(tenths)
             keys += [(a.key[0], a.key[1] * factor, 0, 1.0, *a.key[4:]) for a in amounts if a.key[0] not in ("", "%")]
+    return keys + _spans_between(context)
+
+
+def _spans_between(context: list) -> list:
+    """Number keys of the time between two dates or two times of the passage: days between two days (announced on
+    22 July, from 1 August: ten days), months between two months (September 2024 to April 2025: seven months), hours
+    between two times of day (from 10am to 2pm: four hours). A date with no year has the other's."""
+    dates = [f.key for pf in context for f in pf.facts if f.kind == "date" and len(f.key) == 3 and f.key[1]]
+    times = [f.key[0] for pf in context for f in pf.facts if f.kind == "time" and len(f.key) == 1]
+    keys = []
+    for i, a in enumerate(dates):
+        for b in dates[i + 1:]:
+            year_a, year_b = a[0] or b[0], b[0] or a[0]
+            if year_a is None:
+                continue
+            months = abs((year_a * 12 + a[1]) - (year_b * 12 + b[1]))
+            if months:
+                keys.append(("", float(months), 0, 1.0, ("calendar", 1.0)))
+            if a[2] and b[2]:
+                try:
+                    days = abs((datetime.date(year_a, a[1], a[2]) - datetime.date(year_b, b[1], b[2])).days)
+                except ValueError:
+                    continue
+                if days:
+                    keys.append(("", float(days), 0, 1.0, ("time", 86400.0)))
+    for i, a in enumerate(times):
+        for b in times[i + 1:]:
+            if abs(a - b) % 60 == 0 and a != b:
+                keys.append(("", abs(a - b) / 60.0, 0, 1.0, ("time", 3600.0)))
     return keys
 
 
@@ -1358,9 +1426,10 @@ def _names_a_place(text: str, start: int, end: int) -> bool:
 
 
 def role_names(text: str, facts: list) -> list:
-    """[(identity, name text, context units, start, end)] of the names of a sentence: its Latin names and
-    named places (precis.facts), and Chinese personal names after their role, each with the
-    content units of the segment that says what the name did or is."""
+    """[(identity, name text, context units, start, end, undergone units)] of the names of a sentence: its Latin
+    names and named places (precis.facts), and Chinese personal names after their role, each with the
+    content units of the segment that says what the name did or is, and, for the name that opens the sentence,
+    those of a passive verb's segment after its apposition (what was done to it)."""
     mentions = [(f.start, f.end, f.text) for f in facts if f.kind == "name" and f.key and f.key[0] != "cjk"
                 and not _names_a_place(text, f.start, f.end)]
     mentions += [(m.start(1), m.end(1), m.group(1)) for pattern in (_CJK_ROLE_NAME, _CJK_TITLED_NAME)
@@ -1384,8 +1453,27 @@ def role_names(text: str, facts: list) -> list:
             hi += 1
         context = text[bounds[lo][0]:bounds[hi][1]]
         units = set(content_units(context)) - named_units
-        out.append((_name_identity(name), name, units, a, b))
+        undergone = set()
+        if k == 0 and not text[:a].strip(" \"“'‘").removeprefix("The").strip():
+            undergone = set(content_units(_passive_after_apposition(text, bounds[hi + 1:]))) - named_units
+        out.append((_name_identity(name), name, units, a, b, undergone))
     return out
+
+
+# A passive verb: what was done to its subject ("was sold", "has been bought", "were made").
+_PASSIVE_VERB = r"(?:(?:has|have|had) been|(?:was|were|is|are|will be|be|being))\s+(?:\w+ly\s+)?[a-z]+(?:ed|en|n|t|d|de)\b"
+PASSIVE_VOICE = re.compile(rf"\b{_PASSIVE_VERB}", re.IGNORECASE)
+_RESUMED_PASSIVE = re.compile(rf"\s*{_PASSIVE_VERB}")
+
+
+def _passive_after_apposition(text: str, later: list) -> str:
+    """The segment among `later` (bounds after the subject's own) that resumes the sentence with a passive verb
+    for the name that opens it: "Harwick Studios, the film lot…, has been sold to Brightwave Media for 86 million
+    pounds" says what was done to Harwick Studios, though Brightwave Media stands nearer; "" where none does."""
+    for s, e in later:
+        if _RESUMED_PASSIVE.match(text, s):
+            return text[s:e]
+    return ""
 
 
 def quantity_direction(text: str, fact) -> tuple:
@@ -1700,6 +1788,21 @@ def _clause_at(text: str, at: int) -> tuple:
     return next(((cs, ce) for cs, ce in _clauses(text) if cs <= at < ce), (0, len(text)))
 
 
+@functools.lru_cache(maxsize=4)
+def _page_clauses(page: str) -> tuple:
+    """(starts, clauses) of a whole page's clauses, found once per page: a word's clause is then a bisection away,
+    not a scan of the page per occurrence (a hostile page repeats a word thousands of times)."""
+    clauses = _clauses(page)
+    return [cs for cs, _ in clauses], clauses
+
+
+def _page_clause_at(page: str, at: int) -> tuple:
+    """_clause_at for a whole page, by bisection."""
+    starts, clauses = _page_clauses(page)
+    k = bisect.bisect_right(starts, at) - 1
+    return clauses[k] if k >= 0 and clauses[k][0] <= at < clauses[k][1] else (0, len(page))
+
+
 def _clause_denials(text: str) -> list:
     """One entry per negation cue of `text`: None for a word of denial (not, 不), the unit of
     the root for a "non-" prefix ("nonprofit" -> "profit")."""
@@ -1739,12 +1842,49 @@ def _denied_cjk_words(point: str, context: list, window: list, page: str) -> lis
             # 40人 does not answer 主办方表示明年参赛名额将增加 where 参赛名额不会增加)
             mine = _words_of(point[own[0]:own[1]])
             denied = len(mine & _words_of(pf.text[clause[0]:clause[1]]))
-            plain = [len(mine & _words_of(page[slice(*_clause_at(page, k))]))
+            plain = [len(mine & _words_of(page[slice(*_page_clause_at(page, k))]))
                      for k in (x.start() for x in re.finditer(re.escape(word), page))
                      if not fact_rules.negation_cues(page[max(0, k - 4):k])]
             if not plain or max(plain) < denied:
                 out.append(((at, at + 2), j))
     return out
+
+
+def _denied_cjk_objects(point: str, context: list, window: list, page: str) -> list:
+    """[(span, passage)] of what a point's plain clause says was done (考古队已出土了青铜器) to a thing the passage it
+    rests on names only after a denial (至今未发现青铜器), where the page never names that thing outside a denial: at
+    least two of the thing's characters pairs, and the point's clause without a denial of its own."""
+    out = []
+    for pf, j in zip(context, window):
+        for a, b in fact_rules.negation_cues(pf.text):
+            verb = _CJK_DENIED_WORD.match(pf.text, b)
+            if not verb:
+                continue
+            thing = pf.text[verb.end():_clause_at(pf.text, a)[1]]
+            found = [(point.find(w), w) for w in (thing[i:i + 2] for i in range(len(thing) - 1))
+                     if re.fullmatch(f"[{HAN}]{{2}}", w) and not set(w) & set(CJK_FUNCTION_CHARS) and w in point]
+            found = [(at, w) for at, w in found
+                     if not fact_rules.negation_cues(point[slice(*_clause_at(point, at))])
+                     and all(_denied_at(page, k) for k in (x.start() for x in re.finditer(re.escape(w), page)))]
+            if len({w for _, w in found}) >= 2:
+                at = min(at for at, _ in found)
+                if not any(span[0] == at for span, _ in out):
+                    out.append(((at, at + 2), j))
+    return out
+
+
+def _denied_at(text: str, at: int) -> bool:
+    """Whether position `at` of `text` follows a denial in its clause (至今未发现青铜器: 青铜器 is denied)."""
+    start, end = _page_clause_at(text, at)
+    return _first_denial(text, start, end) <= at
+
+
+@functools.lru_cache(maxsize=4096)
+def _first_denial(page: str, start: int, end: int) -> int:
+    """Where the first denial of the page's clause page[start:end] ends (past `end` when it has none): read once
+    per clause."""
+    cues = fact_rules.negation_cues(page[start:end])
+    return start + cues[0][1] if cues else end + 1
 
 
 # A clause that supposes rather than says ("sales of $1.5 billion if the drug is approved").

@@ -21,9 +21,11 @@ _OPPOSITES = {
     "assent": (r"accept(?:s|ed|ing)?|approv(?:e|es|ed|ing)|agree(?:s|d|ing)?|support(?:s|ed|ing)?"
                r"|同意|支持|批准|接受",
                r"reject(?:s|ed|ing)?|refus(?:e|es|ed|ing)|oppos(?:e|es|ed|ing)|反对|反對|拒绝|拒絕|否决|否決|驳回|駁回"),
-    "outcome": (r"w[oi]n(?:s|ning)?", r"los(?:e|es|ing|t)"),
-    "timing": (r"on time|on schedule|如期|按期|按时|按時|准时|準時",
-               r"delayed|late|behind schedule|推迟|推遲|延期|延迟|延遲|晚了|拖延|逾期"),
+    # keeping what one has, against losing it ("will keep their jobs"; not "keep the office open")
+    "outcome": (r"w[oi]n(?:s|ning)?|(?:keep(?:s|ing)?|kept)(?= (?:their|his|her|its|the|all) (?:[a-z]+ )?"
+                r"(?:jobs?|titles?|seats?|places?|posts?|homes?|licen[cs]es?|majority|lead)\b)", r"los(?:e|es|ing|t)"),
+    "timing": (r"on time|on schedule|as planned|如期|按期|按时|按時|准时|準時",
+               r"delayed|late|behind schedule|later than (?:planned|expected|scheduled)|推迟|推遲|延期|延迟|延遲|晚了|拖延|逾期"),
     "open": (r"open(?:ing|ed|s)?|reopen(?:ing|ed|s)?|开放|開放|开业|開業|重开|重開|营业|營業",
              r"clos(?:ing|ed|es|e)|shut(?:ting|s)?|关闭|關閉|关门|關門|停业|停業|歇业|歇業"),
     "permission": (r"allow(?:s|ed|ing)?|permit(?:s|ted|ting)?|welcome|允许|允許|可以|准许|準許",

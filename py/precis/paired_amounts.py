@@ -23,6 +23,8 @@ _AMOUNT_THEN_NAME = re.compile(r"\s+(?:(?:a|per|each)\s+[a-z]+\s+)?(?:from|to|fo
 _CJK_COUNT = "(?P<count>\\d+|[零〇一二两三四五六七八九十百千]+)"
 _MEASURE = "(?P<measure>[名位个個座条條只隻头頭件辆輛艘架张張家所]|万元|元)"
 _CJK_THING_THEN_COUNT = re.compile(f"(?<=[、，,；;和与與])(?:其中)?(?!其中)(?P<thing>[{HAN}]{{2,4}}){_CJK_COUNT}{_MEASURE}")
+# A thing and the amount it is (冠军奖金为1000万元，亚军奖金为500万元).
+_CJK_THING_IS_COUNT = re.compile(f"(?P<thing>[{HAN}]{{2,4}})(?:为|為|是|达到|達到|达|達)(?:约|約)?{_CJK_COUNT}{_MEASURE}")
 _CJK_COUNT_THEN_THING = re.compile(f"(?<![\\d零〇一二两三四五六七八九十百千]){_CJK_COUNT}{_MEASURE}"
                                    f"(?P<thing>[{HAN}]{{2,3}}?)(?=[和与與、，,。；;]|$)")
 # Between a party and its amount: nothing ("and Kral £8,000") or a few plain words ("received", "will be paid").
@@ -48,9 +50,10 @@ def amount_pairs(text: str, facts: list) -> list:
 
 def cjk_count_pairs(text: str) -> list:
     """[(value, the thing counted, (start, end) of it, the count as written)] of every count a Chinese list gives
-    a thing: 其中雄性8只、雌性3只 (the thing first), 两名兽医和一名饲养员 (the count first)."""
+    a thing: 其中雄性8只、雌性3只 (the thing first), 冠军奖金为1000万元 (the thing and what it is), 两名兽医和一名饲养员
+    (the count first)."""
     out = []
-    for pattern in (_CJK_THING_THEN_COUNT, _CJK_COUNT_THEN_THING):
+    for pattern in (_CJK_THING_THEN_COUNT, _CJK_THING_IS_COUNT, _CJK_COUNT_THEN_THING):
         for m in pattern.finditer(text):
             value = cjk_number(m.group("count"))
             if value is not None:

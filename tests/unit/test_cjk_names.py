@@ -148,6 +148,12 @@ def test_role_conflicts(page, point, expected):
     ("安安将迁往西双版纳亚洲象救助繁育中心。此次运输由昆明滇通物流公司承担。", "此次运输由西双版纳亚洲象救助繁育中心承担",
      [("西双版纳亚洲象救助繁育中心", "the page names 昆明滇通物流公司 for 运输")]),
     ("此次运输由昆明滇通物流公司承担，全程约2300公里。", "此次运输由昆明滇通物流公司承担", []),
+    # a joint work: each partner the point names must be one of the page's partners for it
+    ("改造费用约180万元，由区民政局和街道共同承担。禾丰餐饮负责经营。", "改造费用由区民政局和禾丰餐饮共同承担",
+     [("禾丰餐饮", "the page names 区民政局和街道 for 承担")]),
+    ("改造费用约180万元，由区民政局和街道共同承担。禾丰餐饮负责经营。", "改造费用由街道和区民政局共同承担", []),
+    ("作品由博物馆和青州市非遗保护中心共同挑选。展览由青州市文化和旅游局主办。",
+     "作品由博物馆和青州市文化和旅游局共同挑选", [("青州市文化和旅游局", "the page names 博物馆和青州市非遗保护中心 for 挑选")]),
     # a body's short form, its characters in order before its kind, is the page's; a name stops at a word of going
     ("安安将迁往西双版纳亚洲象救助繁育中心。", "安安将前往救助中心", []),
     ("安安将迁往西双版纳亚洲象救助繁育中心。", "安安将前往云南救助中心", [("云南救助中心", "not in the page")]),

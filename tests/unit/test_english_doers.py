@@ -49,3 +49,14 @@ def test_the_reader_sees_who_did_it():
     (g,) = ground_points("- Brightwave bought the site in 2016 for about 31 million pounds.", PAGE)
     assert g["supported"] is False
     assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("Brightwave", "the page gives this to Corran Holdings")]
+
+
+def test_words_many_bodies_share_make_no_two_one():
+    page = ("Hallam Rowing Club won the 61st Severn Cup on Saturday, beating the holders, Ashbury Boat Club, by three "
+            "lengths.")
+    sentences = [page]
+    assert [reason for _, (reason, _) in doer_conflicts("Ashbury Boat Club won the 61st Severn Cup", sentences,
+                                                         page_name_words(page), verb_index(sentences))] == [
+        "the page gives this to Hallam Rowing Club"]
+    assert doer_conflicts("Hallam Rowing Club won the 61st Severn Cup", sentences, page_name_words(page),
+                          verb_index(sentences)) == []

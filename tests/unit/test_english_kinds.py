@@ -53,3 +53,36 @@ def test_the_reader_sees_the_kind_that_failed():
     # whose kind it is, and (precis.english_work) whose work
     assert [r["reason"] for r in g["reasons"]] == ["the page names Ardent Sound as the acoustic consultancy",
                                                    "the page says designs by Ardent Sound"]
+
+
+PEOPLE = ("The trust drew up the plans with the architect Helen Marsh. Its site manager, Owen Pryce, led the crews. "
+          "Varga is coached by the Hungarian grandmaster Péter Halmos. Kral, a Czech grandmaster, lost in round seven. "
+          "The seller, the property investor Corran Holdings, announced the deal. Corran bought the site in 2016.")
+
+
+def test_a_person_given_another_title_or_nationality():
+    page_kinds = kinds(PEOPLE)
+
+    def reasons(point):
+        return [reason for _, (reason, _) in kind_conflicts(point, page_kinds)]
+
+    assert reasons("The plans were drawn up with the architect Owen Pryce") == [
+        "the page calls Owen Pryce a site manager"]
+    assert reasons("Varga is coached by the Czech grandmaster Péter Halmos") == [
+        "the page calls Péter Halmos a Hungarian grandmaster"]
+    assert reasons("The plans were drawn up with the architect Helen Marsh") == []
+    assert reasons("Varga is coached by the grandmaster Péter Halmos") == []
+
+
+def test_a_party_of_a_deal_is_a_role_not_a_kind():
+    page_kinds = kinds(PEOPLE)
+
+    def reasons(point):
+        return [reason for _, (reason, _) in kind_conflicts(point, page_kinds)]
+
+    assert reasons("The seller is Brightwave Media") == ["the page names Corran Holdings as the seller"]
+    assert reasons("Corran Holdings was the seller") == []
+    # the seller of this deal may have been the buyer of another: no kind contradicts it
+    assert reasons("Corran Holdings was the buyer in 2016") == []
+    # a body's own part is no kind of it
+    assert reasons("Corran Holdings was the studio's owner") == []

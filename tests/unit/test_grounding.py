@@ -614,6 +614,25 @@ def test_a_surname_that_starts_a_sentence_is_a_name(page, point, reasons):
     assert reasons_of(point, page) == reasons
 
 
+STUDIO = ("Harwick Studios, the film lot on the edge of Leeford where the drama \"Salt Road\" was made, has been sold to "
+          "the streaming company Brightwave Media for 86 million pounds. Harwick was put up for sale last year.")
+VINEYARD = ("Ridgeback Estate, one of the largest vineyards in Kent, has been sold to the French champagne house Maison "
+            "Vérel for £14 million. Ridgeback was founded in 1987 by the Coker family, and Vérel plans to keep its vines.")
+
+
+@pytest.mark.parametrize("page, point, reasons", [
+    # what was done to the sentence's subject, said after its apposition, is said of it, not of the party nearer
+    (STUDIO, "Harwick Studios was sold for £86m", []),
+    (STUDIO, "Harwick Studios was sold to Brightwave Media", []),
+    # ... only in the passive: the subject did not do it
+    (STUDIO, "Harwick Studios sold it for 86 million pounds", [("Harwick Studios", "the page names Brightwave Media here")]),
+    # a body called by its first word alone is the body the page names in full
+    (VINEYARD, "Ridgeback was sold for £14m", []),
+])
+def test_a_passive_sentence_says_what_was_done_to_its_subject(page, point, reasons):
+    assert reasons_of(point, page) == reasons
+
+
 @pytest.mark.parametrize("page, point, reasons", [
     # 三成 against 30%: both ways of writing it
     ("全市每天产生生活垃圾约6500吨，其中厨余垃圾约占三成。", "厨余垃圾约占百分之三十", []),
@@ -708,6 +727,18 @@ def test_a_chinese_word_the_page_denies_said_plainly(page, point, reasons):
 
 
 @pytest.mark.parametrize("page, point, reasons", [
+    # a thing the page names only after a denial, said to be done: whatever the verb
+    ("考古队已出土陶器、骨器等文物1300余件，但至今未发现青铜器。", "考古队已出土了青铜器",
+     [("青铜", "the page says the opposite")]),
+    # ... not when the point denies it too, nor when the page names it plainly elsewhere
+    ("考古队已出土陶器、骨器等文物1300余件，但至今未发现青铜器。", "考古队至今仍未发现青铜器", []),
+    ("考古队至今未发现青铜器。次年，另一支队伍出土了三件青铜器。", "另一支队伍出土了青铜器", []),
+])
+def test_a_chinese_thing_the_page_names_only_when_denying(page, point, reasons):
+    assert reasons_of(point, page) == reasons
+
+
+@pytest.mark.parametrize("page, point, reasons", [
     # the word that dates a month, not any relative word of the passage
     ("开了18年的书屋去年8月因房租上涨关门后，于今年3月15日重新开业。", "书屋今年8月因房租上涨关门",
      [("今年", "the page says 去年8月")]),
@@ -735,6 +766,23 @@ def test_a_chinese_superlative_and_what_it_is_said_of(page, point, reasons):
     ("门票价格为80元，学生半价。", "学生半价，只需40元", []),          # worked out: 80元 less half
 ])
 def test_a_full_price_given_as_the_discounted_one(page, point, reasons):
+    assert reasons_of(point, page) == reasons
+
+
+@pytest.mark.parametrize("page, point, reasons", [
+    # the time between two dates or two times of the passage, worked out
+    ("Southvale Water will ban the use of hosepipes from 1 August 2026, the company announced on 22 July.",
+     "The ban starts ten days after it was announced", []),
+    ("Southvale Water will ban the use of hosepipes from 1 August 2026, the company announced on 22 July.",
+     "The ban starts eleven days after it was announced", [("eleven", "not in the page")]),
+    ("The first ferry was delivered in September 2024 and the second in April 2025.",
+     "The second ferry came seven months after the first", []),
+    ("The committee moved the start from 10am to 2pm so the river could fall.",
+     "The start was put back four hours to let the river fall", []),
+    ("The committee moved the start from 10am to 2pm so the river could fall.",
+     "The start was put back three hours to let the river fall", [("three", "not in the page")]),
+])
+def test_the_time_between_two_dates_worked_out(page, point, reasons):
     assert reasons_of(point, page) == reasons
 
 

@@ -43,6 +43,17 @@ def test_on_time_and_late_are_opposites():
     assert [(g, side) for _, _, g, side in opposite_words("The ferry was delayed")] == [("timing", -1)]
 
 
+def test_keeping_and_losing_are_opposites():
+    assert [(g, side) for _, _, g, side in opposite_words("The staff will keep their jobs; the club lost the lead")] == [
+        ("outcome", 1), ("outcome", -1)]
+    page = "The estate's 23 permanent staff will keep their jobs, and the winemaker will stay on."
+    (g,) = ground_points("- The estate's 23 permanent staff will lose their jobs.", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("lose", "the page says keep")]
+    page = "The contractor handed the building back in August, two months later than planned."
+    (g,) = ground_points("- The contractor handed the building back on schedule.", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("on schedule", "the page says later than planned")]
+
+
 def test_open_and_closed_are_opposites():
     assert [(g, side) for _, _, g, side in opposite_words("it would keep the office open; the old quay closed")] == [
         ("open", 1), ("open", -1)]

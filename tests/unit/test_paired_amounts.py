@@ -62,6 +62,14 @@ def test_chinese_counts_of_things_in_a_list():
     assert [(p["supported"], p["reasons"]) for p in kept] == [(True, []), (True, [])]
 
 
+def test_chinese_things_and_the_amounts_they_are():
+    page = "总决赛由联赛公司主办，冠军奖金为1000万元，亚军奖金为500万元。"
+    (swapped, kept) = ground_points("- 冠军奖金为500万元\n- 亚军奖金为500万元", page)
+    assert [(r["span"], r["reason"]) for r in swapped["reasons"]] == [
+        ("冠军奖金", "the page pairs 500万元 with 亚军奖金"), ("500万元", "the page says 1000万元 here")]
+    assert (kept["supported"], kept["reasons"]) == (True, [])
+
+
 def test_a_surname_opening_the_point_is_a_party():
     page = "Lena Varga beat Tomas Kral in a tiebreak. Varga received £12,000 and Kral £8,000."
     (g,) = ground_points("- Kral took £12,000 as runner-up.", page)
