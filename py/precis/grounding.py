@@ -22,7 +22,10 @@ that the page holds the point's facts. Pure stdlib.
    is not "fewer than 300", 超过 is not 不到. A number goes with what the page counts (8000册 is not
    8000页) and with the thing the page pairs it with (七楼's 2.6万元 is not 二楼's); one no sentence
    states may be worked out from one sentence (a difference, a discounted price, a sum the point
-   calls a total).
+   calls a total) or from two dates or times of the window (the days, months or hours between).
+   Who did a deed, who placed where and where a deed took place are read against the page's own
+   sentences (precis.english_doers, precis.cjk_doers, precis.cjk_placings, precis.cjk_places), and
+   the kind, title or role the page gives a name (precis.english_kinds, precis.cjk_names).
 A point is supported when 5, 6 and 7 hold; otherwise `unsupported_spans` lists the exact
 substrings of the point that failed (a fact, a negation, or the words the page lacks), and
 `reasons` says why for each, as the reader sees it ({span, reason, passage}: "the page dates

@@ -60,12 +60,11 @@ PEOPLE = ("The trust drew up the plans with the architect Helen Marsh. Its site 
           "The seller, the property investor Corran Holdings, announced the deal. Corran bought the site in 2016.")
 
 
+def reasons(point, page=PEOPLE):
+    return [reason for _, (reason, _) in kind_conflicts(point, kinds(page))]
+
+
 def test_a_person_given_another_title_or_nationality():
-    page_kinds = kinds(PEOPLE)
-
-    def reasons(point):
-        return [reason for _, (reason, _) in kind_conflicts(point, page_kinds)]
-
     assert reasons("The plans were drawn up with the architect Owen Pryce") == [
         "the page calls Owen Pryce a site manager"]
     assert reasons("Varga is coached by the Czech grandmaster Péter Halmos") == [
@@ -75,11 +74,6 @@ def test_a_person_given_another_title_or_nationality():
 
 
 def test_a_party_of_a_deal_is_a_role_not_a_kind():
-    page_kinds = kinds(PEOPLE)
-
-    def reasons(point):
-        return [reason for _, (reason, _) in kind_conflicts(point, page_kinds)]
-
     assert reasons("The seller is Brightwave Media") == ["the page names Corran Holdings as the seller"]
     assert reasons("Corran Holdings was the seller") == []
     # the seller of this deal may have been the buyer of another: no kind contradicts it
