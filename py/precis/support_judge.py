@@ -26,7 +26,12 @@ JUDGE_THRESHOLD = -1.25
 # (2026-12-06), on the full set's points the lexical check passes, every error it misses and 80 true points per language
 # drawn with seed 16: at -1.0 it flags en 14/70 of those errors and 0/80 true points, zh 25/75 and 1/80; at -0.5 en
 # 24/70 and 1/80, zh 34/75 and 2/80 (too many true points lost over the whole set); at 0, en 33/70 and 2/80.
-CALIBRATED_THRESHOLDS = {"qwen2.5-coder-0.5b": -1.25, "qwen2.5-coder-1.5b": -1.0}
+# Qwen2.5-Coder-0.5B again (2026-12-06, at f5d31d9), on the full set of 14 splits (every point the lexical check
+# passes: 1,648 judged): lexical alone en 755/819 kept, 632/715 caught, zh 708/755, 678/766. At -1.25 en 750/819
+# (91.6%), 639/715; zh 701/755, 681/766. At -1.5 en 753/819 (91.9%). At -1.75 en 754/819 (92.1%), 634/715 (88.7%);
+# zh 706/755 (93.5%), 679/766 (88.6%). At -2.0 it flags nothing the lexical check passes in English. -1.75 is the
+# highest threshold keeping both languages at 92% of true points.
+CALIBRATED_THRESHOLDS = {"qwen2.5-coder-0.5b": -1.75, "qwen2.5-coder-1.5b": -1.0}
 JUDGE_REASON = "the page does not support this (model judge)"
 
 INSTRUCTIONS = ("You check a summary against its source. Answer with one word: yes if the passage "

@@ -182,7 +182,7 @@ def test_each_calibrated_model_judges_at_its_own_threshold():
     from precis.grounding import ground_points
     from precis.support_judge import JUDGE_THRESHOLD, judge_threshold
 
-    assert (judge_threshold("qwen2.5-coder-0.5b"), judge_threshold("qwen2.5-coder-1.5b")) == (-1.25, -1.0)
+    assert (judge_threshold("qwen2.5-coder-0.5b"), judge_threshold("qwen2.5-coder-1.5b")) == (-1.75, -1.0)
     assert judge_threshold("smollm2-135m") == judge_threshold(None) == JUDGE_THRESHOLD
     page = "Northwind Research was founded in December 2019."
     # a score of -1.1 flags the point at the 1.5B's threshold, not at the 0.5B's
