@@ -77,7 +77,9 @@ CJK_TYPE_SUFFIXES = ("河", "江", "湖", "海", "山", "岛", "島", "市", "�
                      "医院", "病院", "公司", "会社", "集团", "银行", "銀行", "博物馆", "博物館", "机场", "空港",
                      "委员会", "协会", "研究所", "研究院", "设计院", "设计所", "設計院", "設計所", "基金会", "財団", "财团", "出版社", "电视台",
                      "図書館", "图书馆", "通り", "馆", "館", "局", "院", "厂", "中心", "公园", "广场", "俱乐部", "俱樂部",
-                     "乐团", "樂團", "事务所", "事務所", "合作社", "联合会", "聯合會", "工作室", "科技", "队", "隊", "餐饮", "餐飲")
+                     "乐团", "樂團", "事务所", "事務所", "合作社", "联合会", "聯合會", "工作室", "科技", "队", "隊", "餐饮", "餐飲",
+                     # companies named by their trade (振海重工, 明溪化工, 瑞丰化学, 华曜能源, 海川机械)
+                     "重工", "化工", "化学", "能源", "机械", "機械", "制药", "製藥", "药业", "藥業")
 NAME_TITLES = frozenset("the dr mr mrs ms prof sir st".split())  # left out when names are compared
 NAME_CONNECTORS = frozenset("of the de del della der van von da du la le y and & for".split())
 
@@ -585,13 +587,19 @@ def _cjk_names(text: str) -> list:
 
 _NEGATION_EN = re.compile(r"(?i)\b(?:not|no|never|none|nobody|nothing|neither|nor|without|free\s+of|cannot|"
                           r"no\s+longer)\b|n['’]t\b|\bfail(?:s|ed)?\s+to\b|\bnon-?(?=[a-z])"
-                          r"|\b(?:stop(?:s|ped)?|cease[sd]?)(?=\s+[a-z]+ing\b)")   # "stop working": no longer work
+                          r"|\b(?:stop(?:s|ped)?|cease[sd]?)(?=\s+[a-z]+ing\b)"   # "stop working": no longer work
+                          # "declined to comment": would not comment (not "declined to 5%", "to a low")
+                          r"|\bdeclin(?:e|es|ed|ing)\s+to(?=\s+(?!(?:a|an|the|its|their|about|around|roughly)\b)[a-z]+\b)"
+                          r"|\bunless\b")   # "unless an agreement is reached": if there is no agreement
 _NEGATION_ZH = re.compile(r"(?<![除是而])(?:没有|沒有|未|没|沒|无法|無法|不|非|毫无|毫無|并非|並非"
                           r"|(?<![虚虛毫从從])[无無](?![论論锡錫数數线線限比疑非人机機意]))"  # 无补贴; not 无数, 无线
                           r"(?!过|過|仅|僅|但|断|斷|少|久|论|論|常|来|來|洲|得不|同|如|管|到|足|超过|超過|高于|高於|多于|多於|遗|遺)")
 # (不到, 不足: "less than"; 不超过, 不高于: "at most", a bound as 最多 is, not a denial; 非遗: intangible heritage)
 _NEGATION_JA = re.compile(r"(?<![少危幼汚])(?:ない|なかった|ません|ず(?=[、。にとも]|$)|ぬ(?=[、。]|$))|"
                           r"(?<![\u4e00-\u9fff])無(?!料|事)")
+
+
+_BOUND_AFTER = re.compile(r"\s+(?:more|less|fewer|later|earlier|higher|lower|greater)\s+than\b", re.IGNORECASE)
 
 
 def negation_cues(text: str) -> list:
@@ -601,5 +609,7 @@ def negation_cues(text: str) -> list:
         for m in pattern.finditer(text):
             if m.group(0).lower() == "no" and text[m.end():m.end() + 1] == ".":
                 continue  # "No. 5"
+            if m.group(0).lower() in ("no", "not") and _BOUND_AFTER.match(text, m.end()):
+                continue  # "no more than six months": a bound, as "at most" is, not a denial
             cues.append((m.start(), m.end()))
     return sorted(cues)

@@ -200,6 +200,28 @@ def test_negation_against_the_page(point, span):
     assert g["supported"] is False and g["unsupported_spans"] == [span]
 
 
+def test_what_is_and_is_not_a_denial():
+    def cues(text):
+        return [text[a:b] for a, b in fact_rules.negation_cues(text)]
+
+    # a bound is no denial; "declined to" with a verb is, "declined to" a level is not; "unless" is "if not"
+    assert cues("It will be delayed by no more than six months, not fewer than three") == []
+    assert cues("The association declined to comment; sales declined to 5% and declined to a record low") == [
+        "declined to"]
+    assert cues("A strike will start on 30 June unless an agreement is reached") == ["unless"]
+    page = "The union has said a second strike, of five days, will start on 30 June if there is no agreement."
+    (g,) = ground_points("- Transit Workers United will hold a five-day strike from 30 June unless an agreement "
+                         "is reached.", page.replace("The union", "Transit Workers United"))
+    assert (g["supported"], g["reasons"]) == (True, [])
+
+
+def test_companies_named_by_their_trade_are_names():
+    names = [f.text for f in fact_rules.extract_facts("振海重工总经理黄振宇说，明溪化工和瑞丰化学的股价下跌") if f.kind == "name"]
+    assert names == ["振海重工", "明溪化工", "瑞丰化学"]
+    (g,) = ground_points("- 荣海重工总经理黄振宇说，国产化率超过九成", "振海重工总经理黄振宇说，这批设备的国产化率超过九成。")
+    assert g["supported"] is False
+
+
 def test_a_reporting_clause_does_not_flip_the_negation():
     page = "Chief librarian Mei Olsen said the library did not remove any books to make room."
     (g,) = ground_points("- According to Mei Olsen, no books were removed to make room.", page)
