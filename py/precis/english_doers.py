@@ -32,6 +32,9 @@ _DOER_CLAUSE = re.compile(rf"^\s*(?:(?P<doer>{_BY_KIND})|(?:[Tt]he )?(?P<named>{
 # The doer right before a verb of the page, maybe with an apposition between ("Corran Holdings, the property
 # group that owns it, bought").
 _DOER_BEFORE = re.compile(rf"(?P<doer>{NAME}|{_BY_KIND})(?:, [^,]{{3,60}},)? {_BETWEEN}$")
+# A page's passive verb and its doer after "by" ("was led by the Glenmorrow Mountain Rescue Team").
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|is|are|been|be|being)\s+$")
+_PASSIVE_AGENT = re.compile(rf"\s+by\s+(?:the\s+)?(?P<doer>{NAME}|{_BY_KIND})")
 # Verbs that say what something is, not what it did (a post or a kind: the role checks' work).
 _NOT_DEEDS = frozenset("is are was were be been being has have had said says told according who which that "
                        "and but or with from for".split())
@@ -65,6 +68,10 @@ def _own_words(name: str) -> set:
             and w.lower() not in TYPE_NOUNS}
 
 
+def _ordered_key_words(name: str) -> list:
+    return [w for w in (_POSSESSIVE.sub("", w) for w in name.split() if w[:1].isupper() and w not in _NOT_NAMES) if w]
+
+
 def _kind(doer: str):
     """The kind of body a doer named by its kind is ("the municipality": "municipality"); None for a name."""
     return doer.split()[-1].lower() if re.fullmatch(_BY_KIND, doer) else None
@@ -76,6 +83,11 @@ def same_party(a: str, b: str) -> bool:
     Nordic Glacier Institute or Hallberg, not the Fishermen's Association)."""
     kinds = [k for k in (_kind(a), _kind(b)) if k]
     if not kinds:
+        # two names of two words or more that open differently are two parties, whatever they end with ("Kinlay
+        # Rescue Team", "Glenmorrow Mountain Rescue Team"; "Priya Nair", "Ravi Nair")
+        words_a, words_b = _ordered_key_words(a), _ordered_key_words(b)
+        if len(words_a) > 1 and len(words_b) > 1 and words_a[0] != words_b[0]:
+            return False
         # the words that say which body, where both have them: "Club" makes no two clubs one
         own_a, own_b = _own_words(a), _own_words(b)
         if own_a and own_b:
@@ -157,6 +169,20 @@ def _other_doer(doer: str, deed: set, sentences: list, names: set, verb_places: 
     other = None
     for j, start, end in verb_places:
         sentence = sentences[j]
+        agent = _PASSIVE_AGENT.match(sentence, end) if _PASSIVE_BEFORE.search(sentence[:start]) else None
+        if agent:
+            # "The rescue was led by the Glenmorrow team": the deed is the subject, the doer comes after "by"
+            subject = _CLAUSE_END.split(sentence[:start])[-1]
+            shared = deed & set(content_units(subject))
+            if len(shared) < min(_MIN_SHARED, len(deed)) or len(shared) < _MIN_SHARE * len(deed):
+                continue
+            theirs = agent.group("doer")
+            if not (_kind(theirs) or _key_words(theirs) and _key_words(theirs) <= names):
+                return None
+            if same_party(doer, theirs):
+                return None
+            other = other or (theirs, j)
+            continue
         shared = deed & set(content_units(_CLAUSE_END.split(sentence[end:], 1)[0]))
         if len(shared) < min(_MIN_SHARED, len(deed)) or len(shared) < _MIN_SHARE * len(deed):
             continue

@@ -24,7 +24,8 @@ that the page holds the point's facts. Pure stdlib.
    states may be worked out from one sentence (a difference, a discounted price, a sum the point
    calls a total) or from two dates or times of the window (the days, months or hours between).
    Who did a deed, who placed where and where a deed took place are read against the page's own
-   sentences (precis.english_doers, precis.cjk_doers, precis.cjk_placings, precis.cjk_places), and
+   sentences (precis.english_doers, precis.cjk_doers, precis.cjk_placings, precis.cjk_places), which
+   side of a relation a party is on (precis.cjk_relations: 是…的全资子公司), and
    the kind, title or role the page gives a name (precis.english_kinds, precis.cjk_names).
 A point is supported when 5, 6 and 7 hold; otherwise `unsupported_spans` lists the exact
 substrings of the point that failed (a fact, a negation, or the words the page lacks), and
@@ -51,6 +52,7 @@ from precis.english_roles import officer_conflicts, officers
 from precis.cjk_doers import clauses as cjk_clauses, doer_conflicts as cjk_doer_conflicts
 from precis.cjk_placings import placing_conflicts
 from precis.cjk_places import place_conflicts
+from precis.cjk_relations import relation_conflicts
 from precis.scripts import HAN
 from precis.english_doers import doer_conflicts, page_name_words, verb_index
 from precis.paired_amounts import pairing_conflicts
@@ -782,7 +784,7 @@ class PassageIndex:
         out.extend(doer_conflicts(point, self._page_sentences, self._page_name_words, self._page_verbs))
         out.extend((span, (reason, self._passage_with(evidence))) for span, (reason, evidence)
                    in cjk_doer_conflicts(point, self._page_clauses, self._page_people)
-                   + placing_conflicts(point, self._page_text))
+                   + placing_conflicts(point, self._page_text) + relation_conflicts(point, self._page_text))
         places = {f.text for f in point_facts if f.kind == "name" and f.key and f.key[0] == "cjk"
                   and f.text in self._page_text}
         if places:

@@ -60,3 +60,17 @@ def test_words_many_bodies_share_make_no_two_one():
         "the page gives this to Hallam Rowing Club"]
     assert doer_conflicts("Hallam Rowing Club won the 61st Severn Cup", sentences, page_name_words(page),
                           verb_index(sentences)) == []
+
+
+def test_a_passive_sentence_names_its_doer_after_by():
+    page = ("The rescue was led by the Glenmorrow Mountain Rescue Team, whose leader coordinated 26 volunteers. "
+            "The neighbouring Kinlay Rescue Team sent eight volunteers.")
+    sentences = split_passages(page)
+    texts = [p.text for p in sentences]
+
+    def reasons(point):
+        return [reason for _, (reason, _) in doer_conflicts(point, texts, page_name_words(page), verb_index(texts))]
+
+    assert reasons("The Kinlay Rescue Team led the rescue") == ["the page gives this to Glenmorrow Mountain Rescue Team"]
+    assert reasons("The Glenmorrow Mountain Rescue Team led the rescue") == []
+    assert reasons("Glenmorrow led the rescue") == []
