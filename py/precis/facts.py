@@ -108,7 +108,12 @@ _PATTERNS = [
                            r"|(?:星期|礼拜|禮拜|周|週)(?P<zh>[一二三四五六日天])(?![班次趟架个個场場])"  # 每周四班: four a week
                            r"|(?P<ja>[月火水木金土日])曜日?")),
     ("time", re.compile(r"(?i)(?<![\d:])(?P<h>\d{1,2}):(?P<m>\d{2})(?!\d)(?:\s*(?P<ampm>[ap])\.?m\.?(?!\w))?"
-                        r"|(?<![\d:])(?P<h2>\d{1,2})\s*(?P<ampm2>[ap])\.?m\.?(?!\w)|\b(?P<noon>noon|midnight)\b")),
+                        r"|(?<![\d:])(?P<h2>\d{1,2})\s*(?P<ampm2>[ap])\.?m\.?(?!\w)|\b(?P<noon>noon|midnight)\b"
+                        # 2.30 am (a dot only with am or pm: else a decimal); half past two in the morning
+                        r"|(?<![\d.])(?P<h3>\d{1,2})\.(?P<m3>\d{2})\s*(?P<ampm3>[ap])\.?m\.?(?!\w)"
+                        r"|\b(?P<past>half|quarter)\s+past\s+(?P<h4>\d{1,2}|one|two|three|four|five|six|seven|eight|nine"
+                        r"|ten|eleven|twelve)\b(?:\s+(?P<ampm4>in\s+the\s+morning|at\s+night|in\s+the\s+(?:afternoon|evening)"
+                        r"|[ap]\.?m\.?(?!\w)))?")),
     ("time", re.compile(rf"(?P<part>上午|下午|晚上|凌晨|早上|中午|午前|午後|夜)?(?P<h>{_CJK_NUM}{{1,3}})\s*"
                         rf"(?:[点點](?!{numbers.CJK_DECIMALS})|[时時])"
                         rf"(?:\s*(?P<m>{_CJK_NUM}{{1,3}})\s*分|(?P<half>半))?")),
@@ -339,16 +344,22 @@ def _time_fact(m: re.Match) -> Fact | None:
     if g.get("noon"):
         minutes = 12 * 60 if g["noon"].lower() == "noon" else 0
         return Fact("time", m.start(), m.end(), m.group(0), (minutes,))
-    hour_text = g.get("h") or g.get("h2")
-    hour = _cjk_value(hour_text) if hour_text else None
+    hour_text = g.get("h") or g.get("h2") or g.get("h3") or g.get("h4")
+    hour = (numbers.english_number(hour_text) if hour_text.isascii() and hour_text.isalpha() else _cjk_value(hour_text)) \
+        if hour_text else None
     if hour is None or not 0 <= hour <= 24:
         return None
     minute = 0.0
-    if g.get("m"):
-        minute = _cjk_value(g["m"]) or 0.0
+    if g.get("m") or g.get("m3"):
+        minute = _cjk_value(g.get("m") or g["m3"]) or 0.0
     elif g.get("half"):
         minute = 30.0
-    ampm = (g.get("ampm") or g.get("ampm2") or "").lower()
+    elif g.get("past"):
+        minute = 30.0 if g["past"].lower() == "half" else 15.0
+    said = (g.get("ampm4") or "").lower()   # "in the morning", "at night", "pm"...
+    if said:
+        said = "a" if "morning" in said else "p" if " " in said else said[:1]
+    ampm = (g.get("ampm") or g.get("ampm2") or g.get("ampm3") or said).lower()
     part = g.get("part") or ""
     if (ampm == "p" or part in ("下午", "晚上", "午後", "夜")) and hour < 12:
         hour += 12

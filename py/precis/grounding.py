@@ -1956,6 +1956,8 @@ def _negation_conflicts(point: str, context: list, window: list) -> list:
     for (s, e), cues, k, negated in matched:
         if bool(cues) == negated or k in explained:
             continue
+        if cues and _denied_alike(point[s:e], cues, page_clauses):
+            continue   # "did not answer the forum's criticism": the page's "did not respond to that criticism"
         passage = page_clauses[k][2]
         if cues:
             conflicts += [((s + a, s + b), passage) for a, b in cues]
@@ -1964,6 +1966,17 @@ def _negation_conflicts(point: str, context: list, window: list) -> list:
             lead = len(clause) - len(clause.lstrip())
             conflicts.append(((s + lead, s + len(clause.rstrip(" .。!！?？"))), passage))
     return conflicts
+
+
+def _denied_alike(clause: str, cues: list, page_clauses: list) -> bool:
+    """Whether a page clause with a denial shares two of the point clause's words, one of them after the point's own
+    denial: the point denies what the page denies, in other words than the clause it matches best."""
+    if re.search(f"[{HAN}]", clause):
+        return False   # two character pairs say too little
+    mine = set(content_units(clause))
+    denied = set(content_units(clause[cues[0][1]:]))
+    return any(any(root is None for root in roots) and len(mine & units) >= 2 and denied & units
+               for units, roots, _ in page_clauses)
 
 
 # Words that make a claim a record or a first ("the first woman to lead", "a record fee", 史上最大, 最年轻: 最 and

@@ -215,6 +215,24 @@ def test_what_is_and_is_not_a_denial():
     assert (g["supported"], g["reasons"]) == (True, [])
 
 
+def test_a_denial_said_in_other_words_than_the_clause_it_matches_best():
+    page = ("The Water Services Commission approved the merger of the two utilities on 14 November. The forum "
+            "criticised the leak target. The commission did not respond to that criticism.")
+    (kept,) = ground_points("- The Water Services Commission did not answer the forum's criticism.", page)
+    assert (kept["supported"], kept["reasons"]) == (True, [])
+    (denied,) = ground_points("- The Water Services Commission did not approve the merger.", page)
+    assert [(r["span"], r["reason"]) for r in denied["reasons"]] == [("not", "the page says the opposite")]
+
+
+def test_times_of_day_written_in_words_or_with_a_dot():
+    keys = [(f.kind, f.key) for f in fact_rules.extract_facts(
+        "half past two in the morning, 2.30 am, quarter past six pm, half past ten at night, 2.30 points")]
+    assert keys == [("time", (150,)), ("time", (150,)), ("time", (1095,)), ("time", (1350,)), ("number", ("", 2.3, 2, 1.0, None))]
+    page = "The students were reached shortly after 11 pm; the Manchester walkers not until 2.30 am."
+    (g,) = ground_points("- The Manchester walkers were not reached until half past two in the morning.", page)
+    assert (g["supported"], g["reasons"]) == (True, [])
+
+
 def test_companies_named_by_their_trade_are_names():
     names = [f.text for f in fact_rules.extract_facts("振海重工总经理黄振宇说，明溪化工和瑞丰化学的股价下跌") if f.kind == "name"]
     assert names == ["振海重工", "明溪化工", "瑞丰化学"]
