@@ -4,7 +4,7 @@ A point that gives the deed to another person the page names (王丽萍带领团
 only the doer is wrong. A point's clause that opens with a person the page names and a verb names its doer; the
 page's clauses that say the same deed (the same verb, most of what the point says after it) name theirs before
 the verb. Where every such clause names someone there, and none of them is the point's person, the point gives
-the deed to another. The English counterpart is precis.english_doers; the grounding check (precis.grounding)
+the deed to another. A body the page names (辰光新能源, 明溪化工) is a doer as a person is. The English counterpart is precis.english_doers; the grounding check (precis.grounding)
 asks both.
 """
 
@@ -86,8 +86,55 @@ def _other_doer(person: str, verb: str, deed: set, page_clauses: list, people: l
             if len(shared) >= _MIN_SHARED and len(shared) >= _MIN_SHARE * len(deed):
                 before = clause[:at]
                 named = [p for p in people if p in before]
-                if person in before or not named:
+                # one party by its full name or a short one (师范学院 of 江川师范学院)
+                if person in before or not named or any(p in person or person in p for p in named):
                     return None
                 other = other or max(named, key=before.rfind)
             at = clause.find(verb, at + 1)
     return other
+
+
+# A person and a verb of saying that make a whole clause (高志远还说，…; 副局长邓春兰介绍，…): what is said follows.
+_SAYING = "说|說|表示|介绍|介紹|指出|认为|認為|称|稱|透露|强调|強調"
+_SPEAKER_CLAUSE = re.compile(f"^(?:{'|'.join(ROLE_WORDS)})?(?P<speaker>[{HAN}·]{{2,12}}?)(?:还|還|也|则|則|又|随后|隨後)?"
+                             f"(?:{_SAYING})$")
+# How much of what the point says was said the page's saying must hold: the same words.
+_MIN_SAID_SHARE = 0.6
+
+
+def _sayings(clause_list: list, people: list) -> list:
+    """[(speaker, bigrams of what they said)] of every clause that is a person the page names and a verb of saying,
+    with the clause after it."""
+    out = []
+    for i, clause in enumerate(clause_list[:-1]):
+        m = _SPEAKER_CLAUSE.match(clause)
+        if m:
+            speaker = next((p for p in people if m.group("speaker").endswith(p)), None)
+            if speaker:
+                out.append((speaker, _bigrams(clause_list[i + 1])))
+    return out
+
+
+def speaker_conflicts(point: str, page_clauses: list, people: set) -> list:
+    """[((start, end) of the speaker in the point, (reason, evidence))] for each "<person>说，<words>" of the point
+    whose words the page has another person it names say (高志远还说，调查没有发现… where the point has 邓春兰介绍),
+    and never this one."""
+    out = []
+    if not people or not _IDEOGRAPH.search(point):
+        return out
+    people = sorted(people, key=len, reverse=True)
+    theirs = _sayings(page_clauses, people)
+    point_clauses = list(_CLAUSE.finditer(point))
+    for k, m in enumerate(point_clauses[:-1]):
+        mine = _SPEAKER_CLAUSE.match(m.group(0))
+        person = mine and next((p for p in people if mine.group("speaker").endswith(p)), None)
+        if not person:
+            continue
+        said = _bigrams(point_clauses[k + 1].group(0))
+        if len(said) < 4:
+            continue
+        same = [speaker for speaker, words in theirs if len(said & words) >= _MIN_SAID_SHARE * len(said)]
+        if same and person not in same:
+            start = m.start() + m.group(0).find(person)
+            out.append(((start, start + len(person)), (f"the page says {same[0]} said this", same[0])))
+    return out

@@ -33,3 +33,34 @@ def test_the_reader_sees_who_did_it():
     (g,) = ground_points("- 王丽萍带领团队六次进山调查，共采集到标本11只。", PAGE)
     assert g["supported"] is False
     assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("王丽萍", "the page gives this to 周明远")]
+
+
+BODIES = ("破产企业辰光新能源旗下的沙坪光伏电站公开拍卖，华曜能源以9.6亿元竞得。辰光新能源因债务问题于2024年进入破产程序。"
+          "两校的四个校区将全部保留，但江川师范学院位于老城区的东湖校区今后只承担继续教育。"
+          "环境局副局长高志远介绍，工厂必须更换设备。副局长刘明说，处罚已经公布。高志远还说，调查没有发现工厂偷排的证据。")
+
+
+def body_reasons(point):
+    from precis.facts import extract_facts
+    people = {name for _, name, *_ in role_holders(BODIES, 8)} | {
+        f.text for f in extract_facts(BODIES) if f.kind == "name" and f.key[0] == "cjk" and len(f.text) >= 4}
+    return [reason for _, (reason, _) in doer_conflicts(point, clauses(BODIES), people)]
+
+
+def test_a_deed_given_to_another_body():
+    assert body_reasons("华曜能源因债务问题于2024年进入破产程序") == ["the page gives this to 辰光新能源"]
+    assert body_reasons("辰光新能源因债务问题于2024年进入破产程序") == []
+    # a body by its short name is the page's body
+    assert body_reasons("师范学院位于老城区的东湖校区今后只承担继续教育") == []
+
+
+def test_words_said_by_another_person():
+    from precis.cjk_doers import speaker_conflicts
+    people = {name for _, name, *_ in role_holders(BODIES, 8)}
+
+    def reasons(point):
+        return [reason for _, (reason, _) in speaker_conflicts(point, clauses(BODIES), people)]
+
+    assert reasons("刘明说，调查没有发现工厂偷排的证据") == ["the page says 高志远 said this"]
+    assert reasons("高志远说，调查没有发现工厂偷排的证据") == []
+    assert reasons("刘明说，处罚已经公布") == []
