@@ -350,6 +350,9 @@ class PassageIndex:
                 found = self._relation_conflict(point, query, spans, f, window)
                 if found:
                     reasons[(f.start, f.end)] = found
+        for span, reason in self._place_conflicts(point, point_facts, window):
+            if span in held:
+                reasons.setdefault(span, reason)
         for (s, e), reason in self._role_conflicts(point, window).items():
             if not any(a < e and s < b for a, b in failed):  # a name the page lacks says so
                 reasons.setdefault((s, e), reason)
@@ -961,6 +964,30 @@ class PassageIndex:
                                  if len(ids) == 1 and w in alone and w not in whole}
         return self._short_names
 
+    def _place_conflicts(self, point: str, point_facts: list, window: list) -> list:
+        """[(span, (reason, passage))] for a place of the point ("near Leeds") where the window's sentence that says
+        the point's other words puts the deed at another place after the same word ("employs about 90 people near
+        Harrogate") and never names the point's."""
+        out = []
+        for f in point_facts:
+            if f.kind != "name" or f.key[0] == "cjk" or not _names_a_place(point, f.start, f.end):
+                continue
+            before = _PLACE_WORD.search(point[:f.start])
+            anchor = [u for u in content_units(point[:f.start] + " " + point[f.end:]) if u not in
+                      set(content_units(f.text))]
+            if not before or len(set(anchor)) < 3:
+                continue
+            share, j = max((self._weighted_share(anchor, set(self.counts[j])), j) for j in window)
+            text = self.passages[j].text
+            if share < PLACE_MIN_SHARE or f.text in text:
+                continue
+            rival = next((g for g in self.passage_facts(j).facts if g.kind == "name" and g.key[0] != "cjk"
+                          and _names_a_place(text, g.start, g.end)
+                          and (_PLACE_WORD.search(text[:g.start]) or [""])[0].lower() == before.group(0).lower()), None)
+            if rival:
+                out.append(((f.start, f.end), (f"the page says {rival.text} here", j)))
+        return out
+
     def _said_in_page(self, point: str, at: int) -> bool:
         """Whether the point's clause holding position `at` is written in the page word for word ("180 of them in
         Glasgow"): the page ties that name to those words itself."""
@@ -1416,6 +1443,10 @@ def _name_identity(name: str) -> str:
     return fact_rules.word_key(words[-1]) if words else name
 
 
+# The word that puts a deed at a place, as written right before it ("near Leeds", "in Whitby").
+_PLACE_WORD = re.compile(r"\b(?:in|near|off|outside|at)\s+(?:the\s+)?$", re.IGNORECASE)
+# A point's place is read against the window's sentence that holds this much of its other words: the same statement.
+PLACE_MIN_SHARE = 0.6
 # A name after these is where something is, not who did it ("off the coast of Cornwall", "in Whitby").
 _PLACE_BEFORE = re.compile(r"\b(?:in|near|off|outside|across|(?:coast|north|south|east|west|outskirts"
                            r"|centre|center) of)\s+(?:the\s+)?$", re.IGNORECASE)

@@ -233,6 +233,15 @@ def test_times_of_day_written_in_words_or_with_a_dot():
     assert (g["supported"], g["reasons"]) == (True, [])
 
 
+def test_a_deed_moved_to_another_place():
+    page = ("The franchisees must buy their coffee from the chain's roaster in Leeds. Hillside Roasting, which supplies "
+            "no other chain, employs about 90 people near Harrogate. The court sat in Leeds.")
+    wrong, right = ground_points("- Hillside Roasting employs about 90 people near Leeds.\n"
+                                 "- Hillside Roasting employs about 90 people near Harrogate.", page)
+    assert [(r["span"], r["reason"]) for r in wrong["reasons"]] == [("Leeds", "the page says Harrogate here")]
+    assert (right["supported"], right["reasons"]) == (True, [])
+
+
 def test_companies_named_by_their_trade_are_names():
     names = [f.text for f in fact_rules.extract_facts("振海重工总经理黄振宇说，明溪化工和瑞丰化学的股价下跌") if f.kind == "name"]
     assert names == ["振海重工", "明溪化工", "瑞丰化学"]
