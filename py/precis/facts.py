@@ -512,6 +512,8 @@ def _names(text: str) -> list:
             run = []
         if run and run[0].group(0).rstrip(".").lower() in MONTHS and len(run) == 1:
             run = []
+        if run and len(run) == 1 and len(run[0].group(0)) == 1 and re.search(r"\d\s?$", text[:run[0].start()]):
+            run = []   # "480 L of milk": a unit after its number, not a name
         if run:
             end_word = run[-1]
             after = words[j] if j < len(words) else None

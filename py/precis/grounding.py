@@ -338,7 +338,8 @@ class PassageIndex:
         for f in point_facts:
             if (f.start, f.end) in failed and (
                     f.kind == "name" and (self._name_in_page(f) or _capitalized_first_word(point, f, context))
-                    or _label_number(f) and self._label_in_page(point, f)):
+                    or _label_number(f) and self._label_in_page(point, f)
+                    or self._age_in_page(point, f, point_facts)):
                 failed.remove((f.start, f.end))
                 held.append((f.start, f.end))
         reasons: dict = {}  # (start, end) -> (reason, passage index)
@@ -964,6 +965,23 @@ class PassageIndex:
                                  if len(ids) == 1 and w in alone and w not in whole}
         return self._short_names
 
+    def _age_in_page(self, point: str, fact, point_facts: list) -> bool:
+        """Whether an age the point gives a name ("Nineteen-year-old Varga") is the age a sentence of the page gives
+        that name ("Lena Varga, a 19-year-old from Szeged"): an age is the person's wherever the page says it."""
+        age = fact.kind == "number" and _AGE_AFTER.match(point, fact.end)
+        whose = age and re.match(r"\s*([A-Z][\w'’-]+)", point[age.end():])   # the name right after the age
+        if not whose:
+            return False
+        name = fact_rules.word_key(_POSSESSIVE_END.sub("", whose.group(1)))
+        for j, passage in enumerate(self.passages):
+            for g in self.passage_facts(j).facts:
+                if g.kind == "number" and g.key[1] == fact.key[1] and _AGE_AFTER.match(passage.text, g.end):
+                    # the page's name just before the age ("Lena Varga, a 19-year-old") or just after it
+                    near = passage.text[max(0, g.start - 30):g.start] + " " + passage.text[g.end:g.end + 30]
+                    if name in {fact_rules.word_key(w) for w in re.findall(r"[A-Z][\w-]+", near)}:
+                        return True
+        return False
+
     def _place_conflicts(self, point: str, point_facts: list, window: list) -> list:
         """[(span, (reason, passage))] for a place of the point ("near Leeds") where the window's sentence that says
         the point's other words puts the deed at another place after the same word ("employs about 90 people near
@@ -1394,6 +1412,10 @@ def _share_within_bound(point: str, fact, page_numbers: list) -> bool:
 _CJK_LINKS = "为是达约了至到有"
 
 
+# Words that say how exact a number is, not what it counts ("roughly 40 kg", "roughly 480 litres"), as units.
+_HEDGES = frozenset(content_units("about roughly around approximately nearly almost circa"))
+
+
 def _number_bindings(text: str, fact, facts: list) -> set:
     """The words a number is said of in `text`, with their side ("<" before, ">" after): the
     content word next to it on each side within
@@ -1406,7 +1428,7 @@ def _number_bindings(text: str, fact, facts: list) -> set:
     out, before, after = set(), None, None
     for u, (s, e) in zip(units, spans):
         s, e = s + clause[0], e + clause[0]
-        if len(u) < 2 or any(a < e and s < b for a, b in numbers):
+        if len(u) < 2 or any(a < e and s < b for a, b in numbers) or u in _HEDGES:
             continue
         cjk = not u.isascii()
         if cjk and e <= fact.start:
@@ -1443,6 +1465,9 @@ def _name_identity(name: str) -> str:
     return fact_rules.word_key(words[-1]) if words else name
 
 
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+# An age after its number ("19-year-old", "nineteen years old").
+_AGE_AFTER = re.compile(r"[\s-]years?[\s-]old\b", re.IGNORECASE)
 # The word that puts a deed at a place, as written right before it ("near Leeds", "in Whitby").
 _PLACE_WORD = re.compile(r"\b(?:in|near|off|outside|at)\s+(?:the\s+)?$", re.IGNORECASE)
 # A point's place is read against the window's sentence that holds this much of its other words: the same statement.
@@ -1966,6 +1991,8 @@ def _negation_conflicts(point: str, context: list, window: list) -> list:
     books": the second clause carries the denial)."""
     page_clauses = []
     for pf, j in zip(context, window):
+        if pf.text.rstrip().endswith(("?", "？")):
+            continue   # "Is it pesticides?": a question affirms nothing, and denies nothing
         for s, e in _clauses(pf.text):
             units = set(content_units(pf.text[s:e]))
             if units:
@@ -1979,13 +2006,19 @@ def _negation_conflicts(point: str, context: list, window: list) -> list:
         if len(units) < 2:
             continue
         overlap, k = max((len(units & u) / len(units), k) for k, (u, _, _) in enumerate(page_clauses))
-        if overlap >= 0.5:
-            # A "non-" word denies only its root: "a nonprofit laboratory" denies nothing of
-            # "Priya Nair" (the point must say the root, "profit", for it to count).
-            negated = any(root is None or root in units for root in page_clauses[k][1])
+        # half the clause's words, and two at least: one word shared ("first served", "the first round") is no match
+        if overlap >= 0.5 and len(units & page_clauses[k][0]) >= 2:
             cues = [(a, b) for (a, b), root in zip(fact_rules.negation_cues(clause), _clause_denials(clause))
                     if root is None or root in set(content_units(point))]
-            matched.append(((s, e), cues, k, negated))
+            # A "non-" word denies only its root: "a nonprofit laboratory" denies nothing of
+            # "Priya Nair" (the point must say the root, "profit", for it to count).
+            denies = lambda i: any(root is None or root in units for root in page_clauses[i][1])  # noqa: E731
+            # of clauses that match as well, one denying it answers a point's denial ("Not mainly pesticides":
+            # "Not mainly, say the researchers", not "found pesticide levels above the threshold")
+            alike = [i for i, (u, _, _) in enumerate(page_clauses)
+                     if cues and len(units & u) / len(units) == overlap and denies(i)]
+            k = alike[-1] if alike else k
+            matched.append(((s, e), cues, k, denies(k)))
     explained = {k for _, cues, k, negated in matched if bool(cues) == negated}
     conflicts = []
     for (s, e), cues, k, negated in matched:

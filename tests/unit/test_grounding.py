@@ -242,6 +242,39 @@ def test_a_deed_moved_to_another_place():
     assert (right["supported"], right["reasons"]) == (True, [])
 
 
+def test_a_hedge_binds_no_number_and_a_letter_after_one_is_its_unit():
+    page = "A wheel weighs about 40 kilograms and needs roughly 480 litres of milk."
+    right, wrong = ground_points("- A wheel needs about 480 L of milk and weighs roughly 40 kg\n"
+                                 "- A wheel needs roughly 40 litres of milk", page)
+    assert (right["supported"], right["reasons"]) == (True, [])
+    assert [(r["span"], r["reason"]) for r in wrong["reasons"]] == [("40", "the page says 480 here")]
+
+
+def test_a_question_and_its_answer():
+    page = ("A mild autumn gave the mites more time to breed. Is it pesticides? Not mainly, say the researchers. "
+            "Dr Anita Marsh found pesticide levels above the safety threshold in fewer than 5 per cent of hives.")
+    (g,) = ground_points("- Not mainly pesticides", page)
+    assert (g["supported"], g["reasons"]) == (True, [])
+
+
+def test_one_shared_word_is_no_clause_to_deny():
+    page = ("The budget would pay for at most 800 heat pumps, so applications will be handled in the order they "
+            "arrive. Landlords are not eligible for the first round.")
+    (g,) = ground_points("- The budget can pay for up to 800 heat pumps, so applications are dealt with first come, "
+                         "first served", page)
+    assert all(r["reason"] != "the page says the opposite" for r in g["reasons"])
+
+
+def test_an_age_is_the_persons_wherever_the_page_gives_it():
+    page = ("Lena Varga, a 19-year-old from Szeged, won the open on Sunday. Kral, a 31-year-old grandmaster, led "
+            "after round six. In the tiebreak Varga drew the first rapid game as Black and won the second in 46 moves.")
+    right, wrong = ground_points("- Nineteen-year-old Varga drew the first rapid game as Black and won the second\n"
+                                 "- Thirty-one-year-old Varga drew the first rapid game as Black and won the second",
+                                 page)
+    assert (right["supported"], right["reasons"]) == (True, [])
+    assert wrong["supported"] is False
+
+
 def test_companies_named_by_their_trade_are_names():
     names = [f.text for f in fact_rules.extract_facts("振海重工总经理黄振宇说，明溪化工和瑞丰化学的股价下跌") if f.kind == "name"]
     assert names == ["振海重工", "明溪化工", "瑞丰化学"]
