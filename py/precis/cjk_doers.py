@@ -115,15 +115,19 @@ def _sayings(clause_list: list, people: list) -> list:
     return out
 
 
-def speaker_conflicts(point: str, page_clauses: list, people: set) -> list:
+def page_sayings(page_clauses: list, people: set) -> list:
+    """What each person the page names says in it (_sayings of its clauses), read once per page."""
+    return _sayings(page_clauses, sorted(people, key=len, reverse=True)) if people else []
+
+
+def speaker_conflicts(point: str, theirs: list, people: set) -> list:
     """[((start, end) of the speaker in the point, (reason, evidence))] for each "<person>说，<words>" of the point
-    whose words the page has another person it names say (高志远还说，调查没有发现… where the point has 邓春兰介绍),
-    and never this one."""
+    whose words the page (`theirs`: page_sayings) has another person it names say (高志远还说，调查没有发现… where
+    the point has 邓春兰介绍), and never this one."""
     out = []
-    if not people or not _IDEOGRAPH.search(point):
+    if not theirs or not _IDEOGRAPH.search(point):
         return out
     people = sorted(people, key=len, reverse=True)
-    theirs = _sayings(page_clauses, people)
     point_clauses = list(_CLAUSE.finditer(point))
     for k, m in enumerate(point_clauses[:-1]):
         mine = _SPEAKER_CLAUSE.match(m.group(0))

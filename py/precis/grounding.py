@@ -49,7 +49,8 @@ from precis.cjk_names import BODY_REACH, FAMILY_NAMES, abbreviates, body_word_co
     role_holders, work_claims, work_conflicts
 from precis.english_kinds import kind_conflicts, kinds
 from precis.english_roles import officer_conflicts, officers
-from precis.cjk_doers import clauses as cjk_clauses, doer_conflicts as cjk_doer_conflicts, speaker_conflicts
+from precis.cjk_doers import clauses as cjk_clauses, doer_conflicts as cjk_doer_conflicts, page_sayings, \
+    speaker_conflicts
 from precis.cjk_placings import placing_conflicts
 from precis.cjk_places import place_conflicts
 from precis.cjk_relations import relation_conflicts
@@ -769,9 +770,9 @@ class PassageIndex:
             self._page_verbs = verb_index(self._page_sentences)
             # the people the page gives roles, and the bodies it names (华曜能源, 辰光新能源): who may do a deed
             self._page_people = {name for _, name, *_ in self._page_holders} | {
-                f.text for f in fact_rules.extract_facts(self._page_text)
-                if f.kind == "name" and f.key and f.key[0] == "cjk" and len(f.text) >= 4}
+                f.text for f in fact_rules._cjk_names(self._page_text) if f.key[0] == "cjk" and len(f.text) >= 4}
             self._page_clauses = cjk_clauses(self._page_text) if re.search(f"[{HAN}]", self._page_text) else []
+            self._page_sayings = page_sayings(self._page_clauses, self._page_people)
         out = []
         for f in point_facts:
             if f.kind == "name" and f.key and f.key[0] == "cjk" and (f.start, f.end) in held:
@@ -791,7 +792,7 @@ class PassageIndex:
         out.extend(doer_conflicts(point, self._page_sentences, self._page_name_words, self._page_verbs))
         out.extend((span, (reason, self._passage_with(evidence))) for span, (reason, evidence)
                    in cjk_doer_conflicts(point, self._page_clauses, self._page_people)
-                   + speaker_conflicts(point, self._page_clauses, self._page_people)
+                   + speaker_conflicts(point, self._page_sayings, self._page_people)
                    + placing_conflicts(point, self._page_text) + relation_conflicts(point, self._page_text))
         places = {f.text for f in point_facts if f.kind == "name" and f.key and f.key[0] == "cjk"
                   and f.text in self._page_text}

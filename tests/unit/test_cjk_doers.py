@@ -55,11 +55,12 @@ def test_a_deed_given_to_another_body():
 
 
 def test_words_said_by_another_person():
-    from precis.cjk_doers import speaker_conflicts
+    from precis.cjk_doers import page_sayings, speaker_conflicts
     people = {name for _, name, *_ in role_holders(BODIES, 8)}
+    sayings = page_sayings(clauses(BODIES), people)
 
     def reasons(point):
-        return [reason for _, (reason, _) in speaker_conflicts(point, clauses(BODIES), people)]
+        return [reason for _, (reason, _) in speaker_conflicts(point, sayings, people)]
 
     assert reasons("刘明说，调查没有发现工厂偷排的证据") == ["the page says 高志远 said this"]
     assert reasons("高志远说，调查没有发现工厂偷排的证据") == []
