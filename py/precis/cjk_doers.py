@@ -18,7 +18,8 @@ from precis.scripts import HAN
 # Words between the doer and the verb (王丽萍随后带领, 周明远已经完成).
 _ADVERBS = re.compile("^(?:随后|隨後|已经|已經|曾经|曾經|先后|先後|亲自|親自|共同|一起|已|将|將|也|曾|还|還|又|再|都|均|则|則)+")
 _IDEOGRAPH = re.compile(f"[{HAN}]")
-_CLAUSE = re.compile(f"[{HAN}A-Za-z0-9·]+")
+# A clause of Chinese text: a run between punctuation (shared by the Chinese claim checks).
+CLAUSE = re.compile(f"[{HAN}A-Za-z0-9·]+")
 _ROLE_FIRST = re.compile(f"^(?:{'|'.join(ROLE_WORDS)})")
 # Verbs that say who someone is, not what they did (the role checks' work), and a verb too short to tell deeds
 # apart.
@@ -29,7 +30,7 @@ _MIN_SHARE = 0.5
 _VERB = 2
 
 
-def _bigrams(text: str) -> set:
+def bigrams(text: str) -> set:
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
@@ -48,7 +49,7 @@ def _opening_doer(clause: str, people: list):
 
 def clauses(text: str) -> list:
     """The clauses of a page (runs between punctuation), read once per page."""
-    return [m.group(0) for m in _CLAUSE.finditer(text)]
+    return [m.group(0) for m in CLAUSE.finditer(text)]
 
 
 def doer_conflicts(point: str, page_clauses: list, people: set) -> list:
@@ -59,13 +60,13 @@ def doer_conflicts(point: str, page_clauses: list, people: set) -> list:
     if not people or not _IDEOGRAPH.search(point):
         return out
     people = sorted(people, key=len, reverse=True)   # the longest name first: 周明远, not 周明
-    for m in _CLAUSE.finditer(point):
+    for m in CLAUSE.finditer(point):
         clause = m.group(0)
         opening = _opening_doer(clause, people)
         if not opening:
             continue
         person, at = opening
-        verb, deed = clause[at:at + _VERB], _bigrams(clause[at + _VERB:])
+        verb, deed = clause[at:at + _VERB], bigrams(clause[at + _VERB:])
         if len(verb) < _VERB or verb in _NOT_DEEDS or len(deed) < _MIN_SHARED:
             continue
         other = _other_doer(person, verb, deed, page_clauses, people)
@@ -82,7 +83,7 @@ def _other_doer(person: str, verb: str, deed: set, page_clauses: list, people: l
     for clause in page_clauses:
         at = clause.find(verb)
         while at >= 0:
-            shared = deed & _bigrams(clause[at + _VERB:])
+            shared = deed & bigrams(clause[at + _VERB:])
             if len(shared) >= _MIN_SHARED and len(shared) >= _MIN_SHARE * len(deed):
                 before = clause[:at]
                 named = [p for p in people if p in before]
@@ -111,7 +112,7 @@ def _sayings(clause_list: list, people: list) -> list:
         if m:
             speaker = next((p for p in people if m.group("speaker").endswith(p)), None)
             if speaker:
-                out.append((speaker, _bigrams(clause_list[i + 1])))
+                out.append((speaker, bigrams(clause_list[i + 1])))
     return out
 
 
@@ -128,13 +129,13 @@ def speaker_conflicts(point: str, theirs: list, people: set) -> list:
     if not theirs or not _IDEOGRAPH.search(point):
         return out
     people = sorted(people, key=len, reverse=True)
-    point_clauses = list(_CLAUSE.finditer(point))
+    point_clauses = list(CLAUSE.finditer(point))
     for k, m in enumerate(point_clauses[:-1]):
         mine = _SPEAKER_CLAUSE.match(m.group(0))
         person = mine and next((p for p in people if mine.group("speaker").endswith(p)), None)
         if not person:
             continue
-        said = _bigrams(point_clauses[k + 1].group(0))
+        said = bigrams(point_clauses[k + 1].group(0))
         if len(said) < 4:
             continue
         same = [speaker for speaker, words in theirs if len(said & words) >= _MIN_SAID_SHARE * len(said)]

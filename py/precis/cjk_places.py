@@ -11,18 +11,14 @@ from __future__ import annotations
 
 import re
 
+from precis.cjk_doers import CLAUSE, bigrams
 from precis.scripts import HAN
 
 # Words that put a deed somewhere (在合肥举行, 从浙江一家纸坊, 位于北京的企业).
 _PREPOSITIONS = "位于|位於|来自|來自|在|从|從|于|於|到|赴"
 _AT = re.compile(f"(?:{_PREPOSITIONS})")
-_CLAUSE = re.compile(f"[{HAN}A-Za-z0-9·]+")
 _DEED = 2          # characters after the place that say the deed (举行, 一家)
 _MIN_SHARE = 0.5   # how much of the point's clause the page's clause of the deed must say: the same statement
-
-
-def _bigrams(text: str) -> set:
-    return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
 def _page_places(preposition: str, deed: str, page_clauses: list) -> list:
@@ -37,7 +33,7 @@ def place_conflicts(point: str, page: str, page_clauses: list, places: set) -> l
     names the fact check reads in it, each one the page has) whose deed the page's clauses put at another place and
     never at it, one of those clauses saying most of the point's clause ("the page says 成都 here")."""
     out = []
-    for m in _CLAUSE.finditer(point):
+    for m in CLAUSE.finditer(point):
         clause = m.group(0)
         for at in _AT.finditer(clause):
             place = next((p for p in places if clause.startswith(p, at.end())), None)
@@ -47,8 +43,8 @@ def place_conflicts(point: str, page: str, page_clauses: list, places: set) -> l
             theirs = _page_places(at.group(0), deed, page_clauses)
             if not theirs or any(place in q or q in place for q, _ in theirs):
                 continue
-            mine = _bigrams(clause[:at.start()] + clause[at.end() + len(place):])
-            share, other, evidence = max(((len(mine & _bigrams(c.replace(q, ""))) / max(1, len(mine)), q, c)
+            mine = bigrams(clause[:at.start()] + clause[at.end() + len(place):])
+            share, other, evidence = max(((len(mine & bigrams(c.replace(q, ""))) / max(1, len(mine)), q, c)
                                           for q, c in theirs))
             if share >= _MIN_SHARE:
                 start = m.start() + at.end()

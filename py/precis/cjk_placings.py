@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from precis.cjk_doers import CLAUSE
 from precis.scripts import HAN
 
 # Each placing word and the place it means: 冠军 and 第一名 and 金牌 are one place.
@@ -19,7 +20,6 @@ PLACES = {"冠军": 1, "冠軍": 1, "第一名": 1, "金牌": 1, "亚军": 2, "�
 _PLACE = "|".join(sorted(PLACES, key=len, reverse=True))
 # Verbs that give a party its place (夺得高中组冠军, 获得亚军, 屈居第二名).
 _WIN = "夺得|奪得|获得|獲得|摘得|拿下|夺取|奪取|取得|得到|成为|成為|位列|屈居|获|獲"
-_CLAUSE = re.compile(f"[{HAN}A-Za-z0-9·]+")
 # A party before its verb and place; between them a team word, a score, a contest (以总分286分, 在挑战赛中).
 _PLACED_AFTER = re.compile(f"(?:代表队|代表隊|队|隊)?[^，。；]{{0,16}}?(?:{_WIN})了?[{HAN}]{{0,8}}?(?P<place>{_PLACE})")
 # A place before its party (亚军南湖外国语学校, 季军是东道主合肥一中); not a title from before (卫冕冠军, 上届冠军).
@@ -36,7 +36,7 @@ _PARTY_AFTER = re.compile(f"(?:{_PLACE})(?!奖|獎)(?:是|为|為)?(?:东道主|
 def _page_places(party: str, page: str) -> dict:
     """{place: placing word} the page gives `party` in any clause: after it (…夺得冠军) or right before it (亚军…)."""
     out: dict = {}
-    for m in _CLAUSE.finditer(page):
+    for m in CLAUSE.finditer(page):
         clause = m.group(0)
         at = clause.find(party)
         while at >= 0:
@@ -53,7 +53,7 @@ def _point_placings(point: str, page: str) -> list:
     """[(party, (start, end) in the point, place)] of each clause of the point that places a party the page
     names: opening the clause before its verb (南湖外国语学校夺得…冠军), or after the place (亚军是青川一中)."""
     out = []
-    for m in _CLAUSE.finditer(point):
+    for m in CLAUSE.finditer(point):
         clause = m.group(0)
         opening = _PARTY_OPENING.match(clause)
         if opening and opening.group("party") in page:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
+from precis.cjk_doers import CLAUSE
 from precis.scripts import HAN
 
-_CLAUSE = re.compile(f"[{HAN}A-Za-z0-9·]+")
 # A is B's R: 瑞丰化学是明溪化工的全资子公司, 孙浩然是陈一鸣的教练.
 _IS_OF = re.compile(f"(?P<a>[{HAN}·]{{2,12}}?)(?:是|为|為)(?P<b>[{HAN}·]{{2,12}}?)的(?P<r>[{HAN}]{{2,6}})")
 
@@ -21,7 +21,7 @@ def relation_conflicts(point: str, page: str) -> list:
     """[((start, end) of A in the point, (reason, evidence))] for each "A是B的R" of the point where the page's clauses
     that say "…的R" put A right before it (A's R) and never B."""
     out = []
-    for m in _CLAUSE.finditer(point):
+    for m in CLAUSE.finditer(point):
         found = _IS_OF.match(m.group(0))
         if not found:
             continue
@@ -29,8 +29,8 @@ def relation_conflicts(point: str, page: str) -> list:
         a = next((a[k:] for k in range(len(a) - 1) if a[k:] in page), None)
         if a is None or b not in page:
             continue
-        owners = [c.group(0) for c in _CLAUSE.finditer(page) if f"{a}的{relation}" in c.group(0)]
-        if owners and not any(f"{b}的{relation}" in c.group(0) for c in _CLAUSE.finditer(page)):
+        owners = [c.group(0) for c in CLAUSE.finditer(page) if f"{a}的{relation}" in c.group(0)]
+        if owners and not any(f"{b}的{relation}" in c.group(0) for c in CLAUSE.finditer(page)):
             start = m.start() + found.start("a") + found.group("a").find(a)
             out.append(((start, start + len(a)), (f"the page says: {owners[0]}", owners[0])))
     return out
