@@ -4,8 +4,8 @@ A point that gives the deed to another person the page names (王丽萍带领团
 only the doer is wrong. A point's clause that opens with a person the page names and a verb names its doer; the
 page's clauses that say the same deed (the same verb, most of what the point says after it) name theirs before
 the verb. Where every such clause names someone there, and none of them is the point's person, the point gives
-the deed to another. A body the page names (辰光新能源, 明溪化工) is a doer as a person is. The English counterpart is precis.english_doers; the grounding check (precis.grounding)
-asks both.
+the deed to another. A body the page names (辰光新能源, 明溪化工) is a doer as a person is. The English counterpart
+is precis.english_doers; the grounding check (precis.grounding) asks both.
 """
 
 from __future__ import annotations

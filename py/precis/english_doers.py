@@ -44,7 +44,7 @@ _NOT_NAMES = frozenset("The A An In On At After Before By For From With As Under
                        "Their His Her Our".split())
 # Where what a verb says ends: the next clause ("bought the site in 2016 and added two stages in 2019").
 _CLAUSE_END = re.compile(r"[,;:]| (?:and|but|while|whereas|after|before|when) ")
-_POSSESSIVE = re.compile(r"['’]s?$")
+POSSESSIVE = re.compile(r"['’]s?$")
 _OPENS_SENTENCE = re.compile(r"[.!?:\n\"“]\s*$")
 # How much of what the point says after its verb the page's sentence must say after its own: the same deed (all of
 # it where the point says one word: "recalled the pies").
@@ -52,9 +52,13 @@ _MIN_SHARED = 2
 _MIN_SHARE = 0.5
 
 
+def _ordered_key_words(name: str) -> list:
+    """The capitalized words of a name that say who it is, in order ("Corran" of "Corran's"; not "The", "Dr")."""
+    return [w for w in (POSSESSIVE.sub("", w) for w in name.split() if w[:1].isupper() and w not in _NOT_NAMES) if w]
+
+
 def _key_words(name: str) -> set:
-    """The capitalized words of a name that say who it is ("Corran" of "Corran's"; not "The", "Dr")."""
-    return {_POSSESSIVE.sub("", w) for w in name.split() if w[:1].isupper() and w not in _NOT_NAMES} - {""}
+    return set(_ordered_key_words(name))
 
 
 # Words that end many bodies' names and say only what kind each is ("Hallam Rowing Club", "Ashbury Boat Club").
@@ -66,10 +70,6 @@ def _own_words(name: str) -> set:
     """The key words of a name less those many bodies' names share ("Ashbury" of "Ashbury Boat Club")."""
     return {w for w in _key_words(name) if w.lower() not in _COMMON_NAME_WORDS | _KIND_WORDS
             and w.lower() not in TYPE_NOUNS}
-
-
-def _ordered_key_words(name: str) -> list:
-    return [w for w in (_POSSESSIVE.sub("", w) for w in name.split() if w[:1].isupper() and w not in _NOT_NAMES) if w]
 
 
 def _kind(doer: str):
@@ -119,7 +119,11 @@ def _doer_before(sentence: str, at: int, names: set):
     found = _DOER_BEFORE.search(before)
     if not found:
         return None
-    name = found.group("doer")
+    return _known_doer(found.group("doer"), names)
+
+
+def _known_doer(name: str, names: set):
+    """`name` where it is a party the page names (its key words among `names`) or a body named by its kind."""
     return name if _kind(name) or _key_words(name) and _key_words(name) <= names else None
 
 
@@ -169,25 +173,14 @@ def _other_doer(doer: str, deed: set, sentences: list, names: set, verb_places: 
     other = None
     for j, start, end in verb_places:
         sentence = sentences[j]
+        # "The rescue was led by the Glenmorrow team": the deed is the subject, the doer comes after "by"
         agent = _PASSIVE_AGENT.match(sentence, end) if _PASSIVE_BEFORE.search(sentence[:start]) else None
-        if agent:
-            # "The rescue was led by the Glenmorrow team": the deed is the subject, the doer comes after "by"
-            subject = _CLAUSE_END.split(sentence[:start])[-1]
-            shared = deed & set(content_units(subject))
-            if len(shared) < min(_MIN_SHARED, len(deed)) or len(shared) < _MIN_SHARE * len(deed):
-                continue
-            theirs = agent.group("doer")
-            if not (_kind(theirs) or _key_words(theirs) and _key_words(theirs) <= names):
-                return None
-            if same_party(doer, theirs):
-                return None
-            other = other or (theirs, j)
-            continue
-        shared = deed & set(content_units(_CLAUSE_END.split(sentence[end:], 1)[0]))
+        said = _CLAUSE_END.split(sentence[:start])[-1] if agent else _CLAUSE_END.split(sentence[end:], 1)[0]
+        shared = deed & set(content_units(said))
         if len(shared) < min(_MIN_SHARED, len(deed)) or len(shared) < _MIN_SHARE * len(deed):
             continue
-        theirs = _doer_before(sentence, start, names)
-        if not theirs or same_party(doer, theirs) or not _kind(doer) and \
+        theirs = _known_doer(agent.group("doer"), names) if agent else _doer_before(sentence, start, names)
+        if not theirs or same_party(doer, theirs) or not agent and not _kind(doer) and \
                 (_own_words(doer) or _key_words(doer)) & _key_words(sentence[:start]):
             return None
         other = other or (theirs, j)

@@ -55,7 +55,7 @@ from precis.cjk_placings import placing_conflicts
 from precis.cjk_places import place_conflicts
 from precis.cjk_relations import relation_conflicts
 from precis.scripts import HAN
-from precis.english_doers import doer_conflicts, page_name_words, verb_index
+from precis.english_doers import POSSESSIVE, doer_conflicts, page_name_words, verb_index
 from precis.paired_amounts import pairing_conflicts
 from precis.english_work import person_claims, person_conflicts, work_claims as english_work_claims, \
     work_conflicts as english_work_conflicts
@@ -257,7 +257,7 @@ class PassageIndex:
         self._page_officers = None
         self._folded_text = None      # the whole page, spacing collapsed and case-folded (_said_in_page)
         self._surnames = None         # the last words of the page's names of two words or more (_PassageFacts)
-        self._short_names = None      # identity of a body's first word alone -> the whole name's (_same_identity)
+        self._short_names = None      # identity of a body's first word alone -> the whole name's (_short_name_identities)
         self._predicates = None  # per passage: (English stems, stems it denies, whether it denies anything)
 
     def bm25(self, query: list, i: int) -> float:
@@ -371,9 +371,10 @@ class PassageIndex:
         for span, passage in _negation_conflicts(point, context, window):
             reasons.setdefault(span, (OPPOSITE, passage))
         if not any(reason == OPPOSITE for reason, _ in reasons.values()):   # one "opposite" says it
+            denials = _cjk_denials(context, window)
             for span, passage in self._denied_predicates(point) + \
-                    _denied_cjk_words(point, context, window, self._whole_text()) + \
-                    _denied_cjk_objects(point, context, window, self._whole_text()):
+                    _denied_cjk_words(point, denials, self._whole_text()) + \
+                    _denied_cjk_objects(point, denials, self._whole_text()):
                 reasons.setdefault(span, (OPPOSITE, passage))
         for span, reason in _opposite_conflicts(point, context, window):
             if not any(a < span[1] and span[0] < b for a, b in reasons):
@@ -973,7 +974,7 @@ class PassageIndex:
         whose = age and re.match(r"\s*([A-Z][\w'’-]+)", point[age.end():])   # the name right after the age
         if not whose:
             return False
-        name = fact_rules.word_key(_POSSESSIVE_END.sub("", whose.group(1)))
+        name = fact_rules.word_key(POSSESSIVE.sub("", whose.group(1)))
         for j, passage in enumerate(self.passages):
             for g in self.passage_facts(j).facts:
                 if g.kind == "number" and g.key[1] == fact.key[1] and _AGE_AFTER.match(passage.text, g.end):
@@ -992,8 +993,8 @@ class PassageIndex:
             if f.kind != "name" or f.key[0] == "cjk" or not _names_a_place(point, f.start, f.end):
                 continue
             before = _PLACE_WORD.search(point[:f.start])
-            anchor = [u for u in content_units(point[:f.start] + " " + point[f.end:]) if u not in
-                      set(content_units(f.text))]
+            own = set(content_units(f.text))
+            anchor = [u for u in content_units(point[:f.start] + " " + point[f.end:]) if u not in own]
             if not before or len(set(anchor)) < 3:
                 continue
             share, j = max((self._weighted_share(anchor, set(self.counts[j])), j) for j in window)
@@ -1466,11 +1467,11 @@ def _name_identity(name: str) -> str:
     return fact_rules.word_key(words[-1]) if words else name
 
 
-_POSSESSIVE_END = re.compile(r"['’]s?$")
 # An age after its number ("19-year-old", "nineteen years old").
 _AGE_AFTER = re.compile(r"[\s-]years?[\s-]old\b", re.IGNORECASE)
-# The word that puts a deed at a place, as written right before it ("near Leeds", "in Whitby").
-_PLACE_WORD = re.compile(r"\b(?:in|near|off|outside|at)\s+(?:the\s+)?$", re.IGNORECASE)
+# The word that puts a deed at a place, as written right before it ("near Leeds", "in Whitby"): those of
+# _PLACE_BEFORE that one place can be swapped for another after.
+_PLACE_WORD = re.compile(r"\b(?:in|near|off|outside)\s+(?:the\s+)?$", re.IGNORECASE)
 # A point's place is read against the window's sentence that holds this much of its other words: the same statement.
 PLACE_MIN_SHARE = 0.6
 # A name after these is where something is, not who did it ("off the coast of Cornwall", "in Whitby").
@@ -1887,55 +1888,61 @@ def _clause_denials(text: str) -> list:
 _CJK_DENIED_WORD = re.compile(r"(?:会|會|能|再|曾|用|需)?([\u4e00-\u9fff]{2})")
 
 
-def _denied_cjk_words(point: str, context: list, window: list, page: str) -> list:
-    """[(span, passage)] of two-character words the point says plainly (书店开业头一个月已经盈利, 主办方表示参赛名额将增加)
-    that the passage it rests on says only with a denial (仍然没有盈利, 参赛名额不会增加), and the page says plainly
-    nowhere, or only in clauses sharing fewer of the point's words than the denial's."""
+def _cjk_denials(context: list, window: list) -> list:
+    """[(passage text, passage index, where the cue starts, the match of the two characters it denies)] of every
+    Chinese denial of the passages a point rests on (没有盈利, 未发现青铜器), read once for both checks below."""
     out = []
     for pf, j in zip(context, window):
         for a, b in fact_rules.negation_cues(pf.text):
             m = _CJK_DENIED_WORD.match(pf.text, b)
-            if not m or m.group(1)[0] in CJK_FUNCTION_CHARS:
-                continue
-            word = m.group(1)
-            at = point.find(word)
-            if at < 0 or fact_rules.negation_cues(point[max(0, at - 4):at]) or any(span[0] == at for span, _ in out):
-                continue
-            clause, own = _clause_at(pf.text, a), _clause_at(point, at)
-            if _someone_else(point[own[0]:own[1]], pf.text, clause):
-                continue   # 县长刘卫东并未出席，到场的是副县长王静: the point's 王静出席 is said of another person
-            # said plainly elsewhere in a clause as close to the point's as the denial's (棋院明年将把招生名额从30人增加到
-            # 40人 does not answer 主办方表示明年参赛名额将增加 where 参赛名额不会增加)
-            mine = _words_of(point[own[0]:own[1]])
-            denied = len(mine & _words_of(pf.text[clause[0]:clause[1]]))
-            plain = [len(mine & _words_of(page[slice(*_page_clause_at(page, k))]))
-                     for k in (x.start() for x in re.finditer(re.escape(word), page))
-                     if not fact_rules.negation_cues(page[max(0, k - 4):k])]
-            if not plain or max(plain) < denied:
-                out.append(((at, at + 2), j))
+            if m:
+                out.append((pf.text, j, a, m))
     return out
 
 
-def _denied_cjk_objects(point: str, context: list, window: list, page: str) -> list:
+def _denied_cjk_words(point: str, denials: list, page: str) -> list:
+    """[(span, passage)] of two-character words the point says plainly (书店开业头一个月已经盈利, 主办方表示参赛名额将增加)
+    that the passage it rests on says only with a denial (仍然没有盈利, 参赛名额不会增加), and the page says plainly
+    nowhere, or only in clauses sharing fewer of the point's words than the denial's."""
+    out = []
+    for text, j, a, m in denials:
+        word = m.group(1)
+        if word[0] in CJK_FUNCTION_CHARS:
+            continue
+        at = point.find(word)
+        if at < 0 or fact_rules.negation_cues(point[max(0, at - 4):at]) or any(span[0] == at for span, _ in out):
+            continue
+        clause, own = _clause_at(text, a), _clause_at(point, at)
+        if _someone_else(point[own[0]:own[1]], text, clause):
+            continue   # 县长刘卫东并未出席，到场的是副县长王静: the point's 王静出席 is said of another person
+        # said plainly elsewhere in a clause as close to the point's as the denial's (棋院明年将把招生名额从30人增加到
+        # 40人 does not answer 主办方表示明年参赛名额将增加 where 参赛名额不会增加)
+        mine = _words_of(point[own[0]:own[1]])
+        denied = len(mine & _words_of(text[clause[0]:clause[1]]))
+        plain = [len(mine & _words_of(page[slice(*_page_clause_at(page, k))]))
+                 for k in (x.start() for x in re.finditer(re.escape(word), page))
+                 if not fact_rules.negation_cues(page[max(0, k - 4):k])]
+        if not plain or max(plain) < denied:
+            out.append(((at, at + 2), j))
+    return out
+
+
+def _denied_cjk_objects(point: str, denials: list, page: str) -> list:
     """[(span, passage)] of what a point's plain clause says was done (考古队已出土了青铜器) to a thing the passage it
     rests on names only after a denial (至今未发现青铜器), where the page never names that thing outside a denial: at
     least two of the thing's characters pairs, and the point's clause without a denial of its own."""
     out = []
-    for pf, j in zip(context, window):
-        for a, b in fact_rules.negation_cues(pf.text):
-            verb = _CJK_DENIED_WORD.match(pf.text, b)
-            if not verb:
-                continue
-            thing = pf.text[verb.end():_clause_at(pf.text, a)[1]]
-            found = [(point.find(w), w) for w in (thing[i:i + 2] for i in range(len(thing) - 1))
-                     if re.fullmatch(f"[{HAN}]{{2}}", w) and not set(w) & set(CJK_FUNCTION_CHARS) and w in point]
-            found = [(at, w) for at, w in found
-                     if not fact_rules.negation_cues(point[slice(*_clause_at(point, at))])
-                     and all(_denied_at(page, k) for k in (x.start() for x in re.finditer(re.escape(w), page)))]
-            if len({w for _, w in found}) >= 2:
-                at = min(at for at, _ in found)
-                if not any(span[0] == at for span, _ in out):
-                    out.append(((at, at + 2), j))
+    for text, j, a, verb in denials:
+        thing = text[verb.end():_clause_at(text, a)[1]]
+        found = [(point.find(w), w) for w in (thing[i:i + 2] for i in range(len(thing) - 1))
+                 if re.fullmatch(f"[{HAN}]{{2}}", w) and not set(w) & set(CJK_FUNCTION_CHARS) and w in point]
+        found = [(at, w) for at, w in found
+                 if not fact_rules.negation_cues(point[slice(*_clause_at(point, at))])
+                 and all(_denied_at(page, k) for k in (x.start() for x in re.finditer(re.escape(w), page)))]
+        if len({w for _, w in found}) >= 2:
+            at = min(at for at, _ in found)
+            if not any(span[0] == at for span, _ in out):
+                out.append(((at, at + 2), j))
     return out
 
 
