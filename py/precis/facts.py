@@ -107,7 +107,8 @@ _PATTERNS = [
     ("weekday", re.compile(r"(?i)\b(?P<en>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b"
                            r"|(?:星期|礼拜|禮拜|周|週)(?P<zh>[一二三四五六日天])(?![班次趟架个個场場])"  # 每周四班: four a week
                            r"|(?P<ja>[月火水木金土日])曜日?")),
-    ("time", re.compile(r"(?i)(?<![\d:])(?P<h>\d{1,2}):(?P<m>\d{2})(?!\d)(?:\s*(?P<ampm>[ap])\.?m\.?(?!\w))?"
+    # 2:19:40 (a time with its seconds, or a race's time: grounding reads a clock form as a duration too)
+    ("time", re.compile(r"(?i)(?<![\d:])(?P<h>\d{1,2}):(?P<m>\d{2})(?::\d{2})?(?![\d:])(?:\s*(?P<ampm>[ap])\.?m\.?(?!\w))?"
                         r"|(?<![\d:])(?P<h2>\d{1,2})\s*(?P<ampm2>[ap])\.?m\.?(?!\w)|\b(?P<noon>noon|midnight)\b"
                         # 2.30 am (a dot only with am or pm: else a decimal); half past two in the morning
                         r"|(?<![\d.])(?P<h3>\d{1,2})\.(?P<m3>\d{2})\s*(?P<ampm3>[ap])\.?m\.?(?!\w)"
@@ -601,8 +602,8 @@ def _cjk_names(text: str) -> list:
 _NEGATION_EN = re.compile(r"(?i)\b(?:not|no|never|none|nobody|nothing|neither|nor|without|free\s+of|cannot|"
                           r"no\s+longer)\b|n['’]t\b|\bfail(?:s|ed)?\s+to\b|\bnon-?(?=[a-z])"
                           r"|\b(?:stop(?:s|ped)?|cease[sd]?)(?=\s+[a-z]+ing\b)"   # "stop working": no longer work
-                          # "declined to comment": would not comment (not "declined to 5%", "to a low")
-                          r"|\bdeclin(?:e|es|ed|ing)\s+to(?=\s+(?!(?:a|an|the|its|their|about|around|roughly)\b)[a-z]+\b)"
+                          # "declined to comment", "refused to pay": would not (not "declined to 5%", "to a low")
+                          r"|\b(?:declin(?:e|es|ed|ing)|refus(?:e|es|ed|ing))\s+to(?=\s+(?!(?:a|an|the|its|their|about|around|roughly)\b)[a-z]+\b)"
                           r"|\bunless\b")   # "unless an agreement is reached": if there is no agreement
 _NEGATION_ZH = re.compile(r"(?<![除是而])(?:没有|沒有|未|没|沒|无法|無法|不|非|毫无|毫無|并非|並非"
                           r"|(?<![虚虛毫从從])[无無](?![论論锡錫数數线線限比疑非人机機意]))"  # 无补贴; not 无数, 无线
@@ -613,6 +614,8 @@ _NEGATION_JA = re.compile(r"(?<![少危幼汚])(?:ない|なかった|ません|
 
 
 _BOUND_AFTER = re.compile(r"\s+(?:more|less|fewer|later|earlier|higher|lower|greater)\s+than\b", re.IGNORECASE)
+# "not until", "did not open until 2027", "wasn't found until after the storm": a denial that dates the event.
+_NOT_UNTIL = re.compile(r"(?:\s+(?!until\b)[a-z]+){0,3}\s+until\b", re.IGNORECASE)
 
 
 def negation_cues(text: str) -> list:
@@ -624,5 +627,7 @@ def negation_cues(text: str) -> list:
                 continue  # "No. 5"
             if m.group(0).lower() in ("no", "not") and _BOUND_AFTER.match(text, m.end()):
                 continue  # "no more than six months": a bound, as "at most" is, not a denial
+            if m.group(0).lower() in ("not", "n't", "n’t") and _NOT_UNTIL.match(text, m.end()):
+                continue  # "were not reached until 2.30 am": reached at 2.30 am, late, but reached
             cues.append((m.start(), m.end()))
     return sorted(cues)

@@ -376,8 +376,10 @@ class PassageIndex:
                     _denied_cjk_words(point, denials, self._whole_text()) + \
                     _denied_cjk_objects(point, denials, self._whole_text()):
                 reasons.setdefault(span, (OPPOSITE, passage))
-        for span, reason in _opposite_conflicts(point, context, window):
-            if not any(a < span[1] and span[0] < b for a, b in reasons):
+        denial_said = any(reason == OPPOSITE for reason, _ in reasons.values())
+        for span, reason, by_denial in _opposite_conflicts(point, context, window):
+            # a denied word against the page's ("did not reopen" for "reopened"): the denial is already reported
+            if not any(a < span[1] and span[0] < b for a, b in reasons) and not (by_denial and denial_said):
                 reasons[span] = reason
         for span, reason in self._page_wide_conflicts(point, point_facts, held):
             reasons.setdefault(span, reason)
@@ -1361,7 +1363,8 @@ def _fact_held(fact, context: list, page_numbers: list) -> bool:
     if kind == "date":
         return any(f.kind == "date" and _date_matches(key, f.key, page_numbers) for pf in context for f in pf.facts)
     if kind in ("weekday", "time"):
-        return any(f.kind == kind and f.key == key for pf in context for f in pf.facts)
+        return any(f.kind == kind and f.key == key for pf in context for f in pf.facts) or \
+            (kind == "time" and _clock_duration_held(fact.text, page_numbers))
     if kind == "name":
         return _name_held(key, context)
     if kind == "code":
@@ -1376,6 +1379,23 @@ def _fact_held(fact, context: list, page_numbers: list) -> bool:
                     return True
         return False
     return True
+
+
+# A clock form with no am or pm ("finished in 2:19:40", "a time of 19:42") may be a duration: hours, minutes and
+# seconds, or minutes and seconds.
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+
+
+def _clock_duration_held(text: str, page_numbers: list) -> bool:
+    """Whether the page gives the clock form `text` as a duration in words ("2 hours 19 minutes 40 seconds")."""
+    m = _CLOCK.fullmatch(text.strip())
+    if not m:
+        return False
+    parts = [float(g) for g in m.groups() if g is not None]
+    readings = [(3600.0, 60.0, 1.0)] if len(parts) == 3 else [(3600.0, 60.0), (60.0, 1.0)]
+    return any(all(value == 0 or any(_number_matches(("", value, 0, 1.0, ("time", unit)), q) for q in page_numbers)
+                   for value, unit in zip(parts, units))
+               for units in readings)
 
 
 def _check_facts(point: str, point_facts: list, context: list) -> tuple:
@@ -2004,7 +2024,7 @@ def _negation_conflicts(point: str, context: list, window: list) -> list:
         for s, e in _clauses(pf.text):
             units = set(content_units(pf.text[s:e]))
             if units:
-                page_clauses.append((units, _clause_denials(pf.text[s:e]), j))
+                page_clauses.append((units, _clause_denials(pf.text[s:e]), j, pf.text[s:e]))
     if not page_clauses:
         return []
     matched = []  # (point clause span, its cues, page clause index, page clause negated)
@@ -2013,7 +2033,7 @@ def _negation_conflicts(point: str, context: list, window: list) -> list:
         units = set(content_units(clause))
         if len(units) < 2:
             continue
-        overlap, k = max((len(units & u) / len(units), k) for k, (u, _, _) in enumerate(page_clauses))
+        overlap, k = max((len(units & u) / len(units), k) for k, (u, *_) in enumerate(page_clauses))
         # half the clause's words, and two at least: one word shared ("first served", "the first round") is no match
         if overlap >= 0.5 and len(units & page_clauses[k][0]) >= 2:
             cues = [(a, b) for (a, b), root in zip(fact_rules.negation_cues(clause), _clause_denials(clause))
@@ -2023,17 +2043,23 @@ def _negation_conflicts(point: str, context: list, window: list) -> list:
             denies = lambda i: any(root is None or root in units for root in page_clauses[i][1])  # noqa: E731
             # of clauses that match as well, one denying it answers a point's denial ("Not mainly pesticides":
             # "Not mainly, say the researchers", not "found pesticide levels above the threshold")
-            alike = [i for i, (u, _, _) in enumerate(page_clauses)
+            alike = [i for i, (u, *_) in enumerate(page_clauses)
                      if cues and len(units & u) / len(units) == overlap and denies(i)]
             k = alike[-1] if alike else k
             matched.append(((s, e), cues, k, denies(k)))
     explained = {k for _, cues, k, negated in matched if bool(cues) == negated}
     conflicts = []
     for (s, e), cues, k, negated in matched:
+        if cues and negated and _denies_another_word(point[s:e], page_clauses[k][3]):
+            # "has decided not to appeal" against "has not decided whether to appeal"
+            conflicts += [((s + a, s + b), page_clauses[k][2]) for a, b in cues]
+            continue
         if bool(cues) == negated or k in explained:
             continue
-        if cues and _denied_alike(point[s:e], cues, page_clauses):
+        if cues and _denied_alike(point[s:e], cues, page_clauses, page_clauses[k][2]):
             continue   # "did not answer the forum's criticism": the page's "did not respond to that criticism"
+        if cues and _denied_opposite(point[s:e], page_clauses[k][3]):
+            continue   # "flights will not be allowed at night": the page's "a ban on night flights"
         passage = page_clauses[k][2]
         if cues:
             conflicts += [((s + a, s + b), passage) for a, b in cues]
@@ -2044,15 +2070,51 @@ def _negation_conflicts(point: str, context: list, window: list) -> list:
     return conflicts
 
 
-def _denied_alike(clause: str, cues: list, page_clauses: list) -> bool:
+def _root(stem: str) -> str:
+    """A stem without its inflection, so that "removed" and "remove" are one word."""
+    return re.sub(r"(?:ing|ed|es|e|s|d)$", "", stem) if len(stem) > 4 else stem
+
+
+def _denies_another_word(clause: str, page_clause: str) -> bool:
+    """Whether an English point clause and the page clause, both with a denial, deny different words of the ones
+    they share: a word the point says plainly is the one the page denies, and none the point denies is denied there."""
+    if not clause.isascii():
+        return False
+    mine = {_root(stem): denied for stem, _, denied in _predicates(clause.strip())}
+    theirs = {_root(stem): denied for stem, _, denied in _predicates(page_clause.strip())}
+    shared = mine.keys() & theirs.keys()
+    return any(theirs[w] and not mine[w] for w in shared) and not any(mine[w] and theirs[w] for w in shared) and \
+        any(mine[w] and not theirs[w] for w in shared)
+
+
+def _denied_alike(clause: str, cues: list, page_clauses: list, passage: int) -> bool:
     """Whether a page clause with a denial shares two of the point clause's words, one of them after the point's own
-    denial: the point denies what the page denies, in other words than the clause it matches best."""
+    denial, or, in `passage` (where the clause the point matches best is), one word after it ("The association
+    declined to comment" for "The association, an industry group, said it ... would not comment"): the point
+    denies what the page denies, in other words than the clause it matches best."""
     if re.search(f"[{HAN}]", clause):
         return False   # two character pairs say too little
     mine = set(content_units(clause))
     denied = set(content_units(clause[cues[0][1]:]))
-    return any(any(root is None for root in roots) and len(mine & units) >= 2 and denied & units
-               for units, roots, _ in page_clauses)
+    return any(any(root is None for root in roots) and denied & units and (len(mine & units) >= 2 or j == passage)
+               for units, roots, j, _ in page_clauses)
+
+
+def _said_sides(text: str) -> list:
+    """[(start, end, group, side, denied)]: opposite_words of `text`, each said the other way where it is denied
+    (_denied_words): "will not be allowed" says a ban; "did not rise", a fall or no change."""
+    is_denied = _denied_words(text)
+    out = []
+    for a, b, group, side in opposite_words(text):
+        denied = is_denied(a)
+        out.append((a, b, group, -side if denied else side, denied))
+    return out
+
+
+def _denied_opposite(clause: str, page_clause: str) -> bool:
+    """Whether a word the point's clause denies is the page clause's opposite word, so both say one thing."""
+    denied = {(group, side) for _, _, group, side, denied in _said_sides(clause) if denied}
+    return bool(denied & {(group, side) for _, _, group, side, _ in _said_sides(page_clause)})
 
 
 # Words that make a claim a record or a first ("the first woman to lead", "a record fee", 史上最大, 最年轻: 最 and
@@ -2074,11 +2136,17 @@ _CAUSE_SAID = re.compile(r"(?i)\b(?:caus\w*|because|due to|owing to|thanks to|re
                          r"|因为|因為|由于|由於|所以|因此|导致|導致|造成|使得|原因")
 
 
+# "is due to open", "was due to shine": a date set, not a cause ("was due to the storm", "due to heavy rain" are).
+_DUE_ON_A_DATE = re.compile(r"(?i)\b(?:is|are|was|were|be|been)(?: now| also| still)? due to (?!(?:the|an?|its|their|his|"
+                            r"her|this|that|these|those|heavy|poor|bad|high|low|lack)\b)[a-z]+")
+
+
 def _causes_not_in(point: str, passages: str) -> list:
     """(start, end) of a cause the point claims where the passages it rests on say of no cause at all."""
     if _CAUSE_SAID.search(passages):
         return []
-    return [m.span() for m in _CAUSE_CLAIM.finditer(point)]
+    dated = [m.span() for m in _DUE_ON_A_DATE.finditer(point)]
+    return [m.span() for m in _CAUSE_CLAIM.finditer(point) if not any(a <= m.start() < b for a, b in dated)]
 
 
 def _superlatives_not_in(point: str, page: str) -> list:
@@ -2111,18 +2179,30 @@ _LATIN_WORD = re.compile("[A-Za-z]{4}")
 
 def _predicates(text: str) -> list:
     """[(stem, (start, end), denied)] of the English content words of `text` ("travel" of "travelled": a doubled
-    last consonant made single), denied when a negation cue stands a few characters before with only auxiliaries
-    between ("did not travel", "has not been approved"; not "not in the town hall")."""
-    cues = [b for a, b in fact_rules.negation_cues(text) if not text[a:b].lower().startswith("non")]
-    regions = _denied_by_subject(text)
+    last consonant made single), denied as _denied_words reads them."""
+    is_denied = _denied_words(text)
     spans: list = []
     out = []
     for unit, (s, e) in zip(content_units(text, spans), spans):
         if unit.isascii() and unit.isalpha():
-            denied = any(0 <= s - b <= DENIAL_REACH and _only_auxiliaries(text[b:s]) for b in cues) or \
-                any(a <= s < b for a, b in regions)
-            out.append((_stem(unit), (s, e), denied))
+            out.append((_stem(unit), (s, e), is_denied(s)))
     return out
+
+
+def _denied_words(text: str):
+    """A test of whether the word of `text` starting at a position is denied: an English word when a negation cue
+    stands a few characters before with only auxiliaries between ("did not travel", "has not been approved"; not
+    "not in the town hall") or a denied subject's clause holds it ("No regulator has approved"); a Chinese word
+    right after its cue, or one character on (不同意, 没有批准, 未再批准)."""
+    cues = [b for a, b in fact_rules.negation_cues(text) if not text[a:b].lower().startswith("non")]
+    regions = _denied_by_subject(text)
+
+    def is_denied(s: int) -> bool:
+        if not text[s:s + 1].isascii():
+            return any(0 <= s - b <= 1 for b in cues)
+        return any(0 <= s - b <= DENIAL_REACH and _only_auxiliaries(text[b:s]) for b in cues) or \
+            any(a <= s < b for a, b in regions)
+    return is_denied
 
 
 # A subject denied as a whole ("none of them has ever been published", "Neither the volunteers nor the doctors
@@ -2169,34 +2249,38 @@ def _only_auxiliaries(between: str) -> bool:
 
 
 def _opposite_conflicts(point: str, context: list, window: list) -> list:
-    """[(span, (reason, passage))] of words of the point that say its event the other way from the page sentence
+    """[(span, (reason, passage), by a denial)] of words of the point that say its event the other way from the page sentence
     it matches best among those that speak of it ("accepted" where the page's Commission "rejected" the claim,
-    下降 for 上涨; precis.opposites): that sentence says it only the other way, the point's clause only its way."""
+    下降 for 上涨; precis.opposites): that sentence says it only the other way, the point's clause only its way.
+    A denied word says its event the other way ("not allowed" is the page's "ban"): "by a denial" when the point's
+    word or the page's is denied."""
     page_sentences = []
     for pf, j in zip(context, window):
         for s, e in sentence_spans(pf.text):
             sentence = pf.text[s:e]
-            words = opposite_words(sentence)
+            words = _said_sides(sentence)
             if words:
                 page_sentences.append((set(content_units(_without(sentence, words))), words, sentence, j))
     out = []
     for s, e in _clauses(point):
         clause = point[s:e]
-        words = opposite_words(clause)
+        words = _said_sides(clause)
         units = set(content_units(_without(clause, words)))
         if not words or len(units) < 2:
             continue
-        for a, b, group, side in words:
-            mine = {w_side for _, _, g, w_side in words if g == group}
+        for a, b, group, side, denied in words:
+            mine = {w[3] for w in words if w[2] == group}
             rivals = [(len(units & u) / len(units), k) for k, (u, theirs, *_) in enumerate(page_sentences)
-                      if any(g == group for _, _, g, _ in theirs)]
+                      if any(w[2] == group for w in theirs)]
             if not rivals or mine != {side}:
                 continue
             overlap, k = max(rivals)
             _, theirs, sentence, passage = page_sentences[k]
-            if overlap >= OPPOSITE_MIN_SHARE and {w_side for _, _, g, w_side in theirs if g == group} == {-side}:
-                word = next(sentence[x:y] for x, y, g, _ in theirs if g == group)
-                out.append(((s + a, s + b), (f"the page says {word}", passage)))
+            said = [w for w in theirs if w[2] == group]
+            if overlap >= OPPOSITE_MIN_SHARE and {w[3] for w in said} == {-side}:
+                word = sentence[said[0][0]:said[0][1]]
+                by_denial = denied or any(w[4] for w in said)
+                out.append(((s + a, s + b), (f"the page says {word}", passage), by_denial))
     return out
 
 

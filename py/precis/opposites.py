@@ -14,11 +14,12 @@ import re
 
 # group -> (words that say it one way, words that say it the other way); English words with their inflections.
 _OPPOSITES = {
+    # (not "fell ill", "fallen asleep": no amount went down)
     "direction": (r"ris(?:e|es|en|ing)|rose|increas(?:e|es|ed|ing)|gr[eo]w(?:s|n|ing)?|higher|above"
                   r"|上升|上涨|上漲|增加|增长|增長|提高|高于|高於|扩大|擴大|上调|上調",
-                  r"fall(?:s|en|ing)?|fell|decreas(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|dropp?(?:s|ed|ing)?|lower"
+                  r"(?:fall(?:s|en|ing)?|fell)(?! (?:ill|asleep|apart|silent|victim)\b)|decreas(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|dropp?(?:s|ed|ing)?|lower"
                   r"|below|shr[ai]nk(?:s|ing)?|shrunk|下降|下跌|减少|減少|降低|低于|低於|缩小|縮小|下调|下調"),
-    "assent": (r"accept(?:s|ed|ing)?|approv(?:e|es|ed|ing)|agree(?:s|d|ing)?|support(?:s|ed|ing)?"
+    "assent": (r"accept(?:s|ed|ing)?|approv(?:e|es|ed|ing)|agree(?:s|d|ing)?|support(?:s|ed|ing)?|uph[eo]ld(?:s|ing)?"
                r"|同意|支持|批准|接受",
                r"reject(?:s|ed|ing)?|refus(?:e|es|ed|ing)|oppos(?:e|es|ed|ing)|反对|反對|拒绝|拒絕|否决|否決|驳回|駁回"),
     # keeping what one has, against losing it ("will keep their jobs"; not "keep the office open")

@@ -19,6 +19,8 @@ from precis.scripts import HAN
 
 # Between an amount and the party it comes from or goes to: "£200,000 from the Gazette's owner", "£5 million a year to".
 _AMOUNT_THEN_NAME = re.compile(r"\s+(?:(?:a|per|each)\s+[a-z]+\s+)?(?:from|to|for|by)\s+(?:the\s+)?(?:[a-z'’-]+\s+){0,2}")
+# An amount that comes from a party with no name: "£12 million came from the council", "$3m from the city".
+_FROM_UNNAMED = re.compile(r"\s+(?:(?:came|comes|come|was|were)\s+)?(?:from|by)\s+the\s+[a-z]")
 # A Chinese count in a list: the thing and its count (其中雄性8只, 、雌性3只), or the count and the thing (两名兽医和).
 _CJK_COUNT = "(?P<count>\\d+|[零〇一二两三四五六七八九十百千]+)"
 _MEASURE = "(?P<measure>[名位个個座条條只隻头頭件辆輛艘架张張家所]|万元|元)"
@@ -85,7 +87,16 @@ def pairing_conflicts(point: str, point_facts: list, sentences: list, same_numbe
             pairs = read[(pairs_of, j)]
             others = [n for a, n in pairs if same_amount(amount, a) and not same(party, n)]
             elsewhere = [a for a, n in pairs if same(party, n) and not same_amount(amount, a)]
-            if others and elsewhere and not any(same_amount(amount, a) and same(party, n) for a, n in pairs):
+            if not elsewhere or any(same_amount(amount, a) and same(party, n) for a, n in pairs):
+                continue
+            if others:
                 out.append((span, (f"the page pairs {written} with {others[0]}", j)))
+                break
+            # the sentence gives the amount to a party it names in no other way ("£12 million came from the council
+            # and £6 million from the National Stage Fund"): the point's party has its own amount there
+            if pairs_of is english and any(f.kind == "number" and same_amount(amount, f.key)
+                                           and _FROM_UNNAMED.match(text, f.end) for f in facts):
+                given = next(f.text for f in facts if f.kind == "number" and same_amount(elsewhere[0], f.key))
+                out.append((span, (f"the page pairs {party} with {given}", j)))
                 break
     return out

@@ -876,3 +876,55 @@ def test_a_start_dated_by_the_day_it_was_announced():
     assert [(r["span"], r["reason"]) for r in wrong["reasons"]] == [
         ("22 July 2026", "the page says 22 July 2026 is when this was announced")]
     assert (right["supported"], right["reasons"]) == (True, [])
+
+
+@pytest.mark.parametrize("page, point, reasons", [
+    # a clock form is a race's time too: hours, minutes and seconds, or minutes and seconds
+    ("Mara Otieno won the Lakeside Marathon in 2 hours 21 minutes 5 seconds.",
+     "Otieno won the Lakeside Marathon in 2:21:05", []),
+    ("Mara Otieno won the Lakeside Marathon in 2 hours 21 minutes 5 seconds.",
+     "Otieno won the Lakeside Marathon in 2:12:05", [("2:12:05", "not in the page")]),
+    ("The crew's time over the course was 17 minutes 8 seconds.", "The crew's time was 17:08", []),
+    ("The crew's time over the course was 17 minutes 8 seconds.", "The crew's time was 17:18", [("17:18", "not in the page")]),
+])
+def test_a_clock_form_read_as_a_duration(page, point, reasons):
+    assert reasons_of(point, page) == reasons
+
+
+@pytest.mark.parametrize("page, point, reasons", [
+    # "not until" dates an event that happened, it denies nothing
+    ("The climbers were not found until 4.15 am.", "The climbers were found at 4.15 am", []),
+    # "refused to" denies as "declined to" does; a denial of the sentence's other clause answers it
+    ("The council said the road would not be reopened this year.", "The council refused to reopen the road this year", []),
+    ("The council said the road would be reopened this year.", "The council refused to reopen the road this year",
+     [("refused to", "the page says the opposite")]),
+    ("The Retail Guild, a trade body, said it had not read the report and would not comment.",
+     "The Retail Guild declined to comment on the report", []),
+    # a denied word is its opposite said plainly: "not allowed" is the page's "ban"
+    ("The licence for the depot includes a ban on deliveries between 10pm and 7am.",
+     "Deliveries to the depot will not be allowed between 10pm and 7am", []),
+    ("The licence for the depot includes a ban on deliveries between 10pm and 7am.",
+     "Deliveries to the depot will be allowed between 10pm and 7am", [("allowed", "the page says ban")]),
+    # "fell ill" is no fall
+    ("The agency said nobody was known to have fallen ill.", "Nobody is known to have fallen ill", []),
+    # both deny, but not the same word: "decided not to" against "has not decided whether to"
+    ("The club has not decided whether to sell the ground.", "The club has decided not to sell the ground",
+     [("not", "the page says the opposite")]),
+    ("The club has not decided whether to sell the ground.", "The club has not yet decided whether it will sell the ground",
+     []),
+    # a court that upheld what the page says it rejected
+    ("The judge rejected a claim about delivery charges.", "The judge upheld a claim about delivery charges",
+     [("upheld", "the page says rejected")]),
+])
+def test_what_a_denial_denies(page, point, reasons):
+    assert reasons_of(point, page) == reasons
+
+
+@pytest.mark.parametrize("point, flagged", [
+    ("The gallery is due to reopen in May", []),                  # a date set, not a cause
+    ("The gallery closed due to the storm", ["due to"]),
+    ("The closure was due to heavy rain", ["due to"]),
+])
+def test_due_to_a_date_or_a_cause(point, flagged):
+    from precis.grounding import _causes_not_in
+    assert [point[a:b] for a, b in _causes_not_in(point, "The gallery will reopen in May.")] == flagged

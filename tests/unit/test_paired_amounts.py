@@ -74,3 +74,17 @@ def test_a_surname_opening_the_point_is_a_party():
     page = "Lena Varga beat Tomas Kral in a tiebreak. Varga received £12,000 and Kral £8,000."
     (g,) = ground_points("- Kral took £12,000 as runner-up.", page)
     assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("Kral", "the page pairs £12,000 with Varga")]
+
+
+def test_an_amount_the_page_gives_to_a_party_it_does_not_name():
+    page = ("The repairs cost £9 million, of which £5 million came from the county and £2 million from the Harbour "
+            "Trust; the rest was raised from donors.")
+    swapped, kept = ground_points("- The Harbour Trust gave £5 million for the repairs.\n"
+                                  "- The Harbour Trust gave £2 million for the repairs.", page)
+    assert [(r["span"], r["reason"]) for r in swapped["reasons"]] == [
+        ("Harbour Trust", "the page pairs Harbour Trust with £2 million")]
+    assert (kept["supported"], kept["reasons"]) == (True, [])
+    # "from 48,000 tonnes to 39,000 tonnes": a change, not an amount given to a party with no name
+    sentence = "The catch allowed in the Marren Sea will fall from 48,000 tonnes to 39,000 tonnes."
+    point = "The Marren Sea quota drops to 39,000 tonnes."
+    assert pairing_conflicts(point, extract_facts(point), [(sentence, extract_facts(sentence))], _number_matches) == []
