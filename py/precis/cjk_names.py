@@ -169,6 +169,21 @@ BODY_REACH = 8
 # The name first: "林晓薇是…研究所的研究员", the whole clause saying whose officer the person is.
 _HOLDER_AFTER = re.compile(f"(?<![{HAN}])(?P<name>[{HAN}]{{2,3}})(?:是|为|為)(?P<body>[{HAN}]{{2,16}}?)的"
                            f"(?P<role>{'|'.join(ROLE_WORDS)})(?=[，,。；;、]|$)")
+# The role said of a named person in other orders: 林晓雯担任领队, 陈立新是集团副总经理 (the name first, the role ending the
+# clause); 评委会主席由协会副主席吴静担任 and 由研究员周明远担任领队 (by whom a role is held); 副领队为博物馆馆长林晓雯
+# (the role, then the person, titles between); 项目负责人、高级工程师马永强 (two roles of one person).
+_FAMILY = f"[{''.join(sorted(FAMILY_NAMES))}]"
+_ROLE = f"(?P<role>{'|'.join(ROLE_WORDS)})"
+_PERSON = f"(?P<name>{_FAMILY}[{HAN}]{{1,2}}?)"
+_CLAUSE_END = "(?=[，,。；;、！？!?]|$)"
+_HELD_AS = (
+    re.compile(f"(?:(?<![{HAN}])|(?<=由)){_PERSON}(?:是|为|為|担任|擔任|出任|任)(?P<body>[{HAN}]{{0,16}}?)的?{_ROLE}"
+               f"{_CLAUSE_END}"),
+    re.compile(f"由(?P<between>[{HAN}]{{0,16}}?){_PERSON}(?:担任|擔任|出任)(?P<body>[{HAN}]{{0,16}}?)的?{_ROLE}{_CLAUSE_END}"),
+    re.compile(f"{_ROLE}由(?P<between>[{HAN}]{{0,16}}?){_PERSON}(?:担任|擔任|出任){_CLAUSE_END}"),
+    re.compile(f"{_ROLE}(?:为|為|是)(?P<between>[{HAN}]{{0,16}}?){_PERSON}{_CLAUSE_END}"),
+    re.compile(f"{_ROLE}、(?P<between>[{HAN}]{{0,8}}?)(?:{'|'.join(ROLE_WORDS)}){_PERSON}(?=说|說|表示|介绍|介紹|称|稱|{_CLAUSE_END[3:-1]})"),
+)
 # Words too general to name the organisation a role belongs to.
 _GENERIC_BODIES = frozenset("公司 集团 企业 机构 部门 协会 学校 医院 政府 项目 工程 团队 方面 官方".split())
 
@@ -191,6 +206,18 @@ def role_holders(text: str, reach: int = 4) -> list:
     for m in _HOLDER_AFTER.finditer(text):   # 林晓薇是东滨农业科学院水稻研究所的研究员
         if m.group("name")[0] in FAMILY_NAMES:
             out.append((m.group("role"), m.group("name"), m.start("name"), m.end("name"), m.group("body")[-reach:]))
+    for pattern in _HELD_AS:
+        for m in pattern.finditer(text):
+            role, start = m.group("role"), m.start("role")
+            if text[max(0, start - 1):start] == "副" and not role.startswith("副"):
+                role, start = "副" + role, start - 1      # 为副领队, 研究所副所长: the deputy
+            if "body" in m.groupdict():
+                body = text[m.start("body"):start][-reach:]
+            else:   # 评委会主席由…: the body just before the role
+                body = text[_spelled_from(text, start, reach):start]
+            held = (role, m.group("name"), m.start("name"), m.end("name"))
+            if not any(h[:4] == held for h in out):
+                out.append((*held, body))
     return sorted(out, key=lambda h: h[2])
 
 

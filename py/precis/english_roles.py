@@ -19,7 +19,7 @@ import re
 NAME = r"(?<![\w'’&.-])[A-Z][\w'&-]*(?: (?:of |the |& )?[A-Z][\w'&-]*){0,3}"
 _GENERIC = r"(?<![\w'’&.-])[Tt]he [a-z]{3,}"
 _BODY = rf"(?:{NAME}|{_GENERIC})"
-_ROLE = r"[a-z]+(?: [a-z]+){0,2}"
+_ROLE = r"[a-z]+(?: [a-z]+){0,3}"
 # "Tidewell's chief executive, Maria Okafor", "Maria Okafor, Tidewell's chief executive", "Okafor is
 # Veltra's chief executive", "Tidewell, whose chief executive, Maria Okafor, ...": a post the body has one of.
 _OFFICER = (

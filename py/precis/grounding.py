@@ -104,7 +104,8 @@ SWAP_MIN_UNITS = 2
 
 # Quantity words before (or 以上/以下 after) a number: +1 "more", -1 "less". The longer
 # phrases come first ("不超过" before "超过").
-_MORE = ("more than", "over", "at least", "above", "exceeding", "upwards of", "不少于", "超过", "超出", "逾",
+_MORE = ("more than", "over", "at least", "above", "exceeding", "upwards of", "no less than", "no fewer than",
+         "不少于", "超过", "超出", "逾",
          "至少", "多于", "高于", "大于")
 _LESS = ("less than", "fewer than", "under", "at most", "below", "up to", "no more than", "as many as", "as much as",
          "不超过", "不到",
@@ -368,13 +369,17 @@ class PassageIndex:
         for span, reason in self._event_date_conflicts(point, point_facts) + \
                 _until_conflicts(point, point_facts, context, window):
             reasons.setdefault(span, reason)
-        for span, passage in _negation_conflicts(point, context, window):
+        denied, denied_further_on = _negation_conflicts(point, context, window)
+        for span, passage in denied:
             reasons.setdefault(span, (OPPOSITE, passage))
         if not any(reason == OPPOSITE for reason, _ in reasons.values()):   # one "opposite" says it
             denials = _cjk_denials(context, window)
             for span, passage in self._denied_predicates(point) + \
                     _denied_cjk_words(point, denials, self._whole_text()) + \
                     _denied_cjk_objects(point, denials, self._whole_text()):
+                reasons.setdefault(span, (OPPOSITE, passage))
+        if not any(reason == OPPOSITE for reason, _ in reasons.values()):   # the whole clause, where nothing finer
+            for span, passage in denied_further_on:
                 reasons.setdefault(span, (OPPOSITE, passage))
         denial_said = any(reason == OPPOSITE for reason, _ in reasons.values())
         for span, reason, by_denial in _opposite_conflicts(point, context, window):
@@ -2012,11 +2017,12 @@ def _someone_else(point: str, sentence: str, clause: tuple) -> bool:
     return False
 
 
-def _negation_conflicts(point: str, context: list, window: list) -> list:
-    """[(span, page passage)] of point clauses whose polarity differs from the page clause they match best,
+def _negation_conflicts(point: str, context: list, window: list) -> tuple:
+    """([(span, page passage)] of point clauses whose polarity differs from the page clause they match best,
     unless another clause of the point matches that page clause with its polarity ("According
     to Mei Olsen, no books were removed" against "Mei Olsen said the library did not remove any
-    books": the second clause carries the denial)."""
+    books": the second clause carries the denial), [those of plain point clauses that the page clause after their
+    best match denies (_denied_in_next_clause)])."""
     page_clauses = []
     for pf, j in zip(context, window):
         if pf.text.rstrip().endswith(("?", "？")):
@@ -2026,7 +2032,7 @@ def _negation_conflicts(point: str, context: list, window: list) -> list:
             if units:
                 page_clauses.append((units, _clause_denials(pf.text[s:e]), j, pf.text[s:e]))
     if not page_clauses:
-        return []
+        return [], []
     matched = []  # (point clause span, its cues, page clause index, page clause negated)
     for s, e in _clauses(point):
         clause = point[s:e]
@@ -2048,8 +2054,14 @@ def _negation_conflicts(point: str, context: list, window: list) -> list:
             k = alike[-1] if alike else k
             matched.append(((s, e), cues, k, denies(k)))
     explained = {k for _, cues, k, negated in matched if bool(cues) == negated}
-    conflicts = []
+    conflicts, further_on = [], []
     for (s, e), cues, k, negated in matched:
+        if not cues and not negated and _denied_in_next_clause(point[s:e], page_clauses, k):
+            # "The authority said it would take action": the page's "said the airline had given notice and that it
+            # would not be taking any action", whose first clause the point's matches best
+            lead = len(point[s:e]) - len(point[s:e].lstrip())
+            further_on.append(((s + lead, s + len(point[s:e].rstrip(" .。!！?？"))), page_clauses[k][2]))
+            continue
         if cues and negated and _denies_another_word(point[s:e], page_clauses[k][3]):
             # "has decided not to appeal" against "has not decided whether to appeal"
             conflicts += [((s + a, s + b), page_clauses[k][2]) for a, b in cues]
@@ -2067,7 +2079,19 @@ def _negation_conflicts(point: str, context: list, window: list) -> list:
             clause = point[s:e]
             lead = len(clause) - len(clause.lstrip())
             conflicts.append(((s + lead, s + len(clause.rstrip(" .。!！?？"))), passage))
-    return conflicts
+    return conflicts, further_on
+
+
+def _denied_in_next_clause(clause: str, page_clauses: list, k: int) -> bool:
+    """Whether the page clause right after the one an English point clause matches best, in the same passage,
+    denies what the point's clause says beyond that best match: two words of it, one of them denied there."""
+    if not clause.isascii() or k + 1 >= len(page_clauses) or page_clauses[k + 1][2] != page_clauses[k][2] or \
+            not any(root is None for root in page_clauses[k + 1][1]):
+        return False
+    best = {_root(stem) for stem, _, _ in _predicates(page_clauses[k][3].strip())}
+    beyond = {_root(stem) for stem, _, _ in _predicates(clause.strip())} - best
+    theirs = {_root(stem): denied for stem, _, denied in _predicates(page_clauses[k + 1][3].strip())}
+    return len(beyond & theirs.keys()) >= 2 and any(theirs[w] for w in beyond & theirs.keys())
 
 
 def _root(stem: str) -> str:

@@ -29,6 +29,17 @@ _CJK_THING_THEN_COUNT = re.compile(f"(?<=[、，,；;和与與])(?:其中)?(?!�
 _CJK_THING_IS_COUNT = re.compile(f"(?P<thing>[{HAN}]{{2,4}})(?:为|為|是|达到|達到|达|達)(?:约|約)?{_CJK_COUNT}{_MEASURE}")
 _CJK_COUNT_THEN_THING = re.compile(f"(?<![\\d零〇一二两三四五六七八九十百千]){_CJK_COUNT}{_MEASURE}"
                                    f"(?P<thing>[{HAN}]{{2,3}}?)(?=[和与與、，,。；;]|$)")
+# Any count of a thing, not only in a list: the two characters after the count (6名技术人员: 技术; 九个省市的: 省市), and the
+# up to six before it, past a quantity word (氯化锂资源量约80万吨: 氯化锂资源量; 金奖的团队有9支), each as written.
+_ANY_MEASURE = ("(?P<measure>[名位个個座条條只隻头頭件辆輛艘架张張家所支处處项項台套间間]|万吨|萬噸|吨|噸|万元|萬元|亿元|億元|元"
+                "|平方公里|公里|公顷|公頃)")
+_QUANTITY_WORD = "(?:为|為|是|有|达到|達到|达|達|约|約|超过|超過|不到|近|逾|共)"
+# 一 before these is the article "a" (一家企业, 一位专家), not a count.
+_ARTICLE_MEASURES = frozenset("个個位项項种種座家条條")
+_IDEOGRAPH = re.compile(f"[{HAN}]")
+_CJK_COUNT_BEFORE_TWO = re.compile(f"(?<![\\d零〇一二两三四五六七八九十百千]){_CJK_COUNT}{_ANY_MEASURE}的?(?P<thing>[{HAN}]{{2}})")
+_CJK_SIX_BEFORE_COUNT = re.compile(f"(?P<thing>(?:(?!{_QUANTITY_WORD})[{HAN}]){{2,6}}?){_QUANTITY_WORD}*"
+                                   f"(?<![零〇一二两三四五六七八九十百千]){_CJK_COUNT}{_ANY_MEASURE}")
 # Between a party and its amount: nothing ("and Kral £8,000") or a few plain words ("received", "will be paid").
 _NAME_THEN_AMOUNT = re.compile(r"(?:,?\s+(?!(?:and|or|but|than|while|whereas|against)\b)[a-z]+){0,3}\s+")
 
@@ -63,34 +74,67 @@ def cjk_count_pairs(text: str) -> list:
     return out
 
 
+def cjk_any_count_pairs(text: str) -> list:
+    """cjk_count_pairs, and every other count with the characters next to it (_CJK_COUNT_BEFORE_TWO,
+    _CJK_SIX_BEFORE_COUNT): 公司已派出6名技术人员 gives 6 to 技术 and to 公司已派出."""
+    out = cjk_count_pairs(text)
+    seen = {(value, thing) for value, thing, *_ in out}
+    for pattern in (_CJK_COUNT_BEFORE_TWO, _CJK_SIX_BEFORE_COUNT):
+        for m in pattern.finditer(text):
+            value = cjk_number(m.group("count"))
+            if text[max(0, m.start("count") - 1):m.start("count")] == "第" or \
+                    (m.group("count") == "一" and m.group("measure") in _ARTICLE_MEASURES):
+                continue   # 第一家: an ordinal; 一家企业: an article
+            if pattern is _CJK_SIX_BEFORE_COUNT and len(m.group("thing")) < 6 and m.start() > 0 and \
+                    _IDEOGRAPH.match(text, m.start() - 1):
+                continue   # 两家公司共有约1100家: 公司 is what 两家 counts, not what 1100家 is
+            if value is not None and (value, m.group("thing")) not in seen:
+                seen.add((value, m.group("thing")))
+                out.append((value, m.group("thing"), m.span("thing"), m.group("count") + m.group("measure")))
+    return out
+
+
 def pairing_conflicts(point: str, point_facts: list, sentences: list, same_number: Callable) -> list:
     """[((start, end) of the party in the point, (reason, index into `sentences`))] for each amount and party the
     point pairs where a sentence of the page (`sentences`: (text, facts) each) pairs that amount with another party
     and that party with another amount: English amounts and parties (amount_pairs, compared with `same_number` and
-    same_party), and Chinese counts of things (cjk_count_pairs, compared as written)."""
+    same_party), and Chinese counts of things (cjk_any_count_pairs, compared as written). A pairing some sentence of
+    the page makes is no conflict, whatever another sentence pairs; a count is reported once."""
     def english(text, facts):
         return [(a.key, n.text) for a, n in amount_pairs(text, facts)]
 
     def chinese(text, _):
-        return [(value, thing) for value, thing, *_ in cjk_count_pairs(text)]
+        return [(value, thing) for value, thing, *_ in cjk_any_count_pairs(text)]
 
     equal = lambda a, b: a == b  # noqa: E731
+    # 湖区锂盐储量 is the page's 锂盐储量: one thing, one read further back
+    same_thing = lambda a, b: a == b or min(len(a), len(b)) >= 3 and (a.endswith(b) or b.endswith(a))  # noqa: E731
     claims = [(a.key, a.text, n.text, (n.start, n.end), english, same_number, same_party)
               for a, n in amount_pairs(point, point_facts)]
-    claims += [(value, written, thing, span, chinese, equal, equal) for value, thing, span, written in cjk_count_pairs(point)]
+    claims += [(value, written, thing, span, chinese, equal, same_thing)
+               for value, thing, span, written in cjk_any_count_pairs(point)]
     read = {}   # (pairs_of, sentence index) -> the sentence's pairs, read once
+
+    def pairs_in(pairs_of, j):
+        if (pairs_of, j) not in read:
+            read[(pairs_of, j)] = pairs_of(*sentences[j])
+        return read[(pairs_of, j)]
+
     out = []
+    reported = set()
     for amount, written, party, span, pairs_of, same_amount, same in claims:
+        if (amount, written) in reported or any(same_amount(amount, a) and same(party, n)
+                                                for j in range(len(sentences)) for a, n in pairs_in(pairs_of, j)):
+            continue
         for j, (text, facts) in enumerate(sentences):
-            if (pairs_of, j) not in read:
-                read[(pairs_of, j)] = pairs_of(text, facts)
-            pairs = read[(pairs_of, j)]
+            pairs = pairs_in(pairs_of, j)
             others = [n for a, n in pairs if same_amount(amount, a) and not same(party, n)]
             elsewhere = [a for a, n in pairs if same(party, n) and not same_amount(amount, a)]
             if not elsewhere or any(same_amount(amount, a) and same(party, n) for a, n in pairs):
                 continue
             if others:
                 out.append((span, (f"the page pairs {written} with {others[0]}", j)))
+                reported.add((amount, written))
                 break
             # the sentence gives the amount to a party it names in no other way ("£12 million came from the council
             # and £6 million from the National Stage Fund"): the point's party has its own amount there
@@ -98,5 +142,6 @@ def pairing_conflicts(point: str, point_facts: list, sentences: list, same_numbe
                                            and _FROM_UNNAMED.match(text, f.end) for f in facts):
                 given = next(f.text for f in facts if f.kind == "number" and same_amount(elsewhere[0], f.key))
                 out.append((span, (f"the page pairs {party} with {given}", j)))
+                reported.add((amount, written))
                 break
     return out

@@ -164,3 +164,27 @@ def test_grounding_names_the_failed_fact(page, point, reasons):
     (g,) = ground_points(f"- {point}", page)
     assert [(r["span"], r["reason"]) for r in g["reasons"]] == reasons
     assert g["supported"] is (not reasons)
+
+
+def test_roles_said_with_the_name_first_or_by_whom_they_are_held():
+    page = "此次修缮由该院研究员吴志刚担任总设计师，副总设计师为市规划院高级工程师郑秀英。"
+    assert [h[:2] for h in role_holders(page)] == [("研究员", "吴志刚"), ("总设计师", "吴志刚"),
+                                                  ("工程师", "郑秀英"), ("副总设计师", "郑秀英")]
+    assert [h[:2] for h in role_holders("郑秀英担任总设计师，吴志刚为副总设计师。")] == [
+        ("总设计师", "郑秀英"), ("副总设计师", "吴志刚")]
+    assert [h[:2] for h in role_holders("评委会主席由省博物馆馆长罗立群担任。")] == [("馆长", "罗立群"), ("主席", "罗立群")]
+    assert [h[:2] + (h[4],) for h in role_holders("项目负责人、高级工程师江海说，工期约两年。")] == [
+        ("工程师", "江海", "高级"), ("负责人", "江海", "项目")]
+    assert [h[:2] + (h[4],) for h in role_holders("江海是市规划院副院长。", 8)] == [("副院长", "江海", "市规划院")]
+
+
+@pytest.mark.parametrize("point, expected", [
+    ("郑秀英担任总设计师，吴志刚为副总设计师。", [("郑秀英", "the page names 吴志刚 as 总设计师"),
+                                              ("吴志刚", "the page names 郑秀英 as 副总设计师")]),
+    ("总设计师由郑秀英担任。", [("郑秀英", "the page names 吴志刚 as 总设计师")]),
+    ("吴志刚担任总设计师，郑秀英为副总设计师。", []),
+])
+def test_a_role_said_name_first_is_checked_as_the_page_gives_it(point, expected):
+    page = "此次修缮由该院研究员吴志刚担任总设计师，副总设计师为市规划院高级工程师郑秀英。"
+    found = role_conflicts(point, page, role_holders(page))
+    assert [(point[s:e], reason) for (s, e), (reason, _) in found] == expected

@@ -100,3 +100,11 @@ def test_a_part_turned_round():
     assert officer_conflicts("Harbourline Foods is the biggest seller of Eastmoor mackerel", QUOTA, page_officers)[0][1][0] \
         == "the page says Harbourline Foods is the biggest buyer of Eastmoor"
     assert officer_conflicts("Harbourline Foods is the biggest buyer of Eastmoor mackerel", QUOTA, page_officers) == []
+
+
+def test_a_role_of_four_words():
+    page = "Harbour Air's head of flight operations, Colin Marsh, said no pilot had been approached."
+    assert [(p, b, r) for p, b, r, *_ in officers(page)] == [("Colin Marsh", "Harbour Air", "head of flight operations")]
+    point = "Dana Reyes, Harbour Air's head of flight operations, said so"
+    assert officer_conflicts(point, page, officers(page))[0][1][0] == \
+        "the page names Colin Marsh as Harbour Air's head of flight operations"

@@ -928,3 +928,20 @@ def test_what_a_denial_denies(page, point, reasons):
 def test_due_to_a_date_or_a_cause(point, flagged):
     from precis.grounding import _causes_not_in
     assert [point[a:b] for a, b in _causes_not_in(point, "The gallery will reopen in May.")] == flagged
+
+
+@pytest.mark.parametrize("page, point, reasons", [
+    # "no less than" is "at least"
+    ("The supplier has agreed to deliver at least 400 tonnes a year.", "The supplier will deliver no less than 400 tonnes a year",
+     []),
+    ("The supplier has agreed to deliver at least 400 tonnes a year.", "The supplier will deliver no more than 400 tonnes a year",
+     [("400", "the page says at least 400")]),
+    # the page's denial in the clause after the one the point matches best
+    ("The regulator said the operator had given the required notice and that it would not be taking any action.",
+     "The regulator said it would take action against the operator",
+     [("The regulator said it would take action against the operator", "the page says the opposite")]),
+    ("The regulator said the operator had given the required notice and that it would not be taking any action.",
+     "The regulator said the operator had given the required notice", []),
+])
+def test_bounds_and_a_denial_in_the_next_clause(page, point, reasons):
+    assert reasons_of(point, page) == reasons

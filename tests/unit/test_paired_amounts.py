@@ -1,5 +1,7 @@
 """precis.paired_amounts: which amount goes with which party in one English sentence (exact outcomes)."""
 
+import pytest
+
 from precis.facts import extract_facts
 from precis.grounding import ground_points
 from precis.grounding import _number_matches
@@ -88,3 +90,21 @@ def test_an_amount_the_page_gives_to_a_party_it_does_not_name():
     sentence = "The catch allowed in the Marren Sea will fall from 48,000 tonnes to 39,000 tonnes."
     point = "The Marren Sea quota drops to 39,000 tonnes."
     assert pairing_conflicts(point, extract_facts(point), [(sentence, extract_facts(sentence))], _number_matches) == []
+
+
+@pytest.mark.parametrize("point, expected", [
+    # the count of one thing given to another, outside a list
+    ("公司已派出80名技术人员到现场。", [("技术", "the page pairs 80名 with 工人")]),
+    ("湖区钾盐储量约90万吨，锂盐储量超过1500万吨。", [("湖区钾盐储量", "the page pairs 90万吨 with 湖区锂盐储量"),
+                                               ("锂盐储量", "the page pairs 1500万吨 with 钾盐储量")]),
+    # the page's own pairings, an ordinal and an article are no swap
+    ("公司已派出5名技术人员，高峰期有约80名工人。", []),
+    ("湖区锂盐储量约90万吨。", []),
+    ("这是公司在华东的第一家工厂，也是一家新工厂。", []),
+])
+def test_a_chinese_count_given_to_another_thing(point, expected):
+    page = ["公司已派出5名技术人员到现场，施工高峰期现场将有约80名工人。", "初步查明湖区锂盐储量约90万吨，钾盐储量超过1500万吨。",
+            "这是公司在华东的第一家工厂。"]
+    sentences = [(text, extract_facts(text)) for text in page]
+    found = pairing_conflicts(point, extract_facts(point), sentences, _number_matches)
+    assert [(point[s:e], why) for (s, e), (why, _) in found] == expected
