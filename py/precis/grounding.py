@@ -361,8 +361,9 @@ class PassageIndex:
                 reasons.setdefault((s, e), reason)
         # a page's surname opening the point is a party too ("Kral received £12,000")
         opened = _with_opening_surname(point, point_facts, self._surnames or frozenset())
+        numbers_said = {f.text for f in point_facts if f.kind == "number" and (f.start, f.end) in reasons}
         for span, (reason, k) in pairing_conflicts(point, opened, [(pf.text, pf.facts) for pf in context],
-                                                   _number_matches):
+                                                   _number_matches, numbers_said):
             reasons.setdefault(span, (reason, window[k]))
         for span, reason in _telling_date_conflicts(point, point_facts, context, window):
             reasons.setdefault(span, reason)

@@ -94,12 +94,15 @@ def cjk_any_count_pairs(text: str) -> list:
     return out
 
 
-def pairing_conflicts(point: str, point_facts: list, sentences: list, same_number: Callable) -> list:
+def pairing_conflicts(point: str, point_facts: list, sentences: list, same_number: Callable,
+                      numbers_said: frozenset = frozenset()) -> list:
     """[((start, end) of the party in the point, (reason, index into `sentences`))] for each amount and party the
     point pairs where a sentence of the page (`sentences`: (text, facts) each) pairs that amount with another party
     and that party with another amount: English amounts and parties (amount_pairs, compared with `same_number` and
     same_party), and Chinese counts of things (cjk_any_count_pairs, compared as written). A pairing some sentence of
-    the page makes is no conflict, whatever another sentence pairs; a count is reported once."""
+    the page makes is no conflict, whatever another sentence pairs; a count is reported once, and a count outside a
+    list not at all where its number is among `numbers_said`, already flagged (the characters read with it there
+    match well but tell a reader little)."""
     def english(text, facts):
         return [(a.key, n.text) for a, n in amount_pairs(text, facts)]
 
@@ -111,8 +114,10 @@ def pairing_conflicts(point: str, point_facts: list, sentences: list, same_numbe
     same_thing = lambda a, b: a == b or min(len(a), len(b)) >= 3 and (a.endswith(b) or b.endswith(a))  # noqa: E731
     claims = [(a.key, a.text, n.text, (n.start, n.end), english, same_number, same_party)
               for a, n in amount_pairs(point, point_facts)]
+    listed = {(value, thing) for value, thing, *_ in cjk_count_pairs(point)}
     claims += [(value, written, thing, span, chinese, equal, same_thing)
-               for value, thing, span, written in cjk_any_count_pairs(point)]
+               for value, thing, span, written in cjk_any_count_pairs(point)
+               if (value, thing) in listed or not any(written in said for said in numbers_said)]
     read = {}   # (pairs_of, sentence index) -> the sentence's pairs, read once
 
     def pairs_in(pairs_of, j):
