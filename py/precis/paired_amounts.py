@@ -1,5 +1,6 @@
 """Which amount goes with which party, as one sentence pairs them: "£1.35 million from the Heritage Lottery Fund and
-£200,000 from Northgate Media", "Varga received £12,000 and Kral £8,000", 其中雄性8只、雌性3只. Pure stdlib.
+£200,000 from Northgate Media", "Varga received £12,000 and Kral £8,000", 其中雄性8只、雌性3只, and, outside a list,
+公司已派出6名技术人员 (6 with 技术 after it and 公司已派出 before it, each as written). Pure stdlib.
 
 A point that swaps the pairs has every amount and every name of the sentence; only the pairing is wrong. An amount
 is paired with a name right after it and a preposition ("£200,000 from Northgate Media"), or a name with an amount a
@@ -36,7 +37,6 @@ _ANY_MEASURE = ("(?P<measure>[名位个個座条條只隻头頭件辆輛艘架�
 _QUANTITY_WORD = "(?:为|為|是|有|达到|達到|达|達|约|約|超过|超過|不到|近|逾|共)"
 # 一 before these is the article "a" (一家企业, 一位专家), not a count.
 _ARTICLE_MEASURES = frozenset("个個位项項种種座家条條")
-_IDEOGRAPH = re.compile(f"[{HAN}]")
 _CJK_COUNT_BEFORE_TWO = re.compile(f"(?<![\\d零〇一二两三四五六七八九十百千]){_CJK_COUNT}{_ANY_MEASURE}的?(?P<thing>[{HAN}]{{2}})")
 _CJK_SIX_BEFORE_COUNT = re.compile(f"(?P<thing>(?:(?!{_QUANTITY_WORD})[{HAN}]){{2,6}}?){_QUANTITY_WORD}*"
                                    f"(?<![零〇一二两三四五六七八九十百千]){_CJK_COUNT}{_ANY_MEASURE}")
@@ -86,7 +86,7 @@ def cjk_any_count_pairs(text: str) -> list:
                     (m.group("count") == "一" and m.group("measure") in _ARTICLE_MEASURES):
                 continue   # 第一家: an ordinal; 一家企业: an article
             if pattern is _CJK_SIX_BEFORE_COUNT and len(m.group("thing")) < 6 and m.start() > 0 and \
-                    _IDEOGRAPH.match(text, m.start() - 1):
+                    re.match(f"[{HAN}]", text[m.start() - 1]):
                 continue   # 两家公司共有约1100家: 公司 is what 两家 counts, not what 1100家 is
             if value is not None and (value, m.group("thing")) not in seen:
                 seen.add((value, m.group("thing")))
