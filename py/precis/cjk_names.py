@@ -175,14 +175,15 @@ _HOLDER_AFTER = re.compile(f"(?<![{HAN}])(?P<name>[{HAN}]{{2,3}})(?:是|为|為)
 _FAMILY = f"[{''.join(sorted(FAMILY_NAMES))}]"
 _ROLE = f"(?P<role>{'|'.join(ROLE_WORDS)})"
 _PERSON = f"(?P<name>{_FAMILY}[{HAN}]{{1,2}}?)"
-_CLAUSE_END = "(?=[，,。；;、！？!?]|$)"
+_CLAUSE_PUNCT = "[，,。；;、！？!?]|$"
+_CLAUSE_END = f"(?={_CLAUSE_PUNCT})"
 _HELD_AS = (
     re.compile(f"(?:(?<![{HAN}])|(?<=由)){_PERSON}(?:是|为|為|担任|擔任|出任|任)(?P<body>[{HAN}]{{0,16}}?)的?{_ROLE}"
                f"{_CLAUSE_END}"),
     re.compile(f"由(?P<between>[{HAN}]{{0,16}}?){_PERSON}(?:担任|擔任|出任)(?P<body>[{HAN}]{{0,16}}?)的?{_ROLE}{_CLAUSE_END}"),
     re.compile(f"{_ROLE}由(?P<between>[{HAN}]{{0,16}}?){_PERSON}(?:担任|擔任|出任){_CLAUSE_END}"),
     re.compile(f"{_ROLE}(?:为|為|是)(?P<between>[{HAN}]{{0,16}}?){_PERSON}{_CLAUSE_END}"),
-    re.compile(f"{_ROLE}、(?P<between>[{HAN}]{{0,8}}?)(?:{'|'.join(ROLE_WORDS)}){_PERSON}(?=说|說|表示|介绍|介紹|称|稱|{_CLAUSE_END[3:-1]})"),
+    re.compile(f"{_ROLE}、(?P<between>[{HAN}]{{0,8}}?)(?:{'|'.join(ROLE_WORDS)}){_PERSON}(?=说|說|表示|介绍|介紹|称|稱|{_CLAUSE_PUNCT})"),
 )
 # Words too general to name the organisation a role belongs to.
 _GENERIC_BODIES = frozenset("公司 集团 企业 机构 部门 协会 学校 医院 政府 项目 工程 团队 方面 官方".split())
