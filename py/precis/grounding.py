@@ -42,7 +42,7 @@ import functools
 import math
 import re
 from dataclasses import asdict, dataclass, field, replace
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from precis import facts as fact_rules
 from precis.cjk_names import BODY_REACH, FAMILY_NAMES, abbreviates, body_word_conflicts, holds_name, page_spelling, role_conflicts, \
@@ -2060,8 +2060,7 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
         if not cues and not negated and _denied_in_next_clause(point[s:e], page_clauses, k):
             # "The authority said it would take action": the page's "said the airline had given notice and that it
             # would not be taking any action", whose first clause the point's matches best
-            lead = len(point[s:e]) - len(point[s:e].lstrip())
-            further_on.append(((s + lead, s + len(point[s:e].rstrip(" .。!！?？"))), page_clauses[k][2]))
+            further_on.append((_clause_words(point, s, e), page_clauses[k][2]))
             continue
         if cues and negated and _denies_another_word(point[s:e], page_clauses[k][3]):
             # "has decided not to appeal" against "has not decided whether to appeal"
@@ -2077,10 +2076,14 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
         if cues:
             conflicts += [((s + a, s + b), passage) for a, b in cues]
         else:
-            clause = point[s:e]
-            lead = len(clause) - len(clause.lstrip())
-            conflicts.append(((s + lead, s + len(clause.rstrip(" .。!！?？"))), passage))
+            conflicts.append((_clause_words(point, s, e), passage))
     return conflicts, further_on
+
+
+def _clause_words(point: str, s: int, e: int) -> tuple:
+    """(start, end) of the clause point[s:e] without its outer spaces and closing punctuation: the span flagged."""
+    clause = point[s:e]
+    return s + len(clause) - len(clause.lstrip()), s + len(clause.rstrip(" .。!！?？"))
 
 
 def _denied_in_next_clause(clause: str, page_clauses: list, k: int) -> bool:
@@ -2089,15 +2092,16 @@ def _denied_in_next_clause(clause: str, page_clauses: list, k: int) -> bool:
     if not clause.isascii() or k + 1 >= len(page_clauses) or page_clauses[k + 1][2] != page_clauses[k][2] or \
             not any(root is None for root in page_clauses[k + 1][1]):
         return False
-    best = {_root(stem) for stem, _, _ in _predicates(page_clauses[k][3].strip())}
-    beyond = {_root(stem) for stem, _, _ in _predicates(clause.strip())} - best
-    theirs = {_root(stem): denied for stem, _, denied in _predicates(page_clauses[k + 1][3].strip())}
+    beyond = _denied_roots(clause).keys() - _denied_roots(page_clauses[k][3]).keys()
+    theirs = _denied_roots(page_clauses[k + 1][3])
     return len(beyond & theirs.keys()) >= 2 and any(theirs[w] for w in beyond & theirs.keys())
 
 
-def _root(stem: str) -> str:
-    """A stem without its inflection, so that "removed" and "remove" are one word."""
-    return re.sub(r"(?:ing|ed|es|e|s|d)$", "", stem) if len(stem) > 4 else stem
+def _denied_roots(text: str) -> dict:
+    """{root: whether it is denied} of the English content words of `text` (_predicates), each root without its
+    inflection, so that "removed" and "remove" are one word."""
+    return {re.sub(r"(?:ing|ed|es|e|s|d)$", "", stem) if len(stem) > 4 else stem: denied
+            for stem, _, denied in _predicates(text.strip())}
 
 
 def _denies_another_word(clause: str, page_clause: str) -> bool:
@@ -2105,8 +2109,7 @@ def _denies_another_word(clause: str, page_clause: str) -> bool:
     they share: a word the point says plainly is the one the page denies, and none the point denies is denied there."""
     if not clause.isascii():
         return False
-    mine = {_root(stem): denied for stem, _, denied in _predicates(clause.strip())}
-    theirs = {_root(stem): denied for stem, _, denied in _predicates(page_clause.strip())}
+    mine, theirs = _denied_roots(clause), _denied_roots(page_clause)
     shared = mine.keys() & theirs.keys()
     return any(theirs[w] and not mine[w] for w in shared) and not any(mine[w] and theirs[w] for w in shared) and \
         any(mine[w] and not theirs[w] for w in shared)
@@ -2125,21 +2128,30 @@ def _denied_alike(clause: str, cues: list, page_clauses: list, passage: int) -> 
                for units, roots, j, _ in page_clauses)
 
 
+class _SaidWord(NamedTuple):
+    """A word of precis.opposites as a text says it: `side` is the word's own, turned where the word is denied."""
+    start: int
+    end: int
+    group: str
+    side: int
+    denied: bool
+
+
 def _said_sides(text: str) -> list:
-    """[(start, end, group, side, denied)]: opposite_words of `text`, each said the other way where it is denied
-    (_denied_words): "will not be allowed" says a ban; "did not rise", a fall or no change."""
+    """[_SaidWord] of the opposite_words of `text`, each said the other way where it is denied (_denied_words):
+    "will not be allowed" says a ban; "did not rise", a fall or no change."""
     is_denied = _denied_words(text)
     out = []
     for a, b, group, side in opposite_words(text):
         denied = is_denied(a)
-        out.append((a, b, group, -side if denied else side, denied))
+        out.append(_SaidWord(a, b, group, -side if denied else side, denied))
     return out
 
 
 def _denied_opposite(clause: str, page_clause: str) -> bool:
     """Whether a word the point's clause denies is the page clause's opposite word, so both say one thing."""
-    denied = {(group, side) for _, _, group, side, denied in _said_sides(clause) if denied}
-    return bool(denied & {(group, side) for _, _, group, side, _ in _said_sides(page_clause)})
+    denied = {(w.group, w.side) for w in _said_sides(clause) if w.denied}
+    return bool(denied & {(w.group, w.side) for w in _said_sides(page_clause)})
 
 
 # Words that make a claim a record or a first ("the first woman to lead", "a record fee", 史上最大, 最年轻: 最 and
@@ -2294,17 +2306,17 @@ def _opposite_conflicts(point: str, context: list, window: list) -> list:
         if not words or len(units) < 2:
             continue
         for a, b, group, side, denied in words:
-            mine = {w[3] for w in words if w[2] == group}
+            mine = {w.side for w in words if w.group == group}
             rivals = [(len(units & u) / len(units), k) for k, (u, theirs, *_) in enumerate(page_sentences)
-                      if any(w[2] == group for w in theirs)]
+                      if any(w.group == group for w in theirs)]
             if not rivals or mine != {side}:
                 continue
             overlap, k = max(rivals)
             _, theirs, sentence, passage = page_sentences[k]
-            said = [w for w in theirs if w[2] == group]
-            if overlap >= OPPOSITE_MIN_SHARE and {w[3] for w in said} == {-side}:
-                word = sentence[said[0][0]:said[0][1]]
-                by_denial = denied or any(w[4] for w in said)
+            said = [w for w in theirs if w.group == group]
+            if overlap >= OPPOSITE_MIN_SHARE and {w.side for w in said} == {-side}:
+                word = sentence[said[0].start:said[0].end]
+                by_denial = denied or any(w.denied for w in said)
                 out.append(((s + a, s + b), (f"the page says {word}", passage), by_denial))
     return out
 

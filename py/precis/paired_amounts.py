@@ -75,10 +75,16 @@ def cjk_count_pairs(text: str) -> list:
 
 
 def cjk_any_count_pairs(text: str) -> list:
-    """cjk_count_pairs, and every other count with the characters next to it (_CJK_COUNT_BEFORE_TWO,
-    _CJK_SIX_BEFORE_COUNT): 公司已派出6名技术人员 gives 6 to 技术 and to 公司已派出."""
-    out = cjk_count_pairs(text)
-    seen = {(value, thing) for value, thing, *_ in out}
+    """cjk_count_pairs, and every other count with the characters next to it (_cjk_counts_outside_lists)."""
+    listed = cjk_count_pairs(text)
+    return listed + _cjk_counts_outside_lists(text, listed)
+
+
+def _cjk_counts_outside_lists(text: str, listed: list) -> list:
+    """Counts `listed` (cjk_count_pairs of `text`) does not hold, with the characters next to them
+    (_CJK_COUNT_BEFORE_TWO, _CJK_SIX_BEFORE_COUNT): 公司已派出6名技术人员 gives 6 to 技术 and to 公司已派出."""
+    out = []
+    seen = {(value, thing) for value, thing, *_ in listed}
     for pattern in (_CJK_COUNT_BEFORE_TWO, _CJK_SIX_BEFORE_COUNT):
         for m in pattern.finditer(text):
             value = cjk_number(m.group("count"))
@@ -114,10 +120,11 @@ def pairing_conflicts(point: str, point_facts: list, sentences: list, same_numbe
     same_thing = lambda a, b: a == b or min(len(a), len(b)) >= 3 and (a.endswith(b) or b.endswith(a))  # noqa: E731
     claims = [(a.key, a.text, n.text, (n.start, n.end), english, same_number, same_party)
               for a, n in amount_pairs(point, point_facts)]
-    listed = {(value, thing) for value, thing, *_ in cjk_count_pairs(point)}
+    listed = cjk_count_pairs(point)
+    outside = [(value, thing, span, written) for value, thing, span, written in _cjk_counts_outside_lists(point, listed)
+               if not any(written in said for said in numbers_said)]
     claims += [(value, written, thing, span, chinese, equal, same_thing)
-               for value, thing, span, written in cjk_any_count_pairs(point)
-               if (value, thing) in listed or not any(written in said for said in numbers_said)]
+               for value, thing, span, written in listed + outside]
     read = {}   # (pairs_of, sentence index) -> the sentence's pairs, read once
 
     def pairs_in(pairs_of, j):
