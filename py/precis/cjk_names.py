@@ -32,7 +32,7 @@ _IDEOGRAPH = re.compile(f"[{HAN}]")
 _KATAKANA = re.compile("[\u30a1-\u30fa\u30fc]")
 
 
-def _spelling_char(ch: str) -> bool:
+def spelling_char(ch: str) -> bool:
     """A character that can be part of a name's spelling: an ideograph that is no function word,
     numeral or qualifier."""
     return bool(_IDEOGRAPH.fullmatch(ch)) and ch not in CJK_FUNCTION_CHARS and ch not in CJK_NUMERAL_CHARS \
@@ -43,7 +43,7 @@ def _spelled_from(text: str, at: int, most: int, kana: bool = False) -> int:
     """Where the run of up to `most` spelling characters (and katakana, with `kana`) ending at text[at] starts:
     how far left a name reaches before the character at `at`."""
     start = at
-    while start > 0 and at - start < most and (_spelling_char(text[start - 1])
+    while start > 0 and at - start < most and (spelling_char(text[start - 1])
                                                or kana and _KATAKANA.fullmatch(text[start - 1])):
         start -= 1
     return start
@@ -99,7 +99,7 @@ def page_spelling(point: str, start: int, end: int, page: str) -> Optional[str]:
     name = point[start:end]
     if name not in page:
         return _page_name_ending(name, page)
-    if start == 0 or not _spelling_char(point[start - 1]):
+    if start == 0 or not spelling_char(point[start - 1]):
         return None
     if point[start - 1] + name in page:
         return None
@@ -160,7 +160,7 @@ FAMILY_NAMES = frozenset(
     "姚卢姜崔钟谭陆汪范金石廖贾夏韦邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵钱严覃武戴莫孔汤")
 _NAME_FIRST_STOPS = CJK_FUNCTION_CHARS | frozenset("此曾也表说將将已今去还還均亦称稱认認指透介对對")
 # After the name: a verb of saying, a function word, punctuation or the end.
-_AFTER_NAME = ("(?=表示|说|說|称|稱|则|認為|认为|在|的|担任|將|将|指出|透露|介绍|此前|曾|也|对|對|和|与|與|带领|帶領|率领|"
+_AFTER_NAME = ("(?=表示|说|說|称|稱|则|認為|认为|在|的|担任|兼任|接任|將|将|指出|透露|介绍|此前|曾|也|对|對|和|与|與|带领|帶領|率领|"
                "率領|领导|領導|主持|参与|參與|提出|回忆|回憶|强调|強調|坦言|并|並|未|没|沒|不|已|于|於|出席|到场|到場|致辞|致辭|"
                "赛后|賽後|会后|會後|随后|隨後|日前|近日|当天|當天|当时|當時|上午|下午|晚上|[，,。、；;！？!?\\s]|$)")
 _HOLDER = re.compile(f"(?P<role>{'|'.join(ROLE_WORDS)})(?:是|为|為)?(?P<name>[{HAN}]{{2,3}}?){_AFTER_NAME}")
@@ -172,16 +172,19 @@ _HOLDER_AFTER = re.compile(f"(?<![{HAN}])(?P<name>[{HAN}]{{2,3}})(?:是|为|為)
 # The role said of a named person in other orders: 林晓雯担任领队, 陈立新是集团副总经理 (the name first, the role ending the
 # clause); 评委会主席由协会副主席吴静担任 and 由研究员周明远担任领队 (by whom a role is held); 副领队为博物馆馆长林晓雯
 # (the role, then the person, titles between); 项目负责人、高级工程师马永强 (two roles of one person).
-_FAMILY = f"[{''.join(sorted(FAMILY_NAMES))}]"
+# Where the words around already mark a person (由…担任, 为…。), the family names that may begin other words count too.
+_FAMILY = f"[{''.join(sorted(FAMILY_NAMES | frozenset('方任向何高余付万曾')))}]"
 _ROLE = f"(?P<role>{'|'.join(ROLE_WORDS)})"
 _PERSON = f"(?P<name>{_FAMILY}[{HAN}]{{1,2}}?)"
 _CLAUSE_PUNCT = "[，,。；;、！？!?]|$"
 _CLAUSE_END = f"(?={_CLAUSE_PUNCT})"
+# Taking a role: 担任, and holding it beside another (兼任) or after someone (接任, 继任).
+_TAKES = "担任|擔任|出任|兼任|接任|继任|繼任"
 _HELD_AS = (
-    re.compile(f"(?:(?<![{HAN}])|(?<=由)){_PERSON}(?:是|为|為|担任|擔任|出任|任)(?P<body>[{HAN}]{{0,16}}?)的?{_ROLE}"
+    re.compile(f"(?:(?<![{HAN}])|(?<=由)){_PERSON}(?:是|为|為|{_TAKES}|任)(?P<body>[{HAN}]{{0,16}}?)的?{_ROLE}"
                f"{_CLAUSE_END}"),
-    re.compile(f"由(?P<between>[{HAN}]{{0,16}}?){_PERSON}(?:担任|擔任|出任)(?P<body>[{HAN}]{{0,16}}?)的?{_ROLE}{_CLAUSE_END}"),
-    re.compile(f"{_ROLE}由(?P<between>[{HAN}]{{0,16}}?){_PERSON}(?:担任|擔任|出任){_CLAUSE_END}"),
+    re.compile(f"由(?P<between>[{HAN}]{{0,16}}?){_PERSON}(?:{_TAKES})(?P<body>[{HAN}]{{0,16}}?)的?{_ROLE}{_CLAUSE_END}"),
+    re.compile(f"{_ROLE}由(?P<between>[{HAN}]{{0,16}}?){_PERSON}(?:{_TAKES}){_CLAUSE_END}"),
     re.compile(f"{_ROLE}(?:为|為|是)(?P<between>[{HAN}]{{0,16}}?){_PERSON}{_CLAUSE_END}"),
     re.compile(f"{_ROLE}、(?P<between>[{HAN}]{{0,8}}?)(?:{'|'.join(ROLE_WORDS)}){_PERSON}(?=说|說|表示|介绍|介紹|称|稱|{_CLAUSE_PUNCT})"),
 )
@@ -230,8 +233,9 @@ def role_conflicts(point: str, page: str, page_holders: list) -> list:
     out = []
     for role, name, start, end, body in role_holders(point, BODY_REACH):
         if name not in page:
-            if name[0] in FAMILY_NAMES:
-                out.append(((start, end), (f"the page never names {name}", "")))
+            never = ((start, end), (f"the page never names {name}", ""))
+            if name[0] in FAMILY_NAMES and never not in out:   # once, however many roles the point gives them
+                out.append(never)
             continue
         same_role = [h for h in page_holders if h[0] == role]
         mine = [h for h in same_role if h[1] == name]
@@ -286,12 +290,13 @@ WORK_WORDS = tuple(sorted("""
 设计 施工 承建 监理 运营 经营 主办 承办 协办 赞助 出资 发掘 研发 开发 生产 制造 修建 修复 建造 管理
 提供 维护 维保 培育 选育 实施 承担 审批 清运 收运 回收
 抽检 检测 检查 补贴 资助 打造 捐赠 捐建 投资 装修 改造 策划 编制 鉴定 认证 拍摄 出品 出版 发行 印刷 验收 评估
-创作 挑选 评选
+创作 挑选 评选 拨付 供应 供货
 """.split(), key=len, reverse=True))
 _WORK = "|".join(WORK_WORDS)
 _COUNT = "统计|統計|调查|調查|测算|測算|估算|监测|監測"
 _HOW_OFTEN = "每[日天周月年]|每季度|定期|全程"   # 由疾控中心每月抽检: between the body and its work
 _JOINT = re.compile("[与與和及、]")
+_LOCAL = "本地|当地|當地|本市|本省|国内|國內|海外"   # 由本地的恒能电池公司供应: where the body is, before its name
 _ANNOUNCE = "发布|發布|公布"
 # An organisation: up to ten name characters and the kind of body it is (恒远建设集团, 中南建筑设计院).
 _ORG_KINDS = "|".join(sorted((x for x in CJK_TYPE_SUFFIXES if len(x) > 1 or x in "院局厂馆"), key=len, reverse=True))
@@ -309,7 +314,7 @@ _WORK_CLAIMS = (
     re.compile(f"(?P<work>{_WORK}|[{HAN}]{{2}})(?:工作|任务)?(?:方|单位)?(?:则|則|也|均|都)?由(?P<org>{_BODY_RUN})"
                f"(?:负责|負責|完成|承担|承擔)"),
     # 由中南建筑设计院设计, 由东丰电梯提供, 由某公司负责运营, 由市城市管理局负责组织实施
-    re.compile(f"由(?P<org>{_BODY_RUN})(?:{_HOW_OFTEN})?(?:负责|負責|联合|聯合|共同|统一|統一)?(?:组织|組織)?(?P<work>{_WORK})"),
+    re.compile(f"由(?:(?:{_LOCAL})的)?(?P<org>{_BODY_RUN})(?:{_HOW_OFTEN})?(?:负责|負責|联合|聯合|共同|统一|統一)?(?:组织|組織)?(?P<work>{_WORK})"),
     # 经市人大常委会表决通过: who passed or approved it
     re.compile(f"经(?P<org>{_BODY_RUN})(?:审议|審議|表决|表決|批准)(?P<work>通过|通過)"),
     # 恒远建设集团负责施工, ，东丰电梯负责维保

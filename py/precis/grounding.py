@@ -799,7 +799,7 @@ class PassageIndex:
                 person_conflicts(point, self._page_places) + bodies:
             out.append((span, (reason or NOT_SAID, self._passage_with(evidence) if evidence else -1)))
         out.extend(doer_conflicts(point, self._page_sentences, self._page_name_words, self._page_verbs))
-        out.extend((span, (reason, self._passage_with(evidence))) for span, (reason, evidence)
+        out.extend((span, (reason, self._passage_with(evidence) if evidence else -1)) for span, (reason, evidence)
                    in cjk_doer_conflicts(point, self._page_clauses, self._page_people)
                    + speaker_conflicts(point, self._page_sayings, self._page_people)
                    + placing_conflicts(point, self._page_text) + relation_conflicts(point, self._page_text))

@@ -29,6 +29,9 @@ _OPPOSITES = {
                r"delayed|late|behind schedule|later than (?:planned|expected|scheduled)|推迟|推遲|延期|延迟|延遲|晚了|拖延|逾期"),
     "open": (r"open(?:ing|ed|s)?|reopen(?:ing|ed|s)?|开放|開放|开业|開業|重开|重開|营业|營業",
              r"clos(?:ing|ed|es|e)|shut(?:ting|s)?|关闭|關閉|关门|關門|停业|停業|歇业|歇業"),
+    # the two sides of a sale or a loan (买方顾问 against the page's 卖方顾问)
+    "sale": (r"buyers?|purchasers?|买方|買方|买家|買家|收购方|收購方", r"sellers?|卖方|賣方|卖家|賣家|出售方"),
+    "loan": (r"lenders?|贷款方|貸款方|出借方|债权人|債權人", r"borrowers?|借款方|借款人|债务人|債務人"),
     "permission": (r"allow(?:s|ed|ing)?|permit(?:s|ted|ting)?|welcome|允许|允許|可以|准许|準許",
                    r"ban(?:s|ned|ning)?|forb[ia]d(?:s|den|ding)?|prohibit(?:s|ed|ing)?|禁止"),
 }

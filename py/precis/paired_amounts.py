@@ -32,7 +32,7 @@ _CJK_COUNT_THEN_THING = re.compile(f"(?<![\\d零〇一二两三四五六七八�
                                    f"(?P<thing>[{HAN}]{{2,3}}?)(?=[和与與、，,。；;]|$)")
 # Any count of a thing, not only in a list: the two characters after the count (6名技术人员: 技术; 九个省市的: 省市), and the
 # up to six before it, past a quantity word (氯化锂资源量约80万吨: 氯化锂资源量; 金奖的团队有9支), each as written.
-_ANY_MEASURE = ("(?P<measure>[名位个個座条條只隻头頭件辆輛艘架张張家所支处處项項台套间間]|万吨|萬噸|吨|噸|万元|萬元|亿元|億元|元"
+_ANY_MEASURE = ("(?P<measure>[名位个個座条條只隻头頭件辆輛艘架张張家所支处處项項台套间間]|万人次|萬人次|人次|万人|萬人|万吨|萬噸|吨|噸|万元|萬元|亿元|億元|元"
                 "|平方公里|公里|公顷|公頃)")
 _QUANTITY_WORD = "(?:为|為|是|有|达到|達到|达|達|约|約|超过|超過|不到|近|逾|共)"
 # 一 before these is the article "a" (一家企业, 一位专家), not a count.
@@ -69,7 +69,7 @@ def cjk_count_pairs(text: str) -> list:
     for pattern in (_CJK_THING_THEN_COUNT, _CJK_THING_IS_COUNT, _CJK_COUNT_THEN_THING):
         for m in pattern.finditer(text):
             value = cjk_number(m.group("count"))
-            if value is not None:
+            if value is not None and text[max(0, m.start("count") - 1):m.start("count")] != "第":   # 第一家: an ordinal
                 out.append((value, m.group("thing"), m.span("thing"), m.group("count") + m.group("measure")))
     return out
 
@@ -146,6 +146,12 @@ def pairing_conflicts(point: str, point_facts: list, sentences: list, same_numbe
                 continue
             if others:
                 out.append((span, (f"the page pairs {written} with {others[0]}", j)))
+                reported.add((amount, written))
+                break
+            # a thing of three characters or more (高级道) is named closely enough that another count of it, and of
+            # this count nowhere, is the page contradicted
+            if pairs_of is chinese and len(party) >= 3:
+                out.append((span, (f"the page gives {party} {elsewhere[0]:g}", j)))
                 reported.add((amount, written))
                 break
             # the sentence gives the amount to a party it names in no other way ("£12 million came from the council

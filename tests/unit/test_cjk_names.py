@@ -3,7 +3,7 @@ quantity and relative-time words the grounding check compares (precis.grounding)
 
 import pytest
 
-from precis.cjk_names import page_spelling, role_conflicts, role_holders
+from precis.cjk_names import work_claims, work_conflicts, page_spelling, role_conflicts, role_holders
 from precis.grounding import ground_points
 
 MUSEUM = ("上海科技馆的恐龙特展于2025年10月1日开幕。策展人李婉清说，开幕首周接待观众4.2万人次，超过去年同期。"
@@ -183,8 +183,22 @@ def test_roles_said_with_the_name_first_or_by_whom_they_are_held():
                                               ("吴志刚", "the page names 郑秀英 as 副总设计师")]),
     ("总设计师由郑秀英担任。", [("郑秀英", "the page names 吴志刚 as 总设计师")]),
     ("吴志刚担任总设计师，郑秀英为副总设计师。", []),
+    # a role held beside another (兼任), and a family name (高) that also begins common words: 由…兼任 marks a person
+    ("新任厂长由规划院副院长高志远兼任。", [("高志远", "the page names 许文杰 as 厂长")]),
+    ("新任厂长由安全总监王立新兼任。", [("王立新", "the page never names 王立新")]),
+    ("新任厂长由安全总监许文杰兼任。", []),
 ])
 def test_a_role_said_name_first_is_checked_as_the_page_gives_it(point, expected):
-    page = "此次修缮由该院研究员吴志刚担任总设计师，副总设计师为市规划院高级工程师郑秀英。"
+    page = ("此次修缮由该院研究员吴志刚担任总设计师，副总设计师为市规划院高级工程师郑秀英。新任厂长由安全总监许文杰兼任，"
+            "规划院副院长高志远出席。")
     found = role_conflicts(point, page, role_holders(page))
     assert [(point[s:e], reason) for (s, e), (reason, _) in found] == expected
+
+
+def test_work_given_by_whom_a_body_supplies_or_pays_it():
+    page = "经费约350万元，由省文物局拨付。生产线由克劳森自动化设计，电池则由本地的恒能电池公司供应。"
+    claims = work_claims(page)
+    assert [(work, org) for work, org, _ in claims] == [("拨付", "省文物局"), ("设计", "克劳森自动化"), ("供应", "恒能电池公司")]
+    point = "电池由克劳森自动化供应，经费由省文物局拨付。"
+    assert [(point[s:e], reason) for (s, e), (reason, _) in work_conflicts(point, page, claims)] == [
+        ("克劳森自动化", "the page names 恒能电池公司 for 供应")]

@@ -26,3 +26,14 @@ def test_the_reader_sees_the_pages_relation():
     assert g["supported"] is False
     assert [(r["span"], r["reason"]) for r in g["reasons"]] == [
         ("瑞丰化学", "the page says: 该公司是上市企业瑞丰化学的全资子公司")]
+
+
+def test_a_party_the_page_never_names_is_caught_by_its_relation():
+    # no kind of body marks 国家电投 or 先正达 as a name; the relation does
+    assert relation_conflicts("明溪化工是国家电投的全资子公司", PAGE) == [((5, 9), ("the page never names 国家电投", ""))]
+    assert relation_conflicts("明溪化工主要向先正达供应农药中间体", PAGE) == [((7, 10), ("the page never names 先正达", ""))]
+    # a party the page names, and a relation's other side that is no party (的原因), pass
+    assert relation_conflicts("明溪化工主要向瑞丰化学供应中间体", PAGE) == []
+    assert relation_conflicts("明溪化工是罚款的主要原因", PAGE) == []
+    (g,) = ground_points("- 明溪化工是国家电投的全资子公司。", PAGE)
+    assert [(r["span"], r["reason"], r["passage"]) for r in g["reasons"]] == [("国家电投", "the page never names 国家电投", -1)]

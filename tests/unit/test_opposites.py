@@ -69,3 +69,13 @@ def test_may_and_forbidden_are_opposites():
     assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("禁止", "the page says 可以")]
     (g,) = ground_points("- 展厅内可以拍照", page)
     assert g["reasons"] == []
+
+
+def test_the_two_sides_of_a_sale_or_a_loan_are_opposites():
+    assert [(g, side) for _, _, g, side in opposite_words("the buyer's adviser; 卖方顾问; the lenders; 借款人")] == [
+        ("sale", 1), ("sale", -1), ("loan", 1), ("loan", -1)]
+    page = "此次交易由华信证券担任卖方顾问。"
+    (g,) = ground_points("- 此次交易由华信证券担任买方顾问。", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("买方", "the page says 卖方")]
+    (g,) = ground_points("- 华信证券担任此次交易的卖方顾问。", page)
+    assert g["reasons"] == []

@@ -101,10 +101,16 @@ def test_an_amount_the_page_gives_to_a_party_it_does_not_name():
     ("公司已派出5名技术人员，高峰期有约80名工人。", []),
     ("湖区锂盐储量约90万吨。", []),
     ("这是公司在华东的第一家工厂，也是一家新工厂。", []),
+    # a thing named in three characters or more, given another count, where no sentence gives it this one
+    ("滑雪场现有雪道21条，其中高级道9条。", [("高级道", "the page gives 高级道 5")]),
+    ("滑雪场现有雪道21条，其中高级道5条。", []),
+    # 第一家滑雪场 is an ordinal, not one 滑雪场 against the page's three
+    ("白桦岭是雪峰体育的第一家滑雪场。", []),
 ])
 def test_a_chinese_count_given_to_another_thing(point, expected):
     page = ["公司已派出5名技术人员到现场，施工高峰期现场将有约80名工人。", "初步查明湖区锂盐储量约90万吨，钾盐储量超过1500万吨。",
-            "这是公司在华东的第一家工厂。"]
+            "这是公司在华东的第一家工厂。", "滑雪场现有雪道21条，其中高级道5条。", "明年将新建雪道9条。",
+            "雪峰体育在河北和吉林经营着3家滑雪场。"]
     sentences = [(text, extract_facts(text)) for text in page]
     found = pairing_conflicts(point, extract_facts(point), sentences, _number_matches)
     assert [(point[s:e], why) for (s, e), (why, _) in found] == expected
