@@ -25,16 +25,16 @@ _BETWEEN = r"(?:(?:has|have|had|will|would|could|can|may|did|does|do|also|now|th
 # A body named by its kind alone: "the municipality", "the port authority" (a kind that says which body it is).
 _KIND_WORDS = SPECIFIC_HEADS | {"municipality", "government", "ministry", "police", "port"}
 _KINDS = "|".join(sorted(_KIND_WORDS, key=len, reverse=True))
-_BY_KIND = rf"(?:[Tt]he|[Ii]ts) (?:[a-z-]+ ){{0,2}}(?:{_KINDS})\b"
+BY_KIND = rf"(?:[Tt]he|[Ii]ts) (?:[a-z-]+ ){{0,2}}(?:{_KINDS})\b"
 # A clause that opens with its doer: "Brightwave bought", "The Marine Stock Council offered", "Corran has now sold",
 # "The institute will not reopen".
-_DOER_CLAUSE = re.compile(rf"^\s*(?:(?P<doer>{_BY_KIND})|(?:[Tt]he )?(?P<named>{NAME})) {_BETWEEN}(?P<verb>[a-z]{{3,}})\b")
+_DOER_CLAUSE = re.compile(rf"^\s*(?:(?P<doer>{BY_KIND})|(?:[Tt]he )?(?P<named>{NAME})) {_BETWEEN}(?P<verb>[a-z]{{3,}})\b")
 # The doer right before a verb of the page, maybe with an apposition between ("Corran Holdings, the property
 # group that owns it, bought").
-_DOER_BEFORE = re.compile(rf"(?P<doer>{NAME}|{_BY_KIND})(?:, [^,]{{3,60}},)? {_BETWEEN}$")
+_DOER_BEFORE = re.compile(rf"(?P<doer>{NAME}|{BY_KIND})(?:, [^,]{{3,60}},)? {_BETWEEN}$")
 # A page's passive verb and its doer after "by" ("was led by the Glenmorrow Mountain Rescue Team").
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|is|are|been|be|being)\s+$")
-_PASSIVE_AGENT = re.compile(rf"\s+by\s+(?:the\s+)?(?P<doer>{NAME}|{_BY_KIND})")
+_PASSIVE_AGENT = re.compile(rf"\s+by\s+(?:the\s+)?(?P<doer>{NAME}|{BY_KIND})")
 # Verbs that say what something is, not what it did (a post or a kind: the role checks' work).
 _NOT_DEEDS = frozenset("is are was were be been being has have had said says told according who which that "
                        "and but or with from for".split())
@@ -74,7 +74,7 @@ def _own_words(name: str) -> set:
 
 def _kind(doer: str):
     """The kind of body a doer named by its kind is ("the municipality": "municipality"); None for a name."""
-    return doer.split()[-1].lower() if re.fullmatch(_BY_KIND, doer) else None
+    return doer.split()[-1].lower() if re.fullmatch(BY_KIND, doer) else None
 
 
 def same_party(a: str, b: str) -> bool:

@@ -56,6 +56,7 @@ from precis.cjk_places import place_conflicts
 from precis.cjk_relations import relation_conflicts
 from precis.scripts import HAN
 from precis.english_doers import POSSESSIVE, doer_conflicts, page_name_words, verb_index
+from precis.english_transfers import transfer_conflicts, transfers
 from precis.paired_amounts import pairing_conflicts
 from precis.english_work import person_claims, person_conflicts, work_claims as english_work_claims, \
     work_conflicts as english_work_conflicts
@@ -777,6 +778,7 @@ class PassageIndex:
             self._page_name_words = page_name_words(self._page_text)
             self._page_sentences = [p.text for p in self.passages]
             self._page_verbs = verb_index(self._page_sentences)
+            self._page_transfers = [(t, sentence) for sentence in self._page_sentences for t in transfers(sentence)]
             # the people the page gives roles, and the bodies it names (华曜能源, 辰光新能源): who may do a deed
             self._page_people = {name for _, name, *_ in self._page_holders} | {
                 f.text for f in fact_rules._cjk_names(self._page_text) if f.key[0] == "cjk" and len(f.text) >= 4}
@@ -799,6 +801,8 @@ class PassageIndex:
                 person_conflicts(point, self._page_places) + bodies:
             out.append((span, (reason or NOT_SAID, self._passage_with(evidence) if evidence else -1)))
         out.extend(doer_conflicts(point, self._page_sentences, self._page_name_words, self._page_verbs))
+        out.extend((span, (reason, self._passage_with(evidence))) for span, (reason, evidence)
+                   in transfer_conflicts(point, self._page_transfers))
         out.extend((span, (reason, self._passage_with(evidence) if evidence else -1)) for span, (reason, evidence)
                    in cjk_doer_conflicts(point, self._page_clauses, self._page_people)
                    + speaker_conflicts(point, self._page_sayings, self._page_people)

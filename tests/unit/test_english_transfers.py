@@ -1,0 +1,63 @@
+"""precis.english_transfers: which side of a sale or a loan a party is on (exact parties and outcomes)."""
+
+import pytest
+
+from precis.english_transfers import transfer_conflicts, transfers
+from precis.grounding import ground_points
+
+
+def sides(text):
+    return [(t.kind, [p for p, _ in t.givers], [p for p, _ in t.takers]) for t in transfers(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # active, with the other side after "from" or "to"; a relative clause's subject
+    ("Norland Holdings, which bought it from the council in 2019, runs Citybus.",
+     [("sale", ["the council"], ["Norland Holdings"])]),
+    ("Cellcycle sold the former steelworks site to Rother Valley Land.",
+     [("sale", ["Cellcycle"], ["Rother Valley Land"])]),
+    # passive: the subject is the company sold, the buyer comes after "by", past an apposition and descriptors
+    ("Brightfold, the Glasgow software company behind the app Rota, has agreed to be bought by the American payroll "
+     "group Paysmith for $210 million.", [("sale", ["Brightfold"], ["Paysmith"])]),
+    ("The site was sold to Cellcycle by Rother Valley Land for £6.2 million.",
+     [("sale", ["Rother Valley Land"], ["Cellcycle"])]),
+    # the company bought as the object; a loan taken from a lender, and one borrowed
+    ("Brightfold has agreed to buy Paysmith for $210 million.", [("sale", ["Paysmith"], ["Brightfold"])]),
+    ("Cellcycle secured a £65 million loan from the National Wealth Fund.",
+     [("loan", ["National Wealth Fund"], ["Cellcycle"])]),
+    ("The club borrowed £2 million from Calder Mutual.", [("loan", ["Calder Mutual"], ["The club"])]),
+    # one side only, or a side named by its role in the deal, is no deal read here
+    ("The letters were bought by the Grantham Library.", []),
+    ("The seller sold the farm to the buyer.", []),
+])
+def test_transfers_read_each_side(text, expected):
+    assert sides(text) == expected
+
+
+PAGE = ("Citybus is owned by the transport group Norland Holdings, which bought it from the council in 2019. "
+        "The site was sold to Cellcycle by Rother Valley Land for £6.2 million.")
+
+
+@pytest.mark.parametrize("point, expected", [
+    ("The council bought Citybus from Norland Holdings in 2019.",
+     [("The council", "the page has Norland Holdings as the buyer")]),
+    ("Cellcycle sold the site to Rother Valley Land.", [("Rother Valley Land", "the page has Cellcycle as the buyer")]),
+    # the page's sides, in other words and voices, pass
+    ("Norland Holdings bought Citybus from the council.", []),
+    ("Rother Valley Land sold the site to Cellcycle for £6.2 million.", []),
+    ("Cellcycle bought the site from Rother Valley Land.", []),
+    # a deal of another kind is not read against these
+    ("Cellcycle lent £6.2 million to Rother Valley Land.", []),
+])
+def test_a_party_put_on_the_other_side_is_caught(point, expected):
+    page_transfers = [(t, s) for s in PAGE.split(". ") for t in transfers(s)]
+    found = transfer_conflicts(point, page_transfers)
+    assert [(point[a:b], reason) for (a, b), (reason, _) in found] == expected
+
+
+def test_the_reader_sees_the_pages_buyer():
+    swapped, kept = ground_points("- The council bought Citybus from Norland Holdings in 2019.\n"
+                                  "- Norland Holdings bought Citybus from the council in 2019.", PAGE)
+    assert [(r["span"], r["reason"]) for r in swapped["reasons"]] == [
+        ("The council", "the page has Norland Holdings as the buyer")]
+    assert (kept["supported"], kept["reasons"]) == (True, [])
