@@ -2022,6 +2022,10 @@ def _someone_else(point: str, sentence: str, clause: tuple) -> bool:
     return False
 
 
+# A Chinese clause that only says who says or promises what the next one says: 雪峰体育承诺，…
+_FRAME = re.compile(f"^[{HAN}·]{{2,14}}?(?:承诺|承諾|表示|说|說|称|稱|认为|認為|介绍|介紹|指出|透露|宣布|强调|強調)$")
+
+
 def _negation_conflicts(point: str, context: list, window: list) -> tuple:
     """([(span, page passage)] of point clauses whose polarity differs from the page clause they match best,
     unless another clause of the point matches that page clause with its polarity ("According
@@ -2032,21 +2036,24 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
     for pf, j in zip(context, window):
         if pf.text.rstrip().endswith(("?", "？")):
             continue   # "Is it pesticides?": a question affirms nothing, and denies nothing
+        frame = set()
         for s, e in _clauses(pf.text):
             units = set(content_units(pf.text[s:e]))
             if units:
-                page_clauses.append((units, _clause_denials(pf.text[s:e]), j, pf.text[s:e]))
+                # what "雪峰体育承诺，" frames is said of 雪峰体育: the clause after it is read with the frame's words
+                page_clauses.append((units | frame, _clause_denials(pf.text[s:e]), j, pf.text[s:e]))
+            frame = units if _FRAME.match(pf.text[s:e].strip()) else set()
     if not page_clauses:
         return [], []
     matched = []  # (point clause span, its cues, page clause index, page clause negated)
     for s, e in _clauses(point):
         clause = point[s:e]
         units = set(content_units(clause))
-        if len(units) < 2:
-            continue
+        if len(units) < 2 or _FRAME.match(clause.strip()):
+            continue   # a frame (镇长吴晓峰表示，) says nothing itself
         overlap, k = max((len(units & u) / len(units), k) for k, (u, *_) in enumerate(page_clauses))
         # half the clause's words, and two at least: one word shared ("first served", "the first round") is no match
-        if overlap >= 0.5 and len(units & page_clauses[k][0]) >= 2:
+        if overlap >= 0.5 and len(units & page_clauses[k][0]) >= 2 and _matches_past_frame(units, page_clauses[k]):
             cues = [(a, b) for (a, b), root in zip(fact_rules.negation_cues(clause), _clause_denials(clause))
                     if root is None or root in set(content_units(point))]
             # A "non-" word denies only its root: "a nonprofit laboratory" denies nothing of
@@ -2082,6 +2089,14 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
         else:
             conflicts.append((_clause_words(point, s, e), passage))
     return conflicts, further_on
+
+
+def _matches_past_frame(units: set, page_clause: tuple) -> bool:
+    """Whether a point clause's `units` share three words, not characters, with a page clause read with its frame
+    (_FRAME) outside the frame's own: 南京大学学生合唱团的指挥是郑凯 is no match for 南京大学学生合唱团的指挥郑凯表示，团队没有
+    拿到第一, which shares nothing past its frame."""
+    own = set(content_units(page_clause[3]))
+    return own == page_clause[0] or sum(len(u) > 1 for u in units & own) >= 3
 
 
 def _clause_words(point: str, s: int, e: int) -> tuple:

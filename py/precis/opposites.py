@@ -32,6 +32,9 @@ _OPPOSITES = {
     # the two sides of a sale or a loan (买方顾问 against the page's 卖方顾问)
     "sale": (r"buyers?|purchasers?|买方|買方|买家|買家|收购方|收購方", r"sellers?|卖方|賣方|卖家|賣家|出售方"),
     "loan": (r"lenders?|贷款方|貸款方|出借方|债权人|債權人", r"borrowers?|借款方|借款人|债务人|債務人"),
+    # paying and not ("将收取门票" against the page's "都不收费")
+    "charge": (r"收费|收費|收取|付费|付費|购票|購票|买票|買票|charg(?:e|es|ed|ing)(?= (?:for|visitors|users|admission|entry|a fee))",
+               r"免费|免費|free of charge|for free|no charge"),
     "permission": (r"allow(?:s|ed|ing)?|permit(?:s|ted|ting)?|welcome|允许|允許|可以|准许|準許",
                    r"ban(?:s|ned|ning)?|forb[ia]d(?:s|den|ding)?|prohibit(?:s|ed|ing)?|禁止"),
 }

@@ -803,6 +803,12 @@ def test_what_a_denied_subject_denies():
     # the speaker named in another clause of the point is no other person
     ("郑玉兰说，关店时书店欠下约15万元的货款，她并没有想过再开。", "郑玉兰说，关店时她就想过再开",
      [("想过", "the page says the opposite")]),
+    # what a frame (雪峰体育承诺，) says is said of its speaker: the point's denial of it is read against the next clause
+    ("雪峰体育承诺，现有约600名员工全部留用，其中季节工约占四成。", "雪峰体育不会留用现有员工",
+     [("不", "the page says the opposite")]),
+    # ... but not through the frame's words alone, nor the point's own frame
+    ("南京大学学生合唱团的指挥郑凯表示，团队虽然没有拿到第一，但对成绩感到满意。", "南京大学学生合唱团的指挥是郑凯", []),
+    ("镇长吴晓峰表示，商铺租金至少三年内不会上涨。", "镇长吴晓峰表示，商铺租金三年内不会上涨", []),
 ])
 def test_a_chinese_word_the_page_denies_said_plainly(page, point, reasons):
     assert reasons_of(point, page) == reasons

@@ -79,3 +79,11 @@ def test_the_two_sides_of_a_sale_or_a_loan_are_opposites():
     assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("买方", "the page says 卖方")]
     (g,) = ground_points("- 华信证券担任此次交易的卖方顾问。", page)
     assert g["reasons"] == []
+
+
+def test_paying_and_free_are_opposites():
+    assert [(g, side) for _, _, g, side in opposite_words("公园免费；骑行道收费")] == [("charge", -1), ("charge", 1)]
+    assert [(g, side) for _, _, g, side in opposite_words("entry is free of charge; the museum will charge for entry")] == [
+        ("charge", -1), ("charge", 1)]
+    # "charge" of a crime or a battery is no fee
+    assert opposite_words("the police will charge him; the battery will charge overnight") == []
