@@ -1414,12 +1414,24 @@ def _check_facts(point: str, point_facts: list, context: list) -> tuple:
     derived = None
     failed, held = [], []
     for f in point_facts:
-        found = _fact_held(f, context, page_numbers)
+        found = _fact_held(f, context, page_numbers) and not _other_ordinal(point, f, context)
         if not found and f.kind == "number" and not _year(f):
             derived = _derived_numbers(context, bool(_TOTAL_WORDS.search(point))) if derived is None else derived
             found = any(_number_matches(f.key, q) for q in derived) or _share_within_bound(point, f, page_numbers)
         (held if found else failed).append((f.start, f.end))
     return failed, held
+
+
+def _other_ordinal(point: str, fact, context: list) -> bool:
+    """Whether a Chinese ordinal of the point (第五年) is another one than the context's of the same thing (第三年),
+    which the context never gives as the point does: a count of years it also holds (至少五年) is not that place in
+    order."""
+    thing = point[fact.end:fact.end + 1]
+    if fact.kind != "number" or not fact.text.startswith("第") or not thing or thing in "名位次":
+        return False   # a placing (第一名) the page may give as 冠军, and 第一次 as 首次
+    theirs = [f.key[1] for pf in context for f in pf.facts if f.kind == "number" and f.text.startswith("第")
+              and pf.text[f.end:f.end + 1] == thing]
+    return bool(theirs) and fact.key[1] not in theirs
 
 
 # How far below (above) a bounded share the page's may be and still be what the point rounds: "well under half"

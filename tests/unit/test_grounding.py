@@ -951,3 +951,11 @@ def test_due_to_a_date_or_a_cause(point, flagged):
 ])
 def test_bounds_and_a_denial_in_the_next_clause(page, point, reasons):
     assert reasons_of(point, page) == reasons
+
+
+def test_a_chinese_ordinal_is_read_against_the_pages_ordinals_of_the_same_thing():
+    page = "差额由县财政补贴，补贴期限至少五年。按照贷款协议，东屿水务需从投产后第三年开始偿还本金。"
+    assert reasons_of("东屿水务需从投产后第五年开始偿还本金", page) == [("第五", "the page says 第三 here")]
+    assert reasons_of("东屿水务需从投产后第三年开始偿还本金", page) == []
+    # with no ordinal of that thing in the page, a count the page gives is read as before
+    assert reasons_of("县财政的补贴期限至少为五年", page) == []
