@@ -1848,11 +1848,18 @@ _NOT_EVENTS = frozenset("this that year years month months week weeks last next 
 _NOT_WHEN = re.compile(r"(?i)\b(?:by|before|until|after|from|since)\b")
 
 
+# How far before a CJK event word its date may be, within the clause.
+_CJK_DATE_REACH = 16
+_CJK_CLAUSE_PUNCT = re.compile("[，,。；;：:！？!?、]")
+
+
 def _date_next_to(facts: list, text: str, start: int, end: int, cjk: bool):
     """The date right before a CJK event word (within a few characters), or right after an English one (within
     a preposition or two): the page's date of that event, or None."""
     if cjk:
-        before = [g for g in facts if g.kind == "date" and 0 <= start - g.end <= 6]
+        # within its clause: 11月6日与海昌银行牵头的银团签署 dates the signing
+        before = [g for g in facts if g.kind == "date" and 0 <= start - g.end <= _CJK_DATE_REACH
+                  and not _CJK_CLAUSE_PUNCT.search(text, g.end, start)]
         return before[-1] if before else None
     # a year alone only right after the word and its preposition ("taken in 1887"; not "room, opened in 1962"); a
     # weekday after its object too ("signed a five-year contract on Monday")

@@ -490,6 +490,10 @@ def test_a_cause_the_passage_never_gives():
      "西江高铁于2023年6月开工", [("2023年6月", "the page dates this to 2024年3月")]),
     ("国家发展改革委于2023年6月8日批准了西江高铁项目。工程于2024年3月开工，预计2028年底通车。",
      "西江高铁工程于2024年3月开工", []),
+    # the date and its event apart in one clause: 11月6日与…银团签署
+    ("项目11月6日与海昌银行牵头的银团签署贷款协议，工厂将于明年3月动工。", "贷款协议将于明年3月签署",
+     [("3月", "the page dates this to 11月6日")]),
+    ("项目11月6日与海昌银行牵头的银团签署贷款协议，工厂将于明年3月动工。", "工厂将于明年3月动工", []),
     ("The council approved the east tram line on 14 March 2024. Construction of the line started in September "
      "2025, and the first trams should run in 2029.",
      "Construction of the east tram line started in March 2024", [("March 2024", "the page dates this to September 2025")]),
