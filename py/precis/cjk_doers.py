@@ -21,6 +21,10 @@ _IDEOGRAPH = re.compile(f"[{HAN}]")
 # A clause of Chinese text: a run between punctuation (shared by the Chinese claim checks).
 CLAUSE = re.compile(f"[{HAN}A-Za-z0-9·]+")
 _ROLE_FIRST = re.compile(f"^(?:{'|'.join(ROLE_WORDS)})")
+# Before a party the deed is done with, to or for: 向东澜港集团订购, 与振海重工签订.
+_TOWARDS = "向与與和从從对對为為跟同给給"
+# Aspect particles that open what follows a verb (订购了12台): no part of the deed.
+_ASPECT = "了过過着著"
 # Verbs that say who someone is, not what they did (the role checks' work), and a verb too short to tell deeds
 # apart.
 _NOT_DEEDS = frozenset("是为為表示说說认为認為指出介绍介紹".split())
@@ -36,7 +40,8 @@ def bigrams(text: str) -> set:
 
 def _opening_doer(clause: str, people: list):
     """(person, index where the verb starts) of a clause opening with one of `people` (longest first), its role maybe before
-    (研究员周明远), adverbs maybe after; None otherwise."""
+    (研究员周明远), adverbs maybe after, and maybe a party the deed is done with or to (振海重工向东澜港集团订购); None
+    otherwise."""
     role = _ROLE_FIRST.match(clause)
     at = role.end() if role else 0
     person = next((p for p in people if clause.startswith(p, at)), None)
@@ -44,7 +49,11 @@ def _opening_doer(clause: str, people: list):
         return None
     at += len(person)
     adverbs = _ADVERBS.match(clause[at:])
-    return person, at + (adverbs.end() if adverbs else 0)
+    at += adverbs.end() if adverbs else 0
+    if clause[at:at + 1] and clause[at] in _TOWARDS:
+        partner = next((p for p in people if clause.startswith(p, at + 1)), None)
+        at += 1 + len(partner) if partner else 0
+    return person, at
 
 
 def clauses(text: str) -> list:
@@ -52,10 +61,25 @@ def clauses(text: str) -> list:
     return [m.group(0) for m in CLAUSE.finditer(text)]
 
 
-def doer_conflicts(point: str, page_clauses: list, people: set) -> list:
+_SENTENCE_END = re.compile("[。！？!?\n]")
+
+
+def sentence_openings(text: str) -> list:
+    """For each of clauses(text), the index of the first clause of its sentence: whose opening doer a clause with
+    none of its own carries on (东澜港集团于4月8日与振海重工签订合同，订购12台岸桥: 东澜港集团 orders)."""
+    out, first, end = [], 0, 0
+    for k, m in enumerate(CLAUSE.finditer(text)):
+        if k == 0 or _SENTENCE_END.search(text, end, m.start()):
+            first = k
+        out.append(first)
+        end = m.end()
+    return out
+
+
+def doer_conflicts(point: str, page_clauses: list, people: set, openings: list = ()) -> list:
     """[((start, end) of the doer in the point, (reason, evidence))] for each clause of the point opening with a
-    person the page names (`people`) whose deed the page's clauses (`page_clauses`: clauses(page)) give to another
-    person they name, and never to them."""
+    person the page names (`people`) whose deed the page's clauses (`page_clauses`: clauses(page); `openings`: their
+    sentence_openings) give to another person they name, and never to them."""
     out = []
     if not people or not _IDEOGRAPH.search(point):
         return out
@@ -66,27 +90,32 @@ def doer_conflicts(point: str, page_clauses: list, people: set) -> list:
         if not opening:
             continue
         person, at = opening
-        verb, deed = clause[at:at + _VERB], bigrams(clause[at + _VERB:])
+        verb, deed = clause[at:at + _VERB], bigrams(clause[at + _VERB:].lstrip(_ASPECT))
         if len(verb) < _VERB or verb in _NOT_DEEDS or len(deed) < _MIN_SHARED:
             continue
-        other = _other_doer(person, verb, deed, page_clauses, people)
+        other = _other_doer(person, verb, deed, page_clauses, people, openings)
         if other:
             start = m.start() + clause.index(person)
             out.append(((start, start + len(person)), (f"the page gives this to {other}", other)))
     return out
 
 
-def _other_doer(person: str, verb: str, deed: set, page_clauses: list, people: list):
-    """The person the page's clauses of the same deed name before its verb, where they all name someone and none
-    names `person`; None otherwise."""
+def _other_doer(person: str, verb: str, deed: set, page_clauses: list, people: list, openings: list = ()):
+    """The person the page's clauses of the same deed name before its verb (or, where one names no one there and
+    opens with its verb, the doer its sentence opens with: `openings`), where they all name someone and none names
+    `person`; None otherwise."""
     other = None
-    for clause in page_clauses:
+    for k, clause in enumerate(page_clauses):
         at = clause.find(verb)
         while at >= 0:
             shared = deed & bigrams(clause[at + _VERB:])
             if len(shared) >= _MIN_SHARED and len(shared) >= _MIN_SHARE * len(deed):
                 before = clause[:at]
-                named = [p for p in people if p in before]
+                # not one the deed is done with or for (为周雨桐配备: the club does it)
+                named = [p for p in people if p in before and not re.search(f"[{_TOWARDS}]{re.escape(p)}$", before)]
+                if not before and openings and openings[k] != k:
+                    carried = _opening_doer(page_clauses[openings[k]], people)
+                    named = [carried[0]] if carried else []
                 # one party by its full name or a short one (师范学院 of 江川师范学院)
                 if person in before or not named or any(p in person or person in p for p in named):
                     return None

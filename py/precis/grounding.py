@@ -50,7 +50,7 @@ from precis.cjk_names import BODY_REACH, FAMILY_NAMES, abbreviates, body_word_co
 from precis.english_kinds import kind_conflicts, kinds
 from precis.english_roles import officer_conflicts, officers
 from precis.cjk_doers import clauses as cjk_clauses, doer_conflicts as cjk_doer_conflicts, page_sayings, \
-    speaker_conflicts
+    sentence_openings, speaker_conflicts
 from precis.cjk_placings import placing_conflicts
 from precis.cjk_places import place_conflicts
 from precis.cjk_relations import relation_conflicts
@@ -784,6 +784,7 @@ class PassageIndex:
                 f.text for f in fact_rules._cjk_names(self._page_text) if f.key[0] == "cjk" and len(f.text) >= 4}
             self._page_clauses = cjk_clauses(self._page_text) if re.search(f"[{HAN}]", self._page_text) else []
             self._page_sayings = page_sayings(self._page_clauses, self._page_people)
+            self._page_openings = sentence_openings(self._page_text) if self._page_clauses else []
         out = []
         for f in point_facts:
             if f.kind == "name" and f.key and f.key[0] == "cjk" and (f.start, f.end) in held:
@@ -804,7 +805,7 @@ class PassageIndex:
         out.extend((span, (reason, self._passage_with(evidence))) for span, (reason, evidence)
                    in transfer_conflicts(point, self._page_transfers))
         out.extend((span, (reason, self._passage_with(evidence) if evidence else -1)) for span, (reason, evidence)
-                   in cjk_doer_conflicts(point, self._page_clauses, self._page_people)
+                   in cjk_doer_conflicts(point, self._page_clauses, self._page_people, self._page_openings)
                    + speaker_conflicts(point, self._page_sayings, self._page_people)
                    + placing_conflicts(point, self._page_text) + relation_conflicts(point, self._page_text))
         places = {f.text for f in point_facts if f.kind == "name" and f.key and f.key[0] == "cjk"

@@ -65,3 +65,21 @@ def test_words_said_by_another_person():
     assert reasons("刘明说，调查没有发现工厂偷排的证据") == ["the page says 高志远 said this"]
     assert reasons("高志远说，调查没有发现工厂偷排的证据") == []
     assert reasons("刘明说，处罚已经公布") == []
+
+
+def test_a_deed_done_with_another_party_and_a_sentence_carrying_its_doer_on():
+    from precis.cjk_doers import sentence_openings
+    page = ("东澜港集团于2025年4月8日与振海重工签订合同，订购12台自动化岸边集装箱起重机。"
+            "据俱乐部总经理韩明介绍，江州银河俱乐部将为周雨桐配备专门的体能教练。")
+    people = {"东澜港集团", "振海重工", "江州银河俱乐部", "周雨桐"}
+    assert sentence_openings(page) == [0, 0, 2, 2]
+
+    def reasons(point):
+        found = doer_conflicts(point, clauses(page), people, sentence_openings(page))
+        return [(point[s:e], reason) for (s, e), (reason, _) in found]
+
+    # the ordering clause names no one: its sentence's opening doer orders
+    assert reasons("振海重工向东澜港集团订购了12台起重机") == [("振海重工", "the page gives this to 东澜港集团")]
+    assert reasons("东澜港集团向振海重工订购了12台起重机") == []
+    # the party a deed is done for (为周雨桐) is not its doer
+    assert reasons("江州银河俱乐部将为周雨桐配备专门的体能教练") == []
