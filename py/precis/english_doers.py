@@ -45,6 +45,8 @@ _NOT_NAMES = frozenset("The A An In On At After Before By For From With As Under
 # Where what a verb says ends: the next clause ("bought the site in 2016 and added two stages in 2019").
 _CLAUSE_END = re.compile(r"[,;:]| (?:and|but|while|whereas|after|before|when) ")
 POSSESSIVE = re.compile(r"['’]s?$")
+# A verb joined to the sentence's first one, with its subject: "signed a contract ... and ordered".
+_AND_THEN = re.compile(r"[a-z0-9] and (?:then |later |also |now |soon )?$")
 _OPENS_SENTENCE = re.compile(r"[.!?:\n\"“]\s*$")
 # How much of what the point says after its verb the page's sentence must say after its own: the same deed (all of
 # it where the point says one word: "recalled the pies").
@@ -180,8 +182,16 @@ def _other_doer(doer: str, deed: set, sentences: list, names: set, verb_places: 
         if len(shared) < min(_MIN_SHARED, len(deed)) or len(shared) < _MIN_SHARE * len(deed):
             continue
         theirs = _known_doer(agent.group("doer"), names) if agent else _doer_before(sentence, start, names)
+        subject_end = start   # where the words that may name the doer end
+        if not theirs and not agent and _AND_THEN.search(sentence[:start]):
+            # "Eastport signed a contract with Zhenhai on 8 April and ordered 12 cranes": the sentence's subject,
+            # named before its first verb (Zhenhai, after it, is only the other party)
+            opening = _DOER_CLAUSE.match(sentence)
+            if opening and opening.group("verb") not in _NOT_DEEDS:   # not "Eastport and Calder Port …"
+                theirs = _known_doer(opening.group("doer") or opening.group("named"), names)
+                subject_end = opening.start("verb")
         if not theirs or same_party(doer, theirs) or not agent and not _kind(doer) and \
-                (_own_words(doer) or _key_words(doer)) & _key_words(sentence[:start]):
+                (_own_words(doer) or _key_words(doer)) & _key_words(sentence[:subject_end]):
             return None
         other = other or (theirs, j)
     return other

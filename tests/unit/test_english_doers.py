@@ -74,3 +74,20 @@ def test_a_passive_sentence_names_its_doer_after_by():
     assert reasons("The Kinlay Rescue Team led the rescue") == ["the page gives this to Glenmorrow Mountain Rescue Team"]
     assert reasons("The Glenmorrow Mountain Rescue Team led the rescue") == []
     assert reasons("Glenmorrow led the rescue") == []
+
+
+def test_a_verb_joined_to_the_first_carries_its_subject():
+    page = ("Eastport Group signed a contract with Zhenhai Heavy Industry on 8 April and ordered 12 cranes for its new "
+            "terminal. Eastport and Calder Port then agreed a joint bid and won the tender for the dredging work.")
+    sentences = [p.text for p in split_passages(page)]
+
+    def reasons(point):
+        found = doer_conflicts(point, sentences, page_name_words(page), verb_index(sentences))
+        return [(point[s:e], reason) for (s, e), (reason, _) in found]
+
+    # the other party of the first verb is not the subject of the second
+    assert reasons("Zhenhai Heavy Industry ordered 12 cranes for its new terminal.") == [
+        ("Zhenhai Heavy Industry", "the page gives this to Eastport Group")]
+    assert reasons("Eastport Group ordered 12 cranes for its new terminal.") == []
+    # a party named with the subject, before the first verb, may be the doer
+    assert reasons("Calder Port won the tender for the dredging work.") == []
