@@ -170,8 +170,9 @@ BODY_REACH = 8
 _HOLDER_AFTER = re.compile(f"(?<![{HAN}])(?P<name>[{HAN}]{{2,3}})(?:是|为|為)(?P<body>[{HAN}]{{2,16}}?)的"
                            f"(?P<role>{'|'.join(ROLE_WORDS)})(?=[，,。；;、]|$)")
 # The role said of a named person in other orders: 林晓雯担任领队, 陈立新是集团副总经理 (the name first, the role ending the
-# clause); 评委会主席由协会副主席吴静担任 and 由研究员周明远担任领队 (by whom a role is held); 副领队为博物馆馆长林晓雯
-# (the role, then the person, titles between); 项目负责人、高级工程师马永强 (two roles of one person).
+# clause, maybe after another role the person held: 院长林秋雁任常务副校长); 评委会主席由协会副主席吴静担任 and
+# 由研究员周明远担任领队 (by whom a role is held); 副领队为博物馆馆长林晓雯 (the role, then the person, titles between);
+# 项目负责人、高级工程师马永强 (two roles of one person).
 # Where the words around already mark a person (由…担任, 为…。), the family names that may begin other words count too.
 _FAMILY = f"[{''.join(sorted(FAMILY_NAMES | frozenset('方任向何高余付万曾')))}]"
 _ROLE = f"(?P<role>{'|'.join(ROLE_WORDS)})"
@@ -181,7 +182,7 @@ _CLAUSE_END = f"(?={_CLAUSE_PUNCT})"
 # Taking a role: 担任, and holding it beside another (兼任) or after someone (接任, 继任).
 _TAKES = "担任|擔任|出任|兼任|接任|继任|繼任"
 _HELD_AS = (
-    re.compile(f"(?:(?<![{HAN}])|(?<=由)){_PERSON}(?:是|为|為|{_TAKES}|任)(?P<body>[{HAN}]{{0,16}}?)的?{_ROLE}"
+    re.compile(f"(?:(?<![{HAN}])|(?<=由)|(?<=[长長人师師员員监監理])){_PERSON}(?:是|为|為|{_TAKES}|任)(?P<body>[{HAN}]{{0,16}}?)的?{_ROLE}"
                f"{_CLAUSE_END}"),
     re.compile(f"由(?P<between>[{HAN}]{{0,16}}?){_PERSON}(?:{_TAKES})(?P<body>[{HAN}]{{0,16}}?)的?{_ROLE}{_CLAUSE_END}"),
     re.compile(f"{_ROLE}由(?P<between>[{HAN}]{{0,16}}?){_PERSON}(?:{_TAKES}){_CLAUSE_END}"),

@@ -176,6 +176,8 @@ def test_roles_said_with_the_name_first_or_by_whom_they_are_held():
     assert [h[:2] + (h[4],) for h in role_holders("项目负责人、高级工程师江海说，工期约两年。")] == [
         ("工程师", "江海", "高级"), ("负责人", "江海", "项目")]
     assert [h[:2] + (h[4],) for h in role_holders("江海是市规划院副院长。", 8)] == [("副院长", "江海", "市规划院")]
+    # a role taken by a person named after the one they held
+    assert [h[:2] for h in role_holders("原师范学院院长林秋雁任常务副校长，分管本科教学。")] == [("副校长", "林秋雁")]
 
 
 @pytest.mark.parametrize("point, expected", [
