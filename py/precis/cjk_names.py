@@ -299,6 +299,7 @@ _HOW_OFTEN = "每[日天周月年]|每季度|定期|全程"   # 由疾控中心�
 _JOINT = re.compile("[与與和及、]")
 _LOCAL = "本地|当地|當地|本市|本省|国内|國內|海外"   # 由本地的恒能电池公司供应: where the body is, before its name
 _ANNOUNCE = "发布|發布|公布"
+_SUM = "(?:\\d+(?:\\.\\d+)?|[零〇一二两三四五六七八九十百千]+)(?:万|萬|亿|億)?元"
 # An organisation: up to ten name characters and the kind of body it is (恒远建设集团, 中南建筑设计院).
 _ORG_KINDS = "|".join(sorted((x for x in CJK_TYPE_SUFFIXES if len(x) > 1 or x in "院局厂馆"), key=len, reverse=True))
 _ORG = f"[{HAN}]{{1,10}}?(?:{_ORG_KINDS})"
@@ -330,6 +331,8 @@ _WORK_CLAIMS = (
     re.compile(f"(?:{'|'.join(ROLE_WORDS)})(?P<org>[{HAN}]{{2,4}}?)(?P<work>{_WORK})了"),
     # 据省应急管理厅初步统计: whose count a figure is
     re.compile(f"据(?P<org>{_BODY_RUN})(?:初步|最新)?(?P<work>{_COUNT})"),
+    # 60万元来自国家古籍保护中心的专项资金: where a sum came from (the sum as written is the work)
+    re.compile(f"(?P<work>{_SUM})(?:则|則|都|均|主要)?来自(?P<org>{_BODY_RUN})"),
     # 东州市应急管理局在9月15日发布了…: who issued a warning or announced a decision
     re.compile(f"(?:(?<=^)|(?<=[，,。；;、：:\\s]))(?P<org>{_BODY_RUN})(?:(?:在|于|於)[^，,。；;]{{1,12}}?)?"
                f"(?P<work>{_ANNOUNCE})"),

@@ -204,3 +204,13 @@ def test_work_given_by_whom_a_body_supplies_or_pays_it():
     point = "电池由克劳森自动化供应，经费由省文物局拨付。"
     assert [(point[s:e], reason) for (s, e), (reason, _) in work_conflicts(point, page, claims)] == [
         ("克劳森自动化", "the page names 恒能电池公司 for 供应")]
+
+
+def test_where_a_sum_came_from():
+    page = "项目经费约86万元，其中60万元来自国家古籍保护中心的专项资金，其余由省图书馆自筹。"
+    claims = work_claims(page)
+    assert [(work, org) for work, org, _ in claims] == [("60万元", "国家古籍保护中心")]
+    point = "项目经费中60万元来自南州大学的专项资金"
+    assert [(point[s:e], reason) for (s, e), (reason, _) in work_conflicts(point, page + "南州大学负责检测。", claims)] == [
+        ("南州大学", "the page names 国家古籍保护中心 for 60万元")]
+    assert work_conflicts("60万元来自国家古籍保护中心", page, claims) == []
