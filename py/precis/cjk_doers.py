@@ -129,7 +129,7 @@ _SAYING = "说|說|表示|介绍|介紹|指出|认为|認為|称|稱|透露|强�
 _SPEAKER_CLAUSE = re.compile(f"^(?:{'|'.join(ROLE_WORDS)})?(?P<speaker>[{HAN}·]{{2,12}}?)(?:还|還|也|则|則|又|随后|隨後)?"
                              f"(?:{_SAYING})$")
 # How much of what the point says was said the page's saying must hold: the same words.
-_MIN_SAID_SHARE = 0.6
+_MIN_SAID_SHARE = 0.4
 
 
 def _sayings(clause_list: list, people: list) -> list:

@@ -65,6 +65,8 @@ def test_words_said_by_another_person():
     assert reasons("刘明说，调查没有发现工厂偷排的证据") == ["the page says 高志远 said this"]
     assert reasons("高志远说，调查没有发现工厂偷排的证据") == []
     assert reasons("刘明说，处罚已经公布") == []
+    # the words said in other words, most of them the page's
+    assert reasons("刘明说，调查并未找到工厂偷排证据") == ["the page says 高志远 said this"]
 
 
 def test_a_deed_done_with_another_party_and_a_sentence_carrying_its_doer_on():
