@@ -379,7 +379,8 @@ class PassageIndex:
             denials = _cjk_denials(context, window)
             for span, passage in self._denied_predicates(point) + \
                     _denied_cjk_words(point, denials, self._whole_text()) + \
-                    _denied_cjk_objects(point, denials, self._whole_text()):
+                    _denied_cjk_objects(point, denials, self._whole_text()) + \
+                    _contrasted_away(point, context, window, self._whole_text()):
                 reasons.setdefault(span, (OPPOSITE, passage))
         if not any(reason == OPPOSITE for reason, _ in reasons.values()):   # the whole clause, where nothing finer
             for span, passage in denied_further_on:
@@ -1994,6 +1995,29 @@ def _denied_cjk_objects(point: str, denials: list, page: str) -> list:
             at = min(at for at, _ in found)
             if not any(span[0] == at for span, _ in out):
                 out.append(((at, at + 2), j))
+    return out
+
+
+# What a Chinese page sets aside for what it says (从美国借来，而不是从加拿大): the thing after 而不是 or 而非, past a
+# preposition, to the clause's end.
+_ASIDE = "(?:而不是|而非)(?:从|從|在|由|向|与|與|和|用|靠|为|為)?"
+_CONTRAST = re.compile(f"{_ASIDE}(?P<thing>[{HAN}]{{2,8}}?)(?=[，,。；;、]|$)")
+_SET_ASIDE = re.compile(f"(?:{_ASIDE}|不是|并非|並非)$")
+
+
+def _contrasted_away(point: str, context: list, window: list, page: str) -> list:
+    """[(span, passage)] of a thing the point says plainly (霸王龙骨架从加拿大借来) that the passage it rests on sets
+    aside (而不是从加拿大) and the page names nowhere else."""
+    out = []
+    for pf, j in zip(context, window):
+        for m in _CONTRAST.finditer(pf.text):
+            thing = m.group("thing")
+            at = point.find(thing)
+            if at < 0 or fact_rules.negation_cues(point[slice(*_clause_at(point, at))]) or page.count(thing) > 1 \
+                    or _SET_ASIDE.search(point, 0, at):
+                continue   # denied, named elsewhere, or set aside by the point too
+            if not any(span[0] == at for span, _ in out):
+                out.append(((at, at + len(thing)), j))
     return out
 
 

@@ -813,6 +813,9 @@ def test_what_a_denied_subject_denies():
     # ... but not through the frame's words alone, nor the point's own frame
     ("南京大学学生合唱团的指挥郑凯表示，团队虽然没有拿到第一，但对成绩感到满意。", "南京大学学生合唱团的指挥是郑凯", []),
     ("镇长吴晓峰表示，商铺租金至少三年内不会上涨。", "镇长吴晓峰表示，商铺租金三年内不会上涨", []),
+    # what the page sets aside (而不是从加拿大), said plainly; not when the point sets it aside too
+    ("展品中的一具霸王龙骨架从美国借来，而不是从加拿大。", "霸王龙骨架从加拿大借来", [("加拿大", "the page says the opposite")]),
+    ("展品中的一具霸王龙骨架从美国借来，而不是从加拿大。", "霸王龙骨架从美国借来，而不是从加拿大", []),
 ])
 def test_a_chinese_word_the_page_denies_said_plainly(page, point, reasons):
     assert reasons_of(point, page) == reasons
