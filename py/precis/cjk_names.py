@@ -291,11 +291,12 @@ WORK_WORDS = tuple(sorted("""
 设计 施工 承建 监理 运营 经营 主办 承办 协办 赞助 出资 发掘 研发 开发 生产 制造 修建 修复 建造 管理
 提供 维护 维保 培育 选育 实施 承担 审批 清运 收运 回收
 抽检 检测 检查 补贴 资助 打造 捐赠 捐建 投资 装修 改造 策划 编制 鉴定 认证 拍摄 出品 出版 发行 印刷 验收 评估
-创作 挑选 评选 拨付 供应 供货
+创作 挑选 评选 拨付 供应 供货 公布 发布 批准
 """.split(), key=len, reverse=True))
 _WORK = "|".join(WORK_WORDS)
 _COUNT = "统计|統計|调查|調查|测算|測算|估算|监测|監測"
 _HOW_OFTEN = "每[日天周月年]|每季度|定期|全程"   # 由疾控中心每月抽检: between the body and its work
+_ON_A_DATE = "(?:于|於|在)[0-9０-９年月日底初中旬上下]{2,12}"   # 由教育部于2025年6月18日批准
 _JOINT = re.compile("[与與和及、]")
 _LOCAL = "本地|当地|當地|本市|本省|国内|國內|海外"   # 由本地的恒能电池公司供应: where the body is, before its name
 _ANNOUNCE = "发布|發布|公布"
@@ -316,7 +317,7 @@ _WORK_CLAIMS = (
     re.compile(f"(?P<work>{_WORK}|[{HAN}]{{2}})(?:工作|任务)?(?:方|单位)?(?:则|則|也|均|都)?由(?P<org>{_BODY_RUN})"
                f"(?:负责|負責|完成|承担|承擔)"),
     # 由中南建筑设计院设计, 由东丰电梯提供, 由某公司负责运营, 由市城市管理局负责组织实施
-    re.compile(f"由(?:(?:{_LOCAL})的)?(?P<org>{_BODY_RUN})(?:{_HOW_OFTEN})?(?:负责|負責|联合|聯合|共同|统一|統一)?(?:组织|組織)?(?P<work>{_WORK})"),
+    re.compile(f"由(?:(?:{_LOCAL})的)?(?P<org>{_BODY_RUN})(?:{_HOW_OFTEN}|{_ON_A_DATE})?(?:负责|負責|联合|聯合|共同|统一|統一)?(?:组织|組織)?(?P<work>{_WORK})"),
     # 经市人大常委会表决通过: who passed or approved it
     re.compile(f"经(?P<org>{_BODY_RUN})(?:审议|審議|表决|表決|批准)(?P<work>通过|通過)"),
     # 恒远建设集团负责施工, ，东丰电梯负责维保
@@ -335,8 +336,12 @@ _WORK_CLAIMS = (
     re.compile(f"(?P<work>{_SUM})(?:则|則|都|均|主要)?来自(?P<org>{_BODY_RUN})"),
     # 东州市应急管理局在9月15日发布了…: who issued a warning or announced a decision
     re.compile(f"(?:(?<=^)|(?<=[，,。；;、：:\\s]))(?P<org>{_BODY_RUN})(?:(?:在|于|於)[^，,。；;]{{1,12}}?)?"
-               f"(?P<work>{_ANNOUNCE})"),
+               f"(?P<work>{_ANNOUNCE}|批准|批复|批復)"),
 )
+
+
+# Words of time and aspect, which a run of characters before a work word holds only when it is no name.
+_NOT_IN_NAMES = re.compile("[已将將曾也还還又都均]|今年|去年|明年|本月|上月|近日|日前|目前")
 
 
 def work_claims(text: str) -> list:
@@ -345,6 +350,8 @@ def work_claims(text: str) -> list:
     for pattern in _WORK_CLAIMS:
         for m in pattern.finditer(text):
             org = m.group("org")
+            if _NOT_IN_NAMES.search(org):
+                continue   # 南湖区今年已批准: a body and when, not a body's name
             trimmed = org.lstrip("".join(CJK_FUNCTION_CHARS) + "由")   # 工程由…: the name starts after 由
             out.append((m.group("work"), trimmed, (m.end("org") - len(trimmed), m.end("org"))))
     return out
@@ -358,15 +365,19 @@ def work_conflicts(point: str, page: str, page_claims: list) -> list:
     for work, org, span in work_claims(point):
         parts = [x for x in _JOINT.split(org) if x]
         missing = [x for x in parts if not holds_name(x, page)]
+        doers = [o for w, o, _ in page_claims if w == work]
         if missing:
             # A body named with its kind (青河市红十字会) is the fact check's to flag; one named without it
-            # (日立电梯, 南湖区旧改办公室) only a work claim shows to be a body.
-            unkinded = [x for x in missing if not _KINDED.search(x) and len(x) >= 4]
+            # (日立电梯, 南湖区旧改办公室) only a work claim shows to be a body, as does the page's own doer of the work
+            # (教育部 where the page's 省教育厅 approved)
+            unkinded = [x for x in missing if not _KINDED.search(x) and (len(x) >= 4 or doers)]
             if unkinded:
                 at = span[0] + org.find(unkinded[0])
-                out.append(((at, at + len(unkinded[0])), (f"the page never names {unkinded[0]}", "")))
+                if len(unkinded[0]) >= 4 or not doers:
+                    out.append(((at, at + len(unkinded[0])), (f"the page never names {unkinded[0]}", "")))
+                else:
+                    out.append(((at, at + len(unkinded[0])), (f"the page names {doers[0]} for {work}", doers[0])))
             continue
-        doers = [o for w, o, _ in page_claims if w == work]
         if doers and not any(_same_org(org, o) for o in doers):
             out.append((span, (f"the page names {doers[0]} for {work}", doers[0])))
         elif doers and len(parts) > 1:

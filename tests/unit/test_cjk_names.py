@@ -214,3 +214,18 @@ def test_where_a_sum_came_from():
     assert [(point[s:e], reason) for (s, e), (reason, _) in work_conflicts(point, page + "南州大学负责检测。", claims)] == [
         ("南州大学", "the page names 国家古籍保护中心 for 60万元")]
     assert work_conflicts("60万元来自国家古籍保护中心", page, claims) == []
+
+
+def test_who_approved_or_announced_it():
+    page = "省教育厅于2025年6月18日批准了两校的合并方案。市生态环境局于8月5日公布处罚决定。"
+    claims = work_claims(page)
+    assert [(work, org) for work, org, _ in claims] == [("批准", "省教育厅"), ("公布", "市生态环境局")]
+
+    def reasons(point):
+        return [(point[s:e], reason) for (s, e), (reason, _) in work_conflicts(point, page, claims)]
+
+    # a body the page never names, by the page's own doer of that work, whatever its length
+    assert reasons("合并方案由教育部于2025年6月18日批准") == [("教育部", "the page names 省教育厅 for 批准")]
+    assert reasons("处罚决定由市生态环境局公布") == []
+    # a run of characters holding a time or an aspect word is no body's name
+    assert work_claims("南湖区今年已批准加装电梯申请56份，标本将送往日本做成分检测") == []
