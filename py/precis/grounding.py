@@ -367,7 +367,8 @@ class PassageIndex:
         for span, (reason, k) in pairing_conflicts(point, opened, [(pf.text, pf.facts) for pf in context],
                                                    _number_matches, numbers_said):
             reasons.setdefault(span, (reason, window[k]))
-        for span, reason in _telling_date_conflicts(point, point_facts, context, window):
+        for span, reason in _telling_date_conflicts(point, point_facts, context, window) + \
+                _rival_counts(point, point_facts, context, window):
             reasons.setdefault(span, reason)
         for span, reason in self._event_date_conflicts(point, point_facts) + \
                 _until_conflicts(point, point_facts, context, window):
@@ -1741,6 +1742,50 @@ _TELLING_BEFORE_DATE = re.compile(r"\b(?:announced|reported|revealed|confirmed|d
 _STARTS = re.compile(r"\b(?:start|starts|started|begin|begins|began|takes? effect|comes? into force)\b|开始|起实施|生效",
                      re.IGNORECASE)
 _STARTS_FROM = re.compile(r"\b(?:from|starting|beginning)\s+(?:on\s+)?$|自$|从$|從$", re.IGNORECASE)
+
+
+# The noun a count counts: the word right after it ("three walkers"), past an adjective or two.
+_COUNTED = re.compile(r"\s+(?:[a-z-]+\s+){0,2}?([a-z]{3,})\b")
+# How much of the point's clause, its count aside, a page sentence must say for its own count of the thing to stand
+# against the point's: the same statement.
+RIVAL_MIN_SHARE = 0.75
+
+
+def _rival_counts(point: str, point_facts: list, context: list, window: list) -> list:
+    """[(span, (reason, passage))] for an English count of the point ("Four walkers were treated for mild
+    hypothermia") that the window's sentence saying the same thing gives as another count of the same noun ("three
+    walkers were treated for mild hypothermia"), never as the point's: the count is the page's elsewhere (four
+    walkers from Manchester), not here."""
+    out = []
+    for f in point_facts:
+        if f.kind != "number" or not f.text.isascii() or f.key[0] or _year(f):
+            continue
+        counted = _COUNTED.match(point, f.end)
+        if not counted:
+            continue
+        noun = counted.group(1)
+        clause = _clause_at(point, f.start)
+        if _A_CHANGE.search(point[clause[0]:clause[1]]):
+            continue   # "drops by 9,000 tonnes", "21 cents more than": a difference the page may not write
+        mine = _words_of(point[clause[0]:f.start] + " " + point[counted.end():clause[1]]) | {noun}
+        rival = next(((g, j) for pf, j in zip(context, window) for a, b in sentence_spans(pf.text)
+                      for g in pf.facts if a <= g.start < b and _counts_other(f, g, noun, pf.text)
+                      and len(mine & _words_of(pf.text[a:b])) >= RIVAL_MIN_SHARE * len(mine)
+                      and not any(h.kind == "number" and a <= h.start < b and _number_matches(f.key, h.key)
+                                  for h in pf.facts)), None)
+        if rival:
+            g, j = rival
+            out.append(((f.start, f.end), (f"the page says {g.text} here", j)))
+    return out
+
+
+_A_CHANGE = re.compile(r"\b(?:by|than|more|less|fewer)\b")
+
+
+def _counts_other(f, g, noun: str, text: str) -> bool:
+    """Whether the page's fact `g` is a plain count of `noun` other than the point's count `f`."""
+    theirs = g.kind == "number" and not g.key[0] and _COUNTED.match(text, g.end)
+    return bool(theirs) and theirs.group(1) == noun and not _number_matches(f.key, g.key)
 
 
 def _telling_date_conflicts(point: str, point_facts: list, context: list, window: list) -> list:

@@ -966,3 +966,14 @@ def test_a_chinese_ordinal_is_read_against_the_pages_ordinals_of_the_same_thing(
     assert reasons_of("东屿水务需从投产后第三年开始偿还本金", page) == []
     # with no ordinal of that thing in the page, a count the page gives is read as before
     assert reasons_of("县财政的补贴期限至少为五年", page) == []
+
+
+def test_an_english_count_the_same_statement_gives_otherwise():
+    page = ("Nobody was seriously hurt, though three walkers were treated for mild hypothermia at the hospital. "
+            "About an hour later a second call came from four walkers from Manchester.")
+    assert reasons_of("Four walkers were treated for mild hypothermia", page) == [("Four", "the page says three here")]
+    assert reasons_of("Three walkers were treated for mild hypothermia", page) == []
+    assert reasons_of("A second call came from four walkers from Manchester", page) == []
+    # a difference the page does not write ("by", "more than") is not read against its counts
+    page = "The quota falls from 48,000 tonnes to 39,000 tonnes in 2025."
+    assert reasons_of("The quota drops by 9,000 tonnes in 2025", page) == []
