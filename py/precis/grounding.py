@@ -1749,6 +1749,8 @@ _COUNTED = re.compile(r"\s+(?:[a-z-]+\s+){0,2}?([a-z]{3,})\b")
 # How much of the point's clause, its count aside, a page sentence must say for its own count of the thing to stand
 # against the point's: the same statement.
 RIVAL_MIN_SHARE = 0.75
+# A count said as a difference ("drops by 9,000 tonnes", "21 cents more than"), which the page may not write.
+_A_CHANGE = re.compile(r"\b(?:by|than|more|less|fewer)\b")
 
 
 def _rival_counts(point: str, point_facts: list, context: list, window: list) -> list:
@@ -1766,7 +1768,7 @@ def _rival_counts(point: str, point_facts: list, context: list, window: list) ->
         noun = counted.group(1)
         clause = _clause_at(point, f.start)
         if _A_CHANGE.search(point[clause[0]:clause[1]]):
-            continue   # "drops by 9,000 tonnes", "21 cents more than": a difference the page may not write
+            continue
         mine = _words_of(point[clause[0]:f.start] + " " + point[counted.end():clause[1]]) | {noun}
         rival = next(((g, j) for pf, j in zip(context, window) for a, b in sentence_spans(pf.text)
                       for g in pf.facts if a <= g.start < b and _counts_other(f, g, noun, pf.text)
@@ -1778,8 +1780,6 @@ def _rival_counts(point: str, point_facts: list, context: list, window: list) ->
             out.append(((f.start, f.end), (f"the page says {g.text} here", j)))
     return out
 
-
-_A_CHANGE = re.compile(r"\b(?:by|than|more|less|fewer)\b")
 
 
 def _counts_other(f, g, noun: str, text: str) -> bool:
