@@ -96,6 +96,7 @@ NOT_IN_PAGE = "not in the page"
 # A name being written is finished once something follows it that no name goes on with ("KT-" may become
 # "KT-31", "安娜·" 安娜·伯格; "Esterby's bridge" has finished "Esterby").
 _NAME_ENDED = re.compile(r"[^A-Za-z0-9\-'’&·・]")
+_HAN_CHAR = re.compile(f"[{HAN}]")
 OPPOSITE = "the page says the opposite"
 NOT_SAID = "the page does not say this"
 SWAPPED = "the page says it the other way round"
@@ -473,6 +474,8 @@ class PassageIndex:
                 continue
             if fact.kind == "number" and (g.key[0] != fact.key[0] or _number_matches(fact.key, g.key)):
                 continue
+            if fact.kind == "number" and _year(fact) and not _year(g) and not _HAN_CHAR.search(pf.text):
+                continue   # a year ("2025 tram contract") is when: "forty years" says no other when
             if _fact_held(g, [mine], _numbers_in([mine])):
                 continue
             return g

@@ -977,3 +977,13 @@ def test_an_english_count_the_same_statement_gives_otherwise():
     # a difference the page does not write ("by", "more than") is not read against its counts
     page = "The quota falls from 48,000 tonnes to 39,000 tonnes in 2025."
     assert reasons_of("The quota drops by 9,000 tonnes in 2025", page) == []
+
+
+def test_a_year_is_not_read_against_a_count():
+    page = ("The city has awarded the contract to build its first tram line in forty years to a consortium led by "
+            "Brennick. The decision was announced on 14 February 2025 by the transport director.")
+    assert reasons_of("2025 tram contract awarded to Brennick consortium", page) == []
+    # a year not in the page is still flagged, by the year the sentence gives
+    page = ("The authority has chosen Clearcycle to run its glass recycling, ending a contract that dated back to "
+            "2011. The award was announced on 5 November 2024.")
+    assert reasons_of("2019 glass recycling contract awarded to Clearcycle", page) == [("2019", "the page dates this to 2011")]
