@@ -38,6 +38,7 @@ _KIND = rf"(?P<kind>(?:(?:[a-z][\w-]*|{_NATION}) ){{0,2}}(?:{HEAD})(?: of {_WORD
 _ARTICLE = r"\b(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)"
 _KINDS = (
     re.compile(rf"{_ARTICLE} {_KIND} (?P<name>{NAME})"),               # the investment fund Marlow ...
+    re.compile(rf"^{_KIND} (?P<name>{NAME})"),                         # Danish builder Brennick (a headline's)
     re.compile(rf"(?P<name>{NAME}), (?:the|a|an) {_KIND}"),            # Certa Controls, an independent ... body
     # a local firm, Dray & Sons; the largest seller of cheese, the supermarket chain Holmgard
     re.compile(rf"{_ARTICLE} {_KIND}, (?:(?:the|a|an) (?:[a-z][\w-]* ){{0,2}}(?:{HEAD}) )?(?P<name>{NAME})"),

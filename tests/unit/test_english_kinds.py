@@ -80,3 +80,13 @@ def test_a_party_of_a_deal_is_a_role_not_a_kind():
     assert reasons("Corran Holdings was the buyer in 2016") == []
     # a body's own part is no kind of it
     assert reasons("Corran Holdings was the studio's owner") == []
+
+
+def test_a_headline_kind_without_its_article():
+    page = ("The city awarded the contract to a consortium led by the Danish builder Brennick, with the rolling-stock "
+            "maker Solva Rail supplying the vehicles.")
+    point = "Danish builder Solva Rail will supply rolling stock"
+    found = kind_conflicts(point, kinds(page))
+    assert [(point[s:e], reason) for (s, e), (reason, _) in found] == [
+        ("Danish builder", "the page calls Solva Rail a rolling-stock maker")]
+    assert kind_conflicts("Danish builder Brennick leads the consortium", kinds(page)) == []
