@@ -110,7 +110,7 @@ SWAP_MIN_UNITS = 2
 _MORE = ("more than", "over", "at least", "above", "exceeding", "upwards of", "no less than", "no fewer than",
          "不少于", "超过", "超出", "逾",
          "至少", "多于", "高于", "大于")
-_LESS = ("less than", "fewer than", "under", "at most", "below", "up to", "no more than", "as many as", "as much as",
+_LESS = ("less than", "fewer than", "under", "at most", "below", "up to", "no more than", "as many as", "as much as", "within",
          "不超过", "不到",
          "不足", "至多", "最多", "少于", "低于", "小于")
 # 最多, 至多, 至少 reach over a verb and its object to the number (最多可载乘客约1900人), within the clause.

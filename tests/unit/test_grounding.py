@@ -987,3 +987,10 @@ def test_a_year_is_not_read_against_a_count():
     page = ("The authority has chosen Clearcycle to run its glass recycling, ending a contract that dated back to "
             "2011. The award was announced on 5 November 2024.")
     assert reasons_of("2019 glass recycling contract awarded to Clearcycle", page) == [("2019", "the page dates this to 2011")]
+
+
+def test_within_bounds_a_number_from_above():
+    page = "Hale said the fire service responded quickly, with the first engines arriving within 25 minutes."
+    assert reasons_of("The first fire engines arrived in no more than 25 minutes", page) == []
+    assert reasons_of("The first fire engines arrived after more than 25 minutes", page) == [
+        ("25", "the page says within 25")]
