@@ -759,11 +759,23 @@ class PassageIndex:
                                         self._whole_text(), re.I) is not None
 
     def _name_in_page(self, fact) -> bool:
-        if self._page_words is None:  # once per page: the words of every passage, no fact extraction
+        if _OWNED_NAME.search(fact.text):
+            # "Agnes Doyle's Inspector Rowe": two names, the owner's and what it owns, that one sentence of the page
+            # writes together ("the crime writer Agnes Doyle … her Inspector Rowe novels")
+            parts = [[fact_rules.word_key(w) for w in part.split()] for part in _OWNED_NAME.split(fact.text, 1)]
+            return any(all(_contains_run(words.word_keys, tuple(part)) for part in parts)
+                       for words in self._page_words_once())
+        return self._name_held_anywhere(fact)
+
+    def _page_words_once(self) -> list:
+        if self._page_words is None:   # once per page: the words of every passage, no fact extraction
             self._page_words = [_PageWords(p.text) for p in self.passages]
             self._page_unspaced = "".join("".join(p.text.split()) for p in self.passages).casefold()
+        return self._page_words
+
+    def _name_held_anywhere(self, fact) -> bool:
         # A space the model dropped ("St Aldric'sHospital") leaves the page's name.
-        return _name_held(fact.key, self._page_words) or \
+        return _name_held(fact.key, self._page_words_once()) or \
             (fact.key[0] != "cjk" and len(fact.text) > 6 and "".join(fact.text.split()).casefold() in self._page_unspaced) \
             or fact.key[0] == "cjk" and abbreviates(fact.text, self._whole_text())
 
@@ -1396,6 +1408,10 @@ def _fact_held(fact, context: list, page_numbers: list) -> bool:
                     return True
         return False
     return True
+
+
+# A possessive inside a name, before another name: "Agnes Doyle's Inspector Rowe".
+_OWNED_NAME = re.compile(r"['’]s\s+(?=[A-Z])")
 
 
 # A clock form with no am or pm ("finished in 2:19:40", "a time of 19:42") may be a duration: hours, minutes and

@@ -994,3 +994,12 @@ def test_within_bounds_a_number_from_above():
     assert reasons_of("The first fire engines arrived in no more than 25 minutes", page) == []
     assert reasons_of("The first fire engines arrived after more than 25 minutes", page) == [
         ("25", "the page says within 25")]
+
+
+def test_a_name_owned_by_another_is_two_names_of_one_sentence():
+    page = ("Its best-known author, the crime writer Agnes Doyle, has sold more than four million copies of her "
+            "Inspector Rowe novels. Fenwick Land's director, Rachel Stone, said four buyers had made offers.")
+    assert reasons_of("Agnes Doyle's Inspector Rowe novels sold more than 4 million copies", page) == []
+    # two names the page never writes together are no one's
+    assert reasons_of("Inspector Rowe's Rachel Stone said four buyers had made offers", page) == [
+        ("Inspector Rowe's Rachel Stone", "not in the page")]
