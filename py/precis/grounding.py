@@ -344,7 +344,7 @@ class PassageIndex:
             if (f.start, f.end) in failed and (
                     f.kind == "name" and (self._name_in_page(f) or _capitalized_first_word(point, f, context))
                     or _label_number(f) and self._label_in_page(point, f)
-                    or self._age_in_page(point, f, point_facts)):
+                    or self._age_in_page(point, f, point_facts) or _placing_said(point, f, context)):
                 failed.remove((f.start, f.end))
                 held.append((f.start, f.end))
         reasons: dict = {}  # (start, end) -> (reason, passage index)
@@ -1408,6 +1408,20 @@ def _fact_held(fact, context: list, page_numbers: list) -> bool:
                     return True
         return False
     return True
+
+
+# A placing said with an ordinal ("came second") and the word a page gives it instead ("the runner-up").
+_PLACED = re.compile(r"\b(?:came|finished|placed|ended|was|were|is|are)\s+(?:in\s+)?$", re.IGNORECASE)
+_PLACE_WORDS = {1.0: re.compile(r"\b(?:winners?|won|first place)\b", re.IGNORECASE),
+                2.0: re.compile(r"\b(?:runners?-up|second place)\b", re.IGNORECASE),
+                3.0: re.compile(r"\b(?:third place)\b", re.IGNORECASE)}
+
+
+def _placing_said(point: str, fact, context: list) -> bool:
+    """Whether an English ordinal of the point is a placing ("Costrava, which came second") that the context gives
+    in a word of its own ("The runner-up, the Italian firm Costrava"): who placed where is the name checks' to say."""
+    said = fact.kind == "number" and _PLACED.search(point, 0, fact.start) and _PLACE_WORDS.get(fact.key[1])
+    return bool(said) and fact.text.isalpha() and any(said.search(pf.text) for pf in context)
 
 
 # A possessive inside a name, before another name: "Agnes Doyle's Inspector Rowe".

@@ -1003,3 +1003,10 @@ def test_a_name_owned_by_another_is_two_names_of_one_sentence():
     # two names the page never writes together are no one's
     assert reasons_of("Inspector Rowe's Rachel Stone said four buyers had made offers", page) == [
         ("Inspector Rowe's Rachel Stone", "not in the page")]
+
+
+def test_a_placing_said_with_an_ordinal():
+    page = ("The contract went to a consortium led by Brennick. The runner-up, the Italian firm Costrava, had offered a "
+            "lower price of 296 million euros.")
+    assert reasons_of("Costrava, which came second, had bid 296 million euros", page) == []
+    assert reasons_of("Costrava, which came third, had bid 296 million euros", page) == [("third", "not in the page")]
