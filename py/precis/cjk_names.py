@@ -32,7 +32,7 @@ _IDEOGRAPH = re.compile(f"[{HAN}]")
 _KATAKANA = re.compile("[\u30a1-\u30fa\u30fc]")
 
 
-def spelling_char(ch: str) -> bool:
+def _spelling_char(ch: str) -> bool:
     """A character that can be part of a name's spelling: an ideograph that is no function word,
     numeral or qualifier."""
     return bool(_IDEOGRAPH.fullmatch(ch)) and ch not in CJK_FUNCTION_CHARS and ch not in CJK_NUMERAL_CHARS \
@@ -43,7 +43,7 @@ def _spelled_from(text: str, at: int, most: int, kana: bool = False) -> int:
     """Where the run of up to `most` spelling characters (and katakana, with `kana`) ending at text[at] starts:
     how far left a name reaches before the character at `at`."""
     start = at
-    while start > 0 and at - start < most and (spelling_char(text[start - 1])
+    while start > 0 and at - start < most and (_spelling_char(text[start - 1])
                                                or kana and _KATAKANA.fullmatch(text[start - 1])):
         start -= 1
     return start
@@ -99,7 +99,7 @@ def page_spelling(point: str, start: int, end: int, page: str) -> Optional[str]:
     name = point[start:end]
     if name not in page:
         return _page_name_ending(name, page)
-    if start == 0 or not spelling_char(point[start - 1]):
+    if start == 0 or not _spelling_char(point[start - 1]):
         return None
     if point[start - 1] + name in page:
         return None

@@ -1803,11 +1803,11 @@ def _rival_counts(point: str, point_facts: list, context: list, window: list) ->
         if _A_CHANGE.search(point[clause[0]:clause[1]]):
             continue
         mine = _words_of(point[clause[0]:f.start] + " " + point[counted.end():clause[1]]) | {noun}
-        rival = next(((g, j) for pf, j in zip(context, window) for a, b in sentence_spans(pf.text)
-                      for g in pf.facts if a <= g.start < b and _counts_other(f, g, noun, pf.text)
-                      and len(mine & _words_of(pf.text[a:b])) >= RIVAL_MIN_SHARE * len(mine)
-                      and not any(h.kind == "number" and a <= h.start < b and _number_matches(f.key, h.key)
-                                  for h in pf.facts)), None)
+        # each passage is one sentence of the page (split_passages)
+        rival = next(((g, j) for pf, j in zip(context, window)
+                      if len(mine & _words_of(pf.text)) >= RIVAL_MIN_SHARE * len(mine)
+                      and not any(h.kind == "number" and _number_matches(f.key, h.key) for h in pf.facts)
+                      for g in pf.facts if _counts_other(f, g, noun, pf.text)), None)
         if rival:
             g, j = rival
             out.append(((f.start, f.end), (f"the page says {g.text} here", j)))
