@@ -46,6 +46,13 @@ _ITS_OFFICER = re.compile(rf"\b(?:Its|its|Their|their) (?P<role>{_ROLE}),? (?P<p
 _BODY_WORDS = ("Council|Association|Union|Authority|Agency|Institute|Ministry|Department|Company|Group|Holdings|Media|"
                "Foods|Club|Society|Trust|Foundation|University|College|Museum|Bank|Fund|Partners|Ltd|plc|Inc|Committee|"
                "Commission|Board|Service|Office|Centre|Center|Federation|League|Studios|Pictures")
+# The last word of a post only a person holds ("managing director", "owner"): a name right before one qualifies it
+# ("the Grenholt Recycling owner" is a person, not the firm).
+HUMAN_POSTS = frozenset("""
+director executive chair chairman chairwoman chairperson manager owner founder head spokesman spokeswoman spokesperson
+minister mayor secretary president officer editor curator coach captain principal inspector engineer architect
+historian professor scientist researcher lawyer judge leader governor commissioner chancellor dean treasurer
+""".split())
 _NAMED = re.compile(NAME)
 _ENDS_IN_BODY_WORD = re.compile(rf"\b(?:{_BODY_WORDS})$")
 BODY_LOOKBACK = 400

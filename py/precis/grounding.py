@@ -48,7 +48,7 @@ from precis import facts as fact_rules
 from precis.cjk_names import BODY_REACH, FAMILY_NAMES, abbreviates, body_word_conflicts, holds_name, page_spelling, role_conflicts, \
     role_holders, work_claims, work_conflicts
 from precis.english_kinds import kind_conflicts, kinds
-from precis.english_roles import officer_conflicts, officers
+from precis.english_roles import HUMAN_POSTS, officer_conflicts, officers
 from precis.cjk_doers import clauses as cjk_clauses, doer_conflicts as cjk_doer_conflicts, page_sayings, \
     sentence_openings, speaker_conflicts
 from precis.cjk_placings import placing_conflicts
@@ -948,8 +948,10 @@ class PassageIndex:
         in_point = {short.get(identity, identity): span for identity, span in in_point.items()}
         out = {}
         for identity, (s, e) in in_point.items():
-            if point.startswith(("'s", "’s", "的"), e):
-                continue  # "Arden's chief executive": the name qualifies the one the point means
+            if _QUALIFIES.match(point, e) or point[s:e].endswith(("'s", "’s")):
+                continue  # "Arden's chief executive", "Grenholt Recycling owner": the name qualifies the one the point means
+            if _ATTRIBUTED.search(point, 0, s) or _PLACE_BEFORE.search(point, max(0, s - 24), s):
+                continue  # "according to Jonas Krog", "a plant in Asby": who said it, or where, not who did it
             if self._said_in_page(point, s):
                 continue
             anchor = self._name_anchor(point, s, named_units)
@@ -1560,6 +1562,13 @@ _PLACE_BEFORE = re.compile(r"\b(?:in|near|off|outside|across|(?:coast|north|sout
 
 # "a 19-year-old from Szeged, won": where someone comes from, when the name closes the phrase.
 _ORIGIN_BEFORE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+
+
+# After a name, what makes it qualify another noun: a possessive, or a post only a person holds ("Grenholt Recycling
+# owner").
+_QUALIFIES = re.compile(rf"(?:(?: (?:&|and) [A-Z][\w'’-]*)*(?:'s|’s)|的| (?:{'|'.join(sorted(HUMAN_POSTS))})\b)")
+# Before a name, what makes it the source of a claim, not its doer.
+_ATTRIBUTED = re.compile(r"\b(?:[Aa]ccording to|[Ss]aid|[Ss]ays)\s+$")
 
 
 def _names_a_place(text: str, start: int, end: int) -> bool:

@@ -719,6 +719,27 @@ def test_a_passive_sentence_says_what_was_done_to_its_subject(page, point, reaso
     assert reasons_of(point, page) == reasons
 
 
+RECYCLING = ("Clearcycle, based in the port town of Asby, will collect glass from about 1,100 bottle banks. Pell said "
+             "Clearcycle won because of its plan to sort glass by colour at a new plant, which will cost 12 million "
+             "pounds and employ 45 people. Ian Frazer, the owner of Grenholt Recycling, which lost the tender, said it "
+             "will let go of 30 staff. Brennick's project head, Jonas Krog, said work on the tram depot at Harlow Fields "
+             "would begin first, with at most 150 workers on site in the first year.")
+
+
+@pytest.mark.parametrize("page, point, reasons", [
+    # a name that qualifies the person the point means: a possessive, or a post only a person holds
+    (RECYCLING, "Grenholt Recycling's owner will let go of 30 staff", []),
+    (RECYCLING, "Grenholt Recycling owner will let go of 30 staff", []),
+    # ... a name that does the deed still faces the names the page gives it to
+    (RECYCLING, "Jonas Krog said Grenholt will let go of 30 staff", [("Jonas Krog", "the page names Grenholt Recycling here")]),
+    # who said it, or where it is, does not do it
+    (RECYCLING, "Up to 150 workers will be on site in the first year, according to Jonas Krog", []),
+    (RECYCLING, "New plant in Asby will sort glass by colour, costing 12 million pounds and employing 45 people", []),
+])
+def test_a_name_that_qualifies_says_or_places_does_no_deed(page, point, reasons):
+    assert reasons_of(point, page) == reasons
+
+
 @pytest.mark.parametrize("page, point, reasons", [
     # 三成 against 30%: both ways of writing it
     ("全市每天产生生活垃圾约6500吨，其中厨余垃圾约占三成。", "厨余垃圾约占百分之三十", []),
