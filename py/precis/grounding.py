@@ -1548,6 +1548,8 @@ def _name_identity(name: str) -> str:
     return fact_rules.word_key(words[-1]) if words else name
 
 
+# A name after these is what something is called, not who did it ("the mask, known on the island as Na Vatu, was taken").
+_LABEL_BEFORE = re.compile(r"(?:\bknown\b[^.,;]{0,30}\bas|\b(?:called|named|nicknamed|dubbed))\s+(?:the\s+)?$")
 # An age after its number ("19-year-old", "nineteen years old").
 _AGE_AFTER = re.compile(r"[\s-]years?[\s-]old\b", re.IGNORECASE)
 # The word that puts a deed at a place, as written right before it ("near Leeds", "in Whitby"): those of
@@ -1556,8 +1558,9 @@ _PLACE_WORD = re.compile(r"\b(?:in|near|off|outside)\s+(?:the\s+)?$", re.IGNOREC
 # A point's place is read against the window's sentence that holds this much of its other words: the same statement.
 PLACE_MIN_SHARE = 0.6
 # A name after these is where something is, not who did it ("off the coast of Cornwall", "in Whitby").
-_PLACE_BEFORE = re.compile(r"\b(?:in|near|off|outside|across|(?:coast|north|south|east|west|outskirts"
-                           r"|centre|center) of)\s+(?:the\s+)?$", re.IGNORECASE)
+_PLACE_BEFORE = re.compile(r"\b(?:in|near|off|outside|across|over|under|along|beside|through|(?:coast|north|south|east"
+                           r"|west|outskirts|centre|center) of)\s+(?:the\s+)?(?:(?:northern|southern|eastern|western"
+                           r"|central)\s+)?$", re.IGNORECASE)
 
 
 # "a 19-year-old from Szeged, won": where someone comes from, when the name closes the phrase.
@@ -1586,7 +1589,8 @@ def role_names(text: str, facts: list) -> list:
     content units of the segment that says what the name did or is, and, for the name that opens the sentence,
     those of a passive verb's segment after its apposition (what was done to it)."""
     mentions = [(f.start, f.end, f.text) for f in facts if f.kind == "name" and f.key and f.key[0] != "cjk"
-                and not _names_a_place(text, f.start, f.end)]
+                and not _names_a_place(text, f.start, f.end)
+                and not _LABEL_BEFORE.search(text, max(0, f.start - 48), f.start)]
     mentions += [(m.start(1), m.end(1), m.group(1)) for pattern in (_CJK_ROLE_NAME, _CJK_TITLED_NAME)
                  for m in pattern.finditer(text)]
     if not mentions:

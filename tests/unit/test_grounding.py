@@ -740,6 +740,27 @@ def test_a_name_that_qualifies_says_or_places_does_no_deed(page, point, reasons)
     assert reasons_of(point, page) == reasons
 
 
+PLACES_AND_LABELS = (
+    "The Carrow Museum of World Cultures in Leddington will hand a carved wooden mask back to the people of Keruvai, a "
+    "small island in the western Pacific, the museum announced on 14 March 2026. The mask, known on the island as Na "
+    "Vatu, was taken in 1887 by a ship's surgeon, Edward Halloway, and sold to the museum by his grandson in 1931. The "
+    "request came from the Keruvai Island Council.\n\nThe Carrick Seed Vault stands on the Carrick Estate. The vault, "
+    "which opened in 2011, holds seeds from about 2,300 wild plant species collected across northern Europe.\n\n"
+    "Kestrel County Council said on 14 October that repairs to the Marlow Cross bridge, which carries the A412 over the "
+    "River Senn, will not be finished before 20 December.")
+
+
+@pytest.mark.parametrize("point", [
+    # the page's name after a word of place ("over the River Senn", "across northern Europe") is where, not who
+    "14 October: Kestrel County Council says repairs to Marlow Cross bridge will not be finished before 20 December.",
+    "Carrick Seed Vault opened in 2011",
+    # ... and one after "known as" is what a thing is called ("known on the island as Na Vatu")
+    "1887 ship's surgeon Edward Halloway took wooden mask from Keruvai island",
+])
+def test_a_page_name_of_a_place_or_a_label_is_no_doer(point):
+    assert reasons_of(point, PLACES_AND_LABELS) == []
+
+
 @pytest.mark.parametrize("page, point, reasons", [
     # 三成 against 30%: both ways of writing it
     ("全市每天产生生活垃圾约6500吨，其中厨余垃圾约占三成。", "厨余垃圾约占百分之三十", []),
