@@ -371,7 +371,7 @@ class PassageIndex:
         for span, reason in _telling_date_conflicts(point, point_facts, context, window) + \
                 _rival_counts(point, point_facts, context, window):
             reasons.setdefault(span, reason)
-        for span, reason in self._event_date_conflicts(point, point_facts) + \
+        for span, reason in self._event_date_conflicts(point, point_facts) + self._told_date_conflicts(point, point_facts) + \
                 _until_conflicts(point, point_facts, context, window):
             reasons.setdefault(span, reason)
         denied, denied_further_on = _negation_conflicts(point, context, window)
@@ -906,6 +906,30 @@ class PassageIndex:
             if dated and not any(_same_when(f, g) for g, _ in dated):
                 g, j = dated[0]
                 out.append(((f.start, f.end), (f"the page dates this to {g.text.rstrip('.')}", j)))
+        return out
+
+    def _told_date_conflicts(self, point: str, point_facts: list) -> list:
+        """[(span, (reason, passage))] for the date an English point gives an announcement ("The sale was announced on 1
+        July 2025") that the page gives only to something else ("due to be completed on 1 July 2025"), where the page
+        dates its telling otherwise ("the two companies said on 3 March 2025"): the day of the deal for the day it was
+        told. The mirror of _telling_date_conflicts."""
+        dated = [f for f in point_facts if f.kind == "date" and f.text.isascii()
+                 and _TELLING_BEFORE_DATE.search(point, max(0, f.start - 24), f.start)]
+        if not dated:
+            return []
+        told, other = [], []   # the page's dates of telling, with their passages; its other dates
+        for j, p in enumerate(self.passages):
+            if _HAN_CHAR.search(p.text) or not any(f.text in p.text for f in dated) and not _TELLING.search(p.text):
+                continue   # most passages: no fact extraction
+            for g in self.passage_facts(j).facts:
+                if g.kind == "date":
+                    telling = _TELLING_BEFORE_DATE.search(p.text, max(0, g.start - 24), g.start)
+                    (told if telling else other).append((g, j))
+        out = []
+        for f in dated:
+            if told and not any(_same_when(f, g) for g, _ in told) and any(_same_when(f, g) for g, _ in other):
+                g, j = told[0]
+                out.append(((f.start, f.end), (f"the page dates the announcement to {g.text.rstrip('.')}", j)))
         return out
 
     def _passage_with(self, text: str) -> int:

@@ -933,6 +933,21 @@ def test_a_start_dated_by_the_day_it_was_announced():
     assert (right["supported"], right["reasons"]) == (True, [])
 
 
+SALE = ("Harrow & Quill has been sold to the Dutch media group Verhoef for 48 million pounds, the two companies said on "
+        "3 March 2025. The deal is due to be completed on 1 July 2025.")
+
+
+@pytest.mark.parametrize("point, reasons", [
+    # the day of the deal given as the day it was told, where the page tells it on another
+    ("The sale of Harrow & Quill was announced on 1 July 2025.",
+     [("1 July 2025", "the page dates the announcement to 3 March 2025")]),
+    ("The sale of Harrow & Quill was announced on 3 March 2025.", []),
+    ("The sale of Harrow & Quill will be completed on 1 July 2025.", []),
+])
+def test_an_announcement_dated_by_the_day_of_the_deal(point, reasons):
+    assert reasons_of(point, SALE) == reasons
+
+
 @pytest.mark.parametrize("page, point, reasons", [
     # a clock form is a race's time too: hours, minutes and seconds, or minutes and seconds
     ("Mara Otieno won the Lakeside Marathon in 2 hours 21 minutes 5 seconds.",
