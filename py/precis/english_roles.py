@@ -85,7 +85,7 @@ def officers(text: str) -> list:
     return out
 
 
-def officer_conflicts(point: str, page: str, page_officers: list) -> list:
+def officer_conflicts(point: str, page: str, page_officers: list, page_kinds: list = ()) -> list:
     """[((start, end) in the point, (reason, evidence))] for each person the point makes an officer the page
     does not: of another body ("the page says Maria Okafor is Tidewell's chief executive"), or in another
     person's place ("the page names Sam Hale as Veltra's chief executive": a sole post, or one the page gives this
@@ -96,19 +96,23 @@ def officer_conflicts(point: str, page: str, page_officers: list) -> list:
         return out
     folded = page.casefold()
     page_names = {m.group(0) for m in _NAMED.finditer(page)}   # read once, for generic bodies (_same_body)
+    named_by_kind: dict = {}   # a kind of body -> the page's names of that kind (precis.english_kinds: page_kinds)
+    for name, _, head, _ in page_kinds:
+        named_by_kind.setdefault(head, set()).add(name)
+    same_body = lambda a, b: _same_body(a, b, page_names, named_by_kind)  # noqa: E731
     for person, body, role, span, _ in mine:
         if body.casefold() not in folded:
             continue   # a body the page lacks is the fact check's to flag
         theirs = [b for p, b, r, *_ in page_officers if same_person(p, person) and r == role]
-        holders = [(p, b, sole) for p, b, r, _, sole in page_officers if _same_body(body, b, page_names) and r == role]
+        holders = [(p, b, sole) for p, b, r, _, sole in page_officers if same_body(body, b) and r == role]
         other_posts = [r for p, _, r, *_ in page_officers if same_person(p, person) and r != role]
         # the same person and body in a post one word apart (the biggest seller of Eastmoor mackerel, where the page
         # says buyer): a part turned round
-        turned = [r for p, b, r, *_ in page_officers if same_person(p, person) and _same_body(body, b, page_names)
+        turned = [r for p, b, r, *_ in page_officers if same_person(p, person) and same_body(body, b)
                   and r != role and len(r.split()) == len(role.split()) == len(set(r.split()) | set(role.split())) - 1]
         if turned:
             out.append((span, (f"the page says {person} is the {turned[0]} of {body}", turned[0])))
-        elif theirs and all(_same_body(body, b, page_names) is False for b in theirs):
+        elif theirs and all(same_body(body, b) is False for b in theirs):
             said = f"{theirs[0]}'s {role}"
             out.append((span, (f"the page says {person} is {said}", said)))
         elif holders and not any(same_person(person, p) for p, *_ in holders) and \
@@ -127,10 +131,11 @@ def same_person(a: str, b: str) -> bool:
     return cut and (a_words[-1].startswith(b_words[-1]) or b_words[-1].startswith(a_words[-1]))
 
 
-def _same_body(a: str, b: str, page_names: set):
+def _same_body(a: str, b: str, page_names: set, named_by_kind: dict):
     """True when a and b are one body named in full or in part ("Tidewell" for "Tidewell Power"; "the museum" both
-    times; "the agency" for the Environment Agency), False when they are two, None when the page cannot tell (a
-    generic body no name of the page, `page_names`, has the noun of)."""
+    times; "the agency" for the Environment Agency, or for Forestland where the page calls it "the state forestry
+    agency, Forestland" and no other body an agency: `named_by_kind`), False when they are two, None when the page
+    cannot tell (a generic body no name of the page, `page_names`, has the noun of)."""
     generic_a, generic_b = a.startswith("the "), b.startswith("the ")
     if generic_a and generic_b:
         return a == b
@@ -139,4 +144,7 @@ def _same_body(a: str, b: str, page_names: set):
     noun, name = (a[4:], b) if generic_a else (b[4:], a)
     if noun.capitalize() in name.split():
         return True
+    called = named_by_kind.get(noun, set())
+    if len(called) == 1:
+        return _same_body(name, next(iter(called)), page_names, {})
     return False if any(noun.capitalize() in n.split()[1:] for n in page_names) else None

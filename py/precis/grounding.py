@@ -815,7 +815,7 @@ class PassageIndex:
                   if not any(f.kind == "name" and f.start <= span[0] and span[1] <= f.end for f in point_facts)]
         for span, (reason, evidence) in role_conflicts(point, self._page_text, self._page_holders) + \
                 work_conflicts(point, self._page_text, self._page_work) + \
-                officer_conflicts(point, self._page_text, self._page_officers) + \
+                officer_conflicts(point, self._page_text, self._page_officers, self._page_kinds) + \
                 kind_conflicts(point, self._page_kinds) + english_work_conflicts(point, self._page_deeds) + \
                 person_conflicts(point, self._page_places) + bodies:
             out.append((span, (reason or NOT_SAID, self._passage_with(evidence) if evidence else -1)))

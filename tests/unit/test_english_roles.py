@@ -1,5 +1,6 @@
 """precis.english_roles: whose officer a person is, read from "Body's role, Person" (exact outcomes)."""
 
+from precis.english_kinds import kinds
 from precis.english_roles import officer_conflicts, officers
 
 PAGE = ("Northmoor Bank agreed to lend £620 million to Tidewell Power. Tidewell's chief executive, Maria Okafor, "
@@ -40,6 +41,18 @@ def test_a_person_given_another_body_or_another_officers_place():
     # The page's own tie, the body named in part, and a body the page lacks (the fact check's) pass.
     assert officer_conflicts("Tidewell Power's chief executive, Maria Okafor, said so.", PAGE, page_officers) == []
     assert officer_conflicts("Arden's chief executive, Maria Okafor, said so.", PAGE, page_officers) == []
+
+
+def test_a_body_called_by_its_kind_is_the_one_body_of_that_kind():
+    page = ("The machine belonged to Tannock Timber, a contractor working for the state forestry agency, Forestland. "
+            "The agency's director, Colin Baird, said it accepted all the recommendations.")
+    point = "Colin Baird, Tannock Timber's director, said the firm accepted all the recommendations."
+    assert officer_conflicts(point, page, officers(page), kinds(page)) == [
+        ((13, 27), ("the page says Colin Baird is the agency's director", "the agency's director"))]
+    assert officer_conflicts("Colin Baird, Forestland's director, said so.", page, officers(page), kinds(page)) == []
+    # a kind two bodies of the page have does not say which
+    both = page.replace("a contractor", "an agency")
+    assert officer_conflicts(point, both, officers(both), kinds(both)) == []
 
 
 def test_a_long_capitalized_run_is_read_once():
