@@ -76,11 +76,18 @@ _PERSON_CLAIMS = tuple(
 _CAME_FROM = re.compile(rf"(?P<person>{NAME})(?: [a-z][\w-]*){{0,4}}? from (?:the )?(?!(?:{'|'.join(m.capitalize() for m in MONTHS)})\b)(?P<body>{NAME})")
 
 
+# Where a body (or a person) is based: "Brantley Optics, a company based in Leeds", "Clearcycle, based in the port town
+# of Asby", "Clearcycle is based in Denholm".
+_BASED_IN = re.compile(rf"(?P<person>{NAME}),? (?:(?:a|an|the) (?:[\w-]+ ){{0,3}})?(?:which |that |who )?"
+                       rf"(?:is |was |are |were )?(?:based|headquartered) in (?:the (?:[a-z-]+ ){{0,3}}of )?(?P<body>{NAME})")
+
+
 def person_claims(text: str) -> list:
-    """[("at", "to" or "from", person, body, (start, end) of the body)]: where `text` says a person works, went
-    or came from."""
+    """[("at", "to", "from" or "in", person, body, (start, end) of the body)]: where `text` says a person works, went
+    or came from, or where a body or person is based."""
     return [(where, m.group("person"), m.group("body"), m.span("body"))
-            for where, pattern in _PERSON_CLAIMS + (("from", _CAME_FROM),) for m in pattern.finditer(text)]
+            for where, pattern in _PERSON_CLAIMS + (("from", _CAME_FROM), ("in", _BASED_IN))
+            for m in pattern.finditer(text)]
 
 
 def person_conflicts(point: str, page_claims: list) -> list:
@@ -92,9 +99,10 @@ def person_conflicts(point: str, page_claims: list) -> list:
         theirs = [b for w, p, b, _ in page_claims if w == where and same_person(p, person)]
         others = [p for w, p, b, _ in page_claims if w == where and _same_body(b, body) and not same_person(p, person)]
         if theirs and not any(_same_body(body, b) for b in theirs):
-            said = {"at": f"{person} is at", "to": f"{person} went to", "from": f"{person} came from"}[where]
+            said = {"at": f"{person} is at", "to": f"{person} went to", "from": f"{person} came from",
+                    "in": f"{person} is based in"}[where]
             out.append((span, (f"the page says {said} {theirs[0]}", theirs[0])))
-        elif others and not theirs and where != "from":   # many may come from one place
+        elif others and not theirs and where in ("at", "to"):   # many may come from one place, or be based there
             said = f"{others[0]} is at {body}" if where == "at" else f"{others[0]} moved to {body}"
             out.append((span, (f"the page says {said}", others[0])))
     return out

@@ -72,3 +72,18 @@ def test_where_a_person_came_from():
     assert reasons("They took Callum Price on loan from Sporting Vila") == ["the page says Callum Price came from Wexmoor"]
     assert reasons("They took Callum Price on loan from Wexmoor") == []
     assert reasons("They signed Ana Ruiz from Wexmoor") == []     # many may come from one place
+
+
+def test_where_a_body_is_based():
+    page = ("The authority has chosen Clearcycle, based in the port town of Asby, to run its glass recycling. The "
+            "telescope was built by Brantley Optics, a company based in Leeds. Until then, Clearcycle will send the "
+            "glass to an existing sorting plant in Denholm.")
+    claims = person_claims(page)
+    assert [(w, p, b) for w, p, b, _ in claims] == [("in", "Clearcycle", "Asby"), ("in", "Brantley Optics", "Leeds")]
+
+    def reasons(point):
+        return [reason for _, (reason, _) in person_conflicts(point, claims)]
+
+    assert reasons("Clearcycle is based in Denholm.") == ["the page says Clearcycle is based in Asby"]
+    assert reasons("Clearcycle, a firm based in Asby, won the contract.") == []
+    assert reasons("Pell Glass is based in Leeds.") == []     # many may be based in one place
