@@ -56,6 +56,7 @@ from precis.cjk_places import place_conflicts
 from precis.cjk_relations import relation_conflicts
 from precis.scripts import HAN
 from precis.english_doers import POSSESSIVE, doer_conflicts, page_name_words, verb_index
+from precis.english_placings import placing_conflicts as english_placing_conflicts, placings as english_placings
 from precis.english_swaps import swap_conflicts
 from precis.english_transfers import transfer_conflicts, transfers
 from precis.paired_amounts import pairing_conflicts
@@ -793,6 +794,7 @@ class PassageIndex:
             self._page_kinds = kinds(self._page_text)
             self._page_deeds = english_work_claims(self._page_text)
             self._page_places = person_claims(self._page_text)
+            self._page_placings = english_placings(self._page_text)
             self._page_name_words = page_name_words(self._page_text)
             self._page_sentences = [p.text for p in self.passages]
             self._page_verbs = verb_index(self._page_sentences)
@@ -817,7 +819,7 @@ class PassageIndex:
                 work_conflicts(point, self._page_text, self._page_work) + \
                 officer_conflicts(point, self._page_text, self._page_officers, self._page_kinds) + \
                 kind_conflicts(point, self._page_kinds) + english_work_conflicts(point, self._page_deeds) + \
-                person_conflicts(point, self._page_places) + bodies:
+                person_conflicts(point, self._page_places) + english_placing_conflicts(point, self._page_placings) + bodies:
             out.append((span, (reason or NOT_SAID, self._passage_with(evidence) if evidence else -1)))
         out.extend(doer_conflicts(point, self._page_sentences, self._page_name_words, self._page_verbs))
         out.extend((span, (reason, self._passage_with(evidence))) for span, (reason, evidence)
