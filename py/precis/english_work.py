@@ -26,17 +26,32 @@ _WORK_VERBS = {
 _WORK = "|".join(f"(?P<{stem}>{words})" for stem, words in _WORK_VERBS.items())
 # A body: a name ("the Westhaven Chess Club", "the Danish company Nordbi"), or a few words ending with a kind of
 # body ("the national agriculture ministry", "a local firm").
-_BODY = rf"(?:(?:the|a|an) )?(?:(?:[A-Za-z][\w-]* ){{0,3}}(?:{HEAD}) )?(?P<body>{NAME}|(?:[a-z][\w-]* ){{0,3}}(?:{HEAD}))"
+_BODY = rf"(?:(?:the|a|an) )?(?:(?:[A-Za-z][\w-]* ){{0,3}}(?:{HEAD}) )?(?:(?:Dr|Mr|Mrs|Ms|Prof)\.? )?" \
+        rf"(?P<body>{NAME}|(?:[a-z][\w-]* ){{0,3}}(?:{HEAD}))"   # "led by Dr. Priya Natarajan": the person, past the title
 _CLAIM = re.compile(rf"\b(?:{_WORK})(?: for (?:the )?[a-z]+)? by {_BODY}")   # "run for the council by"
 
 
+# The same work said actively by a named body, with what it works on after: "The Carrick Estate runs the vault".
+_ACTIVE_VERBS = {
+    "organis": "organi[sz](?:es|ed)", "sponsor": "sponsor(?:s|ed)", "design": "design(?:s|ed)", "build": "builds|built",
+    "run": "runs|ran", "operat": "operat(?:es|ed)", "fund": "funds|funded|financed", "develop": "develop(?:s|ed)",
+    "manag": "manag(?:es|ed)", "own": "owns|owned", "host": "hosts|hosted", "publish": "publish(?:es|ed)",
+    "found": "founded", "led": "leads|led",
+}
+_ACTIVE_WORK = "|".join(f"(?P<{stem}>{words})" for stem, words in _ACTIVE_VERBS.items())
+_ACTIVE_CLAIM = re.compile(rf"(?<![\w'’&.-])(?:[Tt]he )?(?P<body>{NAME}) (?:(?:also|now|still|jointly) )?(?:{_ACTIVE_WORK})"
+                           rf" (?:the|its|their|a|an) (?=[a-z])")
+
+
 def work_claims(text: str) -> list:
-    """[(work stem, the verb as written, body, (start, end) of the body)] of every "<work> by <body>" of `text`."""
+    """[(work stem, the verb as written, body, (start, end) of the body)] of every "<work> by <body>" of `text`, and
+    of every "<body> <works> the <thing>"."""
     out = []
-    for m in _CLAIM.finditer(text):
-        work = next(stem for stem in _WORK_VERBS if m.group(stem))
-        out.append((work, m.group(work), m.group("body"), m.span("body")))
-    return out
+    for pattern, verbs in ((_CLAIM, _WORK_VERBS), (_ACTIVE_CLAIM, _ACTIVE_VERBS)):
+        for m in pattern.finditer(text):
+            work = next(stem for stem in verbs if m.group(stem))
+            out.append((work, m.group(work), m.group("body"), m.span("body")))
+    return sorted(out, key=lambda t: t[3])
 
 
 def work_conflicts(point: str, page_claims: list) -> list:

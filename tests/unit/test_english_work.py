@@ -34,6 +34,21 @@ def test_a_body_given_anothers_work():
     assert reasons("The prize was paid for by Harbourline.") == []
 
 
+def test_a_work_said_actively_and_a_doer_past_a_title():
+    page = ("The vault is run by the Botanic Trust of Inverlochy, while the land belongs to the Carrick Estate. The team "
+            "was led by Dr. Priya Natarajan.")
+    claims = work_claims(page)
+    assert [(w, b) for w, _, b, _ in claims] == [("run", "Botanic Trust of Inverlochy"), ("led", "Priya Natarajan")]
+
+    def reasons(point):
+        return [reason for _, (reason, _) in work_conflicts(point, claims)]
+
+    assert reasons("The Carrick Estate runs the vault.") == ["the page says run by Botanic Trust of Inverlochy"]
+    assert reasons("The Botanic Trust of Inverlochy runs the vault.") == []
+    assert reasons("Dr. Priya Natarajan led the team.") == []
+    assert reasons("Tom Hale led the team.") == ["the page says led by Priya Natarajan"]
+
+
 def test_the_reader_sees_whose_work_it_is():
     (g,) = ground_points("- The tournament was organised by Harbourline and sponsored by the Westhaven Chess Club.", PAGE)
     assert g["supported"] is False
