@@ -916,7 +916,7 @@ class PassageIndex:
         dates its telling otherwise ("the two companies said on 3 March 2025"): the day of the deal for the day it was
         told. The mirror of _telling_date_conflicts."""
         dated = [f for f in point_facts if f.kind == "date" and f.text.isascii()
-                 and _TELLING_BEFORE_DATE.search(point, max(0, f.start - 24), f.start)]
+                 and _TOLD_ON.search(point, max(0, f.start - 48), f.start)]
         if not dated:
             return []
         told, other = [], []   # the page's dates of telling, with their passages; its other dates
@@ -1809,6 +1809,12 @@ _TELLING = re.compile(r"宣布|公布|发布|發布|宣告|披露|透露|表示|
 _TELLING_AFTER_DATE = re.compile(r"\s*(?:正式|再次|对外|對外)?(?:宣布|公布|发布|發布|宣告|披露|透露|表示)")
 _TELLING_BEFORE_DATE = re.compile(r"\b(?:announced|reported|revealed|confirmed|disclosed|unveiled|said)\s+(?:on|in)\s+$",
                                   re.IGNORECASE)
+
+
+# A point's date of telling, maybe past what was told, a determiner and a word ("announced the cancellations on 1
+# April"; not "announced the ban starts on").
+_TOLD_ON = re.compile(r"\b(?:announced|reported|revealed|confirmed|disclosed|unveiled|said)\s+"
+                      r"(?:(?:the|its|their|his|her|a|an)\s+[\w-]+\s+)?(?:on|in)\s+$", re.IGNORECASE)
 
 
 _STARTS = re.compile(r"\b(?:start|starts|started|begin|begins|began|takes? effect|comes? into force)\b|开始|起实施|生效",

@@ -941,7 +941,9 @@ SALE = ("Harrow & Quill has been sold to the Dutch media group Verhoef for 48 mi
     # the day of the deal given as the day it was told, where the page tells it on another
     ("The sale of Harrow & Quill was announced on 1 July 2025.",
      [("1 July 2025", "the page dates the announcement to 3 March 2025")]),
+    ("The two companies announced the sale on 1 July 2025.", [("1 July 2025", "the page dates the announcement to 3 March 2025")]),
     ("The sale of Harrow & Quill was announced on 3 March 2025.", []),
+    ("The two companies said the deal completes on 1 July 2025.", []),
     ("The sale of Harrow & Quill will be completed on 1 July 2025.", []),
 ])
 def test_an_announcement_dated_by_the_day_of_the_deal(point, reasons):
