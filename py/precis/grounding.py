@@ -1807,8 +1807,8 @@ def _relative_time_conflicts(point: str, window_text: str, passage_of) -> list:
 _TELLING = re.compile(r"宣布|公布|发布|發布|宣告|披露|透露|表示|\b(?:announc|report|reveal|confirm|disclos|unveil)\w*"
                       r"|\bsaid\b|\bsays\b", re.IGNORECASE)
 _TELLING_AFTER_DATE = re.compile(r"\s*(?:正式|再次|对外|對外)?(?:宣布|公布|发布|發布|宣告|披露|透露|表示)")
-_TELLING_BEFORE_DATE = re.compile(r"\b(?:announced|reported|revealed|confirmed|disclosed|unveiled|said)\s+(?:on|in)\s+$",
-                                  re.IGNORECASE)
+_TELLING_BEFORE_DATE = re.compile(r"\b(?:announced|reported|revealed|confirmed|disclosed|unveiled|said)\s+(?:on|in)\s+"
+                                  r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?$", re.IGNORECASE)
 
 
 # A point's date of telling, maybe past what was told, a determiner and a word ("announced the cancellations on 1
@@ -1880,14 +1880,17 @@ def _telling_date_conflicts(point: str, point_facts: list, context: list, window
     for f in point_facts:
         if f.kind != "date":
             continue
-        told = []
+        told, year = [], f.key[0]
         for pf, j in zip(context, window):
             for g in pf.facts:
-                # 22 July 2026 is the page's 22 July
-                if g.kind == "date" and g.key[1:] == f.key[1:] and g.key[0] in (None, f.key[0]):
+                # 22 July 2026 is the page's 22 July, and 6 November the page's 6 November 2026
+                if g.kind == "date" and g.key[1:] == f.key[1:] and (f.key[0] is None or g.key[0] in (None, f.key[0])):
                     told.append((bool(_TELLING_AFTER_DATE.match(pf.text, g.end)
                                       or _TELLING_BEFORE_DATE.search(pf.text, max(0, g.start - 24), g.start)), j))
-        earlier = any(g.kind == "date" and _before(g.key, f.key) for pf in context for g in pf.facts)
+                    year = year or g.key[0]
+        # a date without its year is in the year of the told one ("on 4 November" before "6 November 2026")
+        when = lambda key: (key[0] or year, *key[1:])  # noqa: E731
+        earlier = any(g.kind == "date" and _before(when(g.key), when(f.key)) for pf in context for g in pf.facts)
         if told and all(t for t, _ in told) and (earlier or starts):
             out.append(((f.start, f.end), (f"the page says {f.text.rstrip('.')} is when this was announced", told[0][1])))
     return out

@@ -933,6 +933,19 @@ def test_a_start_dated_by_the_day_it_was_announced():
     assert (right["supported"], right["reasons"]) == (True, [])
 
 
+RECALL = ("Greenway has recalled two of its own-brand chicken pies after listeria was found in a batch, the Food "
+          "Standards Agency said on Friday 6 November 2026. Routine tests by the supplier on 4 November found listeria.")
+
+
+@pytest.mark.parametrize("point, reasons", [
+    # a day of telling without its year and past its weekday is still the day the find was told
+    ("The supplier's tests found listeria on 6 November", [("6 November", "the page says 6 November is when this was announced")]),
+    ("The supplier's tests found listeria on 4 November", []),
+])
+def test_a_find_dated_by_the_day_it_was_told(point, reasons):
+    assert reasons_of(point, RECALL) == reasons
+
+
 SALE = ("Harrow & Quill has been sold to the Dutch media group Verhoef for 48 million pounds, the two companies said on "
         "3 March 2025. The deal is due to be completed on 1 July 2025.")
 
