@@ -370,7 +370,7 @@ class PassageIndex:
                                                    _number_matches, numbers_said):
             reasons.setdefault(span, (reason, window[k]))
         for span, reason in _telling_date_conflicts(point, point_facts, context, window) + \
-                _rival_counts(point, point_facts, context, window):
+                _rival_counts(point, point_facts, context, window) + _rate_conflicts(point, point_facts, context, window):
             reasons.setdefault(span, reason)
         for span, reason in self._event_date_conflicts(point, point_facts) + self._told_date_conflicts(point, point_facts) + \
                 _until_conflicts(point, point_facts, context, window):
@@ -1858,6 +1858,41 @@ def _rival_counts(point: str, point_facts: list, context: list, window: list) ->
             out.append(((f.start, f.end), (f"the page says {g.text} here", j)))
     return out
 
+
+
+# The period a rate is counted in, after its number ("£15,000 for each week of delay", "12 extra vessels a week",
+# "£45 a year", "2,000 litres daily"): a few words between, none that ends the clause.
+_RATE_PERIOD = re.compile(r"(?:[^\W\d][\w-]*\s+){0,4}?(?:(?:for\s+)?(?:per|a|an|each|every)\s+(?P<period>hour|day|night|week"
+                          r"|fortnight|month|quarter|year|season)\b|(?P<adverb>hourly|daily|nightly|weekly|monthly|quarterly"
+                          r"|annually|yearly)\b)", re.IGNORECASE)
+_ADVERB_PERIODS = {"hourly": "hour", "daily": "day", "nightly": "night", "weekly": "week", "monthly": "month",
+                   "quarterly": "quarter", "annually": "year", "yearly": "year"}
+
+
+def _rate_period(text: str, end: int):
+    """The period of the rate whose number ends at `end` in `text` ("week" of "£15,000 for each week"), or None."""
+    m = _RATE_PERIOD.match(text, end + (1 if text[end:end + 1] == " " else 0))
+    if not m:
+        return None
+    return (m.group("period") or _ADVERB_PERIODS[m.group("adverb").lower()]).lower()
+
+
+def _rate_conflicts(point: str, point_facts: list, context: list, window: list) -> list:
+    """[(span, (reason, passage))] for an English amount the point counts per one period ("£15,000 for each day of
+    delay") that every window sentence holding it counts per another ("£15,000 for each week of delay")."""
+    out = []
+    for f in point_facts:
+        if f.kind != "number" or _HAN_CHAR.search(f.text) or _year(f):
+            continue
+        mine = _rate_period(point, f.end)
+        if not mine:
+            continue
+        theirs = [(_rate_period(pf.text, g.end), g, j) for pf, j in zip(context, window)
+                  for g in pf.facts if g.kind == "number" and _number_matches(f.key, g.key)]
+        if theirs and all(period and period != mine for period, *_ in theirs):
+            period, g, j = theirs[0]
+            out.append(((f.start, f.end), (f"the page says {g.text} a {period}", j)))
+    return out
 
 
 def _counts_other(f, g, noun: str, text: str) -> bool:

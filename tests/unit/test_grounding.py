@@ -933,6 +933,23 @@ def test_a_start_dated_by_the_day_it_was_announced():
     assert (right["supported"], right["reasons"]) == (True, [])
 
 
+DELAY = ("The contract allowed the council to claim £15,000 for each week of delay beyond 8 November. Wendham can take "
+         "at most 12 extra vessels a week.")
+
+
+@pytest.mark.parametrize("point, reasons", [
+    # an amount counted per another period than the page's
+    ("The council can claim £15,000 for each day of delay.", [("£15,000", "the page says £15,000 a week")]),
+    ("Wendham can take up to 12 extra vessels daily.", [("12", "the page says 12 a week")]),
+    # the page's period, said another way, or none
+    ("The council can claim £15,000 per week of delay.", []),
+    ("Wendham can take at most 12 extra vessels weekly.", []),
+    ("The council can claim £15,000.", []),
+])
+def test_a_rate_counted_per_another_period(point, reasons):
+    assert reasons_of(point, DELAY) == reasons
+
+
 RECALL = ("Greenway has recalled two of its own-brand chicken pies after listeria was found in a batch, the Food "
           "Standards Agency said on Friday 6 November 2026. Routine tests by the supplier on 4 November found listeria.")
 
