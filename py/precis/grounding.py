@@ -370,7 +370,8 @@ class PassageIndex:
                                                    _number_matches, numbers_said):
             reasons.setdefault(span, (reason, window[k]))
         for span, reason in _telling_date_conflicts(point, point_facts, context, window) + \
-                _rival_counts(point, point_facts, context, window) + _rate_conflicts(point, point_facts, context, window):
+                _rival_counts(point, point_facts, context, window) + _rate_conflicts(point, point_facts, context, window) + \
+                _change_conflicts(point, point_facts, context, window):
             reasons.setdefault(span, reason)
         for span, reason in self._event_date_conflicts(point, point_facts) + self._told_date_conflicts(point, point_facts) + \
                 _until_conflicts(point, point_facts, context, window):
@@ -1892,6 +1893,42 @@ def _rate_conflicts(point: str, point_facts: list, context: list, window: list) 
         if theirs and all(period and period != mine for period, *_ in theirs):
             period, g, j = theirs[0]
             out.append(((f.start, f.end), (f"the page says {g.text} a {period}", j)))
+    return out
+
+
+# A change and the word that says whether its number is the change or where it ended ("shrank by 11.2 square
+# kilometres" against "shrank to 11.2"), past a few words and a hedge ("fell sharply to about 610").
+_CHANGE_PREPOSITION = re.compile(
+    r"\b(?:r[io]se[ns]?|rising|grew|grow[ns]?|growing|f[ae]ll(?:s|en|ing)?|shr[au]nk|shrinks?|shrinking|dropped|drops?"
+    r"|dropping|increas(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|climb(?:s|ed|ing)?|declin(?:e|es|ed|ing)|cut|cuts|reduc(?:e|es"
+    r"|ed|ing)|rais(?:e|es|ed|ing)|jump(?:s|ed)?|slipp?(?:s|ed)?|soar(?:s|ed)?|went (?:up|down)|gone (?:up|down)"
+    r"|retreat(?:s|ed)?|pulled back)\s+(?:[a-z]+\s+){0,2}?(?P<preposition>by|to)\s+(?:(?:about|around|roughly|nearly"
+    r"|almost|just|some|more than|less than|over|under)\s+)?$", re.IGNORECASE)
+
+
+def _change_preposition(text: str, start: int) -> tuple:
+    """("by" or "to", where the change's verb starts) where the number at `start` of `text` is a change's amount or
+    its end; (None, start) where it is neither."""
+    m = _CHANGE_PREPOSITION.search(text, max(0, start - 60), start)
+    return (m.group("preposition").lower(), m.start()) if m else (None, start)
+
+
+def _change_conflicts(point: str, point_facts: list, context: list, window: list) -> list:
+    """[(span, (reason, passage))] for an English number the point gives as a change's amount ("shrank by 11.2 square
+    kilometres") that every window sentence holding it gives as where the change ended ("shrank to 11.2"), or the
+    other way round."""
+    out = []
+    for f in point_facts:
+        if f.kind != "number" or _HAN_CHAR.search(f.text) or _year(f):
+            continue
+        mine, _ = _change_preposition(point, f.start)
+        if not mine:
+            continue
+        theirs = [(*_change_preposition(pf.text, g.start), g, pf.text, j) for pf, j in zip(context, window)
+                  for g in pf.facts if g.kind == "number" and _number_matches(f.key, g.key)]
+        if theirs and all(word and word != mine for word, *_ in theirs):
+            _, said, g, text, j = theirs[0]
+            out.append(((f.start, f.end), (f"the page says {text[said:g.end].rstrip('.')}", j)))   # "shrank to 11.2"
     return out
 
 

@@ -933,6 +933,24 @@ def test_a_start_dated_by_the_day_it_was_announced():
     assert (right["supported"], right["reasons"]) == (True, [])
 
 
+GLACIER = ("The glacier pulled back by about 62 metres over the two years, and its area shrank to 11.2 square "
+           "kilometres. Output fell sharply to about 610 tonnes.")
+
+
+@pytest.mark.parametrize("point, reasons", [
+    # where a change ended given as its amount, or its amount as where it ended
+    ("The glacier's area shrank by 11.2 square kilometres.", [("11.2", "the page says shrank to 11.2")]),
+    ("The glacier pulled back to 62 metres.", [("62", "the page says pulled back by about 62")]),
+    ("Output dropped by 610 tonnes.", [("610", "the page says fell sharply to about 610")]),
+    # the page's own word, or none
+    ("The glacier's area shrank to about 11.2 square kilometres.", []),
+    ("The glacier retreated by 62 metres.", []),
+    ("The glacier's area is 11.2 square kilometres.", []),
+])
+def test_a_change_by_an_amount_or_to_it(point, reasons):
+    assert reasons_of(point, GLACIER) == reasons
+
+
 DELAY = ("The contract allowed the council to claim £15,000 for each week of delay beyond 8 November. Wendham can take "
          "at most 12 extra vessels a week.")
 
