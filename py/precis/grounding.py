@@ -1852,7 +1852,8 @@ def _rival_counts(point: str, point_facts: list, context: list, window: list) ->
         # each passage is one sentence of the page (split_passages)
         rival = next(((g, j) for pf, j in zip(context, window)
                       if len(mine & _words_of(pf.text)) >= RIVAL_MIN_SHARE * len(mine)
-                      and not any(h.kind == "number" and _number_matches(f.key, h.key) for h in pf.facts)
+                      and not any(h.kind == "number" and _number_matches(f.key, h.key)
+                                  and not _counts_another(pf.text, h, noun) for h in pf.facts)
                       for g in pf.facts if _counts_other(f, g, noun, pf.text)), None)
         if rival:
             g, j = rival
@@ -1930,6 +1931,13 @@ def _change_conflicts(point: str, point_facts: list, context: list, window: list
             _, said, g, text, j = theirs[0]
             out.append(((f.start, f.end), (f"the page says {text[said:g.end].rstrip('.')}", j)))   # "shrank to 11.2"
     return out
+
+
+def _counts_another(text: str, h, noun: str) -> bool:
+    """Whether the number `h` of `text` plainly counts a thing other than `noun` ("about 3 kilometres in" is no count
+    of lengths)."""
+    counted = _COUNTED.match(text, h.end)
+    return bool(counted) and counted.group(1) != noun and counted.group(1).endswith("s") and noun.endswith("s")
 
 
 def _counts_other(f, g, noun: str, text: str) -> bool:

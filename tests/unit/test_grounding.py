@@ -1081,6 +1081,10 @@ def test_an_english_count_the_same_statement_gives_otherwise():
     assert reasons_of("Four walkers were treated for mild hypothermia", page) == [("Four", "the page says three here")]
     assert reasons_of("Three walkers were treated for mild hypothermia", page) == []
     assert reasons_of("A second call came from four walkers from Manchester", page) == []
+    # the point's number counting another thing in the same sentence ("3 kilometres") is not the point's count
+    page = "Hallam won the race by three lengths. Ashbury were two lengths up at the Mill bend, about 3 kilometres in."
+    assert reasons_of("Ashbury were three lengths up at the Mill bend", page) == [("three", "the page says two here")]
+    assert reasons_of("Ashbury were two lengths up at the Mill bend", page) == []
     # a difference the page does not write ("by", "more than") is not read against its counts
     page = "The quota falls from 48,000 tonnes to 39,000 tonnes in 2025."
     assert reasons_of("The quota drops by 9,000 tonnes in 2025", page) == []
