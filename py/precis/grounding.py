@@ -371,7 +371,7 @@ class PassageIndex:
             reasons.setdefault(span, (reason, window[k]))
         for span, reason in _telling_date_conflicts(point, point_facts, context, window) + \
                 _rival_counts(point, point_facts, context, window) + _rate_conflicts(point, point_facts, context, window) + \
-                _change_conflicts(point, point_facts, context, window):
+                _change_conflicts(point, point_facts, context, window) + _part_conflicts(point, point_facts, context, window):
             reasons.setdefault(span, reason)
         for span, reason in self._event_date_conflicts(point, point_facts) + self._told_date_conflicts(point, point_facts) + \
                 _until_conflicts(point, point_facts, context, window):
@@ -1825,6 +1825,10 @@ _STARTS_FROM = re.compile(r"\b(?:from|starting|beginning)\s+(?:on\s+)?$|自$|从
 
 # The noun a count counts: the word right after it ("three walkers"), past an adjective or two.
 _COUNTED = re.compile(r"\s+(?:[a-z-]+\s+){0,2}?([a-z]{3,})\b")
+# A part of a whole: "two of the port's four container terminals", "8 of the company's 31 routes": what joins the
+# part's number to the whole's, and the plural noun after the whole's.
+_PART_OF = re.compile(r"\s+of\s+(?:(?:the|its|their|his|her|our)\s+|[\w-]+['’]s\s+)+$")
+_WHOLE_OF = re.compile(r"\s+(?:[a-z-]+\s+){0,2}?([a-z]{3,}s)\b")
 # How much of the point's clause, its count aside, a page sentence must say for its own count of the thing to stand
 # against the point's: the same statement.
 RIVAL_MIN_SHARE = 0.75
@@ -1930,6 +1934,32 @@ def _change_conflicts(point: str, point_facts: list, context: list, window: list
         if theirs and all(word and word != mine for word, *_ in theirs):
             _, said, g, text, j = theirs[0]
             out.append(((f.start, f.end), (f"the page says {text[said:g.end].rstrip('.')}", j)))   # "shrank to 11.2"
+    return out
+
+
+def _parts_of_wholes(text: str, facts: list) -> list:
+    """[(part, whole, noun)] of the number facts of `text` that say a part of a whole ("two of the port's four container
+    terminals": two, four, terminals)."""
+    numbers = [g for g in facts if g.kind == "number" and not _year(g)]
+    out = []
+    for part, whole in zip(numbers, numbers[1:]):
+        noun = _WHOLE_OF.match(text, whole.end)
+        if noun and _PART_OF.match(text[part.end:whole.start]):
+            out.append((part, whole, noun.group(1)))
+    return out
+
+
+def _part_conflicts(point: str, point_facts: list, context: list, window: list) -> list:
+    """[(span, (reason, passage))] for an English part of a whole ("three of the port's four container terminals")
+    where the window gives another part of that whole ("two of the port's four container terminals") and never the
+    point's."""
+    out = []
+    for part, whole, noun in _parts_of_wholes(point, point_facts):
+        theirs = [(p, j) for pf, j in zip(context, window) for p, w, n in _parts_of_wholes(pf.text, pf.facts)
+                  if n == noun and _number_matches(whole.key, w.key)]
+        if theirs and not any(_number_matches(part.key, p.key) for p, _ in theirs):
+            p, j = theirs[0]
+            out.append(((part.start, part.end), (f"the page says {p.text} of them", j)))
     return out
 
 

@@ -1090,6 +1090,17 @@ def test_an_english_count_the_same_statement_gives_otherwise():
     assert reasons_of("The quota drops by 9,000 tonnes in 2025", page) == []
 
 
+def test_an_english_part_of_a_whole_the_page_gives_otherwise():
+    page = ("Dock workers began their third strike in three years over plans to automate two of the port's four "
+            "container terminals. No buses ran on 23 of the company's 31 routes; the remaining eight were kept going "
+            "by managers.")
+    assert reasons_of("The authority wants to automate three of the port's four container terminals", page) == [
+        ("three", "the page says two of them")]
+    assert reasons_of("No buses ran on 8 of the company's 31 routes", page) == [("8", "the page says 23 of them")]
+    assert reasons_of("The plan is to automate two of the port's four container terminals", page) == []
+    assert reasons_of("No buses ran on 23 of the company's 31 routes", page) == []
+
+
 def test_a_year_is_not_read_against_a_count():
     page = ("The city has awarded the contract to build its first tram line in forty years to a consortium led by "
             "Brennick. The decision was announced on 14 February 2025 by the transport director.")
