@@ -1215,11 +1215,26 @@ def _derived_numbers(context: list, sums: bool) -> list:
                         keys.append((a.key[0], a.key[1] + b.key[1], 0, 1.0, *a.key[4:]))
                     if a.key[0] != "%" and min(a.key[1], b.key[1]) > 0:   # 1,600 of 2,400 bikes: two thirds
                         keys.append(("%", 100.0 * min(a.key[1], b.key[1]) / max(a.key[1], b.key[1]), 0, 1.0, None))
+        keys += _totals_of_rates(pf.text, amounts)
         for m in _DISCOUNT.finditer(pf.text):
             tenths = "".join(str(_CJK_DIGITS.get(c, c)) for c in m.group(1) or "5")   # 半价: half
             factor = int(tenths) / 10 ** len(tenths)
             keys += [(a.key[0], a.key[1] * factor, 0, 1.0, *a.key[4:]) for a in amounts if a.key[0] not in ("", "%")]
     return keys + _spans_between(context)
+
+
+def _totals_of_rates(text: str, amounts: list) -> list:
+    """Number keys of a rate times the periods a sentence runs it for: "three more years at £250,000 a year" holds
+    £750,000."""
+    keys = []
+    for rate in amounts:
+        period = _rate_period(text, rate.end) if not _HAN_CHAR.search(rate.text) else None
+        if not period:
+            continue
+        for count in amounts:
+            if count is not rate and not count.key[0] and re.match(rf"\s+(?:[a-z]+\s+)?{period}s?\b", text[count.end:]):
+                keys.append((rate.key[0], rate.key[1] * count.key[1], 0, 1.0, *rate.key[4:]))
+    return keys
 
 
 def _spans_between(context: list) -> list:

@@ -923,6 +923,17 @@ def test_the_time_between_two_dates_worked_out(page, point, reasons):
     assert reasons_of(point, page) == reasons
 
 
+@pytest.mark.parametrize("point, reasons", [
+    # a rate times the periods the sentence runs it for
+    ("Calder Mutual will give the orchestra £750,000 over the next three years", []),
+    ("Calder Mutual will give the orchestra £700,000 over the next three years", [("£700,000", "the page says £250,000 here")]),
+])
+def test_the_total_of_a_rate_worked_out(point, reasons):
+    page = ("Its main sponsor, the Calder Mutual building society, renewed its support in January for three more years "
+            "at £250,000 a year.")
+    assert reasons_of(point, page) == reasons
+
+
 def test_a_start_dated_by_the_day_it_was_announced():
     page = ("Southvale Water will ban the use of hosepipes across its area from 1 August 2026, the company announced on "
             "22 July, after the driest spring in the region since 1891.")
