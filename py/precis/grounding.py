@@ -1223,12 +1223,18 @@ def _derived_numbers(context: list, sums: bool) -> list:
     return keys + _spans_between(context)
 
 
+_PER_THING = re.compile(r"\s+per\s+([a-z]{3,})\b")
+
+
 def _totals_of_rates(text: str, amounts: list) -> list:
-    """Number keys of a rate times the periods a sentence runs it for: "three more years at £250,000 a year" holds
-    £750,000."""
+    """Number keys of a rate times the periods a sentence runs it for, or the things it is paid per: "three more years
+    at £250,000 a year" holds £750,000; "at most £90 per hive and for no more than 20 hives" £1,800."""
     keys = []
     for rate in amounts:
-        period = _rate_period(text, rate.end) if not _HAN_CHAR.search(rate.text) else None
+        if _HAN_CHAR.search(rate.text):
+            continue
+        per = _PER_THING.match(text, rate.end)   # "£90 per hive and for no more than 20 hives": £1,800
+        period = _rate_period(text, rate.end) or (per and per.group(1))
         if not period:
             continue
         for count in amounts:

@@ -934,6 +934,14 @@ def test_the_total_of_a_rate_worked_out(point, reasons):
     assert reasons_of(point, page) == reasons
 
 
+def test_the_total_of_a_price_per_thing_worked_out():
+    page = ("The government set up a fund of £1.2 million to help beekeepers replace colonies, paying at most £90 per "
+            "hive and for no more than 20 hives per beekeeper.")
+    assert reasons_of("A single beekeeper can receive at most £1,800 from the fund", page) == []
+    assert reasons_of("A single beekeeper can receive at most £2,000 from the fund", page) == [
+        ("£2,000", "the page says £1.2 million here")]
+
+
 def test_a_start_dated_by_the_day_it_was_announced():
     page = ("Southvale Water will ban the use of hosepipes across its area from 1 August 2026, the company announced on "
             "22 July, after the driest spring in the region since 1891.")
