@@ -1574,7 +1574,14 @@ def _number_bindings(text: str, fact, facts: list) -> set:
         elif s >= fact.end and after is None and s - fact.end <= 8 and not cjk:
             after = u
     # a side each: "18 stops over 11 kilometres" binds 18 to stops, and 11 to kilometres, not to stops
-    return (out | {("<", before)} if before else out) | ({(">", after)} if after else set())
+    out = (out | {("<", before)} if before else out) | ({(">", after)} if after else set())
+    # a part of a whole is said of what the whole counts: "more than 40 of the bridge's 180 steel hangers" binds 40 to
+    # steel too
+    whole = next((f for f in facts if f.kind == "number" and f.start > fact.end
+                  and _PART_OF.match(text[fact.end:f.start])), None)
+    if whole is not None:
+        out |= {(side, u) for side, u in _number_bindings(text, whole, facts) if side == ">"}
+    return out
 
 
 def _year(fact) -> bool:

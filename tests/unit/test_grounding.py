@@ -1120,6 +1120,12 @@ def test_an_english_part_of_a_whole_the_page_gives_otherwise():
     assert reasons_of("No buses ran on 23 of the company's 31 routes", page) == []
 
 
+def test_a_part_of_a_whole_is_said_of_what_the_whole_counts():
+    page = "The work began on 3 June after inspectors found corrosion in more than 40 of the bridge's 180 steel hangers."
+    assert reasons_of("Corrosion found in more than 40 steel hangers", page) == []
+    assert reasons_of("Corrosion found in more than 50 steel hangers", page) == [("50", "the page says 40 here")]
+
+
 def test_a_year_is_not_read_against_a_count():
     page = ("The city has awarded the contract to build its first tram line in forty years to a consortium led by "
             "Brennick. The decision was announced on 14 February 2025 by the transport director.")
