@@ -215,6 +215,27 @@ def test_what_is_and_is_not_a_denial():
     assert (g["supported"], g["reasons"]) == (True, [])
 
 
+def test_denials_in_other_words_and_denials_that_only_date():
+    def cues(text):
+        return [text[a:b] for a, b in fact_rules.negation_cues(text)]
+
+    # "advises against eating" is "should not eat"; "unchanged" is "not changed", "unprecedented" denies nothing
+    assert cues("The agency advises against eating them, and voted against the plan") == ["advises against"]
+    assert cues("Collection days will remain unchanged after an unprecedented year") == ["un"]
+    # "not finished before 20 December", "no installations until June": when, not whether
+    assert cues("Repairs will not be finished before 20 December; no installations are expected until June") == []
+    page = ("Heating the pies to at least 75C kills listeria, but the agency said customers should not eat them. "
+            "Bottle banks will stay where they are, and collection days for kerbside boxes will not change. Repairs to "
+            "the bridge will not be finished before 20 December, about six weeks later than planned.")
+    for point in ("Heating the pies to 75C kills listeria, yet the agency advises against eating them",
+                  "Kerbside collection days will remain unchanged",
+                  "Bridge repairs to finish six weeks late"):
+        (g,) = ground_points(f"- {point}", page)
+        assert (g["supported"], g["reasons"]) == (True, []), point
+    (g,) = ground_points("- Kerbside collection days will change", page)
+    assert [r["reason"] for r in g["reasons"]] == ["the page says the opposite"]
+
+
 def test_a_denial_said_in_other_words_than_the_clause_it_matches_best():
     page = ("The Water Services Commission approved the merger of the two utilities on 14 November. The forum "
             "criticised the leak target. The commission did not respond to that criticism.")
