@@ -298,7 +298,8 @@ _COUNT = "统计|統計|调查|調查|测算|測算|估算|监测|監測"
 _HOW_OFTEN = "每[日天周月年]|每季度|定期|全程"   # 由疾控中心每月抽检: between the body and its work
 _ON_A_DATE = "(?:于|於|在)[0-9０-９年月日底初中旬上下]{2,12}"   # 由教育部于2025年6月18日批准
 _JOINT = re.compile("[与與和及、]")
-_LOCAL = "本地|当地|當地|本市|本省|国内|國內|海外"   # 由本地的恒能电池公司供应: where the body is, before its name
+_LOCAL = f"本地|当地|當地|本市|本省|国内|國內|海外|[{HAN}]{{1,2}}[国國]"   # 由本地的恒能电池公司供应, 由德国的星辰光学公司提供: where
+# the body is, before its name
 _ANNOUNCE = "发布|發布|公布"
 _SUM = "(?:\\d+(?:\\.\\d+)?|[零〇一二两三四五六七八九十百千]+)(?:万|萬|亿|億)?元"
 # An organisation: up to ten name characters and the kind of body it is (恒远建设集团, 中南建筑设计院).
@@ -314,8 +315,12 @@ _WORK_CLAIMS = (
     # 施工方为恒远建设集团, 运营单位是…
     re.compile(f"(?P<work>{_WORK})(?:工作|任务)?(?:方|单位|商)?(?:为|為|是)(?P<org>{_ORG})(?=负责|負責|[，,。；;、]|$|和|与|與)"),
     # 设计由江州古建筑研究院负责, 维保由东丰电梯负责, 修复则由南州大学化学学院完成; any work so given (此次运输由…承担)
-    re.compile(f"(?P<work>{_WORK}|[{HAN}]{{2}})(?:工作|任务)?(?:方|单位)?(?:则|則|也|均|都)?由(?P<org>{_BODY_RUN})"
-               f"(?:负责|負責|完成|承担|承擔)"),
+    # (设计由省美术学院林晓峰教授的团队承担: a person's team)
+    re.compile(f"(?P<work>{_WORK}|[{HAN}]{{2}})(?:工作|任务)?(?:方|单位)?(?:则|則|也|均|都)?由(?:(?:{_LOCAL})的)?"
+               f"(?P<org>{_BODY_RUN}的?(?:团队|團隊|课题组|課題組)|{_BODY_RUN})(?:负责|負責|完成|承担|承擔)"),
+    # 施工则交给本地的青溪建工公司: a work handed to a body
+    re.compile(f"(?P<work>{_WORK})(?:工作|任务)?(?:则|則|也|均|都)?(?:交给|交給|交由)(?:(?:{_LOCAL})的)?(?P<org>{_BODY_RUN})"
+               f"(?=[，,。；;]|$)"),
     # 由中南建筑设计院设计, 由东丰电梯提供, 由某公司负责运营, 由市城市管理局负责组织实施
     re.compile(f"由(?:(?:{_LOCAL})的)?(?P<org>{_BODY_RUN})(?:{_HOW_OFTEN}|{_ON_A_DATE})?(?:负责|負責|联合|聯合|共同|统一|統一)?(?:组织|組織)?(?P<work>{_WORK})"),
     # 经市人大常委会表决通过: who passed or approved it
@@ -353,7 +358,9 @@ def work_claims(text: str) -> list:
             if _NOT_IN_NAMES.search(org):
                 continue   # 南湖区今年已批准: a body and when, not a body's name
             trimmed = org.lstrip("".join(CJK_FUNCTION_CHARS) + "由")   # 工程由…: the name starts after 由
-            out.append((m.group("work"), trimmed, (m.end("org") - len(trimmed), m.end("org"))))
+            claim = (m.group("work"), trimmed, (m.end("org") - len(trimmed), m.end("org")))
+            if claim not in out:   # 恒远建设集团负责施工 is read by two patterns
+                out.append(claim)
     return out
 
 

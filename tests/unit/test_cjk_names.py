@@ -206,6 +206,21 @@ def test_work_given_by_whom_a_body_supplies_or_pays_it():
         ("克劳森自动化", "the page names 恒能电池公司 for 供应")]
 
 
+def test_work_given_to_a_foreign_body_to_a_team_or_handed_over():
+    page = ("新的数字投影系统由德国的星辰光学公司提供，安装工作则由国内的华天科技完成。修复的设计由省美术学院林晓峰教授的团队承担，"
+            "施工则交给本地的青溪建工公司。")
+    claims = work_claims(page)
+    assert {(work, org) for work, org, _ in claims} == {
+        ("提供", "星辰光学公司"), ("施工", "青溪建工公司"), ("安装", "华天科技"), ("设计", "省美术学院林晓峰教授的团队")}
+
+    def reasons(point):
+        return [(point[s:e], reason) for (s, e), (reason, _) in work_conflicts(point, page, claims)]
+
+    assert reasons("数字投影系统由华天科技提供") == [("华天科技", "the page names 星辰光学公司 for 提供")]
+    assert reasons("青溪建工公司负责设计") == [("青溪建工公司", "the page names 省美术学院林晓峰教授的团队 for 设计")]
+    assert reasons("投影系统由星辰光学公司提供，华天科技负责安装，青溪建工公司负责施工") == []
+
+
 def test_where_a_sum_came_from():
     page = "项目经费约86万元，其中60万元来自国家古籍保护中心的专项资金，其余由省图书馆自筹。"
     claims = work_claims(page)
