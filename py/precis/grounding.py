@@ -2527,6 +2527,9 @@ def _superlatives_not_in(point: str, page: str) -> list:
         word = m.group(0).casefold()
         if _BOUND.match(point, m.start()):
             continue   # 最多能载约1900人, 最高售价24.8万元: a bound on a number, not a record
+        measured = word.startswith("最") and _MEASURED_RECORD.match(point, m.end())
+        if measured and measured.group(1) in page:
+            continue   # 最深的钻孔达到210米, 最忙的时候…一百二十名工人: the page's number says the record; the number check reads it
         if not re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", folded):
             out.append(m.span())
         elif word.startswith("最"):
@@ -2538,6 +2541,8 @@ def _superlatives_not_in(point: str, page: str) -> list:
 
 # 最多, 最高 … with a number a few characters on: an upper or lower bound, as "at most" is.
 _BOUND = re.compile(r"最[多少高低长短][^\d一二三四五六七八九十两，。；]{0,5}[约近]?[\d一二三四五六七八九十两]")
+# A number a few characters after a Chinese superlative, in its clause: the record measured (最快进尺410米).
+_MEASURED_RECORD = re.compile(r"[^，,。；;\d]{0,10}?(\d[\d.]*)")
 # What a Chinese superlative is said of: the two characters after it, past 的 (最大的湿地公园: 湿地).
 _SAID_OF = re.compile("的?([\u4e00-\u9fff]{2})")
 

@@ -912,6 +912,10 @@ def test_a_relative_year_dates_its_month(page, point, reasons):
     ("白鹭湾湿地公园占地约320公顷，是全省最大的湿地公园。", "白鹭湾湿地公园是全省最大的湿地公园", []),
     # 最多 before a number is a bound, as "at most" is, not a record
     ("工厂设计年产能为20万辆，投产初期每年产量不超过10万辆。", "工厂投产初期每年产量最多10万辆", []),
+    # a record measured by a number the page holds: the number says it, and the number check reads it
+    ("调查队共打了钻孔36个，最深的一个达到210米。", "共打了钻孔36个，最深的钻孔达到210米", []),
+    ("调查队共打了钻孔36个，最深的一个达到210米。", "共打了钻孔36个，最深的钻孔达到250米",
+     [("最深", "the page does not say this"), ("250", "the page says 210 here")]),
 ])
 def test_a_chinese_superlative_and_what_it_is_said_of(page, point, reasons):
     assert reasons_of(point, page) == reasons
