@@ -1103,16 +1103,20 @@ class PassageIndex:
         pf = self.passage_facts(j)
         spans: list = []
         units = content_units(pf.text, spans)
-        at = next((s for u, (s, _) in zip(units, spans) if u == verb), None)
-        if at is None:
+        places = [s for u, (s, _) in zip(units, spans) if u == verb]
+        if not places:
             return None
         if _PASSIVE.search(pf.text):
             return None   # "found in March by Colin Ash": the doer may come after the verb
-        before = [n for n in pf.names if n[4] <= at]
-        if not before or self._short_name_identities().get(before[-1][0], before[-1][0]) == identity \
-                or at - before[-1][4] > 12:
-            return None
-        return f"the page says {before[-1][1]} did this", j
+        doers = []   # the name right before each time the sentence says the verb (吴志刚将担任…，孙丽华担任…)
+        for at in places:
+            before = [n for n in pf.names if n[4] <= at]
+            if not before or at - before[-1][4] > 12:
+                return None
+            if self._short_name_identities().get(before[-1][0], before[-1][0]) == identity:
+                return None
+            doers.append(before[-1][1])
+        return f"the page says {doers[0]} did this", j
 
     def _name_anchor(self, point: str, at: int, named_units: set) -> set:
         """The units of the point's clause holding the name at `at` (the whole point when that

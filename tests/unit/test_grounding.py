@@ -740,6 +740,12 @@ def test_a_passive_sentence_says_what_was_done_to_its_subject(page, point, reaso
     assert reasons_of(point, page) == reasons
 
 
+def test_a_verb_the_page_says_twice_with_two_doers():
+    page = "康宁董事长吴志刚将担任新公司董事长，百信创始人孙丽华担任副董事长，不再负责日常经营。"
+    assert reasons_of("百信创始人孙丽华担任副董事长，不再负责日常经营", page) == []
+    assert reasons_of("吴志刚担任副董事长", page) == [("吴志刚", "the page names 孙丽华 as 副董事长")]
+
+
 RECYCLING = ("Clearcycle, based in the port town of Asby, will collect glass from about 1,100 bottle banks. Pell said "
              "Clearcycle won because of its plan to sort glass by colour at a new plant, which will cost 12 million "
              "pounds and employ 45 people. Ian Frazer, the owner of Grenholt Recycling, which lost the tender, said it "
