@@ -795,7 +795,7 @@ class PassageIndex:
             self._page_work = work_claims(self._page_text)
             self._page_officers = officers(self._page_text)
             self._page_kinds = kinds(self._page_text)
-            self._page_deeds = english_work_claims(self._page_text)
+            self._page_deeds = english_work_claims(self._page_text, by_kind=True)
             self._page_places = person_claims(self._page_text)
             self._page_placings = english_placings(self._page_text)
             self._page_name_words = page_name_words(self._page_text)

@@ -49,6 +49,22 @@ def test_a_work_said_actively_and_a_doer_past_a_title():
     assert reasons("Tom Hale led the team.") == ["the page says led by Priya Natarajan"]
 
 
+def test_a_body_named_by_its_kind_in_the_page_and_a_doer_past_their_post():
+    page = ("The council, which owns the building, considered demolishing it. The first performance will be a new "
+            "production directed by the theatre's artistic director, Nadia Rahman.")
+    claims = work_claims(page, by_kind=True)
+    assert [(w, v, b) for w, v, b, _ in claims] == [("own", "owned", "council"), ("direct", "directed", "Nadia Rahman")]
+    # a point's "the investor hosted" may mean the page's named host: only a page's kind is read
+    assert work_claims("The investor hosted a dinner.") == []
+
+    def reasons(point):
+        return [reason for _, (reason, _) in work_conflicts(point, claims)]
+
+    assert reasons("The Alder Theatre Trust owns the theatre building.") == ["the page says owned by council"]
+    assert reasons("Leo Fenn directs the new production.") == ["the page says directed by Nadia Rahman"]
+    assert reasons("Nadia Rahman directs the new production.") == []
+
+
 def test_the_reader_sees_whose_work_it_is():
     (g,) = ground_points("- The tournament was organised by Harbourline and sponsored by the Westhaven Chess Club.", PAGE)
     assert g["supported"] is False
