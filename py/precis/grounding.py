@@ -398,6 +398,10 @@ class PassageIndex:
                 reasons[span] = reason
         for span, reason in self._page_wide_conflicts(point, point_facts, held):
             reasons.setdefault(span, reason)
+        if not reasons:   # a name in another's frame, where no finer check (a swap, a role) has said more
+            for span, reason in self._frame_conflicts(point, point_facts, window):
+                if span in held:
+                    reasons.setdefault(span, reason)
         window_text = "\n".join(self.passages[j].text for j in window)
         in_window = lambda text: next((j for j in window if text in self.passages[j].text), -1)  # noqa: E731
         for span, reason in _quantity_word_conflicts(point, point_facts, window_text, in_window) + \
@@ -1071,6 +1075,30 @@ class PassageIndex:
                 out.append(((f.start, f.end), (f"the page says {rival.text} here", j)))
         return out
 
+    def _frame_conflicts(self, point: str, point_facts: list, window: list) -> list:
+        """[(span, (reason, passage))] for an English name of the point ("keep the Kestrel name") where the window's
+        sentence that says the point's other words has another name between the same two words ("keep the Marlow
+        Valley name") and never the point's: one name put in another's place."""
+        out = []
+        for f in point_facts:
+            if f.kind != "name" or f.key[0] == "cjk":
+                continue
+            frame = _name_frame(point, f.start, f.end)
+            own = set(content_units(f.text))
+            anchor = [u for u in content_units(point[:f.start] + " " + point[f.end:]) if u not in own]
+            if not all(frame) or len(set(anchor)) < 3:
+                continue
+            share, j = max((self._weighted_share(anchor, set(self.counts[j])), j) for j in window)
+            if share < PLACE_MIN_SHARE:
+                continue
+            text = self.passages[j].text
+            framed = [g for g in self.passage_facts(j).facts if g.kind == "name" and g.key[0] != "cjk"
+                      and _name_frame(text, g.start, g.end) == frame]
+            # the point's own name there, or one of its words ("Salgado" of Nuno Salgado), is no other name
+            if framed and not any(set(g.key) & set(f.key) for g in framed):
+                out.append(((f.start, f.end), (f"the page says {framed[0].text} here", j)))
+        return out
+
     def _said_in_page(self, point: str, at: int) -> bool:
         """Whether the point's clause holding position `at` is written in the page word for word ("180 of them in
         Glasgow"): the page ties that name to those words itself."""
@@ -1634,6 +1662,19 @@ _ORIGIN_BEFORE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 _QUALIFIES = re.compile(rf"(?:(?: (?:&|and) [A-Z][\w'’-]*)*(?:'s|’s)|的| (?:{'|'.join(sorted(HUMAN_POSTS))})\b)")
 # Before a name, what makes it the source of a claim, not its doer.
 _ATTRIBUTED = re.compile(r"\b(?:[Aa]ccording to|[Ss]aid|[Ss]ays)\s+$")
+
+
+_WORD_BEFORE_NAME = re.compile(r"([A-Za-z]+)\s+(?:the\s+)?$")
+_WORD_AFTER_NAME = re.compile(r"\s+([a-z]+)\b")
+
+
+def _name_frame(text: str, start: int, end: int) -> tuple:
+    """(the lower-case word before a name, past "the"; the lower-case word right after it): "keep the Kestrel name"
+    frames Kestrel with ("keep", "name"); either is "" where there is none."""
+    before = _WORD_BEFORE_NAME.search(text, max(0, start - 30), start)
+    after = _WORD_AFTER_NAME.match(text, end)
+    word = before.group(1) if before and before.group(1)[:1].islower() else ""
+    return word, after.group(1) if after else ""
 
 
 def _names_a_place(text: str, start: int, end: int) -> bool:

@@ -740,6 +740,14 @@ def test_a_passive_sentence_says_what_was_done_to_its_subject(page, point, reaso
     assert reasons_of(point, page) == reasons
 
 
+def test_a_name_put_in_another_names_frame():
+    page = ("Under the agreement, Marlow Valley Water is the buyer: it will pay 310 million pounds for all of Kestrel's "
+            "shares, and the combined company will keep the Marlow Valley name.")
+    assert reasons_of("The combined company will keep the Kestrel name.", page) == [
+        ("Kestrel", "the page says Marlow Valley here")]
+    assert reasons_of("The combined company will keep the Marlow Valley name.", page) == []
+
+
 def test_a_verb_the_page_says_twice_with_two_doers():
     page = "康宁董事长吴志刚将担任新公司董事长，百信创始人孙丽华担任副董事长，不再负责日常经营。"
     assert reasons_of("百信创始人孙丽华担任副董事长，不再负责日常经营", page) == []
