@@ -29,16 +29,22 @@ _PLACINGS = (
 _NOT_NAMES = frozenset("The A An It Its This That They He She".split())
 
 
+# The words every placing is said with: the patterns are read only around them (a long page names many things).
+_PLACING_WORD = re.compile(r"\b(?:won|wins|winner|runner-up)\b")
+_AROUND = 160
+
+
 def placings(text: str) -> list:
     """[(placing, name, (start, end) of the name)] of every "X won", "the winner, X", "the runner-up, X", "X finished
     as runner-up" of `text`."""
-    out = []
-    for placing, pattern in _PLACINGS:
-        for m in pattern.finditer(text):
-            name = m.group("name")
-            if name.split()[0] in _NOT_NAMES:
-                continue
-            out.append((placing, name, m.span("name")))
+    out = set()
+    for word in _PLACING_WORD.finditer(text):
+        lo, hi = max(0, word.start() - _AROUND), min(len(text), word.end() + _AROUND)
+        for placing, pattern in _PLACINGS:
+            for m in pattern.finditer(text, lo, hi):
+                name = m.group("name")
+                if name.split()[0] not in _NOT_NAMES:
+                    out.add((placing, name, m.span("name")))
     return sorted(out, key=lambda t: t[2])
 
 

@@ -114,8 +114,9 @@ _BASED_IN = re.compile(rf"(?P<person>{NAME}),? (?:(?:a|an|the) (?:[\w-]+ ){{0,3}
 def person_claims(text: str) -> list:
     """[("at", "to", "from" or "in", person, body, (start, end) of the body)]: where `text` says a person works, went
     or came from, or where a body or person is based."""
+    based = (("in", _BASED_IN),) if "based in" in text or "headquartered in" in text else ()   # seldom said: read if so
     return [(where, m.group("person"), m.group("body"), m.span("body"))
-            for where, pattern in _PERSON_CLAIMS + (("from", _CAME_FROM), ("in", _BASED_IN))
+            for where, pattern in _PERSON_CLAIMS + (("from", _CAME_FROM),) + based
             for m in pattern.finditer(text)]
 
 

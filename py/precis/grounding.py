@@ -1612,9 +1612,8 @@ def _number_bindings(text: str, fact, facts: list) -> set:
     out = (out | {("<", before)} if before else out) | ({(">", after)} if after else set())
     # a part of a whole is said of what the whole counts: "more than 40 of the bridge's 180 steel hangers" binds 40 to
     # steel too
-    whole = next((f for f in facts if f.kind == "number" and f.start > fact.end
-                  and _PART_OF.match(text[fact.end:f.start])), None)
-    if whole is not None:
+    whole = next((f for f in facts if f.kind == "number" and f.start > fact.end), None)   # the next number only
+    if whole is not None and whole.start - fact.end <= 40 and _PART_OF.match(text, fact.end, whole.start):
         out |= {(side, u) for side, u in _number_bindings(text, whole, facts) if side == ">"}
     return out
 
