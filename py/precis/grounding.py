@@ -143,7 +143,7 @@ _CJK_TITLED_NAME = re.compile("(?<=[的、])([\u4e00-\u9fff]{2,3}?)(?=教授|博
 
 # Where a clause ends inside a sentence (negation is compared clause by clause).
 # A point may span two sentences: their ends break clauses too. A thousands comma (14,000) breaks nothing.
-_CLAUSE_BREAK = re.compile(r"(?<!\d)[,，](?!\d{3})|(?<=\d)[,，](?!\d{3}(?!\d))|[;:；、：。！？]|[.!?](?=\s)|\b(?:and|but|although|though|while|whereas|however)\b"
+_CLAUSE_BREAK = re.compile(r"(?<!\d)[,，](?!\d{3})|(?<=\d)[,，](?!\d{3}(?!\d))|[;:；、：。！？]|[.!?](?=\s)|\b(?:and|but|although|though|while|whereas|however|because)\b"
                            r"|但是|但|然而|可是|けど|けれど|が、", re.IGNORECASE)
 
 
@@ -2382,6 +2382,10 @@ def _someone_else(point: str, sentence: str, clause: tuple) -> bool:
 _FRAME = re.compile(f"^[{HAN}·]{{2,14}}?(?:承诺|承諾|表示|说|說|称|稱|认为|認為|介绍|介紹|指出|透露|宣布|强调|強調)$")
 
 
+# A clause that is a name alone: the subject before its apposition ("Tamsin Logistics, which lost the bid, keeps").
+_NAME_ALONE = re.compile(r"\s*(?:The\s+)?[A-Z][\w'’&.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w'’&.-]*)*\s*")
+
+
 def _negation_conflicts(point: str, context: list, window: list) -> tuple:
     """([(span, page passage)] of point clauses whose polarity differs from the page clause they match best,
     unless another clause of the point matches that page clause with its polarity ("According
@@ -2405,8 +2409,8 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
     for s, e in _clauses(point):
         clause = point[s:e]
         units = set(content_units(clause))
-        if len(units) < 2 or _FRAME.match(clause.strip()):
-            continue   # a frame (镇长吴晓峰表示，) says nothing itself
+        if len(units) < 2 or _FRAME.match(clause.strip()) or _NAME_ALONE.fullmatch(clause):
+            continue   # a frame (镇长吴晓峰表示，) or a name before its apposition ("Tamsin Logistics, which …") says nothing itself
         overlap, k = max((len(units & u) / len(units), k) for k, (u, *_) in enumerate(page_clauses))
         # half the clause's words, and two at least: one word shared ("first served", "the first round") is no match
         if overlap >= 0.5 and len(units & page_clauses[k][0]) >= 2 and _matches_past_frame(units, page_clauses[k]):

@@ -236,6 +236,21 @@ def test_denials_in_other_words_and_denials_that_only_date():
     assert [r["reason"] for r in g["reasons"]] == ["the page says the opposite"]
 
 
+def test_a_denial_in_a_reason_or_beside_a_name_alone():
+    page = ("She said her father had turned down an offer of £800,000 from a private collector in 2019 because he did "
+            "not want the orchids split up. Tamsin Logistics will not lose all its work for Calder: it keeps the "
+            "contract for deliveries to customers in the north-east, which runs until 2028.")
+    # the denial of the reason ("because he did not want") is not the main clause's
+    (g,) = ground_points("- Claire's father refused an £800,000 offer from a private collector in 2019.", page)
+    assert g["reasons"] == []
+    # a name before its apposition asserts nothing a denial could answer
+    (g,) = ground_points("- Tamsin Logistics, which lost the rail bid, keeps the north-east delivery contract until "
+                         "2028.", page)
+    assert g["reasons"] == []
+    (g,) = ground_points("- Tamsin Logistics will lose all its work for Calder.", page)
+    assert [r["reason"] for r in g["reasons"]] == ["the page says the opposite"]
+
+
 def test_a_denial_said_in_other_words_than_the_clause_it_matches_best():
     page = ("The Water Services Commission approved the merger of the two utilities on 14 November. The forum "
             "criticised the leak target. The commission did not respond to that criticism.")
