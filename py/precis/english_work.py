@@ -30,9 +30,15 @@ _WORK = "|".join(f"(?P<{stem}>{words})" for stem, words in _WORK_VERBS.items())
 # (past a title: "led by Dr. Priya Natarajan"; past the post of a person named after it: "directed by the theatre's
 # artistic director, Nadia Rahman")
 _BODY = rf"(?:(?:the|its|their) [\w-]+['’]s (?:[a-z-]+ ){{0,2}}[a-z]+, )?(?:(?:the|a|an) )?" \
-        rf"(?:(?:[A-Za-z][\w-]* ){{0,3}}(?:{HEAD}) )?(?:(?:Dr|Mr|Mrs|Ms|Prof)\.? )?" \
-        rf"(?P<body>{NAME}|(?:[a-z][\w-]* ){{0,3}}(?:{HEAD}))"
-_CLAIM = re.compile(rf"\b(?:{_WORK})(?: for (?:the )?[a-z]+)? by {_BODY}")   # "run for the council by"
+        rf"(?:(?:[A-Za-z][\w-]* ){{0,3}}(?:{HEAD}) |[a-z]+s? (?=[A-Z]))?(?:(?:Dr|Mr|Mrs|Ms|Prof)\.? )?" \
+        rf"(?P<body>{NAME}|(?:[a-z][\w-]* ){{0,3}}(?:{HEAD}))"   # ("by the architects Farrow Kent")
+# "run for the council by", "the design is by"
+_CLAIM = re.compile(rf"\b(?:{_WORK})(?: for (?:the )?[a-z]+| is| was| will be)? by {_BODY}")
+# The doer named by the word for its part: "the builder is Stanmore Glass".
+_AGENTS = {"builder": "build", "designer": "design", "architect": "design", "architects": "design",
+           "operator": "operat", "organiser": "organis", "organizer": "organis", "sponsor": "sponsor",
+           "publisher": "publish", "developer": "develop", "manager": "manag", "host": "host", "owner": "own"}
+_AGENT_CLAIM = re.compile(rf"\b[Tt]he (?P<agent>{'|'.join(_AGENTS)}) (?:is|was|will be) {_BODY}")
 
 
 # The same work said actively by a named body, with what it works on after: "The Carrick Estate runs the vault".
@@ -47,7 +53,7 @@ _ACTIVE = rf"(?:(?:also|now|still|jointly) )?(?:{_ACTIVE_WORK}) (?:the|its|their
 _ACTIVE_CLAIM = re.compile(rf"(?<![\w'’&.-])(?:[Tt]he )?(?P<body>{NAME})(?:, (?:which|who))? {_ACTIVE}")
 # The same with a body named by its kind: "The council, which owns the building". Read in a page, where the kind
 # names the one body the page means; a point's "the investor hosted a dinner" may mean the page's named host.
-_ACTIVE_KIND_CLAIM = re.compile(rf"(?<![\w'’&.-])[Tt]he (?P<body>{HEAD})(?:, (?:which|who))? {_ACTIVE}")
+_ACTIVE_KIND_CLAIM = re.compile(rf"(?<![\w'’&.-])[Tt]he (?:[a-z-]+ ){{0,2}}(?P<body>{HEAD})(?:, (?:which|who))? {_ACTIVE}")
 # The work said actively, as the passive says it: "owns" is "owned by".
 _PARTICIPLES = {"organis": "organised", "sponsor": "sponsored", "design": "designed", "build": "built", "run": "run",
                 "operat": "operated", "fund": "funded", "develop": "developed", "manag": "managed", "own": "owned",
@@ -61,6 +67,9 @@ def work_claims(text: str, by_kind: bool = False) -> list:
     for m in _CLAIM.finditer(text):
         work = next(stem for stem in _WORK_VERBS if m.group(stem))
         out.append((work, m.group(work), m.group("body"), m.span("body")))
+    for m in _AGENT_CLAIM.finditer(text):
+        work = _AGENTS[m.group("agent")]
+        out.append((work, _PARTICIPLES[work], m.group("body"), m.span("body")))
     for pattern in (_ACTIVE_CLAIM, _ACTIVE_KIND_CLAIM) if by_kind else (_ACTIVE_CLAIM,):
         for m in pattern.finditer(text):
             work = next(stem for stem in _ACTIVE_VERBS if m.group(stem))

@@ -65,6 +65,21 @@ def test_a_body_named_by_its_kind_in_the_page_and_a_doer_past_their_post():
     assert reasons("Nadia Rahman directs the new production.") == []
 
 
+def test_a_work_said_by_its_noun_or_its_doers_part():
+    page = ("Kelbrook will build a glasshouse; the design is by the architects Farrow Kent, and the builder is Stanmore "
+            "Glass. The city council, which owns the site, keeps its grant.")
+    claims = work_claims(page, by_kind=True)
+    assert [(w, b) for w, _, b, _ in claims] == [("design", "Farrow Kent"), ("build", "Stanmore Glass"), ("own", "council")]
+
+    def reasons(point):
+        return [reason for _, (reason, _) in work_conflicts(point, claims)]
+
+    assert reasons("The glasshouse was designed by Stanmore Glass and will be built by Farrow Kent.") == [
+        "the page says design by Farrow Kent", "the page says built by Stanmore Glass"]
+    assert reasons("The Harcourt Foundation owns the garden's site.") == ["the page says owned by council"]
+    assert reasons("The glasshouse was designed by Farrow Kent and will be built by Stanmore Glass.") == []
+
+
 def test_the_reader_sees_whose_work_it_is():
     (g,) = ground_points("- The tournament was organised by Harbourline and sponsored by the Westhaven Chess Club.", PAGE)
     assert g["supported"] is False
