@@ -1300,6 +1300,11 @@ def _spans_between(context: list) -> list:
                     continue
                 if days:
                     keys.append(("", float(days), 0, 1.0, ("time", 86400.0)))
+                # whole months gone by: 22 May to 1 August is "a little over two months", not three
+                early, late = sorted([(year_a, a[1], a[2]), (year_b, b[1], b[2])])
+                whole = months - (1 if late[2] < early[2] else 0)
+                if 0 < whole != months:
+                    keys.append(("", float(whole), 0, 1.0, ("calendar", 1.0)))
     for i, a in enumerate(times):
         for b in times[i + 1:]:
             if abs(a - b) % 60 == 0 and a != b:

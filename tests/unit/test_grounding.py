@@ -968,6 +968,9 @@ def test_a_full_price_given_as_the_discounted_one(page, point, reasons):
      "The ban starts eleven days after it was announced", [("eleven", "not in the page")]),
     ("The first ferry was delivered in September 2024 and the second in April 2025.",
      "The second ferry came seven months after the first", []),
+    # whole months gone by between two days: 22 May to 1 August is two months and some days
+    ("The deal was signed on 22 May 2026; doctors can prescribe the inhaler from 1 August.",
+     "Doctors can prescribe the inhaler from 1 August, a little over two months after the deal was signed", []),
     ("The committee moved the start from 10am to 2pm so the river could fall.",
      "The start was put back four hours to let the river fall", []),
     ("The committee moved the start from 10am to 2pm so the river could fall.",
