@@ -1742,6 +1742,11 @@ def _passive_after_apposition(text: str, later: list) -> str:
     return ""
 
 
+# A verb that crosses a threshold before "above", "over", "below", "under": the number is the threshold.
+_CROSSES = re.compile(r"\b(?:go|goes|went|gone|going|rise|rises|rose|risen|fall|falls|fell|fallen|climb|climbs|climbed"
+                      r"|drop|drops|dropped|dip|dips|dipped)\s+(?:above|over|below|under)\s*$")
+
+
 def quantity_direction(text: str, fact) -> tuple:
     """(+1, cue) when the number `fact` of `text` is qualified upwards ("more than 300", "超过300",
     "300人以上"), (-1, cue) downwards ("fewer than", "不到", "以下"), (0, "") otherwise."""
@@ -1749,6 +1754,8 @@ def quantity_direction(text: str, fact) -> tuple:
     after = text[fact.end:fact.end + 2]
     if _OVER_A_SPAN.match(text, fact.end) and _ends_with_cue(before, "over"):
         return 0, ""   # "over two years": a span of time, not more than two
+    if _CROSSES.search(before):
+        return 0, ""   # "if spending goes above £26 million": a threshold crossed, the amount itself
     # The longest cue wins: 不少于 ("at least") ends as 少于 ("less than") does.
     for cue, sign in _CUES_LONGEST_FIRST:
         if _ends_with_cue(before, cue):

@@ -200,6 +200,14 @@ def test_negation_against_the_page(point, span):
     assert g["supported"] is False and g["unsupported_spans"] == [span]
 
 
+def test_a_threshold_crossed_is_the_amount_itself():
+    page = ("Total spending is capped at £26 million a year; if spending goes above that, Corvane will refund the "
+            "difference.")
+    assert reasons_of("Corvane will refund the difference if spending goes above £26 million", page) == []
+    assert reasons_of("Spending is capped at more than £26 million a year", page) == [
+        ("£26 million", "the page says £26 million")]
+
+
 def test_what_is_and_is_not_a_denial():
     def cues(text):
         return [text[a:b] for a, b in fact_rules.negation_cues(text)]
