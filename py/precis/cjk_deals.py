@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from precis.cjk_shares import same_party
 from precis.scripts import HAN
 from precis.text_units import CJK_FUNCTION_CHARS
 
@@ -48,10 +49,6 @@ def deals(text: str) -> list:
     return out
 
 
-def _same(a: str, b: str) -> bool:
-    return a in b or b in a
-
-
 def deal_conflicts(point: str, page: str) -> list:
     """[((start, end) in the point, (reason, evidence))] for a point's buyer that buys the party the page names as the
     buyer, where the page never has the point's buyer buy."""
@@ -61,7 +58,7 @@ def deal_conflicts(point: str, page: str) -> list:
     theirs = [buyer for buyer, _, _ in deals(page)]
     out = []
     for buyer, bought, span in mine:
-        page_buyer = next((b for b in theirs if _same(bought, b)), None)
-        if page_buyer and buyer in page and not any(_same(buyer, b) for b in theirs):
+        page_buyer = next((b for b in theirs if same_party(bought, b)), None)
+        if page_buyer and buyer in page and not any(same_party(buyer, b) for b in theirs):
             out.append((span, (f"the page says {page_buyer} is the buyer", page_buyer)))
     return out

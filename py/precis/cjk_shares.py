@@ -37,7 +37,8 @@ def shares(text: str) -> list:
     return out
 
 
-def _same(a: str, b: str) -> bool:
+def same_party(a: str, b: str) -> bool:
+    """One party named in full or in part (省级财政 for 省级财政厅; 鲜禾食品 for 调味品企业鲜禾食品)."""
     return a in b or b in a
 
 
@@ -50,8 +51,8 @@ def share_conflicts(point: str, page: str) -> list:
     out = []
     for share, amount, rest, span in mine:
         for their_share, their_amount, their_rest, _ in shares(page):
-            if amount == their_amount and _same(share, their_rest) and _same(rest, their_share) \
-                    and not _same(share, their_share):
+            if amount == their_amount and same_party(share, their_rest) and same_party(rest, their_share) \
+                    and not same_party(share, their_share):
                 out.append((span, (f"the page says {their_share} pays {amount} and {their_rest} the rest", their_share)))
                 break
     return out
