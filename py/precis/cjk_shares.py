@@ -48,9 +48,10 @@ def share_conflicts(point: str, page: str) -> list:
     mine = shares(point)
     if not mine:
         return []
+    theirs = shares(page)
     out = []
     for share, amount, rest, span in mine:
-        for their_share, their_amount, their_rest, _ in shares(page):
+        for their_share, their_amount, their_rest, _ in theirs:
             if amount == their_amount and same_party(share, their_rest) and same_party(rest, their_share) \
                     and not same_party(share, their_share):
                 out.append((span, (f"the page says {their_share} pays {amount} and {their_rest} the rest", their_share)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from precis.english_roles import NAME
+from precis.english_work import same_body
 
 WON, RUNNER_UP = "won", "runner-up"
 
@@ -48,11 +49,6 @@ def placings(text: str) -> list:
     return sorted(out, key=lambda t: t[2])
 
 
-def _same_party(a: str, b: str) -> bool:
-    """One party named in full or in part ("Grenholt" for "Grenholt Recycling"): a capitalized word in common."""
-    return bool({w for w in a.split() if w[:1].isupper()} & {w for w in b.split() if w[:1].isupper()})
-
-
 def placing_conflicts(point: str, page_placings: list) -> list:
     """[((start, end) in the point, (reason, evidence))] for each party the point places where the page places it
     otherwise ("the page says Costrava was the runner-up"), or in a place the page gives only to other parties, one of
@@ -60,7 +56,7 @@ def placing_conflicts(point: str, page_placings: list) -> list:
     won")."""
     out = []
     for placing, name, span in placings(point):
-        own = [p for p, n, _ in page_placings if _same_party(n, name)]
+        own = [p for p, n, _ in page_placings if same_body(n, name)]
         if own and placing not in own:
             out.append((span, (f"the page says {name} {'won' if own[0] == WON else 'was the runner-up'}", name)))
             continue

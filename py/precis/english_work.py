@@ -83,13 +83,13 @@ def work_conflicts(point: str, page_claims: list) -> list:
     out = []
     for work, _, body, span in work_claims(point):
         doers = [(verb, b) for w, verb, b, _ in page_claims if w == work]
-        if doers and not any(_same_body(body, b) for _, b in doers):
+        if doers and not any(same_body(body, b) for _, b in doers):
             verb, doer = doers[0]
             out.append((span, (f"the page says {verb} by {doer}", doer)))
     return out
 
 
-def _same_body(a: str, b: str) -> bool:
+def same_body(a: str, b: str) -> bool:
     """One body named in full or in part: a capitalized word in common ("Harbourline" for "the insurer
     Harbourline"), or, for bodies named by their kind only, the same last word ("ministry")."""
     caps_a = {w for w in a.split() if w[:1].isupper()}
@@ -136,8 +136,8 @@ def person_conflicts(point: str, page_claims: list) -> list:
     out = []
     for where, person, body, span in person_claims(point):
         theirs = [b for w, p, b, _ in page_claims if w == where and same_person(p, person)]
-        others = [p for w, p, b, _ in page_claims if w == where and _same_body(b, body) and not same_person(p, person)]
-        if theirs and not any(_same_body(body, b) for b in theirs):
+        others = [p for w, p, b, _ in page_claims if w == where and same_body(b, body) and not same_person(p, person)]
+        if theirs and not any(same_body(body, b) for b in theirs):
             said = {"at": f"{person} is at", "to": f"{person} went to", "from": f"{person} came from",
                     "in": f"{person} is based in"}[where]
             out.append((span, (f"the page says {said} {theirs[0]}", theirs[0])))

@@ -1060,8 +1060,7 @@ class PassageIndex:
             if f.kind != "name" or f.key[0] == "cjk" or not _names_a_place(point, f.start, f.end):
                 continue
             before = _PLACE_WORD.search(point[:f.start])
-            own = set(content_units(f.text))
-            anchor = [u for u in content_units(point[:f.start] + " " + point[f.end:]) if u not in own]
+            anchor = _words_beside(point, f)
             if not before or len(set(anchor)) < 3:
                 continue
             share, j = max((self._weighted_share(anchor, set(self.counts[j])), j) for j in window)
@@ -1084,8 +1083,7 @@ class PassageIndex:
             if f.kind != "name" or f.key[0] == "cjk":
                 continue
             frame = _name_frame(point, f.start, f.end)
-            own = set(content_units(f.text))
-            anchor = [u for u in content_units(point[:f.start] + " " + point[f.end:]) if u not in own]
+            anchor = _words_beside(point, f)
             if not all(frame) or len(set(anchor)) < 3:
                 continue
             share, j = max((self._weighted_share(anchor, set(self.counts[j])), j) for j in window)
@@ -1668,6 +1666,12 @@ _QUALIFIES = re.compile(rf"(?:(?: (?:&|and) [A-Z][\w'’-]*)*(?:'s|’s)|的| (?
 _ATTRIBUTED = re.compile(r"\b(?:[Aa]ccording to|[Ss]aid|[Ss]ays)\s+$")
 
 
+def _words_beside(point: str, name) -> list:
+    """The content units of the point around the name fact `name`, none of the name's own: what the point says of it."""
+    own = set(content_units(name.text))
+    return [u for u in content_units(point[:name.start] + " " + point[name.end:]) if u not in own]
+
+
 _WORD_BEFORE_NAME = re.compile(r"([A-Za-z]+)\s+(?:the\s+)?$")
 _WORD_AFTER_NAME = re.compile(r"\s+([a-z]+)\b")
 
@@ -1970,22 +1974,29 @@ def _rate_period(text: str, end: int):
     return (m.group("period") or _ADVERB_PERIODS[m.group("adverb").lower()]).lower()
 
 
-def _rate_conflicts(point: str, point_facts: list, context: list, window: list) -> list:
-    """[(span, (reason, passage))] for an English amount the point counts per one period ("£15,000 for each day of
-    delay") that every window sentence holding it counts per another ("£15,000 for each week of delay")."""
+def _numbers_read_otherwise(point: str, point_facts: list, context: list, window: list, read) -> list:
+    """[(the point's number, (the page's reading, the page's number, its passage's text, its passage index))] for each
+    English number of the point that `read(text, number)` reads one way ("day", "by") where every window sentence
+    holding that number reads it another ("week", "to")."""
     out = []
     for f in point_facts:
         if f.kind != "number" or _HAN_CHAR.search(f.text) or _year(f):
             continue
-        mine = _rate_period(point, f.end)
+        mine = read(point, f)
         if not mine:
             continue
-        theirs = [(_rate_period(pf.text, g.end), g, j) for pf, j in zip(context, window)
+        theirs = [(read(pf.text, g), g, pf.text, j) for pf, j in zip(context, window)
                   for g in pf.facts if g.kind == "number" and _number_matches(f.key, g.key)]
-        if theirs and all(period and period != mine for period, *_ in theirs):
-            period, g, j = theirs[0]
-            out.append(((f.start, f.end), (f"the page says {g.text} a {period}", j)))
+        if theirs and all(reading and reading != mine for reading, *_ in theirs):
+            out.append((f, theirs[0]))
     return out
+
+
+def _rate_conflicts(point: str, point_facts: list, context: list, window: list) -> list:
+    """[(span, (reason, passage))] for an English amount the point counts per one period ("£15,000 for each day of
+    delay") that every window sentence holding it counts per another ("£15,000 for each week of delay")."""
+    return [((f.start, f.end), (f"the page says {g.text} a {period}", j)) for f, (period, g, _, j)
+            in _numbers_read_otherwise(point, point_facts, context, window, lambda text, g: _rate_period(text, g.end))]
 
 
 # A change and the word that says whether its number is the change or where it ended ("shrank by 11.2 square
@@ -1998,30 +2009,21 @@ _CHANGE_PREPOSITION = re.compile(
     r"|almost|just|some|more than|less than|over|under)\s+)?$", re.IGNORECASE)
 
 
-def _change_preposition(text: str, start: int) -> tuple:
-    """("by" or "to", where the change's verb starts) where the number at `start` of `text` is a change's amount or
-    its end; (None, start) where it is neither."""
-    m = _CHANGE_PREPOSITION.search(text, max(0, start - 60), start)
-    return (m.group("preposition").lower(), m.start()) if m else (None, start)
+def _change_said(text: str, number):
+    """The match of the change that `number` of `text` is the amount ("by") or the end ("to") of, or None."""
+    return _CHANGE_PREPOSITION.search(text, max(0, number.start - 60), number.start)
 
 
 def _change_conflicts(point: str, point_facts: list, context: list, window: list) -> list:
     """[(span, (reason, passage))] for an English number the point gives as a change's amount ("shrank by 11.2 square
     kilometres") that every window sentence holding it gives as where the change ended ("shrank to 11.2"), or the
     other way round."""
-    out = []
-    for f in point_facts:
-        if f.kind != "number" or _HAN_CHAR.search(f.text) or _year(f):
-            continue
-        mine, _ = _change_preposition(point, f.start)
-        if not mine:
-            continue
-        theirs = [(*_change_preposition(pf.text, g.start), g, pf.text, j) for pf, j in zip(context, window)
-                  for g in pf.facts if g.kind == "number" and _number_matches(f.key, g.key)]
-        if theirs and all(word and word != mine for word, *_ in theirs):
-            _, said, g, text, j = theirs[0]
-            out.append(((f.start, f.end), (f"the page says {text[said:g.end].rstrip('.')}", j)))   # "shrank to 11.2"
-    return out
+    def preposition(text, number):
+        said = _change_said(text, number)
+        return said.group("preposition").lower() if said else None
+    # the reason quotes the page's change up to its number: "shrank to 11.2"
+    return [((f.start, f.end), (f"the page says {text[_change_said(text, g).start():g.end].rstrip('.')}", j))
+            for f, (_, g, text, j) in _numbers_read_otherwise(point, point_facts, context, window, preposition)]
 
 
 def _parts_of_wholes(text: str, facts: list) -> list:
@@ -2031,7 +2033,7 @@ def _parts_of_wholes(text: str, facts: list) -> list:
     out = []
     for part, whole in zip(numbers, numbers[1:]):
         noun = _WHOLE_OF.match(text, whole.end)
-        if noun and _PART_OF.match(text[part.end:whole.start]):
+        if noun and _PART_OF.match(text, part.end, whole.start):
             out.append((part, whole, noun.group(1)))
     return out
 
