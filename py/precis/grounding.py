@@ -265,6 +265,7 @@ class PassageIndex:
         self._folded_text = None      # the whole page, spacing collapsed and case-folded (_said_in_page)
         self._surnames = None         # the last words of the page's names of two words or more (_PassageFacts)
         self._short_names = None      # identity of a body's first word alone -> the whole name's (_short_name_identities)
+        self._denied_clauses = None   # (units, words) of each clause of the page that denies (_denied_alike_elsewhere)
         self._predicates = None  # per passage: (English stems, stems it denies, whether it denies anything)
 
     def bm25(self, query: list, i: int) -> float:
@@ -379,11 +380,14 @@ class PassageIndex:
                 _until_conflicts(point, point_facts, context, window):
             reasons.setdefault(span, reason)
         denied, denied_further_on = _negation_conflicts(point, context, window)
+        denied = [(span, passage) for span, passage in denied if not self._denied_alike_elsewhere(point, span)]
         for span, passage in denied:
             reasons.setdefault(span, (OPPOSITE, passage))
         if not any(reason == OPPOSITE for reason, _ in reasons.values()):   # one "opposite" says it
             denials = _cjk_denials(context, window)
-            for span, passage in self._denied_predicates(point) + \
+            denied_predicates = [(span, passage) for span, passage in self._denied_predicates(point)
+                                 if not self._denied_alike_elsewhere(point, span)]
+            for span, passage in denied_predicates + \
                     _denied_cjk_words(point, denials, self._whole_text()) + \
                     _denied_cjk_objects(point, denials, self._whole_text()) + \
                     _contrasted_away(point, context, window, self._whole_text()):
@@ -394,7 +398,8 @@ class PassageIndex:
         denial_said = any(reason == OPPOSITE for reason, _ in reasons.values())
         for span, reason, by_denial in _opposite_conflicts(point, context, window):
             # a denied word against the page's ("did not reopen" for "reopened"): the denial is already reported
-            if not any(a < span[1] and span[0] < b for a, b in reasons) and not (by_denial and denial_said):
+            if not any(a < span[1] and span[0] < b for a, b in reasons) and not (by_denial and denial_said) and \
+                    not (by_denial and self._denied_alike_elsewhere(point, span)):
                 reasons[span] = reason
         for span, reason in self._page_wide_conflicts(point, point_facts, held):
             reasons.setdefault(span, reason)
@@ -750,6 +755,26 @@ class PassageIndex:
         if not spelled:
             return False
         return min(f.start, max(0, len(spelled) - len(f.text))) if f.text in self._whole_text() else 0
+
+    def _denied_alike_elsewhere(self, point: str, cue: tuple) -> bool:
+        """Whether a clause anywhere in the page denies, in the same words, what the point's clause holding `cue`
+        denies: "The mill will not close all at once" for "Pennard Mill will not close all at once", whose window
+        holds only the page's "Pennard Mill … will close on 30 October". A name of the point may stand there as its
+        last word ("the mill"); every other word of either clause must be in the other ("will not close" is no match)."""
+        s, e = _clause_at(point, cue[0])
+        clause = point[s:e]
+        names = [content_units(f.text) for f in fact_rules.extract_facts(clause) if f.kind == "name"]
+        named = {u for units in names for u in units}
+        units, words = set(content_units(clause)), set(_LATIN_RUN.findall(clause.lower()))
+        if self._denied_clauses is None:
+            self._denied_clauses = [(set(content_units(text[a:b])), set(_LATIN_RUN.findall(text[a:b].lower())) - _ARTICLES)
+                                    for text in (p.text for p in self.passages) for a, b in _clauses(text)
+                                    if any(root is None for root in _clause_denials(text[a:b]))]
+        for page_units, page_words in self._denied_clauses:
+            heads = any(units[-1] in page_units for units in names if units)
+            if heads and units - page_units <= named and page_words <= words and len(units & page_units) >= 2:
+                return True
+        return False
 
     def _whole_text(self) -> str:
         if self._page_text is None:
@@ -2651,6 +2676,7 @@ _VERB_START = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|can|coul
                          r"[a-z]+ed|knew|went|came|got|took|saw|made|said|told|found|left|kept|held|won|lost|paid)\b")
 _CLAUSE_END = re.compile(r"[,;:.!?]")
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
+_ARTICLES = frozenset(("a", "an", "the"))
 _AUXILIARY_VERBS = frozenset("is are was were has have had will would can could did does do may might must should".split())
 
 

@@ -259,6 +259,19 @@ def test_a_denial_in_a_reason_or_beside_a_name_alone():
     assert [r["reason"] for r in g["reasons"]] == ["the page says the opposite"]
 
 
+def test_a_denial_the_page_says_in_the_same_words_outside_the_window():
+    # the window holds the first sentence, which names the mill; the denial is said of "the mill" paragraphs away
+    page = ("Pennard Mill, the last working woollen mill in the Aske valley, will close on 30 October 2026, its owner "
+            "Greyholt Textiles announced on 9 March.\n\nGreyholt said 210 staff would lose their jobs.\n\nEnergy "
+            "costs had risen by more than 70 per cent.\n\nThe mill will not close all at once. Weaving stops at the "
+            "end of June.")
+    (kept,) = ground_points("- Pennard Mill will not close all at once", page)
+    assert (kept["supported"], kept["reasons"]) == (True, [])
+    # fewer words than the page's denial deny the closing itself
+    (denied,) = ground_points("- Pennard Mill will not close", page)
+    assert [(r["span"], r["reason"]) for r in denied["reasons"]] == [("close", "the page says the opposite")]
+
+
 def test_a_denial_said_in_other_words_than_the_clause_it_matches_best():
     page = ("The Water Services Commission approved the merger of the two utilities on 14 November. The forum "
             "criticised the leak target. The commission did not respond to that criticism.")
