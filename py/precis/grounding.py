@@ -878,7 +878,8 @@ class PassageIndex:
         out = []
         for s, e in _clauses(point):
             clause = point[s:e]
-            mine = _predicates(clause)
+            set_aside = _set_aside(clause)
+            mine = [(stem, span, denied or span[0] in set_aside) for stem, span, denied in _predicates(clause)]
             stems = {stem for stem, _, _ in mine}
             if len(stems) < 2:
                 continue
@@ -909,10 +910,15 @@ class PassageIndex:
             if not _LATIN_WORD.search(p.text):
                 self._predicates.append((set(), set(), False, set()))
             elif not fact_rules.negation_cues(p.text):   # nothing denied: the index's own words
-                self._predicates.append(({_stem(t) for t in terms if t.isascii() and t.isalpha()}, set(), False,
+                set_aside = _set_aside(p.text)
+                aside = {stem for stem, (s, _), _ in _predicates(p.text) if s in set_aside} if set_aside else set()
+                self._predicates.append(({_stem(t) for t in terms if t.isascii() and t.isalpha()} - aside, set(), False,
                                          _supposed(p.text)))
             else:
-                found = _predicates(p.text)
+                # a page's thing set aside ("uses sodium instead of lithium") is neither said nor denied: the
+                # contrast is with the thing before it, and "cheaper than lithium ones" says lithium otherwise
+                set_aside = _set_aside(p.text)
+                found = [(stem, span, denied) for stem, span, denied in _predicates(p.text) if span[0] not in set_aside]
                 self._predicates.append(({stem for stem, _, _ in found}, {stem for stem, _, d in found if d}, True,
                                          _supposed(p.text)))
 
@@ -2663,6 +2669,16 @@ def _denied_words(text: str):
         return any(0 <= s - b <= DENIAL_REACH and _only_auxiliaries(text[b:s]) for b in cues) or \
             any(a <= s < b for a, b in regions)
     return is_denied
+
+
+# A thing set aside by a contrast: a point's "the government rather than Calder will pay" denies Calder as the
+# page's "the government, not Calder, would pay" does.
+_SET_ASIDE_EN = re.compile(r"\b(?:rather than|instead of)\s+(?:the\s+|a\s+|an\s+)?", re.IGNORECASE)
+
+
+def _set_aside(text: str) -> set:
+    """Where each English word that a contrast sets aside starts (Calder of "rather than Calder")."""
+    return {m.end() for m in _SET_ASIDE_EN.finditer(text)}
 
 
 # A subject denied as a whole ("none of them has ever been published", "Neither the volunteers nor the doctors

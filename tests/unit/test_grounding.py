@@ -272,6 +272,15 @@ def test_a_denial_the_page_says_in_the_same_words_outside_the_window():
     assert [(r["span"], r["reason"]) for r in denied["reasons"]] == [("close", "the page says the opposite")]
 
 
+def test_a_thing_the_point_sets_aside_is_one_it_denies():
+    page = ("Northline's route director, Daniel Prest, said the upgrade would cost about £4.5 million and that the "
+            "government, not Calder, would pay for it. Calder Steel has awarded an eight-year contract to Harwick.")
+    (kept,) = ground_points("- The government rather than Calder Steel will pay the £4.5 million upgrade.", page)
+    assert (kept["supported"], kept["reasons"]) == (True, [])
+    (swapped,) = ground_points("- Calder Steel rather than the government will pay the £4.5 million upgrade.", page)
+    assert [(r["span"], r["reason"]) for r in swapped["reasons"]] == [("Calder", "the page says the opposite")]
+
+
 def test_a_denial_said_in_other_words_than_the_clause_it_matches_best():
     page = ("The Water Services Commission approved the merger of the two utilities on 14 November. The forum "
             "criticised the leak target. The commission did not respond to that criticism.")
@@ -517,6 +526,9 @@ DENIALS = ("The drug has not been approved by any regulator. Halmos did not trav
     ("No regulator has approved the drug yet", []),
     ("Readers can see the letters online free of charge", []),
     ("The games were played at the Corn Exchange because the town hall is being repaired", []),
+    # a contrast sets a thing aside as a denial does: the page's "instead of lithium" neither says nor denies it
+    ("The battery uses sodium rather than lithium", []),
+    ("Sodium makes the battery cheaper to build than lithium ones", []),
 ])
 def test_a_word_the_page_denies_said_plainly(point, reasons):
     (g,) = ground_points(f"- {point}", DENIALS)
