@@ -348,7 +348,8 @@ class PassageIndex:
             if (f.start, f.end) in failed and (
                     f.kind == "name" and (self._name_in_page(f) or _capitalized_first_word(point, f, context))
                     or _label_number(f) and self._label_in_page(point, f)
-                    or self._age_in_page(point, f, point_facts) or _placing_said(point, f, context)):
+                    or self._age_in_page(point, f, point_facts) or self._years_lasted_in_page(point, f, point_facts)
+                    or _placing_said(point, f, context)):
                 failed.remove((f.start, f.end))
                 held.append((f.start, f.end))
         reasons: dict = {}  # (start, end) -> (reason, passage index)
@@ -356,7 +357,8 @@ class PassageIndex:
             if (f.start, f.end) in failed:
                 reasons[(f.start, f.end)] = self._contradiction(point, query, spans, f, window) or (NOT_IN_PAGE, -1)
         for f in point_facts:
-            if (f.start, f.end) in held and (f.start, f.end) not in reasons:
+            if (f.start, f.end) in held and (f.start, f.end) not in reasons and \
+                    not self._years_lasted_in_page(point, f, point_facts):
                 found = self._relation_conflict(point, query, spans, f, window)
                 if found:
                     reasons[(f.start, f.end)] = found
@@ -1082,6 +1084,26 @@ class PassageIndex:
                         return True
         return False
 
+    def _years_lasted_in_page(self, point: str, fact, point_facts: list) -> bool:
+        """Whether an age the point gives a thing ("140-year-old Pennard Mill") is the years a sentence of the page
+        naming it, or calling it by its last word ("the mill"), says it has lasted ("has made cloth for 140 years"),
+        however the window reads the number ("some of the machines are more than 60 years old")."""
+        age = fact.kind == "number" and _AGE_AFTER.match(point, fact.end)
+        named = age and next((f for f in point_facts if f.kind == "name" and f.key[0] != "cjk"
+                              and re.fullmatch(r"\s*", point[age.end():f.start])), None)
+        if not named:
+            return False
+        words = {fact_rules.word_key(w) for w in named.text.split()}
+        head = re.compile(rf"\bthe {re.escape(named.text.split()[-1].lower())}\b", re.IGNORECASE)
+        for j, passage in enumerate(self.passages):
+            for g in self.passage_facts(j).facts:
+                if g.kind == "number" and g.key[1] == fact.key[1] and \
+                        _LASTED_BEFORE.search(passage.text, 0, g.start) and _YEARS_AFTER.match(passage.text, g.end):
+                    said = {fact_rules.word_key(w) for w in re.findall(r"[A-Z][\w-]+", passage.text)}
+                    if words <= said or head.search(passage.text):   # a passage is a sentence
+                        return True
+        return False
+
     def _place_conflicts(self, point: str, point_facts: list, window: list) -> list:
         """[(span, (reason, passage))] for a place of the point ("near Leeds") where the window's sentence that says
         the point's other words puts the deed at another place after the same word ("employs about 90 people near
@@ -1675,6 +1697,9 @@ def _name_identity(name: str) -> str:
 _LABEL_BEFORE = re.compile(r"(?:\bknown\b[^.,;]{0,30}\bas|\b(?:called|named|nicknamed|dubbed))\s+(?:the\s+)?$")
 # An age after its number ("19-year-old", "nineteen years old").
 _AGE_AFTER = re.compile(r"[\s-]years?[\s-]old\b", re.IGNORECASE)
+# Years something has lasted: "has made cloth for 140 years", "closes after 140 years".
+_LASTED_BEFORE = re.compile(r"\b(?:for|after)\s+$", re.IGNORECASE)
+_YEARS_AFTER = re.compile(r"\s+years\b", re.IGNORECASE)
 # The word that puts a deed at a place, as written right before it ("near Leeds", "in Whitby"): those of
 # _PLACE_BEFORE that one place can be swapped for another after.
 _PLACE_WORD = re.compile(r"\b(?:in|near|off|outside)\s+(?:the\s+)?$", re.IGNORECASE)

@@ -341,6 +341,15 @@ def test_an_age_is_the_persons_wherever_the_page_gives_it():
     assert wrong["supported"] is False
 
 
+def test_a_things_age_is_the_years_the_page_says_it_has_lasted():
+    page = ("Pennard Mill will close on 30 October 2026. Greyholt said the Pennard machines, some of them more than 60 "
+            "years old, would be offered to other mills. The mill opened in 1886 and has made cloth for 140 years.")
+    right, wrong = ground_points("- 140-year-old Pennard Mill will close on 30 October.\n"
+                                 "- 210-year-old Pennard Mill will close on 30 October.", page)
+    assert (right["supported"], right["reasons"]) == (True, [])
+    assert [(r["span"], r["reason"]) for r in wrong["reasons"]] == [("210", "the page says 60 here")]
+
+
 def test_companies_named_by_their_trade_are_names():
     names = [f.text for f in fact_rules.extract_facts("振海重工总经理黄振宇说，明溪化工和瑞丰化学的股价下跌") if f.kind == "name"]
     assert names == ["振海重工", "明溪化工", "瑞丰化学"]
