@@ -1398,18 +1398,38 @@ _SAME_COUNT = [frozenset(g.split()) for g in (
 _ANY_COUNT = frozenset("votes times others ones units items pieces".split())
 # The plural noun a number counts: right after it, after one word that qualifies it ("four independent companies"), or
 # after "of the" ("three of the stages").
-_COUNTED_NOUN = re.compile(r"\s+(?:of\s+(?:the|its|their)\s+)?(?:[a-z-]+\s+(?=[a-z]{3,}s\b))?([a-z]{3,}s)\b")
+_COUNTED_NOUN = re.compile(r"\s+(?:of\s+(?:the|its|their)\s+)?(?:([a-z-]+)\s+(?=[a-z]{3,}s\b))?([a-z]{3,}s)\b")
 
 
 def _counted_noun(text: str, fact) -> str:
-    """The plural noun right after a number of `text` ("1.4 million homes": "homes"), else ""."""
+    """The plural noun right after a number of `text` ("1.4 million homes": "homes"), with the word qualifying a noun
+    of kind ("4,000 orchid plants"), else ""."""
     m = _COUNTED_NOUN.match(text, fact.end)
-    word = m.group(1) if m else ""
-    return word if word and word not in STOP_WORDS and word not in _ANY_COUNT and not word.endswith("ss") else ""
+    word = m.group(2) if m else ""
+    if not word or word in STOP_WORDS or word in _ANY_COUNT or word.endswith("ss"):
+        return ""
+    return f"{m.group(1)} {word}" if m.group(1) and word in _KIND_NOUNS else word
+
+
+# Nouns that say only what kind of thing a count is, so that the word qualifying them names it: "4,000 orchid
+# plants" are 4,000 orchids ("1,200 passenger cars" are not 1,200 passengers).
+_KIND_NOUNS = frozenset("plants trees shrubs bushes flowers seedlings specimens species varieties animals birds "
+                        "copies".split())
 
 
 def _same_count(a: str, b: str) -> bool:
-    return _stem(a) == _stem(b) or any(a in group and b in group for group in _SAME_COUNT)
+    """Whether two counted nouns (_counted_noun) count one thing: the same noun, words for one thing (_SAME_COUNT),
+    or one's noun the other's qualifier before a noun of kind ("4,000 orchids" are the page's "4,000 orchid plants")."""
+    a_noun, b_noun = a.split()[-1], b.split()[-1]
+    if _stem(a_noun) == _stem(b_noun) or any(a_noun in group and b_noun in group for group in _SAME_COUNT):
+        return True
+    return _names_kind_of(a, b_noun) or _names_kind_of(b, a_noun)
+
+
+def _names_kind_of(phrase: str, noun: str) -> bool:
+    """Whether `phrase` is a noun of kind qualified by `noun` ("orchid plants" for "orchids")."""
+    words = phrase.split()
+    return len(words) == 2 and content_units(words[0]) == content_units(noun)
 
 
 # An amount for each thing, or for all of them together, said right after it ("£96 million each", "£96 million for

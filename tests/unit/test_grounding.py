@@ -714,6 +714,13 @@ def test_what_a_number_counts_and_a_weekday(page, point, reasons):
      "the lot", []),
     ("About 2.1 million containers a year pass through Kessling.", "About 2.1 million boxes a year pass through "
      "Kessling", []),
+    # a noun of kind is named by the word qualifying it: orchid plants are orchids, passenger cars no passengers
+    ("Kelbrook will receive more than 4,000 orchid plants from the estate.", "Kelbrook will receive more than 4,000 "
+     "orchids from the estate", []),
+    ("Kelbrook will receive more than 4,000 orchid plants from the estate.", "Kelbrook will receive more than 4,000 "
+     "glasshouses from the estate", [("4,000", "the page says 4,000 orchid plants")]),
+    ("The yard will build 1,200 passenger cars for the line.", "The yard will build 1,200 passengers for the line",
+     [("1,200", "the page says 1,200 cars")]),
 ])
 def test_counted_nouns_spans_and_bounds(page, point, reasons):
     assert reasons_of(point, page) == reasons
