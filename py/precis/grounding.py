@@ -797,8 +797,13 @@ class PassageIndex:
         if _OWNED_NAME.search(fact.text):
             # "Agnes Doyle's Inspector Rowe": two names, the owner's and what it owns, that one sentence of the page
             # writes together ("the crime writer Agnes Doyle … her Inspector Rowe novels")
+            # ("Corvane Pharma's Dunmore plant": "Corvane makes the inhaler at its plant in Dunmore"), an owner by the
+            # first word of a name the page gives it in full elsewhere ("the drug maker Corvane Pharma")
             parts = [[fact_rules.word_key(w) for w in part.split()] for part in _OWNED_NAME.split(fact.text, 1)]
-            return any(all(_contains_run(words.word_keys, tuple(part)) for part in parts)
+            owner = parts[0]
+            known = len(owner) > 1 and any(_contains_run(words.word_keys, tuple(owner)) for words in self._page_words_once())
+            return any(all(_contains_run(words.word_keys, tuple(part)) for part in parts[1:]) and
+                       (_contains_run(words.word_keys, tuple(owner)) or known and owner[0] in words.word_keys)
                        for words in self._page_words_once())
         return self._name_held_anywhere(fact)
 

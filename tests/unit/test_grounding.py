@@ -1256,6 +1256,12 @@ def test_a_name_owned_by_another_is_two_names_of_one_sentence():
     # two names the page never writes together are no one's
     assert reasons_of("Inspector Rowe's Rachel Stone said four buyers had made offers", page) == [
         ("Inspector Rowe's Rachel Stone", "not in the page")]
+    # an owner named in full elsewhere may be called by its first word in the sentence that joins them
+    page = ("MedBuy agreed a price with the drug maker Corvane Pharma. Corvane makes the inhaler at its plant in Dunmore, "
+            "which employs more than 400 people. The rival firm Aldwick Labs is still being assessed.")
+    assert reasons_of("Corvane Pharma's Dunmore plant employs over 400 people", page) == []
+    assert reasons_of("Aldwick Labs's Dunmore plant employs over 400 people", page) == [
+        ("Aldwick Labs's Dunmore", "not in the page")]
 
 
 def test_a_placing_said_with_an_ordinal():
