@@ -1035,7 +1035,10 @@ class PassageIndex:
             shares = {}
             clause = _clause_at(point, s)
             passive = bool(PASSIVE_VOICE.search(point, s, clause[1]))   # "Harwick Studios was sold": done to it
-            for j, (other, name, units, *_, undergone) in page_names:
+            site = _names_a_site(point, s, e)
+            for j, (other, name, units, start, end, undergone) in page_names:
+                if _names_a_site(self.passages[j].text, start, end) != site:
+                    continue   # a site ("the port of Ostley") stands only for another site, and does no one's deed
                 share = self._weighted_share(list(anchor), units | undergone if passive else units)
                 if share > shares.get(other, (0.0,))[0]:
                     shares[other] = (share, name, j)
@@ -1734,6 +1737,20 @@ PLACE_MIN_SHARE = 0.6
 _PLACE_BEFORE = re.compile(r"\b(?:in|near|off|outside|across|over|under|along|beside|through|(?:coast|north|south|east"
                            r"|west|outskirts|centre|center) of)\s+(?:the\s+)?(?:(?:northern|southern|eastern|western"
                            r"|central)\s+)?$", re.IGNORECASE)
+
+
+# A site named by its place: "from the Brennock works", "the port of Ostley", "the village of Sandvik".
+_SITE_BEFORE = re.compile(r"\b(?:(?:port|city|town|village|county|province|island) of(?:\s+the)?|(?:from|to|at|into|via)"
+                          r"\s+the)\s+$", re.IGNORECASE)
+_SITE_AFTER = re.compile(r"\s+(?:works|plant|factory|mine|yard|depot|site|terminal|refinery|quarry|smelter)\b")
+
+
+def _names_a_site(text: str, start: int, end: int) -> bool:
+    """Whether the name text[start:end] names a site: after "the port of", "the village of", or between "from the"
+    and "works" ("from the Brennock works")."""
+    m = _SITE_BEFORE.search(text, max(0, start - 24), start)
+    return bool(m) and (m.group(0).lower().split()[0] not in ("from", "to", "at", "into", "via")
+                        or bool(_SITE_AFTER.match(text, end)))
 
 
 # "a 19-year-old from Szeged, won": where someone comes from, when the name closes the phrase.

@@ -860,6 +860,18 @@ def test_a_page_name_of_a_place_or_a_label_is_no_doer(point):
     assert reasons_of(point, PLACES_AND_LABELS) == []
 
 
+def test_a_site_does_no_deed_and_stands_only_for_another_site():
+    page = ("The institute hired SkyLine Surveys, a drone company based in Bergen. Calder Steel has awarded an "
+            "eight-year rail freight contract to Harwick Freight, which will move about 1.4 million tonnes of steel coil "
+            "a year from the Brennock works to the port of Ostley. Ruth Okafor said the contract was worth more than £90 "
+            "million. Anders Kvale said the lake holds roughly 200,000 cubic metres of water, too little to threaten "
+            "the village of Sandvik, 14 kilometres downstream.")
+    assert reasons_of("Calder Steel awarded a contract to move 1.4 million tonnes of steel coil a year", page) == []
+    assert reasons_of("The lake holds too little water to threaten the village of Bergen, 14 kilometres downstream",
+                      page) == [
+        ("Bergen", "the page names Sandvik here")]
+
+
 @pytest.mark.parametrize("page, point, reasons", [
     # 三成 against 30%: both ways of writing it
     ("全市每天产生生活垃圾约6500吨，其中厨余垃圾约占三成。", "厨余垃圾约占百分之三十", []),
