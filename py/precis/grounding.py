@@ -1179,6 +1179,8 @@ class PassageIndex:
         clause = next(((a, b) for a, b in _clauses(point) if a <= span[0] < b), (0, len(point)))
         if any(f.kind == "name" and clause[0] <= f.start and f.end <= span[0] for f in self._point_facts.facts):
             return None
+        if _PARTICIPLE_BY.match(point, span[1]):
+            return None   # "The closure of Pennard Mill, announced by Greyholt": done by another, to what it names
         # The word after the name; in CJK text a bigram (one character says too little).
         after = [u for u in content_units(point[span[1]:span[1] + 24]) if u.isascii() or len(u) > 1]
         if not after:
@@ -1739,6 +1741,8 @@ _PLACE_BEFORE = re.compile(r"\b(?:in|near|off|outside|across|over|under|along|be
                            r"|central)\s+)?$", re.IGNORECASE)
 
 
+# A passive participle after a name: ", announced by Greyholt" says who did it.
+_PARTICIPLE_BY = re.compile(r",\s+[a-z]+(?:ed|en|wn|ld|de)\s+by\b")
 # A site named by its place: "from the Brennock works", "the port of Ostley", "the village of Sandvik".
 _SITE_BEFORE = re.compile(r"\b(?:(?:port|city|town|village|county|province|island) of(?:\s+the)?|(?:from|to|at|into|via)"
                           r"\s+the)\s+$", re.IGNORECASE)

@@ -860,6 +860,17 @@ def test_a_page_name_of_a_place_or_a_label_is_no_doer(point):
     assert reasons_of(point, PLACES_AND_LABELS) == []
 
 
+def test_a_name_a_participle_says_was_acted_on_is_no_doer():
+    page = ("Pennard Mill, the last working woollen mill in the Aske valley, will close on 30 October 2026, its owner "
+            "Greyholt Textiles announced on 9 March. The mill opened in 1886.\n\nGreyholt said 210 staff would lose "
+            "their jobs. The firm's chief executive, Moira Denholm, blamed energy costs and the loss of its largest "
+            "customer, the furniture retailer Hollins & Dade, which stopped ordering in 2025.")
+    assert reasons_of("The closure of Pennard Mill, announced by Greyholt Textiles on 9 March, takes effect on 30 "
+                      "October 2026", page) == []
+    assert reasons_of("Pennard Mill announced on 9 March that it will close on 30 October 2026", page) == [
+        ("Pennard Mill", "the page names Greyholt Textiles here")]
+
+
 def test_a_site_does_no_deed_and_stands_only_for_another_site():
     page = ("The institute hired SkyLine Surveys, a drone company based in Bergen. Calder Steel has awarded an "
             "eight-year rail freight contract to Harwick Freight, which will move about 1.4 million tonnes of steel coil "
