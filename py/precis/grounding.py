@@ -1399,7 +1399,9 @@ def _counter(text: str, fact) -> str:
 # Plural nouns that count one thing: "1.4 million homes" are households, "240 staff" employees.
 _SAME_COUNT = [frozenset(g.split()) for g in (
     "people persons residents inhabitants citizens individuals locals adults voters patients volunteers participants",
-    "staff employees workers jobs people members dockers miners drivers nurses",
+    "staff employees workers jobs roles posts positions people members dockers miners drivers nurses",
+    "payments instalments installments tranches", "bidders buyers suitors",
+    "firms companies businesses utilities operators",
     "homes households houses properties dwellings flats families",
     "customers clients users subscribers buyers shoppers", "pupils students children schoolchildren kids",
     "visitors guests tourists spectators fans attendees", "cars vehicles",

@@ -714,6 +714,9 @@ def test_what_a_number_counts_and_a_weekday(page, point, reasons):
      "the lot", []),
     ("About 2.1 million containers a year pass through Kessling.", "About 2.1 million boxes a year pass through "
      "Kessling", []),
+    ("Fewer than 150 office roles will go.", "Fewer than 150 office jobs will go", []),
+    ("The grant is paid in three instalments.", "The grant is paid in three payments", []),
+    ("The grant is paid in three instalments.", "The grant is paid in three countries", [("three", "the page says three instalments")]),
     # a noun of kind is named by the word qualifying it: orchid plants are orchids, passenger cars no passengers
     ("Kelbrook will receive more than 4,000 orchid plants from the estate.", "Kelbrook will receive more than 4,000 "
      "orchids from the estate", []),
