@@ -131,10 +131,11 @@ _NUMERAL_CHAR = f"(?:[0-9０-９{numbers.CJK_NUMERAL_CHARS.replace('千', '')}]|
 _CJK_NUMERAL_RUN = (f"(?=[0-9０-９.．,，]*[{numbers.CJK_NUMERAL_CHARS}]){_NUMERAL_CHAR}"
                     f"(?:{_NUMERAL_CHAR}|[.．,，](?={_NUMERAL_CHAR})|[点點](?={numbers.CJK_DECIMALS}))*")
 # Fractions, as the per cent they are: "two thirds of", "a quarter of", "four-fifths full", "more than half",
-# "cut by a third.", "one in four"; 四分之一, 三分之二, 一半. Not "a third offer" (an ordinal), "half a point" nor "a quarter of
+# "cut by a third.", "a third less than", "one in four"; 四分之一, 三分之二, 一半. Not "a third offer" (an ordinal), "half a point" nor "a quarter of
 # an hour".
 _FRACTION_WORDS = "|".join(sorted((w for w in numbers.FRACTIONS if not w.startswith("hal")), key=len, reverse=True))
-_FRACTION_NEXT = r"(?=\s+of\b|[\s-]+(?:full|empty)\b|\s*[.,;:)]|\s*$)"
+_FRACTION_NEXT = (r"(?=\s+of\b|[\s-]+(?:full|empty)\b|\s*[.,;:)]|\s*$"
+                  r"|\s+(?:less|more|lower|higher|fewer|cheaper|below|above|smaller|larger|bigger)\b)")
 _FRACTION_PATTERNS = [
     re.compile(rf"(?i)\b(?P<fnum>an?|one|two|three|four|five|six|seven|eight|nine)[\s-]+(?P<fden>{_FRACTION_WORDS})"
                rf"{_FRACTION_NEXT}"),
@@ -459,6 +460,8 @@ def _codes(text: str) -> list:
             continue
         if re.search(f"[{_CJK}]", token):
             continue
+        if re.search(r"\d\s?$", text[max(0, m.start() - 2):m.start()]) and measure_after(text, m.start()):
+            continue   # "600 m2": the unit of the number before it, read with the number
         out.append(Fact("code", m.start(), m.end(), token, (token.lower(),)))
     for m in _KATAKANA_WORD.finditer(text):
         out.append(Fact("code", m.start(), m.end(), m.group(0), (m.group(0),)))

@@ -1181,8 +1181,10 @@ class PassageIndex:
             return None
         if _PARTICIPLE_BY.match(point, span[1]):
             return None   # "The closure of Pennard Mill, announced by Greyholt": done by another, to what it names
-        # The word after the name; in CJK text a bigram (one character says too little).
-        after = [u for u in content_units(point[span[1]:span[1] + 24]) if u.isascii() or len(u) > 1]
+        # The word after the name, a word and not a number ("Greyholt bought Pennard in 1998": 1998 is no deed); in CJK
+        # text a bigram (one character says too little).
+        after = [u for u in content_units(point[span[1]:span[1] + 24]) if u.isascii() and not u[:1].isdigit() or len(u) > 1
+                 and not u.isascii()]
         if not after:
             return None
         verb = after[0]
@@ -2661,6 +2663,11 @@ _SUPERLATIVE = re.compile(
     r"|首次|第一次|首个|首個|首家|首位|最[\u4e00-\u9fff]|历史上|歷史上|史上|纪录|紀錄|唯一")
 
 
+# Records said in one another's words: the biggest gift is the page's largest.
+_SAME_RECORD = {w: group for group in (("largest", "biggest", "greatest"), ("highest", "tallest"), ("smallest", "tiniest"))
+                for w in group}
+
+
 # A cause the point gives ("the deficit was caused mainly by the rent", 因为…): the passage it rests on must give
 # one too, in any words (so, after, led to, 导致 ...); every other word of the point may be the page's.
 _CAUSE_CLAIM = re.compile(r"(?i)\b(?:caused|because|due to|owing to|as a result of|led to|leads to|blamed on)\b"
@@ -2696,7 +2703,7 @@ def _superlatives_not_in(point: str, page: str) -> list:
         measured = word.startswith("最") and _MEASURED_RECORD.match(point, m.end())
         if measured and measured.group(1) in page:
             continue   # 最深的钻孔达到210米, 最忙的时候…一百二十名工人: the page's number says the record; the number check reads it
-        if not re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", folded):
+        if not any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", folded) for w in _SAME_RECORD.get(word, (word,))):
             out.append(m.span())
         elif word.startswith("最"):
             of = _SAID_OF.match(point, m.end())

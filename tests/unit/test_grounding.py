@@ -511,6 +511,11 @@ def test_a_first_or_a_record_the_page_never_claims():
                                                                      ("ever", "the page does not say this")]
     (g,) = ground_points("- The regional council paid most of the €2.4 million bill", page)   # a share, no record
     assert g["supported"] is True
+    page = "The gift is the largest in the 160-year history of Kelbrook Botanic Garden, its director said."
+    # a record in another word for it
+    assert reasons_of("The gift is the biggest in the 160-year history of Kelbrook Botanic Garden", page) == []
+    assert reasons_of("The gift is the smallest in the 160-year history of Kelbrook Botanic Garden", page) == [
+        ("smallest", "the page does not say this")]
     page = "19岁的棋手陈一鸣以3比1战胜卫冕冠军孙浩然，首次获得名人战冠军，奖金为60万元，是本届最高的奖金。"
     (g,) = ground_points("- 19岁的陈一鸣以3比1战胜孙浩然，成为名人战最年轻的冠军", page)
     assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("最年", "the page does not say this")]
@@ -638,6 +643,7 @@ def test_tenths_are_percentages(text, facts):
     ("the reservoir is usually four-fifths full", [("four-fifths", ("%", 80.0, 0, 5.0, None))]),
     ("about one in four people had a sore arm", [("one in four", ("%", 25.0, 0, 5.0, None))]),
     ("Half received the vaccine", [("Half", ("%", 50.0, 0, 5.0, None))]),
+    ("about a third less than the list price", [("a third", ("%", 100 / 3, 0, 5.0, None))]),
     ("木栈道约占园路总长的四分之一", [("四分之一", ("%", 25.0, 0, 5.0, None))]),
     # not shares: an ordinal, half of a unit, a part of a year, a quarter of an hour
     ("a third offer", [("third", ("", 3.0, 0, 1.0, None))]),
@@ -647,6 +653,13 @@ def test_tenths_are_percentages(text, facts):
 ])
 def test_fractions_are_percentages(text, facts):
     assert [(f.text, f.key) for f in fact_rules.extract_facts(text) if f.kind == "number"] == facts
+
+
+def test_a_unit_after_a_number_is_no_code():
+    assert [(f.kind, f.text) for f in fact_rules.extract_facts("a glasshouse of about 600 m2 on the M2 road")] == [
+        ("number", "600"), ("code", "M2")]
+    page = "Kelbrook will first build a new glasshouse of about 600 square metres for them."
+    assert reasons_of("The new glasshouse will be about 600 m2", page) == []
 
 
 @pytest.mark.parametrize("page, point, reasons", [
@@ -861,6 +874,12 @@ PLACES_AND_LABELS = (
 ])
 def test_a_page_name_of_a_place_or_a_label_is_no_doer(point):
     assert reasons_of(point, PLACES_AND_LABELS) == []
+
+
+def test_a_number_after_a_name_is_no_deed_of_it():
+    page = ("Greyholt bought Pennard from the Ashworth family in 1998 for an undisclosed sum. The company also owns two "
+            "mills in Scotland.")
+    assert reasons_of("Greyholt bought Pennard in 1998 from the Ashworth family", page) == []
 
 
 def test_a_name_a_participle_says_was_acted_on_is_no_doer():
