@@ -526,11 +526,15 @@ def _names(text: str) -> list:
                     text[end_word.end():after.start()] == " ":
                 end_word = after  # "Esterby river": the name and what it names
             start, end = run[0].start(), end_word.end()
-            span = text[start:end].rstrip(".")
+            span = _LED_BY.sub("", text[start:end].rstrip("."))   # "a Brennick-led consortium" names Brennick
             keys = tuple(word_key(x) for x in _WORD.findall(span) if word_key(x) not in NAME_TITLES)
             out.append(Fact("name", start, start + len(span), span, keys))
         i = max(j, i + 1)
     return out
+
+
+# A name's compound with what it does to the noun after it: "Brennick-led", "Leeds-based", "state-owned".
+_LED_BY = re.compile(r"-(?:led|based|owned|run|backed|funded|born|made)$", re.IGNORECASE)
 
 
 def _starts_sentence(text: str, at: int) -> bool:

@@ -892,8 +892,9 @@ class PassageIndex:
                 continue
             self._index_predicates()
             own_denial = bool(fact_rules.negation_cues(clause))   # "free of charge" too
+            supposed_here = _supposed(clause)   # "will decide whether to charge Tannock" says no charge
             for stem, (a, b), denied in mine:
-                if len(stem) < 4 or (own_denial and not denied):
+                if len(stem) < 4 or (own_denial and not denied) or stem in supposed_here:
                     continue
                 best_denied, best_plain = (0, -1), (0, -1)
                 for j, (theirs, denials, any_cue, supposed) in enumerate(self._predicates):
@@ -1179,7 +1180,7 @@ class PassageIndex:
         clause = next(((a, b) for a, b in _clauses(point) if a <= span[0] < b), (0, len(point)))
         if any(f.kind == "name" and clause[0] <= f.start and f.end <= span[0] for f in self._point_facts.facts):
             return None
-        if _PARTICIPLE_BY.match(point, span[1]):
+        if _PARTICIPLE_BY.match(point, span[1]) or _ARTICLE_BEFORE.search(point, max(0, span[0] - 4), span[0]):
             return None   # "The closure of Pennard Mill, announced by Greyholt": done by another, to what it names
         # The word after the name, a word and not a number ("Greyholt bought Pennard in 1998": 1998 is no deed); in CJK
         # text a bigram (one character says too little).
@@ -1403,7 +1404,7 @@ _SAME_COUNT = [frozenset(g.split()) for g in (
     "people persons residents inhabitants citizens individuals locals adults voters patients volunteers participants",
     "staff employees workers jobs roles posts positions people members dockers miners drivers nurses",
     "payments instalments installments tranches", "bidders buyers suitors",
-    "firms companies businesses utilities operators",
+    "firms companies businesses utilities operators", "spaces places spots bays",
     "homes households houses properties dwellings flats families",
     "customers clients users subscribers buyers shoppers", "pupils students children schoolchildren kids",
     "visitors guests tourists spectators fans attendees", "cars vehicles",
@@ -1745,6 +1746,8 @@ _PLACE_BEFORE = re.compile(r"\b(?:in|near|off|outside|across|over|under|along|be
                            r"|central)\s+)?$", re.IGNORECASE)
 
 
+# "a Forestland contractor": a name after "a" qualifies the noun after it, and does nothing itself.
+_ARTICLE_BEFORE = re.compile(r"\b[Aa]n?\s+$")
 # A passive participle after a name: ", announced by Greyholt" says who did it.
 _PARTICIPLE_BY = re.compile(r",\s+[a-z]+(?:ed|en|wn|ld|de)\s+by\b")
 # A site named by its place: "from the Brennock works", "the port of Ostley", "the village of Sandvik".
@@ -2563,6 +2566,8 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
             continue   # "did not answer the forum's criticism": the page's "did not respond to that criticism"
         if cues and _denied_opposite(point[s:e], page_clauses[k][3]):
             continue   # "flights will not be allowed at night": the page's "a ban on night flights"
+        if not cues and _denied_opposite(page_clauses[k][3], point[s:e]):
+            continue   # "the office would stay in Leeds": the page's "would not move the office out of Leeds"
         passage = page_clauses[k][2]
         if cues:
             conflicts += [((s + a, s + b), passage) for a, b in cues]

@@ -25,7 +25,7 @@ _LATIN_UNITS = {
     "time": {1.0: "second seconds sec secs", 60.0: "minute minutes min mins", 3600.0: "hour hours hr hrs h",
              86400.0: "day days", 604800.0: "week weeks"},
     "area": {1.0: "m2 m² sqm", 1e6: "km2 km²", 1e4: "hectare hectares ha"},
-    "calendar": {1.0: "month months", 12.0: "year years"},
+    "calendar": {1.0: "month months", 12.0: "year years", 120.0: "decade decades"},
 }
 _CJK_UNITS = {
     "length": {1.0: "米 公尺", 1000.0: "千米 公里", 0.01: "厘米 公分", 0.001: "毫米"},

@@ -35,6 +35,8 @@ _OPPOSITES = {
     # paying and not ("将收取门票" against the page's "都不收费")
     "charge": (r"收费|收費|收取|付费|付費|购票|購票|买票|買票|charg(?:e|es|ed|ing)(?= (?:for|visitors|users|admission|entry|a fee))",
                r"免费|免費|free of charge|for free|no charge"),
+    # staying where one is, against moving away ("would not move the office out of Leeds": it stays)
+    "moving": (r"stay(?:s|ed|ing)?|remain(?:s|ed|ing)?", r"mov(?:e|es|ed|ing)|relocat(?:e|es|ed|ing)|leav(?:e|es|ing)"),
     "permission": (r"allow(?:s|ed|ing)?|permit(?:s|ted|ting)?|welcome|允许|允許|可以|准许|準許",
                    r"ban(?:s|ned|ning)?|forb[ia]d(?:s|den|ding)?|prohibit(?:s|ed|ing)?|禁止"),
 }

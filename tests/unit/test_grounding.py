@@ -876,6 +876,31 @@ def test_a_page_name_of_a_place_or_a_label_is_no_doer(point):
     assert reasons_of(point, PLACES_AND_LABELS) == []
 
 
+def test_restatements_of_the_twelfth_splits_pages():
+    # staying is not moving: the page's "would not move the office" is the point's "would stay"
+    page = ("Its chief executive, Maarten Vos, said the group would keep the Harrow & Quill name and would not move "
+            "the editorial office out of Leeds.")
+    assert reasons_of("Maarten Vos said the editorial office would stay in Leeds", page) == []
+    assert reasons_of("Maarten Vos said the editorial office would move out of Leeds", page) == [
+        ("Maarten Vos said the editorial office would move out of Leeds", "the page says the opposite")]
+    # a name after "a" qualifies the noun after it ("a Forestland contractor")
+    page = ("The machine belonged to Tannock Timber, a contractor working for the state forestry agency, Forestland. "
+            "Tannock's crew kept working that afternoon.")
+    assert reasons_of("The logging machine belonged to Tannock Timber, a Forestland contractor", page) == []
+    # what a point supposes ("whether to charge") is no charge it claims
+    page = "The company has not been charged, and prosecutors said they would decide by April whether to bring a case."
+    assert reasons_of("Prosecutors will decide by April whether to charge the company", page) == []
+    assert reasons_of("The company has been charged by prosecutors", page) == [
+        ("The company has been charged by prosecutors", "the page says the opposite")]
+    # "a Brennick-led consortium" names Brennick; four decades are forty years; parking spaces are its places
+    page = ("The city of Corvale has awarded the contract to build its first tram line in forty years to a consortium "
+            "led by the Danish builder Brennick. The route along Castle Street will remove 60 parking places.")
+    assert reasons_of("Corvale's first tram line in four decades will be built by a Brennick-led consortium", page) == []
+    assert reasons_of("Corvale's first tram line in three decades will be built by a Brennick-led consortium", page) == [
+        ("three", "the page says forty here")]
+    assert reasons_of("The route along Castle Street will take away 60 parking spaces", page) == []
+
+
 def test_a_number_after_a_name_is_no_deed_of_it():
     page = ("Greyholt bought Pennard from the Ashworth family in 1998 for an undisclosed sum. The company also owns two "
             "mills in Scotland.")
