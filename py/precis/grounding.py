@@ -1040,6 +1040,8 @@ class PassageIndex:
             for j, (other, name, units, start, end, undergone) in page_names:
                 if _names_a_site(self.passages[j].text, start, end) != site:
                     continue   # a site ("the port of Ostley") stands only for another site, and does no one's deed
+                if name.endswith(("'s", "’s")) and point[s:e] in self.passages[j].text[end:end + 80]:
+                    continue   # "Verhoef's head of international publishing, Els de Wit": the owner of the point's name
                 share = self._weighted_share(list(anchor), units | undergone if passive else units)
                 if share > shares.get(other, (0.0,))[0]:
                     shares[other] = (share, name, j)
@@ -1673,6 +1675,9 @@ _CJK_LINKS = "为是达约了至到有"
 _HEDGES = frozenset(content_units("about roughly around approximately nearly almost circa"))
 
 
+_OF_AFTER = re.compile(r"\s+of\s+(?!the\b|its\b|their\b|his\b|her\b)[a-z]")
+
+
 def _number_bindings(text: str, fact, facts: list) -> set:
     """The words a number is said of in `text`, with their side ("<" before, ">" after): the
     content word next to it on each side within
@@ -1701,6 +1706,8 @@ def _number_bindings(text: str, fact, facts: list) -> set:
             after = u
     # a side each: "18 stops over 11 kilometres" binds 18 to stops, and 11 to kilometres, not to stops
     out = (out | {("<", before)} if before else out) | ({(">", after)} if after else set())
+    if after and _OF_AFTER.match(text, fact.end):
+        out.add(("<", after))   # "£21 million of sales" is the page's "sales of 21 million pounds"
     # a part of a whole is said of what the whole counts: "more than 40 of the bridge's 180 steel hangers" binds 40 to
     # steel too
     whole = next((f for f in facts if f.kind == "number" and f.start > fact.end), None)   # the next number only

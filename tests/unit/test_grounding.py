@@ -899,6 +899,15 @@ def test_restatements_of_the_twelfth_splits_pages():
     assert reasons_of("Corvale's first tram line in three decades will be built by a Brennick-led consortium", page) == [
         ("three", "the page says forty here")]
     assert reasons_of("The route along Castle Street will take away 60 parking spaces", page) == []
+    # a possessive page name owns the point's name after it, and did nothing in its place
+    page = ("The managing director, Sunita Rao, will run the company under the new owner and report to Verhoef's head "
+            "of international publishing, Els de Wit.")
+    assert reasons_of("Sunita Rao will continue to run the company and report to Els de Wit", page) == []
+    # "£21 million of sales" is the page's "sales of 21 million pounds"
+    page = "Last year Harrow & Quill had sales of 21 million pounds and a profit of 1.8 million pounds."
+    assert reasons_of("Last year the publisher made a £1.8 million profit on £21 million of sales", page) == []
+    assert reasons_of("Last year the publisher had a profit of £21 million on sales of £1.8 million", page) == [
+        ("£21 million", "the page says 1.8 million pounds here"), ("£1.8 million", "the page says 21 million pounds here")]
 
 
 def test_a_number_after_a_name_is_no_deed_of_it():
