@@ -516,8 +516,8 @@ def _names(text: str) -> list:
             run = []
         if run and run[0].group(0).rstrip(".").lower() in MONTHS and len(run) == 1:
             run = []
-        if run and len(run) == 1 and len(run[0].group(0)) == 1 and re.search(r"\d\s?$", text[:run[0].start()]):
-            run = []   # "480 L of milk": a unit after its number, not a name
+        if run and len(run) == 1 and len(run[0].group(0)) == 1 and re.search(r"\d\s?°?\s?$", text[:run[0].start()]):
+            run = []   # "480 L of milk", "-20°C": a unit after its number, not a name
         if run:
             end_word = run[-1]
             after = words[j] if j < len(words) else None
@@ -616,7 +616,7 @@ _NEGATION_EN = re.compile(r"(?i)\b(?:not|no|never|none|nobody|nothing|neither|no
                           r"|\b(?:advis|warn|recommend|decid|vot|argu|caution)[a-z]*\s+against(?=\s+[a-z]+ing\b)"
                           # "remain unchanged": will not change (a closed list: "unprecedented" denies nothing)
                           r"|\bun(?=(?:changed|altered|affected|harmed|hurt|paid|sold|used|opened|finished|answered"
-                          r"|resolved|signed|touched)\b)")
+                          r"|resolved|signed|touched|forecast|predicted|expected|announced)\b)")
 _NEGATION_ZH = re.compile(r"(?<![除是而])(?:没有|沒有|未|没|沒|无法|無法|不|非|毫无|毫無|并非|並非"
                           r"|(?<![虚虛毫从從])[无無](?![论論锡錫数數线線限比疑非人机機意]))"  # 无补贴; not 无数, 无线
                           r"(?!过|過|仅|僅|但|断|斷|少|久|论|論|常|来|來|洲|得不|同|如|管|到|足|超过|超過|高于|高於|多于|多於|遗|遺)")
@@ -628,7 +628,7 @@ _NEGATION_JA = re.compile(r"(?<![少危幼汚])(?:ない|なかった|ません|
 _BOUND_AFTER = re.compile(r"\s+(?:more|less|fewer|later|earlier|higher|lower|greater)\s+than\b", re.IGNORECASE)
 # "not until", "did not open until 2027", "wasn't found until after the storm", "will not be finished before 20
 # December": a denial that dates the event.
-_NOT_UNTIL = re.compile(r"(?:\s+(?!until\b|before\b)[a-z]+){0,3}\s+(?:until|before)\b", re.IGNORECASE)
+NOT_UNTIL = re.compile(r"(?:\s+(?!until\b|before\b)[a-z]+){0,3}\s+(?:until|before)\b", re.IGNORECASE)
 
 
 def negation_cues(text: str) -> list:
@@ -640,7 +640,7 @@ def negation_cues(text: str) -> list:
                 continue  # "No. 5"
             if m.group(0).lower() in ("no", "not") and _BOUND_AFTER.match(text, m.end()):
                 continue  # "no more than six months": a bound, as "at most" is, not a denial
-            if m.group(0).lower() in ("not", "no", "n't", "n’t") and _NOT_UNTIL.match(text, m.end()):
+            if m.group(0).lower() in ("not", "no", "n't", "n’t") and NOT_UNTIL.match(text, m.end()):
                 continue  # "were not reached until 2.30 am": reached at 2.30 am, late, but reached
             cues.append((m.start(), m.end()))
     return sorted(cues)

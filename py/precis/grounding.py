@@ -498,18 +498,26 @@ class PassageIndex:
 
     def _clause_conflict(self, fact, anchor: list, j: int):
         """(reason, passage) when, inside sentence j, the clause the anchor picks is not the one
-        holding the fact and says another ("最初估算为320亿元，2024年调整为410亿元")."""
+        holding the fact and says another ("最初估算为320亿元，2024年调整为410亿元"). For a date, the clause picked
+        must win on words other than names: the point's names may sit in another clause of the sentence than its
+        event ("The regulator approved the merger of Marlow Valley Water and Kestrel … on November 14" for "Marlow
+        Valley Water and Kestrel … will merge … from 1 April 2026, after the regional regulator approved the deal on
+        14 November 2025")."""
         pf = self.passage_facts(j)
+        named = {u for f in self._point_facts.facts if f.kind == "name" for u in content_units(f.text)}
+        unnamed = [u for u in anchor if u not in named] if fact.kind == "date" else anchor
         scored = []
         for cs, ce in _clauses(pf.text):
             part = _PassageFacts(pf.text[cs:ce])
-            share = self._weighted_share(anchor, set(content_units(part.text)))
-            scored.append((share, (cs, ce), _fact_held(fact, [part], _numbers_in([part]))))
+            units = set(content_units(part.text))
+            scored.append((self._weighted_share(anchor, units), (cs, ce), _fact_held(fact, [part], _numbers_in([part])),
+                           self._weighted_share(unnamed, units)))
         if len(scored) < 2:
             return None
-        share, span, holds = max(scored, key=lambda t: t[0])
-        held_share = max((sh for sh, _, h in scored if h), default=0.0)
-        if holds or share < ANCHOR_MIN_SHARE or share - held_share < RELATION_MARGIN:
+        share, span, holds, best_unnamed = max(scored, key=lambda t: t[0])
+        held_share = max((sh for sh, _, h, _ in scored if h), default=0.0)
+        held_unnamed = max((sh for _, _, h, sh in scored if h), default=0.0)
+        if holds or share < ANCHOR_MIN_SHARE or share - held_share < RELATION_MARGIN or held_unnamed >= best_unnamed:
             return None
         rival = self._rival(fact, j, span)
         return (self._say_instead(fact, rival), j) if rival else None
@@ -1412,7 +1420,7 @@ _SAME_COUNT = [frozenset(g.split()) for g in (
     "visitors guests tourists spectators fans attendees", "cars vehicles",
     "runners starters finishers entrants competitors athletes", "containers boxes crates")]
 # Counts of anything: "by nine votes to two" counts the page's nine trustees.
-_ANY_COUNT = frozenset("votes times others ones units items pieces".split())
+_ANY_COUNT = frozenset("votes times others ones units items pieces parts".split())
 # The plural noun a number counts: right after it, after one word that qualifies it ("four independent companies"), or
 # after "of the" ("three of the stages").
 _COUNTED_NOUN = re.compile(r"\s+(?:of\s+(?:the|its|their)\s+)?(?:([a-z-]+)\s+(?=[a-z]{3,}s\b))?([a-z]{3,}s)\b")
@@ -2278,11 +2286,15 @@ def _event_word(point: str, date) -> str:
 
 
 def _event_pattern(event: str):
-    """Where a page says the event: any form of an irregular verb as a word; else the word's start ("start" of
-    "started", "starts")."""
-    if event in _IRREGULAR_FORMS:
-        return re.compile(r"\b(?:%s)\b" % "|".join(_IRREGULAR_FORMS[event]), re.IGNORECASE)
-    return re.compile(re.escape(event), re.IGNORECASE)
+    """Where a page says the event, or a word for the same event (began for "started"): any form of an irregular
+    verb as a word; else the word's start ("start" of "started", "starts")."""
+    words = next((group for group in _SAME_EVENT if event in group), (event,))
+    return re.compile("|".join(r"\b(?:%s)\b" % "|".join(_IRREGULAR_FORMS[w]) if w in _IRREGULAR_FORMS else re.escape(w)
+                               for w in words), re.IGNORECASE)
+
+
+# Words for one event: "work started on 3 June" is the page's "the work began on 3 June".
+_SAME_EVENT = (("start", "begin", "commence"),)
 
 
 _NOT_EVENTS = frozenset("this that year years month months week weeks last next each every same early late".split())
@@ -2370,6 +2382,11 @@ def _clause_denials(text: str) -> list:
     for a, b in fact_rules.negation_cues(text):
         if text[a:b].lower().startswith("non"):
             rest = re.match(r"-?([A-Za-z]+)", text[b:])
+            root = content_units(rest.group(1)) if rest else []
+            out.append(root[0] if root else None)
+        elif text[a:b].lower() == "without":
+            # "fly without a training captain" denies the captain, not the flying
+            rest = re.match(r"\s+(?:(?:a|an|the|any)\s+)?([A-Za-z]+)", text[b:])
             root = content_units(rest.group(1)) if rest else []
             out.append(root[0] if root else None)
         else:
@@ -2545,7 +2562,7 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
         # half the clause's words, and two at least: one word shared ("first served", "the first round") is no match
         if overlap >= 0.5 and len(units & page_clauses[k][0]) >= 2 and _matches_past_frame(units, page_clauses[k]):
             cues = [(a, b) for (a, b), root in zip(fact_rules.negation_cues(clause), _clause_denials(clause))
-                    if root is None or root in set(content_units(point))]
+                    if (root is None or root in set(content_units(point))) and not (_SET_AGAINST.match(clause, a) and not clause[:a].strip())]
             # A "non-" word denies only its root: "a nonprofit laboratory" denies nothing of
             # "Priya Nair" (the point must say the root, "profit", for it to count).
             denies = lambda i: any(root is None or root in units for root in page_clauses[i][1])  # noqa: E731
@@ -2581,6 +2598,11 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
         else:
             conflicts.append((_clause_words(point, s, e), passage))
     return conflicts, further_on
+
+
+# A clause that opens on "not the …" sets one thing against another ("had 12 welders on site, not the 20 it
+# promised"): it denies nothing the page says.
+_SET_AGAINST = re.compile(r"\s*not\s+(?:the|a|an|its|their)\s", re.IGNORECASE)
 
 
 def _matches_past_frame(units: set, page_clause: tuple) -> bool:
@@ -2635,8 +2657,8 @@ def _denied_alike(clause: str, cues: list, page_clauses: list, passage: int) -> 
         return False   # two character pairs say too little
     mine = set(content_units(clause))
     denied = set(content_units(clause[cues[0][1]:]))
-    return any(any(root is None for root in roots) and denied & units and (len(mine & units) >= 2 or j == passage)
-               for units, roots, j, _ in page_clauses)
+    return any(any(root is None or root in denied for root in roots) and denied & units
+               and (len(mine & units) >= 2 or j == passage) for units, roots, j, _ in page_clauses)
 
 
 class _SaidWord(NamedTuple):
@@ -2654,9 +2676,17 @@ def _said_sides(text: str) -> list:
     is_denied = _denied_words(text)
     out = []
     for a, b, group, side in opposite_words(text):
+        if _NOT_JUST_BEFORE.search(text, max(0, a - 24), a) and fact_rules.NOT_UNTIL.match(text, b):
+            # "would not leave the company before the programme is finished": staying until then, leaving after
+            out += [_SaidWord(a, b, group, side, False), _SaidWord(a, b, group, -side, True)]
+            continue
         denied = is_denied(a)
         out.append(_SaidWord(a, b, group, -side if denied else side, denied))
     return out
+
+
+# A word denied until a time: said one way before it, the other way after it.
+_NOT_JUST_BEFORE = re.compile(r"(?:\b(?:not|never)|n['’]t)\s+(?:(?:be|been|yet|ever)\s+)?$", re.IGNORECASE)
 
 
 def _denied_opposite(clause: str, page_clause: str) -> bool:

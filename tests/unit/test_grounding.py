@@ -910,6 +910,41 @@ def test_restatements_of_the_twelfth_splits_pages():
         ("£21 million", "the page says 1.8 million pounds here"), ("£1.8 million", "the page says 21 million pounds here")]
 
 
+def test_restatements_of_older_splits_pages():
+    # "without" denies its object only: the point need not repeat it
+    page = ("The academy's head said new pilots need at least four months of supervised flying before they can fly "
+            "without a training captain.")
+    assert reasons_of("New pilots need four months or more of supervised flying", page) == []
+    # a clause that opens on "not the" sets one number against another
+    page = ("Daniel Price told councillors that Northgate Civil had been able to keep at most 12 welders on site at a "
+            "time, against the 20 it had promised.")
+    assert reasons_of("Daniel Price said Northgate Civil had no more than 12 welders on site at once, not the 20 it "
+                      "promised", page) == []
+    # a word denied until a time is said both ways: staying until then, leaving after
+    page = "Lindqvist said he would not leave the company before the pipe programme is finished."
+    assert reasons_of("Lindqvist said he would stay until the pipe programme is finished", page) == []
+    # an "un-" word of the closed list denies; a unit after a degree sign is no name; parts count anything
+    page = ("A snowstorm that forecasters had not predicted caught two groups near the summit. The existing cold room, "
+            "kept at minus 20 degrees Celsius, was more than 90 per cent full. The grant will be paid in three "
+            "instalments, the first of £1.4 million in July.")
+    assert reasons_of("An unforecast snowstorm caught two groups near the summit", page) == []
+    assert reasons_of("The existing cold room, at -20°C, is over 90% full", page) == []
+    assert reasons_of("The grant will be paid in three parts, starting with £1.4 million in July", page) == []
+    # began is the point's "started"
+    page = ("The work began on 3 June after inspectors found corrosion. Mehta said eight more welders would start on 2 "
+            "November.")
+    assert reasons_of("Work started on 3 June after corrosion was found", page) == []
+    assert reasons_of("Work started on 2 November after corrosion was found", page) == [
+        ("2 November", "the page dates this to 3 June")]
+    # a date's clause is picked by the point's words other than its names
+    page = ("Marlow Valley Water and Kestrel Water Services will merge into a single company from 1 April 2026, after "
+            "the regional regulator approved the deal on 14 November 2025.")
+    assert reasons_of("The regulator approved the merger of Marlow Valley Water and Kestrel Water Services on November "
+                      "14, 2025", page) == []
+    assert reasons_of("Marlow Valley Water and Kestrel Water Services will merge on 14 November 2025", page) == [
+        ("14 November 2025", "the page dates this to 1 April 2026")]
+
+
 def test_a_number_after_a_name_is_no_deed_of_it():
     page = ("Greyholt bought Pennard from the Ashworth family in 1998 for an undisclosed sum. The company also owns two "
             "mills in Scotland.")
