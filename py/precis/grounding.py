@@ -813,6 +813,13 @@ class PassageIndex:
             return any(all(_contains_run(words.word_keys, tuple(part)) for part in parts[1:]) and
                        (_contains_run(words.word_keys, tuple(owner)) or known and owner[0] in words.word_keys)
                        for words in self._page_words_once())
+        person_of = _PERSON_OF.fullmatch(fact.text)
+        if person_of:
+            # "Rachel Stone of Fenwick Land": a person and the body the page ties them to in one sentence ("the broker
+            # Fenwick Land, whose partner, Rachel Stone, said")
+            parts = [tuple(fact_rules.word_key(w) for w in part.split()) for part in person_of.groups()]
+            if any(all(_contains_run(words.word_keys, part) for part in parts) for words in self._page_words_once()):
+                return True
         return self._name_held_anywhere(fact)
 
     def _page_words_once(self) -> list:
@@ -1612,6 +1619,8 @@ def _placing_said(point: str, fact, context: list) -> bool:
 
 # A possessive inside a name, before another name: "Agnes Doyle's Inspector Rowe".
 _OWNED_NAME = re.compile(r"['’]s\s+(?=[A-Z])")
+# A person's name of two words and more, "of" a body: "Rachel Stone of Fenwick Land".
+_PERSON_OF = re.compile(r"([A-Z][a-z]+(?: [A-Z][a-z'’-]+)+) of ((?:the )?[A-Z][\w&'’-]*(?: [A-Z&][\w'’-]*)*)")
 
 
 # A clock form with no am or pm ("finished in 2:19:40", "a time of 19:42") may be a duration: hours, minutes and
@@ -2384,8 +2393,9 @@ def _clause_denials(text: str) -> list:
             rest = re.match(r"-?([A-Za-z]+)", text[b:])
             root = content_units(rest.group(1)) if rest else []
             out.append(root[0] if root else None)
-        elif text[a:b].lower() == "without":
-            # "fly without a training captain" denies the captain, not the flying
+        elif text[a:b].lower() in ("without", "unless"):
+            # "fly without a training captain" denies the captain, not the flying; "blockade the harbour unless the
+            # ministry agrees" denies the ministry's agreeing, not the blockade
             rest = re.match(r"\s+(?:(?:a|an|the|any)\s+)?([A-Za-z]+)", text[b:])
             root = content_units(rest.group(1)) if rest else []
             out.append(root[0] if root else None)

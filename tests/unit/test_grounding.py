@@ -945,6 +945,19 @@ def test_restatements_of_older_splits_pages():
         ("14 November 2025", "the page dates this to 1 April 2026")]
 
 
+def test_unless_denies_its_own_clause_and_a_person_of_a_body():
+    page = ("The association's members voted on 16 October to blockade the harbour mouth for 24 hours on 1 November "
+            "unless the ministry agrees to talks.")
+    assert reasons_of("On 16 October the association voted to blockade the harbour mouth for a day on 1 November",
+                      page) == []
+    assert reasons_of("The association will blockade the harbour mouth unless the ministry agrees to talks", page) == []
+    page = ("The sale was handled for the Cokers by the broker Fenwick Land, whose partner, Rachel Stone, said four "
+            "buyers had made offers. The Cokers' neighbour, Tom Hale, grows apples.")
+    assert reasons_of("Rachel Stone of Fenwick Land said four buyers made offers", page) == []
+    assert reasons_of("Tom Hale of Fenwick Land said four buyers made offers", page) == [
+        ("Tom Hale of Fenwick Land", "not in the page")]
+
+
 def test_a_number_after_a_name_is_no_deed_of_it():
     page = ("Greyholt bought Pennard from the Ashworth family in 1998 for an undisclosed sum. The company also owns two "
             "mills in Scotland.")
