@@ -820,7 +820,7 @@ class PassageIndex:
             parts = [tuple(fact_rules.word_key(w) for w in part.split()) for part in person_of.groups()]
             if any(all(_contains_run(words.word_keys, part) for part in parts) for words in self._page_words_once()):
                 return True
-        return self._name_held_anywhere(fact)
+        return self._name_held_anywhere(fact) or _initials_in(fact.text, self._whole_text())
 
     def _page_words_once(self) -> list:
         if self._page_words is None:   # once per page: the words of every passage, no fact extraction
@@ -1144,7 +1144,7 @@ class PassageIndex:
                 continue
             share, j = max((self._weighted_share(anchor, set(self.counts[j])), j) for j in window)
             text = self.passages[j].text
-            if share < PLACE_MIN_SHARE or f.text in text:
+            if share < PLACE_MIN_SHARE or f.text in text or _initials_in(f.text, text):
                 continue
             rival = next((g for g in self.passage_facts(j).facts if g.kind == "name" and g.key[0] != "cjk"
                           and _names_a_place(text, g.start, g.end)
@@ -1509,6 +1509,16 @@ def _same_counter(a: str, b: str) -> bool:
     return a == b or bool(_COUNTERS[a] & _COUNTERS[b])
 
 
+def _initials_in(name: str, text: str) -> bool:
+    """Whether `name` is the initials of a name `text` writes out ("US" for the United States, "EU" for the European
+    Union): capitalized words, "of", "and" or "the" between them."""
+    m = _INITIALS.fullmatch(name)
+    if not m:
+        return False
+    spelled = r"(?:\s+(?:of|and|for|the|&)\s+|\s+)".join(rf"{letter}[a-z]+" for letter in m.group(1).replace(".", ""))
+    return bool(re.search(rf"\b{spelled}\b", text))
+
+
 def _contains_run(haystack: list, needle: tuple) -> bool:
     n = len(needle)
     return n > 0 and any(tuple(haystack[i:i + n]) == needle for i in range(len(haystack) - n + 1))
@@ -1619,6 +1629,8 @@ def _placing_said(point: str, fact, context: list) -> bool:
 
 # A possessive inside a name, before another name: "Agnes Doyle's Inspector Rowe".
 _OWNED_NAME = re.compile(r"['’]s\s+(?=[A-Z])")
+# Initials ("US", "U.S.", "EU", "NGOs").
+_INITIALS = re.compile(r"((?:[A-Z]\.?){2,5})s?")
 # A person's name of two words and more, "of" a body: "Rachel Stone of Fenwick Land".
 _PERSON_OF = re.compile(r"([A-Z][a-z]+(?: [A-Z][a-z'’-]+)+) of ((?:the )?[A-Z][\w&'’-]*(?: [A-Z&][\w'’-]*)*)")
 

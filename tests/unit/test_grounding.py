@@ -958,6 +958,13 @@ def test_unless_denies_its_own_clause_and_a_person_of_a_body():
         ("Tom Hale of Fenwick Land", "not in the page")]
 
 
+def test_initials_of_a_name_the_page_writes_out():
+    page = ("Paysmith's chief executive said Rota would be sold alongside its payroll software in the United States, "
+            "where Brightfold has fewer than 800 customers.")
+    assert reasons_of("In the US, Brightfold has under 800 customers", page) == []
+    assert reasons_of("In the UK, Brightfold has under 800 customers", page) == [("UK", "not in the page")]
+
+
 def test_a_number_after_a_name_is_no_deed_of_it():
     page = ("Greyholt bought Pennard from the Ashworth family in 1998 for an undisclosed sum. The company also owns two "
             "mills in Scotland.")
