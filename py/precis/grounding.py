@@ -2568,9 +2568,11 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
         frame = set()
         for s, e in _clauses(pf.text):
             units = set(content_units(pf.text[s:e]))
-            if units:
-                # what "雪峰体育承诺，" frames is said of 雪峰体育: the clause after it is read with the frame's words
-                page_clauses.append((units | frame, _clause_denials(pf.text[s:e]), j, pf.text[s:e]))
+            for a, b in _denial_scopes(pf.text, s, e):
+                piece = set(content_units(pf.text[a:b]))
+                if piece:
+                    # what "雪峰体育承诺，" frames is said of 雪峰体育: the clause after it is read with the frame's words
+                    page_clauses.append((piece | frame, _clause_denials(pf.text[a:b]), j, pf.text[a:b]))
             frame = units if _FRAME.match(pf.text[s:e].strip()) else set()
     if not page_clauses:
         return [], []
@@ -2625,6 +2627,25 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
 # A clause that opens on "not the …" sets one thing against another ("had 12 welders on site, not the 20 it
 # promised"): it denies nothing the page says.
 _SET_AGAINST = re.compile(r"\s*not\s+(?:the|a|an|its|their)\s", re.IGNORECASE)
+
+
+# Where an English denial's reach begins and ends: a relative or a subordinate clause ("a family firm from Portnessan
+# that had never restored a listed building"; "had no plans to meet them before the new quota takes effect"). After
+# the denial "that" goes on with it ("did not find evidence that the lake is at risk").
+_SCOPE_START = re.compile(r"\b(?:that|which|who|whose|before|after|once|while|because)\b")
+_SCOPE_END = re.compile(r"\b(?:which|who|whose|before|after|once|while|because)\b")
+
+
+def _denial_scopes(text: str, start: int, end: int) -> list:
+    """The pieces of the clause text[start:end] a denial's reach splits it into: before the subordinate clause
+    holding the denial, that clause, and after it; the whole clause where it denies nothing or is not English."""
+    cues = fact_rules.negation_cues(text[start:end])
+    if not cues or re.search(f"[{HAN}]", text[start:end]):
+        return [(start, end)]
+    first, last = cues[0][0] + start, cues[-1][1] + start
+    scope_start = max((m.start() for m in _SCOPE_START.finditer(text, start, first)), default=start)
+    scope_end = next((m.start() for m in _SCOPE_END.finditer(text, last, end)), end)
+    return [(a, b) for a, b in ((start, scope_start), (scope_start, scope_end), (scope_end, end)) if b > a]
 
 
 def _matches_past_frame(units: set, page_clause: tuple) -> bool:

@@ -965,6 +965,19 @@ def test_initials_of_a_name_the_page_writes_out():
     assert reasons_of("In the UK, Brightfold has under 800 customers", page) == [("UK", "not in the page")]
 
 
+def test_a_denial_reaches_only_its_own_subordinate_clause():
+    page = ("The work itself was carried out by Tidewell Construction, a family firm from Portnessan that had never "
+            "restored a listed building before. The ministry said it had no plans to meet the association before the "
+            "new quota takes effect on 1 January. The survey did not find evidence that the lake is at risk.")
+    assert reasons_of("Tidewell Construction, a family firm from Portnessan, did the work", page) == []
+    assert reasons_of("The new quota takes effect on January 1", page) == []
+    # within its reach it still denies, and "that" after the denial goes on with it
+    assert reasons_of("Tidewell Construction has restored listed buildings before", page) == [
+        ("restored", "the page says the opposite")]
+    assert reasons_of("The survey found evidence that the lake is at risk", page) == [
+        ("The survey found evidence that the lake is at risk", "the page says the opposite")]
+
+
 def test_a_number_after_a_name_is_no_deed_of_it():
     page = ("Greyholt bought Pennard from the Ashworth family in 1998 for an undisclosed sum. The company also owns two "
             "mills in Scotland.")
