@@ -1059,14 +1059,14 @@ class PassageIndex:
                     continue   # "Verhoef's head of international publishing, Els de Wit": the owner of the point's name
                 share = self._weighted_share(list(anchor), units | undergone if passive else units)
                 if share > shares.get(other, (0.0,))[0]:
-                    shares[other] = (share, name, j)
+                    shares[other] = (share, name, j, start)
             if not shares:
                 continue
             best = max(shares.items(), key=lambda t: t[1][0])
-            other, (share, name, j) = best
+            other, (share, name, j, start) = best
             own = shares.get(identity, (0.0,))[0]
             if other != identity and other not in in_point and share >= ANCHOR_MIN_SHARE \
-                    and share - own >= RELATION_MARGIN:
+                    and share - own >= RELATION_MARGIN and not _called_by_head(point[s:e], self.passages[j].text, start):
                 out[(s, e)] = (f"the page names {name} here", j)
             elif identity in in_point:
                 found = self._subject_conflict(point, identity, (s, e), anchor, window)
@@ -1507,6 +1507,17 @@ def _tag(text: str, fact):
 
 def _same_counter(a: str, b: str) -> bool:
     return a == b or bool(_COUNTERS[a] & _COUNTERS[b])
+
+
+def _called_by_head(name: str, sentence: str, rival_at: int) -> bool:
+    """Whether the sentence opens a clause before its rival name with the point's name called by its last word ("The
+    trust, which has owned the tower since the General Lighthouse Authority handed it over" for the Northern Coast
+    Heritage Trust): the deed is the name's, said of "the trust"."""
+    words = name.split()
+    if len(words) < 2 or not words[-1][:1].isupper():
+        return False
+    head = re.compile(rf"(?:^|[,;:]\s+)[Tt]he {re.escape(words[-1].lower())}\b")
+    return any(m.start() < rival_at for m in head.finditer(sentence))
 
 
 def _initials_in(name: str, text: str) -> bool:

@@ -978,6 +978,15 @@ def test_a_denial_reaches_only_its_own_subordinate_clause():
         ("The survey found evidence that the lake is at risk", "the page says the opposite")]
 
 
+def test_a_name_called_by_its_last_word_keeps_its_deed():
+    page = ("The lighthouse will shine again on 14 June, the Northern Coast Heritage Trust said on Tuesday. The tower "
+            "was built in 1847.\n\nThe trust, which has owned the tower since the General Lighthouse Authority handed it "
+            "over in 1998, drew up the plans with the architect Helen Marsh.")
+    assert reasons_of("The Northern Coast Heritage Trust has owned the tower since 1998", page) == []
+    assert reasons_of("Helen Marsh has owned the tower since 1998", page) == [
+        ("Helen Marsh", "the page names General Lighthouse Authority here")]
+
+
 def test_a_number_after_a_name_is_no_deed_of_it():
     page = ("Greyholt bought Pennard from the Ashworth family in 1998 for an undisclosed sum. The company also owns two "
             "mills in Scotland.")
