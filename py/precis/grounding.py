@@ -498,14 +498,14 @@ class PassageIndex:
 
     def _clause_conflict(self, fact, anchor: list, j: int):
         """(reason, passage) when, inside sentence j, the clause the anchor picks is not the one
-        holding the fact and says another ("最初估算为320亿元，2024年调整为410亿元"). For a date, the clause picked
-        must win on words other than names: the point's names may sit in another clause of the sentence than its
-        event ("The regulator approved the merger of Marlow Valley Water and Kestrel … on November 14" for "Marlow
-        Valley Water and Kestrel … will merge … from 1 April 2026, after the regional regulator approved the deal on
-        14 November 2025")."""
+        holding the fact and says another ("最初估算为320亿元，2024年调整为410亿元"). The clause picked must win on
+        words other than names: the point's names may sit in another clause of the sentence than its event ("The
+        regulator approved the merger of Marlow Valley Water and Kestrel … on November 14" for "Marlow Valley Water
+        and Kestrel … will merge … from 1 April 2026, after the regional regulator approved the deal on 14 November
+        2025")."""
         pf = self.passage_facts(j)
         named = {u for f in self._point_facts.facts if f.kind == "name" for u in content_units(f.text)}
-        unnamed = [u for u in anchor if u not in named] if fact.kind == "date" else anchor
+        unnamed = [u for u in anchor if u not in named]
         scored = []
         for cs, ce in _clauses(pf.text):
             part = _PassageFacts(pf.text[cs:ce])
@@ -957,13 +957,17 @@ class PassageIndex:
             if not event:
                 continue
             dated = []   # (the page's date of the event, passage)
-            said = _event_pattern(event)
+            said, own = _event_pattern(event), _event_pattern(event, alike=False)
+            subject = set(content_units(point[_clause_at(point, f.start)[0]:f.start])) if event.isascii() else set()
             for j, p in enumerate(self.passages):
                 found = list(said.finditer(p.text))
                 if not found:
                     continue   # most passages: no fact extraction
                 pf = self.passage_facts(j)
                 for m in found:
+                    if not own.fullmatch(m.group(0)) and not subject & set(content_units(_words_before(p.text, m.start()))):
+                        continue   # "records began in 1891" is no start of the point's hosepipe ban: another word's
+                        # event is the point's only when said of what the point speaks of ("the work began")
                     g = _date_next_to(pf.facts, p.text, m.start(), m.end(), cjk=not event.isascii())
                     if g is not None:
                         dated.append((g, j))
@@ -1059,14 +1063,14 @@ class PassageIndex:
                     continue   # "Verhoef's head of international publishing, Els de Wit": the owner of the point's name
                 share = self._weighted_share(list(anchor), units | undergone if passive else units)
                 if share > shares.get(other, (0.0,))[0]:
-                    shares[other] = (share, name, j, start)
+                    shares[other] = (share, name, j)
             if not shares:
                 continue
             best = max(shares.items(), key=lambda t: t[1][0])
-            other, (share, name, j, start) = best
+            other, (share, name, j) = best
             own = shares.get(identity, (0.0,))[0]
             if other != identity and other not in in_point and share >= ANCHOR_MIN_SHARE \
-                    and share - own >= RELATION_MARGIN and not _called_by_head(point[s:e], self.passages[j].text, start):
+                    and share - own >= RELATION_MARGIN and not _called_by_head(point[s:e], self.passages[j].text):
                 out[(s, e)] = (f"the page names {name} here", j)
             elif identity in in_point:
                 found = self._subject_conflict(point, identity, (s, e), anchor, window)
@@ -1509,15 +1513,15 @@ def _same_counter(a: str, b: str) -> bool:
     return a == b or bool(_COUNTERS[a] & _COUNTERS[b])
 
 
-def _called_by_head(name: str, sentence: str, rival_at: int) -> bool:
-    """Whether the sentence opens a clause before its rival name with the point's name called by its last word ("The
-    trust, which has owned the tower since the General Lighthouse Authority handed it over" for the Northern Coast
-    Heritage Trust): the deed is the name's, said of "the trust"."""
+def _called_by_head(name: str, sentence: str) -> bool:
+    """Whether the sentence opens a clause with the point's name called by its last word ("The trust, which has owned
+    the tower since the General Lighthouse Authority handed it over" for the Northern Coast Heritage Trust; "…, and
+    the agency has not yet decided"): the deed may be the name's, said of "the trust"."""
     words = name.split()
     if len(words) < 2 or not words[-1][:1].isupper():
         return False
-    head = re.compile(rf"(?:^|[,;:]\s+)[Tt]he {re.escape(words[-1].lower())}\b")
-    return any(m.start() < rival_at for m in head.finditer(sentence))
+    head = re.compile(rf"(?:^|[,;:]\s+(?:and\s+|but\s+)?)[Tt]he {re.escape(words[-1].lower())}\b")
+    return bool(head.search(sentence))
 
 
 def _initials_in(name: str, text: str) -> bool:
@@ -2317,14 +2321,22 @@ def _event_word(point: str, date) -> str:
     return m.group(1).lower() if m and m.group(1).lower() not in _NOT_EVENTS else ""
 
 
-def _event_pattern(event: str):
-    """Where a page says the event, or a word for the same event (began for "started"): any form of an irregular
-    verb as a word; else the word's start ("start" of "started", "starts")."""
-    words = next((group for group in _SAME_EVENT if event in group), (event,))
+def _event_pattern(event: str, alike: bool = True):
+    """Where a page says the event, or (`alike`) a word for the same event (began for "started"): any form of an
+    irregular verb as a word; else the word's start ("start" of "started", "starts")."""
+    words = next((group for group in _SAME_EVENT if event in group), (event,)) if alike else (event,)
     return re.compile("|".join(r"\b(?:%s)\b" % "|".join(_IRREGULAR_FORMS[w]) if w in _IRREGULAR_FORMS else re.escape(w)
                                for w in words), re.IGNORECASE)
 
 
+def _words_before(text: str, at: int) -> str:
+    """The words of `text` before position `at` in their clause, from its last break or subordinating word ("since
+    records" of "…, after the driest spring since records began")."""
+    start = max((m.end() for m in _EVENT_CLAUSE_BREAK.finditer(text, 0, at)), default=0)
+    return text[start:at]
+
+
+_EVENT_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:since|after|before|when|as|while|because|and)\b")
 # Words for one event: "work started on 3 June" is the page's "the work began on 3 June".
 _SAME_EVENT = (("start", "begin", "commence"),)
 

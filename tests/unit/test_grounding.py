@@ -987,6 +987,19 @@ def test_a_name_called_by_its_last_word_keeps_its_deed():
         ("Helen Marsh", "the page names General Lighthouse Authority here")]
 
 
+def test_another_word_for_an_event_is_said_of_the_points_subject():
+    page = ("Southvale Water will ban the use of hosepipes from 1 August 2026, after the driest spring since records "
+            "began in 1891.")
+    assert reasons_of("Southvale Water's hosepipe ban starts on 1 August 2026", page) == []
+    # a clause that names the point's name by its last word, after "and"; a number's clause picked past its names
+    page = ("A drought permit has to be granted by the Environment Agency. Southvale applied for a permit for the Leat on "
+            "15 July, and the agency has not yet decided.")
+    assert reasons_of("The Environment Agency has not decided on the permit yet", page) == []
+    page = ("The council leader wants Brightwave to keep the training scheme that Corran set up in 2021 with Leeford "
+            "College, which has taken on more than 90 apprentices so far.")
+    assert reasons_of("The training scheme with Leeford College has taken on over 90 apprentices", page) == []
+
+
 def test_a_number_after_a_name_is_no_deed_of_it():
     page = ("Greyholt bought Pennard from the Ashworth family in 1998 for an undisclosed sum. The company also owns two "
             "mills in Scotland.")
