@@ -625,7 +625,12 @@ _NEGATION_JA = re.compile(r"(?<![少危幼汚])(?:ない|なかった|ません|
                           r"(?<![\u4e00-\u9fff])無(?!料|事)")
 
 
-_BOUND_AFTER = re.compile(r"\s+(?:more|less|fewer|later|earlier|higher|lower|greater)\s+than\b", re.IGNORECASE)
+# "no more than six months", "not later than 30 June": a bound on a number or a date (not "no higher than that of
+# the two vaccines on sale", which denies it is higher).
+_BOUND_AFTER = re.compile(r"\s+(?:more|less|fewer|later|earlier|higher|lower|greater)\s+than\s+(?:(?:about|around|some|"
+                          r"the|a|an)\s+)?(?:[£$€]?\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                          r"twenty|thirty|forty|fifty|sixty|hundred|a hundred|half|a third|a quarter)\b|(?:january|february"
+                          r"|march|april|may|june|july|august|september|october|november|december)\b)", re.IGNORECASE)
 # "not until", "did not open until 2027", "wasn't found until after the storm", "will not be finished before 20
 # December": a denial that dates the event.
 NOT_UNTIL = re.compile(r"(?:\s+(?!until\b|before\b)[a-z]+){0,3}\s+(?:until|before)\b", re.IGNORECASE)
@@ -636,8 +641,8 @@ def negation_cues(text: str) -> list:
     cues = []
     for pattern in (_NEGATION_EN, _NEGATION_ZH, _NEGATION_JA):
         for m in pattern.finditer(text):
-            if m.group(0).lower() == "no" and text[m.end():m.end() + 1] == ".":
-                continue  # "No. 5"
+            if m.group(0).lower() == "no" and text[m.end():m.end() + 1] in (".", "-"):
+                continue  # "No. 5"; "a no-redundancy guarantee" is a kind of guarantee, and denies nothing
             if m.group(0).lower() in ("no", "not") and _BOUND_AFTER.match(text, m.end()):
                 continue  # "no more than six months": a bound, as "at most" is, not a denial
             if m.group(0).lower() in ("not", "no", "n't", "n’t") and NOT_UNTIL.match(text, m.end()):

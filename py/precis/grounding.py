@@ -906,7 +906,7 @@ class PassageIndex:
             if len(stems) < 2:
                 continue
             self._index_predicates()
-            own_denial = bool(fact_rules.negation_cues(clause))   # "free of charge" too
+            own_denial = bool(fact_rules.negation_cues(clause) or _DATED_DENIAL.search(clause))   # "free of charge" too
             supposed_here = _supposed(clause)   # "will decide whether to charge Tannock" says no charge
             for stem, (a, b), denied in mine:
                 if len(stem) < 4 or (own_denial and not denied) or stem in supposed_here:
@@ -1425,7 +1425,7 @@ _SAME_COUNT = [frozenset(g.split()) for g in (
     "people persons residents inhabitants citizens individuals locals adults voters patients volunteers participants",
     "staff employees workers jobs roles posts positions people members dockers miners drivers nurses",
     "payments instalments installments tranches", "bidders buyers suitors",
-    "firms companies businesses utilities operators", "spaces places spots bays",
+    "firms companies businesses utilities operators", "spaces places spots bays", "ships vessels boats",
     "homes households houses properties dwellings flats families",
     "customers clients users subscribers buyers shoppers", "pupils students children schoolchildren kids",
     "visitors guests tourists spectators fans attendees", "cars vehicles",
@@ -2603,13 +2603,14 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
     for s, e in _clauses(point):
         clause = point[s:e]
         units = set(content_units(clause))
-        if len(units) < 2 or _FRAME.match(clause.strip()) or _NAME_ALONE.fullmatch(clause):
-            continue   # a frame (镇长吴晓峰表示，) or a name before its apposition ("Tamsin Logistics, which …") says nothing itself
+        if len(units) < 2 or _FRAME.match(clause.strip()) or _NAME_ALONE.fullmatch(clause) or _SET_AGAINST.match(clause):
+            continue   # a frame (镇长吴晓峰表示，), a name before its apposition ("Tamsin Logistics, which …") or a contrast
+            # ("…, not the 20 it promised") says nothing itself
         overlap, k = max((len(units & u) / len(units), k) for k, (u, *_) in enumerate(page_clauses))
         # half the clause's words, and two at least: one word shared ("first served", "the first round") is no match
         if overlap >= 0.5 and len(units & page_clauses[k][0]) >= 2 and _matches_past_frame(units, page_clauses[k]):
             cues = [(a, b) for (a, b), root in zip(fact_rules.negation_cues(clause), _clause_denials(clause))
-                    if (root is None or root in set(content_units(point))) and not (_SET_AGAINST.match(clause, a) and not clause[:a].strip())]
+                    if root is None or root in set(content_units(point))]
             # A "non-" word denies only its root: "a nonprofit laboratory" denies nothing of
             # "Priya Nair" (the point must say the root, "profit", for it to count).
             denies = lambda i: any(root is None or root in units for root in page_clauses[i][1])  # noqa: E731
@@ -2633,6 +2634,8 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
             continue
         if bool(cues) == negated or k in explained:
             continue
+        if _DATED_DENIAL.search(point[s:e]) and _DATED_DENIAL.search(page_clauses[k][3]):
+            continue   # "will not call until the dispute ends" both ways: the page's words between read as a denial
         if cues and _denied_alike(point[s:e], cues, page_clauses, page_clauses[k][2]):
             continue   # "did not answer the forum's criticism": the page's "did not respond to that criticism"
         if cues and _denied_opposite(point[s:e], page_clauses[k][3]):
@@ -2649,14 +2652,19 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
 
 # A clause that opens on "not the …" sets one thing against another ("had 12 welders on site, not the 20 it
 # promised"): it denies nothing the page says.
-_SET_AGAINST = re.compile(r"\s*not\s+(?:the|a|an|its|their)\s", re.IGNORECASE)
+_SET_AGAINST = re.compile(r"\s*not\s+(?:by\s+)?(?:the|a|an|its|their)\s", re.IGNORECASE)
 
 
 # Where an English denial's reach begins and ends: a relative or a subordinate clause ("a family firm from Portnessan
 # that had never restored a listed building"; "had no plans to meet them before the new quota takes effect"). After
 # the denial "that" goes on with it ("did not find evidence that the lake is at risk").
-_SCOPE_START = re.compile(r"\b(?:that|which|who|whose|before|after|once|while|because)\b")
-_SCOPE_END = re.compile(r"\b(?:which|who|whose|before|after|once|while|because)\b")
+_SCOPE_START = re.compile(r"\b(?:that|which|who|whose|before|after|once|while|because|when)\b")
+_SCOPE_END = re.compile(r"\b(?:which|who|whose|before|after|once|while|because|when)\b")
+
+
+# A denial that dates its event ("will not call at Kessling at all until the dispute ends"): facts reads "not …
+# until" as a time only across a few words, so the point and the page may say one thing on either side of that line.
+_DATED_DENIAL = re.compile(r"\b(?:not|n['’]t)\b[^,;.]*\b(?:until|before)\b", re.IGNORECASE)
 
 
 def _denial_scopes(text: str, start: int, end: int) -> list:

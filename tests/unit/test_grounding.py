@@ -1000,6 +1000,23 @@ def test_another_word_for_an_event_is_said_of_the_points_subject():
     assert reasons_of("The training scheme with Leeford College has taken on over 90 apprentices", page) == []
 
 
+def test_denials_read_alike_in_point_and_page():
+    page = ("Dean Marlow said talks broke down on 3 July when the authority refused to put a no-redundancy guarantee in "
+            "writing. Wendham has said it can take at most 12 extra vessels a week. Several shipping lines, including "
+            "Ostra Line, have said they will not call at Kessling at all until the dispute ends. The fund will be run "
+            "by the association, not by the government's own farm agency. Holm said the price would not be higher than "
+            "that of the two RSV vaccines already on the market.")
+    assert reasons_of("Talks broke down on 3 July, Dean Marlow said", page) == []
+    assert reasons_of("Wendham can take no more than 12 extra ships a week", page) == []
+    assert reasons_of("Ostra Line will not call at Kessling until the dispute ends", page) == []
+    assert reasons_of("The association, not the farm agency, will run the fund", page) == []
+    assert reasons_of("The price will be no higher than that of the two RSV vaccines already on the market", page) == []
+    # still denials: the price said higher, the lines said to call
+    assert reasons_of("Holm said the price would be higher than that of the two RSV vaccines already on the market",
+                      page) != []
+    assert reasons_of("Ostra Line will call at Kessling during the dispute", page) != []
+
+
 def test_a_number_after_a_name_is_no_deed_of_it():
     page = ("Greyholt bought Pennard from the Ashworth family in 1998 for an undisclosed sum. The company also owns two "
             "mills in Scotland.")
