@@ -103,7 +103,8 @@ _PATTERNS = [
     ("date", re.compile(rf"\b{_MONTH}\s+{_DAY_WORD}\b{_YEAR}")),
     ("date", re.compile(rf"(?i:\bthe\s+)?\b{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}")),
     ("date", re.compile(rf"(?i:\bthe\s+)?\b{_DAY_WORD}\s+(?i:of\s+){_MONTH}{_YEAR}")),
-    ("date", re.compile(rf"\b{_MONTH}(?:\s+(?:of\s+)?(?P<year>\d{{4}})(?!\d))?\b")),
+    # (not the "Jun" of "Jun-ho Baek", a name)
+    ("date", re.compile(rf"\b{_MONTH}(?![-‐])(?:\s+(?:of\s+)?(?P<year>\d{{4}})(?!\d))?\b")),
     ("weekday", re.compile(r"(?i)\b(?P<en>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b"
                            r"|(?:星期|礼拜|禮拜|周|週)(?P<zh>[一二三四五六日天])(?![班次趟架个個场場])"  # 每周四班: four a week
                            r"|(?P<ja>[月火水木金土日])曜日?")),

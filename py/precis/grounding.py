@@ -1808,8 +1808,10 @@ _SITE_AFTER = re.compile(r"\s+(?:works|plant|factory|mine|yard|depot|site|termin
 
 
 def _names_a_site(text: str, start: int, end: int) -> bool:
-    """Whether the name text[start:end] names a site: after "the port of", "the village of", or between "from the"
-    and "works" ("from the Brennock works")."""
+    """Whether the name text[start:end] names a site: after "the port of", "the village of", between "from the"
+    and "works" ("from the Brennock works"), or where someone comes from ("a pianist from Lagos who studies")."""
+    if _ORIGIN_BEFORE.search(text, max(0, start - 6), start) and _ORIGIN_CLOSES.match(text, end):
+        return True
     m = _SITE_BEFORE.search(text, max(0, start - 24), start)
     return bool(m) and (m.group(0).lower().split()[0] not in ("from", "to", "at", "into", "via")
                         or bool(_SITE_AFTER.match(text, end)))
@@ -1817,6 +1819,7 @@ def _names_a_site(text: str, start: int, end: int) -> bool:
 
 # "a 19-year-old from Szeged, won": where someone comes from, when the name closes the phrase.
 _ORIGIN_BEFORE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_ORIGIN_CLOSES = re.compile(r"\s+(?:who|which|where)\b")   # "a pianist from Lagos who studies in Vienna"
 
 
 # After a name, what makes it qualify another noun: a possessive, or a post only a person holds ("Grenholt Recycling

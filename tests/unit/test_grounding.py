@@ -1017,6 +1017,16 @@ def test_denials_read_alike_in_point_and_page():
     assert reasons_of("Ostra Line will call at Kessling during the dispute", page) != []
 
 
+def test_where_someone_comes_from_and_a_hyphenated_first_name():
+    page = ("Lina Okafor, a 17-year-old pianist from Lagos who studies in Vienna, won the Vadstena International Piano "
+            "Competition on Sunday, 11 October 2026. Second place went to Jun-ho Baek, 24, from Busan. The audience "
+            "prize, decided by a vote of more than 2,000 listeners, went to Mr Baek.")
+    assert reasons_of("17-year-old pianist Lina Okafor won the Vadstena International Piano Competition", page) == []
+    assert reasons_of("Jun-ho Baek won the audience prize, voted for by over 2,000 listeners", page) == []
+    assert [(f.kind, f.text) for f in fact_rules.extract_facts("Jun-ho Baek won in Jun 2026")] == [
+        ("name", "Jun-ho Baek"), ("date", "Jun 2026")]
+
+
 def test_a_number_after_a_name_is_no_deed_of_it():
     page = ("Greyholt bought Pennard from the Ashworth family in 1998 for an undisclosed sum. The company also owns two "
             "mills in Scotland.")
