@@ -813,11 +813,11 @@ class PassageIndex:
             return any(all(_contains_run(words.word_keys, tuple(part)) for part in parts[1:]) and
                        (_contains_run(words.word_keys, tuple(owner)) or known and owner[0] in words.word_keys)
                        for words in self._page_words_once())
-        person_of = _PERSON_OF.fullmatch(fact.text)
-        if person_of:
-            # "Rachel Stone of Fenwick Land": a person and the body the page ties them to in one sentence ("the broker
-            # Fenwick Land, whose partner, Rachel Stone, said")
-            parts = [tuple(fact_rules.word_key(w) for w in part.split()) for part in person_of.groups()]
+        joined = _JOINED_NAMES.fullmatch(fact.text)
+        if joined:
+            # "Rachel Stone of Fenwick Land", "Belmont Infrastructure for Harwick": two names the page ties together in
+            # one sentence ("the broker Fenwick Land, whose partner, Rachel Stone, said")
+            parts = [tuple(fact_rules.word_key(w) for w in part.split()) for part in joined.groups()]
             if any(all(_contains_run(words.word_keys, part) for part in parts) for words in self._page_words_once()):
                 return True
         return self._name_held_anywhere(fact) or _initials_in(fact.text, self._whole_text())
@@ -1646,8 +1646,9 @@ def _placing_said(point: str, fact, context: list) -> bool:
 _OWNED_NAME = re.compile(r"['’]s\s+(?=[A-Z])")
 # Initials ("US", "U.S.", "EU", "NGOs").
 _INITIALS = re.compile(r"((?:[A-Z]\.?){2,5})s?")
-# A person's name of two words and more, "of" a body: "Rachel Stone of Fenwick Land".
-_PERSON_OF = re.compile(r"([A-Z][a-z]+(?: [A-Z][a-z'’-]+)+) of ((?:the )?[A-Z][\w&'’-]*(?: [A-Z&][\w'’-]*)*)")
+# A name of two words and more "of" or "for" another: "Rachel Stone of Fenwick Land", "Belmont Infrastructure for
+# Harwick".
+_JOINED_NAMES = re.compile(r"([A-Z][a-z]+(?: [A-Z][a-z'’-]+)+) (?:of|for) ((?:the )?[A-Z][\w&'’-]*(?: [A-Z&][\w'’-]*)*)")
 
 
 # A clock form with no am or pm ("finished in 2:19:40", "a time of 19:42") may be a duration: hours, minutes and
@@ -2778,7 +2779,7 @@ def _denied_opposite(clause: str, page_clause: str) -> bool:
 # bill" says a share) nor "best" or "history" ("the best time in its history" for a course record).
 _SUPERLATIVE = re.compile(
     r"(?i)\b(?:first|largest|biggest|highest|lowest|longest|oldest|youngest|newest|fastest|tallest|smallest|worst|"
-    r"record|ever|historic|unprecedented)\b"
+    r"record|ever(?! since)|historic|unprecedented)\b"
     r"|首次|第一次|首个|首個|首家|首位|最[\u4e00-\u9fff]|历史上|歷史上|史上|纪录|紀錄|唯一")
 
 

@@ -956,6 +956,12 @@ def test_unless_denies_its_own_clause_and_a_person_of_a_body():
     assert reasons_of("Rachel Stone of Fenwick Land said four buyers made offers", page) == []
     assert reasons_of("Tom Hale of Fenwick Land said four buyers made offers", page) == [
         ("Tom Hale of Fenwick Land", "not in the page")]
+    page = ("The authority has awarded Belmont Infrastructure a 25-year concession to run the Harwick ring road. Greyline "
+            "Tolls gave back its licence in 1998, and the authority has run the road since then.")
+    assert reasons_of("25-year concession awarded to Belmont Infrastructure for Harwick ring road", page) == []
+    # "ever since" is no record
+    assert reasons_of("Greyline Tolls gave back its licence in 1998, and the authority has run the road ever since",
+                      page) == []
 
 
 def test_initials_of_a_name_the_page_writes_out():
