@@ -1762,9 +1762,10 @@ def _number_bindings(text: str, fact, facts: list) -> set:
 
 
 def _year(fact) -> bool:
-    """A bare whole number that reads as a year (1958, 2023; not 1,240, which a year is never written as)."""
+    """A bare whole number that reads as a year (1958, 2023; not 1,240, which a year is never written as, nor 1400吨,
+    a measure)."""
     return fact.kind == "number" and not fact.key[0] and fact.key[1] == int(fact.key[1]) and \
-        1000 <= fact.key[1] <= 2100 and not re.search(r"[,，]", fact.text)
+        1000 <= fact.key[1] <= 2100 and not re.search(r"[,，]", fact.text) and not (len(fact.key) > 4 and fact.key[4])
 
 
 def _label_number(fact) -> bool:

@@ -1033,6 +1033,13 @@ def test_where_someone_comes_from_and_a_hyphenated_first_name():
         ("name", "Jun-ho Baek"), ("date", "Jun 2026")]
 
 
+def test_a_measure_is_no_year():
+    page = ("按照正常产能，该厂每天可处理甘蔗约1.2万吨，产糖约1400吨。这是岭南糖厂十年来第一次停工。该厂建于1986年，2015年被华甘糖业"
+            "收购。")
+    assert reasons_of("该厂每天可产糖约1.2万吨", page) == [("1.2万", "the page says 1400 here")]
+    assert reasons_of("岭南糖厂建于2015年", page) == [("2015", "the page says 1986 here")]
+
+
 def test_a_number_after_a_name_is_no_deed_of_it():
     page = ("Greyholt bought Pennard from the Ashworth family in 1998 for an undisclosed sum. The company also owns two "
             "mills in Scotland.")
