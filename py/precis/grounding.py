@@ -1205,8 +1205,8 @@ class PassageIndex:
             return None   # "The closure of Pennard Mill, announced by Greyholt": done by another, to what it names
         # The word after the name, a word and not a number ("Greyholt bought Pennard in 1998": 1998 is no deed); in CJK
         # text a bigram (one character says too little).
-        after = [u for u in content_units(point[span[1]:span[1] + 24]) if u.isascii() and not u[:1].isdigit() or len(u) > 1
-                 and not u.isascii()]
+        after = [u for u in content_units(point[span[1]:span[1] + 24])
+                 if (u.isascii() and not u[:1].isdigit()) or (len(u) > 1 and not u.isascii())]
         if not after:
             return None
         verb = after[0]
