@@ -932,15 +932,15 @@ class PassageIndex:
         for p, terms in zip(self.passages, self.terms):
             if not _LATIN_WORD.search(p.text):
                 self._predicates.append((set(), set(), False, set()))
-            elif not fact_rules.negation_cues(p.text):   # nothing denied: the index's own words
-                set_aside = _set_aside(p.text)
+                continue
+            # a page's thing set aside ("uses sodium instead of lithium") is neither said nor denied: the contrast is
+            # with the thing before it, and "cheaper than lithium ones" says lithium otherwise
+            set_aside = _set_aside(p.text)
+            if not fact_rules.negation_cues(p.text):   # nothing denied: the index's own words
                 aside = {stem for stem, (s, _), _ in _predicates(p.text) if s in set_aside} if set_aside else set()
                 self._predicates.append(({_stem(t) for t in terms if t.isascii() and t.isalpha()} - aside, set(), False,
                                          _supposed(p.text)))
             else:
-                # a page's thing set aside ("uses sodium instead of lithium") is neither said nor denied: the
-                # contrast is with the thing before it, and "cheaper than lithium ones" says lithium otherwise
-                set_aside = _set_aside(p.text)
                 found = [(stem, span, denied) for stem, span, denied in _predicates(p.text) if span[0] not in set_aside]
                 self._predicates.append(({stem for stem, _, _ in found}, {stem for stem, _, d in found if d}, True,
                                          _supposed(p.text)))
@@ -2426,22 +2426,21 @@ def _page_clause_at(page: str, at: int) -> tuple:
 
 def _clause_denials(text: str) -> list:
     """One entry per negation cue of `text`: None for a word of denial (not, 不), the unit of
-    the root for a "non-" prefix ("nonprofit" -> "profit")."""
+    the root for a "non-" prefix ("nonprofit" -> "profit") and of the object of "without" or "unless" ("fly without a
+    training captain" denies the captain, not the flying; "blockade the harbour unless the ministry agrees", the
+    ministry's agreeing, not the blockade)."""
     out = []
     for a, b in fact_rules.negation_cues(text):
-        if text[a:b].lower().startswith("non"):
-            rest = re.match(r"-?([A-Za-z]+)", text[b:])
-            root = content_units(rest.group(1)) if rest else []
-            out.append(root[0] if root else None)
-        elif text[a:b].lower() in ("without", "unless"):
-            # "fly without a training captain" denies the captain, not the flying; "blockade the harbour unless the
-            # ministry agrees" denies the ministry's agreeing, not the blockade
-            rest = re.match(r"\s+(?:(?:a|an|the|any)\s+)?([A-Za-z]+)", text[b:])
-            root = content_units(rest.group(1)) if rest else []
-            out.append(root[0] if root else None)
-        else:
-            out.append(None)
+        cue = text[a:b].lower()
+        root_after = _PREFIX_ROOT if cue.startswith("non") else _OBJECT_ROOT if cue in ("without", "unless") else None
+        rest = root_after.match(text, b) if root_after else None
+        root = content_units(rest.group(1)) if rest else []
+        out.append(root[0] if root else None)
     return out
+
+
+_PREFIX_ROOT = re.compile(r"-?([A-Za-z]+)")
+_OBJECT_ROOT = re.compile(r"\s+(?:(?:a|an|the|any)\s+)?([A-Za-z]+)")
 
 
 # What may stand between a Chinese denial and the word it denies: 不会增加, 没有再开, 并未曾出席.
@@ -2596,11 +2595,11 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
         frame = set()
         for s, e in _clauses(pf.text):
             units = set(content_units(pf.text[s:e]))
-            for a, b in _denial_scopes(pf.text, s, e):
+            for a, b, denials in _denial_scopes(pf.text, s, e):
                 piece = set(content_units(pf.text[a:b]))
                 if piece:
                     # what "雪峰体育承诺，" frames is said of 雪峰体育: the clause after it is read with the frame's words
-                    page_clauses.append((piece | frame, _clause_denials(pf.text[a:b]), j, pf.text[a:b]))
+                    page_clauses.append((piece | frame, denials, j, pf.text[a:b]))
             frame = units if _FRAME.match(pf.text[s:e].strip()) else set()
     if not page_clauses:
         return [], []
@@ -2673,15 +2672,19 @@ _DATED_DENIAL = re.compile(r"\b(?:not|n['’]t)\b[^,;.]*\b(?:until|before)\b", r
 
 
 def _denial_scopes(text: str, start: int, end: int) -> list:
-    """The pieces of the clause text[start:end] a denial's reach splits it into: before the subordinate clause
-    holding the denial, that clause, and after it; the whole clause where it denies nothing or is not English."""
+    """[(start, end, _clause_denials of the piece)] of the pieces of the clause text[start:end] a denial's reach splits
+    it into: before the subordinate clause holding the denial, that clause, and after it; the whole clause where it
+    denies nothing or is not English. The clause's cues are read once where it has none, as most have."""
     cues = fact_rules.negation_cues(text[start:end])
-    if not cues or re.search(f"[{HAN}]", text[start:end]):
-        return [(start, end)]
+    if not cues:
+        return [(start, end, [])]
+    if re.search(f"[{HAN}]", text[start:end]):
+        return [(start, end, _clause_denials(text[start:end]))]
     first, last = cues[0][0] + start, cues[-1][1] + start
     scope_start = max((m.start() for m in _SCOPE_START.finditer(text, start, first)), default=start)
     scope_end = next((m.start() for m in _SCOPE_END.finditer(text, last, end)), end)
-    return [(a, b) for a, b in ((start, scope_start), (scope_start, scope_end), (scope_end, end)) if b > a]
+    return [(a, b, _clause_denials(text[a:b]))
+            for a, b in ((start, scope_start), (scope_start, scope_end), (scope_end, end)) if b > a]
 
 
 def _matches_past_frame(units: set, page_clause: tuple) -> bool:
