@@ -209,6 +209,11 @@ class _PassageFacts:
         self.directions = {(f.start, f.end): quantity_direction(text, f) for f in self.facts if f.kind == "number"}
         self.names = role_names(text, self.facts)
 
+    @functools.cached_property
+    def denial_clauses(self) -> list:
+        """The passage's clauses as the denial check reads them (_denial_clauses): read once, not for every point."""
+        return _denial_clauses(self.text)
+
 
 _FIRST_WORD = re.compile(r"([A-Z][a-z]+)(?= [a-z])")
 
@@ -2588,19 +2593,8 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
     to Mei Olsen, no books were removed" against "Mei Olsen said the library did not remove any
     books": the second clause carries the denial), [those of plain point clauses that the page clause after their
     best match denies (_denied_in_next_clause)])."""
-    page_clauses = []
-    for pf, j in zip(context, window):
-        if pf.text.rstrip().endswith(("?", "？")):
-            continue   # "Is it pesticides?": a question affirms nothing, and denies nothing
-        frame = set()
-        for s, e in _clauses(pf.text):
-            units = set(content_units(pf.text[s:e]))
-            for a, b, denials in _denial_scopes(pf.text, s, e):
-                piece = set(content_units(pf.text[a:b]))
-                if piece:
-                    # what "雪峰体育承诺，" frames is said of 雪峰体育: the clause after it is read with the frame's words
-                    page_clauses.append((piece | frame, denials, j, pf.text[a:b]))
-            frame = units if _FRAME.match(pf.text[s:e].strip()) else set()
+    page_clauses = [(units, denials, j, text) for pf, j in zip(context, window)
+                    for units, denials, text in pf.denial_clauses]
     if not page_clauses:
         return [], []
     matched = []  # (point clause span, its cues, page clause index, page clause negated)
@@ -2669,6 +2663,23 @@ _SCOPE_END = re.compile(r"\b(?:which|who|whose|before|after|once|while|because|w
 # A denial that dates its event ("will not call at Kessling at all until the dispute ends"): facts reads "not …
 # until" as a time only across a few words, so the point and the page may say one thing on either side of that line.
 _DATED_DENIAL = re.compile(r"\b(?:not|n['’]t)\b[^,;.]*\b(?:until|before)\b", re.IGNORECASE)
+
+
+def _denial_clauses(text: str) -> list:
+    """[(its content units with its frame's, its denials, its text)] of each piece of a page sentence a denial's reach
+    divides its clauses into (_denial_scopes); none for a question ("Is it pesticides?" affirms and denies nothing)."""
+    if text.rstrip().endswith(("?", "？")):
+        return []
+    out, frame = [], set()
+    for s, e in _clauses(text):
+        units = set(content_units(text[s:e]))
+        for a, b, denials in _denial_scopes(text, s, e):
+            piece = set(content_units(text[a:b]))
+            if piece:
+                # what "雪峰体育承诺，" frames is said of 雪峰体育: the clause after it is read with the frame's words
+                out.append((piece | frame, denials, text[a:b]))
+        frame = units if _FRAME.match(text[s:e].strip()) else set()
+    return out
 
 
 def _denial_scopes(text: str, start: int, end: int) -> list:

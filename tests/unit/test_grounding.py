@@ -272,6 +272,19 @@ def test_a_denial_the_page_says_in_the_same_words_outside_the_window():
     assert [(r["span"], r["reason"]) for r in denied["reasons"]] == [("close", "the page says the opposite")]
 
 
+def test_a_passage_is_read_for_its_denials_once_for_all_the_points(monkeypatch):
+    import precis.grounding as grounding
+    read = []
+    real = grounding._denial_clauses
+    monkeypatch.setattr(grounding, "_denial_clauses", lambda text: read.append(text) or real(text))
+    page = ("Pennard Mill will close on 30 October 2026, its owner Greyholt Textiles announced on 9 March. "
+            "The mill will not close all at once.")
+    points = ground_points("- Pennard Mill will close on 30 October 2026\n- Pennard Mill will not close\n"
+                           "- Greyholt Textiles announced the closure on 9 March", page)
+    assert [p["supported"] for p in points] == [True, False, True]
+    assert sorted(read) == sorted(set(read)) and len(read) == 2   # each of the two sentences read once
+
+
 def test_a_thing_the_point_sets_aside_is_one_it_denies():
     page = ("Northline's route director, Daniel Prest, said the upgrade would cost about £4.5 million and that the "
             "government, not Calder, would pay for it. Calder Steel has awarded an eight-year contract to Harwick.")
