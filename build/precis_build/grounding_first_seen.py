@@ -30,6 +30,7 @@ CHECKED_AT = {
     "twelfth_held_cases": "4689282",
     "thirteenth_held_cases": "af2d8e4",
     "fourteenth_held_cases": "13f74f8",
+    "fifteenth_held_cases": "1913952",
 }
 LANGUAGES = ("en", "zh")
 
