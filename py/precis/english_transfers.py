@@ -37,6 +37,12 @@ _LEAD = r"(?:(?:has|have|had|will|would|could|can|may|did|does|do|also|now|then|
         r"being|to|set|expected|due) )*"
 _SUBJECT = re.compile(rf"(?P<party>{NAME}|{BY_KIND})(?:, [^,]{{3,80}},)?(?:,? (?:which|who|that))? {_LEAD}$")
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being) $")
+# "Northbridge Media announced on 3 February that it had agreed to sell": the "it" of a report is its teller.
+_REPORTED = re.compile(rf"(?P<party>{NAME}|{BY_KIND})(?:, [^,]{{3,80}},)? (?:has |had )?"
+                       rf"(?:announced|said|says|confirmed|disclosed|revealed|stated)\b[^;,]{{0,40}}? (?:that )?(?:it|they) {_LEAD}$")
+# A party's apposition after the verb's object ("sell Coastline FM, the station that has broadcast since 1987, to
+# Meridian"): the deal's clause goes on past it.
+_OBJECT_APPOSITION = re.compile(r", [^,;]{3,80}, (?=(?:to|from|by) )")
 # Where the words after a preposition stop naming its party.
 _PARTY_END = re.compile(r"\b(?:for|in|on|at|with|and|but|after|before|when|which|who|under|over|since|until|"
                         r"while|as|from|to|by|last|this|next)\b|[,;:.!?(]|$")
@@ -77,10 +83,17 @@ def transfers(text: str) -> list:
         before = text[:verb.start()]
         passive = bool(_PASSIVE.search(before))
         subject = _SUBJECT.search(before)
+        subject = subject or _REPORTED.search(before)
         subject = (subject.group("party"), subject.span("party")) if subject and _is_party(subject.group("party")) \
             else None
         clause_end = _CLAUSE_END.search(text, verb.end()).start()
+        apposition = _OBJECT_APPOSITION.match(text, clause_end)
+        if apposition:   # its own words name no side ("broadcast to the Wexmouth area")
+            clause_end = _CLAUSE_END.search(text, apposition.end()).start()
         after = text[verb.end():clause_end]
+        if apposition:
+            after = after[:apposition.start() - verb.end()] + " " * (apposition.end() - apposition.start()) + \
+                after[apposition.end() - verb.end():]
         sides = {"giver": [], "taker": []}
         other = "giver" if side == "taker" else "taker"
         # the subject's side; a passive verb's subject is the other one ("was bought by Paysmith")

@@ -26,6 +26,12 @@ def sides(text):
     ("Cellcycle secured a £65 million loan from the National Wealth Fund.",
      [("loan", ["National Wealth Fund"], ["Cellcycle"])]),
     ("The club borrowed £2 million from Calder Mutual.", [("loan", ["Calder Mutual"], ["The club"])]),
+    # the "it" of a report is its teller; an apposition after the object names no side, and the deal goes on past it
+    ("Northbridge Media announced on 3 February 2026 that it had agreed to sell Coastline FM, the commercial radio "
+     "station that has broadcast to the Wexmouth area since 1987, to Meridian Audio Group for £18.5 million.",
+     [("sale", ["Northbridge Media"], ["Meridian Audio Group"])]),
+    ("The council said it would sell the depot, which it bought from Arden Rail in 1990, to Norland Holdings.",
+     [("sale", ["The council"], ["Norland Holdings"])]),
     # one side only, or a side named by its role in the deal, is no deal read here
     ("The letters were bought by the Grantham Library.", []),
     ("The seller sold the farm to the buyer.", []),
