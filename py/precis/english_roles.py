@@ -121,6 +121,28 @@ def officer_conflicts(point: str, page: str, page_officers: list, page_kinds: li
     return out
 
 
+_OWNER = re.compile(rf"(?P<body>{NAME})['’]s ")
+
+
+def called_by_post(point: str, page_officers: list) -> list:
+    """[((start, end) in the point, person)] of each "Body's post" the point writes for a person it does not name,
+    where the page gives that post of that body to one person alone ("Ridgeway's chair" for the page's "Ridgeway's
+    chair, Elaine Foster"): the longest post the page has that the point's words go on with."""
+    out = []
+    for m in _OWNER.finditer(point):
+        rest = point[m.end():]
+        posts = {(person, role) for person, body, role, _, sole in page_officers
+                 if sole and body.casefold() == m.group("body").casefold()
+                 and re.match(rf"{re.escape(role)}\b(?!,? {NAME})", rest)}
+        if not posts:
+            continue
+        longest = max(len(role) for _, role in posts)
+        people = {person for person, role in posts if len(role) == longest}
+        if len(people) == 1:
+            out.append(((m.start(), m.end() + longest), people.pop()))
+    return out
+
+
 def same_person(a: str, b: str) -> bool:
     """One person named in full or by the surname ("Okafor" for "Maria Okafor"), or cut short where a summary
     stopped at its token limit ("Dr Miriam O" for "Dr Miriam Okafor")."""

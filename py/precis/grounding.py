@@ -48,7 +48,7 @@ from precis import facts as fact_rules
 from precis.cjk_names import BODY_REACH, FAMILY_NAMES, abbreviates, body_word_conflicts, holds_name, page_spelling, role_conflicts, \
     role_holders, work_claims, work_conflicts
 from precis.english_kinds import kind_conflicts, kinds
-from precis.english_roles import HUMAN_POSTS, officer_conflicts, officers
+from precis.english_roles import HUMAN_POSTS, called_by_post, officer_conflicts, officers
 from precis.cjk_doers import clauses as cjk_clauses, doer_conflicts as cjk_doer_conflicts, page_sayings, \
     sentence_openings, speaker_conflicts
 from precis.cjk_placings import placing_conflicts
@@ -145,6 +145,10 @@ _CJK_TITLED_NAME = re.compile("(?<=[的、])([\u4e00-\u9fff]{2,3}?)(?=教授|博
 # A point may span two sentences: their ends break clauses too. A thousands comma (14,000) breaks nothing.
 _CLAUSE_BREAK = re.compile(r"(?<!\d)[,，](?!\d{3})|(?<=\d)[,，](?!\d{3}(?!\d))|[;:；、：。！？]|[.!?](?=\s)|\b(?:and|but|although|though|while|whereas|however|because)\b"
                            r"|但是|但|然而|可是|けど|けれど|が、", re.IGNORECASE)
+
+
+# A name check's reason that gives what the point says to another name.
+_GIVEN_TO = re.compile(r"the page names (.+) here|the page says (.+) did this")
 
 
 @dataclass(frozen=True)
@@ -336,6 +340,42 @@ class PassageIndex:
 
     def check(self, point: str, threshold: float = SUPPORT_THRESHOLD) -> Grounding:
         """The grounding of one point (see the module docstring)."""
+        grounding = self._check(point, threshold)
+        return self._read_with_officers_named(point, threshold, grounding) if grounding.supported else grounding
+
+    def _read_with_officers_named(self, point: str, threshold: float, grounding: Grounding) -> Grounding:
+        """A point that calls a person by the post the page gives them alone ("Ridgeway's chair will leave": the
+        page's "Ridgeway's chair, Elaine Foster") is read again with the name in the post's place; what the page
+        gives another person instead ("the page names Simon Carter here") is flagged on the post."""
+        if "'" not in point and "’" not in point:
+            return grounding
+        why = []
+        for (s, e), person in called_by_post(point, self._officers_of_page()):
+            named = point[:s] + person + point[e:]
+            reasons = self._check(named, threshold).reasons
+            said = next((r for r in reasons if r["span"] == person and self._another_person(r["reason"])), None)
+            if said:
+                why.append({"span": point[s:e], "reason": said["reason"], "passage": said["passage"]})
+        if not why:
+            return grounding
+        return replace(grounding, supported=False, unsupported_spans=[r["span"] for r in why], reasons=why)
+
+    def _another_person(self, reason: str) -> bool:
+        """Whether a name check's reason gives the deed to another person: not to an owner ("Grenholt's") nor to a
+        site the page writes something in or at ("in Harlow Fields"), which a point read with a name in a post's place
+        may seem to give it to."""
+        other = _GIVEN_TO.fullmatch(reason)
+        name = other and (other.group(1) or other.group(2))
+        page = self._whole_text()
+        return bool(name) and not name.endswith(("'s", "’s")) and f" in {name}" not in page and f" at {name}" not in page
+
+    def _officers_of_page(self) -> list:
+        """The page's officers (precis.english_roles.officers), read once."""
+        if self._page_officers is None:
+            self._page_officers = officers(self._whole_text())
+        return self._page_officers
+
+    def _check(self, point: str, threshold: float) -> Grounding:
         spans: list = []
         query = content_units(point, spans)
         ranked = self.ranked(query)
@@ -849,7 +889,7 @@ class PassageIndex:
             self._whole_text()
             self._page_holders = role_holders(self._page_text, BODY_REACH)
             self._page_work = work_claims(self._page_text)
-            self._page_officers = officers(self._page_text)
+            self._officers_of_page()
             self._page_kinds = kinds(self._page_text)
             self._page_deeds = english_work_claims(self._page_text, by_kind=True)
             self._page_places = person_claims(self._page_text)

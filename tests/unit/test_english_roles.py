@@ -1,7 +1,8 @@
 """precis.english_roles: whose officer a person is, read from "Body's role, Person" (exact outcomes)."""
 
 from precis.english_kinds import kinds
-from precis.english_roles import officer_conflicts, officers
+from precis.english_roles import called_by_post, officer_conflicts, officers
+from precis.grounding import ground_points
 
 PAGE = ("Northmoor Bank agreed to lend £620 million to Tidewell Power. Tidewell's chief executive, Maria Okafor, "
         "said no public money was used. Veltra's chief executive, Sam Hale, welcomed the loan.")
@@ -121,3 +122,25 @@ def test_a_role_of_four_words():
     point = "Dana Reyes, Harbour Air's head of flight operations, said so"
     assert officer_conflicts(point, page, officers(page))[0][1][0] == \
         "the page names Colin Marsh as Harbour Air's head of flight operations"
+
+
+INSURER = ("Castellan Insurance has agreed to buy Ridgeway Mutual for £640 million. Castellan's chief executive, Robert "
+           "Lindqvist, said the Reading office would stay open. Ridgeway's chair, Elaine Foster, said the board had "
+           "looked at other options. Ridgeway's deputy chief executive, Simon Carter, will leave the company when the "
+           "deal is completed.")
+
+
+def test_a_person_called_by_the_post_the_page_gives_them_alone():
+    page_officers = officers(INSURER)
+    # the longest post the point goes on with; none where the point names the person itself
+    assert called_by_post("Ridgeway's deputy chief executive will leave", page_officers) == [((0, 33), "Simon Carter")]
+    assert called_by_post("Ridgeway's chair will leave", page_officers) == [((0, 16), "Elaine Foster")]
+    assert called_by_post("Ridgeway's chair, Elaine Foster, looked at other options", page_officers) == []
+    assert called_by_post("Ridgeway's head of claims will leave", page_officers) == []
+
+
+def test_a_post_given_the_deed_of_another_person_is_flagged_on_the_post():
+    chair, deputy = ground_points("- Ridgeway's chair will leave the company\n"
+                                  "- Ridgeway's deputy chief executive will leave the company", INSURER)
+    assert [(r["span"], r["reason"]) for r in chair["reasons"]] == [("Ridgeway's chair", "the page names Simon Carter here")]
+    assert (deputy["supported"], deputy["reasons"]) == (True, [])
