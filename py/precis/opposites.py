@@ -39,7 +39,12 @@ _OPPOSITES = {
     "moving": (r"stay(?:s|ed|ing)?|remain(?:s|ed|ing)?", r"mov(?:e|es|ed|ing)|relocat(?:e|es|ed|ing)|leav(?:e|es|ing)"),
     "permission": (r"allow(?:s|ed|ing)?|permit(?:s|ted|ting)?|welcome|允许|允許|可以|准许|準許",
                    r"ban(?:s|ned|ning)?|forb[ia]d(?:s|den|ding)?|prohibit(?:s|ed|ing)?|禁止"),
+    # the sides of a place ("the north stand" against the page's "the south stand"); written in lower case only, as a
+    # name's ("North Sea", "West Ham") is no side
+    "compass_ns": (r"north(?:ern)?", r"south(?:ern)?"),
+    "compass_ew": (r"east(?:ern)?", r"west(?:ern)?"),
 }
+_LOWER_CASE_ONLY = frozenset(("compass_ns", "compass_ew"))
 # Each word whole: the longest inflection is tried where a shorter one would stop inside the word ("refused" is not
 # "refuse" and a "d").
 _PATTERN = re.compile("|".join(
@@ -58,5 +63,7 @@ def opposite_words(text: str) -> list:
         if m.group(0).isascii() and (_LATIN_EDGE.match(folded[a - 1:a] or " ") or _LATIN_EDGE.match(folded[b:b + 1] or " ")):
             continue
         group, side = m.lastgroup.rsplit("_", 1)
+        if group in _LOWER_CASE_ONLY and not text[a].islower():
+            continue
         out.append((a, b, group, 1 if side == "p" else -1))
     return out

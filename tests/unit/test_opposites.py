@@ -87,3 +87,14 @@ def test_paying_and_free_are_opposites():
         ("charge", -1), ("charge", 1)]
     # "charge" of a crime or a battery is no fee
     assert opposite_words("the police will charge him; the battery will charge overnight") == []
+
+
+def test_the_sides_of_a_place_are_opposites_where_no_name_holds_them():
+    assert [(g, s) for _, _, g, s in opposite_words("seats in the north stand, not the southern one")] == \
+        [("compass_ns", 1), ("compass_ns", -1)]
+    assert opposite_words("ferries to the North Sea ports and West Ham") == []
+    page = "The club said it would spend part of the money on 1,200 new seats in the south stand."
+    (north,) = ground_points("- The club will spend part of the money on 1,200 new seats in the north stand.", page)
+    assert [(r["span"], r["reason"]) for r in north["reasons"]] == [("north", "the page says south")]
+    (south,) = ground_points("- The club will spend part of the money on 1,200 new seats in the south stand.", page)
+    assert (south["supported"], south["reasons"]) == (True, [])
