@@ -424,7 +424,8 @@ class PassageIndex:
                 _change_conflicts(point, point_facts, context, window) + _part_conflicts(point, point_facts, context, window):
             reasons.setdefault(span, reason)
         for span, reason in self._event_date_conflicts(point, point_facts) + self._told_date_conflicts(point, point_facts) + \
-                _until_conflicts(point, point_facts, context, window):
+                _until_conflicts(point, point_facts, context, window) + \
+                _begun_as_ended_conflicts(point, point_facts, context, window):
             reasons.setdefault(span, reason)
         denied, denied_further_on = _negation_conflicts(point, context, window)
         denied = [(span, passage) for span, passage in denied if not self._denied_alike_elsewhere(point, span)]
@@ -2327,6 +2328,23 @@ def _until_conflicts(point: str, point_facts: list, context: list, window: list)
         if same and all(_UNTIL_BEFORE.search(pf.text[:g.start]) for pf, g, _ in same):
             pf, g, j = same[0]
             out.append(((f.start, f.end), (f"the page gives {g.text.rstrip('.')} as when it ends", j)))
+    return out
+
+
+def _begun_as_ended_conflicts(point: str, point_facts: list, context: list, window: list) -> list:
+    """[(span, (reason, passage))] for a date the point gives as an end ("the review ended in March 2023") where the
+    window gives it only as a start (the page's "a review that began in March 2023"): _until_conflicts turned round."""
+    out = []
+    for f in point_facts:
+        before = point[max(0, f.start - 24):f.start]
+        if f.kind != "date" or not _ENDS.search(before) or _STARTS.search(before) or _UNTIL_BEFORE.search(before):
+            continue   # "ran until March", "from its start in March" say no end of their own the page could lack
+        same = [(pf, g, j) for pf, j in zip(context, window) for g in pf.facts
+                if g.kind == "date" and _date_matches(f.key, g.key)]
+        if same and all(_STARTS.search(pf.text[max(0, g.start - 24):g.start])
+                        and not _ENDS.search(pf.text[max(0, g.start - 24):g.start]) for pf, g, _ in same):
+            pf, g, j = same[0]
+            out.append(((f.start, f.end), (f"the page gives {g.text.rstrip('.')} as when it began", j)))
     return out
 
 

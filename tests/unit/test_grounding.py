@@ -1491,3 +1491,14 @@ def test_a_placing_said_with_an_ordinal():
             "lower price of 296 million euros.")
     assert reasons_of("Costrava, which came second, had bid 296 million euros", page) == []
     assert reasons_of("Costrava, which came third, had bid 296 million euros", page) == [("third", "not in the page")]
+
+
+def test_a_date_the_page_gives_as_a_start_is_no_end():
+    page = ("The mining board granted a permit on 22 October 2025 for an open-pit lithium mine, ending a review that "
+            "began in March 2023.")
+    (ended,) = ground_points("- The board's review ended in March 2023.", page)
+    assert [(r["span"], r["reason"]) for r in ended["reasons"]] == \
+        [("March 2023", "the page gives March 2023 as when it began")]
+    for point in ("- The board's review began in March 2023.", "- The board granted the permit on 22 October 2025."):
+        (kept,) = ground_points(point, page)
+        assert (kept["supported"], kept["reasons"]) == (True, []), point
