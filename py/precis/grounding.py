@@ -438,7 +438,8 @@ class PassageIndex:
             for span, passage in denied_predicates + \
                     _denied_cjk_words(point, denials, self._whole_text()) + \
                     _denied_cjk_objects(point, denials, self._whole_text()) + \
-                    _contrasted_away(point, context, window, self._whole_text()):
+                    _contrasted_away(point, context, window, self._whole_text()) + \
+                    _contrasted_away_en(point, context, window, self._whole_text()):
                 reasons.setdefault(span, (OPPOSITE, passage))
         if not any(reason == OPPOSITE for reason, _ in reasons.values()):   # the whole clause, where nothing finer
             for span, passage in denied_further_on:
@@ -2585,6 +2586,31 @@ def _contrasted_away(point: str, context: list, window: list, page: str) -> list
             at = point.find(thing)
             if at < 0 or fact_rules.negation_cues(point[slice(*_clause_at(point, at))]) or page.count(thing) > 1 \
                     or _SET_ASIDE.search(point, 0, at):
+                continue   # denied, named elsewhere, or set aside by the point too
+            if not any(span[0] == at for span, _ in out):
+                out.append(((at, at + len(thing)), j))
+    return out
+
+
+# English: what a page's clause sets aside after a comma ("reflected the cost of electricity, not its own margin", "the
+# council, rather than the club, will pay"): the words up to the clause's end.
+_CONTRAST_EN = re.compile(r"(?:,\s*not|\brather than|\binstead of)\s+(?!(?:only|just|least|yet|even|because|until|since|"
+                          r"when|if|all|every|always|necessarily|so|as|to|that|in|on|at|for|by|from|with)\b)"
+                          r"(?P<thing>[a-z][a-z' -]{2,40}?)(?=\s*(?:[,.;:]|\band\b|$))")
+
+
+def _contrasted_away_en(point: str, context: list, window: list, page: str) -> list:
+    """[(span, passage)] of words the point says plainly ("the price rise reflected its own margin") that the passage
+    it rests on sets aside ("…, not its own margin") and the page says nowhere else: _contrasted_away in English."""
+    out = []
+    folded_point, folded_page = point.casefold(), page.casefold()
+    for pf, j in zip(context, window):
+        for m in _CONTRAST_EN.finditer(pf.text):
+            thing = m.group("thing").strip().casefold()
+            at = folded_point.find(thing)
+            if len(thing.split()) < 2 or at < 0 or folded_page.count(thing) > 1 \
+                    or fact_rules.negation_cues(point[slice(*_clause_at(point, at))]) \
+                    or _SET_ASIDE_EN.search(point[max(0, at - 40):at] + " ") or ", not" in point[max(0, at - 8):at]:
                 continue   # denied, named elsewhere, or set aside by the point too
             if not any(span[0] == at for span, _ in out):
                 out.append(((at, at + len(thing)), j))

@@ -1502,3 +1502,14 @@ def test_a_date_the_page_gives_as_a_start_is_no_end():
     for point in ("- The board's review began in March 2023.", "- The board granted the permit on 22 October 2025."):
         (kept,) = ground_points(point, page)
         assert (kept["supported"], kept["reasons"]) == (True, []), point
+
+
+def test_what_a_page_sets_aside_after_a_comma_is_not_said():
+    page = ("Greenfield Gas said the price rise reflected the cost of electricity used to make the hydrogen, not its own "
+            "margin, and that it had kept the station open.")
+    (plain,) = ground_points("- Greenfield Gas said the price rise reflected its own margin.", page)
+    assert [(r["span"], r["reason"]) for r in plain["reasons"]] == [("its own margin", "the page says the opposite")]
+    for point in ("- The price rise reflected the cost of electricity, not its own margin.",
+                  "- The price rise did not reflect its own margin."):
+        (kept,) = ground_points(point, page)
+        assert (kept["supported"], kept["reasons"]) == (True, []), point
