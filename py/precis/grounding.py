@@ -425,7 +425,7 @@ class PassageIndex:
             reasons.setdefault(span, reason)
         for span, reason in self._event_date_conflicts(point, point_facts) + self._told_date_conflicts(point, point_facts) + \
                 _until_conflicts(point, point_facts, context, window) + \
-                _begun_as_ended_conflicts(point, point_facts, context, window):
+                _begun_as_ended_conflicts(point, point_facts, context, window) + _season_conflicts(point, context, window):
             reasons.setdefault(span, reason)
         denied, denied_further_on = _negation_conflicts(point, context, window)
         denied = [(span, passage) for span, passage in denied if not self._denied_alike_elsewhere(point, span)]
@@ -3057,6 +3057,44 @@ def _opposite_conflicts(point: str, context: list, window: list) -> list:
                 word = sentence[said[0].start:said[0].end]
                 by_denial = denied or any(w.denied for w in said)
                 out.append(((s + a, s + b), (f"the page says {word}", passage), by_denial))
+    return out
+
+
+# Seasons: one of four, not two sides ("completed in the spring" where the page says "in the autumn").
+_SEASON = re.compile(r"(?<![A-Za-z])(spring|summer|autumn|winter)(?![a-z])|(春|夏|秋|冬)(?:季|天)")
+
+
+def _seasons(text: str) -> list:
+    """[(start, end, season)] of `text`'s seasons, each as one word of four (秋季 and autumn alike)."""
+    return [(m.start(), m.end(), m.group(1) or "spring summer autumn winter".split()["春夏秋冬".index(m.group(2))])
+            for m in _SEASON.finditer(text)]
+
+
+def _season_conflicts(point: str, context: list, window: list) -> list:
+    """[(span, (reason, passage))] of a season the point gives its event where the page sentence it matches best
+    among those that give a season gives only another ("expected to be completed in the spring": "in the autumn")."""
+    page_sentences = []
+    for pf, j in zip(context, window):
+        for s, e in sentence_spans(pf.text):
+            sentence = pf.text[s:e]
+            seasons = _seasons(sentence)
+            if seasons:
+                page_sentences.append((set(content_units(_without(sentence, seasons))), seasons, sentence, j))
+    out = []
+    if not page_sentences:
+        return out
+    for s, e in _clauses(point):
+        clause = point[s:e]
+        seasons = _seasons(clause)
+        units = set(content_units(_without(clause, seasons)))
+        if len(seasons) != 1 or len(units) < 2 or fact_rules.negation_cues(clause):
+            continue
+        a, b, season = seasons[0]
+        overlap, k = max((len(units & u) / len(units), k) for k, (u, *_) in enumerate(page_sentences))
+        _, theirs, sentence, passage = page_sentences[k]
+        if overlap >= OPPOSITE_MIN_SHARE and season not in {t for *_, t in theirs}:
+            word = sentence[theirs[0][0]:theirs[0][1]]
+            out.append(((s + a, s + b), (f"the page says {word}", passage)))
     return out
 
 

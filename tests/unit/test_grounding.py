@@ -1513,3 +1513,14 @@ def test_what_a_page_sets_aside_after_a_comma_is_not_said():
                   "- The price rise did not reflect its own margin."):
         (kept,) = ground_points(point, page)
         assert (kept["supported"], kept["reasons"]) == (True, []), point
+
+
+def test_a_season_is_one_of_four():
+    page = "The deal is expected to be completed in the autumn, if regulators agree. 秋季将举行第二届陶瓷博览会。"
+    (spring,) = ground_points("- The deal is expected to be completed in the spring, if regulators agree.", page)
+    assert [(r["span"], r["reason"]) for r in spring["reasons"]] == [("spring", "the page says autumn")]
+    (chun,) = ground_points("- 春季将举行第二届陶瓷博览会。", page)
+    assert [(r["span"], r["reason"]) for r in chun["reasons"]] == [("春季", "the page says 秋季")]
+    for point in ("- The deal should be completed in the autumn if regulators agree.", "- 第二届陶瓷博览会将在秋天举行。"):
+        (kept,) = ground_points(point, page)
+        assert (kept["supported"], kept["reasons"]) == (True, []), point
