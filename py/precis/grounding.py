@@ -3030,13 +3030,7 @@ def _opposite_conflicts(point: str, context: list, window: list) -> list:
     下降 for 上涨; precis.opposites): that sentence says it only the other way, the point's clause only its way.
     A denied word says its event the other way ("not allowed" is the page's "ban"): "by a denial" when the point's
     word or the page's is denied."""
-    page_sentences = []
-    for pf, j in zip(context, window):
-        for s, e in sentence_spans(pf.text):
-            sentence = pf.text[s:e]
-            words = _said_sides(sentence)
-            if words:
-                page_sentences.append((set(content_units(_without(sentence, words))), words, sentence, j))
+    page_sentences = _window_sentences_with(context, window, _said_sides)
     out = []
     for s, e in _clauses(point):
         clause = point[s:e]
@@ -3073,13 +3067,7 @@ def _seasons(text: str) -> list:
 def _season_conflicts(point: str, context: list, window: list) -> list:
     """[(span, (reason, passage))] of a season the point gives its event where the page sentence it matches best
     among those that give a season gives only another ("expected to be completed in the spring": "in the autumn")."""
-    page_sentences = []
-    for pf, j in zip(context, window):
-        for s, e in sentence_spans(pf.text):
-            sentence = pf.text[s:e]
-            seasons = _seasons(sentence)
-            if seasons:
-                page_sentences.append((set(content_units(_without(sentence, seasons))), seasons, sentence, j))
+    page_sentences = _window_sentences_with(context, window, _seasons)
     out = []
     if not page_sentences:
         return out
@@ -3095,6 +3083,19 @@ def _season_conflicts(point: str, context: list, window: list) -> list:
         if overlap >= OPPOSITE_MIN_SHARE and season not in {t for *_, t in theirs}:
             word = sentence[theirs[0][0]:theirs[0][1]]
             out.append(((s + a, s + b), (f"the page says {word}", passage)))
+    return out
+
+
+def _window_sentences_with(context: list, window: list, read: Callable[[str], list]) -> list:
+    """[(its content units without the words read, the words read, sentence, passage index)] of each window sentence
+    in which read(sentence) finds words (opposite words, seasons)."""
+    out = []
+    for pf, j in zip(context, window):
+        for s, e in sentence_spans(pf.text):
+            sentence = pf.text[s:e]
+            words = read(sentence)
+            if words:
+                out.append((set(content_units(_without(sentence, words))), words, sentence, j))
     return out
 
 
