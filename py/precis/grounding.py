@@ -2315,6 +2315,12 @@ _ENDS = re.compile(r"结束|閉幕|闭幕|截止|到期|为止|為止|止|落幕
                    r"finish\w*|run|runs|running|last|lasts|lasting|expire\w*|until|till|through|deadline)\b)")
 
 
+def _window_dates_like(fact, context: list, window: list) -> list:
+    """[(passage facts, date, passage index)] of the window's dates that are the point's date `fact`."""
+    return [(pf, g, j) for pf, j in zip(context, window) for g in pf.facts
+            if g.kind == "date" and _date_matches(fact.key, g.key)]
+
+
 def _until_conflicts(point: str, point_facts: list, context: list, window: list) -> list:
     """[(span, (reason, passage))] for a date the point gives an event where the window gives it only as the end
     of a span (the point's 3月31日免费向公众开放 where the page's exhibition runs 至3月31日)."""
@@ -2324,8 +2330,7 @@ def _until_conflicts(point: str, point_facts: list, context: list, window: list)
             continue
         if _ENDS.search(point[max(0, f.start - 24):f.start]) or _ENDS.search(point[f.end:f.end + 24]):
             continue
-        same = [(pf, g, j) for pf, j in zip(context, window) for g in pf.facts
-                if g.kind == "date" and _date_matches(f.key, g.key)]
+        same = _window_dates_like(f, context, window)
         if same and all(_UNTIL_BEFORE.search(pf.text[:g.start]) for pf, g, _ in same):
             pf, g, j = same[0]
             out.append(((f.start, f.end), (f"the page gives {g.text.rstrip('.')} as when it ends", j)))
@@ -2340,10 +2345,9 @@ def _begun_as_ended_conflicts(point: str, point_facts: list, context: list, wind
         before = point[max(0, f.start - 24):f.start]
         if f.kind != "date" or not _ENDS.search(before) or _STARTS.search(before) or _UNTIL_BEFORE.search(before):
             continue   # "ran until March", "from its start in March" say no end of their own the page could lack
-        same = [(pf, g, j) for pf, j in zip(context, window) for g in pf.facts
-                if g.kind == "date" and _date_matches(f.key, g.key)]
-        if same and all(_STARTS.search(pf.text[max(0, g.start - 24):g.start])
-                        and not _ENDS.search(pf.text[max(0, g.start - 24):g.start]) for pf, g, _ in same):
+        same = _window_dates_like(f, context, window)
+        if same and all(_STARTS.search(lead) and not _ENDS.search(lead)
+                        for lead in (pf.text[max(0, g.start - 24):g.start] for pf, g, _ in same)):
             pf, g, j = same[0]
             out.append(((f.start, f.end), (f"the page gives {g.text.rstrip('.')} as when it began", j)))
     return out
