@@ -48,6 +48,7 @@ from precis import facts as fact_rules
 from precis.cjk_names import BODY_REACH, FAMILY_NAMES, abbreviates, body_word_conflicts, holds_name, page_spelling, role_conflicts, \
     role_holders, work_claims, work_conflicts
 from precis.english_kinds import kind_conflicts, kinds
+from precis.english_posts import post_conflicts, posts
 from precis.english_roles import HUMAN_POSTS, called_by_post, officer_conflicts, officers
 from precis.cjk_doers import clauses as cjk_clauses, doer_conflicts as cjk_doer_conflicts, page_sayings, \
     sentence_openings, speaker_conflicts
@@ -898,6 +899,7 @@ class PassageIndex:
             self._page_placings = english_placings(self._page_text)
             self._page_name_words = page_name_words(self._page_text)
             self._page_sentences = [p.text for p in self.passages]
+            self._page_posts = posts(self._page_text)
             self._page_verbs = verb_index(self._page_sentences)
             self._page_transfers = [(t, sentence) for sentence in self._page_sentences for t in transfers(sentence)]
             # the people the page gives roles, and the bodies it names (华曜能源, 辰光新能源): who may do a deed
@@ -924,7 +926,8 @@ class PassageIndex:
             out.append((span, (reason or NOT_SAID, self._passage_with(evidence) if evidence else -1)))
         out.extend(doer_conflicts(point, self._page_sentences, self._page_name_words, self._page_verbs))
         out.extend((span, (reason, self._passage_with(evidence))) for span, (reason, evidence)
-                   in transfer_conflicts(point, self._page_transfers) + swap_conflicts(point, self._page_sentences))
+                   in transfer_conflicts(point, self._page_transfers) + swap_conflicts(point, self._page_sentences)
+                   + post_conflicts(point, self._page_posts, self._page_sentences))
         out.extend((span, (reason, self._passage_with(evidence) if evidence else -1)) for span, (reason, evidence)
                    in cjk_doer_conflicts(point, self._page_clauses, self._page_people, self._page_openings)
                    + speaker_conflicts(point, self._page_sayings, self._page_people)
