@@ -150,7 +150,7 @@ ROLE_WORDS = tuple(sorted("""
 兽医 教练 主教练 助理教练 选手 运动员 球员 队员 后卫 前锋 中锋 外援 门将 守门员 领队 裁判 裁判长 船长 机长 飞行员 专家 学者 科学家 院士 医生 医师 饲养员
 预报员 首席预报员 讲师 作家 演员 代表 居民代表 化学家 物理学家 生物学家 棋手 裁判员 馆员 园艺师
 店员 店长 店主 老板 志愿者 员工 司机 护士 教师 老师 厨师 经营者 创办人 修复师 讲解员 技术员 列车长 乘务员 快递员
-网格员 社工 村民 农民 市民 学生
+网格员 社工 村民 农民 市民 学生 指挥 师傅 歌手 传承人 研究生
 """.split(), key=len, reverse=True))
 # The commonest Chinese family names, less those that also begin common words after a role word (方面, 任职,
 # 向记者, 何时, 高度, 余下, 付款, 万名, 曾经): a role word followed by one of these and a character or two names a
@@ -160,7 +160,7 @@ FAMILY_NAMES = frozenset(
     "姚卢姜崔钟谭陆汪范金石廖贾夏韦邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵钱严覃武戴莫孔汤")
 _NAME_FIRST_STOPS = CJK_FUNCTION_CHARS | frozenset("此曾也表说將将已今去还還均亦称稱认認指透介对對")
 # After the name: a verb of saying, a function word, punctuation or the end.
-_AFTER_NAME = ("(?=表示|说|說|称|稱|则|認為|认为|在|的|担任|兼任|接任|將|将|指出|透露|介绍|此前|曾|也|对|對|和|与|與|带领|帶領|率领|"
+_AFTER_NAME = ("(?=表示|说|說|称|稱|则|認為|认为|在|的|担任|兼任|接任|將|将|指出|透露|介绍|此前|曾|也|对|對|和|与|與|带领|帶領|率领|向|是|今年|现年|"
                "率領|领导|領導|主持|参与|參與|提出|回忆|回憶|强调|強調|坦言|并|並|未|没|沒|不|已|于|於|出席|到场|到場|致辞|致辭|"
                "赛后|賽後|会后|會後|随后|隨後|日前|近日|当天|當天|当时|當時|上午|下午|晚上|[，,。、；;！？!?\\s]|$)")
 _HOLDER = re.compile(f"(?P<role>{'|'.join(ROLE_WORDS)})(?:是|为|為)?(?P<name>[{HAN}]{{2,3}}?){_AFTER_NAME}")

@@ -65,6 +65,10 @@ def test_role_holders_read_role_name_and_body():
     ("科技馆副馆长周明表示，新展厅明年开放。", "科技馆馆长周明表示，新展厅明年开放", [("周明", "the page names 周明 as 副馆长")]),
     ("科技馆馆长周明表示，新展厅明年开放。", "科技馆副馆长周明表示，新展厅明年开放", [("周明", "the page names 周明 as 馆长")]),
     ("科技馆副馆长周明表示，新展厅明年开放。", "科技馆副馆长周明表示，新展厅明年开放", []),
+    # A name followed by 向, 是 or 今年 is read as held too; 师傅 and 指挥 are posts.
+    ("瑞丰化学安全总监许文杰兼任厂长。", "村委会主任许文杰向环保部门举报了死鱼情况", [("许文杰", "the page names 许文杰 as 总监")]),
+    ("县文旅局局长范志明说，线路尚未确定。", "老陶艺师傅范志明今年72岁", [("范志明", "the page names 范志明 as 局长")]),
+    ("学院教授陈雅琴是档案库的学术顾问。", "学院教授陈雅琴是档案库的学术顾问", []),
 ])
 def test_role_conflicts(page, point, expected):
     found = role_conflicts(point, page, role_holders(page))
