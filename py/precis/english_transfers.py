@@ -26,6 +26,9 @@ _VERBS = {
     ("sale", "giver"): r"sold|sells?|selling",
     ("loan", "giver"): r"lent|lends?|lending|loaned",
     ("loan", "taker"): r"borrowed|borrows?|borrowing",
+    # a lease's side is the preposition's: "leases them to 19 airlines" (the lessor), "lease … from Orrin" (the lessee)
+    ("lease", "either"): r"leased|leases?|leasing|rented|rents?|renting|hired|hires?|hiring|chartered|charters?"
+                         r"|chartering",
 }
 _VERB = re.compile("|".join(f"(?P<{kind}_{side}>\\b(?:{words})\\b)" for (kind, side), words in _VERBS.items()))
 # A party: a name, or a body named by its kind ("the council"), not by its side of the deal ("the buyer").
@@ -36,6 +39,9 @@ _LEAD = r"(?:(?:has|have|had|will|would|could|can|may|did|does|do|also|now|then|
         r"recently|just|jointly|agreed|agrees|agree|plans|planned|plan|wants|wanted|want|is|are|was|were|be|been|" \
         r"being|to|set|expected|due) )*"
 _SUBJECT = re.compile(rf"(?P<party>{NAME}|{BY_KIND})(?:, [^,]{{3,80}},)?(?:,? (?:which|who|that))? {_LEAD}$")
+# The party right before the verb, read first: "said the buses would go back to Vantor, which leased them" is Vantor's
+# deal, not the sayer's.
+_SUBJECT_NEXT_TO = re.compile(rf"(?P<party>{NAME}|{BY_KIND})(?:,? (?:which|who|that))? {_LEAD}$")
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being) $")
 # "Northbridge Media announced on 3 February that it had agreed to sell": the "it" of a report is its teller.
 _REPORTED = re.compile(rf"(?P<party>{NAME}|{BY_KIND})(?:, [^,]{{3,80}},)? (?:has |had )?"
@@ -54,7 +60,7 @@ _LOAN_FROM = re.compile(r"\bloans? (?:of [^,;]{1,30} )?from ")
 
 
 class Transfer(NamedTuple):
-    kind: str        # "sale" or "loan"
+    kind: str        # "sale", "loan" or "lease" (hire, rent, charter)
     givers: tuple    # ((party, (start, end)), ...): the seller or lender, and the company sold
     takers: tuple    # the buyer or borrower
 
@@ -81,8 +87,8 @@ def transfers(text: str) -> list:
     for verb in _VERB.finditer(text):
         kind, side = verb.lastgroup.split("_")
         before = text[:verb.start()]
-        passive = bool(_PASSIVE.search(before))
-        subject = _SUBJECT.search(before)
+        passive = bool(_PASSIVE.search(before)) and not verb.group(0).endswith("ing")   # "is leasing" is active
+        subject = _SUBJECT_NEXT_TO.search(before) or _SUBJECT.search(before)
         subject = subject or _REPORTED.search(before)
         subject = (subject.group("party"), subject.span("party")) if subject and _is_party(subject.group("party")) \
             else None
@@ -94,12 +100,16 @@ def transfers(text: str) -> list:
         if apposition:
             after = after[:apposition.start() - verb.end()] + " " * (apposition.end() - apposition.start()) + \
                 after[apposition.end() - verb.end():]
+        first_prep = _PREPOSITION.search(after)
+        if side == "either":
+            if passive or not first_prep or first_prep.group("prep") == "by":
+                continue
+            side = "taker" if first_prep.group("prep") == "from" else "giver"
         sides = {"giver": [], "taker": []}
         other = "giver" if side == "taker" else "taker"
         # the subject's side; a passive verb's subject is the other one ("was bought by Paysmith")
         if subject:
             sides[other if passive else side].append(subject)
-        first_prep = _PREPOSITION.search(after)
         if not passive and (side, kind) == ("taker", "sale"):
             # the company bought, where the object is a party ("agreed to buy Paysmith")
             obj = _party_after(text, verb.end()) if not first_prep or first_prep.start() > 1 else None
@@ -143,7 +153,8 @@ def _on_side(party: str, parties: tuple) -> bool:
 
 
 _ROLES = {("sale", "takers"): "buyer", ("sale", "givers"): "seller",
-          ("loan", "takers"): "borrower", ("loan", "givers"): "lender"}
+          ("loan", "takers"): "borrower", ("loan", "givers"): "lender",
+          ("lease", "takers"): "lessee", ("lease", "givers"): "lessor"}
 
 
 def transfer_conflicts(point: str, page_transfers: list) -> list:

@@ -32,6 +32,17 @@ def sides(text):
      [("sale", ["Northbridge Media"], ["Meridian Audio Group"])]),
     ("The council said it would sell the depot, which it bought from Arden Rail in 1990, to Norland Holdings.",
      [("sale", ["The council"], ["Norland Holdings"])]),
+    # a lease, hire or charter takes its sides from the preposition: from the lessor, to the lessee
+    ("SkyFret has agreed to lease four freighters from Orrin Aviation Capital, a leasing company.",
+     [("lease", ["Orrin Aviation Capital"], ["SkyFret"])]),
+    ("Orrin Aviation Capital is leasing four freighters from SkyFret.",
+     [("lease", ["SkyFret"], ["Orrin Aviation Capital"])]),
+    # the party next to the verb is its subject, not a sayer before it
+    ("Its director, Frank Dolan, said the buses would go back to Vantor, which leased them to Citylink.",
+     [("lease", ["Vantor"], ["Citylink"])]),
+    ("Harwick will hire older wagons until then.", []),
+    # "is buying" is active
+    ("Paysmith is buying Brightfold.", [("sale", ["Brightfold"], ["Paysmith"])]),
     # one side only, or a side named by its role in the deal, is no deal read here
     ("The letters were bought by the Grantham Library.", []),
     ("The seller sold the farm to the buyer.", []),
