@@ -33,6 +33,7 @@ _VERBS = {
 _VERB = re.compile("|".join(f"(?P<{kind}_{side}>\\b(?:{words})\\b)" for (kind, side), words in _VERBS.items()))
 # A party: a name, or a body named by its kind ("the council"), not by its side of the deal ("the buyer").
 _SIDE_WORDS = frozenset("buyer seller lender borrower".split())
+_OPENING_WORDS = frozenset("A An The It Its This That These Those They He She We".split())
 _PARTY = re.compile(rf"{NAME}|{BY_KIND}")
 # What may stand between a subject and its verb: auxiliaries, an intention, the passive ("has agreed to be").
 _LEAD = r"(?:(?:has|have|had|will|would|could|can|may|did|does|do|also|now|then|later|first|finally|already|" \
@@ -55,8 +56,11 @@ _PARTY_END = re.compile(r"\b(?:for|in|on|at|with|and|but|after|before|when|which
 # Where the verb's clause ends.
 _CLAUSE_END = re.compile(r"[;:]|, (?!\d)| (?:and|but|while|whereas|after|before|when) |\.(?!\d)|$")
 _PREPOSITION = re.compile(r"\b(?P<prep>from|to|by)\b ")
-# A loan from a party, taken by the subject ("Cellcycle secured a £65 million loan from the fund").
-_LOAN_FROM = re.compile(r"\bloans? (?:of [^,;]{1,30} )?from ")
+# A loan from a party, taken by the subject ("Cellcycle secured a £65 million loan from the fund", "agreed a £65 million
+# loan with the National Wealth Fund": the party a borrower agrees a loan with is its lender).
+_LOAN_FROM = re.compile(r"\bloans? (?:of [^,;]{1,30} )?(?:from|with) ")
+_TAKES_LOAN = re.compile(rf"(?P<party>{NAME}|{BY_KIND}) {_LEAD}(?:agreed|secured|took out|signed|obtained|got|received|"
+                         rf"arranged|raised|won)(?: an?)?(?: [^,;]{{1,30}})? $")
 
 
 class Transfer(NamedTuple):
@@ -78,7 +82,8 @@ def _party_after(text: str, at: int):
 
 
 def _is_party(text: str) -> bool:
-    return text.split()[-1].lower() not in _SIDE_WORDS
+    """A name or a body named by its kind; not a side of the deal ("the buyer") nor a word opening a sentence ("A")."""
+    return text.split()[-1].lower() not in _SIDE_WORDS and text not in _OPENING_WORDS
 
 
 def transfers(text: str) -> list:
@@ -131,10 +136,13 @@ def transfers(text: str) -> list:
     for loan in _LOAN_FROM.finditer(text):
         lender = _party_after(text, loan.end())
         clause_start = max(text.rfind(c, 0, loan.start()) for c in ";:")
-        borrower = next((m for m in _PARTY.finditer(text, clause_start + 1, loan.start()) if _is_party(m.group(0))),
-                        None)
+        # the subject of the verb that takes the loan, else the clause's first party
+        taking = _TAKES_LOAN.search(text, clause_start + 1, loan.start())
+        borrower = (taking.group("party"), taking.span("party")) if taking and _is_party(taking.group("party")) else \
+            next(((m.group(0), m.span()) for m in _PARTY.finditer(text, clause_start + 1, loan.start())
+                  if _is_party(m.group(0))), None)
         if lender and borrower and not any(t.kind == "loan" and lender in t.givers for t in out):
-            out.append(Transfer("loan", (lender,), ((borrower.group(0), borrower.span()),)))
+            out.append(Transfer("loan", (lender,), (borrower,)))
     return out
 
 

@@ -32,6 +32,9 @@ def sides(text):
      [("sale", ["Northbridge Media"], ["Meridian Audio Group"])]),
     ("The council said it would sell the depot, which it bought from Arden Rail in 1990, to Norland Holdings.",
      [("sale", ["The council"], ["Norland Holdings"])]),
+    # a loan agreed with a lender; the borrower is the subject of the verb that takes it, not the sentence's first name
+    ("A plant is to be built near Rotherham after the recycling company Cellcycle agreed a £65 million loan with the "
+     "National Wealth Fund on 21 January.", [("loan", ["National Wealth Fund"], ["Cellcycle"])]),
     # a lease, hire or charter takes its sides from the preposition: from the lessor, to the lessee
     ("SkyFret has agreed to lease four freighters from Orrin Aviation Capital, a leasing company.",
      [("lease", ["Orrin Aviation Capital"], ["SkyFret"])]),
