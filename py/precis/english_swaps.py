@@ -6,12 +6,16 @@ the two names stand in each other's place. Each name of the point is read with t
 Hallam", "to Ashbury"); where a sentence of the page that names both puts each after the other's word, and never
 after its own, the point has swapped them. The grounding check (precis.grounding) asks this beside its doer and
 transfer checks.
+
+The same holds of whose a thing is: "Skyline Regional has hired 23 of Atlantic Air's pilots" against the page's
+"Atlantic Air … had hired 23 of Skyline's 160 pilots" (possessive_swap_conflicts).
 """
 
 from __future__ import annotations
 
 import re
 
+from precis.english_doers import same_party
 from precis.english_roles import NAME
 
 _NAMED = re.compile(NAME)
@@ -61,4 +65,32 @@ def swap_conflicts(point: str, sentences: list) -> list:
                     start = point.find(a)
                     out.append(((start, start + len(a)), (f"the page says {words[a]} {b}", sentence)))
                     break
+    return out
+
+
+# "Skyline's 160 pilots": a name's possessive and the first word after it that is not a number.
+_POSSESSIVE = re.compile(rf"(?P<name>{NAME})['’]s (?:[\d.,]+ )?(?P<noun>[a-z]+)")
+
+
+def _possessives(text: str) -> list:
+    """[(name, noun, (start, end) of the name)] of every "Name's noun" of `text`."""
+    return [(m.group("name"), m.group("noun"), m.span("name")) for m in _POSSESSIVE.finditer(text)]
+
+
+def possessive_swap_conflicts(point: str, sentences: list) -> list:
+    """[((start, end) of the owner in the point, (reason, the page's sentence))] for "B's noun" in a point that also
+    names A, where a sentence of the page naming B writes "A's noun" and no sentence of the page writes "B's noun":
+    the two parties trade the thing owned."""
+    out = []
+    for owner, noun, span in _possessives(point):
+        others = [m.group(0) for m in _NAMED.finditer(point) if m.group(0) not in _NOT_NAMES
+                  and not same_party(m.group(0), owner) and not (span[0] <= m.start() < span[1])]
+        if not others or any(same_party(o, owner) and n == noun for s in sentences for o, n, _ in _possessives(s)):
+            continue
+        for sentence in sentences:
+            theirs = [o for o, n, _ in _possessives(sentence) if n == noun]
+            swapped = next((o for o in theirs for other in others if same_party(o, other)), None)
+            if swapped and any(same_party(m.group(0), owner) for m in _NAMED.finditer(sentence)):
+                out.append((span, (f"the page says {swapped}'s {noun}", sentence)))
+                break
     return out

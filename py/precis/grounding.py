@@ -60,7 +60,7 @@ from precis.cjk_deals import deal_conflicts
 from precis.scripts import HAN
 from precis.english_doers import POSSESSIVE, doer_conflicts, page_name_words, verb_index
 from precis.english_placings import placing_conflicts as english_placing_conflicts, placings as english_placings
-from precis.english_swaps import swap_conflicts
+from precis.english_swaps import possessive_swap_conflicts, swap_conflicts
 from precis.english_transfers import transfer_conflicts, transfers
 from precis.paired_amounts import pairing_conflicts
 from precis.english_work import person_claims, person_conflicts, work_claims as english_work_claims, \
@@ -927,7 +927,8 @@ class PassageIndex:
         out.extend(doer_conflicts(point, self._page_sentences, self._page_name_words, self._page_verbs))
         out.extend((span, (reason, self._passage_with(evidence))) for span, (reason, evidence)
                    in transfer_conflicts(point, self._page_transfers) + swap_conflicts(point, self._page_sentences)
-                   + post_conflicts(point, self._page_posts, self._page_sentences))
+                   + post_conflicts(point, self._page_posts, self._page_sentences)
+                   + possessive_swap_conflicts(point, self._page_sentences))
         out.extend((span, (reason, self._passage_with(evidence) if evidence else -1)) for span, (reason, evidence)
                    in cjk_doer_conflicts(point, self._page_clauses, self._page_people, self._page_openings)
                    + speaker_conflicts(point, self._page_sayings, self._page_people)
