@@ -44,6 +44,10 @@ _SUBJECT = re.compile(rf"(?P<party>{NAME}|{BY_KIND})(?:, [^,]{{3,80}},)?(?:,? (?
 # deal, not the sayer's.
 _SUBJECT_NEXT_TO = re.compile(rf"(?P<party>{NAME}|{BY_KIND})(?:,? (?:which|who|that))? {_LEAD}$")
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being) $")
+# "the Westcombe Flight Academy, which it bought in 2019": the "it" of a relative clause is the sentence's first party,
+# and what the clause speaks of is the company bought.
+_IT_SUBJECT = re.compile(rf"\bit {_LEAD}$")
+_WHICH = re.compile(rf"(?P<party>{NAME}|{BY_KIND}), which $")
 # "Northbridge Media announced on 3 February that it had agreed to sell": the "it" of a report is its teller.
 _REPORTED = re.compile(rf"(?P<party>{NAME}|{BY_KIND})(?:, [^,]{{3,80}},)? (?:has |had )?"
                        rf"(?:announced|said|says|confirmed|disclosed|revealed|stated)\b[^;,]{{0,40}}? (?:that )?(?:it|they) {_LEAD}$")
@@ -67,6 +71,7 @@ class Transfer(NamedTuple):
     kind: str        # "sale", "loan" or "lease" (hire, rent, charter)
     givers: tuple    # ((party, (start, end)), ...): the seller or lender, and the company sold
     takers: tuple    # the buyer or borrower
+    things: tuple = ()   # of the givers, the company bought ("buy Paysmith", "the academy, which Skyline bought")
 
 
 def _party_after(text: str, at: int):
@@ -97,6 +102,14 @@ def transfers(text: str) -> list:
         subject = subject or _REPORTED.search(before)
         subject = (subject.group("party"), subject.span("party")) if subject and _is_party(subject.group("party")) \
             else None
+        subject_at = subject[1][0] if subject else None
+        if subject is None and not passive and _IT_SUBJECT.search(before):
+            subject_at = _IT_SUBJECT.search(before).start()
+            subject = next(((m.group(0), m.span()) for m in _PARTY.finditer(text, 0, subject_at)
+                            if _is_party(m.group(0))), None)
+        thing = _WHICH.search(before, 0, subject_at) if subject_at is not None and (side, kind) == ("taker", "sale") \
+            and not passive else None
+        thing = (thing.group("party"), thing.span("party")) if thing and _is_party(thing.group("party")) else None
         clause_end = _CLAUSE_END.search(text, verb.end()).start()
         apposition = _OBJECT_APPOSITION.match(text, clause_end)
         if apposition:   # its own words name no side ("broadcast to the Wexmouth area")
@@ -115,11 +128,14 @@ def transfers(text: str) -> list:
         # the subject's side; a passive verb's subject is the other one ("was bought by Paysmith")
         if subject:
             sides[other if passive else side].append(subject)
+        if thing:
+            sides["giver"].append(thing)
         if not passive and (side, kind) == ("taker", "sale"):
             # the company bought, where the object is a party ("agreed to buy Paysmith")
             obj = _party_after(text, verb.end()) if not first_prep or first_prep.start() > 1 else None
             if obj and (not first_prep or obj[1][1] <= verb.end() + first_prep.start()):
                 sides["giver"].append(obj)
+                thing = thing or obj
         for prep in _PREPOSITION.finditer(after):
             party = _party_after(text, verb.end() + prep.end())
             if not party:
@@ -132,7 +148,7 @@ def transfers(text: str) -> list:
             elif word == "to":
                 sides["taker"].append(party)        # sold to, lent to
         if sides["giver"] and sides["taker"]:
-            out.append(Transfer(kind, tuple(sides["giver"]), tuple(sides["taker"])))
+            out.append(Transfer(kind, tuple(sides["giver"]), tuple(sides["taker"]), (thing,) if thing else ()))
     for loan in _LOAN_FROM.finditer(text):
         lender = _party_after(text, loan.end())
         clause_start = max(text.rfind(c, 0, loan.start()) for c in ";:")
@@ -179,4 +195,11 @@ def transfer_conflicts(point: str, page_transfers: list) -> list:
                         for t, sentence in theirs if _on_side(party, getattr(t, other))), None)
         if swapped:
             out.append(swapped)
+            continue
+        # the thing bought, where every deal of the page for it has another buyer
+        for thing, _ in deal.things:
+            buyers = [(t, sentence) for t, sentence in theirs if any(_same(thing, x) for x, _ in t.things)]
+            if buyers and not any(_on_side(party, t.takers) for t, _ in buyers for party, _ in deal.takers):
+                (party, span), (t, sentence) = deal.takers[0], buyers[0]
+                out.append((span, (f"the page has {t.takers[0][0]} as the {_ROLES[(deal.kind, 'takers')]}", sentence)))
     return out

@@ -81,3 +81,23 @@ def test_the_reader_sees_the_pages_buyer():
     assert [(r["span"], r["reason"]) for r in swapped["reasons"]] == [
         ("The council", "the page has Norland Holdings as the buyer")]
     assert (kept["supported"], kept["reasons"]) == (True, [])
+
+
+ACADEMY = ("Skyline trains its own pilots at the Westcombe Flight Academy, which it bought in 2019. "
+           "Paysmith has agreed to buy Brightfold")
+
+
+@pytest.mark.parametrize("point, expected", [
+    # the "it" of a relative clause is the sentence's first party; what the clause speaks of is the company bought
+    ("Skyline trains pilots at the Westcombe Flight Academy, which Atlantic Air bought in 2019.",
+     [("Atlantic Air", "the page has Skyline as the buyer")]),
+    ("Northgate Capital has agreed to buy Brightfold.", [("Northgate Capital", "the page has Paysmith as the buyer")]),
+    ("Skyline trains pilots at the Westcombe Flight Academy, which Skyline bought in 2019.", []),
+    ("Paysmith has agreed to buy Brightfold.", []),
+    # a company the page has no deal for is the fact check's
+    ("Northgate Capital has agreed to buy Rota.", []),
+])
+def test_the_company_bought_by_another_buyer_is_caught(point, expected):
+    page_transfers = [(t, s) for s in ACADEMY.split(". ") for t in transfers(s)]
+    found = transfer_conflicts(point, page_transfers)
+    assert [(point[a:b], reason) for (a, b), (reason, _) in found] == expected
