@@ -57,6 +57,7 @@ from precis.cjk_places import place_conflicts
 from precis.cjk_relations import relation_conflicts
 from precis.cjk_shares import share_conflicts
 from precis.cjk_deals import deal_conflicts
+from precis.cjk_agents import agent_conflicts
 from precis.scripts import HAN
 from precis.english_doers import POSSESSIVE, doer_conflicts, page_name_words, verb_index
 from precis.english_placings import placing_conflicts as english_placing_conflicts, placings as english_placings
@@ -933,7 +934,8 @@ class PassageIndex:
                    in cjk_doer_conflicts(point, self._page_clauses, self._page_people, self._page_openings)
                    + speaker_conflicts(point, self._page_sayings, self._page_people)
                    + placing_conflicts(point, self._page_text) + relation_conflicts(point, self._page_text)
-                   + share_conflicts(point, self._page_text) + deal_conflicts(point, self._page_text))
+                   + share_conflicts(point, self._page_text) + deal_conflicts(point, self._page_text)
+                   + agent_conflicts(point, self._page_text))
         places = {f.text for f in point_facts if f.kind == "name" and f.key and f.key[0] == "cjk"
                   and f.text in self._page_text}
         if places:

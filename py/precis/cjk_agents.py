@@ -1,0 +1,71 @@
+"""Who a deed was done by, as a Chinese page says it with 由: 清溪河上一次大规模疏浚…由省航道局负责. Pure stdlib.
+
+A point that gives the deed to another body or person (清溪河上一次大规模疏浚由江海航道工程公司负责) has every word of the
+deed in the page, and often the other party too; only the agent is wrong. A point's "thing由agent verb" is read
+against the page's sentences that say the same thing (most of its character pairs) with the same verb: where each
+names its agent (由X verb, or X opening the clause of the verb: 省文化和旅游厅10月18日公布…名单) and none is the
+point's, the point gives the deed to another. The grounding check (precis.grounding) asks this beside its Chinese
+doer check (precis.cjk_doers), which reads agents that open a clause.
+"""
+
+from __future__ import annotations
+
+import re
+
+from precis.cjk_doers import bigrams
+from precis.scripts import HAN
+
+# Deeds a page says with 由 and their agent: who was in charge, who gave, who made, who announced.
+_DEEDS = ("负责|負責|主讲|主講|主持|公布|发布|發布|完成|提供|承担|承擔|设计|設計|建造|施工|主办|主辦|承办|承辦|组织|組織|"
+          "牵头|牽頭|出资|出資|拨付|撥付|投资|投資|运营|運營|管理|颁发|頒發|批准|审批|審批|举办|舉辦|资助|資助")
+# The verb is no part of the agent's name (由上海锐影建筑设计事务所设计: 设计事务所 names it).
+_BY = re.compile(f"由(?P<agent>[{HAN}·]{{2,16}}?)(?:负责|負責)?(?P<verb>{_DEEDS})(?!事务所|事務所|公司|集团|集團|单位|單位|[院所局厅廳部处處室团團方师師])")
+_CLAUSE_PUNCT = re.compile("[，,。；;：:！？!?\n]")
+_SENTENCE = re.compile(r"[^。！？!?\n]+")
+# What opens a clause before its agent or ends the agent before a verb: a date, a time word.
+_NOT_AGENT = re.compile(f"[0-9０-９]|(?:今年|去年|明年|目前|已经|已經|随后|隨後|曾|将|將|已|于|於|在)")
+_MIN_THING_SHARE = 0.6
+
+
+def _same_agent(a: str, b: str) -> bool:
+    """One agent written in full or in part (郭远舟, 市天文学会会长郭远舟): a common run of three characters, or the
+    shorter whole within the longer."""
+    short, long_ = sorted((a, b), key=len)
+    return short in long_ or any(short[i:i + 3] in long_ for i in range(len(short) - 2))
+
+
+def _agents_in(sentence: str, verb: str) -> list:
+    """The agents `sentence` gives the deed `verb`: 由X verb, and a clause opening with X before verb
+    (省文化和旅游厅10月18日公布), X cut at a date or a time word."""
+    out = [m.group("agent") for m in _BY.finditer(sentence) if m.group("verb") == verb]
+    for clause in _CLAUSE_PUNCT.split(sentence):
+        at = clause.find(verb)
+        if at < 2 or "由" in clause[:at]:
+            continue
+        opening = clause[:at]
+        cut = _NOT_AGENT.search(opening)
+        agent = opening[:cut.start()] if cut else opening
+        if len(agent) >= 2 and re.fullmatch(f"[{HAN}·]+", agent):
+            out.append(agent)
+    return out
+
+
+def agent_conflicts(point: str, page: str) -> list:
+    """[((start, end) of the agent in the point, (reason, the page's sentence))] for each "thing由agent verb" of the point
+    where the page's sentences that say the same thing with the same verb each name an agent, none of them the
+    point's, and the page nowhere gives the point's agent that verb."""
+    out = []
+    sentences = [m.group(0) for m in _SENTENCE.finditer(page)]
+    for m in _BY.finditer(point):
+        agent, verb = m.group("agent"), m.group("verb")
+        clause_start = max((c.end() for c in _CLAUSE_PUNCT.finditer(point, 0, m.start())), default=0)
+        thing = bigrams(point[clause_start:m.start()])
+        if len(thing) < 2 or any(_same_agent(agent, a) for s in sentences for a in _agents_in(s, verb)
+                                 if agent in s or a == agent):
+            continue
+        saying = [(s, _agents_in(s, verb)) for s in sentences
+                  if verb in s and len(thing & bigrams(s)) >= _MIN_THING_SHARE * len(thing)]
+        if saying and all(agents and not any(_same_agent(agent, a) for a in agents) for _, agents in saying):
+            sentence, agents = saying[0]
+            out.append((m.span("agent"), (f"the page says 由{agents[0]}{verb}", sentence)))
+    return out

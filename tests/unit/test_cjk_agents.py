@@ -1,0 +1,38 @@
+"""precis.cjk_agents: a deed the point gives, with 由, to an agent the page does not (exact spans and reasons)."""
+
+import pytest
+
+from precis.cjk_agents import agent_conflicts
+from precis.grounding import ground_points
+
+PAGE = ("清溪河上一次大规模疏浚是在2008年，由省航道局负责，此后十多年没有再进行系统清淤。"
+        "本次疏浚工程由东港建设集团中标，江海航道工程公司落选。"
+        "省文化和旅游厅10月18日公布第三批省级传统工艺村名单，以柴烧陶器闻名的龙窑村入选。"
+        "首场讲座定于2月15日，由市天文学会会长郭远舟主讲。"
+        "改造工程由上海锐影建筑设计公司设计，计划明年3月开工。")
+
+
+@pytest.mark.parametrize("point, expected", [
+    ("清溪河上一次大规模疏浚由江海航道工程公司负责。", [("江海航道工程公司", "the page says 由省航道局负责")]),
+    ("首场讲座由天文馆馆长李慧敏主讲。", [("天文馆馆长李慧敏", "the page says 由市天文学会会长郭远舟主讲")]),
+    # an agent opening the clause of the verb
+    ("龙窑村入选的名单由县文旅局公布。", [("县文旅局", "the page says 由省文化和旅游厅公布")]),
+    # the verb is no part of the agent's name
+    ("改造工程由北京华影设计院设计。", [("北京华影设计院", "the page says 由上海锐影建筑设计公司设计")]),
+    # the page's agent, in full or in part, passes
+    ("清溪河上一次大规模疏浚由省航道局负责。", []),
+    ("首场讲座由郭远舟主讲。", []),
+    ("龙窑村入选的名单由省文化和旅游厅公布。", []),
+    ("改造工程由上海锐影建筑设计公司设计。", []),
+    # a deed the page does not say of that thing is not read here
+    ("新码头由江海航道工程公司负责。", []),
+])
+def test_a_deed_given_to_another_agent(point, expected):
+    found = agent_conflicts(point, PAGE)
+    assert [(point[s:e], reason) for (s, e), (reason, _) in found] == expected
+
+
+def test_the_reader_sees_the_pages_agent():
+    (g,) = ground_points("- 清溪河上一次大规模疏浚由江海航道工程公司负责。", PAGE)
+    assert not g["supported"]
+    assert ("江海航道工程公司", "the page says 由省航道局负责") in [(r["span"], r["reason"]) for r in g["reasons"]]
