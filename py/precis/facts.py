@@ -13,6 +13,8 @@ Kinds, and what makes two of them the same fact:
     date     (year or None, month, day or None): October 1 = the first of October = 1 Oct =
              10月1日 = 2024-10-01; a month alone ("in October", "10月") is a date without a day.
     weekday  0-6: Monday = 星期一 = 周一 = 月曜日.
+    era      a Chinese dynasty or era: 宋代 = 宋朝, 北宋, 民国 (the era named, as written but for 朝/代 and
+             traditional characters).
     time     minutes after midnight: 9:30 pm = 21:30 = 晚上9点半 = 午後9時30分.
     name     a proper name or multi-word proper phrase ("Matt Taylor", "Bank of England"), and a
              name with the kind of place it names ("Esterby river", "维尔河", "エスタビー川"):
@@ -332,6 +334,17 @@ def _date_fact(m: re.Match, text: str) -> Fact | None:
     return Fact("date", m.start(), m.end(), m.group(0), (year, month, day))
 
 
+# 宋代, 清朝, 北宋, 民国; not 元 after a number (300万元代价) nor a week (一周, 每周).
+_ERA = re.compile("(?<![0-9０-９零〇一二两兩三四五六七八九十百千万萬亿億每上下本这這该該])"
+                  "(?P<era>(?:东|東|西|南|北)?(?:夏|商|周|秦|汉|漢|晋|晉|隋|唐|宋|元|明|清)(?:代|朝)(?![表替价價])"
+                  "|(?:东|東|西|南|北)(?:汉|漢|晋|晉|宋|魏|周|齐|齊)(?![代朝])|民国|民國)")
+_ERA_SPELLING = str.maketrans({"東": "东", "漢": "汉", "晉": "晋", "國": "国", "齊": "齐", "朝": "代"})
+
+
+def _era_fact(m: re.Match) -> Fact:
+    return Fact("era", m.start(), m.end(), m.group(0), (m.group("era").translate(_ERA_SPELLING),))
+
+
 def _weekday_fact(m: re.Match) -> Fact:
     if m.group("en"):
         day = WEEKDAYS[m.group("en").lower()]
@@ -418,6 +431,8 @@ def extract_facts(text: str) -> list:
         for m in pattern.finditer(text):
             if m.end() > m.start():
                 add(_number_fact(m))
+    for m in _ERA.finditer(text):
+        add(_era_fact(m))
     for fact in _quotes(text):
         facts.append(fact)  # quotes may hold other facts: they overlap on purpose
     for fact in _cjk_names(text) + _codes(text) + _names(text):

@@ -390,10 +390,11 @@ class PassageIndex:
         self._point_facts = _PassageFacts(point)  # what a rival fact of the page must not be
         failed, held = _check_facts(point, point_facts, context)
         # A name the page uses anywhere is the page's (the museum named once, in the first
-        # sentence); whether it is the right one here is the role check's to say.
+        # sentence); whether it is the right one here is the role check's to say. So is an era (宋代).
         for f in point_facts:
             if (f.start, f.end) in failed and (
                     f.kind == "name" and (self._name_in_page(f) or _capitalized_first_word(point, f, context))
+                    or f.kind == "era" and _fact_held(f, [self.passage_facts(j) for j in range(len(self.passages))], [])
                     or _label_number(f) and self._label_in_page(point, f)
                     or self._age_in_page(point, f, point_facts) or self._years_lasted_in_page(point, f, point_facts)
                     or _placing_said(point, f, context)):
@@ -477,7 +478,10 @@ class PassageIndex:
         nearby = set()
         for j in window:
             nearby.update(self.counts[j])
-        held_spans = held + [_with_unit_word(point, f) for f in point_facts if (f.start, f.end) in held and _measure(f)]
+        # (an era is a word the page writes as the point does: its units are found, or not, as any other word's)
+        eras = {(f.start, f.end) for f in point_facts if f.kind == "era"}
+        held_spans = [h for h in held if h not in eras] + \
+            [_with_unit_word(point, f) for f in point_facts if (f.start, f.end) in held and _measure(f)]
         nearby.update(u for u, (s, e) in zip(query, spans) if any(a < e and s < b for a, b in held_spans))
         support = self._weighted_share(query, nearby) if window else 0.0
         if not failed and support < threshold:
@@ -1662,6 +1666,9 @@ def _fact_held(fact, context: list, page_numbers: list) -> bool:
         return any(_number_matches(key, q) for q in page_numbers)
     if kind == "date":
         return any(f.kind == "date" and _date_matches(key, f.key, page_numbers) for pf in context for f in pf.facts)
+    if kind == "era":   # 宋代 is said by the page's 北宋; 北宋 is not said by 宋代
+        return any(f.kind == kind and (f.key == key or key[0] == key[0][0] + "代" and key[0][0] in f.key[0])
+                   for pf in context for f in pf.facts)
     if kind in ("weekday", "time"):
         return any(f.kind == kind and f.key == key for pf in context for f in pf.facts) or \
             (kind == "time" and _clock_duration_held(fact.text, page_numbers))

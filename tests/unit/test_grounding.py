@@ -1524,3 +1524,23 @@ def test_a_season_is_one_of_four():
     for point in ("- The deal should be completed in the autumn if regulators agree.", "- 第二届陶瓷博览会将在秋天举行。"):
         (kept,) = ground_points(point, page)
         assert (kept["supported"], kept["reasons"]) == (True, []), point
+
+
+@pytest.mark.parametrize("text, eras", [
+    ("村里最古老的龙窑建于清代，宋朝的瓷片和北宋铜钱，约200册民国花本。", [("清代", "清代"), ("宋朝", "宋代"), ("北宋", "北宋"),
+                                                      ("民国", "民国")]),
+    # 元 after a number is money, 周 after 每 a week
+    ("他付出了300万元代价，每周二开放。", []),
+])
+def test_an_era_is_a_fact(text, eras):
+    assert [(f.text, f.key[0]) for f in fact_rules.extract_facts(text) if f.kind == "era"] == eras
+
+
+def test_an_era_the_page_never_names_is_flagged():
+    page = ("村里最古老的一座龙窑长约41米，建于清代，至今仍在使用。青溪烧制陶瓷的历史可以追溯到宋代。"
+            "出土瓷片多为北宋时期的青瓷。")
+    assert reasons_of("村里最古老的龙窑建于明代。", page) == [("明代", "not in the page")]
+    assert reasons_of("村里最古老的龙窑建于清朝。", page) == []
+    # an era the page names elsewhere is the page's; 宋代 is said by the page's 北宋, not 北宋 by 宋代
+    assert reasons_of("出土瓷片多为宋代的青瓷。", page) == []
+    assert reasons_of("青溪烧制陶瓷的历史可以追溯到唐代。", page) == [("唐代", "not in the page")]
