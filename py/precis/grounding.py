@@ -2094,7 +2094,8 @@ _RELATIVE_TIMES = {"去年": "year", "今年": "year", "明年": "year", "前年
                    "last year": "year", "this year": "year", "next year": "year", "last month": "month",
                    "next month": "month", "this month": "month"}
 _RELATIVE_TIME = re.compile("|".join(sorted(_RELATIVE_TIMES, key=len, reverse=True)), re.IGNORECASE)
-_MONTH_AFTER = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月")   # 去年8月
+# 去年8月, 明年春天, 今年年底: a part of the year that the word before it dates
+_MONTH_AFTER = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月|(?:[春夏秋冬](?:天|季)|年底|年初|年中|上半年|下半年)")
 
 
 def _relative_time_conflicts(point: str, window_text: str, passage_of) -> list:
@@ -2111,7 +2112,8 @@ def _relative_time_conflicts(point: str, window_text: str, passage_of) -> list:
                     if window_text.startswith(dated.group(0), t.end())]
             if said and all(t.casefold() != word for t in said):
                 out.append(((m.start(), m.end()), (f"the page says {said[0]}{dated.group(0)}", passage_of(said[0]))))
-            continue
+            if said or dated.group(0)[-1] == "月":
+                continue   # a part of the year the window never dates is read as the word alone
         if any(t.casefold() == word for t in theirs):
             continue
         rival = next((t for t in theirs if _RELATIVE_TIMES[t.casefold()] == _RELATIVE_TIMES[word]), None)

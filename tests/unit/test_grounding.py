@@ -1544,3 +1544,10 @@ def test_an_era_the_page_never_names_is_flagged():
     # an era the page names elsewhere is the page's; 宋代 is said by the page's 北宋, not 北宋 by 宋代
     assert reasons_of("出土瓷片多为宋代的青瓷。", page) == []
     assert reasons_of("青溪烧制陶瓷的历史可以追溯到唐代。", page) == [("唐代", "not in the page")]
+
+
+def test_a_part_of_the_year_is_dated_by_the_word_before_it():
+    page = "镇政府表示，今年不会向作坊收取厂房租金，并将在明年春天开放参观通道，每天接待游客不超过300人。"
+    assert reasons_of("镇政府将在今年春天开放参观通道。", page) == [("今年", "the page says 明年春天")]
+    assert reasons_of("镇政府将在明年春天开放参观通道。", page) == []
+    assert reasons_of("镇政府将在去年春天开放参观通道。", page) == [("去年", "the page says 明年春天")]
