@@ -2677,9 +2677,15 @@ def _someone_else(point: str, sentence: str, clause: tuple) -> bool:
     for i, ch in enumerate(point):
         if ch in FAMILY_NAMES:
             for name in (point[i:i + 3], point[i:i + 2]):
+                if point[i + len(name):i + len(name) + 1] in _PLACE_ENDS or name[-1] in _PLACE_ENDS:
+                    continue   # 龙窑村 is a village, no person 龙窑
                 if len(name) >= 2 and name in sentence and name not in inside:
                     return True
     return False
+
+
+# The last character of a place or a body's name, which a person's name does not go on with.
+_PLACE_ENDS = frozenset("村镇鎮乡鄉县縣市省区區路街巷山河江湖港站馆館院厂廠园園寺桥橋岛島湾灣")
 
 
 # A Chinese clause that only says who says or promises what the next one says: 雪峰体育承诺，…

@@ -1551,3 +1551,10 @@ def test_a_part_of_the_year_is_dated_by_the_word_before_it():
     assert reasons_of("镇政府将在今年春天开放参观通道。", page) == [("今年", "the page says 明年春天")]
     assert reasons_of("镇政府将在明年春天开放参观通道。", page) == []
     assert reasons_of("镇政府将在去年春天开放参观通道。", page) == [("去年", "the page says 明年春天")]
+
+
+def test_a_place_opening_with_a_family_name_is_no_person_of_another_clause():
+    page = "县文旅局局长范志明说，县里计划在2027年开通一条从县城到龙窑村的旅游公交线路，目前线路尚未确定。"
+    # 龙窑村 is a village, not a person 龙窑 named outside the denial's clause
+    assert reasons_of("从县城到龙窑村的旅游公交线路已经确定。", page) == [("确定", "the page says the opposite")]
+    assert reasons_of("旅游公交线路尚未确定。", page) == []
