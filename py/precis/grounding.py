@@ -2550,7 +2550,11 @@ def _denied_cjk_words(point: str, denials: list, page: str) -> list:
     for text, j, a, m in denials:
         word = m.group(1)
         if word[0] in CJK_FUNCTION_CHARS:
-            continue
+            # 不对外零售, 不对游客开放: past a preposition and its object, a short clause's last word is the verb denied
+            end = _clause_at(text, m.start(1))[1]
+            word = text[end - 2:end]
+            if end - m.start(1) > 7 or not re.fullmatch(f"[{HAN}]{{2}}", word) or set(word) & set(CJK_FUNCTION_CHARS):
+                continue
         at = point.find(word)
         if at < 0 or fact_rules.negation_cues(point[max(0, at - 4):at]) or any(span[0] == at for span, _ in out):
             continue
@@ -2679,6 +2683,8 @@ def _someone_else(point: str, sentence: str, clause: tuple) -> bool:
             for name in (point[i:i + 3], point[i:i + 2]):
                 if point[i + len(name):i + len(name) + 1] in _PLACE_ENDS or name[-1] in _PLACE_ENDS:
                     continue   # 龙窑村 is a village, no person 龙窑
+                if "的" in point[i + len(name):i + len(name) + 3]:
+                    continue   # 孙浩创作的这首作品: the person says whose the subject is, and is not it
                 if len(name) >= 2 and name in sentence and name not in inside:
                     return True
     return False

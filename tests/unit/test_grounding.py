@@ -1558,3 +1558,13 @@ def test_a_place_opening_with_a_family_name_is_no_person_of_another_clause():
     # 龙窑村 is a village, not a person 龙窑 named outside the denial's clause
     assert reasons_of("从县城到龙窑村的旅游公交线路已经确定。", page) == [("确定", "the page says the opposite")]
     assert reasons_of("旅游公交线路尚未确定。", page) == []
+
+
+def test_a_denial_past_a_preposition_and_a_person_who_only_says_whose():
+    page = "产品主要供应杭州的两家服装品牌，暂时不对外零售。"
+    # 不对外零售: the verb denied is 零售, past the preposition 对 and its object
+    assert reasons_of("作坊的丝绸已经开始对外零售。", page) == [("零售", "the page says the opposite")]
+    assert reasons_of("产品暂时不对外零售。", page) == []
+    page = "她们演唱的三首作品中有一首是作曲家孙浩专门为这次比赛创作的，此前从未公开演出。"
+    # 孙浩创作的这首作品: 孙浩 says whose the work is; the denial is the work's, not another person's deed
+    assert reasons_of("孙浩创作的这首作品此前曾多次公开演出。", page) == [("公开", "the page says the opposite")]
