@@ -436,7 +436,9 @@ class PassageIndex:
             reasons.setdefault(span, (OPPOSITE, passage))
         if not any(reason == OPPOSITE for reason, _ in reasons.values()):   # one "opposite" says it
             denials = _cjk_denials(context, window)
-            denied_predicates = [(span, passage) for span, passage in self._denied_predicates(point)
+            # a point whose numbers or dates a passage holds rests there: a word only denied elsewhere is another's
+            rests_on = window if any(f.kind in ("number", "date") for f in point_facts) else None
+            denied_predicates = [(span, passage) for span, passage in self._denied_predicates(point, rests_on)
                                  if not self._denied_alike_elsewhere(point, span)]
             for span, passage in denied_predicates + \
                     _denied_cjk_words(point, denials, self._whole_text()) + \
@@ -947,13 +949,15 @@ class PassageIndex:
                        in place_conflicts(point, self._page_text, self._page_clauses, places))
         return out
 
-    def _denied_predicates(self, point: str) -> list:
+    def _denied_predicates(self, point: str, rests_on=None) -> list:
         """[(span, passage)] of English words the point says plainly that the page says with a denial in a
         sentence sharing the point's subject ("Halmos travelled to Westhaven" where "Halmos did not travel to
         Westhaven"; "the agency guarantees savings" where "the savings are not guaranteed"), unless a sentence
         saying the word plainly shares more of the point's words; and words the point denies that the page says
         in a sentence with no denial at all ("the battery is not cheaper to build" where "sodium makes it cheaper
-        to build")."""
+        to build"). A word the page says only with a denial, in a sentence sharing no other word of the point ("The
+        company has not been charged" against "Tannock Timber has been charged"), is flagged too, unless the point's
+        numbers or dates rest on other passages (`rests_on`)."""
         out = []
         for s, e in _clauses(point):
             clause = point[s:e]
@@ -978,6 +982,9 @@ class PassageIndex:
                             best_plain = max(best_plain, (shared, j))
                 said, other = (best_plain, best_denied) if denied else (best_denied, best_plain)
                 if said[0] >= 2 and said[0] >= DENIAL_MIN_SHARE * len(stems) and said[0] > other[0]:
+                    out.append(((s + a, s + b), said[1]))
+                elif not denied and said[0] >= 1 and other[0] == 0 and (rests_on is None or said[1] in rests_on) \
+                        and _denied_of_nothing_else(self.passages[said[1]].text, stem, stems):
                     out.append(((s + a, s + b), said[1]))
         return out
 
@@ -3039,6 +3046,21 @@ def _denied_by_subject(text: str) -> list:
             last = next((w for w in words if w.group(0).lower() not in _AUXILIARIES | _AUXILIARY_VERBS), None)
             out.append((verb.start(), last.end() if last else end))
     return out
+
+
+def _denied_of_nothing_else(text: str, stem: str, stems: set) -> bool:
+    """Whether what `text` denies with `stem` ("has not been charged", "did not need the light") is said of nothing
+    the point does not name: no word after it in its clause, or a pronoun, or only words among the point's `stems`."""
+    for m in re.finditer(rf"(?i)\b{re.escape(stem)}\w*", text):
+        if not fact_rules.negation_cues(text[max(0, m.start() - 24):m.start()]):
+            continue
+        rest = re.split(r"[,;:.!?]", text[m.end():], maxsplit=1)[0]
+        after = {_stem(u) for u in content_units(rest) if u.isalpha()} - _PRONOUNS
+        return after <= stems
+    return False
+
+
+_PRONOUNS = frozenset("that this it them these those".split())
 
 
 def _stem(unit: str) -> str:

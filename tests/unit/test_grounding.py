@@ -1568,3 +1568,13 @@ def test_a_denial_past_a_preposition_and_a_person_who_only_says_whose():
     page = "她们演唱的三首作品中有一首是作曲家孙浩专门为这次比赛创作的，此前从未公开演出。"
     # 孙浩创作的这首作品: 孙浩 says whose the work is; the denial is the work's, not another person's deed
     assert reasons_of("孙浩创作的这首作品此前曾多次公开演出。", page) == [("公开", "the page says the opposite")]
+
+
+def test_a_word_the_page_says_only_with_a_denial_of_a_subject_named_otherwise():
+    page = ("The inquiry found that a logging machine owned by Tannock Timber started the fire. "
+            "The company has not been charged, and prosecutors said they would decide by April. "
+            "The authority told the trust in 2021 that it did not need the light.")
+    assert reasons_of("Tannock Timber has been charged over the fire.", page) == [("charged", "the page says the opposite")]
+    assert reasons_of("The company has not been charged.", page) == []
+    # what the page denies is said of something the point does not name ("the light"): no opposite of the point
+    assert reasons_of("A logging machine needs repair.", page) == [("needs repair", "the page does not say this")]
