@@ -31,6 +31,7 @@ CHECKED_AT = {
     "thirteenth_held_cases": "af2d8e4",
     "fourteenth_held_cases": "13f74f8",
     "fifteenth_held_cases": "1913952",
+    "sixteenth_held_cases": "dd76f4b",
 }
 LANGUAGES = ("en", "zh")
 
