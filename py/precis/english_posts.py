@@ -50,10 +50,11 @@ def _is_post(role: str) -> bool:
     return bool(words) and words[-1] in POST_WORDS
 
 
-def posts(text: str) -> list:
+def posts(text: str, text_officers=None) -> list:
     """[(person, post words, body words, (start, end) of the post, the post as written)] of every post `text` gives
     a person: a title before the name ("Councillor Ruth Abara"), "the post, Person", "Person, the post", "the post of
-    Body, Person", and the officers of precis.english_roles ("Orrin's chief executive, Wei Ling Tan")."""
+    Body, Person", and the officers of precis.english_roles ("Orrin's chief executive, Wei Ling Tan";
+    `text_officers`: officers(text), where already read)."""
     out = []
     for m in _NAMED.finditer(text):
         first, _, rest = m.group(0).partition(" ")
@@ -65,7 +66,7 @@ def posts(text: str) -> list:
                 role, body = m.group("role"), m.groupdict().get("body") or ""
                 called = f"{role} of {body}" if body else role
                 out.append((_untitled(m.group("person")), _post_words(role), _post_words(body), m.span("role"), called))
-    for person, body, role, (_, body_end), _ in officers(text):
+    for person, body, role, (_, body_end), _ in officers(text) if text_officers is None else text_officers:
         if _is_post(role):
             at = text.find(role, body_end)
             span = (at, at + len(role)) if at >= 0 else None

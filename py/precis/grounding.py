@@ -906,7 +906,7 @@ class PassageIndex:
             self._page_placings = english_placings(self._page_text)
             self._page_name_words = page_name_words(self._page_text)
             self._page_sentences = [p.text for p in self.passages]
-            self._page_posts = posts(self._page_text)
+            self._page_posts = posts(self._page_text, self._page_officers)
             self._page_verbs = verb_index(self._page_sentences)
             self._page_transfers = [(t, sentence) for sentence in self._page_sentences for t in transfers(sentence)]
             # the people the page gives roles, and the bodies it names (华曜能源, 辰光新能源): who may do a deed
