@@ -2102,7 +2102,7 @@ _RELATIVE_TIMES = {"去年": "year", "今年": "year", "明年": "year", "前年
                    "next month": "month", "this month": "month"}
 _RELATIVE_TIME = re.compile("|".join(sorted(_RELATIVE_TIMES, key=len, reverse=True)), re.IGNORECASE)
 # 去年8月, 明年春天, 今年年底: a part of the year that the word before it dates
-_MONTH_AFTER = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月|(?:[春夏秋冬](?:天|季)|年底|年初|年中|上半年|下半年)")
+_PART_OF_YEAR_AFTER = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月|(?:[春夏秋冬](?:天|季)|年底|年初|年中|上半年|下半年)")
 
 
 def _relative_time_conflicts(point: str, window_text: str, passage_of) -> list:
@@ -2112,7 +2112,7 @@ def _relative_time_conflicts(point: str, window_text: str, passage_of) -> list:
     theirs = [m.group(0) for m in _RELATIVE_TIME.finditer(window_text)]
     for m in _RELATIVE_TIME.finditer(point):
         word = m.group(0).casefold()
-        dated = _MONTH_AFTER.match(point, m.end())
+        dated = _PART_OF_YEAR_AFTER.match(point, m.end())
         if dated:
             # 今年8月 where the page's 8月 is 去年's: the word that dates this month, not any in the window
             said = [t.group(0) for t in _RELATIVE_TIME.finditer(window_text)
