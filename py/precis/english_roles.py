@@ -19,7 +19,10 @@ import re
 NAME = r"(?<![\w'’&.-])[A-Z][\w'&-]*(?: (?:of |the |& )?[A-Z][\w'&-]*){0,3}"
 _GENERIC = r"(?<![\w'’&.-])[Tt]he [a-z]{3,}"
 _BODY = rf"(?:{NAME}|{_GENERIC})"
-_ROLE = r"[a-z]+(?: [a-z]+){0,3}"
+# A post's words: no verb of being or having, and no preposition but of, for and in ("head of flight operations";
+# "the restoration is designed by Ruth Kavanagh", "Pryce's second win at Borderdale" name no post).
+_ROLE_WORD = r"(?!(?:is|are|was|were|be|been|by|at|on|to|with|from|as|and|or|has|have|had)\b)[a-z]+"
+_ROLE = rf"{_ROLE_WORD}(?: {_ROLE_WORD}){{0,3}}"
 # "Tidewell's chief executive, Maria Okafor", "Maria Okafor, Tidewell's chief executive", "Okafor is
 # Veltra's chief executive", "Tidewell, whose chief executive, Maria Okafor, ...": a post the body has one of.
 _OFFICER = (

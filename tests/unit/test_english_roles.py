@@ -144,3 +144,10 @@ def test_a_post_given_the_deed_of_another_person_is_flagged_on_the_post():
                                   "- Ridgeway's deputy chief executive will leave the company", INSURER)
     assert [(r["span"], r["reason"]) for r in chair["reasons"]] == [("Ridgeway's chair", "the page names Simon Carter here")]
     assert (deputy["supported"], deputy["reasons"]) == (True, [])
+
+
+def test_a_post_has_no_verb_nor_preposition_in_it():
+    # "the restoration is designed by Ruth Kavanagh of …" names no post; a post after "a" or "the" still is one
+    assert officers("The restoration is designed by Ruth Kavanagh of Kavanagh Hale Architects.") == []
+    assert [o[:3] for o in officers("The architect Ruth Kavanagh of Kavanagh Hale Architects drew the plans.")] == [
+        ("Ruth Kavanagh", "Kavanagh Hale Architects", "architect")]
