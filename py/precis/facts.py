@@ -524,6 +524,8 @@ def _names(text: str) -> list:
                 continue
             break
         run = words[i:j]
+        if len(run) > 1 and sentence_start and _COMMON_COMPOUND.fullmatch(run[0].group(0)):
+            run = run[1:]   # "Runner-up Fiona McAllister": a common word opening the sentence, capitalized for it
         # A sentence's first word, and function words before the name, are not part of it.
         while run and (run[0].group(0).lower() in STOP_WORDS or run[0].group(0).lower() in NAME_CONNECTORS):
             sentence_start = False
@@ -547,6 +549,12 @@ def _names(text: str) -> list:
             out.append(Fact("name", start, start + len(span), span, keys))
         i = max(j, i + 1)
     return out
+
+
+# A common compound ("Runner-up", "Co-founder", "Vice-chair", "Ex-minister"): its first part is a common word, not a
+# name's ("Jean-Paul", "Jun-ho").
+_COMMON_COMPOUND = re.compile(r"(?:Runner|Co|Vice|Ex|Non|Anti|Pre|Post|Self|Well|Long|Short|Semi|Mid|Part|Full|Joint|"
+                              r"Deputy|Former|First|Second|Third|Record|Title)-[a-z]+")
 
 
 # A name's compound with what it does to the noun after it: "Brennick-led", "Leeds-based", "state-owned".

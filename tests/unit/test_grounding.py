@@ -1578,3 +1578,11 @@ def test_a_word_the_page_says_only_with_a_denial_of_a_subject_named_otherwise():
     assert reasons_of("The company has not been charged.", page) == []
     # what the page denies is said of something the point does not name ("the light"): no opposite of the point
     assert reasons_of("A logging machine needs repair.", page) == [("needs repair", "the page does not say this")]
+
+
+def test_a_common_compound_opening_a_sentence_is_no_part_of_a_name():
+    names = lambda text: [f.text for f in fact_rules.extract_facts(text) if f.kind == "name"]  # noqa: E731
+    assert names("Runner-up Fiona McAllister finished third.") == ["Fiona McAllister"]
+    assert names("Jean-Paul Sartre wrote it. Jun-ho Baek played.") == ["Jean-Paul Sartre", "Jun-ho Baek"]
+    page = "The runner-up was Fiona McAllister from Peebles. McAllister finished third last year."
+    assert reasons_of("Runner-up Fiona McAllister finished third last year", page) == []
