@@ -653,7 +653,8 @@ _NEGATION_JA = re.compile(r"(?<![少危幼汚])(?:ない|なかった|ません|
 # the two vaccines on sale", which denies it is higher).
 _BOUND_AFTER = re.compile(r"\s+(?:more|less|fewer|later|earlier|higher|lower|greater)\s+than\s+(?:(?:about|around|some|"
                           r"the|a|an)\s+)?(?:[£$€]?\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                          r"twenty|thirty|forty|fifty|sixty|hundred|a hundred|half|a third|a quarter)\b|(?:january|february"
+                          r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
+                          r"sixty|seventy|eighty|ninety|hundred|a hundred|a thousand|a dozen|half|a third|a quarter)\b|(?:january|february"
                           r"|march|april|may|june|july|august|september|october|november|december)\b)", re.IGNORECASE)
 # "not until", "did not open until 2027", "wasn't found until after the storm", "will not be finished before 20
 # December": a denial that dates the event.

@@ -1586,3 +1586,9 @@ def test_a_common_compound_opening_a_sentence_is_no_part_of_a_name():
     assert names("Jean-Paul Sartre wrote it. Jun-ho Baek played.") == ["Jean-Paul Sartre", "Jun-ho Baek"]
     page = "The runner-up was Fiona McAllister from Peebles. McAllister finished third last year."
     assert reasons_of("Runner-up Fiona McAllister finished third last year", page) == []
+
+
+def test_a_bound_in_words_past_twelve_is_no_denial():
+    assert fact_rules.negation_cues("A run can last no more than fifteen minutes") == []
+    assert fact_rules.negation_cues("no fewer than ninety days") == []
+    assert reasons_of("A run can last no more than fifteen minutes", "A run lasts at most 15 minutes.") == []
