@@ -77,18 +77,23 @@ def _possessives(text: str) -> list:
     return [(m.group("name"), m.group("noun"), m.span("name")) for m in _POSSESSIVE.finditer(text)]
 
 
-def possessive_swap_conflicts(point: str, sentences: list) -> list:
+def page_possessives(sentences: list) -> list:
+    """[(sentence, _possessives(sentence))] of the page's sentences: read once per page."""
+    return [(sentence, _possessives(sentence)) for sentence in sentences]
+
+
+def possessive_swap_conflicts(point: str, page_owned: list) -> list:
     """[((start, end) of the owner in the point, (reason, the page's sentence))] for "B's noun" in a point that also
     names A, where a sentence of the page naming B writes "A's noun" and no sentence of the page writes "B's noun":
-    the two parties trade the thing owned."""
+    the two parties trade the thing owned. `page_owned`: page_possessives of the page's sentences."""
     out = []
     for owner, noun, span in _possessives(point):
         others = [m.group(0) for m in _NAMED.finditer(point) if m.group(0) not in _NOT_NAMES
                   and not same_party(m.group(0), owner) and not (span[0] <= m.start() < span[1])]
-        if not others or any(same_party(o, owner) and n == noun for s in sentences for o, n, _ in _possessives(s)):
+        if not others or any(same_party(o, owner) and n == noun for _, owned in page_owned for o, n, _ in owned):
             continue
-        for sentence in sentences:
-            theirs = [o for o, n, _ in _possessives(sentence) if n == noun]
+        for sentence, owned in page_owned:
+            theirs = [o for o, n, _ in owned if n == noun]
             swapped = next((o for o in theirs for other in others if same_party(o, other)), None)
             if swapped and any(same_party(m.group(0), owner) for m in _NAMED.finditer(sentence)):
                 out.append((span, (f"the page says {swapped}'s {noun}", sentence)))

@@ -61,7 +61,7 @@ from precis.cjk_agents import agent_conflicts
 from precis.scripts import HAN
 from precis.english_doers import POSSESSIVE, doer_conflicts, page_name_words, verb_index
 from precis.english_placings import placing_conflicts as english_placing_conflicts, placings as english_placings
-from precis.english_swaps import possessive_swap_conflicts, swap_conflicts
+from precis.english_swaps import page_possessives, possessive_swap_conflicts, swap_conflicts
 from precis.english_transfers import transfer_conflicts, transfers
 from precis.paired_amounts import pairing_conflicts
 from precis.english_work import person_claims, person_conflicts, work_claims as english_work_claims, \
@@ -907,6 +907,7 @@ class PassageIndex:
             self._page_name_words = page_name_words(self._page_text)
             self._page_sentences = [p.text for p in self.passages]
             self._page_posts = posts(self._page_text, self._page_officers)
+            self._page_owned = page_possessives(self._page_sentences)
             self._page_verbs = verb_index(self._page_sentences)
             self._page_transfers = [(t, sentence) for sentence in self._page_sentences for t in transfers(sentence)]
             # the people the page gives roles, and the bodies it names (华曜能源, 辰光新能源): who may do a deed
@@ -935,7 +936,7 @@ class PassageIndex:
         out.extend((span, (reason, self._passage_with(evidence))) for span, (reason, evidence)
                    in transfer_conflicts(point, self._page_transfers) + swap_conflicts(point, self._page_sentences)
                    + post_conflicts(point, self._page_posts, self._page_sentences)
-                   + possessive_swap_conflicts(point, self._page_sentences))
+                   + possessive_swap_conflicts(point, self._page_owned))
         out.extend((span, (reason, self._passage_with(evidence) if evidence else -1)) for span, (reason, evidence)
                    in cjk_doer_conflicts(point, self._page_clauses, self._page_people, self._page_openings)
                    + speaker_conflicts(point, self._page_sayings, self._page_people)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from precis.english_swaps import possessive_swap_conflicts, swap_conflicts
+from precis.english_swaps import page_possessives, possessive_swap_conflicts, swap_conflicts
 from precis.grounding import ground_points
 
 SENTENCES = ["Birch, who coached Ashbury for eleven years before moving to Hallam in 2021, said the win was his best.",
@@ -40,5 +40,5 @@ PILOTS = ["The airline's chief executive blamed a larger rival, Atlantic Air, wh
     ("Skyline Regional has hired 23 of Atlantic Air's engineers.", []),
 ])
 def test_two_parties_trade_what_is_owned(point, expected):
-    found = possessive_swap_conflicts(point, PILOTS)
+    found = possessive_swap_conflicts(point, page_possessives(PILOTS))
     assert [(point[s:e], reason) for (s, e), (reason, _) in found] == expected
