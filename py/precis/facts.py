@@ -642,9 +642,12 @@ _NEGATION_EN = re.compile(r"(?i)\b(?:not|no|never|none|nobody|nothing|neither|no
                           r"|\bun(?=(?:changed|altered|affected|harmed|hurt|paid|sold|used|opened|finished|answered"
                           r"|resolved|signed|touched|forecast|predicted|expected|announced)\b)")
 _NEGATION_ZH = re.compile(r"(?<![除是而])(?:没有|沒有|未|没|沒|无法|無法|不|非|毫无|毫無|并非|並非"
-                          r"|(?<![虚虛毫从從])[无無](?![论論锡錫数數线線限比疑非人机機意]))"  # 无补贴; not 无数, 无线
-                          r"(?!过|過|仅|僅|但|断|斷|少|久|论|論|常|来|來|洲|得不|同|如|管|到|足|超过|超過|高于|高於|多于|多於|遗|遺)")
-# (不到, 不足: "less than"; 不超过, 不高于: "at most", a bound as 最多 is, not a denial; 非遗: intangible heritage)
+                          # 无补贴, 无人受伤; not 无数, 无线, 无人机 (a drone)
+                          r"|(?<![虚虛毫从從])[无無](?![论論锡錫数數线線限比疑非机機意]|人[机機驾駕]))"
+                          r"(?!过|過|仅|僅|止|但|断|斷|少|久|论|論|常|来|來|洲|得不|同|如|管|到|足|遗|遺"
+                          r"|(?:得|能|可|应|應)?(?:少于|少於|低于|低於|超过|超過|高于|高於|多于|多於))")
+# (不到, 不足: "less than"; 不超过, 不得高于: "at most", 不低于, 不得少于: "at least", bounds as 最多 and 至少 are, not
+# denials; 不止: "more than"; 非遗: intangible heritage)
 _NEGATION_JA = re.compile(r"(?<![少危幼汚])(?:ない|なかった|ません|ず(?=[、。にとも]|$)|ぬ(?=[、。]|$))|"
                           r"(?<![\u4e00-\u9fff])無(?!料|事)")
 

@@ -114,9 +114,12 @@ SWAP_MIN_UNITS = 2
 # phrases come first ("不超过" before "超过").
 _MORE = ("more than", "over", "at least", "above", "exceeding", "upwards of", "no less than", "no fewer than",
          "不少于", "超过", "超出", "逾",
-         "至少", "多于", "高于", "大于")
+         "至少", "多于", "高于", "大于", "不低于", "不小于",
+         # a rule's bound (不得少于8人, 不能低于6元): "must not be under" is "at least"
+         "不得少于", "不得低于", "不能少于", "不能低于", "不应少于", "不应低于")
 _LESS = ("less than", "fewer than", "under", "at most", "below", "up to", "no more than", "as many as", "as much as", "within",
-         "不超过", "不到",
+         "不超过", "不到", "不高于", "不多于", "不大于",
+         "不得超过", "不得高于", "不得多于", "不能超过", "不能高于", "不应超过", "不应高于",
          "不足", "至多", "最多", "少于", "低于", "小于")
 # 最多, 至多, 至少 reach over a verb and its object to the number (最多可载乘客约1900人), within the clause.
 _CJK_BOUND_BEFORE = re.compile(r"(最多|至多|至少)[^\d，,。；;：:、]{0,6}$")
@@ -732,8 +735,9 @@ class PassageIndex:
             if _RESPECTIVELY.search(pf.text):
                 continue   # "A and B invested 3m and 5m respectively": paired by order, not by nearness
             for g in pf.facts:
-                # "costs 18 million pounds; the county pays 12 million": an amount's currency said once
-                elided = not g.key[0] and fact.key[0] not in ("", "%")
+                # "costs 18 million pounds; the county pays 12 million": an amount's currency said once (not a
+                # measure's: 至少7天 is no sum of money)
+                elided = not g.key[0] and fact.key[0] not in ("", "%") and not _measure(g)
                 if g.kind != "number" or (g.key[0] != fact.key[0] and not elided) or _label_number(g) or _year(g):
                     continue
                 # the word before a number (what pays, what fell) says more than the unit after it
@@ -2755,6 +2759,8 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
             continue
         if bool(cues) == negated or k in explained:
             continue
+        if not cues and _NOT_ONLY.search(point[s:e]) and _ONLY_DENIED.search(page_clauses[k][3]):
+            continue   # "不仅展销，还安排了…" is the page's "并非只有展销"
         if _DATED_DENIAL.search(point[s:e]) and _DATED_DENIAL.search(page_clauses[k][3]):
             continue   # "will not call until the dispute ends" both ways: the page's words between read as a denial
         if cues and _denied_alike(point[s:e], cues, page_clauses, page_clauses[k][2]):
@@ -2769,6 +2775,11 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
         else:
             conflicts.append((_clause_words(point, s, e), passage))
     return conflicts, further_on
+
+
+# "Not only" said two ways: 不仅 (not a denial) in a point and the page's denied "only", 并非只有.
+_NOT_ONLY = re.compile(r"不仅|不僅|不只|不光|不单|不單")
+_ONLY_DENIED = re.compile(r"(?:并非|並非|不是|不)(?:只|仅|僅|单单|單單)")
 
 
 # A clause that opens on "not the …" sets one thing against another ("had 12 welders on site, not the 20 it

@@ -1592,3 +1592,36 @@ def test_a_bound_in_words_past_twelve_is_no_denial():
     assert fact_rules.negation_cues("A run can last no more than fifteen minutes") == []
     assert fact_rules.negation_cues("no fewer than ninety days") == []
     assert reasons_of("A run can last no more than fifteen minutes", "A run lasts at most 15 minutes.") == []
+
+
+@pytest.mark.parametrize("text", ["救生员人数不得少于8人", "收购价每公斤不低于6元", "票价不得超过15元", "不能低于", "每年不止三次"])
+def test_a_chinese_rules_bound_is_no_denial(text):
+    assert fact_rules.negation_cues(text) == []
+
+
+def test_a_chinese_rules_bound_says_at_least_or_at_most():
+    page = "合同还要求场馆每天开放不少于12小时，救生员人数不得少于8人。学生票价不得超过15元。"
+    assert reasons_of("合同要求救生员人数不少于8人", page) == []
+    assert reasons_of("学生票价最多15元", page) == []
+    assert reasons_of("学生票价超过15元", page) == [("15元", "the page says 不得超过15元")]
+
+
+def test_no_one_hurt_is_a_denial_and_a_drone_is_none():
+    assert fact_rules.negation_cues("也无人受伤") == [(1, 2)]
+    assert fact_rules.negation_cues("无人机") == []
+    page = "人社局副局长钟伟说，这次停工没有发生冲突，也没有人员受伤。"
+    assert reasons_of("钟伟说，这次停工没有发生冲突，也无人受伤", page) == []
+    assert reasons_of("钟伟说，这次停工没有发生冲突，但有人受伤", page) != []
+
+
+def test_not_only_is_the_pages_denied_only():
+    page = "本届博览会并非只有展销。主办方还在老窑区安排了8场柴窑烧制表演。"
+    assert reasons_of("本届博览不仅展销，还安排了8场柴窑烧制表演", page) == []
+    assert reasons_of("本届博览会只有展销活动", page) == [("本届博览会只有展销活动", "the page says the opposite")]
+
+
+def test_a_measures_number_is_no_amount_with_its_currency_unsaid():
+    page = ("按照协议，沃柑的收购价每公斤不低于6元，比国内批发价高出约两成。"
+            "为满足检疫要求，出口沃柑须经过至少7天的冷处理。")
+    assert reasons_of("沃柑收购价每公斤至少6元", page) == []
+    assert reasons_of("沃柑收购价每公斤至少7元", page) == [("7元", "the page says 6元 here")]
