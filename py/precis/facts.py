@@ -573,6 +573,23 @@ _CJK_NAME = re.compile(f"(?:(?![{''.join(CJK_FUNCTION_CHARS)}{numbers.CJK_NUMERA
                        f"(?:{'|'.join(sorted(CJK_TYPE_SUFFIXES, key=len, reverse=True))})(?!长|長)")  # 院长 is a role
 
 
+# What opens a run of characters before a kind of place or body but no name: a counter after a number (12台自动化岸桥,
+# 两家奶牛合作社; not a date's 年, 月 or 日 nor a sum's 元, whose run is read as part of the date or the number), and a verb, a conjunction or a word
+# for new or former before the name (担任新大学, 但东湖校区, 保留原师范学院).
+_COUNTERS = frozenset("台家名个個座所艘辆輛位只条條项項次层層间間栋棟套张張批期届屆号號支种種类類份")
+_NAME_LEAD = re.compile("(?:担任|擔任|出任|包括|保留|兴建|興建|新建|扩建|擴建|拟建|擬建|更换|更換|拿出|入选|入選|"
+                        "加入|进入|進入|前往|离开|離開|收购|收購|出售|订购|訂購|购买|購買|设立|設立|创办|創辦|来自|來自|"
+                        "位于|位於|属于|屬於|但|新|原|全|各)+")
+
+
+def _name_start(text: str, start: int, end: int) -> int:
+    """Where a name the run text[start:end] ends with begins: past a counter after a number and past _NAME_LEAD."""
+    if start > 0 and text[start] in _COUNTERS and (text[start - 1].isdigit() or text[start - 1] in numbers.CJK_NUMERAL_CHARS + "两兩"):
+        start += 1
+    lead = _NAME_LEAD.match(text, start, end)
+    return lead.end() if lead else start
+
+
 # A foreign name written in Chinese or Japanese: its parts joined by a middle dot (安娜·伯格,
 # アンナ・ベルグ).
 _DOTTED_NAME = re.compile("[\u4e00-\u9fff\u30a1-\u30fa\u30fc]{1,4}(?:[·・•‧][\u4e00-\u9fff\u30a1-\u30fa\u30fc]{1,4})+")
@@ -618,10 +635,13 @@ def _cjk_names(text: str) -> list:
         joints = tuple(a[-2:] + "·" + b[:2] for a, b in zip(parts, parts[1:]))
         out.append(Fact("name", start, end, name, ("dotted",) + joints))
     for m in _CJK_NAME.finditer(text):
-        span = m.group(0)
+        start = _name_start(text, m.start(), m.end())
+        span = text[start:m.end()]
+        if not _CJK_NAME.fullmatch(span):
+            continue   # 担任新大学: "the new university", no name
         if span[-1] in "队隊" and span[-2] in _TEAM_WORD_HEADS:
             continue   # 这支球队, 主队, 国家队: a word for a team, not a team's name
-        out.append(Fact("name", m.start(), m.end(), span, ("cjk", span)))
+        out.append(Fact("name", start, m.end(), span, ("cjk", span)))
     for m in _CJK_PLACES.finditer(text):
         if not any(f.start <= m.start() and m.end() <= f.end for f in out):   # 安徽省 is read above
             out.append(Fact("name", m.start(), m.end(), m.group(0), ("cjk", m.group(0))))

@@ -1625,3 +1625,21 @@ def test_a_measures_number_is_no_amount_with_its_currency_unsaid():
             "为满足检疫要求，出口沃柑须经过至少7天的冷处理。")
     assert reasons_of("沃柑收购价每公斤至少6元", page) == []
     assert reasons_of("沃柑收购价每公斤至少7元", page) == [("7元", "the page says 6元 here")]
+
+
+@pytest.mark.parametrize("text, names", [
+    ("购买12台自动化岸桥", ["自动化岸桥"]),                 # a counter after a number opens no name
+    ("清泉和白桦两家奶牛合作社", ["奶牛合作社"]),
+    ("周立衡将担任新大学校长", []),                         # "the new university": no name
+    ("但东湖校区不再招收本科新生", ["东湖校区"]),
+    ("并保留原师范学院的校训", ["师范学院"]),
+    ("台州港的吞吐量", ["台州港"]),                         # 台 opens a name where no number is before it
+])
+def test_a_chinese_name_starts_past_a_counter_a_verb_or_a_word_for_new(text, names):
+    assert [f.text for f in fact_rules.extract_facts(text) if f.kind == "name"] == names
+
+
+def test_a_chinese_name_past_a_verb_is_the_pages():
+    page = "省教育厅批准了两校的合并方案。原理工学院院长周立衡出任江川大学校长。四个校区都将保留，东湖校区不再招收本科生。"
+    assert reasons_of("四个校区都会保留，但东湖校区不再招收本科生", page) == []
+    assert reasons_of("四个校区都会保留，但西湖校区不再招收本科生", page) == [("西湖校区", "not in the page")]
