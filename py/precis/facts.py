@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass
 
 from precis import numbers
-from precis.measures import measure_after
+from precis.measures import FORTNIGHT_SECONDS, measure_after
 from precis.scripts import CJK_CLASS
 from precis.text_units import CJK_FUNCTION_CHARS, STOP_WORDS, stem
 
@@ -137,7 +137,7 @@ _CJK_NUMERAL_RUN = (f"(?=[0-9０-９.．,，]*[{numbers.CJK_NUMERAL_CHARS}]){_NU
 # "cut by a third.", "a third less than", "one in four"; 四分之一, 三分之二, 一半. Not "a third offer" (an ordinal), "half a point" nor "a quarter of
 # an hour".
 _FRACTION_WORDS = "|".join(sorted((w for w in numbers.FRACTIONS if not w.startswith("hal")), key=len, reverse=True))
-_FRACTION_NEXT = (r"(?=\s+of\b|[\s-]+(?:full|empty)\b|\s*[.,;:)]|\s*$"
+_FRACTION_NEXT = (r"(?=\s+of\b|[\s-]+(?:full|empty)\b|\s*[.,;:)]|\s*$|\s+or\s+(?:more|less|fewer|over|under)\b"
                   r"|\s+(?:less|more|lower|higher|fewer|cheaper|below|above|smaller|larger|bigger)\b)")
 _FRACTION_PATTERNS = [
     re.compile(rf"(?i)\b(?P<fnum>an?|one|two|three|four|five|six|seven|eight|nine)[\s-]+(?P<fden>{_FRACTION_WORDS})"
@@ -170,6 +170,8 @@ _NUMBER_PATTERNS = [
     re.compile(rf"(?i)\b(?P<words>{numbers.ENGLISH_NUMBER}|an?\s+(?:hundred|thousand|million|billion|dozen))\b"
                rf"{_PERCENT}(?:\s+{_CURRENCY_SUFFIX})?"),
     re.compile(rf"(?i)\b(?P<ordw>{numbers.ENGLISH_ORDINAL}|twice|thrice|dozen)\b"),
+    # "every fortnight", "a fortnight later": two weeks with no number written
+    re.compile(r"(?i)\b(?:an?|every|each|per|one)\s+(?P<fortnight>fortnight)\b"),
 ]
 # A single CJK numeral is a number only before a measure word or a unit (一座桥, 三名, 五年).
 _MEASURE = tuple("个個座名位人年月日号號时時点點分秒次回项項家条條种種本元円米吨噸岁歳倍件台张張枚只匹头頭辆輛层層楼樓階周週天届期场場篇架艘棵所间間章国國万萬亿億千百成%％")
@@ -262,6 +264,9 @@ def _number_fact(m: re.Match) -> Fact | None:
             if parsed is None:
                 return None
             value = float(parsed)
+    elif g.get("fortnight") is not None:
+        return Fact("number", m.start("fortnight"), m.end(), m.group("fortnight"),
+                    ("", 1.0, 0, 1.0, ("time", FORTNIGHT_SECONDS)))
     elif g.get("ordw") is not None:
         word = g["ordw"].lower()
         value = float(numbers.MULTIPLES.get(word) or numbers.english_ordinal(word) or 0)

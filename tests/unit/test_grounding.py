@@ -1643,3 +1643,13 @@ def test_a_chinese_name_past_a_verb_is_the_pages():
     page = "省教育厅批准了两校的合并方案。原理工学院院长周立衡出任江川大学校长。四个校区都将保留，东湖校区不再招收本科生。"
     assert reasons_of("四个校区都会保留，但东湖校区不再招收本科生", page) == []
     assert reasons_of("四个校区都会保留，但西湖校区不再招收本科生", page) == [("西湖校区", "not in the page")]
+
+
+def test_a_fortnight_is_two_weeks_and_a_fraction_may_be_a_bound():
+    assert [f.key for f in fact_rules.extract_facts("inspects it every fortnight")] == [("", 1.0, 0, 1.0, ("time", 1209600.0))]
+    page = "The firm will not do the building work itself, but will inspect it every fortnight."
+    assert reasons_of("The firm will inspect the work every two weeks", page) == []
+    assert reasons_of("The firm will inspect the work every three weeks", page) == [("three", "not in the page")]
+    assert [f.text for f in fact_rules.extract_facts("needs three-quarters or more of the votes")] == ["three-quarters"]
+    page = "To pass, the deal needs the votes of at least 75 per cent of the members who take part."
+    assert reasons_of("The deal needs the backing of three-quarters or more of the members who vote", page) == []
