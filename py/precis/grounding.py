@@ -2769,6 +2769,8 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
             continue   # "flights will not be allowed at night": the page's "a ban on night flights"
         if not cues and _denied_opposite(page_clauses[k][3], point[s:e]):
             continue   # "the office would stay in Leeds": the page's "would not move the office out of Leeds"
+        if _held_steady(point[s:e], page_clauses[k][3]) if not cues else _held_steady(page_clauses[k][3], point[s:e]):
+            continue   # "bills are frozen for two years": the page's "bills will not rise in the first two years"
         passage = page_clauses[k][2]
         if cues:
             conflicts += [((s + a, s + b), passage) for a, b in cues]
@@ -2920,6 +2922,15 @@ def _denied_opposite(clause: str, page_clause: str) -> bool:
     """Whether a word the point's clause denies is the page clause's opposite word, so both say one thing."""
     denied = {(w.group, w.side) for w in _said_sides(clause) if w.denied}
     return bool(denied & {(w.group, w.side) for w in _said_sides(page_clause)})
+
+
+# Words for an amount kept where it is: what a denied rise or fall says ("will not rise": frozen).
+_STEADY = re.compile(r"\b(?:frozen|freez(?:e|es|ing)|froze|flat|steady|stable)\b", re.IGNORECASE)
+
+
+def _held_steady(plain: str, denying: str) -> bool:
+    """Whether `plain` says an amount stays where it is (frozen, flat) and `denying` denies it a rise or a fall."""
+    return bool(_STEADY.search(plain)) and any(w.denied and w.group == "direction" for w in _said_sides(denying))
 
 
 # Words that make a claim a record or a first ("the first woman to lead", "a record fee", 史上最大, 最年轻: 最 and

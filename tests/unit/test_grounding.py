@@ -1653,3 +1653,11 @@ def test_a_fortnight_is_two_weeks_and_a_fraction_may_be_a_bound():
     assert [f.text for f in fact_rules.extract_facts("needs three-quarters or more of the votes")] == ["three-quarters"]
     page = "To pass, the deal needs the votes of at least 75 per cent of the members who take part."
     assert reasons_of("The deal needs the backing of three-quarters or more of the members who vote", page) == []
+
+
+def test_a_rise_denied_is_an_amount_held_steady():
+    page = "Bills for Kestrel customers will not rise in the first two years after the merger."
+    assert reasons_of("Kestrel customers' bills are frozen for two years after the merger", page) == []
+    assert reasons_of("Kestrel customers' bills will rise in the two years after the merger", page) != []
+    page = "Bills for Kestrel customers are frozen for the first two years after the merger."
+    assert reasons_of("Bills for Kestrel customers will not rise in the first two years after the merger", page) == []
