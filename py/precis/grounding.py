@@ -1139,7 +1139,8 @@ class PassageIndex:
             other, (share, name, j) = best
             own = shares.get(identity, (0.0,))[0]
             if other != identity and other not in in_point and share >= ANCHOR_MIN_SHARE \
-                    and share - own >= RELATION_MARGIN and not _called_by_head(point[s:e], self.passages[j].text):
+                    and share - own >= RELATION_MARGIN and not _called_by_head(point[s:e], self.passages[j].text) \
+                    and not _joined_doers(self.passages[j].text, [n for k, n in page_names if k == j], identity, other):
                 out[(s, e)] = (f"the page names {name} here", j)
             elif identity in in_point:
                 found = self._subject_conflict(point, identity, (s, e), anchor, window)
@@ -1291,12 +1292,16 @@ class PassageIndex:
         if _PASSIVE.search(pf.text):
             return None   # "found in March by Colin Ash": the doer may come after the verb
         doers = []   # the name right before each time the sentence says the verb (吴志刚将担任…，孙丽华担任…)
+        short = self._short_name_identities()
         for at in places:
             before = [n for n in pf.names if n[4] <= at]
             if not before or at - before[-1][4] > 12:
                 return None
-            if self._short_name_identities().get(before[-1][0], before[-1][0]) == identity:
+            if short.get(before[-1][0], before[-1][0]) == identity:
                 return None
+            if any(short.get(n[0], n[0]) == identity and _JOINED_DOERS.fullmatch(pf.text, n[4], before[-1][3])
+                   for n in before[:-1]):
+                return None   # "Gethin Pryce and his dog Moss won": the point's Pryce won too
             doers.append(before[-1][1])
         return f"the page says {doers[0]} did this", j
 
@@ -2922,6 +2927,21 @@ def _denied_opposite(clause: str, page_clause: str) -> bool:
     """Whether a word the point's clause denies is the page clause's opposite word, so both say one thing."""
     denied = {(w.group, w.side) for w in _said_sides(clause) if w.denied}
     return bool(denied & {(w.group, w.side) for w in _said_sides(page_clause)})
+
+
+# Between two names that do one deed together: "Gethin Pryce and his dog Moss", "Lind, with her partner Carr".
+_JOINED_DOERS = re.compile(r"(?:,? and|,? with|,? together with)(?: (?:his|her|its|their|the) [a-z]+(?: [a-z]+)?)?,? ")
+
+
+def _joined_doers(text: str, names: list, a: str, b: str) -> bool:
+    """Whether `text` joins the names of identities `a` and `b` (of `names`, a passage's names as
+    (identity, name, units, start, end, …)) as doers of one deed: "Gethin Pryce and his dog Moss won"."""
+    spans = {identity: [] for identity in (a, b)}
+    for identity, _, _, start, end, *_ in names:
+        if identity in spans:
+            spans[identity].append((start, end))
+    return any(_JOINED_DOERS.fullmatch(text, e1, s2) for x, y in ((a, b), (b, a))
+               for _, e1 in spans[x] for s2, _ in spans[y] if e1 <= s2)
 
 
 # Words for an amount kept where it is: what a denied rise or fall says ("will not rise": frozen).

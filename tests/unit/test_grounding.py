@@ -1661,3 +1661,11 @@ def test_a_rise_denied_is_an_amount_held_steady():
     assert reasons_of("Kestrel customers' bills will rise in the two years after the merger", page) != []
     page = "Bills for Kestrel customers are frozen for the first two years after the merger."
     assert reasons_of("Bills for Kestrel customers will not rise in the first two years after the merger", page) == []
+
+
+def test_two_names_joined_before_a_deed_both_do_it():
+    page = ("Gethin Pryce and his dog Moss won the Borderdale Sheepdog Trials on Saturday, beating 86 other handlers. "
+            "Fiona McAllister from Peebles came second.")
+    assert reasons_of("Gethin Pryce won the Borderdale Sheepdog Trials", page) == []
+    assert reasons_of("Welsh handler Gethin Pryce won the Borderdale Sheepdog Trials", page) == []
+    assert reasons_of("Fiona McAllister won the Borderdale Sheepdog Trials", page) != []
