@@ -1130,6 +1130,8 @@ class PassageIndex:
                     continue   # a site ("the port of Ostley") stands only for another site, and does no one's deed
                 if name.endswith(("'s", "’s")) and point[s:e] in self.passages[j].text[end:end + 80]:
                     continue   # "Verhoef's head of international publishing, Els de Wit": the owner of the point's name
+                if _OWNER_BEFORE.search(self.passages[j].text[max(0, start - 60):start].replace(point[s:e], "\0")):
+                    continue   # "Orrin's chief executive, Wei Ling Tan, said the company owns 64": speaks for Orrin
                 share = self._weighted_share(list(anchor), units | undergone if passive else units)
                 if share > shares.get(other, (0.0,))[0]:
                     shares[other] = (share, name, j)
@@ -2931,6 +2933,10 @@ def _denied_opposite(clause: str, page_clause: str) -> bool:
 
 # Between two names that do one deed together: "Gethin Pryce and his dog Moss", "Lind, with her partner Carr".
 _JOINED_DOERS = re.compile(r"(?:,? and|,? with|,? together with)(?: (?:his|her|its|their|the) [a-z]+(?: [a-z]+)?)?,? ")
+
+
+# The point's name (marked \0) owning the post of the page's name that follows: "\0's chief executive, ".
+_OWNER_BEFORE = re.compile(r"\0['’]s (?:[a-z-]+ ){0,5}[a-z-]+,? $")
 
 
 def _joined_doers(text: str, names: list, a: str, b: str) -> bool:

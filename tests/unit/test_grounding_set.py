@@ -162,6 +162,8 @@ def test_claims_fail_with_their_reason(language, point, reasons):
     ("en", "Kavanagh Hale Architects will inspect the work every two weeks"),
     ("en", "Kestrel customers' bills are frozen for two years after the merger."),
     ("en", "Welsh handler Gethin Pryce won the Borderdale Sheepdog Trials"),
+    # "Orrin's chief executive, Wei Ling Tan, said the company now owns 64 freighters": she speaks for Orrin
+    ("en", "Orrin owns 64 freighters, which it leases to 19 airlines."),
 ])
 def test_true_claims_are_kept(language, point):
     (g,) = ground_points(f"- {point}", _page_of(language, point))
