@@ -2410,6 +2410,12 @@ _IRREGULAR = {form: plain for plain, forms in _IRREGULAR_FORMS.items() for form 
 _EN_VERB_TO_DATE = re.compile(r"(?:\s+(?!(?:and|but|or|by|before|after|until|since)\b)[\w'’-]+){0,3}\s+(?:in|on)\s*")
 
 
+# Before an "-ing" form that is a noun ("the building", "a meeting", "Victorian building"): a determiner or a
+# capitalized word, maybe with a word between.
+_ING_AS_NOUN = re.compile(r"(?:\b(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er|[Oo]ur|[Tt]his|[Tt]hat)\s+(?:[A-Za-z-]+\s+)?"
+                          r"|\b[A-Z][a-z]+\s+)$")
+
+
 def _event_word(point: str, date) -> str:
     """The word of the event a date of the point dates: the two CJK characters after it (开工 of 2023年6月开工), or
     the English verb before it with its preposition ("started in": "start"; "took the mask in": "take"); "" when
@@ -2422,6 +2428,8 @@ def _event_word(point: str, date) -> str:
     before = point[max(0, date.start - 40):date.start]
     before = before[_clause_at(before, len(before) - 1)[0]:] if before else before
     for m in reversed(list(re.finditer(r"\b[a-z]+\b", before))):
+        if m.group(0).endswith("ing") and _ING_AS_NOUN.search(before, 0, m.start()):
+            continue   # "The Victorian building was shut in November 2019": a building, not building it
         if m.group(0) in _IRREGULAR and _EN_VERB_TO_DATE.fullmatch(before, m.end()):
             return _IRREGULAR[m.group(0)]
     m = _EN_EVENT.search(before[-30:])

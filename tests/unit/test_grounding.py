@@ -1669,3 +1669,11 @@ def test_two_names_joined_before_a_deed_both_do_it():
     assert reasons_of("Gethin Pryce won the Borderdale Sheepdog Trials", page) == []
     assert reasons_of("Welsh handler Gethin Pryce won the Borderdale Sheepdog Trials", page) == []
     assert reasons_of("Fiona McAllister won the Borderdale Sheepdog Trials", page) != []
+
+
+def test_an_ing_noun_is_no_event_a_date_is_given():
+    page = ("The Victorian building was shut in November 2019 when engineers found the roof could fail. "
+            "The contractor started on site in May 2022 and handed the building back in August.")
+    assert reasons_of("The Victorian building was shut in November 2019", page) == []
+    assert reasons_of("The contractor handed the building back in May 2022", page) == \
+        [("May 2022", "the page dates this to August")]

@@ -164,6 +164,7 @@ def test_claims_fail_with_their_reason(language, point, reasons):
     ("en", "Welsh handler Gethin Pryce won the Borderdale Sheepdog Trials"),
     # "Orrin's chief executive, Wei Ling Tan, said the company now owns 64 freighters": she speaks for Orrin
     ("en", "Orrin owns 64 freighters, which it leases to 19 airlines."),
+    ("en", "The Victorian building was shut in November 2019"),   # a building, not building it
 ])
 def test_true_claims_are_kept(language, point):
     (g,) = ground_points(f"- {point}", _page_of(language, point))
