@@ -740,6 +740,8 @@ class PassageIndex:
                 elided = not g.key[0] and fact.key[0] not in ("", "%") and not _measure(g)
                 if g.kind != "number" or (g.key[0] != fact.key[0] and not elided) or _label_number(g) or _year(g):
                     continue
+                if _measure(fact) and _dimension(g) != _dimension(fact):
+                    continue   # "won in 19 minutes": a time, not the 61st race won
                 # the word before a number (what pays, what fell) says more than the unit after it
                 bound = sum(2 if side == "<" else 1 for side, _ in _number_bindings(pf.text, g, pf.facts) & mine)
                 if not bound:
@@ -1339,6 +1341,11 @@ class PassageIndex:
 def _measure(fact) -> bool:
     """Whether a number fact is a measure with its unit (120 centimetres: a length)."""
     return fact.kind == "number" and len(fact.key) > 4 and fact.key[4] is not None
+
+
+def _dimension(fact):
+    """What a number measures (time, length, …: measures.py), None for a count or an amount."""
+    return fact.key[4][0] if _measure(fact) else None
 
 
 _UNIT_WORD = re.compile(r"\s*[^\W\d_]+")

@@ -1677,3 +1677,9 @@ def test_an_ing_noun_is_no_event_a_date_is_given():
     assert reasons_of("The Victorian building was shut in November 2019", page) == []
     assert reasons_of("The contractor handed the building back in May 2022", page) == \
         [("May 2022", "the page dates this to August")]
+
+
+def test_a_measure_is_bound_against_measures_of_its_kind_only():
+    page = "Hallam Rowing Club won the 61st Severn Cup on Saturday. Hallam covered the distance in 19 minutes 42 seconds."
+    assert reasons_of("The race was won in 19 minutes 42 seconds", page) == []
+    assert reasons_of("Hallam won the 62nd Severn Cup", page) != []

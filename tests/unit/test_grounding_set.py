@@ -165,6 +165,7 @@ def test_claims_fail_with_their_reason(language, point, reasons):
     # "Orrin's chief executive, Wei Ling Tan, said the company now owns 64 freighters": she speaks for Orrin
     ("en", "Orrin owns 64 freighters, which it leases to 19 airlines."),
     ("en", "The Victorian building was shut in November 2019"),   # a building, not building it
+    ("en", "The race was won in 19 minutes 42 seconds."),   # a time, not the 61st race it won
 ])
 def test_true_claims_are_kept(language, point):
     (g,) = ground_points(f"- {point}", _page_of(language, point))
