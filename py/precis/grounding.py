@@ -3024,6 +3024,8 @@ def _superlatives_not_in(point: str, page: str) -> list:
         measured = word.startswith("最") and _MEASURED_RECORD.match(point, m.end())
         if measured and measured.group(1) in page:
             continue   # 最深的钻孔达到210米, 最忙的时候…一百二十名工人: the page's number says the record; the number check reads it
+        if word.startswith("最") and _PEAK_TIME.match(point, m.end() - 1):
+            continue   # 施工最忙的时候，工地上有一千一百多名工人: when the work peaked, not a record; its number is checked
         if not any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", folded) for w in _SAME_RECORD.get(word, (word,))):
             out.append(m.span())
         elif word.startswith("最"):
@@ -3037,6 +3039,8 @@ def _superlatives_not_in(point: str, page: str) -> list:
 _BOUND = re.compile(r"最[多少高低长短][^\d一二三四五六七八九十两，。；]{0,5}[约近]?[\d一二三四五六七八九十两]")
 # A number a few characters after a Chinese superlative, in its clause: the record measured (最快进尺410米).
 _MEASURED_RECORD = re.compile(r"[^，,。；;\d]{0,10}?(\d[\d.]*)")
+# 最忙的时候, 最繁忙的时期: the time something peaked (the character after 最 on).
+_PEAK_TIME = re.compile("[\u4e00-\u9fff]{1,2}的?(?:时候|時候|时期|時期|时段|時段|阶段|階段)")
 # What a Chinese superlative is said of: the two characters after it, past 的 (最大的湿地公园: 湿地).
 _SAID_OF = re.compile("的?([\u4e00-\u9fff]{2})")
 

@@ -1683,3 +1683,9 @@ def test_a_measure_is_bound_against_measures_of_its_kind_only():
     page = "Hallam Rowing Club won the 61st Severn Cup on Saturday. Hallam covered the distance in 19 minutes 42 seconds."
     assert reasons_of("The race was won in 19 minutes 42 seconds", page) == []
     assert reasons_of("Hallam won the 62nd Severn Cup", page) != []
+
+
+def test_a_chinese_peak_time_is_no_record():
+    page = "施工高峰期，现场将有约120名工人，每天工作不超过10小时。"
+    assert reasons_of("施工最忙的时候现场大约有一百二十名工人", page) == []
+    assert reasons_of("这是全市最大的工地", page) == [("最大", "the page does not say this")]
