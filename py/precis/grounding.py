@@ -2985,8 +2985,13 @@ _SUPERLATIVE = re.compile(
 
 
 # Records said in one another's words: the biggest gift is the page's largest.
-_SAME_RECORD = {w: group for group in (("largest", "biggest", "greatest"), ("highest", "tallest"), ("smallest", "tiniest"))
+_SAME_RECORD = {w: group for group in (("largest", "biggest", "greatest"), ("highest", "tallest"), ("smallest", "tiniest"),
+                                       ("lowest", "cheapest"))
                 for w in group}
+# A record said in a phrase: "answered 74 calls in 2024, more than in any previous year" is "a record 74 calls".
+_RECORD_PHRASE = re.compile(r"\b(?:more|higher|larger|bigger|greater|fewer|lower) than (?:in )?any (?:previous|earlier|other) "
+                            r"(?:year|season|month|week|day|time)|\b(?:most|highest) (?:ever|on record)\b"
+                            r"|\bnever (?:before|been so)\b", re.IGNORECASE)
 
 
 # A cause the point gives ("the deficit was caused mainly by the rent", 因为…): the passage it rests on must give
@@ -3026,6 +3031,8 @@ def _superlatives_not_in(point: str, page: str) -> list:
             continue   # 最深的钻孔达到210米, 最忙的时候…一百二十名工人: the page's number says the record; the number check reads it
         if word.startswith("最") and _PEAK_TIME.match(point, m.end() - 1):
             continue   # 施工最忙的时候，工地上有一千一百多名工人: when the work peaked, not a record; its number is checked
+        if word == "record" and _RECORD_PHRASE.search(page):
+            continue   # the page says the record in a phrase ("more than in any previous year")
         if not any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", folded) for w in _SAME_RECORD.get(word, (word,))):
             out.append(m.span())
         elif word.startswith("最"):

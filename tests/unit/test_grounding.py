@@ -1689,3 +1689,10 @@ def test_a_chinese_peak_time_is_no_record():
     page = "施工高峰期，现场将有约120名工人，每天工作不超过10小时。"
     assert reasons_of("施工最忙的时候现场大约有一百二十名工人", page) == []
     assert reasons_of("这是全市最大的工地", page) == [("最大", "the page does not say this")]
+
+
+def test_a_record_said_in_a_phrase():
+    page = "The team answered 74 calls in 2024, more than in any previous year."
+    assert reasons_of("The team answered a record 74 calls in 2024", page) == []
+    assert reasons_of("The team answered a record 74 calls in 2024", "The team answered 74 calls in 2024.") == \
+        [("record", "the page does not say this")]

@@ -167,6 +167,9 @@ def test_claims_fail_with_their_reason(language, point, reasons):
     ("en", "The Victorian building was shut in November 2019"),   # a building, not building it
     ("en", "The race was won in 19 minutes 42 seconds."),   # a time, not the 61st race it won
     ("zh", "施工最繁忙的时候，工地上同时有一千一百多名工人。"),   # when the work peaked, not a record
+    # a record in a phrase ("more than in any previous year"); the lowest bid is the cheapest
+    ("en", "Glenmorrow Mountain Rescue Team, which depends wholly on donations, answered a record 74 calls in 2024."),
+    ("en", "Clearcycle was not the lowest bidder: Grenholt offered £61 million."),
 ])
 def test_true_claims_are_kept(language, point):
     (g,) = ground_points(f"- {point}", _page_of(language, point))
