@@ -2986,7 +2986,7 @@ _SUPERLATIVE = re.compile(
 
 # Records said in one another's words: the biggest gift is the page's largest.
 _SAME_RECORD = {w: group for group in (("largest", "biggest", "greatest"), ("highest", "tallest"), ("smallest", "tiniest"),
-                                       ("lowest", "cheapest"))
+                                       ("lowest", "cheapest"), ("首次", "第一次", "头一次", "頭一次", "首度"))
                 for w in group}
 # A record said in a phrase: "answered 74 calls in 2024, more than in any previous year" is "a record 74 calls".
 _RECORD_PHRASE = re.compile(r"\b(?:more|higher|larger|bigger|greater|fewer|lower) than (?:in )?any (?:previous|earlier|other) "

@@ -170,6 +170,7 @@ def test_claims_fail_with_their_reason(language, point, reasons):
     # a record in a phrase ("more than in any previous year"); the lowest bid is the cheapest
     ("en", "Glenmorrow Mountain Rescue Team, which depends wholly on donations, answered a record 74 calls in 2024."),
     ("en", "Clearcycle was not the lowest bidder: Grenholt offered £61 million."),
+    ("zh", "该协议是南岭沃柑首次大规模进入泰国市场。"),   # 首次 is the page's 第一次
 ])
 def test_true_claims_are_kept(language, point):
     (g,) = ground_points(f"- {point}", _page_of(language, point))
