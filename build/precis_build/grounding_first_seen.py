@@ -32,6 +32,7 @@ CHECKED_AT = {
     "fourteenth_held_cases": "13f74f8",
     "fifteenth_held_cases": "1913952",
     "sixteenth_held_cases": "dd76f4b",
+    "seventeenth_held_cases": "079705a",
 }
 LANGUAGES = ("en", "zh")
 
