@@ -103,8 +103,9 @@ def transfers(text: str) -> list:
         subject = (subject.group("party"), subject.span("party")) if subject and _is_party(subject.group("party")) \
             else None
         subject_at = subject[1][0] if subject else None
-        if subject is None and not passive and _IT_SUBJECT.search(before):
-            subject_at = _IT_SUBJECT.search(before).start()
+        it_subject = _IT_SUBJECT.search(before) if subject is None and not passive else None
+        if it_subject:
+            subject_at = it_subject.start()
             subject = next(((m.group(0), m.span()) for m in _PARTY.finditer(text, 0, subject_at)
                             if _is_party(m.group(0))), None)
         thing = _WHICH.search(before, 0, subject_at) if subject_at is not None and (side, kind) == ("taker", "sale") \

@@ -1303,7 +1303,7 @@ class PassageIndex:
                 return None
             if short.get(before[-1][0], before[-1][0]) == identity:
                 return None
-            if any(short.get(n[0], n[0]) == identity and _JOINED_DOERS.fullmatch(pf.text, n[4], before[-1][3])
+            if any(short.get(n[0], n[0]) == identity and _joined_doers(pf.text, before, n[0], before[-1][0])
                    for n in before[:-1]):
                 return None   # "Gethin Pryce and his dog Moss won": the point's Pryce won too
             doers.append(before[-1][1])
@@ -2791,7 +2791,8 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
             continue   # "flights will not be allowed at night": the page's "a ban on night flights"
         if not cues and _denied_opposite(page_clauses[k][3], point[s:e]):
             continue   # "the office would stay in Leeds": the page's "would not move the office out of Leeds"
-        if _held_steady(point[s:e], page_clauses[k][3]) if not cues else _held_steady(page_clauses[k][3], point[s:e]):
+        plain, denying = (page_clauses[k][3], point[s:e]) if cues else (point[s:e], page_clauses[k][3])
+        if _held_steady(plain, denying):
             continue   # "bills are frozen for two years": the page's "bills will not rise in the first two years"
         passage = page_clauses[k][2]
         if cues:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+FORTNIGHT_SECONDS = 1209600.0   # two weeks: "every fortnight" is a number with no numeral
+
 # unit as written -> (dimension, factor to the dimension's base unit)
 _LATIN_UNITS = {
     "length": {1.0: "m metre metres meter meters", 1000.0: "km kilometre kilometres kilometer kilometers",
@@ -23,11 +25,10 @@ _LATIN_UNITS = {
              1000.0: "tonne tonnes t"},
     "volume": {1.0: "l litre litres liter liters", 0.001: "ml millilitre millilitres milliliter milliliters"},
     "time": {1.0: "second seconds sec secs", 60.0: "minute minutes min mins", 3600.0: "hour hours hr hrs h",
-             86400.0: "day days", 604800.0: "week weeks", 1209600.0: "fortnight fortnights"},
+             86400.0: "day days", 604800.0: "week weeks", FORTNIGHT_SECONDS: "fortnight fortnights"},
     "area": {1.0: "m2 m² sqm", 1e6: "km2 km²", 1e4: "hectare hectares ha"},
     "calendar": {1.0: "month months", 12.0: "year years", 120.0: "decade decades"},
 }
-FORTNIGHT_SECONDS = 1209600.0   # two weeks: "every fortnight" is a number with no numeral
 _CJK_UNITS = {
     "length": {1.0: "米 公尺", 1000.0: "千米 公里", 0.01: "厘米 公分", 0.001: "毫米"},
     "mass": {1.0: "千克 公斤", 0.001: "克", 1000.0: "吨 噸", 0.5: "斤"},
