@@ -57,7 +57,8 @@ def judge(language: str, which=("cases",), model_judge=None) -> list:
         for split in which:
             for label, point, *_ in page.get(split, []):
                 _, (g,) = ground(f"- {point}", page["text"], judge=model_judge,
-                                 judge_threshold=model_judge.threshold if model_judge else JUDGE_THRESHOLD)
+                                 judge_threshold=model_judge.threshold if model_judge else JUDGE_THRESHOLD,
+                                 judge_clear_margin=model_judge.clear_margin if model_judge else None)
                 out.append((label, point, g.supported, g.reasons or g.unsupported_spans))
     return out
 
@@ -128,6 +129,7 @@ class TimedJudge:
 
         self.engine = native_engine(model_path, context=2048)
         self.threshold = self.engine.judge_threshold()   # the model's own calibration (precis.support_judge)
+        self.clear_margin = self.engine.judge_clear_margin()
         self.ms: list = []
         self.prompt_tokens: list = []
 
@@ -182,7 +184,8 @@ def main(argv=None) -> int:
         print_rates(("held_cases",), args.verbose, languages)
     if args.judge:
         model_judge = TimedJudge(args.judge)
-        print(f"with the model judge ({args.judge.name}, threshold {model_judge.threshold}), the full set:")
+        print(f"with the model judge ({args.judge.name}, threshold {model_judge.threshold}, clearing margin "
+              f"{model_judge.clear_margin}), the full set:")
         print_rates(FULL_SET, args.verbose, languages, model_judge)
         if args.held:
             print("with the model judge, held-back split:")
@@ -197,7 +200,8 @@ def main(argv=None) -> int:
         print(f"  {language}: CPython {time_cpython(page, summary, args.repeat):7.1f} ms (lexical)")
         if args.judge:
             start = time.perf_counter()
-            ground_as_dict(summary, page, judge=model_judge)
+            ground_as_dict(summary, page, judge=model_judge, judge_threshold=model_judge.threshold,
+                           judge_clear_margin=model_judge.clear_margin)
             print(f"  {language}: CPython {(time.perf_counter() - start) * 1000:7.1f} ms with the judge (one run)")
     if args.browser:
         for language, ms in time_in_extension(cases, args.repeat).items():

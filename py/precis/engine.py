@@ -640,16 +640,25 @@ class Engine:
         ids, logits = self._feed(prompt[len(self.kv):])
         return support_judge.support_score(ids, logits, *support_judge.answer_ids(model.tokenizer))
 
+    def _known_model_name(self) -> str | None:
+        gguf = self._require_model().gguf
+        known = known_model(gguf.file_size, gguf.architecture)
+        return known.name if known else None
+
     def judge_threshold(self) -> float:
         """The support score under which the loaded model, as judge, flags a point: its own calibration where it is a
         known model that has one (precis.support_judge.CALIBRATED_THRESHOLDS)."""
-        gguf = self._require_model().gguf
-        known = known_model(gguf.file_size, gguf.architecture)
-        return support_judge.judge_threshold(known.name if known else None)
+        return support_judge.judge_threshold(self._known_model_name())
+
+    def judge_clear_margin(self) -> float | None:
+        """How much surer of a flagged point than of its page-bound twin the loaded model must be to clear the flag
+        (precis.support_judge.CLEAR_MARGINS); None where it has no calibrated margin."""
+        return support_judge.clear_margin(self._known_model_name())
 
     def _ground_judged(self, summary: str, text: str, stats: dict) -> dict:
         """Grounding with the loaded model as judge; a stop during the judge keeps the lexical result.
-        stats["judged"]: how many points the model was asked about; stats["judge_s"]: the seconds that grounding
+        stats["judged"]: how many prompts the model answered (one per point the lexical check passes, two per
+        flagged point it may clear); stats["judge_s"]: the seconds that grounding
         took with the judge (the judge's cost: lexical grounding alone takes milliseconds)."""
         judged = []
         started = time.perf_counter()
@@ -659,7 +668,8 @@ class Engine:
             return self.judge_support(passage, point)
 
         try:
-            return grounding.ground_as_dict(summary, text, judge=judge, judge_threshold=self.judge_threshold())
+            return grounding.ground_as_dict(summary, text, judge=judge, judge_threshold=self.judge_threshold(),
+                                            judge_clear_margin=self.judge_clear_margin())
         except Cancelled:
             return grounding.ground_as_dict(summary, text)
         finally:

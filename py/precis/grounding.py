@@ -69,7 +69,7 @@ from precis.english_work import person_claims, person_conflicts, work_claims as 
 from precis.key_points import BULLET_LINE, ITEM_NUMBER
 from precis.measures import in_unit_of
 from precis.opposites import opposite_words
-from precis.support_judge import JUDGE_REASON, JUDGE_THRESHOLD
+from precis.support_judge import JUDGE_REASON, JUDGE_THRESHOLD, page_bound_twin
 from precis.text_units import CJK_FUNCTION_CHARS, STOP_WORDS, content_units, sentence_spans
 
 # On the tuned half of the labeled set, unsupported claims reach a support of 0.28 and honest
@@ -3272,34 +3272,45 @@ def _merge(spans: list) -> list:
 # ---- the whole summary ---------------------------------------------------------------------
 
 def ground(summary: str, page_text: str, threshold: float = SUPPORT_THRESHOLD, judge=None,
-           judge_threshold: float = JUDGE_THRESHOLD, checkpoint: Callable[[], None] = lambda: None) -> tuple:
+           judge_threshold: float = JUDGE_THRESHOLD, checkpoint: Callable[[], None] = lambda: None,
+           judge_clear_margin: float | None = None) -> tuple:
     """(passages, groundings) for `summary` against `page_text`. judge(passage_text, point) ->
-    score (precis.support_judge, the loaded model): asked only about the points the lexical
-    check passes, with the point's window as the passage; under `judge_threshold` the point is
-    flagged as a whole. checkpoint() is called between passages and between points (the engine's
-    stop check: it may raise to end the work)."""
+    score (precis.support_judge, the loaded model): asked about the points the lexical check
+    passes, with the point's window as the passage; under `judge_threshold` the point is flagged
+    as a whole. With a `judge_clear_margin`, a point flagged only because the page binds its facts
+    to other values is asked about twice, as written and as the page binds it (with the passages of
+    both): the flag is cleared where the point scores that margin above its twin. checkpoint() is
+    called between passages and between points (the engine's stop check: it may raise to end the work)."""
     passages = split_passages(page_text)
     index = PassageIndex(passages, checkpoint)
     groundings = []
     for point in summary_points(summary):
         checkpoint()
         g = index.check(point, threshold)
-        if judge is not None and g.supported:
+        if judge is not None:
             window = index.window(index.ranked(content_units(point)))
-            score = judge(" ".join(passages[j].text.strip() for j in window), point)
-            if score < judge_threshold:
-                g = replace(g, supported=False, unsupported_spans=[point],
-                            reasons=[{"span": point, "reason": JUDGE_REASON, "passage": g.passage}])
+            if g.supported:
+                score = judge(" ".join(passages[j].text.strip() for j in window), point)
+                if score < judge_threshold:
+                    g = replace(g, supported=False, unsupported_spans=[point],
+                                reasons=[{"span": point, "reason": JUDGE_REASON, "passage": g.passage}])
+            elif judge_clear_margin is not None and (twin := page_bound_twin(point, g.reasons)):
+                read = sorted(set(window) | {r["passage"] for r in g.reasons if r["passage"] >= 0})
+                passage = " ".join(passages[j].text.strip() for j in read)
+                if judge(passage, point) - judge(passage, twin) >= judge_clear_margin:
+                    g = replace(g, supported=True, unsupported_spans=[], reasons=[])
         groundings.append(g)
     return passages, groundings
 
 
 def ground_as_dict(summary: str, page_text: str, threshold: float = SUPPORT_THRESHOLD, judge=None,
-                   checkpoint: Callable[[], None] = lambda: None, judge_threshold: float = JUDGE_THRESHOLD) -> dict:
+                   checkpoint: Callable[[], None] = lambda: None, judge_threshold: float = JUDGE_THRESHOLD,
+                   judge_clear_margin: float | None = None) -> dict:
     """JSON-ready grounding for the panel: each point with its passage index and the exact
     substrings of it the page does not hold (`unsupported_spans`) with why (`reasons`); only the
     passages some point or reason uses are included."""
-    passages, groundings = ground(summary, page_text, threshold, judge, judge_threshold, checkpoint=checkpoint)
+    passages, groundings = ground(summary, page_text, threshold, judge, judge_threshold, checkpoint=checkpoint,
+                                  judge_clear_margin=judge_clear_margin)
     used = sorted({g.passage for g in groundings if g.passage >= 0}
                   | {r["passage"] for g in groundings for r in g.reasons if r["passage"] >= 0})
     return {
@@ -3309,10 +3320,12 @@ def ground_as_dict(summary: str, page_text: str, threshold: float = SUPPORT_THRE
     }
 
 
-def ground_points(summary: str, page_text: str, judge=None, judge_threshold: float = JUDGE_THRESHOLD) -> list:
+def ground_points(summary: str, page_text: str, judge=None, judge_threshold: float = JUDGE_THRESHOLD,
+                  judge_clear_margin: float | None = None) -> list:
     """The `precis ground --json` form: [{point, supported, passage: {start, end, text} | None,
     unsupported_spans}] in the order of the summary's points."""
-    passages, groundings = ground(summary, page_text, judge=judge, judge_threshold=judge_threshold)
+    passages, groundings = ground(summary, page_text, judge=judge, judge_threshold=judge_threshold,
+                                  judge_clear_margin=judge_clear_margin)
     out = []
     for g in groundings:
         p = passages[g.passage] if g.passage >= 0 else None

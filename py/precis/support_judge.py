@@ -6,6 +6,13 @@ prompt, whether the point's passage supports it, and answers nothing: its next-t
 log-probability minus the best "no" one; a point scoring under JUDGE_THRESHOLD is flagged.
 An answer missing from the top-k counts as the lowest log-probability the top-k shows.
 
+Where the lexical check flags a point because the page binds a fact of it to another value ("the page dates this to
+2015年12月", "the page says 4,812 here", "the page names Labour here"), a model with a calibrated clearing margin is
+asked twice, on the same passage: about the point as written, and about the point as the page's binding would have it
+(the flagged spans replaced by the page's values). Only when it prefers the point as written by the margin is the flag
+cleared: a small model's "yes" to one claim is not sure (it says yes to many errors), but which of two claims that
+differ in one fact the passage supports better is a question it answers well.
+
 Cost: one prompt per judged point, about 60 tokens of instructions plus the passage (the
 point's sentence and its neighbours) and the point; no token is generated. The passage comes
 before the point, so points resting on the same passage reuse the cached prefix.
@@ -13,9 +20,13 @@ Measured with Qwen2.5-Coder-0.5B on native llama.cpp (the CPU device's engine, 1
 machine under load 5-15): 143 prompt tokens per point (median), 0.6 s per point when the passage is
 cached, 9-10 s when it is not; a 5-point summary on a 20,000-character page: 42 ms (en) / 59 ms (zh)
 lexical, 25 s with the judge (3 points judged).
+A flagged point weighed against its page-bound twin costs two prompts on one passage: the second reuses the
+cached passage and pays only for its claim.
 """
 
 from __future__ import annotations
+
+import re
 
 # Calibrated on the full labeled set with Qwen2.5-Coder-0.5B (2026-12-05, the points the lexical check passes: 1,116
 # judged over en/zh/ja). Lexical alone: en 94.2% of true points kept / 88.1% of errors caught, zh 95.8 / 88.2.
@@ -33,6 +44,17 @@ JUDGE_THRESHOLD = -1.25
 # highest threshold keeping both languages at 92% of true points.
 CALIBRATED_THRESHOLDS = {"qwen2.5-coder-0.5b": -1.75, "qwen2.5-coder-1.5b": -1.0}
 JUDGE_REASON = "the page does not support this (model judge)"
+# How much surer of the point as written than of the point as the page binds it a model must be to clear a lexical
+# flag (score of the point minus score of its page-bound twin); a model with no calibrated margin clears nothing.
+# Qwen2.5-Coder-1.5B (2026-12-07, at cfc8435), on points flagged at first sight with such values only (the checker of
+# each split's check, grounding_first_seen): on the seventeenth held-back split, at a margin of 0.5 it clears en 5 of 10
+# true points and 0 of 53 errors, zh 1 of 2 and 0 of 35; checked at that margin on the eight earlier held-back splits
+# (every true point, and 240 errors drawn with seed 16): en 21 of 45 true and 5 of 126 errors, zh 11 of 18 and 1 of
+# 112. Its plain score does not separate them (at >= 1 it clears en 15 of 21 true and 15 of 106 errors on the
+# seventeenth split). The 0.5B is not calibrated for clearing.
+CLEAR_MARGINS = {"qwen2.5-coder-1.5b": 0.5}
+# The reasons that name the page's own value for a flagged span (made by precis.grounding and its name checks).
+_PAGE_VALUE = re.compile(r"the page (?:says (.+) here|dates this to (.+)|names (.+) here|says (.+) did this)")
 
 INSTRUCTIONS = ("You check a summary against its source. Answer with one word: yes if the passage "
                 "states everything the claim says (same dates, numbers, people and roles), no otherwise.")
@@ -41,6 +63,24 @@ INSTRUCTIONS = ("You check a summary against its source. Answer with one word: y
 def judge_threshold(model_name: str | None) -> float:
     """The score under which `model_name` (a precis.known_models name; None for another model) flags a point."""
     return CALIBRATED_THRESHOLDS.get(model_name or "", JUDGE_THRESHOLD)
+
+
+def clear_margin(model_name: str | None) -> float | None:
+    """How much surer of a flagged point than of its page-bound twin `model_name` must be to clear the flag; None:
+    that model clears no flag."""
+    return CLEAR_MARGINS.get(model_name or "")
+
+
+def page_bound_twin(point: str, reasons: list) -> str | None:
+    """`point` with each flagged span replaced by the value the page binds there ("founded in July 2019" with "the
+    page dates this to December 2019": "founded in December 2019"); None where some reason names no such value."""
+    twin = point
+    for reason in reasons:
+        value = _PAGE_VALUE.fullmatch(reason["reason"])
+        if value is None or reason["span"] not in twin:
+            return None
+        twin = twin.replace(reason["span"], next(v for v in value.groups() if v is not None), 1)
+    return twin if twin != point else None
 
 
 def judge_messages(passage: str, point: str) -> list:

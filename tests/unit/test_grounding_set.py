@@ -221,3 +221,67 @@ def test_the_engine_judges_at_the_loaded_models_threshold(smollm2_path, qwen15_p
 
     assert native_engine(qwen15_path, context=512).judge_threshold() == -1.0
     assert native_engine(smollm2_path, context=512).judge_threshold() == JUDGE_THRESHOLD
+
+
+def test_a_flag_with_the_pages_own_value_has_a_page_bound_twin():
+    from precis.grounding import ground
+    from precis.support_judge import page_bound_twin
+
+    page = "Northwind Research was founded in December 2019. Its backers pledged $800 million."
+    _, (dated, invented) = ground("- Northwind was founded in July 2019.\n- Northwind was founded by Ada Stone.", page)
+    assert page_bound_twin(dated.point, dated.reasons) == "Northwind was founded in December 2019."
+    # "not in the page" names no value of the page's: there is nothing to weigh the point against
+    assert invented.reasons and page_bound_twin(invented.point, invented.reasons) is None
+    assert page_bound_twin("4,377 votes for Daniel Okoro", [
+        {"span": "4,377", "reason": "the page says 4,812 here", "passage": 3},
+        {"span": "Daniel Okoro", "reason": "the page names Labour here", "passage": 3}]) == "4,812 votes for Labour"
+
+
+def test_a_judge_with_a_clearing_margin_weighs_a_flagged_point_against_its_page_bound_twin():
+    from precis.grounding import ground
+    from precis.support_judge import clear_margin
+
+    assert (clear_margin("qwen2.5-coder-1.5b"), clear_margin("qwen2.5-coder-0.5b"), clear_margin(None)) == (
+        0.5, None, None)
+    page = "Northwind Research was founded in December 2019. Its backers pledged $800 million in 2020."
+    summary = "- Northwind was founded in July 2019.\n- Northwind was founded by Ada Stone."
+    asked = []
+
+    def prefers(passage, point):
+        asked.append((passage, point))
+        return {"Northwind was founded in July 2019.": 1.0, "Northwind was founded in December 2019.": 0.2}[point]
+
+    def verdicts(margin):
+        asked.clear()
+        return [(g.supported, [r["reason"] for r in g.reasons]) for g in
+                ground(summary, page, judge=prefers, judge_clear_margin=margin)[1]]
+
+    flagged = [(False, ["the page dates this to December 2019"]), (False, ["not in the page"])]
+    assert verdicts(None) == flagged and asked == []          # no margin: no flag is weighed
+    assert verdicts(0.5) == [(True, [])] + flagged[1:]        # 1.0 - 0.2 clears at 0.5 ...
+    # ... asked on the same passage (the point's window and the page's value), as written and as the page binds it
+    assert asked == [(page, "Northwind was founded in July 2019."), (page, "Northwind was founded in December 2019.")]
+    assert verdicts(1.0) == flagged                           # ... and not at 1.0
+
+
+def test_precis_ground_with_the_real_judge_clears_a_false_flag_and_keeps_a_true_one(qwen15_path, tmp_path, capsys):
+    """`precis ground --model` with Qwen2.5-Coder-1.5B on two points of the seventeenth held-back split that the
+    lexical check flags: a true point it misreads (the page's 4,812 votes are Labour's; Okoro won 4,377) and a wrong
+    date (the shortlist came on 4 September)."""
+    from precis_build.cli import main
+    from precis_build.llama_cpp_device import native_engine
+
+    assert native_engine(qwen15_path, context=512).judge_clear_margin() == 0.5
+    verdicts = []
+    for point, flag in (("4,377 votes for Daniel Okoro", "the page says 4,812 here"),
+                        ("The shortlist of six was announced on 9 October", "the page dates this to 4 September")):
+        page, summary = tmp_path / "page.txt", tmp_path / "summary.md"
+        page.write_text(_page_of("en", point), encoding="utf-8")
+        summary.write_text(f"- {point}\n", encoding="utf-8")
+        for judge in ([], ["--model", str(qwen15_path)]):
+            capsys.readouterr()
+            assert main(["ground", str(page), str(summary), "--json", *judge]) == 0
+            (grounded,) = json.loads(capsys.readouterr().out)["points"]
+            verdicts.append((grounded["supported"], [r["reason"] for r in grounded["reasons"]]))
+    assert verdicts == [(False, ["the page says 4,812 here", "the page names Labour here"]), (True, []),
+                        (False, ["the page dates this to 4 September"]), (False, ["the page dates this to 4 September"])]

@@ -26,7 +26,7 @@ def register(subparsers) -> None:
     p.add_argument("page", type=Path, help="the page as a UTF-8 text file")
     p.add_argument("summary", type=Path, help="the summary as a markdown file")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p.add_argument("--model", type=Path, help="a GGUF model to judge the points the lexical check passes")
+    p.add_argument("--model", type=Path, help="a GGUF model to judge the points the lexical check passes (and, where calibrated, to weigh flags against the page's values)")
     p.set_defaults(func=run)
 
 
@@ -53,14 +53,14 @@ def describe(point: dict) -> str:
 def run(args) -> int:
     page = read_text(args.page, "page")
     summary = read_text(args.summary, "summary")
-    judge, threshold = None, JUDGE_THRESHOLD
+    judge, threshold, clear_margin = None, JUDGE_THRESHOLD, None
     if args.model is not None:
         if not args.model.is_file():
             raise UserError(f"{args.model}: no such model file")
         from precis_build.llama_cpp_device import native_engine
         engine = native_engine(args.model)
-        judge, threshold = engine.judge_support, engine.judge_threshold()
-    points = ground_points(summary, page, judge=judge, judge_threshold=threshold)
+        judge, threshold, clear_margin = engine.judge_support, engine.judge_threshold(), engine.judge_clear_margin()
+    points = ground_points(summary, page, judge=judge, judge_threshold=threshold, judge_clear_margin=clear_margin)
     if args.json:
         print(json.dumps({"points": points}, ensure_ascii=False))
         return 0
