@@ -51,7 +51,8 @@ JUDGE_REASON = "the page does not support this (model judge)"
 # true points and 0 of 53 errors, zh 1 of 2 and 0 of 35; checked at that margin on the eight earlier held-back splits
 # (every true point, and 240 errors drawn with seed 16): en 21 of 45 true and 5 of 126 errors, zh 11 of 18 and 1 of
 # 112. Its plain score does not separate them (at >= 1 it clears en 15 of 21 true and 15 of 106 errors on the
-# seventeenth split). The 0.5B is not calibrated for clearing.
+# seventeenth split). Qwen2.5-Coder-0.5B does not separate them, so it clears nothing: on the seventeenth split's
+# English flags, at a margin of 0 it clears 3 of 10 true points and 3 of 53 errors, at 0.25 none of the true ones.
 CLEAR_MARGINS = {"qwen2.5-coder-1.5b": 0.5}
 # The reasons that name the page's own value for a flagged span (made by precis.grounding and its name checks).
 _PAGE_VALUE = re.compile(r"the page (?:says (.+) here|dates this to (.+)|names (.+) here|says (.+) did this)")
