@@ -33,6 +33,7 @@ CHECKED_AT = {
     "fifteenth_held_cases": "1913952",
     "sixteenth_held_cases": "dd76f4b",
     "seventeenth_held_cases": "079705a",
+    "eighteenth_held_cases": "a411640",
 }
 LANGUAGES = ("en", "zh")
 
