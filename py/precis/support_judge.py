@@ -11,7 +11,7 @@ Where the lexical check flags a point because the page binds a fact of it to ano
 asked twice, on the same passage: about the point as written, and about the point as the page's binding would have it
 (the flagged spans replaced by the page's values). Only when it prefers the point as written by the margin is the flag
 cleared: a small model's "yes" to one claim is not sure (it says yes to many errors), but which of two claims that
-differ in one fact the passage supports better is a question it answers well.
+differ in one fact the passage supports better is a question the 1.5B answers well (the 0.5B does not: CLEAR_MARGINS).
 
 Cost: one prompt per judged point, about 60 tokens of instructions plus the passage (the
 point's sentence and its neighbours) and the point; no token is generated. The passage comes
