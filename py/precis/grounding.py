@@ -69,7 +69,7 @@ from precis.english_work import person_claims, person_conflicts, work_claims as 
 from precis.key_points import BULLET_LINE, ITEM_NUMBER
 from precis.measures import in_unit_of
 from precis.opposites import opposite_words
-from precis.support_judge import JUDGE_REASON, JUDGE_THRESHOLD, page_bound_twin
+from precis.support_judge import JUDGE_REASON, JUDGE_THRESHOLD
 from precis.text_units import CJK_FUNCTION_CHARS, STOP_WORDS, content_units, sentence_spans
 
 # On the tuned half of the labeled set, unsupported claims reach a support of 0.28 and honest
@@ -154,6 +154,8 @@ _CLAUSE_BREAK = re.compile(r"(?<!\d)[,，](?!\d{3})|(?<=\d)[,，](?!\d{3}(?!\d))
 
 # A name check's reason that gives what the point says to another name.
 _GIVEN_TO = re.compile(r"the page names (.+) here|the page says (.+) did this")
+# The reasons that name the page's own value for a flagged span: a number or date bound elsewhere, a name given the deed.
+_PAGE_VALUE = re.compile(rf"the page says (.+) here|the page dates this to (.+)|{_GIVEN_TO.pattern}")
 
 
 @dataclass(frozen=True)
@@ -3271,6 +3273,24 @@ def _merge(spans: list) -> list:
 
 # ---- the whole summary ---------------------------------------------------------------------
 
+def page_bound_twin(point: str, reasons: list) -> str | None:
+    """`point` with each flagged span replaced by the value the page binds there ("founded in July 2019" with "the
+    page dates this to December 2019": "founded in December 2019"); None where some reason names no such value."""
+    twin = point
+    for reason in reasons:
+        value = _PAGE_VALUE.fullmatch(reason["reason"])
+        if value is None or reason["span"] not in twin:
+            return None
+        twin = twin.replace(reason["span"], next(v for v in value.groups() if v is not None), 1)
+    return twin if twin != point else None
+
+
+def _judged_passage(index: PassageIndex, point: str, also: set = frozenset()) -> str:
+    """The text the judge reads `point` against: its window of passages, and the passages in `also` (a flag's)."""
+    read = sorted(set(index.window(index.ranked(content_units(point)))) | {j for j in also if j >= 0})
+    return " ".join(index.passages[j].text.strip() for j in read)
+
+
 def ground(summary: str, page_text: str, threshold: float = SUPPORT_THRESHOLD, judge=None,
            judge_threshold: float = JUDGE_THRESHOLD, checkpoint: Callable[[], None] = lambda: None,
            judge_clear_margin: float | None = None) -> tuple:
@@ -3287,18 +3307,14 @@ def ground(summary: str, page_text: str, threshold: float = SUPPORT_THRESHOLD, j
     for point in summary_points(summary):
         checkpoint()
         g = index.check(point, threshold)
-        if judge is not None:
-            window = index.window(index.ranked(content_units(point)))
-            if g.supported:
-                score = judge(" ".join(passages[j].text.strip() for j in window), point)
-                if score < judge_threshold:
-                    g = replace(g, supported=False, unsupported_spans=[point],
-                                reasons=[{"span": point, "reason": JUDGE_REASON, "passage": g.passage}])
-            elif judge_clear_margin is not None and (twin := page_bound_twin(point, g.reasons)):
-                read = sorted(set(window) | {r["passage"] for r in g.reasons if r["passage"] >= 0})
-                passage = " ".join(passages[j].text.strip() for j in read)
-                if judge(passage, point) - judge(passage, twin) >= judge_clear_margin:
-                    g = replace(g, supported=True, unsupported_spans=[], reasons=[])
+        if judge is not None and g.supported:
+            if judge(_judged_passage(index, point), point) < judge_threshold:
+                g = replace(g, supported=False, unsupported_spans=[point],
+                            reasons=[{"span": point, "reason": JUDGE_REASON, "passage": g.passage}])
+        elif judge is not None and judge_clear_margin is not None and (twin := page_bound_twin(point, g.reasons)):
+            passage = _judged_passage(index, point, {r["passage"] for r in g.reasons})
+            if judge(passage, point) - judge(passage, twin) >= judge_clear_margin:
+                g = replace(g, supported=True, unsupported_spans=[], reasons=[])
         groundings.append(g)
     return passages, groundings
 

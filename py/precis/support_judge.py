@@ -26,8 +26,6 @@ cached passage and pays only for its claim.
 
 from __future__ import annotations
 
-import re
-
 # Calibrated on the full labeled set with Qwen2.5-Coder-0.5B (2026-12-05, the points the lexical check passes: 1,116
 # judged over en/zh/ja). Lexical alone: en 94.2% of true points kept / 88.1% of errors caught, zh 95.8 / 88.2.
 # With the judge at -1.0: en 90.8 / 90.9, zh 94.3 / 89.3; at -1.25: en 93.3 / 89.3, zh 95.3 / 88.5; at -1.5: en
@@ -54,8 +52,6 @@ JUDGE_REASON = "the page does not support this (model judge)"
 # seventeenth split). Qwen2.5-Coder-0.5B does not separate them, so it clears nothing: on the seventeenth split's
 # English flags, at a margin of 0 it clears 3 of 10 true points and 3 of 53 errors, at 0.25 none of the true ones.
 CLEAR_MARGINS = {"qwen2.5-coder-1.5b": 0.5}
-# The reasons that name the page's own value for a flagged span (made by precis.grounding and its name checks).
-_PAGE_VALUE = re.compile(r"the page (?:says (.+) here|dates this to (.+)|names (.+) here|says (.+) did this)")
 
 INSTRUCTIONS = ("You check a summary against its source. Answer with one word: yes if the passage "
                 "states everything the claim says (same dates, numbers, people and roles), no otherwise.")
@@ -70,18 +66,6 @@ def clear_margin(model_name: str | None) -> float | None:
     """How much surer of a flagged point than of its page-bound twin `model_name` must be to clear the flag; None:
     that model clears no flag."""
     return CLEAR_MARGINS.get(model_name or "")
-
-
-def page_bound_twin(point: str, reasons: list) -> str | None:
-    """`point` with each flagged span replaced by the value the page binds there ("founded in July 2019" with "the
-    page dates this to December 2019": "founded in December 2019"); None where some reason names no such value."""
-    twin = point
-    for reason in reasons:
-        value = _PAGE_VALUE.fullmatch(reason["reason"])
-        if value is None or reason["span"] not in twin:
-            return None
-        twin = twin.replace(reason["span"], next(v for v in value.groups() if v is not None), 1)
-    return twin if twin != point else None
 
 
 def judge_messages(passage: str, point: str) -> list:

@@ -225,7 +225,7 @@ def test_the_engine_judges_at_the_loaded_models_threshold(smollm2_path, qwen15_p
 
 def test_a_flag_with_the_pages_own_value_has_a_page_bound_twin():
     from precis.grounding import ground
-    from precis.support_judge import page_bound_twin
+    from precis.grounding import page_bound_twin
 
     page = "Northwind Research was founded in December 2019. Its backers pledged $800 million."
     _, (dated, invented) = ground("- Northwind was founded in July 2019.\n- Northwind was founded by Ada Stone.", page)
