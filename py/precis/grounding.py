@@ -60,6 +60,7 @@ from precis.cjk_deals import deal_conflicts
 from precis.cjk_agents import agent_conflicts
 from precis.scripts import HAN
 from precis.english_doers import POSSESSIVE, doer_conflicts, page_name_words, verb_index
+from precis.english_plans import unsaid_plans
 from precis.english_placings import placing_conflicts as english_placing_conflicts, placings as english_placings
 from precis.english_swaps import page_possessives, possessive_swap_conflicts, swap_conflicts
 from precis.english_transfers import transfer_conflicts, transfers
@@ -475,6 +476,9 @@ class PassageIndex:
             reasons.setdefault(span, (NOT_SAID, -1))
         for span in _causes_not_in(point, window_text):
             reasons.setdefault(span, (NOT_SAID, -1))
+        if not reasons:   # a plan whose date, number or party is already flagged is reported there, more finely
+            for span in unsaid_plans(point, self.idf):   # (its keys: every unit the page uses)
+                reasons[span] = (NOT_SAID, -1)
         if not reasons:
             swapped = self._argument_swap(point, query, window)
             if swapped:

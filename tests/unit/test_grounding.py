@@ -536,6 +536,22 @@ def test_a_first_or_a_record_the_page_never_claims():
     assert g["supported"] is True
 
 
+def test_a_plan_the_page_never_makes():
+    page = ("Maison Vérel bought the Kent estate in March. It plans to sell the estate's wine under the Vérel name and "
+            "will keep the twelve staff. The theatre reopens in the autumn with a studio for new writing.")
+    # the step is the model's own: every name and most words are the page's, the step's verb is not
+    assert reasons_of("Maison Vérel plans to export the estate's wine under the Vérel name", page) == [
+        ("plans to export the estate's wine under the Vérel name", "the page does not say this")]
+    assert reasons_of("Maison Vérel plans to open the Kent estate to visitors", page) == [
+        ("plans to open the Kent estate to visitors", "the page does not say this")]
+    assert reasons_of("The theatre plans to rent out the studio for new writing", page) == [
+        ("plans to rent out the studio for new writing", "the page does not say this")]
+    # the page's own plan, in other forms of its words, and a plan said with a figure (left to the number checks)
+    assert reasons_of("Maison Vérel plans to sell the wine from the estate under the Vérel name", page) == []
+    assert reasons_of("Maison Vérel will also keep the staff", page) == []
+    assert reasons_of("Maison Vérel plans to employ twelve people at the estate", page) == []
+
+
 DENIALS = ("The drug has not been approved by any regulator. Halmos did not travel to Westhaven; he followed the "
            "games online. Play took place in the Corn Exchange, not in the town hall, because the hall is being "
            "repaired. The library would not charge readers to see the letters online. Its chief executive said the "
