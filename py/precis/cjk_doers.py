@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from precis.cjk_names import ROLE_WORDS
+from precis.cjk_names import FAMILY_NAMES, ROLE_WORDS
 from precis.scripts import HAN
 
 # Words between the doer and the verb (王丽萍随后带领, 周明远已经完成).
@@ -125,11 +125,26 @@ def _other_doer(person: str, verb: str, deed: set, page_clauses: list, people: l
 
 
 # A person and a verb of saying that make a whole clause (高志远还说，…; 副局长邓春兰介绍，…): what is said follows.
-_SAYING = "说|說|表示|介绍|介紹|指出|认为|認為|称|稱|透露|强调|強調"
+_SAYING = "说|說|表示|介绍|介紹|指出|认为|認為|称|稱|透露|强调|強調|提醒|坦言|回应称|回應稱"
 _SPEAKER_CLAUSE = re.compile(f"^(?:{'|'.join(ROLE_WORDS)})?(?P<speaker>[{HAN}·]{{2,12}}?)(?:还|還|也|则|則|又|随后|隨後)?"
-                             f"(?:{_SAYING})$")
+                             f"(?:在[{HAN}]{{2,10}}?[上中时時])?(?:{_SAYING})$")   # (…郑琳在电话会议上表示)
 # How much of what the point says was said the page's saying must hold: the same words.
 _MIN_SAID_SHARE = 0.4
+
+
+_AFTER_ROLE = re.compile(f"^.*(?:{'|'.join(ROLE_WORDS)})")
+
+
+def _speaker(said_by: str, people: list):
+    """The person a speaker clause names: one of `people` it ends with, or a bare name of two or three characters
+    with a family name first, after any role word (林晓梅表示, 赵刚则提醒, 董事会秘书郑琳表示), which the page's roles
+    did not put among its people."""
+    person = next((p for p in people if said_by.endswith(p)), None)
+    if person is None:
+        bare = _AFTER_ROLE.sub("", said_by)   # (华岳食品董事会秘书郑琳: past the last role word)
+        if 2 <= len(bare) <= 3 and bare[0] in FAMILY_NAMES:
+            person = bare
+    return person
 
 
 def _sayings(clause_list: list, people: list) -> list:
@@ -138,16 +153,15 @@ def _sayings(clause_list: list, people: list) -> list:
     out = []
     for i, clause in enumerate(clause_list[:-1]):
         m = _SPEAKER_CLAUSE.match(clause)
-        if m:
-            speaker = next((p for p in people if m.group("speaker").endswith(p)), None)
-            if speaker:
-                out.append((speaker, bigrams(clause_list[i + 1])))
+        speaker = m and _speaker(m.group("speaker"), people)
+        if speaker:
+            out.append((speaker, bigrams(clause_list[i + 1])))
     return out
 
 
 def page_sayings(page_clauses: list, people: set) -> list:
     """What each person the page names says in it (_sayings of its clauses), read once per page."""
-    return _sayings(page_clauses, sorted(people, key=len, reverse=True)) if people else []
+    return _sayings(page_clauses, sorted(people, key=len, reverse=True))
 
 
 def speaker_conflicts(point: str, theirs: list, people: set) -> list:
@@ -161,7 +175,7 @@ def speaker_conflicts(point: str, theirs: list, people: set) -> list:
     point_clauses = list(CLAUSE.finditer(point))
     for k, m in enumerate(point_clauses[:-1]):
         mine = _SPEAKER_CLAUSE.match(m.group(0))
-        person = mine and next((p for p in people if mine.group("speaker").endswith(p)), None)
+        person = mine and _speaker(mine.group("speaker"), people)
         if not person:
             continue
         said = bigrams(point_clauses[k + 1].group(0))

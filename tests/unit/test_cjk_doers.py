@@ -69,6 +69,22 @@ def test_words_said_by_another_person():
     assert reasons("刘明说，调查并未找到工厂偷排证据") == ["the page says 高志远 said this"]
 
 
+def test_words_said_by_a_person_no_role_names():
+    """A bare name that says something (林晓梅表示, 赵刚则提醒) is a speaker though the page gives them no role in the
+    clause; so is a name after a role word that only says who they are (董事会秘书郑琳在电话会议上表示)."""
+    page = ("该院教授林晓梅牵头项目。林晓梅表示，监测数据将向养殖户免费开放，而不是只供科研使用。"
+            "赵刚则提醒，预警系统并不能阻止赤潮发生。董事会秘书郑琳在电话会议上表示，公司预计审查不会遇到障碍。")
+    (g,) = ground_points("- 赵刚表示，监测数据将向养殖户免费开放", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("赵刚", "the page says 林晓梅 said this")]
+    (g,) = ground_points("- 林晓梅提醒，预警系统并不能阻止赤潮发生", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("林晓梅", "the page says 赵刚 said this")]
+    (g,) = ground_points("- 林晓梅在电话会议上表示，公司预计审查不会遇到障碍", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("林晓梅", "the page says 郑琳 said this")]
+    for point in ("林晓梅说，监测数据将向养殖户免费开放", "赵刚提醒，预警系统并不能阻止赤潮发生", "郑琳表示，公司预计审查不会遇到障碍"):
+        (g,) = ground_points(f"- {point}", page)
+        assert g["reasons"] == [], point
+
+
 def test_a_deed_done_with_another_party_and_a_sentence_carrying_its_doer_on():
     from precis.cjk_doers import sentence_openings
     page = ("东澜港集团于2025年4月8日与振海重工签订合同，订购12台自动化岸边集装箱起重机。"
