@@ -55,6 +55,7 @@ from precis.cjk_doers import clauses as cjk_clauses, doer_conflicts as cjk_doer_
 from precis.cjk_placings import placing_conflicts
 from precis.cjk_places import place_conflicts
 from precis.cjk_relations import relation_conflicts
+from precis.cjk_swaps import swapped_parties
 from precis.cjk_shares import share_conflicts
 from precis.cjk_deals import deal_conflicts
 from precis.cjk_agents import agent_conflicts
@@ -483,6 +484,11 @@ class PassageIndex:
             swapped = self._argument_swap(point, query, window)
             if swapped:
                 reasons[swapped[0]] = (SWAPPED, swapped[1])
+        if not reasons and _HAN_CHAR.search(point):   # two parties each given the other's deed, a clause each
+            crossed = swapped_parties(point, self._whole_text())
+            if crossed:
+                for span in crossed[0]:
+                    reasons[span] = (SWAPPED, self._passage_with(crossed[1]))
         failed = list(reasons)
         # Units inside a fact the page holds count as found: "十月一日" is the page's "10月1日"; so does the unit of a
         # measure it holds ("120 centimetres" for the page's "1.2 metres").
