@@ -62,6 +62,7 @@ from precis.cjk_agents import agent_conflicts
 from precis.scripts import HAN
 from precis.english_doers import POSSESSIVE, doer_conflicts, page_name_words, verb_index
 from precis.english_plans import unsaid_plans
+from precis.english_sayings import sayings as english_sayings, speaker_conflicts as english_speaker_conflicts
 from precis.english_placings import placing_conflicts as english_placing_conflicts, placings as english_placings
 from precis.english_swaps import page_possessives, possessive_swap_conflicts, swap_conflicts
 from precis.english_transfers import transfer_conflicts, transfers
@@ -928,6 +929,7 @@ class PassageIndex:
             self._page_owned = page_possessives(self._page_sentences)
             self._page_verbs = verb_index(self._page_sentences)
             self._page_transfers = [(t, sentence) for sentence in self._page_sentences for t in transfers(sentence)]
+            self._page_said = english_sayings(self._page_text)
             # the people the page gives roles, and the bodies it names (华曜能源, 辰光新能源): who may do a deed
             self._page_people = {name for _, name, *_ in self._page_holders} | {
                 f.text for f in fact_rules._cjk_names(self._page_text) if f.key[0] == "cjk" and len(f.text) >= 4}
@@ -954,7 +956,8 @@ class PassageIndex:
         out.extend((span, (reason, self._passage_with(evidence))) for span, (reason, evidence)
                    in transfer_conflicts(point, self._page_transfers) + swap_conflicts(point, self._page_sentences)
                    + post_conflicts(point, self._page_posts, self._page_sentences)
-                   + possessive_swap_conflicts(point, self._page_owned))
+                   + possessive_swap_conflicts(point, self._page_owned)
+                   + english_speaker_conflicts(point, self._page_said))
         out.extend((span, (reason, self._passage_with(evidence) if evidence else -1)) for span, (reason, evidence)
                    in cjk_doer_conflicts(point, self._page_clauses, self._page_people, self._page_openings)
                    + speaker_conflicts(point, self._page_sayings, self._page_people)
