@@ -34,6 +34,7 @@ CHECKED_AT = {
     "sixteenth_held_cases": "dd76f4b",
     "seventeenth_held_cases": "079705a",
     "eighteenth_held_cases": "a411640",
+    "nineteenth_held_cases": "2d48aca",
 }
 LANGUAGES = ("en", "zh")
 
