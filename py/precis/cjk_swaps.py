@@ -29,8 +29,8 @@ _MARGIN = 0.3
 
 
 def _party(clause: str, page: str):
-    """The longest run of the clause ending with a kind of body that the page writes too (three characters at
-    least), or None; with more than one such party the clause is not read."""
+    """The longest run of the clause ending with a kind of body that the page writes too (two characters at least
+    before the kind), or None; with more than one such party the clause is not read."""
     found = []
     for m in _KIND_END.finditer(clause):
         for start in range(max(0, m.end() - _LONGEST_PARTY), m.end() - len(m.group(0)) - 1):
@@ -80,7 +80,6 @@ def swapped_parties(point: str, page: str):
     cross_b, _ = _share(said_b, of_a)
     if cross_a >= _MIN_CROSS_SHARE and cross_b >= _MIN_CROSS_SHARE and \
             cross_a >= own_a + _MARGIN and cross_b >= own_b + _MARGIN:
-        spans = [(m.start() + m.group(0).find(party), m.start() + m.group(0).find(party) + len(party))
-                 for m, party in zip(clauses, parties)]
-        return spans, page_clauses[k]
+        starts = [m.start() + m.group(0).find(party) for m, party in zip(clauses, parties)]
+        return [(start, start + len(party)) for start, party in zip(starts, parties)], page_clauses[k]
     return None

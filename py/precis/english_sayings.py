@@ -40,9 +40,10 @@ def _person(speaker: str):
     return " ".join(words)
 
 
-def _a_persons_name(name: str, page_sayings: list) -> bool:
+def _named_as_a_person(name: str, page_sayings: list) -> bool:
     """Whether a speaker is named as a person is: a first name and a surname, or the surname of a speaker the page
-    names in full. A body ("Brightwave said") may speak through a person the page names, so it is not read."""
+    names in full. A body ("Brightwave said") may speak through a person the page names, so its sayings are not
+    read against theirs."""
     return " " in name or any(" " in who and who.split()[-1] == name for who, *_ in page_sayings)
 
 
@@ -64,7 +65,7 @@ def speaker_conflicts(point: str, page_sayings: list) -> list:
         group = "speaker" if m.group("speaker") else "named"
         person = _person(m.group(group))
         said = set(content_units(m.group("said")))
-        if not person or len(said) < _MIN_UNITS or not _a_persons_name(person, page_sayings):
+        if not person or len(said) < _MIN_UNITS or not _named_as_a_person(person, page_sayings):
             continue
         share = lambda words: len(said & words) / len(said)   # noqa: E731
         own = [share(words) for who, words, _ in page_sayings if same_person(person, who) or same_person(who, person)]
