@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from precis.numbers import ONES, SCALES, TENS
+from precis.numbers import ENGLISH_NUMBER
 from precis.text_units import content_units
 
 # What looks forward, with the step it names after it: "plans to", "is expected to", "hopes (that)", "will also".
@@ -25,8 +25,7 @@ _FORWARD = re.compile(
     r"|\bwill\s+also\s+", re.IGNORECASE)
 # Where the step's clause ends: punctuation, or a word that starts another clause.
 _STEP_ENDS = re.compile(r"[,;:()]|[.!?](?!\d)|\s(?:and|but|after|before|because|while|although|if|so|which|who|when|once)\s")
-_FIGURE = re.compile(rf"\d|\b(?:{'|'.join(sorted(set(ONES) | set(TENS) | set(SCALES), key=len, reverse=True))})\b",
-                     re.IGNORECASE)
+_FIGURE = re.compile(rf"\d|\b(?:{ENGLISH_NUMBER})\b", re.IGNORECASE)
 # Words that say how much more of a step, not what it is ("for at least another three years").
 _NOT_THE_STEP = frozenset({"another", "other", "others", "further", "more", "again", "also", "well"})
 

@@ -67,14 +67,15 @@ def speaker_conflicts(point: str, page_sayings: list) -> list:
         said = set(content_units(m.group("said")))
         if not person or len(said) < _MIN_UNITS or not _named_as_a_person(person, page_sayings):
             continue
-        share = lambda words: len(said & words) / len(said)   # noqa: E731
-        own = [share(words) for who, words, _ in page_sayings if same_person(person, who) or same_person(who, person)]
-        if any(s >= _OWN_WORDS for s in own):
-            continue
-        others = [(share(words), who, text) for who, words, text in page_sayings
-                  if not (same_person(person, who) or same_person(who, person))]
+        own, others = [], []
+        for who, words, text in page_sayings:
+            share = len(said & words) / len(said)
+            if same_person(person, who) or same_person(who, person):
+                own.append(share)
+            else:
+                others.append((share, who, text))
         best, who, text = max(others, default=(0.0, None, None))
-        if best >= _SAME_WORDS:
+        if best >= _SAME_WORDS and not any(share >= _OWN_WORDS for share in own):
             start = m.start(group) + m.group(group).find(person)
             out.append(((start, start + len(person)), (f"the page says {who} said this", text)))
     return out
