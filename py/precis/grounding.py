@@ -55,6 +55,7 @@ from precis.cjk_doers import clauses as cjk_clauses, doer_conflicts as cjk_doer_
 from precis.cjk_placings import placing_conflicts
 from precis.cjk_places import place_conflicts
 from precis.cjk_relations import relation_conflicts
+from precis.cjk_sides import side_conflicts
 from precis.cjk_swaps import swapped_parties
 from precis.cjk_shares import share_conflicts
 from precis.cjk_deals import deal_conflicts
@@ -963,7 +964,7 @@ class PassageIndex:
                    + speaker_conflicts(point, self._page_sayings, self._page_people)
                    + placing_conflicts(point, self._page_text) + relation_conflicts(point, self._page_text)
                    + share_conflicts(point, self._page_text) + deal_conflicts(point, self._page_text)
-                   + agent_conflicts(point, self._page_text))
+                   + agent_conflicts(point, self._page_text) + side_conflicts(point, self._page_text))
         places = {f.text for f in point_facts if f.kind == "name" and f.key and f.key[0] == "cjk"
                   and f.text in self._page_text}
         if places:

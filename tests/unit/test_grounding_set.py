@@ -98,7 +98,8 @@ def _page_of(language, point):
     ("zh", "电梯设备由华安建设工程有限公司提供，东丰电梯负责施工",
      [("华安建设工程有限公司", "the page names 东丰电梯股份有限公司 for 提供"),
       ("东丰电梯", "the page names 华安建设工程有限公司 for 施工")]),   # the page's 施工由…承担 (both swapped)
-    ("zh", "本届比赛由江城市体育局主办，海天电器承办，冠名赞助商为江城棋院", [("海天电器", "the page names 江城棋院 for 承办")]),
+    ("zh", "本届比赛由江城市体育局主办，海天电器承办，冠名赞助商为江城棋院",
+     [("海天电器", "the page names 江城棋院 for 承办"), ("江城棋院", "the page names 海天电器 as 赞助商")]),
     # A kind of body the page never names (研究所 for its 研究院); a name one character off before its end.
     ("zh", "研究所已出土陶器、骨器等文物1300余件。", [("研究所", "the page names 省文物考古研究院")]),
     ("zh", "河州古建筑研究院负责", [("河州古建筑研究院", "the page names 江州古建筑研究院")]),
