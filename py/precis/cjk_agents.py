@@ -19,12 +19,16 @@ from precis.scripts import HAN
 _DEEDS = ("负责|負責|主讲|主講|主持|公布|发布|發布|完成|提供|承担|承擔|设计|設計|建造|施工|主办|主辦|承办|承辦|组织|組織|"
           "牵头|牽頭|出资|出資|拨付|撥付|投资|投資|运营|運營|管理|颁发|頒發|批准|审批|審批|举办|舉辦|资助|資助")
 # The verb is no part of the agent's name (由上海锐影建筑设计事务所设计: 设计事务所 names it).
-_BY = re.compile(f"由(?P<agent>[{HAN}·]{{2,16}}?)(?:负责|負責)?(?P<verb>{_DEEDS})(?!事务所|事務所|公司|集团|集團|单位|單位|[院所局厅廳部处處室团團方师師])")
+_NAME_GOES_ON = "(?!事务所|事務所|公司|集团|集團|单位|單位|[院所局厅廳部处處室团團方师師])"
+_BY = re.compile(f"由(?P<agent>[{HAN}·]{{2,24}}?)(?:负责|負責)?(?P<verb>{_DEEDS}){_NAME_GOES_ON}")
 _CLAUSE_PUNCT = re.compile("[，,。；;：:！？!?\n]")
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
 # What opens a clause before its agent or ends the agent before a verb: a date, a time word.
 _NOT_AGENT = re.compile(f"[0-9０-９]|(?:今年|去年|明年|目前|已经|已經|随后|隨後|曾|将|將|已|于|於|在)")
 _MIN_THING_SHARE = 0.6
+# The parties of a joint agent, and the word that says they act together.
+_PART = re.compile("[^和与與及、]+")
+_TOGETHER = re.compile("(?:共同|联合|聯合|一起|一同)$")
 
 
 def _same_agent(a: str, b: str) -> bool:
@@ -34,13 +38,24 @@ def _same_agent(a: str, b: str) -> bool:
     return short in long_ or any(short[i:i + 3] in long_ for i in range(len(short) - 2))
 
 
+def _parts(agent: str, start: int = 0) -> list:
+    """[(party, start)] of an agent that names several (青溪市人民政府和省陶瓷行业协会共同): each is given the deed."""
+    out = []
+    for m in _PART.finditer(agent):
+        party = _TOGETHER.sub("", m.group(0))
+        if len(party) >= 2:
+            out.append((party, start + m.start()))
+    return out
+
+
 def _agents_in(sentence: str, verb: str) -> list:
-    """The agents `sentence` gives the deed `verb`: 由X verb, and a clause opening with X before verb
-    (省文化和旅游厅10月18日公布), X cut at a date or a time word."""
-    out = [m.group("agent") for m in _BY.finditer(sentence) if m.group("verb") == verb]
+    """The agents `sentence` gives the deed `verb`, each party of a joint one apart: 由X verb, and a clause opening
+    with X before verb (省文化和旅游厅10月18日公布), X cut at a date or a time word."""
+    out = [party for m in _BY.finditer(sentence) if m.group("verb") == verb for party, _ in _parts(m.group("agent"))]
     for clause in _CLAUSE_PUNCT.split(sentence):
-        at = clause.find(verb)
-        if at < 2 or "由" in clause[:at]:
+        found = re.search(f"{verb}{_NAME_GOES_ON}", clause)
+        at = found.start() if found else -1
+        if at < 2 or "由" in clause[:at]:   # (商会已向主办方建议: 主办方 is a name, not the deed)
             continue
         opening = clause[:at]
         cut = _NOT_AGENT.search(opening)
@@ -59,15 +74,20 @@ def agent_conflicts(point: str, page: str) -> list:
     out = []
     sentences = [m.group(0) for m in _SENTENCE.finditer(page)]
     for m in _BY.finditer(point):
-        agent, verb = m.group("agent"), m.group("verb")
+        verb = m.group("verb")
         clause_start = max((c.end() for c in _CLAUSE_PUNCT.finditer(point, 0, m.start())), default=0)
         thing = bigrams(point[clause_start:m.start()])
-        if len(thing) < 2 or any(_same_agent(agent, a) for s in sentences for a in _agents_in(s, verb)
-                                 if agent in s or a == agent):
+        if len(thing) < 2:
             continue
         saying = [(s, _agents_in(s, verb)) for s in sentences
                   if verb in s and len(thing & bigrams(s)) >= _MIN_THING_SHARE * len(thing)]
-        if saying and all(agents and not any(_same_agent(agent, a) for a in agents) for _, agents in saying):
-            sentence, agents = saying[0]
-            out.append((m.span("agent"), (f"the page says 由{agents[0]}{verb}", sentence)))
+        # one name with 和 in it (省文化和旅游厅) where the page writes it so; else each party of a joint agent
+        whole = _TOGETHER.sub("", m.group("agent"))
+        parts = [(whole, m.start("agent"))] if whole in page else _parts(m.group("agent"), m.start("agent"))
+        for agent, start in parts:
+            if any(_same_agent(agent, a) for s in sentences for a in _agents_in(s, verb) if agent in s or a == agent):
+                continue
+            if saying and all(agents and not any(_same_agent(agent, a) for a in agents) for _, agents in saying):
+                sentence, agents = saying[0]
+                out.append(((start, start + len(agent)), (f"the page says 由{'、'.join(agents)}{verb}", sentence)))
     return out
