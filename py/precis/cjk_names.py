@@ -162,7 +162,8 @@ _NAME_FIRST_STOPS = CJK_FUNCTION_CHARS | frozenset("此曾也表说將将已今�
 # After the name: a verb of saying, a function word, punctuation or the end.
 _AFTER_NAME = ("(?=表示|说|說|称|稱|则|認為|认为|在|的|担任|兼任|接任|將|将|指出|透露|介绍|此前|曾|也|对|對|和|与|與|带领|帶領|率领|向|是|今年|现年|"
                "率領|领导|領導|主持|参与|參與|提出|回忆|回憶|强调|強調|坦言|并|並|未|没|沒|不|已|于|於|出席|到场|到場|致辞|致辭|"
-               "赛后|賽後|会后|會後|随后|隨後|日前|近日|当天|當天|当时|當時|上午|下午|晚上|[，,。、；;！？!?\\s]|$)")
+               "赛后|賽後|会后|會後|随后|隨後|日前|近日|当天|當天|当时|當時|上午|下午|晚上|留任|离任|離任|卸任|退休|辞职|辭職|"
+               "负责|負責|分管|主管|[，,。、；;！？!?\\s]|$)")
 _HOLDER = re.compile(f"(?P<role>{'|'.join(ROLE_WORDS)})(?:是|为|為)?(?P<name>[{HAN}]{{2,3}}?){_AFTER_NAME}")
 # How far before a role its body is read (江州银河俱乐部总经理): long enough for a body's name and its kind.
 BODY_REACH = 8

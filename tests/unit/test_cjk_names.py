@@ -69,6 +69,10 @@ def test_role_holders_read_role_name_and_body():
     ("瑞丰化学安全总监许文杰兼任厂长。", "村委会主任许文杰向环保部门举报了死鱼情况", [("许文杰", "the page names 许文杰 as 总监")]),
     ("县文旅局局长范志明说，线路尚未确定。", "老陶艺师傅范志明今年72岁", [("范志明", "the page names 范志明 as 局长")]),
     ("学院教授陈雅琴是档案库的学术顾问。", "学院教授陈雅琴是档案库的学术顾问", []),
+    # A name followed by a word of staying, leaving or being in charge (留任, 退休, 负责) is read as held too.
+    ("原馆长林海已退休，副馆长高远留任，负责日常运营。", "副馆长林海留任，负责日常运营", [("林海", "the page names 高远 as 副馆长")]),
+    ("工程由华建集团施工，项目经理王海涛负责现场安全。", "项目经理刘强负责现场安全", [("刘强", "the page never names 刘强")]),
+    ("原馆长林海已退休，副馆长高远留任，负责日常运营。", "副馆长高远留任，负责日常运营", []),
 ])
 def test_role_conflicts(page, point, expected):
     found = role_conflicts(point, page, role_holders(page))
