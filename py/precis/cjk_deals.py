@@ -19,7 +19,7 @@ _PARTY = f"[{HAN}·]{{2,12}}?"
 _OPENS = r"(?:(?<=^)|(?<=[，,。；;：:、\s由]))(?!由)"   # a party opens its clause, or follows 由
 _WHEN = "(?:将|將|已|已经|已經|拟|擬|计划|計劃|宣布|同意|决定|決定|正式)"
 _PRICE = "(?:以[^，,。；;]{1,14}?)?"
-_BUY = "(?:收购|收購|并购|併購|买下|買下|购入|購入)(?!价|價)"   # not 收购价, a price
+_BUY = "(?:收购|收購|并购|併購|买下|買下|购入|購入)(?!价|價)了?"   # not 收购价, a price; 收购了 as 收购
 _BOUGHT_ENDS = "(?=的|全部|全资|全資|股份|股权|股權|[0-9０-９]|[，,。；;]|$)"
 _NOT_A_PARTY = re.compile("说|說|曾|表示|称|稱|今年|去年|明年|目前")
 _DEALS = (
@@ -27,6 +27,8 @@ _DEALS = (
     ("buys", re.compile(f"{_OPENS}(?P<buyer>{_PARTY}){_WHEN}*{_PRICE}{_BUY}(?P<bought>{_PARTY}){_BOUGHT_ENDS}")),
     # 百信被康宁以约18亿元收购
     ("buys", re.compile(f"{_OPENS}(?P<bought>{_PARTY})(?:将|將|已)?被(?P<buyer>{_PARTY}){_PRICE}{_BUY}")),
+    # 2015年被华甘糖业收购, the bought named before (该厂): the buyer only
+    ("buys", re.compile(f"被(?P<buyer>{_PARTY}){_PRICE}{_BUY}")),
     # 把全部股权出售给调味品企业鲜禾食品: the buyer only
     ("sold to", re.compile(f"(?:出售|卖|賣|转让|轉讓)给(?:[{HAN}]{{2,3}}的)?(?P<buyer>{_PARTY}){_BOUGHT_ENDS}")),
 )
@@ -44,7 +46,8 @@ def deals(text: str) -> list:
     for _, pattern in _DEALS:
         for m in pattern.finditer(text):
             buyer, bought = m.group("buyer"), m.groupdict().get("bought")
-            if _named(buyer) and (bought is None or _named(bought)):
+            if _named(buyer) and (bought is None or _named(bought)) and \
+                    not any(span == m.span("buyer") for _, _, span in out):   # 百信被康宁收购: once, with the bought
                 out.append((buyer, bought, m.span("buyer")))
     return out
 

@@ -10,6 +10,9 @@ def test_deals_are_read_with_the_buyer():
     # not 这次收购并非…: no party; not 收购价: a price
     assert [(buyer, bought) for buyer, bought, _ in deals(PAGE)] == [("康宁", "百信"), ("调味品企业鲜禾食品", None)]
     assert [(buyer, bought) for buyer, bought, _ in deals("百信被康宁以约18亿元收购")] == [("康宁", "百信")]
+    # the bought named in a clause before (该厂…): the buyer only; 收购了 is 收购
+    assert [(buyer, bought) for buyer, bought, _ in deals("该厂建于1986年，2015年被华甘糖业收购")] == [("华甘糖业", None)]
+    assert [(buyer, bought) for buyer, bought, _ in deals("2015年，岭南糖厂收购了华甘糖业")] == [("岭南糖厂", "华甘糖业")]
 
 
 def test_the_buyer_and_the_bought_traded():
@@ -20,3 +23,7 @@ def test_the_buyer_and_the_bought_traded():
     assert reasons("德顺酱园将收购鲜禾食品的全部股权。") == [("德顺酱园", "the page says 调味品企业鲜禾食品 is the buyer")]
     assert reasons("康宁以约18亿元收购百信的全部股份。") == []
     assert reasons("鲜禾食品将收购德顺酱园的全部股权。") == []
+    page = "岭南糖厂位于南宁郊区。该厂建于1986年，2015年被华甘糖业收购。"
+    assert [(r[0], r[1][0]) for r in deal_conflicts("2015年，岭南糖厂收购了华甘糖业。", page)] == [
+        ((6, 10), "the page says 华甘糖业 is the buyer")]
+    assert deal_conflicts("2015年，华甘糖业收购了岭南糖厂。", page) == []
