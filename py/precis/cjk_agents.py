@@ -17,15 +17,18 @@ from precis.scripts import HAN
 
 # Deeds a page says with 由 and their agent: who was in charge, who gave, who made, who announced.
 _DEEDS = ("负责|負責|主讲|主講|主持|公布|发布|發布|完成|提供|承担|承擔|设计|設計|建造|施工|主办|主辦|承办|承辦|组织|組織|"
-          "牵头|牽頭|出资|出資|拨付|撥付|投资|投資|运营|運營|管理|颁发|頒發|批准|审批|審批|举办|舉辦|资助|資助")
+          "牵头|牽頭|出资|出資|拨付|撥付|投资|投資|运营|運營|管理|颁发|頒發|批准|审批|審批|举办|舉辦|资助|資助|获得|獲得|摘得|夺得|奪得")
 # The verb is no part of the agent's name (由上海锐影建筑设计事务所设计: 设计事务所 names it).
-_NAME_GOES_ON = "(?!事务所|事務所|公司|集团|集團|单位|單位|[院所局厅廳部处處室团團方师師])"
+_NAME_GOES_ON = "(?!事务所|事務所|公司|集团|集團|单位|單位|研究|咨询|諮詢|[院所局厅廳部处處室团團方师師])"
 _BY = re.compile(f"由(?P<agent>[{HAN}·]{{2,24}}?)(?:负责|負責)?(?P<verb>{_DEEDS}){_NAME_GOES_ON}")
 _CLAUSE_PUNCT = re.compile("[，,。；;：:！？!?\n]")
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
 # What opens a clause before its agent or ends the agent before a verb: a date, a time word.
 _NOT_AGENT = re.compile(f"[0-9０-９]|(?:今年|去年|明年|目前|已经|已經|随后|隨後|曾|将|將|已|于|於|在)")
 _MIN_THING_SHARE = 0.6
+# How much of the thing a sentence that gives the point's own agent the verb must say to be about it (冠军由…获得 of
+# another race is not).
+_MIN_OWN_SHARE = 0.3
 # The parties of a joint agent, and the word that says they act together.
 _PART = re.compile("[^和与與及、]+")
 _TOGETHER = re.compile("(?:共同|联合|聯合|一起|一同)$")
@@ -85,7 +88,8 @@ def agent_conflicts(point: str, page: str) -> list:
         whole = _TOGETHER.sub("", m.group("agent"))
         parts = [(whole, m.start("agent"))] if whole in page else _parts(m.group("agent"), m.start("agent"))
         for agent, start in parts:
-            if any(_same_agent(agent, a) for s in sentences for a in _agents_in(s, verb) if agent in s or a == agent):
+            if any(_same_agent(agent, a) for s in sentences for a in _agents_in(s, verb)
+                   if (agent in s or a == agent) and len(thing & bigrams(s)) >= _MIN_OWN_SHARE * len(thing)):
                 continue
             if saying and all(agents and not any(_same_agent(agent, a) for a in agents) for _, agents in saying):
                 sentence, agents = saying[0]
