@@ -2774,9 +2774,12 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
         if overlap >= 0.5 and len(units & page_clauses[k][0]) >= 2 and _matches_past_frame(units, page_clauses[k]):
             cues = [(a, b) for (a, b), root in zip(fact_rules.negation_cues(clause), _clause_denials(clause))
                     if root is None or root in set(content_units(point))]
+            if _cancelled(cues, clause):
+                cues = []   # "would not stop selling it": it goes on selling
             # A "non-" word denies only its root: "a nonprofit laboratory" denies nothing of
             # "Priya Nair" (the point must say the root, "profit", for it to count).
-            denies = lambda i: any(root is None or root in units for root in page_clauses[i][1])  # noqa: E731
+            denies = lambda i: any(root is None or root in units for root in page_clauses[i][1]) and \
+                not _cancelled(page_clauses[i][1], page_clauses[i][3])  # noqa: E731
             # of clauses that match as well, one denying it answers a point's denial ("Not mainly pesticides":
             # "Not mainly, say the researchers", not "found pesticide levels above the threshold")
             alike = [i for i, (u, *_) in enumerate(page_clauses)
@@ -2816,6 +2819,11 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
         else:
             conflicts.append((_clause_words(point, s, e), passage))
     return conflicts, further_on
+
+
+# Two denials that cancel: "would not stop selling", "did not fail to pay", "never refused to meet".
+_DOUBLE_DENIAL = re.compile(r"\b(?:not|never|n['’]t)\s+(?:[a-z]+\s+)?(?:stop(?:s|ped)?|cease[sd]?|fail(?:s|ed)?\s+to|"
+                            r"refus(?:e|es|ed)\s+to|declin(?:e|es|ed)\s+to)\b", re.IGNORECASE)
 
 
 # "Not only" said two ways: 不仅 (not a denial) in a point and the page's denied "only", 并非只有.
@@ -2926,7 +2934,13 @@ def _denied_alike(clause: str, cues: list, page_clauses: list, passage: int) -> 
     mine = set(content_units(clause))
     denied = set(content_units(clause[cues[0][1]:]))
     return any(any(root is None or root in denied for root in roots) and denied & units
-               and (len(mine & units) >= 2 or j == passage) for units, roots, j, _ in page_clauses)
+               and (len(mine & units) >= 2 or j == passage) and not _cancelled(roots, text)
+               for units, roots, j, text in page_clauses)
+
+
+def _cancelled(denials: list, text: str) -> bool:
+    """Whether a clause's two denials cancel ("would not stop selling": it goes on selling)."""
+    return len(denials) == 2 and bool(_DOUBLE_DENIAL.search(text))
 
 
 class _SaidWord(NamedTuple):
@@ -3089,7 +3103,9 @@ def _denied_words(text: str):
     stands a few characters before with only auxiliaries between ("did not travel", "has not been approved"; not
     "not in the town hall") or a denied subject's clause holds it ("No regulator has approved"); a Chinese word
     right after its cue, or one character on (不同意, 没有批准, 未再批准)."""
-    cues = [b for a, b in fact_rules.negation_cues(text) if not text[a:b].lower().startswith("non")]
+    cancelled = [m.span() for m in _DOUBLE_DENIAL.finditer(text)]   # "would not stop selling" denies nothing
+    cues = [b for a, b in fact_rules.negation_cues(text)
+            if not text[a:b].lower().startswith("non") and not any(x <= a < y for x, y in cancelled)]
     regions = _denied_by_subject(text)
 
     def is_denied(s: int) -> bool:

@@ -1712,3 +1712,14 @@ def test_a_record_said_in_a_phrase():
     assert reasons_of("The team answered a record 74 calls in 2024", page) == []
     assert reasons_of("The team answered a record 74 calls in 2024", "The team answered 74 calls in 2024.") == \
         [("record", "the page does not say this")]
+
+
+def test_two_denials_that_cancel():
+    page = ("The chain's lawyer, Ruth Ames, said the company would not stop selling the Aria kettle while it appeals. "
+            "She said the chain had never refused to meet the regulator.")
+    # "would not stop selling" says it goes on selling
+    assert reasons_of("Ames said the company would stop selling the Aria kettle", page) == [
+        ("stop", "the page says the opposite")]
+    assert reasons_of("Ames said the company would keep selling the Aria kettle while it appeals", page) == []
+    assert reasons_of("Ames said the company would not stop selling the Aria kettle", page) == []
+    assert reasons_of("The chain did not refuse to meet the regulator", page) == []
