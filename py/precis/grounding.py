@@ -2789,6 +2789,10 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
     explained = {k for _, cues, k, negated in matched if bool(cues) == negated}
     conflicts, further_on = [], []
     for (s, e), cues, k, negated in matched:
+        turned = _turned_before(point[s:e], page_clauses[k][3])
+        if turned:
+            conflicts.append(((s + turned[0], s + turned[1]), page_clauses[k][2]))
+            continue
         if not cues and not negated and _denied_in_next_clause(point[s:e], page_clauses, k):
             # "The authority said it would take action": the page's "said the airline had given notice and that it
             # would not be taking any action", whose first clause the point's matches best
@@ -2824,6 +2828,25 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
 # Two denials that cancel: "would not stop selling", "did not fail to pay", "never refused to meet".
 _DOUBLE_DENIAL = re.compile(r"\b(?:not|never|n['’]t)\s+(?:[a-z]+\s+)?(?:stop(?:s|ped)?|cease[sd]?|fail(?:s|ed)?\s+to|"
                             r"refus(?:e|es|ed)\s+to|declin(?:e|es|ed)\s+to)\b", re.IGNORECASE)
+
+
+# "would not sail to Antarctica before the summer": facts reads it as no denial but a time (it sails then, or later),
+# so a point's "would sail … before the summer" is its opposite, as is a point's "not … before" for the page's "before".
+_NOT_BEFORE = re.compile(r"(?:\b(?:not|never|no|none|nothing|nobody|without)\b|n['’]t\b)(?:\s+[a-z]+){0,3}?\s+before\b",
+                         re.IGNORECASE)
+_BEFORE = re.compile(r"\bbefore\b", re.IGNORECASE)
+
+
+def _turned_before(clause: str, page_clause: str):
+    """(start, end) in the point's clause of its "before" or "not … before" where the page's clause says the other one
+    of the same time (the words after "before" shared), or None."""
+    mine, theirs = _BEFORE.search(clause), _BEFORE.search(page_clause)
+    if not mine or not theirs or not set(content_units(clause[mine.end():])) & set(content_units(page_clause[theirs.end():])):
+        return None
+    denied = _NOT_BEFORE.search(clause)
+    if bool(denied) == bool(_NOT_BEFORE.search(page_clause)):
+        return None
+    return denied.span() if denied else mine.span()
 
 
 # "Not only" said two ways: 不仅 (not a denial) in a point and the page's denied "only", 并非只有.

@@ -1723,3 +1723,14 @@ def test_two_denials_that_cancel():
     assert reasons_of("Ames said the company would keep selling the Aria kettle while it appeals", page) == []
     assert reasons_of("Ames said the company would not stop selling the Aria kettle", page) == []
     assert reasons_of("The chain did not refuse to meet the regulator", page) == []
+
+
+def test_not_before_a_time_against_before_it():
+    page = ("The agency said the new ferry would not enter service before the spring of 2027, and that its first route "
+            "would be to Harlow. The yard had not received any orders before March 2024.")
+    # "would not enter service before the spring" reads as a time, not a denial: it enters service then or later
+    assert reasons_of("The ferry would enter service before the spring of 2027", page) == [
+        ("before", "the page says the opposite")]
+    assert reasons_of("The ferry would not enter service before the spring of 2027", page) == []
+    assert reasons_of("The yard had received no orders before March 2024", page) == []
+    assert reasons_of("The yard received orders before March 2024", page) == [("before", "the page says the opposite")]
