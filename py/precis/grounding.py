@@ -2759,7 +2759,8 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
     books": the second clause carries the denial), [those of plain point clauses that the page clause after their
     best match denies (_denied_in_next_clause)])."""
     page_clauses = [(units, denials, j, text) for pf, j in zip(context, window)
-                    for units, denials, text in pf.denial_clauses]
+                    for units, denials, text, _ in pf.denial_clauses]
+    subjects = [subject for pf in context for *_, subject in pf.denial_clauses]
     if not page_clauses:
         return [], []
     matched = []  # (point clause span, its cues, page clause index, page clause negated)
@@ -2770,8 +2771,16 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
             continue   # a frame (镇长吴晓峰表示，), a name before its apposition ("Tamsin Logistics, which …") or a contrast
             # ("…, not the 20 it promised") says nothing itself
         overlap, k = max((len(units & u) / len(units), k) for k, (u, *_) in enumerate(page_clauses))
-        # half the clause's words, and two at least: one word shared ("first served", "the first round") is no match
-        if overlap >= 0.5 and len(units & page_clauses[k][0]) >= 2 and _matches_past_frame(units, page_clauses[k]):
+        by_subject = overlap < 0.5
+        if by_subject:
+            # no clause matches alone: one with two of its words whose subject, named in the clauses before it, is the
+            # point's may ("Dr Achebe said the inhaler was a cure" against "Dr Helen Achebe, MedBuy's chief pharmacist,
+            # said the inhaler was not a cure")
+            overlap, k = max(((len(units & (u | subjects[k])) / len(units), k) for k, (u, *_) in enumerate(page_clauses)
+                              if len(_words_not_times(units & u)) >= 2 and units & subjects[k]), default=(overlap, k))
+        # half the clause's words (more where the subject before is counted), and two at least: one word shared
+        # ("first served", "the first round") is no match
+        if overlap >= (_MIN_SUBJECT_OVERLAP if by_subject else 0.5) and len(units & page_clauses[k][0]) >= 2 and _matches_past_frame(units, page_clauses[k]):
             cues = [(a, b) for (a, b), root in zip(fact_rules.negation_cues(clause), _clause_denials(clause))
                     if root is None or root in set(content_units(point))]
             if _cancelled(cues, clause):
@@ -2785,10 +2794,10 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
             alike = [i for i, (u, *_) in enumerate(page_clauses)
                      if cues and len(units & u) / len(units) == overlap and denies(i)]
             k = alike[-1] if alike else k
-            matched.append(((s, e), cues, k, denies(k)))
-    explained = {k for _, cues, k, negated in matched if bool(cues) == negated}
+            matched.append(((s, e), cues, k, denies(k), by_subject))
+    explained = {k for _, cues, k, negated, _ in matched if bool(cues) == negated}
     conflicts, further_on = [], []
-    for (s, e), cues, k, negated in matched:
+    for (s, e), cues, k, negated, by_subject in matched:
         turned = _turned_before(point[s:e], page_clauses[k][3])
         if turned:
             conflicts.append(((s + turned[0], s + turned[1]), page_clauses[k][2]))
@@ -2818,7 +2827,9 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
         if _held_steady(plain, denying):
             continue   # "bills are frozen for two years": the page's "bills will not rise in the first two years"
         passage = page_clauses[k][2]
-        if cues:
+        if by_subject:   # a looser match: the whole clause, where no finer check finds the denied word
+            further_on.append((_clause_words(point, s, e), passage))
+        elif cues:
             conflicts += [((s + a, s + b), passage) for a, b in cues]
         else:
             conflicts.append((_clause_words(point, s, e), passage))
@@ -2872,20 +2883,38 @@ _DATED_DENIAL = re.compile(r"\b(?:not|n['’]t)\b[^,;.]*\b(?:until|before)\b", r
 
 
 def _denial_clauses(text: str) -> list:
-    """[(its content units with its frame's, its denials, its text)] of each piece of a page sentence a denial's reach
-    divides its clauses into (_denial_scopes); none for a question ("Is it pesticides?" affirms and denies nothing)."""
+    """[(its content units with its frame's, its denials, its text, the units of the subject the clauses before it name
+    where it opens on its verb)] of each piece of a page sentence a denial's reach divides its clauses into
+    (_denial_scopes); none for a question ("Is it pesticides?" affirms and denies nothing)."""
     if text.rstrip().endswith(("?", "？")):
         return []
-    out, frame = [], set()
+    out, frame, before = [], set(), set()
     for s, e in _clauses(text):
         units = set(content_units(text[s:e]))
+        subject = before if _OPENS_ON_VERB.match(text, s) else set()
         for a, b, denials in _denial_scopes(text, s, e):
             piece = set(content_units(text[a:b]))
             if piece:
                 # what "雪峰体育承诺，" frames is said of 雪峰体育: the clause after it is read with the frame's words
-                out.append((piece | frame, denials, text[a:b]))
+                out.append((piece | frame, denials, text[a:b], subject))
         frame = units if _FRAME.match(text[s:e].strip()) else set()
+        before = set() if text[e:e + 1] in ".!?;" else before | units
     return out
+
+
+_MIN_SUBJECT_OVERLAP = 0.6
+_MONTH_UNITS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
+
+
+def _words_not_times(units: set) -> set:
+    """The units that are words, not a number nor a month ("will start on 30 June" shares only a time with a point)."""
+    return {u for u in units if not any(ch.isdigit() for ch in u) and u[:3] not in _MONTH_UNITS}
+
+
+# A clause that opens on its verb, its subject in the clauses before ("Kellerby, which is based in Leeds, is no longer
+# its supplier"; "Dr Helen Achebe, MedBuy's chief pharmacist, said the inhaler was not a cure").
+_OPENS_ON_VERB = re.compile(r"\s*(?:said|says|told|added|is|was|are|were|has|have|had|will|would|could|can|did|does|"
+                            r"remains?|remained)\b")
 
 
 def _denial_scopes(text: str, start: int, end: int) -> list:

@@ -1734,3 +1734,16 @@ def test_not_before_a_time_against_before_it():
     assert reasons_of("The ferry would not enter service before the spring of 2027", page) == []
     assert reasons_of("The yard had received no orders before March 2024", page) == []
     assert reasons_of("The yard received orders before March 2024", page) == [("before", "the page says the opposite")]
+
+
+def test_a_denial_said_of_a_subject_named_before_its_apposition():
+    page = ("Dr Marta Quist, the clinic's head of research, said the new drug was not a cure for migraine. "
+            "Halvard Systems, which is based in Leeds, is no longer the clinic's supplier. "
+            "The trial will start on 30 June if there is no agreement on funding.")
+    # the clause opens on its verb: it is said of the subject the clauses before it name
+    assert reasons_of("Dr Quist said the new drug was a cure for migraine", page) == [
+        ("Dr Quist said the new drug was a cure for migraine", "the page says the opposite")]
+    assert reasons_of("Halvard Systems is still the clinic's supplier", page) == [
+        ("Halvard Systems is still the clinic's supplier", "the page says the opposite")]
+    assert reasons_of("Dr Quist said the new drug was no cure for migraine", page) == []
+    assert reasons_of("Halvard Systems no longer supplies the clinic", page) == []
