@@ -125,7 +125,8 @@ def _other_doer(person: str, verb: str, deed: set, page_clauses: list, people: l
 
 
 # A person and a verb of saying that make a whole clause (高志远还说，…; 副局长邓春兰介绍，…): what is said follows.
-_SAYING = "说|說|表示|介绍|介紹|指出|认为|認為|称|稱|透露|强调|強調|提醒|坦言|回应称|回應稱"
+_SAYING = ("说|說|表示|介绍|介紹|指出|认为|認為|称|稱|透露|强调|強調|提醒|坦言|回应称|回應稱|辩称|辯稱|声称|聲稱|直言|坦承|"
+           "表态|表態")
 _SPEAKER_CLAUSE = re.compile(f"^(?:{'|'.join(ROLE_WORDS)})?(?P<speaker>[{HAN}·]{{2,12}}?)(?:还|還|也|则|則|又|随后|隨後)?"
                              f"(?:在[{HAN}]{{2,10}}?[上中时時])?(?:{_SAYING})$")   # (…郑琳在电话会议上表示)
 # How much of what the point says was said the page's saying must hold: the same words.
@@ -144,6 +145,8 @@ def _speaker(said_by: str, people: list):
         bare = _AFTER_ROLE.sub("", said_by)   # (华岳食品董事会秘书郑琳: past the last role word)
         if 2 <= len(bare) <= 3 and bare[0] in FAMILY_NAMES:
             person = bare
+        elif len(bare) > 3:   # a title no role word names (区长助理潘国华, 行业分析人士郑宏): its last name-like run
+            person = next((bare[-n:] for n in (3, 2) if bare[-n] in FAMILY_NAMES), None)
     return person
 
 

@@ -85,6 +85,21 @@ def test_words_said_by_a_person_no_role_names():
         assert g["reasons"] == [], point
 
 
+def test_words_said_by_a_person_behind_a_title_no_role_word_names():
+    """A title that is no role word (区长助理, 行业分析人士) before the name; 辩称 is a verb of saying too."""
+    page = ("区长助理冯立军说，改造资金全部来自区财政。行业分析人士郑宏认为，两家企业的结合在国内还不多见。"
+            "被告的代理律师郑雅婷辩称，使用这个字号并非有意模仿。")
+    for point, speaker, page_speaker in (("区长助理潘国华说，改造资金全部来自区财政", "潘国华", "冯立军"),
+                                         ("行业分析人士钱正宇认为，两家企业的结合在国内还不多见", "钱正宇", "郑宏"),
+                                         ("被告的代理律师孔令飞辩称，使用这个字号并非有意模仿", "孔令飞", "郑雅婷")):
+        (g,) = ground_points(f"- {point}", page)
+        assert [(r["span"], r["reason"]) for r in g["reasons"]] == [(speaker, f"the page says {page_speaker} said this")]
+    for point in ("区长助理冯立军说，改造资金全部来自区财政", "行业分析人士郑宏认为，两家企业的结合在国内还不多见",
+                  "郑雅婷辩称，使用这个字号并非有意模仿"):
+        (g,) = ground_points(f"- {point}", page)
+        assert g["reasons"] == [], point
+
+
 def test_a_deed_done_with_another_party_and_a_sentence_carrying_its_doer_on():
     from precis.cjk_doers import sentence_openings
     page = ("东澜港集团于2025年4月8日与振海重工签订合同，订购12台自动化岸边集装箱起重机。"
