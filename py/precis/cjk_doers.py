@@ -129,6 +129,9 @@ _SAYING = ("说|說|表示|介绍|介紹|指出|认为|認為|称|稱|透露|强
            "表态|表態")
 _SPEAKER_CLAUSE = re.compile(f"^(?:{'|'.join(ROLE_WORDS)})?(?P<speaker>[{HAN}·]{{2,12}}?)(?:还|還|也|则|則|又|随后|隨後)?"
                              f"(?:在[{HAN}]{{2,10}}?[上中时時])?(?:{_SAYING})$")   # (…郑琳在电话会议上表示)
+# The same, with what is said in the clause itself (何振宇称暂无在香港开店的计划).
+_SAYING_CLAUSE = re.compile(f"^(?:{'|'.join(ROLE_WORDS)})?(?P<speaker>[{HAN}·]{{2,12}}?)(?:还|還|也|则|則|又)?"
+                            f"(?:{_SAYING})(?P<said>[^，,]{{4,}})$")
 # How much of what the point says was said the page's saying must hold: the same words.
 _MIN_SAID_SHARE = 0.4
 
@@ -154,11 +157,15 @@ def _sayings(clause_list: list, people: list) -> list:
     """[(speaker, bigrams of what they said)] of every clause that is a person the page names and a verb of saying,
     with the clause after it."""
     out = []
-    for i, clause in enumerate(clause_list[:-1]):
+    for i, clause in enumerate(clause_list):
         m = _SPEAKER_CLAUSE.match(clause)
-        speaker = m and _speaker(m.group("speaker"), people)
+        speaker = m and i + 1 < len(clause_list) and _speaker(m.group("speaker"), people)
         if speaker:
             out.append((speaker, bigrams(clause_list[i + 1])))
+        m = _SAYING_CLAUSE.match(clause)
+        speaker = m and _speaker(m.group("speaker"), people)
+        if speaker:
+            out.append((speaker, bigrams(m.group("said"))))
     return out
 
 
@@ -176,12 +183,13 @@ def speaker_conflicts(point: str, theirs: list, people: set) -> list:
         return out
     people = sorted(people, key=len, reverse=True)
     point_clauses = list(CLAUSE.finditer(point))
-    for k, m in enumerate(point_clauses[:-1]):
-        mine = _SPEAKER_CLAUSE.match(m.group(0))
-        person = mine and _speaker(mine.group("speaker"), people)
+    for k, m in enumerate(point_clauses):
+        mine = _SPEAKER_CLAUSE.match(m.group(0)) if k + 1 < len(point_clauses) else None
+        said_here = None if mine else _SAYING_CLAUSE.match(m.group(0))
+        person = (mine or said_here) and _speaker((mine or said_here).group("speaker"), people)
         if not person:
             continue
-        said = bigrams(point_clauses[k + 1].group(0))
+        said = bigrams(said_here.group("said") if said_here else point_clauses[k + 1].group(0))
         if len(said) < 4:
             continue
         same = [speaker for speaker, words in theirs if len(said & words) >= _MIN_SAID_SHARE * len(said)]

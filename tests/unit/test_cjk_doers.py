@@ -94,8 +94,12 @@ def test_words_said_by_a_person_behind_a_title_no_role_word_names():
                                          ("被告的代理律师孔令飞辩称，使用这个字号并非有意模仿", "孔令飞", "郑雅婷")):
         (g,) = ground_points(f"- {point}", page)
         assert [(r["span"], r["reason"]) for r in g["reasons"]] == [(speaker, f"the page says {page_speaker} said this")]
+    # what is said in the speaker's own clause (何振宇称暂无在香港开店的计划)
+    page += "目前公司在香港没有门店，何振宇称暂无在香港开店的计划。"
+    (g,) = ground_points("- 林晓岚称公司暂无在香港开店的计划", page)
+    assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("林晓岚", "the page says 何振宇 said this")]
     for point in ("区长助理冯立军说，改造资金全部来自区财政", "行业分析人士郑宏认为，两家企业的结合在国内还不多见",
-                  "郑雅婷辩称，使用这个字号并非有意模仿"):
+                  "郑雅婷辩称，使用这个字号并非有意模仿", "何振宇称公司暂无在香港开店的计划"):
         (g,) = ground_points(f"- {point}", page)
         assert g["reasons"] == [], point
 
