@@ -95,7 +95,7 @@ def test_words_said_by_a_person_behind_a_title_no_role_word_names():
         (g,) = ground_points(f"- {point}", page)
         assert [(r["span"], r["reason"]) for r in g["reasons"]] == [(speaker, f"the page says {page_speaker} said this")]
     # what is said in the speaker's own clause (何振宇称暂无在香港开店的计划)
-    page += "目前公司在香港没有门店，何振宇称暂无在香港开店的计划。"
+    page += "董事长林晓岚今年43岁，联合创始人何振宇担任首席执行官。目前公司在香港没有门店，何振宇称暂无在香港开店的计划。"
     (g,) = ground_points("- 林晓岚称公司暂无在香港开店的计划", page)
     assert [(r["span"], r["reason"]) for r in g["reasons"]] == [("林晓岚", "the page says 何振宇 said this")]
     for point in ("区长助理冯立军说，改造资金全部来自区财政", "行业分析人士郑宏认为，两家企业的结合在国内还不多见",
