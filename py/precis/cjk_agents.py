@@ -1,4 +1,5 @@
-"""Who a deed was done by, as a Chinese page says it with 由: 清溪河上一次大规模疏浚…由省航道局负责. Pure stdlib.
+"""Who a deed was done by, as a Chinese page says it with 由 (清溪河上一次大规模疏浚…由省航道局负责), and whose a thing is
+(市场的产权属于区国资公司, 游泳馆的产权仍归文体局所有). Pure stdlib.
 
 A point that gives the deed to another body or person (清溪河上一次大规模疏浚由江海航道工程公司负责) has every word of the
 deed in the page, and often the other party too; only the agent is wrong. A point's "thing由agent verb" is read
@@ -22,6 +23,10 @@ _DEEDS = ("负责|負責|主讲|主講|主持|公布|发布|發布|完成|提供
 _NAME_GOES_ON = "(?!事务所|事務所|公司|集团|集團|单位|單位|研究|咨询|諮詢|[院所局厅廳部处處室团團方师師])"
 _BY = re.compile(f"由(?P<agent>[{HAN}·]{{2,24}}?)(?:负责|負責)?(?P<verb>{_DEEDS}){_NAME_GOES_ON}")
 _CLAUSE_PUNCT = re.compile("[，,。；;：:！？!?\n]")
+# Whose a thing is (市场的产权属于区国资公司, 游泳馆的产权仍归文体局所有): the owner is its agent, 属于 its deed.
+_OWNS = "属于"
+_OWNED = (re.compile(f"(?:属于|屬於)(?P<agent>[{HAN}·]{{2,16}}?)(?=[，,。；;：:！？!?\n]|$)"),
+          re.compile(f"(?:归|歸)(?P<agent>[{HAN}·]{{2,16}}?)所有(?=[，,。；;：:！？!?\n]|$)"))
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
 # What opens a clause before its agent or ends the agent before a verb: a date, a time word.
 _NOT_AGENT = re.compile(f"[0-9０-９]|(?:今年|去年|明年|目前|已经|已經|随后|隨後|曾|将|將|已|于|於|在)")
@@ -54,6 +59,8 @@ def _parts(agent: str, start: int = 0) -> list:
 def _agents_in(sentence: str, verb: str) -> list:
     """The agents `sentence` gives the deed `verb`, each party of a joint one apart: 由X verb, and a clause opening
     with X before verb (省文化和旅游厅10月18日公布), X cut at a date or a time word."""
+    if verb == _OWNS:
+        return [party for pattern in _OWNED for m in pattern.finditer(sentence) for party, _ in _parts(m.group("agent"))]
     out = [party for m in _BY.finditer(sentence) if m.group("verb") == verb for party, _ in _parts(m.group("agent"))]
     for clause in _CLAUSE_PUNCT.split(sentence):
         found = re.search(f"{verb}{_NAME_GOES_ON}", clause)
@@ -72,18 +79,20 @@ def agent_conflicts(point: str, page: str) -> list:
     """[((start, end) of the agent in the point, (reason, the page's sentence))] for each "thing由agent verb" of the point
     where the page's sentences that say the same thing with the same verb each name an agent, none of them the
     point's, and the page nowhere gives the point's agent that verb."""
-    if "由" not in point:
+    deeds = [(m, m.group("verb")) for m in _BY.finditer(point)] + \
+        [(m, _OWNS) for pattern in _OWNED for m in pattern.finditer(point)]
+    if not deeds:
         return []   # most points: the page's sentences need not be read
     out = []
     sentences = [m.group(0) for m in _SENTENCE.finditer(page)]
-    for m in _BY.finditer(point):
-        verb = m.group("verb")
+    for m, verb in deeds:
         clause_start = max((c.end() for c in _CLAUSE_PUNCT.finditer(point, 0, m.start())), default=0)
         thing = bigrams(point[clause_start:m.start()])
         if len(thing) < 2:
             continue
         saying = [(s, _agents_in(s, verb)) for s in sentences
-                  if verb in s and len(thing & bigrams(s)) >= _MIN_THING_SHARE * len(thing)]
+                  if (any(p.search(s) for p in _OWNED) if verb == _OWNS else verb in s)
+                  and len(thing & bigrams(s)) >= _MIN_THING_SHARE * len(thing)]
         # one name with 和 in it (省文化和旅游厅) where the page writes it so; else each party of a joint agent
         whole = _TOGETHER.sub("", m.group("agent"))
         parts = [(whole, m.start("agent"))] if whole in page else _parts(m.group("agent"), m.start("agent"))
@@ -93,5 +102,6 @@ def agent_conflicts(point: str, page: str) -> list:
                 continue
             if saying and all(agents and not any(_same_agent(agent, a) for a in agents) for _, agents in saying):
                 sentence, agents = saying[0]
-                out.append(((start, start + len(agent)), (f"the page says 由{'、'.join(agents)}{verb}", sentence)))
+                said = f"属于{'、'.join(agents)}" if verb == _OWNS else f"由{'、'.join(agents)}{verb}"
+                out.append(((start, start + len(agent)), (f"the page says {said}", sentence)))
     return out
