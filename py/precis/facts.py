@@ -79,7 +79,7 @@ CJK_TYPE_SUFFIXES = ("河", "江", "湖", "海", "山", "岛", "島", "市", "�
                      "医院", "病院", "公司", "会社", "集团", "银行", "銀行", "博物馆", "博物館", "机场", "空港",
                      "委员会", "协会", "研究所", "研究院", "设计院", "设计所", "設計院", "設計所", "基金会", "財団", "财团", "出版社", "电视台",
                      "図書館", "图书馆", "通り", "馆", "館", "局", "院", "厂", "中心", "公园", "广场", "俱乐部", "俱樂部",
-                     "乐团", "樂團", "事务所", "事務所", "合作社", "联合会", "聯合會", "工作室", "科技", "队", "隊", "餐饮", "餐飲",
+                     "乐团", "樂團", "小学", "小學", "中学", "中學", "码头", "碼頭", "事务所", "事務所", "合作社", "联合会", "聯合會", "工作室", "科技", "队", "隊", "餐饮", "餐飲",
                      # companies named by their trade (振海重工, 明溪化工, 瑞丰化学, 华曜能源, 海川机械)
                      "重工", "化工", "化学", "能源", "机械", "機械", "制药", "製藥", "药业", "藥業")
 NAME_TITLES = frozenset("the dr mr mrs ms prof sir st".split())  # left out when names are compared
@@ -571,6 +571,9 @@ def _starts_sentence(text: str, at: int) -> bool:
     return not before or before[-1] in ".!?:\n。！？-•*"
 
 
+_SCHOOLS = frozenset(("小学", "小學", "中学", "中學"))
+
+
 # The name is the run of content characters (not 的, 这, 在, 由, 经, 没, 到 ..., no numerals) before the suffix:
 # 从湖滨转到江州银河 names 江州银河; nor a word of going or of time (将前往救助中心 names 救助中心, 不必新增林地 林地).
 _CJK_NAME_CHAR = "[\u4e00-\u9fff\u30a0-\u30ff]"
@@ -646,6 +649,8 @@ def _cjk_names(text: str) -> list:
             continue   # 担任新大学: "the new university", no name
         if span[-1] in "队隊" and span[-2] in _TEAM_WORD_HEADS:
             continue   # 这支球队, 主队, 国家队: a word for a team, not a team's name
+        if span[-2:] in _SCHOOLS and (span[-3:-2] in "中初高" or text[m.end():m.end() + 1] == "生"):
+            continue   # 中小学生, 初中学校: pupils and schools in general, not a school's name
         out.append(Fact("name", start, m.end(), span, ("cjk", span)))
     for m in _CJK_PLACES.finditer(text):
         if not any(f.start <= m.start() and m.end() <= f.end for f in out):   # 安徽省 is read above

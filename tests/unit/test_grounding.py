@@ -1747,3 +1747,12 @@ def test_a_denial_said_of_a_subject_named_before_its_apposition():
         ("Halvard Systems is still the clinic's supplier", "the page says the opposite")]
     assert reasons_of("Dr Quist said the new drug was no cure for migraine", page) == []
     assert reasons_of("Halvard Systems no longer supplies the clinic", page) == []
+
+
+def test_schools_and_wharves_are_named_places_and_pupils_are_not():
+    names = lambda text: [f.text for f in fact_rules.extract_facts(text) if f.kind == "name"]  # noqa: E731
+    assert names("余热将为附近的青山小学供暖，新岸桥将安装在洋山码头") == ["青山小学", "洋山码头"]
+    assert names("计划组织全县中小学生到书店参加阅读活动") == []
+    page = "数据中心的余热将为附近的居民小区供暖。县教育局计划组织全县中小学生到书店参加阅读活动。"
+    assert reasons_of("数据中心的余热将为附近的青山小学供暖", page) == [("青山小学", "not in the page")]
+    assert reasons_of("县教育局计划组织中小学生到书店参加阅读活动", page) == []
