@@ -2412,6 +2412,10 @@ def _begun_as_ended_conflicts(point: str, point_facts: list, context: list, wind
 
 _DATE_EVENT_FILLER = re.compile(r"[的了就已将將正式底初中旬]*")
 _EN_EVENT = re.compile(r"\b([a-z]{4,}?)(?:ed|d|s)?\s+(?:in|on)\s*$")   # a verb: lower case, "in" or "on" a date
+# From a page's event word to its date past where or by whom ("launched at the Brennan Marine shipyard in Ardmore on").
+_EN_WHERE_TO_DATE = re.compile(r"(?:ed|d)?\s+(?:at|in|by|from)\s+(?:[\w'’-]+\s+){1,6}?(?:in|on)\s+")
+# The same past, with where or by whom between it and its date ("was launched at Ardmore on", "signed by both on").
+_EN_EVENT_WHERE = re.compile(r"\b([a-z]{4,}?)(?:ed|d)\s+(?:at|in|by|from)\s+(?:[\w'’-]+\s+){1,4}?(?:in|on)\s*$")
 
 
 # English verbs whose past is not "-ed": each form, to its plain one (an event "took" in 1931 is the page's "taken").
@@ -2455,7 +2459,7 @@ def _event_word(point: str, date) -> str:
             continue   # "The Victorian building was shut in November 2019": a building, not building it
         if m.group(0) in _IRREGULAR and _EN_VERB_TO_DATE.fullmatch(before, m.end()):
             return _IRREGULAR[m.group(0)]
-    m = _EN_EVENT.search(before[-30:])
+    m = _EN_EVENT.search(before[-30:]) or _EN_EVENT_WHERE.search(before)
     return m.group(1).lower() if m and m.group(1).lower() not in _NOT_EVENTS else ""
 
 
@@ -2503,7 +2507,8 @@ def _date_next_to(facts: list, text: str, start: int, end: int, cjk: bool):
     # weekday after its object too ("signed a five-year contract on Monday")
     after = [g for g in facts if 0 <= g.start - end <= 12 and (
         g.kind == "date" or _year(g) and re.fullmatch(r"\s+(?:in|on)\s+", text[end:g.start]))
-        or g.kind == "weekday" and 0 <= g.start - end and _EN_VERB_TO_DATE.fullmatch(text, end, g.start)]
+        or g.kind == "weekday" and 0 <= g.start - end and _EN_VERB_TO_DATE.fullmatch(text, end, g.start)
+        or g.kind == "date" and 0 <= g.start - end and _EN_WHERE_TO_DATE.fullmatch(text, end, g.start)]
     return after[0] if after and not _NOT_WHEN.search(text[end:after[0].start]) else None
 
 

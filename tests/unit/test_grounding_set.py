@@ -65,6 +65,8 @@ def _page_of(language, point):
     ("zh", "2015年7月，赵明和林雪共同承诺捐出10亿元人民币，创立了星河研究院。",
      [("2015年7月", "the page dates this to 2015年12月")]),
     ("en", "The phase 2 study was reported in May 2024.", [("May 2024", "the page dates this to May 2021")]),
+    # An event dated past where it happened, in point and page ("launched at the … shipyard in Ardmore on 22 April 2025").
+    ("en", "Aurelia was launched at Ardmore on 5 October 2021.", [("5 October 2021", "the page dates this to 22 April 2025")]),
     # A number from the other clause of the same sentence (the first estimate was 320亿元).
     ("zh", "项目总投资最初估算为410亿元。", [("410亿元", "the page says 320亿元 here")]),
     # A number given to a word the page gives another number (a swap between two nouns; a part as the whole).
