@@ -286,7 +286,8 @@ class PassageIndex:
         self._surnames = None         # the last words of the page's names of two words or more (_PassageFacts)
         self._short_names = None      # identity of a body's first word alone -> the whole name's (_short_name_identities)
         self._denied_clauses = None   # (units, words) of each clause of the page that denies (_denied_alike_elsewhere)
-        self._predicates = None  # per passage: (English stems, stems it denies, whether it denies anything)
+        self._predicates = None  # per passage: (English stems, stems it denies, whether it denies anything, stems
+        # it supposes, stems of its clauses that deny nothing)
 
     def bm25(self, query: list, i: int) -> float:
         counts = self.counts[i]
@@ -996,12 +997,12 @@ class PassageIndex:
                 if len(stem) < 4 or (own_denial and not denied) or stem in supposed_here:
                     continue
                 best_denied, best_plain = (0, -1), (0, -1)
-                for j, (theirs, denials, any_cue, supposed) in enumerate(self._predicates):
+                for j, (theirs, denials, any_cue, supposed, free) in enumerate(self._predicates):
                     if stem in theirs:
                         shared = len(stems & theirs)
                         if stem in denials:
                             best_denied = max(best_denied, (shared, j))
-                        elif stem not in supposed and (not denied or not any_cue):
+                        elif stem not in supposed and (not denied or not any_cue or stem in free):
                             best_plain = max(best_plain, (shared, j))
                 said, other = (best_plain, best_denied) if denied else (best_denied, best_plain)
                 if said[0] >= 2 and said[0] >= DENIAL_MIN_SHARE * len(stems) and said[0] > other[0]:
@@ -1018,19 +1019,23 @@ class PassageIndex:
         self._predicates = []
         for p, terms in zip(self.passages, self.terms):
             if not _LATIN_WORD.search(p.text):
-                self._predicates.append((set(), set(), False, set()))
+                self._predicates.append((set(), set(), False, set(), set()))
                 continue
             # a page's thing set aside ("uses sodium instead of lithium") is neither said nor denied: the contrast is
             # with the thing before it, and "cheaper than lithium ones" says lithium otherwise
             set_aside = _set_aside(p.text)
             if not fact_rules.negation_cues(p.text):   # nothing denied: the index's own words
                 aside = {stem for stem, (s, _), _ in _predicates(p.text) if s in set_aside} if set_aside else set()
-                self._predicates.append(({_stem(t) for t in terms if t.isascii() and t.isalpha()} - aside, set(), False,
-                                         _supposed(p.text)))
+                stems = {_stem(t) for t in terms if t.isascii() and t.isalpha()} - aside
+                self._predicates.append((stems, set(), False, _supposed(p.text), stems))
             else:
                 found = [(stem, span, denied) for stem, span, denied in _predicates(p.text) if span[0] not in set_aside]
+                # the stems of its clauses that deny nothing ("…would not close any route, although three routes will
+                # be shortened": shortened is said plainly)
+                free = {stem for a, b in _clauses(p.text) if not fact_rules.negation_cues(p.text[a:b])
+                        for stem, (s, _), _ in found if a <= s < b}
                 self._predicates.append(({stem for stem, _, _ in found}, {stem for stem, _, d in found if d}, True,
-                                         _supposed(p.text)))
+                                         _supposed(p.text), free))
 
     def _event_date_conflicts(self, point: str, point_facts: list) -> list:
         """[(span, (reason, passage))] for a date the point gives an event ("西江高铁于2023年6月开工", "construction

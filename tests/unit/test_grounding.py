@@ -1756,3 +1756,11 @@ def test_schools_and_wharves_are_named_places_and_pupils_are_not():
     page = "数据中心的余热将为附近的居民小区供暖。县教育局计划组织全县中小学生到书店参加阅读活动。"
     assert reasons_of("数据中心的余热将为附近的青山小学供暖", page) == [("青山小学", "not in the page")]
     assert reasons_of("县教育局计划组织中小学生到书店参加阅读活动", page) == []
+
+
+def test_a_word_said_plainly_in_a_clause_beside_a_denial():
+    page = "Ms Hale said the new line would not close any existing bus route, although three routes will be shortened."
+    assert reasons_of("Hale said three existing bus routes would not be shortened", page) == [
+        ("shortened", "the page says the opposite")]
+    assert reasons_of("Hale said three existing bus routes will be shortened", page) == []
+    assert reasons_of("Hale said the new line would not close any existing bus route", page) == []
