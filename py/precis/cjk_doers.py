@@ -100,6 +100,12 @@ def doer_conflicts(point: str, page_clauses: list, people: set, openings: list =
     return out
 
 
+# A person's name before 的 and a word of kin or office: the clause's doer is the relative or aide named after it.
+_KIN = "(?:堂|表)?(?:弟|兄|哥|姐|妹|儿子|兒子|女儿|女兒|妻子|丈夫|父亲|父親|母亲|母親|秘书|秘書|助理|侄子)"
+_OWNER = re.compile(f"[{HAN}]{{2,4}}的(?={_KIN})")
+_KIN_NAMED = re.compile(f"的{_KIN}([{''.join(sorted(FAMILY_NAMES))}][{HAN}]{{1,2}})$")
+
+
 def _other_doer(person: str, verb: str, deed: set, page_clauses: list, people: list, openings: list = ()):
     """The person the page's clauses of the same deed name before its verb (or, where one names no one there and
     opens with its verb, the doer its sentence opens with: `openings`), where they all name someone and none names
@@ -110,9 +116,12 @@ def _other_doer(person: str, verb: str, deed: set, page_clauses: list, people: l
         while at >= 0:
             shared = deed & bigrams(clause[at + _VERB:])
             if len(shared) >= _MIN_SHARED and len(shared) >= _MIN_SHARE * len(deed):
-                before = clause[:at]
+                # not one whose kin or aide does it (周文涛的堂弟周文海投了反对票: 周文海 votes, not 周文涛)
+                before = _OWNER.sub("的", clause[:at])
                 # not one the deed is done with or for (为周雨桐配备: the club does it)
                 named = [p for p in people if p in before and not re.search(f"[{_TOWARDS}]{re.escape(p)}$", before)]
+                if not named and _KIN_NAMED.search(before):
+                    named = [_KIN_NAMED.search(before).group(1)]   # the relative, by a bare name (堂弟周文杰投了)
                 if not before and openings and openings[k] != k:
                     carried = _opening_doer(page_clauses[openings[k]], people)
                     named = [carried[0]] if carried else []

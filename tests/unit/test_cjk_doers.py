@@ -104,6 +104,18 @@ def test_words_said_by_a_person_behind_a_title_no_role_word_names():
         assert g["reasons"] == [], point
 
 
+def test_a_deed_done_by_a_persons_relative_is_not_theirs():
+    page = ("酱园董事长周文涛说，家族中没有年轻人愿意接手。周文涛的堂弟周文杰投了反对票，他认为价格偏低。")
+    people = {"周文涛"}
+
+    def reasons(point):
+        found = doer_conflicts(point, clauses(page), people)
+        return [(point[s:e], reason) for (s, e), (reason, _) in found]
+
+    assert reasons("周文涛投了反对票，认为价格偏低") == [("周文涛", "the page gives this to 周文杰")]
+    assert reasons("周文杰投了反对票，认为价格偏低") == []
+
+
 def test_a_deed_done_with_another_party_and_a_sentence_carrying_its_doer_on():
     from precis.cjk_doers import sentence_openings
     page = ("东澜港集团于2025年4月8日与振海重工签订合同，订购12台自动化岸边集装箱起重机。"
