@@ -111,7 +111,7 @@ _PERSON_CLAIMS = tuple(
 
 # Where a person came from: "signed Tiago Moura from Sporting Vila", "Callum Price on a season-long loan from
 # Wexmoor" (a few plain words between; not a month: "from June" is when).
-_CAME_FROM = re.compile(rf"(?P<person>{NAME})(?: [a-z][\w-]*){{0,4}}? from (?:the )?(?!(?:{'|'.join(m.capitalize() for m in MONTHS)})\b)(?P<body>{NAME})")
+_CAME_FROM = re.compile(rf"(?P<person>{NAME})(?:, \d+,)?(?: [a-z][\w-]*){{0,6}}? from (?:the )?(?!(?:{'|'.join(m.capitalize() for m in MONTHS)})\b)(?P<body>{NAME})")
 
 
 # Where a body (or a person) is based: "Brantley Optics, a company based in Leeds", "Clearcycle, based in the port town
@@ -120,10 +120,15 @@ _BASED_IN = re.compile(rf"(?P<person>{NAME}),? (?:(?:a|an|the) (?:[\w-]+ ){{0,3}
                        rf"(?:is |was |are |were )?(?:based|headquartered) in (?:the (?:[a-z-]+ ){{0,3}}of )?(?P<body>{NAME})")
 
 
+# The same with the place first: "Corrin Coatings, the Sheffield-based paint maker".
+_PLACE_BASED = re.compile(rf"(?P<person>{NAME}), (?:a|an|the) (?P<body>{NAME})-based\b")
+
+
 def person_claims(text: str) -> list:
     """[("at", "to", "from" or "in", person, body, (start, end) of the body)]: where `text` says a person works, went
     or came from, or where a body or person is based."""
     based = (("in", _BASED_IN),) if "based in" in text or "headquartered in" in text else ()   # seldom said: read if so
+    based += (("in", _PLACE_BASED),) if "-based" in text else ()
     return [(where, m.group("person"), m.group("body"), m.span("body"))
             for where, pattern in _PERSON_CLAIMS + (("from", _CAME_FROM),) + based
             for m in pattern.finditer(text)]

@@ -133,3 +133,20 @@ def test_where_a_body_is_based():
     assert reasons("Clearcycle is based in Denholm.") == ["the page says Clearcycle is based in Asby"]
     assert reasons("Clearcycle, a firm based in Asby, won the contract.") == []
     assert reasons("Pell Glass is based in Leeds.") == []     # many may be based in one place
+
+
+def test_where_a_body_is_based_with_the_place_first_and_a_person_from_past_their_age():
+    page = ("Corrin Coatings, the Sheffield-based paint maker, will sell its marine arm to Vandermolen, which is based in "
+            "Rotterdam. The winner, Ruth Connolly, 52, is a former geography teacher from Cromer.")
+    claims = person_claims(page)
+    assert [(w, p, b) for w, p, b, _ in claims] == [
+        ("from", "Ruth Connolly", "Cromer"), ("in", "Vandermolen", "Rotterdam"), ("in", "Corrin Coatings", "Sheffield")]
+
+    def reasons(point):
+        return [reason for _, (reason, _) in person_conflicts(point, claims)]
+
+    assert reasons("Corrin Coatings is based in Rotterdam") == ["the page says Corrin Coatings is based in Sheffield"]
+    assert reasons("Ruth Connolly is a former geography teacher from Bristol") == [
+        "the page says Ruth Connolly came from Cromer"]
+    assert reasons("Corrin Coatings, the Sheffield-based paint maker, is selling its marine arm") == []
+    assert reasons("Ruth Connolly is a former geography teacher from Cromer") == []
