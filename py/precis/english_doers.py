@@ -30,8 +30,10 @@ BY_KIND = rf"(?:[Tt]he|[Ii]ts) (?:[a-z-]+ ){{0,2}}(?:{_KINDS})\b"
 # "The institute will not reopen".
 _DOER_CLAUSE = re.compile(rf"^\s*(?:(?P<doer>{BY_KIND})|(?:[Tt]he )?(?P<named>{NAME})) {_BETWEEN}(?P<verb>[a-z]{{3,}})\b")
 # The doer right before a verb of the page, maybe with an apposition between ("Corran Holdings, the property
-# group that owns it, bought").
+# group that owns it, bought"), or named in apposition to a post ("Its chief executive, Fiona Lambert, apologised").
 _DOER_BEFORE = re.compile(rf"(?P<doer>{NAME}|{BY_KIND})(?:, [^,]{{3,60}},)? {_BETWEEN}$")
+_POST_THEN_DOER = re.compile(rf"(?:^|[,;:] |\b(?:and|but) )(?:[Tt]he|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er|{NAME}['’]s?) "
+                             rf"(?:[a-z-]+ ){{0,3}}[a-z-]+, (?P<doer>{NAME}), {_BETWEEN}$")
 # A page's passive verb and its doer after "by" ("was led by the Glenmorrow Mountain Rescue Team").
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|is|are|been|be|being)\s+$")
 _PASSIVE_AGENT = re.compile(rf"\s+by\s+(?:the\s+)?(?P<doer>{NAME}|{BY_KIND})")
@@ -45,6 +47,8 @@ _NOT_NAMES = frozenset("The A An In On At After Before By For From With As Under
 # Where what a verb says ends: the next clause ("bought the site in 2016 and added two stages in 2019").
 _CLAUSE_END = re.compile(r"[,;:]| (?:and|but|while|whereas|after|before|when) ")
 POSSESSIVE = re.compile(r"['’]s?$")
+# A name alone between commas after a post ("The deputy commissioner, Martin Hale, apologised").
+_APPOSED = re.compile(rf"\s*({NAME})\s*")
 # A verb joined to the sentence's first one, with its subject: "signed a contract ... and ordered".
 _AND_THEN = re.compile(r"[a-z0-9] and (?:then |later |also |now |soon )?$")
 _OPENS_SENTENCE = re.compile(r"[.!?:\n\"“]\s*$")
@@ -115,10 +119,11 @@ def page_name_words(text: str) -> set:
 
 
 def _doer_before(sentence: str, at: int, names: set):
-    """The name that does the verb at `at` in `sentence`: right before it ("Corran bought"), or before an
-    apposition ("Corran Holdings, the property group, bought"); None where no name of the page's is there."""
+    """The name that does the verb at `at` in `sentence`: right before it ("Corran bought"), before an apposition
+    ("Corran Holdings, the property group, bought"), or in apposition to a post ("Its chief executive, Fiona Lambert,
+    apologised"); None where no name of the page's is there."""
     before = sentence[:at]
-    found = _DOER_BEFORE.search(before)
+    found = _POST_THEN_DOER.search(before) or _DOER_BEFORE.search(before)
     if not found:
         return None
     return _known_doer(found.group("doer"), names)
@@ -144,8 +149,14 @@ def doer_conflicts(point: str, sentences: list, page_names: set, verbs: dict) ->
     whose doer, a party the page names (`page_names`: their key words), the page's sentences of the same deed
     (`verbs`: verb_index of them) never name before its verb, where each of them names someone else there."""
     out = []
-    for m in re.finditer(r"[^,;]+", point):
-        found = _DOER_CLAUSE.match(m.group(0))
+    clauses = list(re.finditer(r"[^,;]+", point))
+    for k, m in enumerate(clauses):
+        start, clause = m.start(), m.group(0)
+        found = _DOER_CLAUSE.match(clause)
+        named = _APPOSED.fullmatch(clauses[k - 1].group(0)) if k >= 2 and not found else None
+        if named:   # "The deputy commissioner, Martin Hale, apologised": the name between the commas does it
+            start, clause = clauses[k - 1].start() + named.start(1), named.group(1) + " " + clause.lstrip()
+            found = _DOER_CLAUSE.match(clause)
         if not found:
             continue
         doer, verb = found.group("doer") or found.group("named"), found.group("verb")
@@ -156,14 +167,14 @@ def doer_conflicts(point: str, sentences: list, page_names: set, verbs: dict) ->
                 continue   # a kind the page never uses may be its own word for the doer ("the council")
         elif not _key_words(doer) or not _key_words(doer) <= page_names:
             continue   # a name the page lacks is the name check's to say
-        deed = set(content_units(_CLAUSE_END.split(point[m.start() + found.end():], 1)[0]))
+        deed = set(content_units(_CLAUSE_END.split(clause[found.end():], 1)[0]))
         if not deed:
             continue
         other = _other_doer(doer, deed, sentences, page_names, verbs.get(stem(verb), ()))
         if other:
             name, j = other
             which = "doer" if found.group("doer") else "named"
-            span = (m.start() + found.start(which), m.start() + found.end(which))
+            span = (start + found.start(which), start + found.end(which))
             out.append((span, (f"the page gives this to {name[0].lower() + name[1:] if _kind(name) else name}", j)))
     return out
 

@@ -91,3 +91,21 @@ def test_a_verb_joined_to_the_first_carries_its_subject():
     assert reasons("Eastport Group ordered 12 cranes for its new terminal.") == []
     # a party named with the subject, before the first verb, may be the doer
     assert reasons("Calder Port won the tender for the dredging work.") == []
+
+
+def test_a_doer_named_in_apposition_to_a_post():
+    page = ("Its chief executive, Fiona Lambert, apologised to patients on Monday. The deputy commissioner, Martin Hale, "
+            "said the fine was cut. Brightfold, the Glasgow software company behind the scheduling app Rota, has agreed "
+            "to be bought by Paysmith.")
+    sentences = [p.text for p in split_passages(page)]
+
+    def reasons(point):
+        return [reason for _, (reason, _) in doer_conflicts(point, sentences, page_name_words(page),
+                                                            verb_index(sentences))]
+
+    assert reasons("The deputy commissioner, Martin Hale, apologised to patients") == [
+        "the page gives this to Fiona Lambert"]
+    assert reasons("Martin Hale apologised to patients") == ["the page gives this to Fiona Lambert"]
+    assert reasons("The chief executive, Fiona Lambert, apologised to patients") == []
+    # a name ending a long apposition is not the doer: the sentence names no doer there
+    assert reasons("Rota has agreed to be bought by Paysmith") == []
