@@ -1030,9 +1030,10 @@ class PassageIndex:
                 self._predicates.append((stems, set(), False, _supposed(p.text), stems))
             else:
                 found = [(stem, span, denied) for stem, span, denied in _predicates(p.text) if span[0] not in set_aside]
-                # the stems of its clauses that deny nothing ("…would not close any route, although three routes will
-                # be shortened": shortened is said plainly)
-                free = {stem for a, b in _clauses(p.text) if not fact_rules.negation_cues(p.text[a:b])
+                # the stems of its clauses set against the rest that deny nothing ("…would not close any route,
+                # although three routes will be shortened": shortened is said plainly)
+                free = {stem for a, b in _clauses(p.text)
+                        if _CONCEDING.search(p.text, 0, a) and not fact_rules.negation_cues(p.text[a:b])
                         for stem, (s, _), _ in found if a <= s < b}
                 self._predicates.append(({stem for stem, _, _ in found}, {stem for stem, _, d in found if d}, True,
                                          _supposed(p.text), free))
@@ -2912,6 +2913,8 @@ def _denial_clauses(text: str) -> list:
     return out
 
 
+# A clause set against the one before, with a subject and a verb of its own ("although three routes will be shortened").
+_CONCEDING = re.compile(r"\b(?:although|though|while|whereas|but|yet)\s*$", re.IGNORECASE)
 _MIN_SUBJECT_OVERLAP = 0.6
 _MONTH_UNITS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
 
