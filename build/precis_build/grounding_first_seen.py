@@ -35,6 +35,7 @@ CHECKED_AT = {
     "seventeenth_held_cases": "079705a",
     "eighteenth_held_cases": "a411640",
     "nineteenth_held_cases": "2d48aca",
+    "twentieth_held_cases": "8dca411",
 }
 LANGUAGES = ("en", "zh")
 
