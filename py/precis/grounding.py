@@ -120,17 +120,23 @@ _MORE = ("more than", "over", "at least", "above", "exceeding", "upwards of", "n
          "不少于", "超过", "超出", "逾",
          "至少", "多于", "高于", "大于", "不低于", "不小于",
          # a rule's bound (不得少于8人, 不能低于6元): "must not be under" is "at least"
-         "不得少于", "不得低于", "不能少于", "不能低于", "不应少于", "不应低于")
+         "不得少于", "不得低于", "不能少于", "不能低于", "不应少于", "不应低于",
+         # a floor right before its number (最少3人, 最低500元, 最短两周)
+         "最少", "最低", "最短")
 _LESS = ("less than", "fewer than", "under", "at most", "below", "up to", "no more than", "as many as", "as much as", "within",
          "不超过", "不到", "不高于", "不多于", "不大于",
          "不得超过", "不得高于", "不得多于", "不能超过", "不能高于", "不应超过", "不应高于",
-         "不足", "至多", "最多", "少于", "低于", "小于")
+         "不足", "至多", "最多", "少于", "低于", "小于",
+         # a ceiling right before its number (期限最长两年, 最高罚款5万元)
+         "最长", "最高")
 # 最多, 至多, 至少 reach over a verb and its object to the number (最多可载乘客约1900人), within the clause.
 _CJK_BOUND_BEFORE = re.compile(r"(最多|至多|至少)[^\d，,。；;：:、]{0,6}$")
 # 限 right before a number is a limit (每天限约2000人参观); not 期限, 时限, 年限 (a term).
 _LIMIT_BEFORE = re.compile(r"(?<![期时時年权權界局无無有])限$")
 # "over" before a span of time says when, not how many: "3.8 metres over two years".
 _OVER_A_SPAN = re.compile(r"\s+(?:years?|months?|weeks?|days?|decades?|hours?|seasons?|centuries)\b", re.IGNORECASE)
+# Bounds only right before their number: 最长一条3.2公里 names the longest one, 期限最长两年 bounds the term.
+_RIGHT_BEFORE_ONLY = frozenset(("最少", "最低", "最短", "最长", "最高"))
 _CUES_LONGEST_FIRST = sorted([(c, -1) for c in _LESS] + [(c, 1) for c in _MORE], key=lambda t: -len(t[0]))
 _MORE_AFTER = ("以上", "多", "余", "餘")
 _LESS_AFTER = ("以下", "以内")
@@ -2038,7 +2044,7 @@ def quantity_direction(text: str, fact) -> tuple:
         if _ends_with_cue(before, cue):
             return sign, cue
     for cue, sign in _CUES_LONGEST_FIRST:
-        if not cue.isascii() and cue in before[-len(cue) - 2:]:
+        if not cue.isascii() and cue not in _RIGHT_BEFORE_ONLY and cue in before[-len(cue) - 2:]:
             return sign, cue  # 至少可达50亿: a verb may stand between
     bound = _CJK_BOUND_BEFORE.search(before)
     if bound:
@@ -2830,6 +2836,8 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
             continue   # "will not call until the dispute ends" both ways: the page's words between read as a denial
         if cues and _denied_alike(point[s:e], cues, page_clauses, page_clauses[k][2]):
             continue   # "did not answer the forum's criticism": the page's "did not respond to that criticism"
+        if cues and _denied_in_the_same_words(point[s:e], cues, page_clauses):
+            continue   # 丰源食品公司不会提高收购价: the page's "但不会提高收购价格", its subject named in the clause before
         if cues and _denied_opposite(point[s:e], page_clauses[k][3]):
             continue   # "flights will not be allowed at night": the page's "a ban on night flights"
         if not cues and _denied_opposite(page_clauses[k][3], point[s:e]):
@@ -3006,6 +3014,23 @@ def _denied_alike(clause: str, cues: list, page_clauses: list, passage: int) -> 
 def _cancelled(denials: list, text: str) -> bool:
     """Whether a clause's two denials cancel ("would not stop selling": it goes on selling)."""
     return len(denials) == 2 and bool(_DOUBLE_DENIAL.search(text))
+
+
+def _denied_in_the_same_words(clause: str, cues: list, page_clauses: list) -> bool:
+    """Whether a Chinese page clause that denies holds nearly all of what the point's clause says from its first
+    denial on (不会提高收购价 in 不会提高收购价格): the point denies what the page denies, though the page clause the point
+    matches best is the one naming its subject."""
+    if not re.search(f"[{HAN}]", clause):
+        return False
+    denied = {clause[i:i + 2] for i in range(cues[0][0], len(clause) - 1) if _HAN_CHAR.match(clause, i + 1)}
+    if len(denied) < _MIN_DENIED_PAIRS:
+        return False
+    return any(roots and len(denied & {text[i:i + 2] for i in range(len(text) - 1)}) >= _SAME_DENIAL_SHARE * len(denied)
+               for _, roots, _, text in page_clauses)
+
+
+_MIN_DENIED_PAIRS = 3
+_SAME_DENIAL_SHARE = 0.8
 
 
 class _SaidWord(NamedTuple):

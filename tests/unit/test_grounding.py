@@ -1764,3 +1764,18 @@ def test_a_word_said_plainly_in_a_clause_beside_a_denial():
         ("shortened", "the page says the opposite")]
     assert reasons_of("Hale said three existing bus routes will be shortened", page) == []
     assert reasons_of("Hale said the new line would not close any existing bus route", page) == []
+
+
+def test_a_chinese_denial_said_in_the_pages_words_and_ceilings_and_floors():
+    page = ("当地最大的收购企业是丰源食品公司，其副总经理高敏称，公司今年的收购量将不少于4万吨，但不会提高收购价格。"
+            "县农商银行将提供总额不超过1.5亿元的低息贷款，期限最长两年，每户贷款最少2万元。")
+    # the page's denial holds the point's words from its 不 on, though the clause naming the subject matches best
+    assert reasons_of("丰源食品公司不会提高收购价", page) == []
+    assert reasons_of("丰源食品公司会提高收购价", page) != []
+    # 最长 and 最少 right before a number bound it, as 不超过 and 至少 do
+    assert reasons_of("低息贷款的期限不超过两年", page) == []
+    assert reasons_of("每户至少贷款2万元", page) == []
+    assert reasons_of("低息贷款的期限至少两年", page) != []
+    # not where it names the longest one: 最长一条3.2公里
+    assert reasons_of("全部雪道总长约38公里，最长一条3.2公里", "白桦岭的雪道总长约38公里，最长的一条3.2公里。") == []
+
