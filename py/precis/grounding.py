@@ -293,7 +293,7 @@ class PassageIndex:
         self._short_names = None      # identity of a body's first word alone -> the whole name's (_short_name_identities)
         self._denied_clauses = None   # (units, words) of each clause of the page that denies (_denied_alike_elsewhere)
         self._predicates = None  # per passage: (English stems, stems it denies, whether it denies anything, stems
-        # it supposes, stems of its clauses that deny nothing)
+        # it supposes, stems said plainly in a clause set against a denial)
 
     def bm25(self, query: list, i: int) -> float:
         counts = self.counts[i]
@@ -2780,7 +2780,7 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
     subjects = [subject for pf in context for *_, subject in pf.denial_clauses]
     if not page_clauses:
         return [], []
-    matched = []  # (point clause span, its cues, page clause index, page clause negated)
+    matched = []  # (point clause span, its cues, page clause index, page clause negated, matched with its subject)
     for s, e in _clauses(point):
         clause = point[s:e]
         units = set(content_units(clause))
@@ -2797,7 +2797,8 @@ def _negation_conflicts(point: str, context: list, window: list) -> tuple:
                               if len(_words_not_times(units & u)) >= 2 and units & subjects[k]), default=(overlap, k))
         # half the clause's words (more where the subject before is counted), and two at least: one word shared
         # ("first served", "the first round") is no match
-        if overlap >= (_MIN_SUBJECT_OVERLAP if by_subject else 0.5) and len(units & page_clauses[k][0]) >= 2 and _matches_past_frame(units, page_clauses[k]):
+        if overlap >= (_MIN_SUBJECT_OVERLAP if by_subject else 0.5) and len(units & page_clauses[k][0]) >= 2 \
+                and _matches_past_frame(units, page_clauses[k]):
             cues = [(a, b) for (a, b), root in zip(fact_rules.negation_cues(clause), _clause_denials(clause))
                     if root is None or root in set(content_units(point))]
             if _cancelled(cues, clause):
@@ -2871,8 +2872,10 @@ def _turned_before(clause: str, page_clause: str):
     """(start, end) in the point's clause of its "before" or "not … before" where the page's clause says the other one
     of the same time (the words after "before" shared), or None."""
     mine, theirs = _BEFORE.search(clause), _BEFORE.search(page_clause)
-    if not mine or not theirs or not set(content_units(clause[mine.end():])) & set(content_units(page_clause[theirs.end():])):
+    if not mine or not theirs:
         return None
+    if not set(content_units(clause[mine.end():])) & set(content_units(page_clause[theirs.end():])):
+        return None   # "before" of another time
     denied = _NOT_BEFORE.search(clause)
     if bool(denied) == bool(_NOT_BEFORE.search(page_clause)):
         return None
