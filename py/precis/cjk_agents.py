@@ -90,15 +90,16 @@ def agent_conflicts(point: str, page: str) -> list:
         thing = bigrams(point[clause_start:m.start()])
         if len(thing) < 2:
             continue
-        saying = [(s, _agents_in(s, verb)) for s in sentences
-                  if (any(p.search(s) for p in _OWNED) if verb == _OWNS else verb in s)
-                  and len(thing & bigrams(s)) >= _MIN_THING_SHARE * len(thing)]
+        # each sentence once: its agents of the verb, and how much of the thing it says
+        read = [(s, _agents_in(s, verb), len(thing & bigrams(s)) / len(thing)) for s in sentences]
+        saying = [(s, agents) for s, agents, share in read
+                  if (any(p.search(s) for p in _OWNED) if verb == _OWNS else verb in s) and share >= _MIN_THING_SHARE]
         # one name with 和 in it (省文化和旅游厅) where the page writes it so; else each party of a joint agent
         whole = _TOGETHER.sub("", m.group("agent"))
         parts = [(whole, m.start("agent"))] if whole in page else _parts(m.group("agent"), m.start("agent"))
         for agent, start in parts:
-            if any(_same_agent(agent, a) for s in sentences for a in _agents_in(s, verb)
-                   if (agent in s or a == agent) and len(thing & bigrams(s)) >= _MIN_OWN_SHARE * len(thing)):
+            if any(_same_agent(agent, a) for s, agents, share in read for a in agents
+                   if (agent in s or a == agent) and share >= _MIN_OWN_SHARE):
                 continue
             if saying and all(agents and not any(_same_agent(agent, a) for a in agents) for _, agents in saying):
                 sentence, agents = saying[0]

@@ -120,8 +120,9 @@ def _other_doer(person: str, verb: str, deed: set, page_clauses: list, people: l
                 before = _OWNER.sub("的", clause[:at])
                 # not one the deed is done with or for (为周雨桐配备: the club does it)
                 named = [p for p in people if p in before and not re.search(f"[{_TOWARDS}]{re.escape(p)}$", before)]
-                if not named and _KIN_NAMED.search(before):
-                    named = [_KIN_NAMED.search(before).group(1)]   # the relative, by a bare name (堂弟周文杰投了)
+                kin = None if named else _KIN_NAMED.search(before)
+                if kin:
+                    named = [kin.group(1)]   # the relative, by a bare name (堂弟周文杰投了)
                 if not before and openings and openings[k] != k:
                     carried = _opening_doer(page_clauses[openings[k]], people)
                     named = [carried[0]] if carried else []

@@ -74,10 +74,10 @@ def _same_holder(a: str, b: str) -> bool:
     return a in b or b in a
 
 
-def _holds_another(body: str, side: str, clause: str) -> bool:
-    """Whether the clause makes the body the holder of another side only (原告江北区人民检察院请求判令被告金穗置业…:
-    金穗置业 is the defendant there, not the plaintiff)."""
-    held = [s for s, h, _ in sides(clause) if _same_holder(body, h)] + [s for s in SIDES if s + body in clause]
+def _holds_another(body: str, side: str, clause: str, given: list) -> bool:
+    """Whether the clause (`given`: its sides) makes the body the holder of another side only
+    (原告江北区人民检察院请求判令被告金穗置业…: 金穗置业 is the defendant there, not the plaintiff)."""
+    held = [s for s, h, _ in given if _same_holder(body, h)] + [s for s in SIDES if s + body in clause]
     return bool(held) and side not in held
 
 
@@ -94,10 +94,10 @@ def side_conflicts(point: str, page: str) -> list:
             body = next((holder[k:] for k in range(len(holder) - 1) if holder[k:] in page), None)
             if body is None or _STANDS_IN.search(body):
                 continue
-            with_side = [pc for pc in page_clauses if side in pc]
-            if any(body in pc and not _holds_another(body, side, pc) for pc in with_side):
+            with_side = [(pc, sides(pc)) for pc in page_clauses if side in pc]   # each clause read once
+            if any(body in pc and not _holds_another(body, side, pc, given) for pc, given in with_side):
                 continue   # 东衡律师事务所担任管理人, however the clause says it
-            holders = [(h, pc) for pc in with_side for s, h, _ in sides(pc) if s == side]
+            holders = [(h, pc) for pc, given in with_side for s, h, _ in given if s == side]
             if holders and not any(_STANDS_IN.search(h) or _same_holder(body, h) for h, _ in holders):
                 at = c.start() + end - len(body)
                 out.append(((at, at + len(body)), (f"the page names {holders[0][0]} as {side}", holders[0][1])))

@@ -50,7 +50,7 @@ from precis.cjk_names import BODY_REACH, FAMILY_NAMES, abbreviates, body_word_co
 from precis.english_kinds import kind_conflicts, kinds
 from precis.english_posts import post_conflicts, posts
 from precis.english_roles import HUMAN_POSTS, called_by_post, officer_conflicts, officers
-from precis.cjk_doers import clauses as cjk_clauses, doer_conflicts as cjk_doer_conflicts, page_sayings, \
+from precis.cjk_doers import bigrams, clauses as cjk_clauses, doer_conflicts as cjk_doer_conflicts, page_sayings, \
     sentence_openings, speaker_conflicts
 from precis.cjk_placings import placing_conflicts
 from precis.cjk_places import place_conflicts
@@ -2927,7 +2927,7 @@ def _denial_clauses(text: str) -> list:
 # A clause set against the one before, with a subject and a verb of its own ("although three routes will be shortened").
 _CONCEDING = re.compile(r"\b(?:although|though|while|whereas|but|yet)\s*$", re.IGNORECASE)
 _MIN_SUBJECT_OVERLAP = 0.6
-_MONTH_UNITS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
+_MONTH_UNITS = frozenset(month[:3] for month in fact_rules.MONTHS)   # the stems content_units leaves of month names
 
 
 def _words_not_times(units: set) -> set:
@@ -3028,8 +3028,7 @@ def _denied_in_the_same_words(clause: str, cues: list, page_clauses: list) -> bo
     denied = {clause[i:i + 2] for i in range(cues[0][0], len(clause) - 1) if _HAN_CHAR.match(clause, i + 1)}
     if len(denied) < _MIN_DENIED_PAIRS:
         return False
-    return any(roots and len(denied & {text[i:i + 2] for i in range(len(text) - 1)}) >= _SAME_DENIAL_SHARE * len(denied)
-               for _, roots, _, text in page_clauses)
+    return any(roots and len(denied & bigrams(text)) >= _SAME_DENIAL_SHARE * len(denied) for _, roots, _, text in page_clauses)
 
 
 _MIN_DENIED_PAIRS = 3
